@@ -1,0 +1,42 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"os"
+	"time"
+
+	"golang.org/x/term"
+)
+
+// env is everything a command may take from the outside world. Commands read
+// the clock, the environment and the network only through it, so tests run
+// them with pinned time and loopback-only HTTP.
+type env struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+
+	getenv     func(string) string
+	now        func() time.Time
+	httpClient *http.Client
+
+	// isTerminal reports whether w is an interactive terminal; it decides
+	// colour, progress display and whether apply may prompt.
+	isTerminal func(w any) bool
+}
+
+func systemEnv() *env {
+	return &env{
+		stdin:      os.Stdin,
+		stdout:     os.Stdout,
+		stderr:     os.Stderr,
+		getenv:     os.Getenv,
+		now:        time.Now,
+		httpClient: &http.Client{},
+		isTerminal: func(w any) bool {
+			f, ok := w.(*os.File)
+			return ok && term.IsTerminal(int(f.Fd()))
+		},
+	}
+}

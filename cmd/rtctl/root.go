@@ -1,0 +1,71 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+// exitError carries a specific exit code out of a command. Commands that
+// only need "failed" return a plain error, which exits 1.
+type exitError struct {
+	code int
+	err  error // nil when the command already reported what went wrong
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// run executes rtctl with args and returns the process exit code. It never
+// panics on bad input and never prints a Go stack trace.
+func run(args []string, e *env) int {
+	root := newRootCmd(e)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintf(e.stderr, "Error: %v\n", ee.err)
+		}
+		return ee.code
+	}
+	fmt.Fprintf(e.stderr, "Error: %v\n", err)
+	return 1
+}
+
+func newRootCmd(e *env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "rtctl",
+		Short: "Manage a RescueTime account as code",
+		Long: `rtctl manages a RescueTime account as code.
+
+Declare the offline time, daily highlights and FocusTime schedules you want in
+*.rt.hcl files, review them in git, and let rtctl make the account match:
+
+  rtctl plan     show what would be posted, and why
+  rtctl apply    post it, at most once per item
+
+Every command can run against a built-in sandbox account (--sandbox) or a
+local emulator of the RescueTime API, so you can try rtctl without an account.
+The API key is read from RESCUETIME_API_KEY and never printed.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	root.AddCommand(
+		newVersionCmd(e),
+	)
+	return root
+}
