@@ -1,0 +1,18 @@
+// Package journal records what rtctl sent to the RescueTime API, so that no
+// item is ever posted twice.
+//
+// The API can neither update nor delete, and its feeds cannot always prove
+// that something is absent, so the journal is the memory that makes a crash,
+// a lost response or a timeout safe. Before a POST the apply engine appends an
+// intent; after it, an outcome. The journal is an append-only file of JSON
+// lines: appending never rewrites what is already there, a torn last line from
+// a crash is ignored on reading, and readers fold the lines into one Record
+// per item.
+//
+// An item is identified by its Key, which is derived from what is posted
+// (kind and content), not from its address in the configuration: renaming an
+// item in the configuration must not make rtctl post it again.
+//
+// The journal never holds secrets: entries carry the item's content and the
+// non-secret part of the request, never credentials or URLs.
+package journal
