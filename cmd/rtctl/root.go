@@ -66,6 +66,7 @@ The API key is read from RESCUETIME_API_KEY and never printed.`,
 	root.SetErr(e.stderr)
 	root.AddCommand(
 		newVersionCmd(e),
+		newEmulatorCmd(e),
 	)
 	return root
 }

@@ -1,10 +1,18 @@
 package main
 
 import (
+	"encoding/json"
+	"errors"
+	"net/http/httptest"
 	"os"
+	"os/exec"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/rtctl/rtctl/pkg/rtapi/emulator"
 )
 
 func TestMain(m *testing.M) {
@@ -30,15 +38,183 @@ func scriptParams() testscript.Params {
 	}
 }
 
-// setupScript prepares each scenario's environment. Scripts never see the
-// developer's real credentials.
+// The world every script starts in: an emulated premium account on a
+// clock pinned at scriptNow (a Friday, 19:00 in Berlin).
+const (
+	scriptNow      = "2026-11-20T18:00:00Z"
+	scriptKey      = "test-key"
+	scriptTimeZone = "Europe/Berlin"
+)
+
+// scriptEmulator is the key of the script's emulator in Env.Values.
+type scriptEmulator struct{}
+
+// scriptWorld is what the custom commands reach through Env.Values.
+type scriptWorld struct {
+	emu   *emulator.Emulator
+	clock *emulator.ManualClock
+}
+
+// setupScript starts an emulator per script, in-process on loopback, and
+// points rtctl at it: RTCTL_ENDPOINT (the default --endpoint),
+// RESCUETIME_API_KEY and RTCTL_NOW. Scripts never see the developer's real
+// credentials.
 func setupScript(e *testscript.Env) error {
-	e.Setenv("RESCUETIME_API_KEY", "")
+	now, err := time.Parse(time.RFC3339, scriptNow)
+	if err != nil {
+		return err
+	}
+	clock := emulator.NewManualClock(now)
+	emu, err := emulator.New(emulator.Options{Clock: clock})
+	if err != nil {
+		return err
+	}
+	if err := emu.AddAccount(emulator.Account{Key: scriptKey, Plan: emulator.Premium, TimeZone: scriptTimeZone, Seed: 1}); err != nil {
+		return err
+	}
+	srv := httptest.NewServer(emu)
+	e.Defer(srv.Close)
+	e.Values[scriptEmulator{}] = &scriptWorld{emu: emu, clock: clock}
+
+	e.Setenv("RTCTL_ENDPOINT", srv.URL)
+	e.Setenv("RESCUETIME_API_KEY", scriptKey)
 	e.Setenv("RESCUETIME_ACCESS_TOKEN", "")
+	e.Setenv("RTCTL_NOW", scriptNow)
 	e.Setenv("NO_COLOR", "")
 	return nil
 }
 
 func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
-	return map[string]func(ts *testscript.TestScript, neg bool, args []string){}
+	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		"emulator-clock":   cmdEmulatorClock,
+		"emulator-faults":  cmdEmulatorFaults,
+		"emulator-posted":  cmdEmulatorPosted,
+		"emulator-record":  cmdEmulatorRecord,
+		"emulator-account": cmdEmulatorAccount,
+		"exitcode":         cmdExitcode,
+	}
+}
+
+func world(ts *testscript.TestScript) *scriptWorld {
+	return ts.Value(scriptEmulator{}).(*scriptWorld)
+}
+
+// expectFailure reports err as a script failure, inverted by neg: with `!`
+// the command must be refused.
+func expectFailure(ts *testscript.TestScript, neg bool, err error) {
+	switch {
+	case err != nil && !neg:
+		ts.Fatalf("%v", err)
+	case err == nil && neg:
+		ts.Fatalf("unexpected success")
+	case err != nil:
+		ts.Logf("refused as expected: %v", err)
+	}
+}
+
+// cmdEmulatorClock sets the emulator's clock: emulator-clock RFC3339.
+// RTCTL_NOW is not changed; set it with env when rtctl should follow.
+func cmdEmulatorClock(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: emulator-clock RFC3339")
+	}
+	t, err := time.Parse(time.RFC3339, args[0])
+	if err == nil {
+		world(ts).clock.Set(t)
+	}
+	expectFailure(ts, neg, err)
+}
+
+// cmdEmulatorFaults injects faults: emulator-faults JSON, where JSON is an
+// emulator.Faults, e.g. '{"rules":[{"path":"offline_time_post","status":503,"count":1}]}'.
+// With `!` the faults must be refused as invalid.
+func cmdEmulatorFaults(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: emulator-faults JSON")
+	}
+	var f emulator.Faults
+	dec := json.NewDecoder(strings.NewReader(args[0]))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(&f)
+	if err == nil {
+		err = world(ts).emu.SetFaults(f)
+	}
+	expectFailure(ts, neg, err)
+}
+
+// cmdEmulatorPosted asserts how many items of a kind were posted:
+// emulator-posted offline_time|highlight|focus_start|focus_end N [KEY].
+// KEY defaults to the script's account; `!` asserts the count is not N.
+func cmdEmulatorPosted(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 && len(args) != 3 {
+		ts.Fatalf("usage: emulator-posted offline_time|highlight|focus_start|focus_end N [KEY]")
+	}
+	want, err := strconv.Atoi(args[1])
+	if err != nil {
+		ts.Fatalf("usage: emulator-posted KIND N [KEY]: N must be an integer")
+	}
+	key := scriptKey
+	if len(args) == 3 {
+		key = args[2]
+	}
+	acct, ok := world(ts).emu.Record().Account(key)
+	if !ok {
+		ts.Fatalf("emulator-posted: no account %q", key)
+	}
+	got, err := acct.Count(args[0])
+	ts.Check(err)
+	switch {
+	case !neg && got != want:
+		ts.Fatalf("emulator-posted: %d %s items posted, want %d", got, args[0], want)
+	case neg && got == want:
+		ts.Fatalf("emulator-posted: %d %s items posted, want any other number", got, args[0])
+	}
+}
+
+// cmdEmulatorRecord writes everything posted, as indented JSON, to a file
+// for cmp: emulator-record FILE.
+func cmdEmulatorRecord(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: emulator-record FILE")
+	}
+	data, err := json.MarshalIndent(world(ts).emu.Record(), "", "  ")
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), append(data, '\n'), 0o644))
+}
+
+// cmdEmulatorAccount adds another account (premium by default):
+// emulator-account KEY lite|premium [TZ]. With `!` it must be refused.
+func cmdEmulatorAccount(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 && len(args) != 3 {
+		ts.Fatalf("usage: emulator-account KEY lite|premium [TZ]")
+	}
+	a := emulator.Account{Key: args[0], Plan: emulator.Plan(args[1]), TimeZone: scriptTimeZone, Seed: 2}
+	if len(args) == 3 {
+		a.TimeZone = args[2]
+	}
+	expectFailure(ts, neg, world(ts).emu.AddAccount(a))
+}
+
+// cmdExitcode runs a program and asserts its exact exit code (`!` only
+// says "non-zero"): exitcode N PROGRAM [ARGS...]. Its output is kept for
+// stdout and stderr as with exec.
+func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exitcode N PROGRAM [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("usage: exitcode N PROGRAM [ARGS...]: N must be an integer")
+	}
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("exitcode: %v", err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("exitcode: %s exited %d, want %d", args[1], got, want)
+	}
 }
