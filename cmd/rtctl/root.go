@@ -67,6 +67,11 @@ The API key is read from RESCUETIME_API_KEY and never printed.`,
 	root.AddCommand(
 		newVersionCmd(e),
 		newEmulatorCmd(e),
+		newDataCmd(e),
+		newSummaryCmd(e),
+		newAlertsCmd(e),
+		newHighlightsCmd(e),
+		newFocusCmd(e),
 	)
 	return root
 }

@@ -1,0 +1,218 @@
+package rtapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Defaults used when the corresponding Options field is zero.
+const (
+	DefaultBaseURL      = "https://www.rescuetime.com"
+	DefaultUserAgent    = "rtctl"
+	DefaultTimeout      = 30 * time.Second
+	DefaultMaxRetries   = 3
+	DefaultMaxBodyBytes = 32 << 20
+	DefaultMinBackoff   = 500 * time.Millisecond
+	DefaultMaxBackoff   = 30 * time.Second
+	// DefaultMaxRetryAfter is the longest Retry-After the client waits out
+	// by itself; a longer one is returned to the caller as a
+	// *RateLimitedError.
+	DefaultMaxRetryAfter = 2 * time.Minute
+)
+
+// Options configure a Client. Only Credentials is needed for most uses; the
+// zero value of every other field selects a documented default.
+type Options struct {
+	// BaseURL is the scheme and host of the API (DefaultBaseURL when
+	// empty). http:// is accepted only for loopback hosts.
+	BaseURL string
+	// Credentials is an APIKey or an AccessToken. It may be nil for a
+	// Client used only for the OAuth2 authorization-code flow.
+	Credentials Credentials
+	// HTTPClient sends the requests; http.DefaultClient's settings when
+	// nil. The client is copied and redirects are never followed, so the
+	// secret in the query string is never sent to another URL.
+	HTTPClient *http.Client
+	// Location is the account's time zone (UTC when nil).
+	Location *time.Location
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+	// Sleep waits d or until ctx ends (a timer when nil).
+	Sleep func(ctx context.Context, d time.Duration) error
+	// MaxRetries is how many times a failed GET is retried
+	// (DefaultMaxRetries when zero, none when negative).
+	MaxRetries int
+	// MinBackoff and MaxBackoff bound the exponential backoff between
+	// retries (DefaultMinBackoff, DefaultMaxBackoff when zero).
+	MinBackoff, MaxBackoff time.Duration
+	// MaxRetryAfter is the longest server-requested wait honoured before
+	// giving up (DefaultMaxRetryAfter when zero).
+	MaxRetryAfter time.Duration
+	// Timeout bounds each attempt, from connecting to reading the whole
+	// body (DefaultTimeout when zero).
+	Timeout time.Duration
+	// MaxBodyBytes bounds a response body (DefaultMaxBodyBytes when zero).
+	MaxBodyBytes int64
+	// Logger receives one debug record per attempt and a warning per retry,
+	// with URLs redacted. Nothing is logged when nil.
+	Logger *slog.Logger
+	// UserAgent is sent with every request (DefaultUserAgent when empty);
+	// rtctl sends "rtctl/<version>".
+	UserAgent string
+}
+
+// Client talks to the RescueTime API. It is safe for concurrent use.
+type Client struct {
+	base          *url.URL
+	creds         Credentials
+	hc            *http.Client
+	loc           *time.Location
+	now           func() time.Time
+	sleep         func(ctx context.Context, d time.Duration) error
+	maxRetries    int
+	minBackoff    time.Duration
+	maxBackoff    time.Duration
+	maxRetryAfter time.Duration
+	timeout       time.Duration
+	maxBody       int64
+	logger        *slog.Logger
+	userAgent     string
+	redact        redactor
+}
+
+// New validates opts and returns a Client.
+func New(opts Options) (*Client, error) {
+	base := opts.BaseURL
+	if base == "" {
+		base = DefaultBaseURL
+	}
+	u, err := parseBaseURL(base)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{
+		base:          u,
+		creds:         opts.Credentials,
+		loc:           opts.Location,
+		now:           opts.Now,
+		sleep:         opts.Sleep,
+		maxRetries:    opts.MaxRetries,
+		minBackoff:    opts.MinBackoff,
+		maxBackoff:    opts.MaxBackoff,
+		maxRetryAfter: opts.MaxRetryAfter,
+		timeout:       opts.Timeout,
+		maxBody:       opts.MaxBodyBytes,
+		logger:        opts.Logger,
+		userAgent:     opts.UserAgent,
+	}
+	if c.creds != nil && c.creds.secret() == "" {
+		return nil, errors.New("rtapi: empty " + c.creds.param())
+	}
+	var hc http.Client
+	if opts.HTTPClient != nil {
+		hc = *opts.HTTPClient
+	}
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c.hc = &hc
+	if c.loc == nil {
+		c.loc = time.UTC
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if c.sleep == nil {
+		c.sleep = sleepContext
+	}
+	switch {
+	case c.maxRetries == 0:
+		c.maxRetries = DefaultMaxRetries
+	case c.maxRetries < 0:
+		c.maxRetries = 0
+	}
+	if c.minBackoff <= 0 {
+		c.minBackoff = DefaultMinBackoff
+	}
+	if c.maxBackoff <= 0 {
+		c.maxBackoff = DefaultMaxBackoff
+	}
+	if c.maxRetryAfter <= 0 {
+		c.maxRetryAfter = DefaultMaxRetryAfter
+	}
+	if c.timeout <= 0 {
+		c.timeout = DefaultTimeout
+	}
+	if c.maxBody <= 0 {
+		c.maxBody = DefaultMaxBodyBytes
+	}
+	if c.userAgent == "" {
+		c.userAgent = DefaultUserAgent
+	}
+	if c.creds != nil {
+		c.redact = redactor{secrets: []string{c.creds.secret()}}
+	}
+	return c, nil
+}
+
+// parseBaseURL accepts https://host[:port][/path] and, for loopback hosts
+// only, http://.
+func parseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("rtapi: invalid base URL: %w", err)
+	}
+	if u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, fmt.Errorf("rtapi: invalid base URL %q: want scheme://host[:port] without query, fragment or user", u.Redacted())
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return nil, fmt.Errorf("rtapi: refusing plain http:// to %s: the API key would travel unencrypted; use https:// (http is allowed for loopback only)", u.Hostname())
+		}
+	default:
+		return nil, fmt.Errorf("rtapi: invalid base URL %q: scheme must be https", u.Redacted())
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Location returns the account time zone the client works in.
+func (c *Client) Location() *time.Location { return c.loc }
+
+// BaseURL returns the API's base URL.
+func (c *Client) BaseURL() string { return c.base.String() }
+
+// Format prints the client without its credentials, whatever the verb.
+func (c Client) Format(f fmt.State, verb rune) {
+	auth := "none"
+	if c.creds != nil {
+		auth = c.creds.param() + "=" + redacted
+	}
+	fmt.Fprintf(f, "rtapi.Client{BaseURL: %s, Credentials: %s}", c.base, auth)
+}
+
+func sleepContext(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,369 @@
+package rtapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Request is one API call, rendered but not sent: what rtctl's plan shows as
+// "the request that would be sent" and what apply then sends with Do. Query
+// never holds the credentials; Do adds them.
+type Request struct {
+	Method   string          `json:"method"`
+	Endpoint string          `json:"endpoint"` // e.g. "offline_time_post"
+	Query    url.Values      `json:"query,omitempty"`
+	Body     json.RawMessage `json:"body,omitempty"` // JSON, or empty
+}
+
+// String renders the request on one line, e.g.
+// `POST offline_time_post {"start_time":"2026-11-20 09:00:00",...}`.
+func (r Request) String() string {
+	var b strings.Builder
+	b.WriteString(r.Method)
+	b.WriteString(" ")
+	b.WriteString(r.Endpoint)
+	if len(r.Query) > 0 {
+		b.WriteString("?")
+		b.WriteString(r.Query.Encode())
+	}
+	if len(r.Body) > 0 {
+		b.WriteString(" ")
+		b.Write(r.Body)
+	}
+	return b.String()
+}
+
+// premiumOnly lists the endpoints the documentation says answer 400 for
+// Lite accounts.
+var premiumOnly = map[string]bool{
+	"highlights_post":        true,
+	"start_focustime":        true,
+	"end_focustime":          true,
+	"focustime_started_feed": true,
+	"focustime_ended_feed":   true,
+	"offline_time_post":      true,
+}
+
+// URL returns the URL r is sent to, with the credentials shown as
+// "REDACTED": safe to print.
+func (c *Client) URL(r Request) string {
+	u := c.endpointURL(r, true)
+	return RedactURL(u)
+}
+
+func (c *Client) endpointURL(r Request, withSecret bool) *url.URL {
+	u := *c.base
+	prefix := "/anapi"
+	if c.creds != nil {
+		prefix = c.creds.prefix()
+	}
+	u.Path = c.base.Path + prefix + "/" + r.Endpoint
+	q := url.Values{}
+	for k, v := range r.Query {
+		q[k] = append([]string(nil), v...)
+	}
+	if withSecret && c.creds != nil {
+		q.Set(c.creds.param(), c.creds.secret())
+	}
+	u.RawQuery = q.Encode()
+	return &u
+}
+
+// Do sends r with the client's credentials and returns the response body.
+// GETs are retried on 5xx, 429 and network errors; POSTs only when the server
+// provably did not act (see MayHaveBeenApplied). A body carrying an "error"
+// key is an error whatever the status.
+func (c *Client) Do(ctx context.Context, r Request) ([]byte, error) {
+	if c.creds == nil {
+		return nil, &opError{method: r.Method, endpoint: r.Endpoint, err: ErrNoCredentials}
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		return nil, &opError{method: r.Method, endpoint: r.Endpoint, err: fmt.Errorf("unsupported method %q", r.Method)}
+	}
+	ct := ""
+	if len(r.Body) > 0 {
+		ct = "application/json"
+	}
+	return c.send(ctx, call{method: r.Method, endpoint: r.Endpoint, u: c.endpointURL(r, true), body: r.Body, contentType: ct, redact: c.redact})
+}
+
+// call is one request to send, with the redactor that knows its secrets.
+type call struct {
+	method, endpoint string
+	u                *url.URL
+	body             []byte
+	contentType      string
+	redact           redactor
+}
+
+// outcome is what one attempt came to.
+type outcome struct {
+	body    []byte
+	err     error
+	retry   bool          // another attempt is allowed
+	applied bool          // the server may have acted
+	wait    time.Duration // server-requested wait (Retry-After)
+}
+
+func (c *Client) send(ctx context.Context, cl call) ([]byte, error) {
+	method, endpoint := cl.method, cl.endpoint
+	for attempt := 0; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return nil, &opError{method: method, endpoint: endpoint, err: err}
+		}
+		o := c.attempt(ctx, cl, attempt)
+		if o.err == nil {
+			return o.body, nil
+		}
+		if !o.retry || attempt >= c.maxRetries || ctx.Err() != nil {
+			return nil, &opError{method: method, endpoint: endpoint, applied: o.applied, err: o.err}
+		}
+		wait := c.backoff(attempt)
+		if o.wait > 0 {
+			if o.wait > c.maxRetryAfter {
+				return nil, &opError{method: method, endpoint: endpoint, applied: o.applied, err: o.err}
+			}
+			wait = o.wait
+		}
+		if c.logger != nil {
+			c.logger.LogAttrs(ctx, slog.LevelWarn, "rescuetime request failed, retrying",
+				slog.String("method", method), slog.String("endpoint", endpoint),
+				slog.Int("attempt", attempt+1), slog.Duration("wait", wait),
+				slog.String("error", cl.redact.scrub(o.err.Error())))
+		}
+		if err := c.sleep(ctx, wait); err != nil {
+			return nil, &opError{method: method, endpoint: endpoint, applied: o.applied,
+				err: fmt.Errorf("%w (while waiting to retry after: %v)", err, o.err)}
+		}
+	}
+}
+
+// backoff is the wait before retry number attempt+1: exponential from
+// minBackoff, capped at maxBackoff, with the upper half jittered so that
+// clients failing together do not retry together.
+func (c *Client) backoff(attempt int) time.Duration {
+	d := c.minBackoff
+	for i := 0; i < attempt && d < c.maxBackoff; i++ {
+		d *= 2
+	}
+	d = min(d, c.maxBackoff)
+	half := d / 2
+	return half + rand.N(half+1)
+}
+
+func (c *Client) attempt(ctx context.Context, cl call, attempt int) outcome {
+	method, endpoint, u, body, contentType, red := cl.method, cl.endpoint, cl.u, cl.body, cl.contentType, cl.redact
+	isPost := method == http.MethodPost
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	if err != nil {
+		return outcome{err: red.transportError(err, u)}
+	}
+	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("Accept", "application/json, text/csv;q=0.9, */*;q=0.5")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+
+	start := c.now()
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		notSent := neverSent(err)
+		c.log(ctx, red, method, u, 0, attempt, start, err)
+		return outcome{
+			err:     red.transportError(err, u),
+			retry:   !isPost || notSent,
+			applied: isPost && !notSent,
+		}
+	}
+	defer resp.Body.Close()
+	data, readErr := c.readBody(resp.Body)
+	c.log(ctx, red, method, u, resp.StatusCode, attempt, start, readErr)
+
+	status := resp.StatusCode
+	switch {
+	case status >= 200 && status < 300:
+		if readErr != nil {
+			// A POST answered 200 was applied, but an unread body might
+			// have held an "error": report it as uncertain.
+			return outcome{err: red.transportError(readErr, u), retry: !isPost, applied: isPost}
+		}
+		if msg, ok := errorBody(data); ok {
+			return outcome{err: red.classifyErrorBody(endpoint, status, msg)}
+		}
+		return outcome{body: data}
+	case status == http.StatusTooManyRequests:
+		wait := parseRetryAfter(resp.Header.Get("Retry-After"), c.now())
+		return outcome{
+			err:   &RateLimitedError{RetryAfter: wait, Message: red.message(data)},
+			retry: true, wait: wait,
+		}
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return outcome{err: &UnauthorizedError{StatusCode: status, Message: red.message(data)}}
+	case status == http.StatusBadRequest:
+		msg := red.message(data)
+		if isAuthMessage(msg) {
+			return outcome{err: &UnauthorizedError{StatusCode: status, Message: msg}}
+		}
+		bad := &BadRequestError{StatusCode: status, Message: msg}
+		if premiumOnly[endpoint] && isPremiumMessage(msg) {
+			return outcome{err: &PremiumRequiredError{Endpoint: endpoint, Err: bad}}
+		}
+		return outcome{err: bad}
+	case status >= 400 && status < 500:
+		msg := red.message(data)
+		if status == http.StatusNotFound && msg == "" {
+			msg = "not found; is the API base URL right?"
+		}
+		return outcome{err: &BadRequestError{StatusCode: status, Message: msg}}
+	case status >= 500:
+		return outcome{err: &ServerError{StatusCode: status, Message: red.message(data)}, retry: !isPost, applied: isPost}
+	default:
+		// 1xx and 3xx: redirects are not followed, so the secret stays
+		// with the configured host.
+		return outcome{err: &ServerError{StatusCode: status, Message: "unexpected status " + resp.Status}, applied: isPost}
+	}
+}
+
+// readBody reads at most maxBody bytes and fails clearly beyond that.
+func (c *Client) readBody(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, c.maxBody+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading response: %w", err)
+	}
+	if int64(len(data)) > c.maxBody {
+		return nil, fmt.Errorf("%w: more than %d bytes", ErrResponseTooLarge, c.maxBody)
+	}
+	return data, nil
+}
+
+func (c *Client) log(ctx context.Context, red redactor, method string, u *url.URL, status, attempt int, start time.Time, err error) {
+	if c.logger == nil {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("method", method),
+		slog.String("url", RedactURL(u)),
+		slog.Int("attempt", attempt+1),
+		slog.Duration("elapsed", c.now().Sub(start)),
+	}
+	if status != 0 {
+		attrs = append(attrs, slog.Int("status", status))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", red.scrub(err.Error())))
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "rescuetime request", attrs...)
+}
+
+// classifyErrorBody types an "error" body that came with a success status,
+// such as the real API's answer to an invalid key.
+func (r redactor) classifyErrorBody(endpoint string, status int, msg string) error {
+	msg = r.scrub(msg)
+	if isAuthMessage(msg) {
+		return &UnauthorizedError{StatusCode: status, Message: msg}
+	}
+	bad := &BadRequestError{StatusCode: status, Message: msg}
+	if premiumOnly[endpoint] && isPremiumMessage(msg) {
+		return &PremiumRequiredError{Endpoint: endpoint, Err: bad}
+	}
+	return bad
+}
+
+// errorBody reports whether data is a JSON object with an "error" key, and
+// its message.
+func errorBody(data []byte) (string, bool) {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return "", false
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(trimmed, &m) != nil {
+		return "", false
+	}
+	if _, ok := m["error"]; !ok {
+		return "", false
+	}
+	return bodyMessage(m), true
+}
+
+// message extracts a human explanation from an error response, scrubbed
+// of secrets and shortened.
+func (r redactor) message(data []byte) string {
+	trimmed := bytes.TrimSpace(data)
+	var msg string
+	var m map[string]json.RawMessage
+	if len(trimmed) > 0 && trimmed[0] == '{' && json.Unmarshal(trimmed, &m) == nil {
+		msg = bodyMessage(m)
+	} else if !bytes.HasPrefix(trimmed, []byte("<")) { // skip HTML error pages
+		msg = string(trimmed)
+	}
+	msg = r.scrub(strings.Join(strings.Fields(msg), " "))
+	if len(msg) > 300 {
+		msg = msg[:300] + "..."
+	}
+	return msg
+}
+
+// bodyMessage joins the explanatory fields the API and OAuth endpoints use.
+func bodyMessage(m map[string]json.RawMessage) string {
+	var parts []string
+	seen := map[string]bool{}
+	for _, k := range []string{"error", "error_description", "message", "messages"} {
+		raw, ok := m[k]
+		if !ok {
+			continue
+		}
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			var list []string
+			if json.Unmarshal(raw, &list) != nil {
+				s = string(raw)
+			} else {
+				s = strings.Join(list, "; ")
+			}
+		}
+		s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "#"))
+		if s != "" && !seen[s] {
+			seen[s] = true
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, ": ")
+}
+
+// parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(v); err == nil {
+		if secs < 0 {
+			return 0
+		}
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
