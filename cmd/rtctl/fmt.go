@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/rogpeppe/go-internal/diff"
+	"github.com/spf13/cobra"
+
+	"github.com/rtctl/rtctl/pkg/spec"
+)
+
+// fmtExitUnformatted is fmt --check's exit code when a file needs
+// formatting, as terraform fmt -check uses.
+const fmtExitUnformatted = 3
+
+func newFmtCmd(e *env) *cobra.Command {
+	var check, showDiff, noColor bool
+	cmd := &cobra.Command{
+		Use:   "fmt [PATH...]",
+		Short: "Rewrite configuration files in the canonical format",
+		Long: `Fmt rewrites configuration files in the canonical layout, as terraform fmt
+does. A directory (default: the current one) means its *.rt.hcl and
+*.rtvars.hcl files; "-" formats standard input to standard output.
+
+It lists the files it changed. With --check it changes nothing, lists the files
+that need formatting and exits 3 if there are any. --diff shows the changes.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				args = []string{"."}
+			}
+			f := &formatter{e: e, check: check, diff: showDiff, noColor: noColor}
+			for _, a := range args {
+				f.path(a)
+			}
+			switch {
+			case f.failed:
+				return &exitError{code: 1}
+			case check && f.unformatted:
+				return &exitError{code: fmtExitUnformatted}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&check, "check", false, "change nothing; exit 3 if any file needs formatting")
+	cmd.Flags().BoolVar(&showDiff, "diff", false, "print a unified diff of the changes")
+	cmd.Flags().BoolVar(&noColor, "no-color", false, "never colour the output")
+	return cmd
+}
+
+// formatter formats the paths of one fmt run and remembers how it went.
+type formatter struct {
+	e                   *env
+	check, diff         bool
+	noColor             bool
+	failed, unformatted bool
+}
+
+func (f *formatter) fail(err error) {
+	fmt.Fprintf(f.e.stderr, "Error: %v\n", err)
+	f.failed = true
+}
+
+func (f *formatter) path(p string) {
+	if p == "-" {
+		src, err := io.ReadAll(f.e.stdin)
+		if err != nil {
+			f.fail(fmt.Errorf("reading standard input: %w", err))
+			return
+		}
+		f.file("<stdin>", src, true)
+		return
+	}
+	info, err := os.Stat(p)
+	if err != nil {
+		f.fail(fmt.Errorf("cannot format %s: %w", p, err))
+		return
+	}
+	if !info.IsDir() {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			f.fail(fmt.Errorf("reading %s: %w", p, err))
+			return
+		}
+		f.file(p, src, false)
+		return
+	}
+	files, err := spec.FormattableFiles(p)
+	if err != nil {
+		f.fail(fmt.Errorf("listing %s: %w", p, err))
+		return
+	}
+	for _, name := range files {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			f.fail(fmt.Errorf("reading %s: %w", name, err))
+			continue
+		}
+		f.file(name, src, false)
+	}
+}
+
+func (f *formatter) file(name string, src []byte, stdin bool) {
+	out, diags := spec.Format(src, name)
+	if diags.HasErrors() {
+		files := map[string]*hcl.File{name: {Bytes: src}}
+		if err := renderDiags(f.e, files, diags, f.noColor); err != nil {
+			f.fail(err)
+		}
+		f.failed = true
+		return
+	}
+	changed := !bytes.Equal(src, out)
+	if changed {
+		f.unformatted = true
+	}
+	if stdin {
+		switch {
+		case f.diff && changed:
+			f.e.stdout.Write(diff.Diff(name, src, name, out))
+		case !f.check && !f.diff:
+			f.e.stdout.Write(out)
+		}
+		return
+	}
+	if !changed {
+		return
+	}
+	fmt.Fprintln(f.e.stdout, name)
+	if f.diff {
+		f.e.stdout.Write(diff.Diff("old/"+name, src, "new/"+name, out))
+	}
+	if f.check {
+		return
+	}
+	if err := writeFileKeepMode(name, out); err != nil {
+		f.fail(err)
+	}
+}
+
+// writeFileKeepMode replaces a file's content and keeps its permissions.
+func writeFileKeepMode(name string, data []byte) error {
+	info, err := os.Stat(name)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	if err := os.WriteFile(name, data, info.Mode().Perm()); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	return nil
+}

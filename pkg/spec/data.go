@@ -1,0 +1,117 @@
+package spec
+
+import (
+	"context"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// DataSource is one kind of data "TYPE" "name" {} block: something outside
+// the configuration (a calendar, a git log) read at load time. The loader
+// decodes the block's body with ConfigSpec, in dependency order, and exposes
+// what Read returns as data.TYPE.NAME.
+type DataSource interface {
+	// ConfigSpec describes the block's body. Its references (to variables,
+	// locals, other data sources) order the evaluation.
+	ConfigSpec() hcldec.Spec
+	// Read produces the data source's value from its decoded configuration.
+	// Diagnostics should carry dc.Range (or a narrower range) as subject.
+	Read(dc DataContext, config cty.Value) (cty.Value, hcl.Diagnostics)
+}
+
+// Registry maps a data source type, the first label of a data block, to its
+// implementation.
+type Registry map[string]DataSource
+
+// DataContext is everything a data source may use besides its
+// configuration. It carries no process-wide state: the clock, environment
+// and HTTP client come from LoadOptions.
+type DataContext struct {
+	Context    context.Context
+	Timezone   *time.Location
+	Lookback   time.Duration
+	Now        time.Time // zero when unknown
+	BaseDir    string    // the configuration directory, for relative paths
+	Getenv     func(string) string
+	HTTPClient *http.Client
+	Address    string    // data.TYPE.NAME
+	Range      hcl.Range // the block's definition, for diagnostics
+}
+
+// builtinDataSources are the data sources every configuration has. None yet:
+// the calendar and git log sources arrive through LoadOptions.DataSources.
+func builtinDataSources() Registry { return Registry{} }
+
+// dataBlock is a parsed data block awaiting evaluation.
+type dataBlock struct {
+	Type, Name string
+	Body       hcl.Body
+	DeclRange  hcl.Range
+	TypeRange  hcl.Range
+	source     DataSource // nil when the type is unknown
+}
+
+func (d *dataBlock) key() string { return d.Type + "." + d.Name }
+
+func decodeDataBlock(block *hcl.Block, reg Registry) (*dataBlock, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	d := &dataBlock{
+		Type:      block.Labels[0],
+		Name:      block.Labels[1],
+		Body:      block.Body,
+		DeclRange: block.DefRange,
+		TypeRange: block.LabelRanges[0],
+	}
+	diags = append(diags, checkName("data source", d.Name, block.LabelRanges[1])...)
+	src, ok := reg[d.Type]
+	if !ok {
+		names := make([]string, 0, len(reg))
+		for n := range reg {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		detail := "This configuration has no data sources."
+		if len(names) > 0 {
+			detail = "The data source types available are: " + strings.Join(names, ", ") + "."
+		}
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Unknown data source type",
+			Detail:   "There is no data source of type \"" + d.Type + "\". " + detail,
+			Subject:  d.TypeRange.Ptr(),
+		})
+		return d, diags
+	}
+	d.source = src
+	return d, diags
+}
+
+// references lists what the block's body refers to.
+func (d *dataBlock) references() []hcl.Traversal {
+	if d.source == nil {
+		return nil
+	}
+	return hcldec.Variables(d.Body, d.source.ConfigSpec())
+}
+
+// read decodes the body and calls the data source.
+func (d *dataBlock) read(ectx *hcl.EvalContext, dc DataContext) (cty.Value, hcl.Diagnostics) {
+	cfg, diags := hcldec.Decode(d.Body, d.source.ConfigSpec(), ectx)
+	if diags.HasErrors() {
+		return cty.DynamicVal, diags
+	}
+	dc.Address = "data." + d.Type + "." + d.Name
+	dc.Range = d.DeclRange
+	val, more := d.source.Read(dc, cfg)
+	diags = append(diags, more...)
+	if val == cty.NilVal {
+		val = cty.DynamicVal
+	}
+	return val, diags
+}

@@ -1,0 +1,29 @@
+// Package spec loads rtctl configurations: the *.rt.hcl files of a directory,
+// with their variables, locals, functions, data sources and for_each/count
+// expansion, into typed desired items (offline time, highlights, focus
+// session schedules), each with a stable address and its source range.
+//
+// It is the representation of what the user declared, validated as far as
+// the configuration alone allows. It is not the planner: it never looks at
+// the account, never splits offline time into API-sized chunks (it only
+// warns that the planner will) and knows nothing about the journal. Data
+// sources plug in through a Registry, so a new one needs no loader change.
+//
+// Loading follows the architecture of the hcl guide: parse every file,
+// decode the top-level structure, collect each expression's references,
+// evaluate locals and data sources in dependency order (reporting cycles),
+// then expand and decode every resource block. Diagnostics accumulate, so a
+// user sees every problem at once, each with file, line, column and snippet.
+//
+// Input variable values come from, lowest precedence first:
+//
+//  1. the variable's default;
+//  2. RTCTL_VAR_<name> environment variables;
+//  3. *.rtvars.hcl files in the configuration directory, in lexical order;
+//  4. --var-file files, in the order given;
+//  5. --var name=value arguments.
+//
+// Values from the environment and --var are raw strings: a variable of a
+// primitive type takes them as they are, any other type parses them as an
+// HCL expression, as Terraform does.
+package spec

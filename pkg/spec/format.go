@@ -1,0 +1,44 @@
+package spec
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/hcl/v2/hclwrite"
+)
+
+// Format returns src in canonical layout, as terraform fmt writes HCL. It
+// refuses source with syntax errors rather than guess at its layout.
+func Format(src []byte, filename string) ([]byte, hcl.Diagnostics) {
+	if _, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos); diags.HasErrors() {
+		return nil, diags
+	}
+	return hclwrite.Format(src), nil
+}
+
+// IsFormattable reports whether a file name is one rtctl fmt rewrites when
+// it formats a directory.
+func IsFormattable(name string) bool {
+	return strings.HasSuffix(name, ConfigFileSuffix) || strings.HasSuffix(name, VarsFileSuffix)
+}
+
+// FormattableFiles lists the configuration and variables files of dir, in
+// lexical order.
+func FormattableFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		if !e.IsDir() && IsFormattable(e.Name()) {
+			out = append(out, filepath.Join(dir, e.Name()))
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}

@@ -1,0 +1,499 @@
+package spec
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+	_ "time/tzdata" // timezones must resolve on machines without zone files
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
+)
+
+// File name suffixes of configuration and auto-loaded variables files.
+const (
+	ConfigFileSuffix = ".rt.hcl"
+	VarsFileSuffix   = ".rtvars.hcl"
+)
+
+// LoadOptions is everything Load takes from outside the configuration
+// directory. Nothing is read from the process environment directly.
+type LoadOptions struct {
+	Vars     map[string]string   // --var name=value, raw strings parsed per the variable's type
+	VarFiles []string            // --var-file, in command-line order
+	Getenv   func(string) string // RTCTL_VAR_name and env(); nil means an empty environment
+	Now      time.Time           // for data sources' default windows; zero means unknown
+	// DataSources are the data "TYPE" implementations besides the built-in
+	// ones; nil means built-ins only.
+	DataSources Registry
+	Context     context.Context // for data sources; nil means context.Background()
+	HTTPClient  *http.Client    // for data sources; nil means they may not use the network
+}
+
+// Config is a loaded configuration: settings and the desired items.
+type Config struct {
+	Timezone  *time.Location
+	Lookback  time.Duration // DefaultLookback unless set
+	OnOverlap OverlapPolicy // OverlapError unless set
+
+	OfflineTimes  []OfflineTime // in start order
+	Highlights    []Highlight   // in address order
+	FocusSessions []FocusSession
+	// DroppedOfflineTimes are blocks on_overlap = "trim" removed entirely,
+	// kept so the plan can say what it dropped and why.
+	DroppedOfflineTimes []OfflineTime
+
+	Files map[string]*hcl.File // every parsed file, for rendering diagnostics
+	// Hash identifies the configuration's sources and variable values, so
+	// a saved plan can be refused when either changed.
+	Hash string
+}
+
+// Load reads every *.rt.hcl file of dir, and the *.rtvars.hcl files beside
+// them, and returns the configuration they declare. The returned Config is
+// never nil, so its Files can render the diagnostics; it is usable only when
+// the diagnostics hold no errors.
+func Load(dir string, opts LoadOptions) (*Config, hcl.Diagnostics) {
+	l := newLoader(dir, opts)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		l.diags = append(l.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot read configuration directory",
+			Detail:   fmt.Sprintf("Reading %s: %s.", dir, unwrapPathError(err)),
+		})
+		return l.cfg, l.diags
+	}
+	var sources []source
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ConfigFileSuffix) {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		b, err := os.ReadFile(path)
+		if err != nil {
+			l.diags = append(l.diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Cannot read configuration file",
+				Detail:   fmt.Sprintf("Reading %s: %s.", path, unwrapPathError(err)),
+			})
+			continue
+		}
+		sources = append(sources, source{name: path, src: b})
+	}
+	if len(sources) == 0 && !l.diags.HasErrors() {
+		l.diags = append(l.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "No configuration files",
+			Detail:   fmt.Sprintf("%s holds no *%s files. Run rtctl init to write a starter configuration.", dir, ConfigFileSuffix),
+		})
+		return l.cfg, l.diags
+	}
+	l.load(sources, autoVarFiles(dir, entries))
+	sortDiagnostics(l.diags)
+	return l.cfg, l.diags
+}
+
+// source is one configuration file's name and content.
+type source struct {
+	name string
+	src  []byte
+}
+
+// loader holds the state of one Load.
+type loader struct {
+	opts     LoadOptions
+	baseDir  string
+	parser   *hclparse.Parser
+	funcs    map[string]function.Function
+	registry Registry
+	cfg      *Config
+	diags    hcl.Diagnostics
+
+	variables map[string]*variable
+	locals    map[string]*local
+	data      map[string]*dataBlock // by "TYPE.NAME"
+	settings  *settingsBlock
+
+	varValues   map[string]cty.Value
+	localValues map[string]cty.Value
+	dataValues  map[string]map[string]cty.Value
+}
+
+func newLoader(dir string, opts LoadOptions) *loader {
+	reg := builtinDataSources()
+	for k, v := range opts.DataSources {
+		reg[k] = v
+	}
+	if opts.Context == nil {
+		opts.Context = context.Background()
+	}
+	parser := hclparse.NewParser()
+	return &loader{
+		opts:     opts,
+		baseDir:  dir,
+		parser:   parser,
+		funcs:    Functions(dir, opts.Getenv),
+		registry: reg,
+		cfg: &Config{
+			Timezone:  time.UTC,
+			Lookback:  DefaultLookback,
+			OnOverlap: OverlapError,
+			Files:     parser.Files(),
+		},
+		variables:   map[string]*variable{},
+		locals:      map[string]*local{},
+		data:        map[string]*dataBlock{},
+		localValues: map[string]cty.Value{},
+		dataValues:  map[string]map[string]cty.Value{},
+	}
+}
+
+var rootSchema = &hcl.BodySchema{
+	Blocks: []hcl.BlockHeaderSchema{
+		{Type: "rtctl"},
+		{Type: "variable", LabelNames: []string{"name"}},
+		{Type: "locals"},
+		{Type: "data", LabelNames: []string{"type", "name"}},
+		{Type: KindOfflineTime, LabelNames: []string{"name"}},
+		{Type: KindHighlight, LabelNames: []string{"name"}},
+		{Type: KindFocusSession, LabelNames: []string{"name"}},
+	},
+}
+
+func (l *loader) load(sources []source, autoFiles []string) {
+	// Parse and decode the top-level structure of every file.
+	var files []*hcl.File
+	for _, s := range sources {
+		f, diags := l.parser.ParseHCL(s.src, s.name)
+		l.diags = append(l.diags, diags...)
+		if f != nil {
+			l.diags = append(l.diags, checkSecrets(f)...)
+			files = append(files, f)
+		}
+	}
+	// After a syntax error the structure is a guess: what follows would
+	// mostly report the guess, not the user's mistakes.
+	if l.diags.HasErrors() {
+		return
+	}
+	var blocks hcl.Blocks
+	for _, f := range files {
+		content, diags := f.Body.Content(rootSchema)
+		l.diags = append(l.diags, diags...)
+		blocks = append(blocks, content.Blocks...)
+	}
+	resources := l.decodeBlocks(blocks)
+
+	// Variables first: they depend on nothing.
+	raw, diags := collectVariableValues(l.variables, autoFiles, l.opts.VarFiles, l.parser, l.opts)
+	l.diags = append(l.diags, diags...)
+	l.varValues, diags = finalVariableValues(l.variables, raw, l.funcs)
+	l.diags = append(l.diags, diags...)
+
+	// Then locals, data sources and settings, in dependency order.
+	l.evaluateGraph()
+
+	// Then every resource, expanded.
+	ctx := l.evalContext()
+	var offline []OfflineTime
+	for _, rb := range resources {
+		insts, diags := rb.expand(ctx)
+		l.diags = append(l.diags, diags...)
+		for _, inst := range insts {
+			switch rb.Kind {
+			case KindOfflineTime:
+				if it, ok := l.decodeOfflineTime(rb, inst); ok {
+					offline = append(offline, it)
+				}
+			case KindHighlight:
+				if it, ok := l.decodeHighlight(rb, inst); ok {
+					l.cfg.Highlights = append(l.cfg.Highlights, it)
+				}
+			case KindFocusSession:
+				if it, ok := l.decodeFocusSession(rb, inst); ok {
+					l.cfg.FocusSessions = append(l.cfg.FocusSessions, it)
+				}
+			}
+		}
+	}
+	kept, dropped, diags := resolveOverlaps(offline, l.cfg.OnOverlap)
+	l.diags = append(l.diags, diags...)
+	for _, it := range kept {
+		l.offlineWarnings(it)
+	}
+	l.cfg.OfflineTimes, l.cfg.DroppedOfflineTimes = kept, dropped
+	l.cfg.Hash = l.hash()
+}
+
+// decodeBlocks sorts top-level blocks by kind, reporting duplicates, and
+// returns the resource blocks in source order.
+func (l *loader) decodeBlocks(blocks hcl.Blocks) []*resourceBlock {
+	var settings []*hcl.Block
+	var locals []*local
+	var resourceHCL []*hcl.Block
+	seen := map[string]hcl.Range{} // "KIND.NAME" of resources and data
+	for _, b := range blocks {
+		switch b.Type {
+		case "rtctl":
+			settings = append(settings, b)
+		case "variable":
+			v, diags := decodeVariableBlock(b, l.funcs)
+			l.diags = append(l.diags, diags...)
+			if prev, ok := l.variables[v.Name]; ok {
+				l.diags = append(l.diags, duplicateBlock("variable", v.Name, b.DefRange, prev.DeclRange))
+				continue
+			}
+			l.variables[v.Name] = v
+		case "locals":
+			ls, diags := decodeLocalsBlock(b)
+			l.diags = append(l.diags, diags...)
+			locals = append(locals, ls...)
+		case "data":
+			d, diags := decodeDataBlock(b, l.registry)
+			l.diags = append(l.diags, diags...)
+			if prev, ok := l.data[d.key()]; ok {
+				l.diags = append(l.diags, duplicateBlock("data \""+d.Type+"\"", d.Name, b.DefRange, prev.DeclRange))
+				continue
+			}
+			l.data[d.key()] = d
+		default:
+			key := b.Type + "." + b.Labels[0]
+			if prev, ok := seen[key]; ok {
+				l.diags = append(l.diags, duplicateBlock(b.Type, b.Labels[0], b.DefRange, prev))
+				continue
+			}
+			seen[key] = b.DefRange
+			resourceHCL = append(resourceHCL, b)
+		}
+	}
+	for _, lc := range locals {
+		if prev, ok := l.locals[lc.Name]; ok {
+			l.diags = append(l.diags, duplicateLocal(lc, prev))
+			continue
+		}
+		l.locals[lc.Name] = lc
+	}
+
+	switch len(settings) {
+	case 0:
+		l.diags = append(l.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Missing rtctl block",
+			Detail:   "A configuration needs one rtctl block that sets at least the account's time zone, such as:\n\n  rtctl {\n    timezone = \"Europe/Berlin\"\n  }",
+		})
+	default:
+		for _, b := range settings[1:] {
+			l.diags = append(l.diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Duplicate rtctl block",
+				Detail:   "A configuration has exactly one rtctl block; another was already declared at " + settings[0].DefRange.String() + ".",
+				Subject:  b.DefRange.Ptr(),
+			})
+		}
+		s, diags := decodeSettingsBlock(settings[0])
+		l.diags = append(l.diags, diags...)
+		l.settings = s
+	}
+
+	sc := l.scope()
+	var out []*resourceBlock
+	for _, b := range resourceHCL {
+		schema := map[string]*hcl.BodySchema{
+			KindOfflineTime:  offlineTimeSchema,
+			KindHighlight:    highlightSchema,
+			KindFocusSession: focusSessionSchema,
+		}[b.Type]
+		rb, diags := decodeResourceBlock(b, schema, sc)
+		l.diags = append(l.diags, diags...)
+		out = append(out, rb)
+	}
+	return out
+}
+
+func duplicateBlock(kind, name string, rng, prev hcl.Range) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Duplicate " + strings.SplitN(kind, " ", 2)[0] + " block",
+		Detail:   fmt.Sprintf("%s %q was already declared at %s. Names must be unique per type.", kind, name, prev),
+		Subject:  rng.Ptr(),
+	}
+}
+
+// scope is what expressions outside resources may refer to.
+func (l *loader) scope() scope {
+	sc := scope{vars: map[string]bool{}, locals: map[string]bool{}, data: map[string]bool{}}
+	for n := range l.variables {
+		sc.vars[n] = true
+	}
+	for n := range l.locals {
+		sc.locals[n] = true
+	}
+	for n := range l.data {
+		sc.data[n] = true
+	}
+	return sc
+}
+
+// evaluateGraph evaluates locals, data sources and the rtctl block so each
+// comes after what it refers to. Data sources also wait for the rtctl block,
+// since they read the time zone and lookback.
+func (l *loader) evaluateGraph() {
+	nodes := map[string]*graphNode{}
+	order := 0
+	add := func(key string, rng hcl.Range, travs []hcl.Traversal, extra ...string) {
+		n := &graphNode{key: key, rng: rng, order: order}
+		order++
+		for _, t := range travs {
+			if k := nodeOf(t); k != "" {
+				n.deps = append(n.deps, k)
+			}
+		}
+		n.deps = append(n.deps, extra...)
+		nodes[key] = n
+	}
+	sc := l.scope()
+	invalid := map[string]bool{}
+	if l.settings != nil {
+		sc.what = "the rtctl block"
+		travs := l.settings.references()
+		if diags := checkReferences(travs, sc); len(diags) > 0 {
+			l.diags = append(l.diags, diags...)
+			invalid[settingsNode] = true
+		}
+		add(settingsNode, l.settings.DeclRange, travs)
+	}
+	localNames := make([]*local, 0, len(l.locals))
+	for _, lc := range l.locals {
+		localNames = append(localNames, lc)
+	}
+	sortByRange(localNames, func(lc *local) hcl.Range { return lc.DeclRange })
+	for _, lc := range localNames {
+		sc.what = "a local value"
+		travs := lc.Expr.Variables()
+		if diags := checkReferences(travs, sc); len(diags) > 0 {
+			l.diags = append(l.diags, diags...)
+			invalid[localNode(lc.Name)] = true
+		}
+		l.localValues[lc.Name] = cty.DynamicVal
+		add(localNode(lc.Name), lc.DeclRange, travs)
+	}
+	dataBlocks := make([]*dataBlock, 0, len(l.data))
+	for _, d := range l.data {
+		dataBlocks = append(dataBlocks, d)
+	}
+	sortByRange(dataBlocks, func(d *dataBlock) hcl.Range { return d.DeclRange })
+	for _, d := range dataBlocks {
+		sc.what = "a data block"
+		travs := d.references()
+		if diags := checkReferences(travs, sc); len(diags) > 0 {
+			l.diags = append(l.diags, diags...)
+			invalid[dataNode(d.key())] = true
+		}
+		if l.dataValues[d.Type] == nil {
+			l.dataValues[d.Type] = map[string]cty.Value{}
+		}
+		l.dataValues[d.Type][d.Name] = cty.DynamicVal
+		add(dataNode(d.key()), d.DeclRange, travs, settingsNode)
+	}
+
+	sorted, diags := sortNodes(nodes)
+	l.diags = append(l.diags, diags...)
+	for _, n := range sorted {
+		if invalid[n.key] {
+			continue
+		}
+		ctx := l.evalContext()
+		switch {
+		case n.key == settingsNode:
+			l.diags = append(l.diags, l.settings.evaluate(ctx, l.cfg)...)
+		case strings.HasPrefix(n.key, "local."):
+			lc := l.locals[strings.TrimPrefix(n.key, "local.")]
+			v, diags := lc.Expr.Value(ctx)
+			l.diags = append(l.diags, diags...)
+			if !diags.HasErrors() {
+				l.localValues[lc.Name] = v
+			}
+		default:
+			d := l.data[strings.TrimPrefix(n.key, "data.")]
+			if d.source == nil {
+				continue
+			}
+			v, diags := d.read(ctx, l.dataContext())
+			l.diags = append(l.diags, diags...)
+			if !diags.HasErrors() {
+				l.dataValues[d.Type][d.Name] = v
+			}
+		}
+	}
+}
+
+func (l *loader) dataContext() DataContext {
+	return DataContext{
+		Context:    l.opts.Context,
+		Timezone:   l.cfg.Timezone,
+		Lookback:   l.cfg.Lookback,
+		Now:        l.opts.Now,
+		BaseDir:    l.baseDir,
+		Getenv:     l.opts.Getenv,
+		HTTPClient: l.opts.HTTPClient,
+	}
+}
+
+// evalContext is the scope of the values known so far.
+func (l *loader) evalContext() *hcl.EvalContext {
+	data := make(map[string]cty.Value, len(l.dataValues))
+	for typ, byName := range l.dataValues {
+		data[typ] = cty.ObjectVal(byName)
+	}
+	return &hcl.EvalContext{
+		Variables: map[string]cty.Value{
+			"var":   cty.ObjectVal(l.varValues),
+			"local": cty.ObjectVal(l.localValues),
+			"data":  cty.ObjectVal(data),
+		},
+		Functions: l.funcs,
+	}
+}
+
+// hash digests every file read and every variable's final value, in a
+// fixed order, so it changes exactly when what the plan was made from does.
+func (l *loader) hash() string {
+	h := sha256.New()
+	names := make([]string, 0, len(l.cfg.Files))
+	for n := range l.cfg.Files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(h, "file %q %d\n", filepath.Base(n), len(l.cfg.Files[n].Bytes))
+		h.Write(l.cfg.Files[n].Bytes)
+	}
+	vars := make([]string, 0, len(l.varValues))
+	for n := range l.varValues {
+		vars = append(vars, n)
+	}
+	sort.Strings(vars)
+	for _, n := range vars {
+		v := l.varValues[n]
+		if !v.IsWhollyKnown() {
+			continue
+		}
+		b, err := ctyjson.Marshal(v, cty.DynamicPseudoType)
+		if err != nil {
+			continue
+		}
+		fmt.Fprintf(h, "var %q %s\n", n, b)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}

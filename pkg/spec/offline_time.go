@@ -1,0 +1,169 @@
+package spec
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// Limits RescueTime places on offline time, which the planner enforces by
+// splitting and spec reports early.
+const (
+	// MaxOfflineBlock is the longest offline block the API accepts; longer
+	// blocks are split by the planner into consecutive chunks.
+	MaxOfflineBlock = 4 * time.Hour
+	// MinOfflineBlock is the shortest block the real API appears to accept.
+	MinOfflineBlock = 5 * time.Minute
+)
+
+// OfflineTime is one declared block of offline time.
+type OfflineTime struct {
+	Address  string // offline_time.NAME, with ["key"] or [index] when expanded
+	Start    time.Time
+	End      time.Time
+	Activity string
+	Details  string
+	Range    hcl.Range // the block's header
+	// Trimmed is set when on_overlap = "trim" shortened or dropped this
+	// block because it overlapped another; nil otherwise.
+	Trimmed *Trim
+}
+
+// Duration is how long the block lasts.
+func (o OfflineTime) Duration() time.Duration { return o.End.Sub(o.Start) }
+
+// Trim records what on_overlap = "trim" did to a block and why.
+type Trim struct {
+	By            string    // address of the earlier-starting block it overlapped
+	OriginalStart time.Time // as declared
+	OriginalEnd   time.Time // as declared
+	Dropped       bool      // the other block covered it entirely
+}
+
+var offlineTimeSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "start", Required: true},
+		{Name: "end"},
+		{Name: "duration"},
+		{Name: "activity", Required: true},
+		{Name: "details"},
+	},
+}
+
+func (l *loader) decodeOfflineTime(rb *resourceBlock, inst instance) (OfflineTime, bool) {
+	item := OfflineTime{Address: inst.Address, Range: rb.DeclRange}
+	ok := true
+	diags := &l.diags
+	end, dur := rb.Attrs["end"], rb.Attrs["duration"]
+	switch {
+	case end != nil && dur != nil:
+		*diags = append(*diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Conflicting end and duration",
+			Detail:   "An offline_time block sets exactly one of end and duration; this one sets both.",
+			Subject:  dur.NameRange.Ptr(),
+			Context:  hcl.RangeBetween(end.Range, dur.Range).Ptr(),
+		})
+		return item, false
+	case end == nil && dur == nil:
+		*diags = append(*diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Missing end or duration",
+			Detail:   "An offline_time block sets exactly one of end and duration, such as duration = \"30m\".",
+			Subject:  rb.DeclRange.Ptr(),
+		})
+		return item, false
+	}
+	if a := rb.attr("start"); a != nil {
+		if s, set := evalString(a, inst.ctx, diags); set {
+			t, err := ParseTime(s, l.cfg.Timezone)
+			if err != nil {
+				*diags = append(*diags, attrError(a, "Invalid start time", err.Error()+"."))
+				ok = false
+			}
+			item.Start = t
+		} else {
+			ok = false
+		}
+	} else {
+		ok = false
+	}
+	if a := rb.attr("end"); a != nil {
+		if s, set := evalString(a, inst.ctx, diags); set {
+			t, err := ParseTime(s, l.cfg.Timezone)
+			switch {
+			case err != nil:
+				*diags = append(*diags, attrError(a, "Invalid end time", err.Error()+"."))
+				ok = false
+			case ok && !t.After(item.Start):
+				*diags = append(*diags, attrError(a, "End not after start",
+					fmt.Sprintf("%s ends at %s, which is not after its start, %s.", inst.Address, formatTime(t), formatTime(item.Start))))
+				ok = false
+			}
+			item.End = t
+		} else {
+			ok = false
+		}
+	} else if a := rb.attr("duration"); a != nil {
+		if s, set := evalString(a, inst.ctx, diags); set {
+			d, err := ParseDuration(s)
+			switch {
+			case err != nil:
+				*diags = append(*diags, attrError(a, "Invalid duration", err.Error()+"."))
+				ok = false
+			case d <= 0:
+				*diags = append(*diags, attrError(a, "Invalid duration", "The duration must be positive."))
+				ok = false
+			}
+			item.End = item.Start.Add(d)
+		} else {
+			ok = false
+		}
+	} else {
+		ok = false
+	}
+	if a := rb.attr("activity"); a != nil {
+		s, set := evalString(a, inst.ctx, diags)
+		ok = set && checkText(a, s, true, diags) && ok
+		item.Activity = s
+	} else {
+		ok = false
+	}
+	if a := rb.attr("details"); a != nil {
+		s, _ := evalString(a, inst.ctx, diags)
+		ok = checkText(a, s, false, diags) && ok
+		item.Details = s
+	} else if rb.bad["details"] {
+		ok = false
+	}
+	return item, ok
+}
+
+// offlineWarnings reports blocks the API will not take as they are.
+func (l *loader) offlineWarnings(item OfflineTime) {
+	d := item.Duration()
+	trimmed := ""
+	if item.Trimmed != nil {
+		trimmed = fmt.Sprintf(" once trimmed (it overlapped %s)", item.Trimmed.By)
+	}
+	switch {
+	case d < MinOfflineBlock:
+		l.diags = append(l.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagWarning,
+			Summary:  "Offline time shorter than 5 minutes",
+			Detail:   fmt.Sprintf("%s lasts %s%s. RescueTime appears to refuse offline time shorter than 5 minutes, so applying it will likely fail.", item.Address, FormatDuration(d), trimmed),
+			Subject:  item.Range.Ptr(),
+		})
+	case d > MaxOfflineBlock:
+		chunks := int((d + MaxOfflineBlock - 1) / MaxOfflineBlock)
+		l.diags = append(l.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagWarning,
+			Summary:  "Offline time longer than 4 hours will be split",
+			Detail:   fmt.Sprintf("%s lasts %s. RescueTime accepts at most 4 hours per block, so the plan posts it as %d consecutive blocks.", item.Address, FormatDuration(d), chunks),
+			Subject:  item.Range.Ptr(),
+		})
+	}
+}
+
+func formatTime(t time.Time) string { return t.Format("2006-01-02 15:04:05 -07:00") }

@@ -1,0 +1,255 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Date is a civil date with no time zone: a highlight's day, or the bounds
+// of a focus schedule.
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// ParseDate parses a date written YYYY-MM-DD.
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return Date{}, fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s)
+	}
+	return DateOf(t), nil
+}
+
+// DateOf returns the date of t in t's own location.
+func DateOf(t time.Time) Date {
+	y, m, d := t.Date()
+	return Date{Year: y, Month: m, Day: d}
+}
+
+// String formats d as YYYY-MM-DD.
+func (d Date) String() string {
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+}
+
+// In returns the first instant of d in loc. On the rare days that begin
+// inside a DST gap this is the first instant that exists.
+func (d Date) In(loc *time.Location) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+}
+
+// AddDays returns the date n days after d (before it when n is negative).
+func (d Date) AddDays(n int) Date {
+	return DateOf(time.Date(d.Year, d.Month, d.Day+n, 12, 0, 0, 0, time.UTC))
+}
+
+// Compare returns -1, 0 or +1 as d is before, equal to or after o.
+func (d Date) Compare(o Date) int {
+	switch {
+	case d.Year != o.Year:
+		return cmpInt(d.Year, o.Year)
+	case d.Month != o.Month:
+		return cmpInt(int(d.Month), int(o.Month))
+	default:
+		return cmpInt(d.Day, o.Day)
+	}
+}
+
+func cmpInt(a, b int) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// Clock is a time of day in minutes since midnight, as written HH:MM.
+type Clock int
+
+// ParseClock parses a time of day written HH:MM (24-hour clock).
+func ParseClock(s string) (Clock, error) {
+	t, err := time.Parse("15:04", s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a time of day in the form HH:MM", s)
+	}
+	return Clock(t.Hour()*60 + t.Minute()), nil
+}
+
+// String formats c as HH:MM.
+func (c Clock) String() string { return fmt.Sprintf("%02d:%02d", int(c)/60, int(c)%60) }
+
+// Duration returns c as the time elapsed since midnight.
+func (c Clock) Duration() time.Duration { return time.Duration(c) * time.Minute }
+
+// ParseDuration parses durations such as "15m", "1h30m", "14d" or "2w": a
+// sequence of whole numbers each followed by a unit, s, m, h, d (24 hours)
+// or w (7 days). Calendar units keep lookbacks readable; fractions are not
+// accepted because nothing here needs them and they hide rounding.
+func ParseDuration(s string) (time.Duration, error) {
+	if s == "" {
+		return 0, errors.New("empty duration")
+	}
+	orig := s
+	var total time.Duration
+	for s != "" {
+		i := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == 0 {
+			return 0, fmt.Errorf("%q is not a duration: expected a number, like \"15m\" or \"1h30m\"", orig)
+		}
+		n, err := strconv.ParseInt(s[:i], 10, 64)
+		if err != nil || n > 1<<31 {
+			return 0, fmt.Errorf("%q is not a duration: number too large", orig)
+		}
+		s = s[i:]
+		if s == "" {
+			return 0, fmt.Errorf("%q is not a duration: missing unit (s, m, h, d or w) after %d", orig, n)
+		}
+		var unit time.Duration
+		switch s[0] {
+		case 's':
+			unit = time.Second
+		case 'm':
+			unit = time.Minute
+		case 'h':
+			unit = time.Hour
+		case 'd':
+			unit = 24 * time.Hour
+		case 'w':
+			unit = 7 * 24 * time.Hour
+		default:
+			return 0, fmt.Errorf("%q is not a duration: unknown unit %q (use s, m, h, d or w)", orig, s[:1])
+		}
+		s = s[1:]
+		total += time.Duration(n) * unit
+		if total > 100*365*24*time.Hour {
+			return 0, fmt.Errorf("%q is not a duration: longer than a century", orig)
+		}
+	}
+	return total, nil
+}
+
+// FormatDuration writes d the way ParseDuration reads it, largest units
+// first ("1h30m", "14d"), so messages echo the user's own notation.
+func FormatDuration(d time.Duration) string {
+	if d == 0 {
+		return "0m"
+	}
+	var b strings.Builder
+	if d < 0 {
+		b.WriteByte('-')
+		d = -d
+	}
+	for _, u := range []struct {
+		unit time.Duration
+		name string
+	}{{24 * time.Hour, "d"}, {time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}} {
+		if n := d / u.unit; n > 0 {
+			fmt.Fprintf(&b, "%d%s", n, u.name)
+			d -= n * u.unit
+		}
+	}
+	return b.String()
+}
+
+// errTimeGap and errTimeAmbiguous distinguish the two ways a local time can
+// fail to name exactly one instant.
+var (
+	errTimeGap       = errors.New("does not exist")
+	errTimeAmbiguous = errors.New("is ambiguous")
+)
+
+// ParseTime parses an offline-time boundary: "YYYY-MM-DD HH:MM[:SS]" local
+// to loc, or RFC 3339 with an explicit offset. A local time that falls in a
+// DST gap, or in an overlap where it names two instants, is an error saying
+// which, rather than a silent guess.
+func ParseTime(s string, loc *time.Location) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.In(loc), nil
+	}
+	var wall time.Time
+	var err error
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02 15:04:05"} {
+		if wall, err = time.Parse(layout, s); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not a time: write \"YYYY-MM-DD HH:MM\" (local to rtctl.timezone) or RFC 3339 with an offset, like \"2026-11-20T09:00:00+01:00\"", s)
+	}
+	t, err := resolveLocal(wall, loc)
+	if err != nil {
+		switch {
+		case errors.Is(err, errTimeGap):
+			return time.Time{}, fmt.Errorf("%q does not exist in %s: the clocks skip it when daylight saving time starts (a DST gap)", s, loc)
+		default:
+			return time.Time{}, fmt.Errorf("%q is ambiguous in %s: it happens twice when daylight saving time ends (a DST overlap); write it in RFC 3339 with an offset to choose one", s, loc)
+		}
+	}
+	return t, nil
+}
+
+// resolveLocal finds the single instant whose wall clock in loc reads like
+// wall (whose fields are taken as they are, its location ignored). It looks
+// at the offsets in force half a day either side, which covers every real
+// transition.
+func resolveLocal(wall time.Time, loc *time.Location) (time.Time, error) {
+	naive := time.Date(wall.Year(), wall.Month(), wall.Day(), wall.Hour(), wall.Minute(), wall.Second(), 0, time.UTC)
+	var found []time.Time
+	for _, probe := range []time.Time{naive.Add(-12 * time.Hour), naive.Add(12 * time.Hour)} {
+		_, off := probe.In(loc).Zone()
+		cand := naive.Add(-time.Duration(off) * time.Second).In(loc)
+		if sameWall(cand, naive) && (len(found) == 0 || !found[0].Equal(cand)) {
+			found = append(found, cand)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return time.Time{}, errTimeGap
+	case 1:
+		return found[0], nil
+	default:
+		return time.Time{}, errTimeAmbiguous
+	}
+}
+
+func sameWall(t, naive time.Time) bool {
+	y, mo, d := t.Date()
+	h, mi, s := t.Clock()
+	ny, nmo, nd := naive.Date()
+	nh, nmi, ns := naive.Clock()
+	return y == ny && mo == nmo && d == nd && h == nh && mi == nmi && s == ns
+}
+
+// weekdayNames maps every accepted spelling, lower case, to its weekday.
+var weekdayNames = map[string]time.Weekday{
+	"sun": time.Sunday, "sunday": time.Sunday,
+	"mon": time.Monday, "monday": time.Monday,
+	"tue": time.Tuesday, "tuesday": time.Tuesday,
+	"wed": time.Wednesday, "wednesday": time.Wednesday,
+	"thu": time.Thursday, "thursday": time.Thursday,
+	"fri": time.Friday, "friday": time.Friday,
+	"sat": time.Saturday, "saturday": time.Saturday,
+}
+
+// ParseWeekday accepts a weekday's English name or its three-letter
+// abbreviation, in any case.
+func ParseWeekday(s string) (time.Weekday, error) {
+	if d, ok := weekdayNames[strings.ToLower(strings.TrimSpace(s))]; ok {
+		return d, nil
+	}
+	return 0, fmt.Errorf("%q is not a weekday: use mon, tue, wed, thu, fri, sat or sun", s)
+}
+
+// shortWeekday is the three-letter lower-case name ParseWeekday accepts.
+func shortWeekday(d time.Weekday) string {
+	return strings.ToLower(d.String()[:3])
+}

@@ -1,0 +1,131 @@
+package spec
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseTime(t *testing.T) {
+	loc := berlin(t)
+	tests := []struct {
+		in      string
+		want    string // RFC 3339, or "" for an error
+		wantErr string
+	}{
+		{in: "2026-11-20 09:00", want: "2026-11-20T09:00:00+01:00"},
+		{in: "2026-11-20 09:00:30", want: "2026-11-20T09:00:30+01:00"},
+		{in: "2026-07-01 09:00", want: "2026-07-01T09:00:00+02:00"},
+		{in: "2026-11-20T08:00:00Z", want: "2026-11-20T09:00:00+01:00"},
+		{in: "2026-11-20T09:00:00-05:00", want: "2026-11-20T15:00:00+01:00"},
+		{in: "2026-03-29 01:59", want: "2026-03-29T01:59:00+01:00"},
+		{in: "2026-03-29 03:00", want: "2026-03-29T03:00:00+02:00"},
+		{in: "2026-03-29 02:00", wantErr: "DST gap"},
+		{in: "2026-03-29 02:59:59", wantErr: "DST gap"},
+		{in: "2026-10-25 02:00", wantErr: "DST overlap"},
+		{in: "2026-10-25 02:59", wantErr: "DST overlap"},
+		{in: "2026-10-25 03:00", want: "2026-10-25T03:00:00+01:00"},
+		{in: "2026-10-25T02:30:00+02:00", want: "2026-10-25T02:30:00+02:00"},
+		{in: "2026-11-20", wantErr: "not a time"},
+		{in: "2026-11-20T09:00:00", wantErr: "not a time"},
+		{in: "2026-11-20 24:00", wantErr: "not a time"},
+	}
+	for _, tt := range tests {
+		got, err := ParseTime(tt.in, loc)
+		switch {
+		case tt.wantErr != "":
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("ParseTime(%q) = %v, %v; want error containing %q", tt.in, got, err, tt.wantErr)
+			}
+		case err != nil:
+			t.Errorf("ParseTime(%q): %v", tt.in, err)
+		case got.Format(time.RFC3339) != tt.want:
+			t.Errorf("ParseTime(%q) = %s, want %s", tt.in, got.Format(time.RFC3339), tt.want)
+		}
+	}
+}
+
+func TestParseDuration(t *testing.T) {
+	tests := []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"15m", 15 * time.Minute, true},
+		{"1h30m", 90 * time.Minute, true},
+		{"14d", 14 * 24 * time.Hour, true},
+		{"2w", 14 * 24 * time.Hour, true},
+		{"90s", 90 * time.Second, true},
+		{"0m", 0, true},
+		{"", 0, false},
+		{"15", 0, false},
+		{"m", 0, false},
+		{"1.5h", 0, false},
+		{"-5m", 0, false},
+		{"5 m", 0, false},
+		{"99999999999999999999h", 0, false},
+		{"100000w", 0, false},
+	}
+	for _, tt := range tests {
+		got, err := ParseDuration(tt.in)
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("ParseDuration(%q) = %v, %v; want %v, ok=%v", tt.in, got, err, tt.want, tt.ok)
+		}
+		if tt.ok {
+			if back, err := ParseDuration(FormatDuration(got)); err != nil || back != got {
+				t.Errorf("FormatDuration(%v) = %q does not round-trip", got, FormatDuration(got))
+			}
+		}
+	}
+}
+
+func TestLooksLikeAPIKey(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"B63abcdEFGh_ijklmnOPQrst0123456789abcdefg", true},
+		{"key: B63abcdEFGh_ijklmnOPQrst0123456789abcdefg please", true},
+		{"Daily standup with the platform team", false},
+		{"Merged 3f9a1c2b7d4e5f60718293a4b5c6d7e8f9012345", false},           // git SHA: no upper case
+		{"ThisIsAVeryLongCamelCaseIdentifierNameForSure", false},             // no digits
+		{"https://calendar.example.com/ical/team-calendar/basic.ics", false}, // ordinary URL
+		{"Ab1Cd2Ef3", false},                            // too short
+		{"550e8400-e29b-41d4-a716-446655440000", false}, // UUID: no upper case
+	}
+	for _, tt := range tests {
+		if got := looksLikeAPIKey(tt.s); got != tt.want {
+			t.Errorf("looksLikeAPIKey(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
+
+func TestDate(t *testing.T) {
+	d, err := ParseDate("2026-02-28")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := d.AddDays(1).String(); got != "2026-03-01" {
+		t.Errorf("AddDays = %s", got)
+	}
+	if got := d.In(berlin(t)).Format(time.RFC3339); got != "2026-02-28T00:00:00+01:00" {
+		t.Errorf("In = %s", got)
+	}
+	if _, err := ParseDate("2026-02-29"); err == nil {
+		t.Error("2026-02-29 parsed")
+	}
+	if c, err := ParseClock("07:05"); err != nil || c != 425 || c.String() != "07:05" {
+		t.Errorf("ParseClock = %v, %v", c, err)
+	}
+}
+
+func TestParseVarArg(t *testing.T) {
+	if n, v, err := ParseVarArg("team=a=b"); err != nil || n != "team" || v != "a=b" {
+		t.Errorf("got %q %q %v", n, v, err)
+	}
+	for _, bad := range []string{"team", "=x", "1x=2"} {
+		if _, _, err := ParseVarArg(bad); err == nil {
+			t.Errorf("ParseVarArg(%q) accepted", bad)
+		}
+	}
+}
