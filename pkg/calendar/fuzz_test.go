@@ -1,0 +1,64 @@
+package calendar
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// FuzzParseExpand feeds arbitrary bytes through Parse and Expand: both may
+// fail, neither may panic, and what Expand returns must honour its contract.
+func FuzzParseExpand(f *testing.F) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.ics"))
+	if err != nil || len(files) == 0 {
+		f.Fatalf("no seed files: %v", err)
+	}
+	for _, name := range files {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:20261116\nRRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30\nEND:VEVENT\nEND:VCALENDAR\n"))
+	f.Add([]byte("BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:x\nDTSTART;TZID=\"a,b\":20261116T010203\nRRULE:FREQ=WEEKLY;BYSETPOS=-1;BYDAY=MO,TU\nEND:VEVENT\nEND:VCALENDAR\n"))
+	f.Add([]byte("BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:x\nRECURRENCE-ID;VALUE=DATE:20261116\nDTSTART:20261116T100000Z\nEND:VEVENT\nEND:VCALENDAR\n"))
+
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		f.Fatal(err)
+	}
+	w := Window{
+		Start: time.Date(2026, 10, 1, 0, 0, 0, 0, loc),
+		End:   time.Date(2026, 12, 31, 0, 0, 0, 0, loc),
+	}
+	all := Filter{IncludeCancelled: true, IncludeTransparent: true, IncludeAllDay: true, IncludeDeclined: true}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cal, err := Parse(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		occ, err := cal.Expand(w, Options{Location: loc, MaxOccurrencesPerSeries: 2000, Filter: all})
+		if err != nil {
+			return
+		}
+		keys := map[string]bool{}
+		for i, o := range occ {
+			if o.End.Before(o.Start) {
+				t.Fatalf("occurrence %q ends before it starts", o.Key)
+			}
+			if !o.Start.Before(w.End) || (!o.End.After(w.Start) && !o.Start.Equal(w.Start)) {
+				t.Fatalf("occurrence %q [%s, %s) is outside the window", o.Key, o.Start, o.End)
+			}
+			if i > 0 && o.Start.Before(occ[i-1].Start) {
+				t.Fatalf("occurrences not sorted at %d", i)
+			}
+			if keys[o.Key] {
+				t.Fatalf("duplicate key %q", o.Key)
+			}
+			keys[o.Key] = true
+		}
+	})
+}
