@@ -1,0 +1,117 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rtctl/rtctl/pkg/journal"
+	"github.com/rtctl/rtctl/pkg/spec"
+)
+
+// configFlags are the flags of every command that loads a configuration and
+// plans against the account.
+type configFlags struct {
+	vars, varFiles []string
+	now            string
+	journal        string
+	noColor        bool
+}
+
+func (f *configFlags) register(cmd *cobra.Command) {
+	addVarFlags(cmd, &f.vars, &f.varFiles)
+	fl := cmd.Flags()
+	fl.StringVar(&f.now, "now", "", "plan as if it were this instant (RFC 3339; default RTCTL_NOW, else the current time)")
+	fl.StringVar(&f.journal, "journal", "", "journal file (default RTCTL_JOURNAL, else .rtctl/journal.jsonl beside the configuration)")
+	fl.BoolVar(&f.noColor, "no-color", false, "never colour the output (NO_COLOR and a non-terminal output also turn it off)")
+}
+
+// resolveNow is the instant the command works at: --now, RTCTL_NOW, or the
+// injected clock.
+func (f *configFlags) resolveNow(e *env) (time.Time, error) {
+	s, from := f.now, "--now"
+	if s == "" {
+		s, from = e.getenv("RTCTL_NOW"), "RTCTL_NOW"
+	}
+	if s == "" {
+		return e.now(), nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%s: %q is not an RFC 3339 time such as 2026-11-20T18:00:00+01:00", from, s)
+	}
+	return t, nil
+}
+
+// journalPath is --journal, RTCTL_JOURNAL, or the default beside the
+// configuration. The sandbox keeps a journal of its own: an item applied to
+// the sandbox must never look applied to the real account.
+// clock is the command's clock: pinned at --now or RTCTL_NOW when given, so
+// that what the journal records agrees with the instant plans are made for.
+func (f *configFlags) clock(e *env) (func() time.Time, error) {
+	if f.now == "" && e.getenv("RTCTL_NOW") == "" {
+		return e.now, nil
+	}
+	now, err := f.resolveNow(e)
+	if err != nil {
+		return nil, err
+	}
+	return func() time.Time { return now }, nil
+}
+
+func (f *configFlags) journalPath(e *env, dir string, sandbox bool) string {
+	switch {
+	case f.journal != "":
+		return f.journal
+	case sandbox:
+		return sandboxJournalPath(dir)
+	case e.getenv("RTCTL_JOURNAL") != "":
+		return e.getenv("RTCTL_JOURNAL")
+	}
+	return journal.DefaultPath(dir)
+}
+
+func sandboxJournalPath(dir string) string {
+	return filepath.Join(dir, ".rtctl", "sandbox-journal.jsonl")
+}
+
+// load reads and validates the configuration in dir, printing its
+// diagnostics; it fails when there are errors.
+func (f *configFlags) load(e *env, dir string, now time.Time) (*spec.Config, error) {
+	opts, err := specLoadOptions(e, f.vars, f.varFiles)
+	if err != nil {
+		return nil, err
+	}
+	opts.Now = now
+	cfg, diags := spec.Load(dir, opts)
+	if len(diags) > 0 {
+		if err := renderDiags(e, cfg.Files, diags, f.noColor); err != nil {
+			return nil, err
+		}
+	}
+	if diags.HasErrors() {
+		return nil, &exitError{code: 1, err: fmt.Errorf("the configuration in %s is not valid; fix the errors above (rtctl validate shows them too)", dir)}
+	}
+	return cfg, nil
+}
+
+// color decides whether output to w is coloured.
+func (f *configFlags) color(e *env) bool {
+	return diagColor(e, f.noColor, e.stdout)
+}
+
+func dirArg(args []string) string {
+	if len(args) == 1 {
+		return args[0]
+	}
+	return "."
+}
+
+// isSavedPlan tells a saved plan file from a configuration directory.
+func isSavedPlan(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && !st.IsDir()
+}

@@ -1,0 +1,101 @@
+package plan
+
+import (
+	"fmt"
+	"time"
+)
+
+// focusWindow returns the schedule's window on the local day that starts at
+// midnight, and whether the schedule is active that day.
+func focusWindow(f DesiredFocus, midnight time.Time) (start, end time.Time, ok bool) {
+	day := midnight.Format(time.DateOnly)
+	if !f.Days[midnight.Weekday()] || (f.From != "" && day < f.From) || (f.To != "" && day > f.To) {
+		return time.Time{}, time.Time{}, false
+	}
+	loc := midnight.Location()
+	y, mo, d := midnight.Date()
+	// Build the wall-clock time rather than adding to midnight, so that a
+	// 09:00 window stays at 09:00 on the days the clocks change.
+	start = time.Date(y, mo, d, int(f.Start/time.Hour), int(f.Start%time.Hour/time.Minute), 0, 0, loc)
+	if f.UntilEndOfDay {
+		end = time.Date(y, mo, d+1, 0, 0, 0, 0, loc)
+	} else {
+		end = start.Add(f.Duration)
+	}
+	return start, end, true
+}
+
+func localMidnight(t time.Time, dayOffset int) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d+dayOffset, 0, 0, 0, 0, t.Location())
+}
+
+// focus plans one schedule: it acts only in the window that contains now.
+func (m *maker) focus(f DesiredFocus) {
+	p := m.plan
+	now := p.Now
+	a := Action{Address: f.Address, Kind: KindFocusStart, Origin: f.Origin}
+	// A window that began yesterday may still be open (a late start plus a
+	// long duration), so look one day back.
+	for off := -1; off <= 0; off++ {
+		ws, we, ok := focusWindow(f, localMidnight(now, off))
+		if !ok || now.Before(ws) || !now.Before(we) {
+			continue
+		}
+		a.Address = fmt.Sprintf("%s[%s]", f.Address, ws.Format(time.DateOnly))
+		a.Key = FocusKey(f.Address, ws)
+		a.Focus = &Focus{WindowStart: ws, WindowEnd: we, Minutes: remainingMinutes(now, we)}
+		if f.UntilEndOfDay {
+			a.Focus.Minutes = -1
+		}
+		m.decideFocus(&a)
+		m.add(a)
+		return
+	}
+	// Not inside a window: say when the next one begins.
+	for off := 0; off <= 8; off++ {
+		ws, we, ok := focusWindow(f, localMidnight(now, off))
+		if !ok || !ws.After(now) {
+			continue
+		}
+		a.Address = fmt.Sprintf("%s[%s]", f.Address, ws.Format(time.DateOnly))
+		a.Key = FocusKey(f.Address, ws)
+		a.Focus = &Focus{WindowStart: ws, WindowEnd: we, Minutes: int(we.Sub(ws) / time.Minute / 5 * 5)}
+		a.Status = Deferred
+		a.Reason = fmt.Sprintf("next window begins %s", ws.Format("Mon 2006-01-02 15:04"))
+		m.add(a)
+		return
+	}
+	a.Key = FocusKey(f.Address, time.Time{})
+	a.Status = OutOfWindow
+	a.Reason = "the schedule has no window now or in the next week"
+	if f.To != "" && f.To < now.Format(time.DateOnly) {
+		a.Reason = fmt.Sprintf("the schedule ended on %s", f.To)
+	}
+	m.add(a)
+}
+
+// remainingMinutes is the time left until end, rounded down to a multiple of
+// five minutes as the API requires.
+func remainingMinutes(now, end time.Time) int {
+	return int(end.Sub(now)/time.Minute) / 5 * 5
+}
+
+func (m *maker) decideFocus(a *Action) {
+	f := a.Focus
+	for _, ev := range m.started {
+		if !ev.At.Before(f.WindowStart) && !ev.At.After(m.plan.Now) {
+			a.Status = InSync
+			a.Reason = fmt.Sprintf("a session started %s in this window", ev.At.In(m.plan.Location).Format("15:04"))
+			return
+		}
+	}
+	if f.Minutes != -1 && f.Minutes < 5 {
+		a.Status = InSync
+		a.Reason = "less than five minutes of the window are left; nothing to start"
+		return
+	}
+	// The started feed only shows a session once the desktop app has
+	// synced, so it cannot prove that an unanswered start did not arrive.
+	m.settle(a, false, "FocusTime feed")
+}

@@ -1,0 +1,38 @@
+package plan
+
+import (
+	"fmt"
+)
+
+func indexHighlights(hs []RemoteHighlight) map[string]bool {
+	m := make(map[string]bool, len(hs))
+	for _, h := range hs {
+		m[HighlightKey(h.Date, h.Description)] = true
+	}
+	return m
+}
+
+func (m *maker) highlight(h DesiredHighlight) {
+	a := Action{
+		Address:   h.Address,
+		Kind:      KindHighlight,
+		Origin:    h.Origin,
+		Key:       HighlightKey(h.Date, h.Description),
+		Highlight: &Highlight{Date: h.Date, Description: h.Description, Source: h.Source},
+	}
+	p := m.plan
+	today := p.Now.Format("2006-01-02")
+	switch {
+	case h.Date < p.WindowStart.Format("2006-01-02"):
+		a.Status = OutOfWindow
+		a.Reason = fmt.Sprintf("dated before the lookback window (%s)", p.WindowStart.Format("2006-01-02"))
+	case h.Date > today:
+		a.Status = Deferred
+		a.Reason = fmt.Sprintf("dated %s, in the future; a later run posts it", h.Date)
+	case m.highs[a.Key]:
+		a.Status, a.Reason = InSync, "present in the highlights feed"
+	default:
+		m.settle(&a, true, "highlights feed")
+	}
+	m.add(a)
+}

@@ -1,0 +1,61 @@
+package plan
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// normalize makes texts compare the way a person reads them: the feeds may
+// return a description with its trailing blanks dropped or in another Unicode
+// normalisation form than the configuration declared it.
+func normalize(s string) string {
+	return norm.NFC.String(strings.TrimSpace(s))
+}
+
+func contentKey(kind Kind, parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		fmt.Fprintf(h, "%d:%s|", len(p), p)
+	}
+	return string(kind) + ":" + hex.EncodeToString(h.Sum(nil))[:20]
+}
+
+// OfflineKey identifies an offline-time block in the journal.
+func OfflineKey(start, end time.Time, activity, details string) string {
+	return contentKey(KindOffline, start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339), normalize(activity), normalize(details))
+}
+
+// HighlightKey identifies a highlight in the journal. Its source is not part
+// of its identity: the feed does not return it.
+func HighlightKey(date, description string) string {
+	return contentKey(KindHighlight, date, normalize(description))
+}
+
+// FocusKey identifies the start of a focus session in one schedule window.
+func FocusKey(address string, windowStart time.Time) string {
+	return contentKey(KindFocusStart, address, windowStart.UTC().Format(time.RFC3339))
+}
+
+// journalItem is what the journal stores about an item, so that a plan can
+// still describe it (and place it in time) after it left the configuration.
+type journalItem struct {
+	Offline   *Offline   `json:"offline_time,omitempty"`
+	Highlight *Highlight `json:"highlight,omitempty"`
+	Focus     *Focus     `json:"focus,omitempty"`
+}
+
+// JournalItem encodes the content of an action for the journal.
+func (a Action) JournalItem() json.RawMessage {
+	b, err := json.Marshal(journalItem{Offline: a.Offline, Highlight: a.Highlight, Focus: a.Focus})
+	if err != nil {
+		// The types above hold only strings, numbers and times.
+		panic(fmt.Sprintf("plan: encoding journal item: %v", err))
+	}
+	return b
+}

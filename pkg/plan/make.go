@@ -1,0 +1,207 @@
+package plan
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/rtctl/rtctl/pkg/journal"
+)
+
+// MaxOfflineBlock is the longest block the Offline Time POST API accepts.
+const MaxOfflineBlock = 4 * time.Hour
+
+// DefaultFeedSpan is how far back the feeds are trusted to show everything:
+// the daily summary covers 14 days and the highlights feed is "recent".
+const DefaultFeedSpan = 14 * 24 * time.Hour
+
+// Make compares the desired items with the remote snapshot and the journal
+// at the instant now, and returns the plan. It is pure: the same arguments
+// always give the same plan.
+func Make(d Desired, r *Remote, j *journal.State, now time.Time) *Plan {
+	loc := d.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	now = now.In(loc)
+	if r == nil {
+		r = &Remote{}
+	}
+	p := &Plan{
+		Now:         now,
+		Location:    loc,
+		Lookback:    d.Lookback,
+		WindowStart: now.Add(-d.Lookback),
+	}
+	m := &maker{
+		plan:    p,
+		journal: j,
+		offline: indexOffline(r.Offline, loc),
+		highs:   indexHighlights(r.Highlights),
+		started: r.FocusStarted,
+		keys:    map[string]string{},
+	}
+	for _, o := range d.Offline {
+		m.offlineBlock(o)
+	}
+	for _, h := range d.Highlights {
+		m.highlight(h)
+	}
+	for _, f := range d.Focus {
+		m.focus(f)
+	}
+	m.orphans()
+	p.Warnings = append(p.Warnings, d.Notes...)
+	if d.Lookback > DefaultFeedSpan {
+		p.Warnings = append(p.Warnings, fmt.Sprintf("the lookback (%s) is longer than the %s the feeds are known to cover: older items cannot be proved absent, so only the journal protects them from being posted twice", formatLookback(d.Lookback), formatLookback(DefaultFeedSpan)))
+	}
+	if j != nil && j.Skipped > 0 {
+		p.Warnings = append(p.Warnings, fmt.Sprintf("the journal has %d unreadable line(s), left by an interrupted write; they were ignored", j.Skipped))
+	}
+	sortActions(p.Actions)
+	return p
+}
+
+type maker struct {
+	plan    *Plan
+	journal *journal.State
+	offline offlineIndex
+	highs   map[string]bool
+	started []FocusEvent
+	// keys maps each declared item's journal key to its address, to find
+	// orphans and declared duplicates.
+	keys map[string]string
+}
+
+func (m *maker) add(a Action) {
+	if prev, dup := m.keys[a.Key]; dup && a.Status != OutOfWindow {
+		a.Status = Conflict
+		a.Reason = fmt.Sprintf("declares the same item as %s; remove one of them", prev)
+	} else if !dup {
+		m.keys[a.Key] = a.Address
+	}
+	m.plan.Actions = append(m.plan.Actions, a)
+}
+
+func (m *maker) lookup(key string) (journal.Record, bool) {
+	if m.journal == nil {
+		return journal.Record{}, false
+	}
+	return m.journal.Lookup(key)
+}
+
+// SettleAfter is how long after an unanswered POST the feeds are trusted to
+// show it. A request cut off by a crash or a timeout may still be carried
+// out by the server a little later; until then its absence from a feed
+// proves nothing. It covers the client's per-request timeout with a margin.
+const SettleAfter = 2 * time.Minute
+
+// settle decides an item that the feeds do not show, from the journal. When
+// the feed is authoritative for the item, absence proves that an unanswered
+// POST did not take effect, once it is older than SettleAfter; otherwise the
+// item is uncertain.
+func (m *maker) settle(a *Action, authoritative bool, what string) {
+	rec, ok := m.lookup(a.Key)
+	loc := m.plan.Location
+	switch {
+	case !ok || rec.Attempts == 0:
+		a.Status, a.Reason = Create, "not in the account"
+	case rec.Done():
+		a.Status = InSync
+		a.Reason = fmt.Sprintf("applied %s (journal); the %s does not show it yet", rec.ResultAt.In(m.plan.Location).Format("2006-01-02 15:04"), what)
+	case rec.Pending() && authoritative && m.plan.Now.Sub(rec.IntentAt) < SettleAfter:
+		a.Status = Uncertain
+		a.Reason = fmt.Sprintf("sent %s without a known outcome; the server may still be handling it, so the %s proves nothing before %s: run again then", rec.IntentAt.In(loc).Format("15:04:05"), what, rec.IntentAt.Add(SettleAfter).In(loc).Format("15:04:05"))
+	case rec.Pending() && !authoritative:
+		a.Status = Uncertain
+		a.Reason = fmt.Sprintf("sent %s without a known outcome and the %s cannot tell whether it arrived; check the account, then run apply with --retry-uncertain to send it again", rec.IntentAt.In(m.plan.Location).Format("2006-01-02 15:04"), what)
+	case rec.Pending():
+		a.Status = Create
+		a.Reason = fmt.Sprintf("an earlier attempt got no answer, and the %s shows it never arrived", what)
+	case rec.Result == journal.Failed:
+		a.Status = Create
+		a.Reason = "not in the account; the last attempt failed: " + rec.LastError
+	default:
+		a.Status, a.Reason = Create, "not in the account"
+	}
+}
+
+func (m *maker) orphans() {
+	if m.journal == nil {
+		return
+	}
+	for _, rec := range m.journal.Records() {
+		if _, declared := m.keys[rec.Key]; declared {
+			continue
+		}
+		if !rec.Done() && !rec.Pending() {
+			continue
+		}
+		var item journalItem
+		if err := json.Unmarshal(rec.Item, &item); err != nil {
+			continue
+		}
+		a := Action{
+			Address:   rec.Address,
+			Kind:      Kind(rec.Kind),
+			Status:    Orphaned,
+			Key:       rec.Key,
+			Offline:   item.Offline,
+			Highlight: item.Highlight,
+			Focus:     item.Focus,
+		}
+		// Orphans older than the window are history, not news: listing every
+		// cancelled meeting of past years would bury the plan.
+		if t, ok := itemTime(a, m.plan.Location); !ok || t.Before(m.plan.WindowStart) || a.Focus != nil {
+			continue
+		}
+		verb := "was applied"
+		if rec.Pending() {
+			verb = "may have been applied"
+		}
+		a.Reason = fmt.Sprintf("%s by rtctl and is no longer declared; the API cannot delete it: remove it in the RescueTime web app (%s)", verb, webAppPlace(a.Kind))
+		m.plan.Actions = append(m.plan.Actions, a)
+	}
+}
+
+func webAppPlace(k Kind) string {
+	switch k {
+	case KindHighlight:
+		return "Daily Highlights"
+	default:
+		return "Offline Time"
+	}
+}
+
+// itemTime is when an item lies, for window decisions.
+func itemTime(a Action, loc *time.Location) (time.Time, bool) {
+	switch {
+	case a.Offline != nil:
+		return a.Offline.Start, true
+	case a.Highlight != nil:
+		t, err := time.ParseInLocation(time.DateOnly, a.Highlight.Date, loc)
+		return t, err == nil
+	case a.Focus != nil:
+		return a.Focus.WindowStart, true
+	}
+	return time.Time{}, false
+}
+
+func sortActions(as []Action) {
+	rank := map[Status]int{}
+	for i, s := range Statuses {
+		rank[s] = i
+	}
+	sort.SliceStable(as, func(i, j int) bool {
+		if as[i].Status != as[j].Status {
+			return rank[as[i].Status] < rank[as[j].Status]
+		}
+		ti, _ := itemTime(as[i], time.UTC)
+		tj, _ := itemTime(as[j], time.UTC)
+		if !ti.Equal(tj) {
+			return ti.Before(tj)
+		}
+		return as[i].Address < as[j].Address
+	})
+}

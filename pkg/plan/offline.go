@@ -1,0 +1,178 @@
+package plan
+
+import (
+	"fmt"
+	"time"
+)
+
+// bucket is the resolution of the Analytic Data API's "minute" interval.
+const bucket = 5 * time.Minute
+
+// offlineTolerance is how much of a block may be missing from the buckets
+// and the block still count as present: the API reports whole seconds per
+// five-minute bucket and may round at the edges. It is capped at half the
+// block so that a short block is never matched by a sliver.
+func offlineTolerance(d time.Duration) time.Duration {
+	return min(time.Minute, d/2)
+}
+
+// offlineIndex holds the offline-time buckets by activity and start, and
+// the total per bucket across activities. Buckets are keyed by their local
+// wall-clock start, because that is all the API reports: in the hour that
+// repeats when the clocks go back, "02:05" names two buckets, and the index
+// adds them up rather than guess which one was meant. A block in that hour
+// may then look present when the other 02:05 holds it; that errs towards
+// not posting, which can be undone by hand, rather than a duplicate, which
+// cannot.
+type offlineIndex struct {
+	loc        *time.Location
+	byActivity map[string]map[int64]int
+	total      map[int64]int
+}
+
+// wallKey identifies the five-minute bucket starting at t by its wall-clock
+// time in loc.
+func wallKey(t time.Time, loc *time.Location) int64 {
+	t = t.In(loc)
+	y, mo, d := t.Date()
+	h, mi, s := t.Clock()
+	return time.Date(y, mo, d, h, mi, s, 0, time.UTC).Unix()
+}
+
+func indexOffline(rows []OfflineBucket, loc *time.Location) offlineIndex {
+	ix := offlineIndex{loc: loc, byActivity: map[string]map[int64]int{}, total: map[int64]int{}}
+	for _, r := range rows {
+		act := normalize(r.Activity)
+		m := ix.byActivity[act]
+		if m == nil {
+			m = map[int64]int{}
+			ix.byActivity[act] = m
+		}
+		k := wallKey(r.Start, loc)
+		m[k] += r.Seconds
+		ix.total[k] += r.Seconds
+	}
+	return ix
+}
+
+// coverage returns how much of [start, end) the buckets show under activity
+// (own), how much of that lies in buckets wholly inside the block (interior:
+// an edge bucket may hold a neighbouring block of the same activity), and how
+// much offline time of other activities in those buckets cannot fit beside
+// the block (overlap).
+func (ix offlineIndex) coverage(start, end time.Time, activity string) (own, interior, overlap time.Duration) {
+	mine := ix.byActivity[normalize(activity)]
+	first := start.Truncate(bucket)
+	for b := first; b.Before(end); b = b.Add(bucket) {
+		k := wallKey(b, ix.loc)
+		inside := overlapLen(b, b.Add(bucket), start, end)
+		o := min(time.Duration(mine[k])*time.Second, inside)
+		own += o
+		if inside == bucket {
+			interior += o
+		}
+		others := time.Duration(ix.total[k]-mine[k]) * time.Second
+		if free := bucket - inside; others > free {
+			overlap += others - free
+		}
+	}
+	return own, interior, overlap
+}
+
+func overlapLen(a0, a1, b0, b1 time.Time) time.Duration {
+	s, e := a0, a1
+	if b0.After(s) {
+		s = b0
+	}
+	if b1.Before(e) {
+		e = b1
+	}
+	if !e.After(s) {
+		return 0
+	}
+	return e.Sub(s)
+}
+
+// splitOffline cuts a block into the fewest chunks of at most
+// MaxOfflineBlock, of equal length rounded to the minute.
+func splitOffline(start, end time.Time) [][2]time.Time {
+	d := end.Sub(start)
+	n := int((d + MaxOfflineBlock - 1) / MaxOfflineBlock)
+	if n <= 1 {
+		return [][2]time.Time{{start, end}}
+	}
+	out := make([][2]time.Time, 0, n)
+	prev := start
+	for i := 1; i <= n; i++ {
+		next := end
+		if i < n {
+			next = start.Add((d * time.Duration(i) / time.Duration(n)).Truncate(time.Minute))
+		}
+		out = append(out, [2]time.Time{prev, next})
+		prev = next
+	}
+	return out
+}
+
+func (m *maker) offlineBlock(o DesiredOffline) {
+	chunks := splitOffline(o.Start, o.End)
+	for i, c := range chunks {
+		a := Action{
+			Address: o.Address,
+			Kind:    KindOffline,
+			Origin:  o.Origin,
+			Key:     OfflineKey(c[0], c[1], o.Activity, o.Details),
+			Offline: &Offline{Start: c[0], End: c[1], Activity: o.Activity, Details: o.Details, Note: o.Note},
+		}
+		if len(chunks) > 1 {
+			a.Address = fmt.Sprintf("%s[chunk %d/%d]", o.Address, i+1, len(chunks))
+			a.Offline.Chunk, a.Offline.Chunks = i+1, len(chunks)
+		}
+		m.decideOffline(&a)
+		m.add(a)
+	}
+}
+
+func (m *maker) decideOffline(a *Action) {
+	o := a.Offline
+	p := m.plan
+	if o.Start.Before(p.WindowStart) {
+		a.Status = OutOfWindow
+		a.Reason = fmt.Sprintf("starts before the lookback window (%s)", p.WindowStart.Format("2006-01-02 15:04"))
+		return
+	}
+	if o.End.After(p.Now) {
+		a.Status = Deferred
+		a.Reason = fmt.Sprintf("ends %s, in the future; a later run posts it", o.End.In(p.Location).Format("2006-01-02 15:04"))
+		return
+	}
+	own, interior, overlap := m.offline.coverage(o.Start, o.End, o.Activity)
+	d := o.Duration()
+	switch {
+	case own >= d-offlineTolerance(d):
+		a.Status, a.Reason = InSync, "present in the account"
+	case overlap > 0:
+		a.Status = Conflict
+		a.Reason = fmt.Sprintf("%s of it is already recorded as offline time of another activity; posting would count that time twice", roundDur(overlap))
+	case interior > 0:
+		a.Status = Conflict
+		a.Reason = fmt.Sprintf("only %s of %s is recorded under %q; posting would count that part twice", roundDur(own), roundDur(d), o.Activity)
+	default:
+		m.settle(a, true, "offline time report")
+	}
+}
+
+func roundDur(d time.Duration) string {
+	d = d.Round(time.Minute)
+	if d == 0 {
+		return "under a minute"
+	}
+	h, mn := int(d.Hours()), int(d.Minutes())%60
+	switch {
+	case h == 0:
+		return fmt.Sprintf("%dm", mn)
+	case mn == 0:
+		return fmt.Sprintf("%dh", h)
+	}
+	return fmt.Sprintf("%dh%02dm", h, mn)
+}

@@ -1,0 +1,152 @@
+package plan
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/rtctl/rtctl/pkg/rtapi"
+)
+
+// FormatVersion is the version of the JSON plan document and of saved plan
+// files. Fields are only ever added within a major version.
+const FormatVersion = "1.0"
+
+// Status is what apply would do with an item, and why not when it would not.
+type Status string
+
+const (
+	Create      Status = "create"
+	InSync      Status = "in_sync"
+	Deferred    Status = "deferred"
+	OutOfWindow Status = "out_of_window"
+	Conflict    Status = "conflict"
+	Uncertain   Status = "uncertain"
+	Orphaned    Status = "orphaned"
+)
+
+// Statuses lists every status in the order plans present them.
+var Statuses = []Status{Create, Conflict, Uncertain, Deferred, Orphaned, OutOfWindow, InSync}
+
+// Kind is the type of item an action is about.
+type Kind string
+
+const (
+	KindOffline    Kind = "offline_time"
+	KindHighlight  Kind = "highlight"
+	KindFocusStart Kind = "focus_start"
+)
+
+// Action is one item of a plan.
+type Action struct {
+	Address string `json:"address"`
+	Kind    Kind   `json:"kind"`
+	Status  Status `json:"status"`
+	Reason  string `json:"reason"`
+	// Key identifies the item in the journal (see journal.Entry.Key).
+	Key string `json:"key"`
+	// Origin is where the item is declared (file:line), empty for orphans.
+	Origin string `json:"origin,omitempty"`
+
+	Offline   *Offline   `json:"offline_time,omitempty"`
+	Highlight *Highlight `json:"highlight,omitempty"`
+	Focus     *Focus     `json:"focus,omitempty"`
+
+	// Request is what apply sends for a create action, exactly as the API
+	// receives it but without credentials. AttachRequests fills it in.
+	Request *rtapi.Request `json:"request,omitempty"`
+}
+
+// Offline is an offline-time block as it would be posted.
+type Offline struct {
+	Start    time.Time `json:"start"`
+	End      time.Time `json:"end"`
+	Activity string    `json:"activity"`
+	Details  string    `json:"details,omitempty"`
+	// Chunk and Chunks number the pieces of a block split at the API's
+	// four-hour limit; both are zero for a block posted whole.
+	Chunk  int `json:"chunk,omitempty"`
+	Chunks int `json:"chunks,omitempty"`
+	// Note says how the configuration changed the block (trimmed because it
+	// overlapped another one), empty otherwise.
+	Note string `json:"note,omitempty"`
+}
+
+// Duration is the block's length.
+func (o *Offline) Duration() time.Duration { return o.End.Sub(o.Start) }
+
+// Highlight is a daily highlight as it would be posted.
+type Highlight struct {
+	Date        string `json:"date"` // YYYY-MM-DD in the account's zone
+	Description string `json:"description"`
+	Source      string `json:"source,omitempty"`
+}
+
+// Focus is a FocusTime session to start in a schedule window.
+type Focus struct {
+	WindowStart time.Time `json:"window_start"`
+	WindowEnd   time.Time `json:"window_end"`
+	// Minutes is the session length to request: the minutes left in the
+	// window rounded down to a multiple of five, or -1 for "until the end of
+	// the day".
+	Minutes int `json:"minutes"`
+}
+
+// Plan is the outcome of Make.
+type Plan struct {
+	Now      time.Time      `json:"now"`
+	Location *time.Location `json:"-"`
+	Lookback time.Duration  `json:"-"`
+	// WindowStart is now - lookback: items older than this are out of window.
+	WindowStart time.Time `json:"window_start"`
+	Actions     []Action  `json:"actions"`
+	// Warnings are things the person should know that are not about one
+	// item (a journal with damaged lines, a lookback longer than the feeds).
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Summary counts the actions per status.
+type Summary map[Status]int
+
+// Summary counts the plan's actions per status.
+func (p *Plan) Summary() Summary {
+	s := Summary{}
+	for _, st := range Statuses {
+		s[st] = 0
+	}
+	for _, a := range p.Actions {
+		s[a.Status]++
+	}
+	return s
+}
+
+// HasChanges reports whether apply would send anything now. Conflicts,
+// uncertain, deferred, out-of-window, orphaned and in-sync items alone do not
+// count: apply would send nothing for them.
+func (p *Plan) HasChanges() bool {
+	for _, a := range p.Actions {
+		if a.Status == Create {
+			return true
+		}
+	}
+	return false
+}
+
+// ToCreate returns the actions apply would execute, in plan order.
+func (p *Plan) ToCreate() []Action {
+	var out []Action
+	for _, a := range p.Actions {
+		if a.Status == Create {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// MarshalJSON keeps Summary's keys in the documented snake_case form.
+func (s Summary) MarshalJSON() ([]byte, error) {
+	m := make(map[string]int, len(s))
+	for k, v := range s {
+		m[string(k)] = v
+	}
+	return json.Marshal(m)
+}

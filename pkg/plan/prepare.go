@@ -1,0 +1,77 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/rtctl/rtctl/pkg/journal"
+	"github.com/rtctl/rtctl/pkg/spec"
+)
+
+// Client is what a plan needs from the API: reading the feeds and rendering
+// requests. *rtapi.Client implements it.
+type Client interface {
+	Reader
+	RequestBuilder
+}
+
+// Prepared is a plan together with everything it was made from.
+type Prepared struct {
+	Config  *spec.Config
+	Desired Desired
+	Remote  *Remote
+	Journal *journal.State
+	Plan    *Plan
+}
+
+// PrepareOptions are the inputs of Prepare besides the configuration.
+type PrepareOptions struct {
+	ConfigDir   string
+	JournalPath string
+	Now         time.Time
+	// RetryUncertain plans uncertain items for creation again; the person
+	// has checked the account and takes responsibility for a duplicate.
+	RetryUncertain bool
+}
+
+// Prepare observes the account, reads the journal and makes the plan for a
+// loaded configuration, with the request of every create action attached.
+func Prepare(ctx context.Context, cfg *spec.Config, c Client, opts PrepareOptions) (*Prepared, error) {
+	j, err := journal.Read(opts.JournalPath)
+	if err != nil {
+		return nil, err
+	}
+	d := FromConfig(cfg, opts.ConfigDir)
+	now := opts.Now.In(cfg.Timezone)
+	rem, err := Observe(ctx, c, d.Needs(), now.Add(-d.Lookback), now)
+	if err != nil {
+		return nil, fmt.Errorf("observing the account: %w", err)
+	}
+	p := Make(d, rem, j, now)
+	if opts.RetryUncertain {
+		for i := range p.Actions {
+			if a := &p.Actions[i]; a.Status == Uncertain {
+				a.Status = Create
+				a.Reason = "uncertain, sent again because of --retry-uncertain"
+			}
+		}
+	}
+	p.AttachRequests(c)
+	return &Prepared{Config: cfg, Desired: d, Remote: rem, Journal: j, Plan: p}, nil
+}
+
+// Settled returns journal outcomes for items whose unanswered POST this plan
+// settled from the feeds: present ones are recorded as settled, so the
+// journal stops calling them pending.
+func (pr *Prepared) Settled() []journal.Entry {
+	var out []journal.Entry
+	for _, a := range pr.Plan.Actions {
+		rec, ok := pr.Journal.Lookup(a.Key)
+		if !ok || !rec.Pending() || a.Status != InSync {
+			continue
+		}
+		out = append(out, journal.Entry{Type: journal.Outcome, Key: a.Key, Address: a.Address, Result: journal.Settled})
+	}
+	return out
+}

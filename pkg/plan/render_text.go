@@ -1,0 +1,178 @@
+package plan
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// TextOptions tunes the text rendering.
+type TextOptions struct {
+	Color bool
+	// Verbose lists in-sync and out-of-window items instead of counting them.
+	Verbose bool
+}
+
+type style struct {
+	symbol string
+	color  string // ANSI SGR parameters
+	title  string
+}
+
+var styles = map[Status]style{
+	Create:      {"+", "32", "to create"},
+	Conflict:    {"!", "31", "in conflict"},
+	Uncertain:   {"?", "33", "uncertain"},
+	Deferred:    {">", "36", "deferred"},
+	Orphaned:    {"*", "35", "orphaned"},
+	OutOfWindow: {"<", "90", "out of window"},
+	InSync:      {"=", "90", "in sync"},
+}
+
+// listedByDefault says which statuses are listed item by item; the others
+// are only counted unless the rendering is verbose, so that a configuration
+// of a thousand items that are in sync does not bury the one that is not.
+func listedByDefault(s Status) bool {
+	return s != InSync && s != OutOfWindow
+}
+
+type textWriter struct {
+	w     io.Writer
+	color bool
+	err   error
+}
+
+func (t *textWriter) printf(format string, args ...any) {
+	if t.err != nil {
+		return
+	}
+	_, t.err = fmt.Fprintf(t.w, format, args...)
+}
+
+func (t *textWriter) paint(sgr, s string) string {
+	if !t.color || sgr == "" {
+		return s
+	}
+	return "\x1b[" + sgr + "m" + s + "\x1b[0m"
+}
+
+// WriteText renders the plan for a person: a legend of the symbols used, one
+// block per listed item grouped by status, warnings, and a one-line summary.
+func (p *Plan) WriteText(w io.Writer, opts TextOptions) error {
+	t := &textWriter{w: w, color: opts.Color}
+	groups := map[Status][]Action{}
+	for _, a := range p.Actions {
+		groups[a.Status] = append(groups[a.Status], a)
+	}
+	listed := func(s Status) bool { return len(groups[s]) > 0 && (opts.Verbose || listedByDefault(s)) }
+
+	var legend []string
+	for _, s := range Statuses {
+		if listed(s) {
+			st := styles[s]
+			legend = append(legend, fmt.Sprintf("  %s %s", t.paint(st.color, st.symbol), st.title))
+		}
+	}
+	if len(legend) > 0 {
+		t.printf("Symbols:\n%s\n", strings.Join(legend, "\n"))
+	}
+	for _, s := range Statuses {
+		if !listed(s) {
+			continue
+		}
+		st := styles[s]
+		t.printf("\n%s (%d):\n", capitalize(st.title), len(groups[s]))
+		for _, a := range groups[s] {
+			t.printf("  %s %s\n", t.paint(st.color, st.symbol), t.paint("1", a.Address))
+			t.printf("      %s\n", p.describe(a))
+			if a.Status != Create || a.Reason != "not in the account" {
+				t.printf("      %s\n", t.paint("90", "# "+a.Reason))
+			}
+			if a.Offline != nil && a.Offline.Note != "" {
+				t.printf("      %s\n", t.paint("90", "# "+a.Offline.Note))
+			}
+		}
+	}
+	for _, warn := range p.Warnings {
+		t.printf("\n%s %s\n", t.paint("33", "Warning:"), warn)
+	}
+	t.printf("\n%s\n", p.SummaryLine())
+	return t.err
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// describe renders an item's salient values on one line, in the account's
+// zone.
+func (p *Plan) describe(a Action) string {
+	loc := p.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	switch {
+	case a.Offline != nil:
+		o := a.Offline
+		s, e := o.Start.In(loc), o.End.In(loc)
+		span := s.Format("Mon 2006-01-02 15:04") + "–" + e.Format("15:04")
+		if s.Format(time.DateOnly) != e.Format(time.DateOnly) {
+			span = s.Format("Mon 2006-01-02 15:04") + " – " + e.Format("Mon 2006-01-02 15:04")
+		}
+		out := fmt.Sprintf("%s (%s)  %q", span, roundDur(o.Duration()), o.Activity)
+		if o.Details != "" {
+			out += fmt.Sprintf(": %q", o.Details)
+		}
+		return out
+	case a.Highlight != nil:
+		out := fmt.Sprintf("%s  %q", a.Highlight.Date, a.Highlight.Description)
+		if a.Highlight.Source != "" {
+			out += fmt.Sprintf(" (source %q)", a.Highlight.Source)
+		}
+		return out
+	case a.Focus != nil:
+		f := a.Focus
+		length := "until the end of the day"
+		if f.Minutes >= 0 {
+			length = fmt.Sprintf("for %d minutes", f.Minutes)
+		}
+		return fmt.Sprintf("FocusTime %s, window %s–%s", length, f.WindowStart.In(loc).Format("Mon 2006-01-02 15:04"), f.WindowEnd.In(loc).Format("15:04"))
+	}
+	return ""
+}
+
+// SummaryLine is the plan's one-line summary, e.g.
+// "Plan: 3 to create, 1 deferred, 42 in sync." or, when apply would send
+// nothing, "No changes. Your account matches the configuration."
+func (p *Plan) SummaryLine() string {
+	s := p.Summary()
+	var parts []string
+	for _, st := range []Status{Conflict, Uncertain, Deferred, Orphaned, OutOfWindow, InSync} {
+		if n := s[st]; n > 0 {
+			label := styles[st].title
+			if st == Conflict {
+				label = plural(n, "conflict", "conflicts")
+			}
+			parts = append(parts, fmt.Sprintf("%d %s", n, label))
+		}
+	}
+	if s[Create] == 0 && s[Conflict] == 0 && s[Uncertain] == 0 {
+		line := "No changes. Your account matches the configuration."
+		if len(parts) > 0 {
+			line += " (" + strings.Join(parts, ", ") + ")"
+		}
+		return line
+	}
+	return "Plan: " + strings.Join(append([]string{fmt.Sprintf("%d to create", s[Create])}, parts...), ", ") + "."
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,124 @@
+package plan
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Saved is a plan written with rtctl plan -out: the actions plus what apply
+// needs to tell whether the plan went stale.
+type Saved struct {
+	FormatVersion string `json:"format_version"`
+	// ConfigDir is the configuration's directory, as given to plan.
+	ConfigDir string `json:"config_dir"`
+	// ConfigHash is spec.Config.Hash of the configuration the plan was made
+	// from; apply refuses the plan when the configuration changed since.
+	ConfigHash string `json:"config_hash"`
+	// Snapshot is the remote snapshot's fingerprint when the plan was made.
+	Snapshot string   `json:"snapshot"`
+	Plan     Document `json:"plan"`
+}
+
+// Restore rebuilds the plan held by a saved file.
+func (s *Saved) Restore() (*Plan, error) {
+	loc, err := time.LoadLocation(s.Plan.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("saved plan names an unknown time zone %q: %w", s.Plan.Timezone, err)
+	}
+	lookback, err := parseLookback(s.Plan.Lookback)
+	if err != nil {
+		return nil, fmt.Errorf("saved plan has an invalid lookback: %w", err)
+	}
+	p := &Plan{
+		Now:         s.Plan.Now.In(loc),
+		Location:    loc,
+		Lookback:    lookback,
+		WindowStart: s.Plan.WindowStart.In(loc),
+		Warnings:    s.Plan.Warnings,
+	}
+	p.Actions = s.Plan.Actions
+	return p, nil
+}
+
+// WriteFile saves the plan to path, atomically: a crash never leaves a
+// half-written plan behind.
+func (p *Plan) WriteFile(path, configDir, configHash, snapshot string) error {
+	s := Saved{
+		FormatVersion: FormatVersion,
+		ConfigDir:     configDir,
+		ConfigHash:    configHash,
+		Snapshot:      snapshot,
+		Plan:          p.Document(),
+	}
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encoding plan: %w", err)
+	}
+	return writeFileAtomic(path, append(b, '\n'))
+}
+
+// ReadFile reads a saved plan.
+func ReadFile(path string) (*Saved, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading saved plan: %w", err)
+	}
+	var s Saved
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("%s is not a saved rtctl plan: %w", path, err)
+	}
+	major, _, _ := strings.Cut(s.FormatVersion, ".")
+	want, _, _ := strings.Cut(FormatVersion, ".")
+	if s.FormatVersion == "" {
+		return nil, fmt.Errorf("%s is not a saved rtctl plan (no format_version)", path)
+	}
+	if major != want {
+		return nil, fmt.Errorf("%s has plan format %s; this rtctl reads %s.x: make the plan again with this version", path, s.FormatVersion, want)
+	}
+	return &s, nil
+}
+
+func writeFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("saving %s: %w", path, err)
+	}
+	tmp := f.Name()
+	_, werr := f.Write(data)
+	serr := f.Sync()
+	cerr := f.Close()
+	if err := errors.Join(werr, serr, cerr); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("saving %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("saving %s: %w", path, err)
+	}
+	return nil
+}
+
+// formatLookback renders a lookback the way configurations write it.
+func formatLookback(d time.Duration) string {
+	if d > 0 && d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	return d.String()
+}
+
+func parseLookback(s string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		var days int
+		if _, err := fmt.Sscanf(n, "%d", &days); err != nil {
+			return 0, fmt.Errorf("%q: %w", s, err)
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(s)
+}
