@@ -129,7 +129,11 @@ func TestLockExcludesSecondHolder(t *testing.T) {
 		Timeout: time.Second,
 		Poll:    250 * time.Millisecond,
 		Now:     func() time.Time { return now },
-		Sleep:   func(context.Context, time.Duration) error { sleeps++; now = now.Add(250 * time.Millisecond); return nil },
+		Sleep: func(context.Context, time.Duration) error {
+			sleeps++
+			now = now.Add(250 * time.Millisecond)
+			return nil
+		},
 	})
 	if !errors.Is(err, ErrLocked) {
 		t.Fatalf("second acquire: %v, want ErrLocked", err)

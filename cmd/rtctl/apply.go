@@ -1,0 +1,234 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rtctl/rtctl/pkg/apply"
+	"github.com/rtctl/rtctl/pkg/journal"
+	"github.com/rtctl/rtctl/pkg/plan"
+)
+
+func newApplyCmd(e *env) *cobra.Command {
+	var (
+		cf             configFlags
+		conn           connectionFlags
+		autoApprove    bool
+		retryUncertain bool
+		parallelism    int
+		ratePerSecond  float64
+		lockTimeout    time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "apply [DIR | FILE]",
+		Short: "Post what the plan shows, at most once per item",
+		Long: `Apply makes a plan for the configuration in DIR (default: the current
+directory), shows it, asks for confirmation and posts the items to create.
+Given a FILE saved by "rtctl plan --out", it applies exactly that plan without
+asking, after checking that it is not stale.
+
+Every POST is recorded in the journal (.rtctl/journal.jsonl beside the
+configuration) before it is sent and after it returns, so an interrupted or
+crashed apply never posts an item twice: the next run settles unanswered
+POSTs from the account's feeds. A lock beside the journal keeps two applies
+from running at once.
+
+Ctrl-C stops starting new POSTs, waits for those in flight and records them.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			target := dirArg(args)
+			now, err := cf.resolveNow(e)
+			if err != nil {
+				return err
+			}
+			dir := target
+			var saved *plan.Saved
+			if isSavedPlan(target) {
+				if saved, err = plan.ReadFile(target); err != nil {
+					return err
+				}
+				dir = saved.ConfigDir
+			}
+			cfg, err := cf.load(e, dir, now)
+			if err != nil {
+				return err
+			}
+			if saved != nil && saved.ConfigHash != cfg.Hash {
+				return &apply.StaleError{Reasons: []string{fmt.Sprintf("the configuration in %s (or its variables) changed since the plan was made", dir)}}
+			}
+			client, err := conn.client(ctx, e, dir, cfg.Timezone, now)
+			if err != nil {
+				return err
+			}
+			jpath := cf.journalPath(e, dir, conn.sandbox)
+			lock, err := journal.Acquire(ctx, jpath, journal.AcquireOptions{Timeout: lockTimeout, Command: "rtctl apply"})
+			if err != nil {
+				return err
+			}
+			defer lock.Release()
+
+			pr, err := plan.Prepare(ctx, cfg, client, plan.PrepareOptions{
+				ConfigDir:      dir,
+				JournalPath:    jpath,
+				Now:            now,
+				RetryUncertain: retryUncertain,
+			})
+			if err != nil {
+				return err
+			}
+			clock, err := cf.clock(e)
+			if err != nil {
+				return err
+			}
+			w, err := journal.OpenWriter(jpath, clock, fmt.Sprintf("%s-%d", e.now().UTC().Format("20060102T150405Z"), os.Getpid()))
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			if err := w.Append(pr.Settled()...); err != nil {
+				return err
+			}
+
+			var todo, skipped []plan.Action
+			if saved != nil {
+				old, err := saved.Restore()
+				if err != nil {
+					return err
+				}
+				if todo, skipped, err = apply.Reconcile(old, pr.Plan); err != nil {
+					return err
+				}
+			} else {
+				if err := pr.Plan.WriteText(e.stdout, plan.TextOptions{Color: cf.color(e)}); err != nil {
+					return err
+				}
+				todo = pr.Plan.ToCreate()
+				if len(todo) == 0 {
+					return nil
+				}
+				if !autoApprove {
+					ok, err := confirm(e)
+					if err != nil {
+						return err
+					}
+					if !ok {
+						fmt.Fprintln(e.stdout, "\nApply cancelled.")
+						return &exitError{code: 1}
+					}
+				}
+			}
+			if len(todo) == 0 && len(skipped) == 0 {
+				fmt.Fprintln(e.stdout, "No changes. Your account matches the configuration.")
+				return nil
+			}
+			fmt.Fprintln(e.stdout)
+			progress := newProgress(e, len(todo))
+			res, runErr := apply.Run(ctx, client, w, todo, apply.Options{
+				Parallelism: parallelism,
+				Rate:        ratePerSecond,
+				Now:         clock,
+				OnStart:     progress.start,
+				OnResult:    progress.result,
+			})
+			progress.finish()
+			if res == nil {
+				return runErr
+			}
+			for _, a := range skipped {
+				fmt.Fprintf(e.stdout, "= %s: skipped, it is in the account already\n", a.Address)
+			}
+			failed := res.Count(apply.Failed) + res.Count(apply.Unknown)
+			notSent := res.Count(apply.Skipped)
+			verb := "Apply complete"
+			if res.Interrupted {
+				verb = "Apply interrupted"
+			}
+			fmt.Fprintf(e.stdout, "\n%s: %d created, %d failed, %d skipped.\n", verb, res.Count(apply.Created), failed, len(skipped)+notSent)
+			if runErr != nil {
+				return runErr
+			}
+			if res.Interrupted {
+				return &exitError{code: 1, err: errors.New("interrupted; run apply again to post the rest")}
+			}
+			if failed > 0 {
+				return &exitError{code: 1, err: fmt.Errorf("%d item(s) failed; see the reasons above", failed)}
+			}
+			return nil
+		},
+	}
+	cf.register(cmd)
+	conn.register(cmd)
+	f := cmd.Flags()
+	f.BoolVar(&autoApprove, "auto-approve", false, "apply without asking for confirmation")
+	f.BoolVar(&retryUncertain, "retry-uncertain", false, "send uncertain items again (check the account first: this may duplicate them)")
+	f.IntVar(&parallelism, "parallelism", apply.DefaultParallelism, "how many POSTs may be in flight at once")
+	f.Float64Var(&ratePerSecond, "rate", apply.DefaultRate, "at most this many POSTs per second (0: no limit)")
+	f.DurationVar(&lockTimeout, "lock-timeout", 0, "wait this long for another apply on the same journal to finish")
+	return cmd
+}
+
+// confirm asks for approval on a terminal, as Terraform does: only "yes"
+// is accepted. Without a terminal there is nobody to ask, so apply refuses
+// rather than guesses.
+func confirm(e *env) (bool, error) {
+	if !e.isTerminal(e.stdin) {
+		return false, errors.New("apply needs confirmation, and there is no terminal to ask on: pass --auto-approve, or save a plan with rtctl plan --out FILE and run rtctl apply FILE")
+	}
+	fmt.Fprint(e.stdout, "\nDo you want to apply? Only 'yes' will be accepted: ")
+	line, err := bufio.NewReader(e.stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return false, nil
+	}
+	return strings.TrimSpace(line) == "yes", nil
+}
+
+// progress shows how an apply goes: an updating line on a terminal, one
+// line per result otherwise (logs of CI runs).
+type progress struct {
+	e        *env
+	terminal bool
+	total    int
+	done     int
+}
+
+func newProgress(e *env, total int) *progress {
+	return &progress{e: e, terminal: e.isTerminal(e.stdout), total: total}
+}
+
+func (p *progress) start(a plan.Action) {
+	if p.terminal {
+		fmt.Fprintf(p.e.stdout, "\r\x1b[K[%d/%d] %s", p.done, p.total, a.Address)
+	}
+}
+
+func (p *progress) result(r apply.ItemResult) {
+	p.done++
+	if p.terminal {
+		fmt.Fprint(p.e.stdout, "\r\x1b[K")
+	}
+	switch r.Outcome {
+	case apply.Created:
+		if !p.terminal {
+			fmt.Fprintf(p.e.stdout, "+ %s: created\n", r.Action.Address)
+		}
+	case apply.Unknown:
+		fmt.Fprintf(p.e.stdout, "? %s: no answer (%v); the next plan checks the account for it\n", r.Action.Address, r.Err)
+	case apply.Failed:
+		fmt.Fprintf(p.e.stdout, "! %s: failed: %v\n", r.Action.Address, r.Err)
+	case apply.Skipped:
+		fmt.Fprintf(p.e.stdout, "- %s: not sent (%v)\n", r.Action.Address, r.Err)
+	}
+}
+
+func (p *progress) finish() {
+	if p.terminal {
+		fmt.Fprintf(p.e.stdout, "\r\x1b[K[%d/%d] done\n", p.done, p.total)
+	}
+}

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+)
+
+func newSandboxCmd(e *env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Manage the built-in sandbox account",
+		Long: `The sandbox is an emulated RescueTime Premium account that any command
+reaches with --sandbox. Its state lives in .rtctl/sandbox.json beside the
+configuration, with a journal of its own, so trying rtctl there never touches
+the journal of your real account.`,
+	}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "reset [DIR]",
+		Short: "Forget everything posted to the sandbox in DIR",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir := dirArg(args)
+			removed := 0
+			for _, p := range []string{filepath.Join(dir, sandboxStatePath), sandboxJournalPath(dir)} {
+				err := os.Remove(p)
+				switch {
+				case err == nil:
+					removed++
+				case !errors.Is(err, fs.ErrNotExist):
+					return fmt.Errorf("resetting the sandbox: %w", err)
+				}
+			}
+			if removed == 0 {
+				fmt.Fprintf(e.stdout, "The sandbox in %s is already empty.\n", dir)
+				return nil
+			}
+			fmt.Fprintf(e.stdout, "Reset the sandbox in %s: its account and journal are empty again.\n", dir)
+			return nil
+		},
+	})
+	return cmd
+}
