@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -26,12 +27,14 @@ type crashWorld struct {
 	t     *testing.T
 	emu   *emulator.Emulator
 	clock *emulator.ManualClock
-	// inFlight tracks requests the emulator is still handling: a request
-	// sent just before its client was killed is still carried out, as a
-	// real server would, and the next run must start after it, as a real
-	// schedule's next run would.
-	inFlight sync.WaitGroup
-	url      string
+	// conns counts the emulator's open connections. A request sent just
+	// before its client was killed is still carried out, as a real server
+	// would, and the next run must start after it, as a real schedule's
+	// next run would: the connection closes once the handler is done.
+	mu    sync.Mutex
+	quiet *sync.Cond
+	conns int
+	url   string
 	dir      string
 	now      time.Time
 	items    int // offline blocks + highlights declared
@@ -58,11 +61,10 @@ func newCrashWorld(t *testing.T, blocks, highlights int) *crashWorld {
 		t.Fatal(err)
 	}
 	w := &crashWorld{t: t, emu: emu, clock: clock, now: now, items: blocks + highlights}
-	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		w.inFlight.Add(1)
-		defer w.inFlight.Done()
-		emu.ServeHTTP(rw, r)
-	}))
+	w.quiet = sync.NewCond(&w.mu)
+	srv := httptest.NewUnstartedServer(emu)
+	srv.Config.ConnState = w.connState
+	srv.Start()
 	t.Cleanup(srv.Close)
 	w.url = srv.URL
 
@@ -83,6 +85,27 @@ func newCrashWorld(t *testing.T, blocks, highlights int) *crashWorld {
 	}
 	w.dir = dir
 	return w
+}
+
+func (w *crashWorld) connState(_ net.Conn, s http.ConnState) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch s {
+	case http.StateNew:
+		w.conns++
+	case http.StateClosed, http.StateHijacked:
+		w.conns--
+		w.quiet.Broadcast()
+	}
+}
+
+// waitQuiet blocks until the emulator has no open connection left.
+func (w *crashWorld) waitQuiet() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for w.conns > 0 {
+		w.quiet.Wait()
+	}
 }
 
 // advance moves time on, for the account and for rtctl alike, as between
@@ -194,7 +217,7 @@ func TestApplySurvivesSIGKILL(t *testing.T) {
 					case <-time.After(time.Duration(30+rng.IntN(600)) * time.Millisecond):
 						_ = cmd.Process.Signal(syscall.SIGKILL)
 						err = <-exited
-						w.inFlight.Wait()
+						w.waitQuiet()
 						kills++
 						st, jerr := journal.Read(filepath.Join(w.dir, ".rtctl", "journal.jsonl"))
 						if jerr != nil {
