@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -254,4 +255,107 @@ func TestApplySurvivesSIGKILL(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestApplyInterruptRecordsInFlight sends SIGINT to a real apply: it stops
+// starting POSTs, lets those in flight finish, records every outcome (no
+// intent is left without one) and exits non-zero.
+func TestApplyInterruptRecordsInFlight(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real processes")
+	}
+	w := newCrashWorld(t, 100, 100)
+	if err := w.emu.SetFaults(emulator.Faults{Rules: []emulator.FaultRule{
+		{Path: "offline_time_post", Latency: emulator.Duration(40 * time.Millisecond)},
+		{Path: "highlights_post", Latency: emulator.Duration(40 * time.Millisecond)},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	cmd := w.command("apply", "--auto-approve", "--rate", "0", "--parallelism", "4")
+	pipe, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Interrupt at the first result, while other POSTs are in flight, then
+	// read the rest of the output.
+	var out strings.Builder
+	sc := bufio.NewScanner(pipe)
+	interrupted := false
+	for sc.Scan() {
+		out.WriteString(sc.Text() + "\n")
+		if !interrupted && strings.HasSuffix(sc.Text(), ": created") {
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Fatal(err)
+			}
+			interrupted = true
+		}
+	}
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Fatalf("interrupted apply exited with %v, want 1\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "Apply interrupted:") {
+		t.Errorf("no interrupted summary:\n%s", out.String())
+	}
+	st, jerr := journal.Read(filepath.Join(w.dir, ".rtctl", "journal.jsonl"))
+	if jerr != nil {
+		t.Fatal(jerr)
+	}
+	applied := 0
+	for _, r := range st.Records() {
+		if r.Pending() && r.Result == "" {
+			t.Errorf("%s has an intent without an outcome after a graceful interrupt", r.Address)
+		}
+		if r.Done() {
+			applied++
+		}
+	}
+	if applied == 0 || applied == w.items {
+		t.Errorf("%d of %d applied: the interrupt did not land mid-apply", applied, w.items)
+	}
+	// The rest is posted by the next run, nothing twice.
+	w.advance(3 * time.Minute)
+	if out, err := w.command("apply", "--auto-approve", "--rate", "0").CombinedOutput(); err != nil {
+		t.Fatalf("apply after the interrupt: %v\n%s", err, out)
+	}
+	w.checkExactlyOnce()
+}
+
+// TestConcurrentAppliesWaitForTheLock starts two applies of one
+// configuration at once: the second waits for the first's lock, then finds
+// everything in sync. Nothing is posted twice.
+func TestConcurrentAppliesWaitForTheLock(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real processes")
+	}
+	w := newCrashWorld(t, 50, 50)
+	if err := w.emu.SetFaults(emulator.Faults{Rules: []emulator.FaultRule{
+		{Path: "offline_time_post", Latency: emulator.Duration(10 * time.Millisecond)},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	var outs [2]bytes.Buffer
+	var cmds [2]*exec.Cmd
+	for i := range cmds {
+		cmds[i] = w.command("apply", "--auto-approve", "--rate", "0", "--lock-timeout", "2m")
+		cmds[i].Stdout, cmds[i].Stderr = &outs[i], &outs[i]
+		if err := cmds[i].Start(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, c := range cmds {
+		if err := c.Wait(); err != nil {
+			t.Fatalf("apply %d: %v\n%s", i, err, outs[i].String())
+		}
+	}
+	both := outs[0].String() + outs[1].String()
+	if n := strings.Count(both, "Apply complete: 100 created"); n != 1 {
+		t.Errorf("want exactly one apply to create everything, got %d:\n%s", n, both)
+	}
+	w.checkExactlyOnce()
 }

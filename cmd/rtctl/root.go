@@ -1,8 +1,12 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/spf13/cobra"
 )
@@ -25,10 +29,20 @@ func (e *exitError) Unwrap() error { return e.err }
 
 // run executes rtctl with args and returns the process exit code. It never
 // panics on bad input and never prints a Go stack trace.
+//
+// The first interrupt (Ctrl-C) or SIGTERM cancels the command's context, so
+// apply stops starting POSTs and records those in flight; a second one kills
+// the process as usual.
 func run(args []string, e *env) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	root := newRootCmd(e)
 	root.SetArgs(args)
-	err := root.Execute()
+	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return 0
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http/httptest"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/rtctl/rtctl/pkg/journal"
 	"github.com/rtctl/rtctl/pkg/rtapi/emulator"
 )
 
@@ -92,6 +95,7 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		"emulator-record":  cmdEmulatorRecord,
 		"emulator-account": cmdEmulatorAccount,
 		"exitcode":         cmdExitcode,
+		"journal-lock":     cmdJournalLock,
 	}
 }
 
@@ -217,4 +221,15 @@ func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("exitcode: %s exited %d, want %d", args[1], got, want)
 	}
+}
+
+// cmdJournalLock takes the lock of a journal and holds it until the script
+// ends, as a concurrent apply would: journal-lock JOURNAL.
+func cmdJournalLock(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: journal-lock JOURNAL")
+	}
+	l, err := journal.Acquire(context.Background(), ts.MkAbs(args[0]), journal.AcquireOptions{Command: "rtctl apply (held by the test)"})
+	ts.Check(err)
+	ts.Defer(func() { l.Release() })
 }
