@@ -36,9 +36,9 @@ type crashWorld struct {
 	quiet *sync.Cond
 	conns int
 	url   string
-	dir      string
-	now      time.Time
-	items    int // offline blocks + highlights declared
+	dir   string
+	now   time.Time
+	items int // offline blocks + highlights declared
 }
 
 const crashKey = "crash-key"
