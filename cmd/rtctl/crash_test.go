@@ -199,8 +199,8 @@ func TestApplySurvivesSIGKILL(t *testing.T) {
 				runs++
 				// Runs are minutes apart, as on a schedule: an interrupted
 				// POST is settled from the feeds only once the server has
-				// had time to finish it (plan.SettleAfter).
-				w.advance(3 * time.Minute)
+				// had time to finish it (plan.SettleAfter, 10 minutes).
+				w.advance(11 * time.Minute)
 				cmd := w.command("apply", "--auto-approve", "--rate", "0", "--parallelism", "4")
 				var out bytes.Buffer
 				cmd.Stdout, cmd.Stderr = &out, &out
@@ -319,7 +319,7 @@ func TestApplyInterruptRecordsInFlight(t *testing.T) {
 		t.Errorf("%d of %d applied: the interrupt did not land mid-apply", applied, w.items)
 	}
 	// The rest is posted by the next run, nothing twice.
-	w.advance(3 * time.Minute)
+	w.advance(11 * time.Minute)
 	if out, err := w.command("apply", "--auto-approve", "--rate", "0").CombinedOutput(); err != nil {
 		t.Fatalf("apply after the interrupt: %v\n%s", err, out)
 	}

@@ -36,14 +36,17 @@ type Options struct {
 	Parallelism int
 	// Rate limits POSTs per second; 0 or less means no limit.
 	Rate float64
-	// Now and Sleep are the clock; nil means the real one. Tests pin them
-	// so the rate limiter never sleeps for real.
+	// Now and Sleep are the rate limiter's clock; nil means the real one.
+	// Tests fake both so the limiter never sleeps for real. Now must move
+	// with Sleep: a clock pinned for planning would make every wait longer
+	// than the last.
 	Now   func() time.Time
 	Sleep func(ctx context.Context, d time.Duration) error
 	// OnResult is called once per finished action (from one goroutine at a
 	// time), for progress display.
 	OnResult func(ItemResult)
-	// OnStart is called when an action's POST is about to be sent.
+	// OnStart is called when an action's POST is about to be sent, from the
+	// worker sending it: several calls may run at once.
 	OnStart func(plan.Action)
 }
 
@@ -144,10 +147,14 @@ type job struct {
 
 func (r *runner) run(actions []plan.Action) (*Result, error) {
 	p := r.opts.Parallelism
-	// Intents run one batch ahead of the POSTs: enough to keep every
-	// worker busy while the next fsync happens, few enough that a crash
-	// leaves little to settle.
-	batch := 2 * p
+	// A batch is what one fsync of intents covers. Intents are written
+	// only for POSTs the rate limiter has already released, and at most one
+	// batch waits for a free worker, so an intent is never far ahead of its
+	// POST: the next run's settling counts from the journal's last entry.
+	batch := p
+	if r.limiter != nil {
+		batch = max(1, min(p, int(r.opts.Rate)))
+	}
 	jobs := make(chan job, batch)
 	done := make(chan finished, batch)
 
@@ -166,14 +173,20 @@ func (r *runner) run(actions []plan.Action) (*Result, error) {
 		return journalErr != nil
 	}
 
-	// Producer: write a batch's intents with one fsync, then hand it out.
+	// Producer: take a batch's tokens from the limiter, write its intents
+	// with one fsync, then hand it out.
 	go func() {
 		defer close(jobs)
 		for start := 0; start < len(actions); start += batch {
+			end := min(start+batch, len(actions))
+			for range end - start {
+				if err := r.wait(); err != nil {
+					return
+				}
+			}
 			if r.ctx.Err() != nil || failed() {
 				return
 			}
-			end := min(start+batch, len(actions))
 			entries := make([]journal.Entry, 0, end-start)
 			for _, a := range actions[start:end] {
 				entries = append(entries, journal.Entry{
@@ -201,6 +214,11 @@ func (r *runner) run(actions []plan.Action) (*Result, error) {
 		go func() {
 			defer wg.Done()
 			for jb := range jobs {
+				if failed() {
+					// Outcomes can no longer be recorded: send nothing more.
+					done <- finished{jb.index, ItemResult{Action: jb.action, Outcome: Skipped, Err: errors.New("not sent: the journal cannot be written")}}
+					continue
+				}
 				done <- finished{jb.index, r.send(jb)}
 			}
 		}()
@@ -231,8 +249,9 @@ func (r *runner) run(actions []plan.Action) (*Result, error) {
 				e.Result = journal.Applied
 			case Unknown:
 				e.Result = journal.Unknown
+			case Skipped:
+				e.Result = journal.NotSent
 			default:
-				// Failed and Skipped both mean the server did not act.
 				e.Result = journal.Failed
 			}
 			if it.Err != nil {
@@ -256,7 +275,11 @@ func (r *runner) run(actions []plan.Action) (*Result, error) {
 		it := r.results[i]
 		if it.Outcome == "" {
 			// Never queued: no intent was written for it.
-			it = ItemResult{Action: a, Outcome: Skipped, Err: errors.New("not sent: the run stopped first")}
+			reason := errors.New("not sent: the run was interrupted first")
+			if journalErr != nil {
+				reason = errors.New("not sent: the journal cannot be written")
+			}
+			it = ItemResult{Action: a, Outcome: Skipped, Err: reason}
 		}
 		res.Items = append(res.Items, it)
 	}
@@ -273,7 +296,7 @@ type finished struct {
 // request short, so its outcome is always known or honestly unknown.
 func (r *runner) send(jb job) ItemResult {
 	a := jb.action
-	if err := r.wait(); err != nil {
+	if err := r.ctx.Err(); err != nil {
 		return ItemResult{Action: a, Outcome: Skipped, Err: fmt.Errorf("not sent: %w", err)}
 	}
 	if r.opts.OnStart != nil {

@@ -229,6 +229,29 @@ func TestReconcile(t *testing.T) {
 		t.Fatalf("send %d skipped %v", len(send), skipped)
 	}
 
+	// A different request is stale.
+	changed := &plan.Plan{Actions: append([]plan.Action(nil), fresh.Actions...)}
+	changed.Actions[0].Request = &rtapi.Request{Method: http.MethodPost, Endpoint: "highlights_post", Body: []byte("other")}
+	if _, _, err := Reconcile(saved, changed); err == nil || !strings.Contains(err.Error(), "different request") {
+		t.Errorf("a changed request was not refused: %v", err)
+	}
+	indented := &plan.Plan{Actions: append([]plan.Action(nil), fresh.Actions...)}
+	indented.Actions[0].Request = &rtapi.Request{Method: http.MethodPost, Endpoint: "highlights_post", Body: []byte(`{ "a" : 1 }`)}
+	savedJSON := &plan.Plan{Actions: append([]plan.Action(nil), as...)}
+	savedJSON.Actions[0].Request = &rtapi.Request{Method: http.MethodPost, Endpoint: "highlights_post", Body: []byte("{\n  \"a\": 1\n}")}
+	if _, _, err := Reconcile(savedJSON, indented); err != nil {
+		t.Errorf("bodies that differ only in layout made the plan stale: %v", err)
+	}
+
+	// A duplicate declaration (a conflict under the same key) does not
+	// hide the action it duplicates.
+	dup := as[0]
+	dup.Address, dup.Status = "highlight.dup", plan.Conflict
+	withDup := &plan.Plan{Actions: append(append([]plan.Action(nil), fresh.Actions...), dup)}
+	if _, _, err := Reconcile(saved, withDup); err != nil {
+		t.Errorf("a duplicate declaration made the plan stale: %v", err)
+	}
+
 	fresh.Actions[2].Status, fresh.Actions[2].Reason = plan.Conflict, "overlaps Commute"
 	fresh.Actions = fresh.Actions[:3]
 	_, _, err = Reconcile(saved, fresh)

@@ -42,6 +42,9 @@ const (
 	// Absent means a later run found the item missing from a feed that is
 	// authoritative for it, so it was never applied and may be sent again.
 	Absent Result = "absent"
+	// NotSent means the intent was recorded but the POST never left: the run
+	// was interrupted, or could not journal, before sending it.
+	NotSent Result = "not_sent"
 )
 
 // Entry is one line of the journal file.
@@ -67,8 +70,10 @@ type Record struct {
 	Kind    string
 	Item    json.RawMessage
 
-	// IntentAt is when the latest intent for this item was written.
-	IntentAt time.Time
+	// IntentAt is when the latest intent for this item was written, and
+	// IntentRun the run that wrote it.
+	IntentAt  time.Time
+	IntentRun string
 	// Result is the latest outcome; empty when an intent has no outcome yet.
 	Result    Result
 	ResultAt  time.Time
@@ -91,8 +96,20 @@ func (r Record) Done() bool {
 // State is the folded content of a journal.
 type State struct {
 	records map[string]*Record
+	// lastSeen is the time of each run's latest entry: its last sign of
+	// life, after which it sent nothing more that it had not announced.
+	lastSeen map[string]time.Time
 	// Skipped counts lines that could not be read (a torn final write).
 	Skipped int
+}
+
+// LastSeen returns the time of the latest entry the run wrote, the zero
+// time for an unknown run.
+func (s *State) LastSeen(run string) time.Time {
+	if s == nil {
+		return time.Time{}
+	}
+	return s.lastSeen[run]
 }
 
 // Lookup returns the record for key.
@@ -132,6 +149,10 @@ func (s *State) Len() int {
 func (s *State) Apply(e Entry) {
 	if s.records == nil {
 		s.records = make(map[string]*Record)
+		s.lastSeen = make(map[string]time.Time)
+	}
+	if e.Run != "" && e.Time.After(s.lastSeen[e.Run]) {
+		s.lastSeen[e.Run] = e.Time
 	}
 	r, ok := s.records[e.Key]
 	if !ok {
@@ -151,6 +172,7 @@ func (s *State) Apply(e Entry) {
 	case Intent:
 		r.Attempts++
 		r.IntentAt = e.Time
+		r.IntentRun = e.Run
 		// A new attempt supersedes an earlier failure, never an applied item:
 		// nothing should write an intent for an applied item, and if a bug
 		// ever did, keeping Applied errs on the side of no duplicate.
@@ -158,7 +180,7 @@ func (s *State) Apply(e Entry) {
 			r.Result = ""
 		}
 	case Outcome:
-		if r.Done() && (e.Result == Failed || e.Result == Absent || e.Result == Unknown) {
+		if r.Done() && e.Result != Applied && e.Result != Settled {
 			return
 		}
 		r.Result = e.Result

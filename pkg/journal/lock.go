@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 )
 
@@ -42,9 +41,10 @@ func (h Holder) String() string {
 // timeout.
 var ErrLocked = errors.New("journal is locked")
 
-// LockPath is the lock file for the journal at journalPath.
+// LockPath is the lock file for the journal at journalPath. It only ever
+// adds a suffix, so it can never name the journal itself.
 func LockPath(journalPath string) string {
-	return strings.TrimSuffix(journalPath, filepath.Ext(journalPath)) + ".lock"
+	return journalPath + ".lock"
 }
 
 // AcquireOptions tune Acquire.

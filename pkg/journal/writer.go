@@ -20,6 +20,9 @@ type Writer struct {
 	now  func() time.Time
 	run  string
 	path string
+	// err is the first write error. After it nothing more is appended: a
+	// short write leaves a fragment that the next entry would be glued to.
+	err error
 }
 
 // OpenWriter opens (creating if needed) the journal at path for appending.
@@ -87,14 +90,22 @@ func (w *Writer) Append(entries ...Entry) error {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.err != nil {
+		return fmt.Errorf("journal %s failed earlier: %w", w.path, w.err)
+	}
 	if _, err := w.f.Write(buf.Bytes()); err != nil {
+		w.err = err
 		return fmt.Errorf("writing journal %s: %w", w.path, err)
 	}
 	if err := w.f.Sync(); err != nil {
+		w.err = err
 		return fmt.Errorf("syncing journal %s: %w", w.path, err)
 	}
 	return nil
 }
+
+// Run identifies the run this writer records.
+func (w *Writer) Run() string { return w.run }
 
 // Close closes the file.
 func (w *Writer) Close() error {

@@ -1,8 +1,11 @@
 package plan
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/rtctl/rtctl/pkg/journal"
 )
 
 // focusWindow returns the schedule's window on the local day that starts at
@@ -75,6 +78,30 @@ func (m *maker) focus(f DesiredFocus) {
 	m.add(a)
 }
 
+// focusJournaled finds a focus start the journal holds for a window that
+// overlaps a's, whatever its key.
+func (m *maker) focusJournaled(a *Action) (journal.Record, bool) {
+	if m.journal == nil {
+		return journal.Record{}, false
+	}
+	if rec, ok := m.journal.Lookup(a.Key); ok && rec.Attempts > 0 {
+		return rec, true
+	}
+	for _, rec := range m.journal.Records() {
+		if rec.Kind != string(KindFocusStart) || (!rec.Done() && !rec.Pending()) {
+			continue
+		}
+		var item journalItem
+		if json.Unmarshal(rec.Item, &item) != nil || item.Focus == nil {
+			continue
+		}
+		if item.Focus.WindowStart.Before(a.Focus.WindowEnd) && a.Focus.WindowStart.Before(item.Focus.WindowEnd) {
+			return rec, true
+		}
+	}
+	return journal.Record{}, false
+}
+
 // remainingMinutes is the time left until end, rounded down to a multiple of
 // five minutes as the API requires.
 func remainingMinutes(now, end time.Time) int {
@@ -85,8 +112,23 @@ func (m *maker) decideFocus(a *Action) {
 	f := a.Focus
 	for _, ev := range m.started {
 		if !ev.At.Before(f.WindowStart) && !ev.At.After(m.plan.Now) {
-			a.Status = InSync
+			a.Status, a.observed = InSync, true
 			a.Reason = fmt.Sprintf("a session started %s in this window", ev.At.In(m.plan.Location).Format("15:04"))
+			return
+		}
+	}
+	// A start recorded for an overlapping window under another key (the
+	// schedule was renamed or edited mid-window) still counts: never a
+	// second start in one window.
+	if rec, ok := m.focusJournaled(a); ok {
+		switch {
+		case rec.Done():
+			a.Status = InSync
+			a.Reason = fmt.Sprintf("rtctl started a session in this window (journal, %s)", rec.Address)
+			return
+		case rec.Pending():
+			a.Status = Uncertain
+			a.Reason = fmt.Sprintf("a start for this window (%s) got no answer and the FocusTime feed does not show it; check the account, then run apply with --retry-uncertain to start one", rec.Address)
 			return
 		}
 	}

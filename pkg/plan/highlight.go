@@ -30,7 +30,7 @@ func (m *maker) highlight(h DesiredHighlight) {
 		a.Status = Deferred
 		a.Reason = fmt.Sprintf("dated %s, in the future; a later run posts it", h.Date)
 	case m.highs[a.Key]:
-		a.Status, a.Reason = InSync, "present in the highlights feed"
+		a.Status, a.Reason, a.observed = InSync, "present in the highlights feed", true
 	default:
 		m.settle(&a, true, "highlights feed")
 	}

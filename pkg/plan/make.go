@@ -91,32 +91,42 @@ func (m *maker) lookup(key string) (journal.Record, bool) {
 	return m.journal.Lookup(key)
 }
 
-// SettleAfter is how long after an unanswered POST the feeds are trusted to
-// show it. A request cut off by a crash or a timeout may still be carried
-// out by the server a little later; until then its absence from a feed
-// proves nothing. It covers the client's per-request timeout with a margin.
-const SettleAfter = 2 * time.Minute
+// SettleAfter is how long after an interrupted run's last sign of life the
+// feeds are trusted to show what it sent. A request cut off by a crash or a
+// timeout may still be carried out by the server a little later, and a POST
+// may have been retried for minutes (429s with Retry-After) after its intent
+// was written; until then absence from a feed proves nothing. It covers the
+// client's retry budget and per-request timeout, plus the three minutes the
+// documentation gives Premium accounts to sync.
+const SettleAfter = 10 * time.Minute
 
 // settle decides an item that the feeds do not show, from the journal. When
 // the feed is authoritative for the item, absence proves that an unanswered
-// POST did not take effect, once it is older than SettleAfter; otherwise the
-// item is uncertain.
+// POST did not take effect, once SettleAfter has passed since the run that
+// sent it was last heard of; otherwise the item is uncertain.
 func (m *maker) settle(a *Action, authoritative bool, what string) {
 	rec, ok := m.lookup(a.Key)
 	loc := m.plan.Location
 	switch {
+	case ok && rec.Done():
+		a.Status = InSync
+		a.Reason = fmt.Sprintf("applied %s (journal); the %s does not show it yet", rec.ResultAt.In(loc).Format("2006-01-02 15:04"), what)
 	case !ok || rec.Attempts == 0:
 		a.Status, a.Reason = Create, "not in the account"
-	case rec.Done():
-		a.Status = InSync
-		a.Reason = fmt.Sprintf("applied %s (journal); the %s does not show it yet", rec.ResultAt.In(m.plan.Location).Format("2006-01-02 15:04"), what)
-	case rec.Pending() && authoritative && m.plan.Now.Sub(rec.IntentAt) < SettleAfter:
-		a.Status = Uncertain
-		a.Reason = fmt.Sprintf("sent %s without a known outcome; the server may still be handling it, so the %s proves nothing before %s: run again then", rec.IntentAt.In(loc).Format("15:04:05"), what, rec.IntentAt.Add(SettleAfter).In(loc).Format("15:04:05"))
 	case rec.Pending() && !authoritative:
 		a.Status = Uncertain
-		a.Reason = fmt.Sprintf("sent %s without a known outcome and the %s cannot tell whether it arrived; check the account, then run apply with --retry-uncertain to send it again", rec.IntentAt.In(m.plan.Location).Format("2006-01-02 15:04"), what)
+		a.Reason = fmt.Sprintf("sent %s without a known outcome and the %s cannot tell whether it arrived; check the account, then run apply with --retry-uncertain to send it again", rec.IntentAt.In(loc).Format("2006-01-02 15:04"), what)
 	case rec.Pending():
+		last := rec.IntentAt
+		if seen := m.journal.LastSeen(rec.IntentRun); seen.After(last) {
+			last = seen
+		}
+		if settled := last.Add(SettleAfter); m.plan.Now.Before(settled) {
+			a.Status = Uncertain
+			a.SettlesAt = settled
+			a.Reason = fmt.Sprintf("sent %s without a known outcome; the server may still be handling it, so the %s proves nothing before %s: run again then", rec.IntentAt.In(loc).Format("15:04:05"), what, settled.In(loc).Format("15:04"))
+			return
+		}
 		a.Status = Create
 		a.Reason = fmt.Sprintf("an earlier attempt got no answer, and the %s shows it never arrived", what)
 	case rec.Result == journal.Failed:
@@ -156,6 +166,11 @@ func (m *maker) orphans() {
 		if t, ok := itemTime(a, m.plan.Location); !ok || t.Before(m.plan.WindowStart) || a.Focus != nil {
 			continue
 		}
+		// A block whose time is now declared in other pieces (its chunks
+		// changed) still backs items in sync: removing it would undo them.
+		if a.Offline != nil && m.backsInSync(*a.Offline) {
+			continue
+		}
 		verb := "was applied"
 		if rec.Pending() {
 			verb = "may have been applied"
@@ -163,6 +178,18 @@ func (m *maker) orphans() {
 		a.Reason = fmt.Sprintf("%s by rtctl and is no longer declared; the API cannot delete it: remove it in the RescueTime web app (%s)", verb, webAppPlace(a.Kind))
 		m.plan.Actions = append(m.plan.Actions, a)
 	}
+}
+
+// backsInSync reports whether a declared, in-sync block of the same
+// activity overlaps o.
+func (m *maker) backsInSync(o Offline) bool {
+	for _, d := range m.plan.Actions {
+		if d.Status == InSync && d.Offline != nil && normalize(d.Offline.Activity) == normalize(o.Activity) &&
+			d.Offline.Start.Before(o.End) && o.Start.Before(d.Offline.End) {
+			return true
+		}
+	}
+	return false
 }
 
 func webAppPlace(k Kind) string {

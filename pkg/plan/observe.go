@@ -80,12 +80,6 @@ func Observe(ctx context.Context, r Reader, what What, from, to time.Time) (*Rem
 				rem.Offline = append(rem.Offline, OfflineBucket{Start: row.Date, Activity: row.Activity, Seconds: row.Seconds})
 			}
 		}
-		if rem.OfflineFrom.IsZero() {
-			y, m, d := from.Date()
-			rem.OfflineFrom = time.Date(y, m, d, 0, 0, 0, 0, from.Location())
-			y, m, d = to.Date()
-			rem.OfflineTo = time.Date(y, m, d+1, 0, 0, 0, 0, to.Location())
-		}
 	}
 	return rem, nil
 }

@@ -148,9 +148,14 @@ func (m *maker) decideOffline(a *Action) {
 	}
 	own, interior, overlap := m.offline.coverage(o.Start, o.End, o.Activity)
 	d := o.Duration()
+	rec, journaled := m.lookup(a.Key)
 	switch {
 	case own >= d-offlineTolerance(d):
-		a.Status, a.Reason = InSync, "present in the account"
+		a.Status, a.Reason, a.observed = InSync, "present in the account", true
+	case journaled && rec.Done():
+		// The journal knows rtctl posted it: whatever the buckets show
+		// beside it, posting again would be the duplicate.
+		m.settle(a, true, "offline time report")
 	case overlap > 0:
 		a.Status = Conflict
 		a.Reason = fmt.Sprintf("%s of it is already recorded as offline time of another activity; posting would count that time twice", roundDur(overlap))

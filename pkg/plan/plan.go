@@ -54,6 +54,15 @@ type Action struct {
 	// Request is what apply sends for a create action, exactly as the API
 	// receives it but without credentials. AttachRequests fills it in.
 	Request *rtapi.Request `json:"request,omitempty"`
+
+	// SettlesAt is set on an uncertain item that needs no decision: the
+	// feeds will settle it by themselves once the server has surely
+	// finished what an interrupted run sent.
+	SettlesAt time.Time `json:"settles_at,omitzero"`
+
+	// observed says a feed showed the item: the evidence that settles an
+	// unanswered POST as applied.
+	observed bool
 }
 
 // Offline is an offline-time block as it would be posted.

@@ -51,7 +51,9 @@ func Prepare(ctx context.Context, cfg *spec.Config, c Client, opts PrepareOption
 	p := Make(d, rem, j, now)
 	if opts.RetryUncertain {
 		for i := range p.Actions {
-			if a := &p.Actions[i]; a.Status == Uncertain {
+			// Items that settle by themselves are not the person's call:
+			// their POST may still be landing.
+			if a := &p.Actions[i]; a.Status == Uncertain && a.SettlesAt.IsZero() {
 				a.Status = Create
 				a.Reason = "uncertain, sent again because of --retry-uncertain"
 			}
@@ -62,13 +64,13 @@ func Prepare(ctx context.Context, cfg *spec.Config, c Client, opts PrepareOption
 }
 
 // Settled returns journal outcomes for items whose unanswered POST this plan
-// settled from the feeds: present ones are recorded as settled, so the
-// journal stops calling them pending.
+// found in the feeds, so the journal stops calling them pending. Only a
+// feed's evidence settles an item, never a guess.
 func (pr *Prepared) Settled() []journal.Entry {
 	var out []journal.Entry
 	for _, a := range pr.Plan.Actions {
 		rec, ok := pr.Journal.Lookup(a.Key)
-		if !ok || !rec.Pending() || a.Status != InSync {
+		if !ok || !rec.Pending() || !a.observed {
 			continue
 		}
 		out = append(out, journal.Entry{Type: journal.Outcome, Key: a.Key, Address: a.Address, Result: journal.Settled})

@@ -11,9 +11,6 @@ import (
 
 // Remote is a snapshot of what the account's feeds reported.
 type Remote struct {
-	// OfflineFrom and OfflineTo bound the span the offline-time reads
-	// covered (local midnight of the first day to the end of the last).
-	OfflineFrom, OfflineTo time.Time
 	Offline                []OfflineBucket
 	Highlights             []RemoteHighlight
 	FocusStarted           []FocusEvent
@@ -43,8 +40,10 @@ type FocusEvent struct {
 	Minutes int       `json:"minutes,omitempty"`
 }
 
-// Fingerprint summarises the snapshot: a saved plan records it so that
-// apply can tell whether the account changed since the plan was made.
+// Fingerprint summarises the snapshot. A saved plan records it, so that
+// anyone can tell whether two plans saw the same account; staleness itself
+// is decided item by item (see apply.Reconcile), since a change elsewhere in
+// the account does not make a plan wrong.
 func (r *Remote) Fingerprint() string {
 	h := sha256.New()
 	r.writeCanonical(h)
