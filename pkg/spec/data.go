@@ -44,9 +44,14 @@ type DataContext struct {
 	Range      hcl.Range // the block's definition, for diagnostics
 }
 
-// builtinDataSources are the data sources every configuration has. None yet:
-// the calendar and git log sources arrive through LoadOptions.DataSources.
-func builtinDataSources() Registry { return Registry{} }
+// builtinDataSources are the data sources every configuration has:
+// data "ical" (calendar occurrences) and data "git_log" (commits).
+func builtinDataSources() Registry {
+	return Registry{
+		"ical":    icalSource{},
+		"git_log": gitLogSource{},
+	}
+}
 
 // dataBlock is a parsed data block awaiting evaluation.
 type dataBlock struct {

@@ -15,6 +15,12 @@
 // then expand and decode every resource block. Diagnostics accumulate, so a
 // user sees every problem at once, each with file, line, column and snippet.
 //
+// Built-in data sources: data "ical" (occurrences of a calendar file or
+// secret URL, through pkg/calendar) and data "git_log" (commits of a local
+// repository). today() answers only once the rtctl block is evaluated, since
+// its date is in the account's zone: locals calling it are ordered after the
+// rtctl block, and variable defaults and the rtctl block may not call it.
+//
 // Input variable values come from, lowest precedence first:
 //
 //  1. the variable's default;

@@ -116,6 +116,7 @@ type loader struct {
 	baseDir  string
 	parser   *hclparse.Parser
 	funcs    map[string]function.Function
+	today    *todayClock // behind today(); settled once the rtctl block is evaluated
 	registry Registry
 	cfg      *Config
 	diags    hcl.Diagnostics
@@ -139,11 +140,15 @@ func newLoader(dir string, opts LoadOptions) *loader {
 		opts.Context = context.Background()
 	}
 	parser := hclparse.NewParser()
+	funcs := Functions(dir, opts.Getenv)
+	today := &todayClock{now: opts.Now}
+	funcs["today"] = todayFunc(today)
 	return &loader{
 		opts:     opts,
 		baseDir:  dir,
 		parser:   parser,
-		funcs:    Functions(dir, opts.Getenv),
+		funcs:    funcs,
+		today:    today,
 		registry: reg,
 		cfg: &Config{
 			Timezone:  time.UTC,
@@ -386,7 +391,12 @@ func (l *loader) evaluateGraph() {
 			invalid[localNode(lc.Name)] = true
 		}
 		l.localValues[lc.Name] = cty.DynamicVal
-		add(localNode(lc.Name), lc.DeclRange, travs)
+		var extra []string
+		if callsToday(lc.Expr) {
+			// today() reads the rtctl block's time zone.
+			extra = append(extra, settingsNode)
+		}
+		add(localNode(lc.Name), lc.DeclRange, travs, extra...)
 	}
 	dataBlocks := make([]*dataBlock, 0, len(l.data))
 	for _, d := range l.data {
@@ -409,6 +419,9 @@ func (l *loader) evaluateGraph() {
 
 	sorted, diags := sortNodes(nodes)
 	l.diags = append(l.diags, diags...)
+	if l.settings == nil {
+		l.today.settle(nil)
+	}
 	for _, n := range sorted {
 		if invalid[n.key] {
 			continue
@@ -416,7 +429,13 @@ func (l *loader) evaluateGraph() {
 		ctx := l.evalContext()
 		switch {
 		case n.key == settingsNode:
-			l.diags = append(l.diags, l.settings.evaluate(ctx, l.cfg)...)
+			diags := l.settings.evaluate(ctx, l.cfg)
+			l.diags = append(l.diags, diags...)
+			if diags.HasErrors() {
+				l.today.settle(nil)
+			} else {
+				l.today.settle(l.cfg.Timezone)
+			}
 		case strings.HasPrefix(n.key, "local."):
 			lc := l.locals[strings.TrimPrefix(n.key, "local.")]
 			v, diags := lc.Expr.Value(ctx)
@@ -494,6 +513,35 @@ func (l *loader) hash() string {
 			continue
 		}
 		fmt.Fprintf(h, "var %q %s\n", n, b)
+	}
+	// What data sources read (a calendar file, a git log) and today's date
+	// change the items without changing a file or a variable.
+	types := make([]string, 0, len(l.dataValues))
+	for typ := range l.dataValues {
+		types = append(types, typ)
+	}
+	sort.Strings(types)
+	for _, typ := range types {
+		byName := l.dataValues[typ]
+		names := make([]string, 0, len(byName))
+		for n := range byName {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			v := byName[n]
+			if !v.IsWhollyKnown() {
+				continue
+			}
+			b, err := ctyjson.Marshal(v, cty.DynamicPseudoType)
+			if err != nil {
+				continue
+			}
+			fmt.Fprintf(h, "data %s.%s %s\n", typ, n, b)
+		}
+	}
+	if d, ok := l.today.used(); ok {
+		fmt.Fprintf(h, "today %s\n", d)
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }

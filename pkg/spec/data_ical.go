@@ -1,0 +1,286 @@
+package spec
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/rtctl/rtctl/pkg/calendar"
+)
+
+// DefaultCalendarHorizon is how far after now data "ical" looks by default:
+// far enough that the plan shows the coming week's meetings as deferred.
+const DefaultCalendarHorizon = 7 * 24 * time.Hour
+
+// icalSource is data "ical": the occurrences of an iCalendar file or secret
+// URL inside a window, as data.ical.NAME.events.
+type icalSource struct{}
+
+// icalEventType is the type of one element of data.ical.NAME.events. It is
+// fixed, so an empty calendar and a full one have the same type and
+// for_each expressions type-check either way.
+var icalEventType = cty.Object(map[string]cty.Type{
+	"key":          cty.String,
+	"uid":          cty.String,
+	"start":        cty.String,
+	"end":          cty.String,
+	"summary":      cty.String,
+	"description":  cty.String,
+	"location":     cty.String,
+	"categories":   cty.List(cty.String),
+	"all_day":      cty.Bool,
+	"status":       cty.String,
+	"transparency": cty.String,
+	"organizer":    cty.String,
+	"attendees":    cty.List(icalAttendeeType),
+})
+
+var icalAttendeeType = cty.Object(map[string]cty.Type{
+	"email":  cty.String,
+	"status": cty.String,
+})
+
+func (icalSource) ConfigSpec() hcldec.Spec {
+	str := func(n string) hcldec.Spec { return &hcldec.AttrSpec{Name: n, Type: cty.String} }
+	boolean := func(n string) hcldec.Spec { return &hcldec.AttrSpec{Name: n, Type: cty.Bool} }
+	return hcldec.ObjectSpec{
+		"path":                str("path"),
+		"url":                 str("url"),
+		"attendee_email":      str("attendee_email"),
+		"include_cancelled":   boolean("include_cancelled"),
+		"include_declined":    boolean("include_declined"),
+		"include_transparent": boolean("include_transparent"),
+		"include_all_day":     boolean("include_all_day"),
+		"window_start":        str("window_start"),
+		"window_end":          str("window_end"),
+		"horizon":             str("horizon"),
+	}
+}
+
+func (icalSource) Read(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnostics) {
+	if !cfg.IsWhollyKnown() {
+		// Something it refers to failed; that error is already reported.
+		return cty.DynamicVal, nil
+	}
+	fail := func(summary, detail string) (cty.Value, hcl.Diagnostics) {
+		return cty.DynamicVal, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  summary,
+			Detail:   detail,
+			// Always the block's header: a subject on the url attribute
+			// would print the secret address in the source snippet.
+			Subject: dc.Range.Ptr(),
+		}}
+	}
+	path, url := optString(cfg, "path"), optString(cfg, "url")
+	var data []byte
+	var from string // how messages name the calendar
+	switch {
+	case path != "" && url != "":
+		return fail("Conflicting calendar sources", dc.Address+" sets both path and url; set exactly one.")
+	case path == "" && url == "":
+		return fail("Missing calendar source", dc.Address+" needs path (an .ics file, relative to the configuration directory) or url (an https address).")
+	case path != "":
+		from = path
+		b, err := readCalendarFile(dc.BaseDir, path)
+		if err != nil {
+			return fail("Cannot read calendar", fmt.Sprintf("Reading %s for %s: %s.", path, dc.Address, err))
+		}
+		data = b
+	default:
+		from = calendar.RedactURL(url)
+		if dc.HTTPClient == nil {
+			return fail("Cannot fetch calendar", fmt.Sprintf("%s reads %s, but this run may not use the network.", dc.Address, from))
+		}
+		b, err := calendar.Fetch(dc.Context, dc.HTTPClient, url, 0)
+		if err != nil {
+			// Fetch redacts already; scrubbing again costs nothing and
+			// keeps the promise even if an error type slips through.
+			return fail("Cannot fetch calendar", fmt.Sprintf("%s: %s.", dc.Address, scrubSecret(err.Error(), url)))
+		}
+		data = b
+	}
+	cal, err := calendar.Parse(bytes.NewReader(data))
+	if err != nil {
+		msg := err.Error()
+		if url != "" {
+			msg = scrubSecret(msg, url)
+		}
+		return fail("Invalid calendar", fmt.Sprintf("%s (%s): %s.", dc.Address, from, msg))
+	}
+	w, diags := icalWindow(dc, cfg)
+	if diags.HasErrors() {
+		return cty.DynamicVal, diags
+	}
+	occs, err := cal.Expand(w, calendar.Options{
+		Location: dc.Timezone,
+		Filter: calendar.Filter{
+			IncludeCancelled:   optBool(cfg, "include_cancelled"),
+			IncludeDeclined:    optBool(cfg, "include_declined"),
+			IncludeTransparent: optBool(cfg, "include_transparent"),
+			IncludeAllDay:      optBool(cfg, "include_all_day"),
+			AttendeeEmail:      optString(cfg, "attendee_email"),
+		},
+	})
+	if err != nil {
+		return fail("Cannot expand calendar", fmt.Sprintf("%s (%s): %s.", dc.Address, from, err))
+	}
+	events := make([]cty.Value, 0, len(occs))
+	for _, o := range occs {
+		events = append(events, icalEventValue(o, dc.Timezone))
+	}
+	list := cty.ListValEmpty(icalEventType)
+	if len(events) > 0 {
+		list = cty.ListVal(events)
+	}
+	return cty.ObjectVal(map[string]cty.Value{"events": list}), diags
+}
+
+// icalWindow is the window the block asks for: window_start and window_end
+// when given, else now - lookback up to now + horizon.
+func icalWindow(dc DataContext, cfg cty.Value) (calendar.Window, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	bad := func(summary, detail string) {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: dc.Range.Ptr()})
+	}
+	start, end := optString(cfg, "window_start"), optString(cfg, "window_end")
+	horizon := DefaultCalendarHorizon
+	if h := optString(cfg, "horizon"); h != "" {
+		if end != "" {
+			bad("Conflicting window end", dc.Address+" sets both window_end and horizon; set one.")
+			return calendar.Window{}, diags
+		}
+		d, err := ParseDuration(h)
+		if err != nil || d <= 0 {
+			bad("Invalid horizon", fmt.Sprintf("%s: horizon must be a positive duration such as \"7d\" (got %q).", dc.Address, h))
+			return calendar.Window{}, diags
+		}
+		horizon = d
+	}
+	var w calendar.Window
+	if (start == "" || end == "") && dc.Now.IsZero() {
+		bad("Calendar window unknown", dc.Address+" reads the calendar from now - lookback to now + horizon, but this load was not told the current time. Set window_start and window_end, or load with a current time.")
+		return w, diags
+	}
+	w.Start, w.End = dc.Now.Add(-dc.Lookback), dc.Now.Add(horizon)
+	for _, b := range []struct {
+		name, val string
+		dst       *time.Time
+	}{{"window_start", start, &w.Start}, {"window_end", end, &w.End}} {
+		if b.val == "" {
+			continue
+		}
+		t, err := parseWindowBound(b.val, dc.Timezone)
+		if err != nil {
+			bad("Invalid "+b.name, fmt.Sprintf("%s: %s.", dc.Address, err))
+			continue
+		}
+		*b.dst = t
+	}
+	if !diags.HasErrors() && !w.End.After(w.Start) {
+		bad("Empty calendar window", fmt.Sprintf("%s: the window ends (%s) before it starts (%s).", dc.Address, w.End.Format(time.RFC3339), w.Start.Format(time.RFC3339)))
+	}
+	return w, diags
+}
+
+// parseWindowBound reads a date (midnight in loc) or a time as offline_time
+// does.
+func parseWindowBound(s string, loc *time.Location) (time.Time, error) {
+	if d, err := ParseDate(s); err == nil {
+		return d.In(loc), nil
+	}
+	return ParseTime(s, loc)
+}
+
+func readCalendarFile(baseDir, path string) ([]byte, error) {
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(baseDir, path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, unwrapPathError(err)
+	}
+	defer f.Close()
+	var buf bytes.Buffer
+	n, err := buf.ReadFrom(io.LimitReader(f, calendar.DefaultFetchMaxBytes+1))
+	if err != nil {
+		return nil, unwrapPathError(err)
+	}
+	if n > calendar.DefaultFetchMaxBytes {
+		return nil, fmt.Errorf("it is larger than the limit of %d bytes", calendar.DefaultFetchMaxBytes)
+	}
+	return buf.Bytes(), nil
+}
+
+func icalEventValue(o calendar.Occurrence, loc *time.Location) cty.Value {
+	cats := cty.ListValEmpty(cty.String)
+	if len(o.Categories) > 0 {
+		vals := make([]cty.Value, len(o.Categories))
+		for i, c := range o.Categories {
+			vals[i] = cty.StringVal(c)
+		}
+		cats = cty.ListVal(vals)
+	}
+	atts := cty.ListValEmpty(icalAttendeeType)
+	if len(o.Attendees) > 0 {
+		vals := make([]cty.Value, len(o.Attendees))
+		for i, a := range o.Attendees {
+			vals[i] = cty.ObjectVal(map[string]cty.Value{
+				"email":  cty.StringVal(a.Email),
+				"status": cty.StringVal(a.Status),
+			})
+		}
+		atts = cty.ListVal(vals)
+	}
+	return cty.ObjectVal(map[string]cty.Value{
+		"key":          cty.StringVal(o.Key),
+		"uid":          cty.StringVal(o.UID),
+		"start":        cty.StringVal(o.Start.In(loc).Format(time.RFC3339)),
+		"end":          cty.StringVal(o.End.In(loc).Format(time.RFC3339)),
+		"summary":      cty.StringVal(o.Summary),
+		"description":  cty.StringVal(o.Description),
+		"location":     cty.StringVal(o.Location),
+		"categories":   cats,
+		"all_day":      cty.BoolVal(o.AllDay),
+		"status":       cty.StringVal(o.Status),
+		"transparency": cty.StringVal(o.Transparency),
+		"organizer":    cty.StringVal(o.Organizer),
+		"attendees":    atts,
+	})
+}
+
+// scrubSecret replaces every appearance of a secret address in msg by its
+// redacted form.
+func scrubSecret(msg, secret string) string {
+	secret = strings.TrimSpace(secret)
+	if secret == "" {
+		return msg
+	}
+	return strings.ReplaceAll(msg, secret, calendar.RedactURL(secret))
+}
+
+// optString is a string attribute of a decoded ObjectSpec, "" when null.
+func optString(v cty.Value, name string) string {
+	a := v.GetAttr(name)
+	if a.IsNull() || !a.IsKnown() {
+		return ""
+	}
+	return strings.TrimSpace(a.AsString())
+}
+
+// optBool is a bool attribute of a decoded ObjectSpec, false when null.
+func optBool(v cty.Value, name string) bool {
+	a := v.GetAttr(name)
+	if a.IsNull() || !a.IsKnown() {
+		return false
+	}
+	return a.True()
+}
