@@ -14,6 +14,7 @@ func newPlanCmd(e *env) *cobra.Command {
 		conn             connectionFlags
 		out              string
 		jsonOut          bool
+		format           string
 		detailedExitcode bool
 		verbose          bool
 	)
@@ -36,6 +37,10 @@ post something now.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := dirArg(args)
+			format, err := planFormat(format, jsonOut)
+			if err != nil {
+				return err
+			}
 			now, err := cf.resolveNow(e)
 			if err != nil {
 				return err
@@ -56,19 +61,14 @@ post something now.`,
 			if err != nil {
 				return err
 			}
-			if jsonOut {
-				err = pr.Plan.WriteJSON(e.stdout)
-			} else {
-				err = pr.Plan.WriteText(e.stdout, plan.TextOptions{Color: cf.color(e), Verbose: verbose})
-			}
-			if err != nil {
-				return fmt.Errorf("writing the plan: %w", err)
+			if err := writePlan(e, pr.Plan, format, plan.TextOptions{Color: cf.color(e), Verbose: verbose}); err != nil {
+				return err
 			}
 			if out != "" {
 				if err := pr.Plan.WriteFile(out, dir, cfg.Hash, pr.Remote.Fingerprint()); err != nil {
 					return err
 				}
-				if !jsonOut {
+				if format == "text" {
 					fmt.Fprintf(e.stdout, "\nSaved the plan to %s. To perform exactly these actions, run:\n  rtctl apply %s\n", out, out)
 				}
 			}
@@ -82,7 +82,8 @@ post something now.`,
 	conn.register(cmd)
 	f := cmd.Flags()
 	f.StringVar(&out, "out", "", "save the plan to FILE for rtctl apply FILE")
-	f.BoolVar(&jsonOut, "json", false, "print the plan as a versioned JSON document")
+	f.BoolVar(&jsonOut, "json", false, "print the plan as a versioned JSON document (same as --format json)")
+	f.StringVar(&format, "format", "", "output format: text (default), json, or markdown (for a pull-request comment)")
 	f.BoolVar(&detailedExitcode, "detailed-exitcode", false, "exit 2 when apply would post something now, 0 when not, 1 on error")
 	f.BoolVarP(&verbose, "verbose", "v", false, "list in-sync and out-of-window items too, not only their counts")
 	return cmd
@@ -91,6 +92,7 @@ post something now.`,
 func newShowCmd(e *env) *cobra.Command {
 	var (
 		jsonOut bool
+		format  string
 		verbose bool
 		noColor bool
 	)
@@ -99,6 +101,10 @@ func newShowCmd(e *env) *cobra.Command {
 		Short: "Show a saved plan",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := planFormat(format, jsonOut)
+			if err != nil {
+				return err
+			}
 			saved, err := plan.ReadFile(args[0])
 			if err != nil {
 				return err
@@ -107,16 +113,49 @@ func newShowCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if jsonOut {
-				return p.WriteJSON(e.stdout)
+			if format != "text" {
+				return writePlan(e, p, format, plan.TextOptions{})
 			}
 			fmt.Fprintf(e.stdout, "Saved plan for %s, made for %s.\n\n", saved.ConfigDir, p.Now.Format("2006-01-02 15:04 MST"))
 			return p.WriteText(e.stdout, plan.TextOptions{Color: diagColor(e, noColor, e.stdout), Verbose: verbose})
 		},
 	}
 	f := cmd.Flags()
-	f.BoolVar(&jsonOut, "json", false, "print the plan as a versioned JSON document")
+	f.BoolVar(&jsonOut, "json", false, "print the plan as a versioned JSON document (same as --format json)")
+	f.StringVar(&format, "format", "", "output format: text (default), json, or markdown")
 	f.BoolVarP(&verbose, "verbose", "v", false, "list in-sync and out-of-window items too")
 	f.BoolVar(&noColor, "no-color", false, "never colour the output")
 	return cmd
+}
+
+// planFormat settles --format and its older spelling --json.
+func planFormat(format string, jsonOut bool) (string, error) {
+	switch {
+	case jsonOut && format != "" && format != "json":
+		return "", fmt.Errorf("--json and --format %s ask for different outputs; use one", format)
+	case jsonOut:
+		return "json", nil
+	case format == "":
+		return "text", nil
+	case format == "text", format == "json", format == "markdown":
+		return format, nil
+	}
+	return "", fmt.Errorf("--format must be text, json or markdown, not %q", format)
+}
+
+// writePlan prints p in format (as planFormat returns it).
+func writePlan(e *env, p *plan.Plan, format string, text plan.TextOptions) error {
+	var err error
+	switch format {
+	case "json":
+		err = p.WriteJSON(e.stdout)
+	case "markdown":
+		err = p.WriteMarkdown(e.stdout, plan.MarkdownOptions{})
+	default:
+		err = p.WriteText(e.stdout, text)
+	}
+	if err != nil {
+		return fmt.Errorf("writing the plan: %w", err)
+	}
+	return nil
 }

@@ -1,0 +1,106 @@
+package plan
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// MarkdownOptions tunes the Markdown rendering.
+type MarkdownOptions struct {
+	// MaxRows bounds the rows listed per status, so that a plan of
+	// thousands of in-sync items still fits in a pull-request comment
+	// (GitHub refuses comments over 65,536 characters). Zero means
+	// DefaultMarkdownMaxRows.
+	MaxRows int
+}
+
+// DefaultMarkdownMaxRows is MarkdownOptions.MaxRows when it is zero.
+const DefaultMarkdownMaxRows = 100
+
+// WriteMarkdown renders the plan as GitHub-flavoured Markdown, for a pull
+// request comment or a job summary: the summary line first, a table per
+// status that apply acts on or a reviewer should look at, and the in-sync and
+// out-of-window items folded away in <details>. Everything taken from the
+// configuration or the account is escaped, so a description cannot break the
+// table or inject markup.
+func (p *Plan) WriteMarkdown(w io.Writer, opts MarkdownOptions) error {
+	if opts.MaxRows <= 0 {
+		opts.MaxRows = DefaultMarkdownMaxRows
+	}
+	t := &textWriter{w: w}
+	loc := p.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	groups := map[Status][]Action{}
+	for _, a := range p.Actions {
+		groups[a.Status] = append(groups[a.Status], a)
+	}
+
+	t.printf("### rtctl plan\n\n**%s**\n\n", mdEscape(p.SummaryLine()))
+	t.printf("Made for %s (%s), lookback %s.\n", p.Now.In(loc).Format("Mon 2006-01-02 15:04 MST"), mdEscape(loc.String()), formatLookback(p.Lookback))
+	for _, warn := range p.Warnings {
+		t.printf("\n> [!WARNING]\n> %s\n", mdEscape(warn))
+	}
+	for _, s := range Statuses {
+		actions := groups[s]
+		if len(actions) == 0 {
+			continue
+		}
+		st := styles[s]
+		title := fmt.Sprintf("%s (%d)", capitalize(st.title), len(actions))
+		folded := !listedByDefault(s)
+		if folded {
+			t.printf("\n<details><summary>%s</summary>\n\n", title)
+		} else {
+			t.printf("\n#### %s\n\n", title)
+		}
+		t.printf("| | Item | What | Why |\n|---|---|---|---|\n")
+		for i, a := range actions {
+			if i == opts.MaxRows {
+				t.printf("| | … and %d more | | |\n", len(actions)-i)
+				break
+			}
+			why := ""
+			if a.Status != Create || a.Reason != "not in the account" {
+				why = a.Reason
+			}
+			if a.Offline != nil && a.Offline.Note != "" {
+				why = strings.TrimPrefix(why+"; "+a.Offline.Note, "; ")
+			}
+			t.printf("| `%s` | %s | %s | %s |\n", st.symbol, mdCode(a.Address), mdEscape(p.describe(a)), mdEscape(why))
+		}
+		if folded {
+			t.printf("\n</details>\n")
+		}
+	}
+	return t.err
+}
+
+// mdReplacer escapes what Markdown or a table cell would interpret:
+// punctuation that formats, "|" that ends a cell, "<" that opens HTML, and
+// line breaks that end the row.
+var mdReplacer = strings.NewReplacer(
+	`\`, `\\`, "`", "\\`", `*`, `\*`, `_`, `\_`, `[`, `\[`, `]`, `\]`,
+	`<`, `&lt;`, `>`, `&gt;`, `|`, `\|`, `~`, `\~`, `#`, `\#`, `!`, `\!`,
+	"\r\n", " ", "\n", " ", "\r", " ",
+)
+
+func mdEscape(s string) string { return mdReplacer.Replace(s) }
+
+// mdCode renders s as a code span inside a table cell. A code span shows
+// its content literally, except that "|" must still be escaped for the table
+// and a backtick in s needs a longer fence.
+func mdCode(s string) string {
+	s = strings.NewReplacer("|", `\|`, "\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+	fence := "`"
+	for strings.Contains(s, fence) {
+		fence += "`"
+	}
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		s = " " + s + " "
+	}
+	return fence + s + fence
+}
