@@ -2,10 +2,12 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -43,36 +45,44 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			target := dirArg(args)
-			now, err := cf.resolveNow(e)
-			if err != nil {
-				return err
-			}
-			dir := target
+			dir := dirArg(args)
 			var saved *plan.Saved
-			if isSavedPlan(target) {
-				if saved, err = plan.ReadFile(target); err != nil {
+			if isSavedPlan(dir) {
+				var err error
+				if saved, err = plan.ReadFile(dir); err != nil {
 					return err
 				}
 				dir = saved.ConfigDir
 			}
-			cfg, err := cf.load(e, dir, now)
-			if err != nil {
-				return err
-			}
-			if saved != nil && saved.ConfigHash != cfg.Hash {
-				return &apply.StaleError{Reasons: []string{fmt.Sprintf("the configuration in %s (or its variables) changed since the plan was made", dir)}}
-			}
-			client, err := conn.client(ctx, e, dir, cfg.Timezone, now)
-			if err != nil {
-				return err
-			}
+			// The lock comes first: what the plan decides (deferred items,
+			// the minutes left in a focus window) must hold when it runs.
 			jpath := cf.journalPath(e, dir, conn.sandbox)
 			lock, err := journal.Acquire(ctx, jpath, journal.AcquireOptions{Timeout: lockTimeout, Command: "rtctl apply"})
 			if err != nil {
 				return err
 			}
 			defer lock.Release()
+
+			now, err := cf.resolveNow(e)
+			if err != nil {
+				return err
+			}
+			cfg, err := cf.load(e, dir, now)
+			if err != nil {
+				return err
+			}
+			if saved != nil {
+				if saved.ConfigHash != cfg.Hash {
+					return &apply.StaleError{Reasons: []string{fmt.Sprintf("the configuration in %s (or its variables, calendars or the date) changed since the plan was made", dir)}}
+				}
+				if t := conn.target(e); saved.Target != t {
+					return &apply.StaleError{Reasons: []string{fmt.Sprintf("the plan was made for %s, and this apply would go to %s", saved.Target, t)}}
+				}
+			}
+			client, err := conn.client(ctx, e, dir, cfg.Timezone, cf.pinned(e))
+			if err != nil {
+				return err
+			}
 
 			pr, err := plan.Prepare(ctx, cfg, client, plan.PrepareOptions{
 				ConfigDir:      dir,
@@ -114,7 +124,7 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.`,
 					return nil
 				}
 				if !autoApprove {
-					ok, err := confirm(e)
+					ok, err := confirm(ctx, e)
 					if err != nil {
 						return err
 					}
@@ -133,7 +143,7 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.`,
 			res, runErr := apply.Run(ctx, client, w, todo, apply.Options{
 				Parallelism: parallelism,
 				Rate:        ratePerSecond,
-				Now:         clock,
+				Now:         e.now, // the limiter's clock must move
 				OnStart:     progress.start,
 				OnResult:    progress.result,
 			})
@@ -176,22 +186,30 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.`,
 
 // confirm asks for approval on a terminal, as Terraform does: only "yes"
 // is accepted. Without a terminal there is nobody to ask, so apply refuses
-// rather than guesses.
-func confirm(e *env) (bool, error) {
+// rather than guesses. Ctrl-C at the prompt is a no.
+func confirm(ctx context.Context, e *env) (bool, error) {
 	if !e.isTerminal(e.stdin) {
 		return false, errors.New("apply needs confirmation, and there is no terminal to ask on: pass --auto-approve, or save a plan with rtctl plan --out FILE and run rtctl apply FILE")
 	}
 	fmt.Fprint(e.stdout, "\nDo you want to apply? Only 'yes' will be accepted: ")
-	line, err := bufio.NewReader(e.stdin).ReadString('\n')
-	if err != nil && line == "" {
+	answer := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(e.stdin).ReadString('\n')
+		answer <- line
+	}()
+	select {
+	case line := <-answer:
+		return strings.TrimSpace(line) == "yes", nil
+	case <-ctx.Done():
 		return false, nil
 	}
-	return strings.TrimSpace(line) == "yes", nil
 }
 
 // progress shows how an apply goes: an updating line on a terminal, one
-// line per result otherwise (logs of CI runs).
+// line per result otherwise (logs of CI runs). Workers report starts
+// concurrently, hence the lock.
 type progress struct {
+	mu       sync.Mutex
 	e        *env
 	terminal bool
 	total    int
@@ -203,12 +221,16 @@ func newProgress(e *env, total int) *progress {
 }
 
 func (p *progress) start(a plan.Action) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.terminal {
 		fmt.Fprintf(p.e.stdout, "\r\x1b[K[%d/%d] %s", p.done, p.total, a.Address)
 	}
 }
 
 func (p *progress) result(r apply.ItemResult) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.done++
 	if p.terminal {
 		fmt.Fprint(p.e.stdout, "\r\x1b[K")
@@ -228,6 +250,8 @@ func (p *progress) result(r apply.ItemResult) {
 }
 
 func (p *progress) finish() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.terminal {
 		fmt.Fprintf(p.e.stdout, "\r\x1b[K[%d/%d] done\n", p.done, p.total)
 	}

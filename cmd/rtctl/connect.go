@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,11 +50,16 @@ func (c *connectionFlags) register(cmd *cobra.Command) {
 }
 
 // location resolves the account's time zone and its IANA name ("" for the
-// system's local zone): --timezone, else zone (the configuration's), else
-// $RTCTL_TIMEZONE, else the local zone.
+// system's local zone): zone (the configuration's), else --timezone, else
+// $RTCTL_TIMEZONE, else the local zone. A --timezone that disagrees with the
+// configuration is refused: the plan would be made in one zone and the
+// requests rendered in another, an hour or more off.
 func (c *connectionFlags) location(e *env, zone *time.Location) (*time.Location, string, error) {
 	name := c.timezone
-	if name == "" && zone != nil && zone != time.Local {
+	if zone != nil && zone != time.Local {
+		if name != "" && name != zone.String() {
+			return nil, "", fmt.Errorf("--timezone %s disagrees with the configuration's rtctl.timezone (%s); the configuration decides, so drop the flag", name, zone)
+		}
 		return zone, zone.String(), nil
 	}
 	if name == "" {
@@ -116,6 +122,29 @@ func (c *connectionFlags) client(ctx context.Context, e *env, dir string, zone *
 		return nil, fmt.Errorf("connecting to RescueTime: %w", err)
 	}
 	return cl, nil
+}
+
+// target names the account the flags select, without any secret: a saved
+// plan records it so that it is applied to the account it was made for.
+func (c *connectionFlags) target(e *env) string {
+	if c.sandbox {
+		return "the sandbox"
+	}
+	base := c.endpoint
+	if base == "" {
+		base = e.getenv("RTCTL_ENDPOINT")
+	}
+	if base == "" {
+		base = rtapi.DefaultBaseURL
+	}
+	if u, err := url.Parse(base); err == nil {
+		base = u.Scheme + "://" + u.Host + u.Path
+	}
+	kind := "an API key"
+	if c.apiKeyFile == "" && strings.TrimSpace(e.getenv("RESCUETIME_API_KEY")) == "" && strings.TrimSpace(e.getenv("RESCUETIME_ACCESS_TOKEN")) != "" {
+		kind = "an access token"
+	}
+	return base + " with " + kind
 }
 
 // errNoCredentials tells a new user how to get going.

@@ -59,7 +59,11 @@ plan) or pending (an intent with no outcome: the apply was interrupted).`,
 			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "SENT\tRESULT\tADDRESS\tNOTE")
 			for _, r := range recs {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.IntentAt.Local().Format("2006-01-02 15:04"), resultName(r), r.Address, r.LastError)
+				sent := "-"
+				if !r.IntentAt.IsZero() {
+					sent = r.IntentAt.Local().Format("2006-01-02 15:04")
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", sent, resultName(r), r.Address, r.LastError)
 			}
 			if err := tw.Flush(); err != nil {
 				return err

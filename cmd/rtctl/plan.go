@@ -49,7 +49,7 @@ post something now.`,
 			if err != nil {
 				return err
 			}
-			client, err := conn.client(cmd.Context(), e, dir, cfg.Timezone, now)
+			client, err := conn.client(cmd.Context(), e, dir, cfg.Timezone, cf.pinned(e))
 			if err != nil {
 				return err
 			}
@@ -65,7 +65,8 @@ post something now.`,
 				return err
 			}
 			if out != "" {
-				if err := pr.Plan.WriteFile(out, dir, cfg.Hash, pr.Remote.Fingerprint()); err != nil {
+				meta := plan.SavedMeta{ConfigDir: dir, ConfigHash: cfg.Hash, Target: conn.target(e), Snapshot: pr.Remote.Fingerprint()}
+				if err := pr.Plan.WriteFile(out, meta); err != nil {
 					return err
 				}
 				if format == "text" {
@@ -79,6 +80,7 @@ post something now.`,
 		},
 	}
 	cf.register(cmd)
+	cf.registerNow(cmd)
 	conn.register(cmd)
 	f := cmd.Flags()
 	f.StringVar(&out, "out", "", "save the plan to FILE for rtctl apply FILE")

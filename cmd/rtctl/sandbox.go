@@ -6,8 +6,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/rtctl/rtctl/pkg/journal"
 )
 
 func newSandboxCmd(e *env) *cobra.Command {
@@ -25,6 +28,13 @@ the journal of your real account.`,
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := dirArg(args)
+			// An apply on the sandbox may be running: wait for it rather
+			// than pull its journal away.
+			lock, err := journal.Acquire(cmd.Context(), sandboxJournalPath(dir), journal.AcquireOptions{Timeout: 10 * time.Second, Command: "rtctl sandbox reset"})
+			if err != nil {
+				return err
+			}
+			defer lock.Release()
 			removed := 0
 			for _, p := range []string{filepath.Join(dir, sandboxStatePath), sandboxJournalPath(dir)} {
 				err := os.Remove(p)

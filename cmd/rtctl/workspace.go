@@ -24,9 +24,16 @@ type configFlags struct {
 func (f *configFlags) register(cmd *cobra.Command) {
 	addVarFlags(cmd, &f.vars, &f.varFiles)
 	fl := cmd.Flags()
-	fl.StringVar(&f.now, "now", "", "plan as if it were this instant (RFC 3339; default RTCTL_NOW, else the current time)")
 	fl.StringVar(&f.journal, "journal", "", "journal file (default RTCTL_JOURNAL, else .rtctl/journal.jsonl beside the configuration)")
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the output (NO_COLOR and a non-terminal output also turn it off)")
+}
+
+// registerNow adds --now, for commands that only look: planning as of
+// another instant is a question one may ask, but applying as of another
+// instant would journal POSTs at a time they were not sent. RTCTL_NOW pins
+// the clock of the whole process instead, for tests.
+func (f *configFlags) registerNow(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.now, "now", "", "plan as if it were this instant (RFC 3339; default RTCTL_NOW, else the current time)")
 }
 
 // resolveNow is the instant the command works at: --now, RTCTL_NOW, or the
@@ -46,22 +53,34 @@ func (f *configFlags) resolveNow(e *env) (time.Time, error) {
 	return t, nil
 }
 
-// journalPath is --journal, RTCTL_JOURNAL, or the default beside the
-// configuration. The sandbox keeps a journal of its own: an item applied to
-// the sandbox must never look applied to the real account.
 // clock is the command's clock: pinned at --now or RTCTL_NOW when given, so
 // that what the journal records agrees with the instant plans are made for.
 func (f *configFlags) clock(e *env) (func() time.Time, error) {
-	if f.now == "" && e.getenv("RTCTL_NOW") == "" {
+	now := f.pinned(e)
+	if now.IsZero() {
 		return e.now, nil
-	}
-	now, err := f.resolveNow(e)
-	if err != nil {
-		return nil, err
 	}
 	return func() time.Time { return now }, nil
 }
 
+// pinned is the instant --now or RTCTL_NOW pins the clock at, or zero when
+// the real clock rules (so the API client's no-future check and Retry-After
+// dates follow time during a long apply). A value that does not parse was
+// already refused by resolveNow.
+func (f *configFlags) pinned(e *env) time.Time {
+	if f.now == "" && e.getenv("RTCTL_NOW") == "" {
+		return time.Time{}
+	}
+	now, err := f.resolveNow(e)
+	if err != nil {
+		return time.Time{}
+	}
+	return now
+}
+
+// journalPath is --journal, RTCTL_JOURNAL, or the default beside the
+// configuration. The sandbox keeps a journal of its own: an item applied to
+// the sandbox must never look applied to the real account.
 func (f *configFlags) journalPath(e *env, dir string, sandbox bool) string {
 	switch {
 	case f.journal != "":

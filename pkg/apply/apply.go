@@ -17,7 +17,7 @@ import (
 // Default limits; see the package comment for why.
 const (
 	DefaultParallelism = 4
-	DefaultRate        = 2.0 // POSTs per second
+	DefaultRate        = 1.0 // POSTs per second
 )
 
 // Sender sends one rendered request; *rtapi.Client is one.

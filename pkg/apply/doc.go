@@ -17,8 +17,9 @@
 // those in flight are allowed to finish and are recorded, so the journal
 // never holds an unanswered intent that rtctl could have answered.
 //
-// Defaults: 4 POSTs in flight and 2 POSTs a second. RescueTime documents no
-// limit; a public client reports 60 requests a minute, so the default stays
-// well under it for a typical run (a week of calendar, a few dozen items)
-// while a large backfill can raise it with flags.
+// Defaults: 4 POSTs in flight and 1 POST a second. RescueTime documents no
+// limit; a public client reports 60 requests a minute and 1,000 an hour, so
+// the default stays at the first for a typical run (a week of calendar, a few
+// dozen items), while a backfill can lower or raise it with --rate. A 429 is
+// honoured by the client, which waits the Retry-After before trying again.
 package apply

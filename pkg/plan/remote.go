@@ -11,10 +11,10 @@ import (
 
 // Remote is a snapshot of what the account's feeds reported.
 type Remote struct {
-	Offline                []OfflineBucket
-	Highlights             []RemoteHighlight
-	FocusStarted           []FocusEvent
-	FocusEnded             []FocusEvent
+	Offline      []OfflineBucket
+	Highlights   []RemoteHighlight
+	FocusStarted []FocusEvent
+	FocusEnded   []FocusEvent
 	// Requests is how many HTTP requests the observation took.
 	Requests int
 }

@@ -14,14 +14,25 @@ import (
 // needs to tell whether the plan went stale.
 type Saved struct {
 	FormatVersion string `json:"format_version"`
-	// ConfigDir is the configuration's directory, as given to plan.
+	SavedMeta
+	Plan Document `json:"plan"`
+}
+
+// SavedMeta is what a saved plan records besides the plan itself.
+type SavedMeta struct {
+	// ConfigDir is the configuration's directory. The file stores it
+	// relative to the plan file, so a plan applied from elsewhere, or in
+	// another checkout, finds the same configuration; ReadFile resolves it.
 	ConfigDir string `json:"config_dir"`
 	// ConfigHash is spec.Config.Hash of the configuration the plan was made
 	// from; apply refuses the plan when the configuration changed since.
 	ConfigHash string `json:"config_hash"`
+	// Target names the account the plan was made against (the sandbox, or
+	// an endpoint and the kind of credential; never a secret). A plan
+	// reviewed against the sandbox must not be applied to a real account.
+	Target string `json:"target"`
 	// Snapshot is the remote snapshot's fingerprint when the plan was made.
-	Snapshot string   `json:"snapshot"`
-	Plan     Document `json:"plan"`
+	Snapshot string `json:"snapshot"`
 }
 
 // Restore rebuilds the plan held by a saved file.
@@ -47,14 +58,11 @@ func (s *Saved) Restore() (*Plan, error) {
 
 // WriteFile saves the plan to path, atomically: a crash never leaves a
 // half-written plan behind.
-func (p *Plan) WriteFile(path, configDir, configHash, snapshot string) error {
-	s := Saved{
-		FormatVersion: FormatVersion,
-		ConfigDir:     configDir,
-		ConfigHash:    configHash,
-		Snapshot:      snapshot,
-		Plan:          p.Document(),
+func (p *Plan) WriteFile(path string, meta SavedMeta) error {
+	if rel, err := relativeTo(filepath.Dir(path), meta.ConfigDir); err == nil {
+		meta.ConfigDir = rel
 	}
+	s := Saved{FormatVersion: FormatVersion, SavedMeta: meta, Plan: p.Document()}
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encoding plan: %w", err)
@@ -80,7 +88,22 @@ func ReadFile(path string) (*Saved, error) {
 	if major != want {
 		return nil, fmt.Errorf("%s has plan format %s; this rtctl reads %s.x: make the plan again with this version", path, s.FormatVersion, want)
 	}
+	if !filepath.IsAbs(s.ConfigDir) {
+		s.ConfigDir = filepath.Join(filepath.Dir(path), s.ConfigDir)
+	}
 	return &s, nil
+}
+
+func relativeTo(base, target string) (string, error) {
+	absBase, err := filepath.Abs(base)
+	if err != nil {
+		return "", err
+	}
+	absTarget, err := filepath.Abs(target)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Rel(absBase, absTarget)
 }
 
 func writeFileAtomic(path string, data []byte) error {
