@@ -139,6 +139,10 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.`,
 				return nil
 			}
 			fmt.Fprintln(e.stdout)
+			if conn.sandbox && !cmd.Flags().Changed("rate") {
+				// The sandbox is in this process: nothing to spare.
+				ratePerSecond = 0
+			}
 			progress := newProgress(e, len(todo))
 			res, runErr := apply.Run(ctx, client, w, todo, apply.Options{
 				Parallelism: parallelism,
@@ -179,7 +183,7 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.`,
 	f.BoolVar(&autoApprove, "auto-approve", false, "apply without asking for confirmation")
 	f.BoolVar(&retryUncertain, "retry-uncertain", false, "send uncertain items again (check the account first: this may duplicate them)")
 	f.IntVar(&parallelism, "parallelism", apply.DefaultParallelism, "how many POSTs may be in flight at once")
-	f.Float64Var(&ratePerSecond, "rate", apply.DefaultRate, "at most this many POSTs per second (0: no limit)")
+	f.Float64Var(&ratePerSecond, "rate", apply.DefaultRate, "at most this many POSTs per second (0: no limit; the sandbox has none)")
 	f.DurationVar(&lockTimeout, "lock-timeout", 0, "wait this long for another apply on the same journal to finish")
 	return cmd
 }
