@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/rtctl/rtctl/internal/ctxtime"
 	"github.com/rtctl/rtctl/pkg/journal"
 	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/rtapi"
@@ -104,7 +105,7 @@ func Run(ctx context.Context, s Sender, j Journal, actions []plan.Action, opts O
 		opts.Now = time.Now
 	}
 	if opts.Sleep == nil {
-		opts.Sleep = sleep
+		opts.Sleep = ctxtime.Sleep
 	}
 	for _, a := range actions {
 		if a.Request == nil {
@@ -116,17 +117,6 @@ func Run(ctx context.Context, s Sender, j Journal, actions []plan.Action, opts O
 		r.limiter = rate.NewLimiter(rate.Limit(opts.Rate), 1)
 	}
 	return r.run(actions)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 type runner struct {

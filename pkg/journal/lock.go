@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/rtctl/rtctl/internal/ctxtime"
 )
 
 // Lock is an exclusive OS file lock beside a journal. It keeps two applies
@@ -70,16 +72,8 @@ func Acquire(ctx context.Context, journalPath string, opts AcquireOptions) (*Loc
 		opts.Poll = 100 * time.Millisecond
 	}
 	if opts.Sleep == nil {
-		opts.Sleep = func(ctx context.Context, d time.Duration) error {
-			t := time.NewTimer(d)
-			defer t.Stop()
-			select {
-			case <-t.C:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
+		opts.Sleep = ctxtime.Sleep
+
 	}
 	path := LockPath(journalPath)
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {

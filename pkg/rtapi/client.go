@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/rtctl/rtctl/internal/ctxtime"
 )
 
 // Defaults used when the corresponding Options field is zero.
@@ -128,7 +130,7 @@ func New(opts Options) (*Client, error) {
 		c.now = time.Now
 	}
 	if c.sleep == nil {
-		c.sleep = sleepContext
+		c.sleep = ctxtime.Sleep
 	}
 	switch {
 	case c.maxRetries == 0:
@@ -204,15 +206,4 @@ func (c Client) Format(f fmt.State, verb rune) {
 		auth = c.creds.param() + "=" + redacted
 	}
 	fmt.Fprintf(f, "rtapi.Client{BaseURL: %s, Credentials: %s}", c.base, auth)
-}
-
-func sleepContext(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

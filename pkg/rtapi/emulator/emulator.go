@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/rtctl/rtctl/internal/ctxtime"
 )
 
 // Options configures an Emulator.
@@ -49,7 +51,7 @@ func New(opts Options) (*Emulator, error) {
 		clock:     clock,
 		statePath: opts.StatePath,
 		faults:    newFaultSet(),
-		sleep:     sleepContext,
+		sleep:     ctxtime.Sleep,
 		accounts:  make(map[string]*account),
 		clients:   make(map[string]OAuthClient),
 		tokens:    make(map[string]tokenGrant),
@@ -61,17 +63,6 @@ func New(opts Options) (*Emulator, error) {
 		}
 	}
 	return e, nil
-}
-
-func sleepContext(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // AddAccount adds an account. Adding a key that exists updates its plan,
