@@ -141,3 +141,85 @@ func (m *maker) decideFocus(a *Action) {
 	// synced, so it cannot prove that an unanswered start did not arrive.
 	m.settle(a, false, "FocusTime feed")
 }
+
+// runningSession returns the latest session the feeds show started and not
+// yet over: no end event after it, and its requested length not elapsed.
+func (m *maker) runningSession() (FocusEvent, bool) {
+	now := m.plan.Now
+	var latest FocusEvent
+	for _, ev := range m.started {
+		if !ev.At.After(now) && ev.At.After(latest.At) {
+			latest = ev
+		}
+	}
+	if latest.At.IsZero() {
+		return FocusEvent{}, false
+	}
+	for _, ev := range m.ended {
+		if !ev.At.Before(latest.At) && !ev.At.After(now) {
+			return FocusEvent{}, false
+		}
+	}
+	var over time.Time
+	switch {
+	case latest.Minutes > 0:
+		over = latest.At.Add(time.Duration(latest.Minutes) * time.Minute)
+	case latest.Minutes == -1:
+		over = localMidnight(latest.At.In(m.plan.Location), 1)
+	default:
+		return FocusEvent{}, false
+	}
+	if !now.Before(over) {
+		return FocusEvent{}, false
+	}
+	return latest, true
+}
+
+// focusEnd plans the end of a running session that rtctl started for a
+// window no declared schedule has any more: the schedule was shortened or
+// removed while the session ran. A session rtctl did not start is never
+// touched.
+func (m *maker) focusEnd(schedules []DesiredFocus) {
+	if m.journal == nil {
+		return
+	}
+	session, ok := m.runningSession()
+	if !ok {
+		return
+	}
+	now := m.plan.Now
+	for _, f := range schedules {
+		for off := -1; off <= 0; off++ {
+			if ws, we, ok := focusWindow(f, localMidnight(now, off)); ok && !now.Before(ws) && now.Before(we) {
+				return // a declared window wants focus now
+			}
+		}
+	}
+	for _, rec := range m.journal.Records() {
+		if rec.Kind != string(KindFocusStart) || !rec.Done() {
+			continue
+		}
+		var item journalItem
+		if json.Unmarshal(rec.Item, &item) != nil || item.Focus == nil {
+			continue
+		}
+		w := item.Focus
+		if session.At.Before(w.WindowStart) || !session.At.Before(w.WindowEnd) {
+			continue
+		}
+		a := Action{
+			Address: rec.Address + "[end]",
+			Kind:    KindFocusEnd,
+			Key:     FocusEndKey(session.At),
+			Focus:   &Focus{WindowStart: w.WindowStart, WindowEnd: w.WindowEnd, SessionStart: session.At},
+		}
+		// The ended feed may lag the desktop app, so it cannot prove that
+		// an unanswered end did not arrive.
+		m.settle(&a, false, "FocusTime ended feed")
+		if a.Status == Create {
+			a.Reason = fmt.Sprintf("rtctl started this session at %s and no declared schedule has a window now (it was shortened or removed): end it", session.At.In(m.plan.Location).Format("15:04"))
+		}
+		m.add(a)
+		return
+	}
+}

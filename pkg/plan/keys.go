@@ -42,6 +42,11 @@ func FocusKey(address string, windowStart time.Time) string {
 	return contentKey(KindFocusStart, address, windowStart.UTC().Format(time.RFC3339))
 }
 
+// FocusEndKey identifies the end of the session that started at start.
+func FocusEndKey(start time.Time) string {
+	return contentKey(KindFocusEnd, start.UTC().Format(time.RFC3339))
+}
+
 // journalItem is what the journal stores about an item, so that a plan can
 // still describe it (and place it in time) after it left the configuration.
 type journalItem struct {

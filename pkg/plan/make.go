@@ -40,6 +40,7 @@ func Make(d Desired, r *Remote, j *journal.State, now time.Time) *Plan {
 		offline: indexOffline(r.Offline, loc),
 		highs:   indexHighlights(r.Highlights),
 		started: r.FocusStarted,
+		ended:   r.FocusEnded,
 		keys:    map[string]string{},
 	}
 	for _, o := range d.Offline {
@@ -51,6 +52,7 @@ func Make(d Desired, r *Remote, j *journal.State, now time.Time) *Plan {
 	for _, f := range d.Focus {
 		m.focus(f)
 	}
+	m.focusEnd(d.Focus)
 	m.orphans()
 	p.Warnings = append(p.Warnings, d.Notes...)
 	if d.Lookback > DefaultFeedSpan {
@@ -69,6 +71,7 @@ type maker struct {
 	offline offlineIndex
 	highs   map[string]bool
 	started []FocusEvent
+	ended   []FocusEvent
 	// keys maps each declared item's journal key to its address, to find
 	// orphans and declared duplicates.
 	keys map[string]string

@@ -354,3 +354,53 @@ func TestMakeJournal(t *testing.T) {
 		})
 	}
 }
+
+func TestMakeFocusEnd(t *testing.T) {
+	weekdays := [7]bool{1: true, 2: true, 3: true, 4: true, 5: true}
+	deep := DesiredFocus{Address: "focus_session.deep", Days: weekdays, Start: 9 * time.Hour, Duration: 90 * time.Minute}
+	short := deep
+	short.Duration = 30 * time.Minute
+	ws := at("2026-11-20 09:00")
+	started := journalOf(t,
+		journal.Entry{Type: journal.Intent, Key: FocusKey(deep.Address, ws), Address: "focus_session.deep[2026-11-20]", Kind: string(KindFocusStart), Time: ws,
+			Item: mustJSON(t, journalItem{Focus: &Focus{WindowStart: ws, WindowEnd: at("2026-11-20 10:30"), Minutes: 90}})},
+		journal.Entry{Type: journal.Outcome, Key: FocusKey(deep.Address, ws), Result: journal.Applied, Time: ws},
+	)
+	session := []FocusEvent{{At: at("2026-11-20 09:01"), Minutes: 90}}
+	now := at("2026-11-20 09:45")
+	tests := []struct {
+		name    string
+		focus   []DesiredFocus
+		journal *journal.State
+		started []FocusEvent
+		ended   []FocusEvent
+		want    []got
+	}{
+		{"the schedule still wants focus: nothing to end", []DesiredFocus{deep}, started, session, nil, []got{{"focus_session.deep[2026-11-20]", InSync}}},
+		{"the window was shortened: end the session", []DesiredFocus{short}, started, session, nil, []got{{"focus_session.deep[2026-11-20][end]", Create}, {"focus_session.deep[2026-11-23]", Deferred}}},
+		{"the schedule was removed: end the session", nil, started, session, nil, []got{{"focus_session.deep[2026-11-20][end]", Create}}},
+		{"a session rtctl did not start is left alone", nil, nil, session, nil, nil},
+		{"an ended session needs no end", nil, started, session, []FocusEvent{{At: at("2026-11-20 09:30")}}, nil},
+		{"a session whose time is up needs no end", nil, started, []FocusEvent{{At: at("2026-11-20 09:01"), Minutes: 30}}, nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := Make(Desired{Location: berlin, Lookback: 14 * 24 * time.Hour, Focus: tt.focus}, &Remote{FocusStarted: tt.started, FocusEnded: tt.ended}, tt.journal, now)
+			if diff := cmp.Diff(tt.want, statuses(p)); diff != "" {
+				t.Errorf("statuses (-want +got):\n%s", diff)
+				for _, a := range p.Actions {
+					t.Logf("%s: %s", a.Address, a.Reason)
+				}
+			}
+		})
+	}
+}
+
+func mustJSON(t *testing.T, v any) json.RawMessage {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

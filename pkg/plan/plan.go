@@ -34,6 +34,9 @@ const (
 	KindOffline    Kind = "offline_time"
 	KindHighlight  Kind = "highlight"
 	KindFocusStart Kind = "focus_start"
+	// KindFocusEnd ends a session rtctl started that no declared schedule
+	// wants any more (its window was shortened, or its schedule removed).
+	KindFocusEnd Kind = "focus_end"
 )
 
 // Action is one item of a plan.
@@ -90,14 +93,17 @@ type Highlight struct {
 	Source      string `json:"source,omitempty"`
 }
 
-// Focus is a FocusTime session to start in a schedule window.
+// Focus is a FocusTime session to start in a schedule window, or, for a
+// focus_end action, the running session to end.
 type Focus struct {
 	WindowStart time.Time `json:"window_start"`
 	WindowEnd   time.Time `json:"window_end"`
 	// Minutes is the session length to request: the minutes left in the
 	// window rounded down to a multiple of five, or -1 for "until the end of
-	// the day".
+	// the day". Zero for focus_end.
 	Minutes int `json:"minutes"`
+	// SessionStart is when the session to end started (focus_end only).
+	SessionStart time.Time `json:"session_start,omitzero"`
 }
 
 // Plan is the outcome of Make.

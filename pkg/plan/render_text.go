@@ -134,6 +134,8 @@ func (p *Plan) describe(a Action) string {
 			out += fmt.Sprintf(" (source %q)", a.Highlight.Source)
 		}
 		return out
+	case a.Kind == KindFocusEnd:
+		return fmt.Sprintf("end the FocusTime session started %s", a.Focus.SessionStart.In(loc).Format("Mon 2006-01-02 15:04"))
 	case a.Focus != nil:
 		f := a.Focus
 		length := "until the end of the day"

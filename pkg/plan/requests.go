@@ -13,6 +13,7 @@ type RequestBuilder interface {
 	OfflineTimeRequest(rtapi.OfflineTimePost) (rtapi.Request, error)
 	HighlightRequest(rtapi.HighlightPost) (rtapi.Request, error)
 	StartFocusTimeRequest(minutes int) (rtapi.Request, error)
+	EndFocusTimeRequest() rtapi.Request
 }
 
 // AttachRequests renders the request of every create action, so the plan
@@ -50,6 +51,8 @@ func buildRequest(b RequestBuilder, a Action, loc *time.Location) (rtapi.Request
 			return rtapi.Request{}, fmt.Errorf("highlight date: %w", err)
 		}
 		return b.HighlightRequest(rtapi.HighlightPost{Date: d, Description: a.Highlight.Description, Source: a.Highlight.Source})
+	case a.Kind == KindFocusEnd:
+		return b.EndFocusTimeRequest(), nil
 	case a.Focus != nil:
 		return b.StartFocusTimeRequest(a.Focus.Minutes)
 	}
