@@ -33,10 +33,11 @@ const (
 // to. Every command that reaches the API registers them (register) and
 // builds its client with client.
 type connectionFlags struct {
-	endpoint   string
-	apiKeyFile string
-	timezone   string
-	sandbox    bool
+	endpoint        string
+	apiKeyFile      string
+	accessTokenFile string
+	timezone        string
+	sandbox         bool
 }
 
 // register adds the connection flags to cmd, persistent so that
@@ -45,6 +46,7 @@ func (c *connectionFlags) register(cmd *cobra.Command) {
 	f := cmd.PersistentFlags()
 	f.StringVar(&c.endpoint, "endpoint", "", "RescueTime API base URL (default $RTCTL_ENDPOINT, else "+rtapi.DefaultBaseURL+")")
 	f.StringVar(&c.apiKeyFile, "api-key-file", "", "read the API key from `FILE` instead of $RESCUETIME_API_KEY")
+	f.StringVar(&c.accessTokenFile, "access-token-file", "", "read an OAuth2 access token from `FILE` (see rtctl auth) instead of $RESCUETIME_ACCESS_TOKEN")
 	f.StringVar(&c.timezone, "timezone", "", "the account's time zone, an IANA name (default $RTCTL_TIMEZONE, else the local zone)")
 	f.BoolVar(&c.sandbox, "sandbox", false, "use a built-in emulated Premium account kept in "+sandboxStatePath)
 }
@@ -141,8 +143,10 @@ func (c *connectionFlags) target(e *env) string {
 		base = u.Scheme + "://" + u.Host + u.Path
 	}
 	kind := "an API key"
-	if c.apiKeyFile == "" && strings.TrimSpace(e.getenv("RESCUETIME_API_KEY")) == "" && strings.TrimSpace(e.getenv("RESCUETIME_ACCESS_TOKEN")) != "" {
-		kind = "an access token"
+	if creds, err := c.credentials(e); err == nil {
+		if _, token := creds.(rtapi.AccessToken); token {
+			kind = "an access token"
+		}
 	}
 	return base + " with " + kind
 }
@@ -158,9 +162,16 @@ Create an API key on your RescueTime key management page
 or pass --api-key-file FILE, or export RESCUETIME_ACCESS_TOKEN for an OAuth2
 token. To try rtctl without an account, add --sandbox.`)
 
-// credentials reads the API key file, RESCUETIME_API_KEY or
-// RESCUETIME_ACCESS_TOKEN, in that order.
+// credentials reads the access token file, the API key file,
+// RESCUETIME_API_KEY or RESCUETIME_ACCESS_TOKEN, in that order.
 func (c *connectionFlags) credentials(e *env) (rtapi.Credentials, error) {
+	if c.accessTokenFile != "" {
+		tok, err := readSecretFile("--access-token-file", c.accessTokenFile)
+		if err != nil {
+			return nil, err
+		}
+		return rtapi.AccessToken(tok), nil
+	}
 	if c.apiKeyFile != "" {
 		data, err := os.ReadFile(c.apiKeyFile)
 		if err != nil {
@@ -219,4 +230,18 @@ func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp := rec.Result()
 	resp.Request = req
 	return resp, nil
+}
+
+// readSecretFile reads a one-line secret from path. Errors name the flag and
+// the path, never the content.
+func readSecretFile(flag, path string) (string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("reading %s: %w", flag, err)
+	}
+	s := strings.TrimSpace(string(data))
+	if s == "" {
+		return "", fmt.Errorf("%s %s is empty", flag, path)
+	}
+	return s, nil
 }

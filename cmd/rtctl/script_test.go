@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"strconv"
@@ -47,6 +49,11 @@ const (
 	scriptNow      = "2026-11-20T18:00:00Z"
 	scriptKey      = "test-key"
 	scriptTimeZone = "Europe/Berlin"
+
+	// An OAuth2 application registered with the emulator.
+	scriptOAuthClient = "test-client"
+	scriptOAuthSecret = "test-client-secret"
+	scriptRedirectURI = "https://app.example/callback"
 )
 
 // scriptEmulator is the key of the script's emulator in Env.Values.
@@ -75,6 +82,9 @@ func setupScript(e *testscript.Env) error {
 	if err := emu.AddAccount(emulator.Account{Key: scriptKey, Plan: emulator.Premium, TimeZone: scriptTimeZone, Seed: 1}); err != nil {
 		return err
 	}
+	if err := emu.AddOAuthClient(emulator.OAuthClient{ID: scriptOAuthClient, Secret: scriptOAuthSecret, RedirectURI: scriptRedirectURI}); err != nil {
+		return err
+	}
 	srv := httptest.NewServer(emu)
 	e.Defer(srv.Close)
 	e.Values[scriptEmulator{}] = &scriptWorld{emu: emu, clock: clock}
@@ -96,6 +106,8 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		"emulator-account": cmdEmulatorAccount,
 		"exitcode":         cmdExitcode,
 		"journal-lock":     cmdJournalLock,
+		"oauth-code":       cmdOAuthCode,
+		"secret-absent":    cmdSecretAbsent,
 	}
 }
 
@@ -232,4 +244,41 @@ func cmdJournalLock(ts *testscript.TestScript, neg bool, args []string) {
 	l, err := journal.Acquire(context.Background(), ts.MkAbs(args[0]), journal.AcquireOptions{Command: "rtctl apply (held by the test)"})
 	ts.Check(err)
 	ts.Defer(func() { l.Release() })
+}
+
+// cmdOAuthCode grants the test OAuth2 application the scopes on the
+// script's account, as a person would on RescueTime's authorization page,
+// and writes the code from the redirect to a file: oauth-code SCOPES FILE.
+func cmdOAuthCode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: oauth-code SCOPES FILE")
+	}
+	q := url.Values{"client_id": {scriptOAuthClient}, "redirect_uri": {scriptRedirectURI}, "response_type": {"code"}, "scope": {args[0]}, "account": {scriptKey}}
+	req := httptest.NewRequest(http.MethodGet, "/oauth/authorize?"+q.Encode(), nil)
+	rec := httptest.NewRecorder()
+	world(ts).emu.ServeHTTP(rec, req)
+	loc, err := url.Parse(rec.Header().Get("Location"))
+	ts.Check(err)
+	code := loc.Query().Get("code")
+	if code == "" {
+		ts.Fatalf("oauth-code: no code in the redirect (status %d, %s)", rec.Code, loc.Query().Get("error"))
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(code+"\n"), 0o600))
+}
+
+// cmdSecretAbsent asserts that the secret held in FILE appears neither in
+// the last command's stdout nor its stderr: secret-absent FILE.
+func cmdSecretAbsent(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: secret-absent FILE")
+	}
+	secret := strings.TrimSpace(ts.ReadFile(args[0]))
+	if secret == "" {
+		ts.Fatalf("secret-absent: %s is empty", args[0])
+	}
+	for _, stream := range []string{"stdout", "stderr"} {
+		if strings.Contains(ts.ReadFile(stream), secret) {
+			ts.Fatalf("secret-absent: the secret from %s appears in %s", args[0], stream)
+		}
+	}
 }
