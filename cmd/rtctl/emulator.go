@@ -53,7 +53,7 @@ It serves until interrupted. With --state, what was posted survives restarts.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.addr, "addr", "127.0.0.1:0", "address to listen on (port 0 picks a free one)")
-	fl.StringVar(&f.key, "key", "", "API key of the emulated account (default $RESCUETIME_API_KEY)")
+	fl.StringVar(&f.key, "key", "", "API key of the emulated account: a made-up key, never your real one (required)")
 	fl.StringVar(&f.plan, "plan", string(emulator.Premium), "plan of the account: lite or premium")
 	fl.StringVar(&f.state, "state", "", "JSON file to load the state from and save it to")
 	fl.StringVar(&f.timezone, "timezone", "UTC", "IANA time zone of the account")
@@ -71,12 +71,12 @@ func runEmulator(ctx context.Context, e *env, f emulatorFlags) error {
 	if err := checkListenAddr(f.addr, f.allowRemote); err != nil {
 		return err
 	}
+	// The key comes from --key only: RESCUETIME_API_KEY is likely the
+	// person's real key, and the emulator keeps keys in its state file and
+	// shows them in /_emulator/record.
 	key := f.key
 	if key == "" {
-		key = e.getenv("RESCUETIME_API_KEY")
-	}
-	if key == "" {
-		return errors.New("an account key is required: pass --key or set RESCUETIME_API_KEY")
+		return errors.New("an account key is required: pass --key with a made-up key (never your real one) and use the same with rtctl --endpoint")
 	}
 	var clock emulator.Clock = envClock{e.now}
 	pin := f.now
@@ -113,7 +113,7 @@ func runEmulator(ctx context.Context, e *env, f emulatorFlags) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
 	fmt.Fprintf(e.stdout, "listening on http://%s\n", ln.Addr())
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)

@@ -377,6 +377,10 @@ func (c *Client) AnalyticDataChunked(ctx context.Context, q AnalyticDataQuery) (
 		res = ResolutionHour // the server's default
 	}
 	days := chunkDays(res)
+	if !q.Begin.IsZero() && q.End.IsZero() {
+		// The server's default end is today: split up to it.
+		q.End = c.now().In(c.loc)
+	}
 	if q.Perspective != PerspectiveInterval || days == 0 || q.Begin.IsZero() || q.End.IsZero() {
 		// A rank report is one sum over the range: it is not truncated
 		// like a long series of buckets, and could not be merged.

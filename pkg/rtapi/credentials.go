@@ -68,3 +68,13 @@ func formatSecret(f fmt.State, verb rune, typeName string) {
 	}
 	fmt.Fprint(f, redacted)
 }
+
+// MarshalJSON keeps a key out of any JSON it ends up in; decoding a token
+// response still works, since only encoding is redacted.
+func (APIKey) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
+
+// MarshalJSON keeps a token out of any JSON it ends up in.
+func (AccessToken) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
+
+// MarshalJSON keeps a secret out of any JSON it ends up in.
+func (Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -161,20 +162,16 @@ func neverSent(err error) bool {
 	return errors.As(err, &dnsErr)
 }
 
+// premiumWords finds a message about the account's plan, as whole words so
+// that "literal" or "satellite" do not count.
+var premiumWords = regexp.MustCompile(`(?i)\b(premium|lite|upgrade|subscription)\b`)
+
 // isPremiumMessage reports whether a 400's message is about the account's
-// plan rather than the request; an empty message counts, because the
-// documentation describes a bare 400 for Lite accounts.
+// plan rather than the request. A bare 400 does not count: the POST
+// endpoints answer every error that way, and telling a Premium user to
+// upgrade because one value was refused would send them the wrong way.
 func isPremiumMessage(msg string) bool {
-	m := strings.ToLower(msg)
-	if strings.TrimSpace(m) == "" {
-		return true
-	}
-	for _, w := range []string{"premium", "lite", "upgrade", "subscription", "paid"} {
-		if strings.Contains(m, w) {
-			return true
-		}
-	}
-	return false
+	return premiumWords.MatchString(msg)
 }
 
 // isAuthMessage reports whether an "error" body is about the credentials.

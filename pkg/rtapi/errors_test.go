@@ -56,10 +56,18 @@ func TestErrorBodyIsAnErrorWhateverTheStatus(t *testing.T) {
 		{"premium endpoint, bare 400", 400, ``, func(c *Client) error {
 			return c.StartFocusTime(context.Background(), 30)
 		}, func(err error) bool {
+			// Every POST error is a bare 400, so it may not be the plan:
+			// no PremiumRequiredError, but a message that names both.
 			var p *PremiumRequiredError
 			var b *BadRequestError
-			return errors.As(err, &p) && errors.As(err, &b) && p.Endpoint == "start_focustime"
+			return !errors.As(err, &p) && errors.As(err, &b) && strings.Contains(b.Message, "Lite plan")
 		}},
+		{"premium endpoint, a word containing lite", 400, `{"error":"literal value refused"}`, func(c *Client) error {
+			return c.StartFocusTime(context.Background(), 30)
+		}, func(err error) bool { var p *PremiumRequiredError; return !errors.As(err, &p) }},
+		{"a POST answered 200 with an error may have been applied", 200, `{"error":"something odd"}`, func(c *Client) error {
+			return c.PostHighlight(context.Background(), HighlightPost{Date: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), Description: "x"})
+		}, func(err error) bool { return err != nil && MayHaveBeenApplied(err) }},
 		{"premium endpoint, plan message", 400, `{"error":"This feature requires RescueTime Premium"}`, func(c *Client) error {
 			_, err := c.FocusTimeStarted(context.Background())
 			return err
@@ -182,4 +190,13 @@ func closedAddr(t *testing.T) string {
 	addr := l.Addr().String()
 	l.Close()
 	return addr
+}
+
+func TestNullErrorKeyIsNoError(t *testing.T) {
+	for _, body := range []string{`{"error":null,"message":"Highlight created"}`, `{"error":"","message":"ok"}`} {
+		env := newTestEnv(t, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(body)) })
+		if err := env.client.PostHighlight(context.Background(), HighlightPost{Date: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), Description: "x"}); err != nil {
+			t.Errorf("%s: %v", body, err)
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -205,7 +206,12 @@ func (c *Client) attempt(ctx context.Context, cl call, attempt int) outcome {
 			return outcome{err: red.transportError(readErr, u), retry: !isPost, applied: isPost}
 		}
 		if msg, ok := errorBody(data); ok {
-			return outcome{err: red.classifyErrorBody(endpoint, status, msg)}
+			err := red.classifyErrorBody(endpoint, status, msg)
+			// A POST answered with success and an error body is a
+			// contradiction; unless the credentials were refused, the write
+			// may have happened, and an at-most-once caller must know.
+			var unauth *UnauthorizedError
+			return outcome{err: err, applied: isPost && !errors.As(err, &unauth)}
 		}
 		return outcome{body: data}
 	case status == http.StatusTooManyRequests:
@@ -222,8 +228,13 @@ func (c *Client) attempt(ctx context.Context, cl call, attempt int) outcome {
 			return outcome{err: &UnauthorizedError{StatusCode: status, Message: msg}}
 		}
 		bad := &BadRequestError{StatusCode: status, Message: msg}
-		if premiumOnly[endpoint] && isPremiumMessage(msg) {
+		switch {
+		case premiumOnly[endpoint] && isPremiumMessage(msg):
 			return outcome{err: &PremiumRequiredError{Endpoint: endpoint, Err: bad}}
+		case premiumOnly[endpoint] && msg == "":
+			// The documented answer for a Lite account, and for any other
+			// refusal: say both.
+			bad.Message = "no message: the account may be on the Lite plan (this endpoint needs Premium), or a value was refused"
 		}
 		return outcome{err: bad}
 	case status >= 400 && status < 500:
@@ -297,7 +308,9 @@ func errorBody(data []byte) (string, bool) {
 	if json.Unmarshal(trimmed, &m) != nil {
 		return "", false
 	}
-	if _, ok := m["error"]; !ok {
+	// Only a real message counts: {"error": null} or "" is no error.
+	var e any
+	if raw, ok := m["error"]; !ok || json.Unmarshal(raw, &e) != nil || e == nil || e == "" || e == false {
 		return "", false
 	}
 	return bodyMessage(m), true
@@ -315,8 +328,8 @@ func (r redactor) message(data []byte) string {
 		msg = string(trimmed)
 	}
 	msg = r.scrub(strings.Join(strings.Fields(msg), " "))
-	if len(msg) > 300 {
-		msg = msg[:300] + "..."
+	if r := []rune(msg); len(r) > 300 {
+		msg = string(r[:300]) + "..."
 	}
 	return msg
 }

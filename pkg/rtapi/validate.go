@@ -3,6 +3,7 @@ package rtapi
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -25,7 +26,7 @@ func joinErrors(errs []error) error {
 // checkText refuses an empty required text and any text over MaxTextLength
 // characters (not bytes: the limit is the server's, on characters).
 func checkText(field, s string, required bool) error {
-	if required && s == "" {
+	if required && strings.TrimSpace(s) == "" {
 		return &ValidationError{Field: field, Reason: "is required"}
 	}
 	if !utf8.ValidString(s) {
@@ -37,11 +38,18 @@ func checkText(field, s string, required bool) error {
 	return nil
 }
 
-// checkFocusMinutes accepts a positive multiple of 5 or -1 (until the end
-// of the day).
+// MaxFocusMinutes is the longest FocusTime session asked for in minutes: a
+// day. Longer is what -1 (the rest of the day) is for.
+const MaxFocusMinutes = 24 * 60
+
+// checkFocusMinutes accepts a positive multiple of 5 up to a day, or -1
+// (until the end of the day).
 func checkFocusMinutes(minutes int) error {
-	if minutes == -1 || (minutes > 0 && minutes%5 == 0) {
+	if minutes == -1 || (minutes > 0 && minutes%5 == 0 && minutes <= MaxFocusMinutes) {
 		return nil
+	}
+	if minutes > MaxFocusMinutes {
+		return &ValidationError{Field: "duration", Reason: fmt.Sprintf("%d minutes is longer than a day; use -1 for the rest of the day", minutes)}
 	}
 	return &ValidationError{Field: "duration", Reason: fmt.Sprintf("%d minutes: must be a positive multiple of 5, or -1 for the rest of the day", minutes)}
 }

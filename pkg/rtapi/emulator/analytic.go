@@ -121,9 +121,18 @@ func parseDataQuery(q url.Values, loc *time.Location, now time.Time) (dataQuery,
 	if begin.After(end) {
 		return d, fmt.Errorf("restrict_begin: after restrict_end")
 	}
+	// The history is computed bucket by bucket; an unbounded range would
+	// cost memory in proportion. Real answers for long ranges are reported
+	// to come back empty or truncated, so refusing one is fair.
+	if end.Sub(begin) > maxRangeDays*24*time.Hour {
+		return d, fmt.Errorf("restrict_begin: the range is longer than %d days", maxRangeDays)
+	}
 	d.from, d.to = begin, addDays(end, 1)
 	return d, nil
 }
+
+// maxRangeDays bounds one Analytic Data query (documented in doc.go).
+const maxRangeDays = 3 * 366
 
 // schedules are the time filters every emulated account has, by id.
 var schedules = map[int]func(t time.Time) bool{

@@ -58,6 +58,9 @@
 //     answer HTTP 400 with the reported body {"error": "# query error",
 //     "messages": "Error: Likely a badly formatted or missing parameter"};
 //     the parameter at fault is named in an X-Emulator-Detail header.
+//   - A range longer than three years (maxRangeDays) is such a query error:
+//     the history is computed per bucket, and real answers for long ranges
+//     are reported to come back empty or truncated.
 //   - Rows: Number of People is always 1. Rank rows are ordered by time
 //     descending, then by name. Interval rows by bucket, then time
 //     descending (recorded). Date is the bucket's naive local start
@@ -106,7 +109,7 @@
 //     description (required, at most 255 characters) and source (optional,
 //     at most 255 characters), from the query string or a form body.
 //     Success: 200 {"message": ...}.
-//   - FocusTime: duration a positive multiple of 5 or -1 (until local
+//   - FocusTime: duration a positive multiple of 5 up to a day (1,440 minutes) or -1 (until local
 //     midnight). One session runs at a time: a start while one runs is
 //     refused with 400, and end_focustime with none running is refused with
 //     400. A session ends when ended or when its duration has elapsed.

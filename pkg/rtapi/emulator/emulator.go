@@ -1,8 +1,10 @@
 package emulator
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -76,6 +78,11 @@ func (e *Emulator) AddAccount(a Account) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if old, ok := e.accounts[a.Key]; ok {
+		if old.Account == acct.Account {
+			// Nothing changed: leave the state file alone, so that a
+			// process that only reads never rewrites it.
+			return nil
+		}
 		old.Account, old.loc = acct.Account, acct.loc
 	} else {
 		e.accounts[a.Key] = acct
@@ -199,6 +206,17 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request, oauth bool, 
 		return
 	}
 	if ep.write {
+		// Read the whole body before taking the write lock: a client that
+		// stalls halfway through its body must not stall everyone else.
+		if r.Body == nil { // a client-side request handed over in process
+			r.Body = http.NoBody
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+		if err != nil {
+			writeBadRequest(w, fmt.Sprintf("body: %v", err))
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		e.mu.Lock()
 		defer e.mu.Unlock()
 	} else {

@@ -71,8 +71,8 @@ func (e *Emulator) serveStartFocus(w http.ResponseWriter, r *http.Request, c *ca
 		return
 	}
 	minutes, err := strconv.Atoi(raw)
-	if err != nil || (minutes != -1 && (minutes <= 0 || minutes%5 != 0)) {
-		writeBadRequest(w, "duration: must be a positive multiple of 5 minutes, or -1 for the rest of the day")
+	if err != nil || (minutes != -1 && (minutes <= 0 || minutes%5 != 0 || minutes > 24*60)) {
+		writeBadRequest(w, "duration: must be a positive multiple of 5 minutes up to a day, or -1 for the rest of the day")
 		return
 	}
 	if _, ok := c.acct.running(c.now); ok {

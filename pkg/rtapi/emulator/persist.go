@@ -77,6 +77,11 @@ func (e *Emulator) saveLocked() error {
 	if err := os.Rename(tmp.Name(), e.statePath); err != nil {
 		return fmt.Errorf("save emulator state: %w", err)
 	}
+	// The rename is durable only once the directory is synced.
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
 	return nil
 }
 
