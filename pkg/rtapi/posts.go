@@ -34,8 +34,8 @@ type OfflineTimePost struct {
 // offlineTimeBody is the JSON body, in a fixed key order so that rendered
 // requests are stable.
 type offlineTimeBody struct {
-	StartTime       string `json:"start_time"`
-	EndTime         string `json:"end_time,omitempty"`
+	StartTime       any    `json:"start_time"`
+	EndTime         any    `json:"end_time,omitempty"`
 	Duration        int    `json:"duration,omitempty"`
 	ActivityName    string `json:"activity_name"`
 	ActivityDetails string `json:"activity_details,omitempty"`
@@ -86,6 +86,33 @@ func (p OfflineTimePost) Validate(now time.Time) error {
 	return joinErrors(errs)
 }
 
+// offlineTime renders t for start_time or end_time: the documented naive
+// local form, except in the hour that repeats when the clocks go back, where
+// the naive form names two instants and the server could take the wrong
+// one; there the Unix timestamp the documentation also accepts is sent.
+func (c *Client) offlineTime(t time.Time) any {
+	if ambiguous(t, c.loc) {
+		return t.Unix()
+	}
+	return t.In(c.loc).Format(offlineTimeLayout)
+}
+
+// ambiguous reports whether t's wall-clock time in loc also names another
+// instant.
+func ambiguous(t time.Time, loc *time.Location) bool {
+	_, before := t.Add(-3 * time.Hour).In(loc).Zone()
+	_, after := t.Add(3 * time.Hour).In(loc).Zone()
+	if before == after {
+		return false
+	}
+	shift := time.Duration(before-after) * time.Second
+	if shift < 0 {
+		shift = -shift
+	}
+	wall := t.In(loc).Format(offlineTimeLayout)
+	return t.Add(shift).In(loc).Format(offlineTimeLayout) == wall || t.Add(-shift).In(loc).Format(offlineTimeLayout) == wall
+}
+
 // OfflineTimeRequest validates p against the client's clock and renders the
 // POST that records it, with times in the account's zone.
 func (c *Client) OfflineTimeRequest(p OfflineTimePost) (Request, error) {
@@ -93,12 +120,12 @@ func (c *Client) OfflineTimeRequest(p OfflineTimePost) (Request, error) {
 		return Request{}, err
 	}
 	b := offlineTimeBody{
-		StartTime:       p.Start.In(c.loc).Format(offlineTimeLayout),
+		StartTime:       c.offlineTime(p.Start),
 		ActivityName:    p.ActivityName,
 		ActivityDetails: p.ActivityDetails,
 	}
 	if !p.End.IsZero() {
-		b.EndTime = p.End.In(c.loc).Format(offlineTimeLayout)
+		b.EndTime = c.offlineTime(p.End)
 	} else {
 		b.Duration = int(p.Duration / time.Minute)
 	}

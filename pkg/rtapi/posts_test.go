@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -158,5 +159,31 @@ func TestNoCredentials(t *testing.T) {
 	}
 	if _, err := c.Highlights(context.Background()); !errors.Is(err, ErrNoCredentials) {
 		t.Errorf("got %v", err)
+	}
+}
+
+func TestOfflineTimeInTheRepeatedHourIsSentAsUnixTime(t *testing.T) {
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	c, err := New(Options{Credentials: APIKey("k"), Location: berlin, Now: func() time.Time { return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 02:30 CET on 25 October 2026 comes after 02:30 CEST of the same
+	// night: naive "02:30:00" would name either.
+	second := time.Date(2026, 10, 25, 1, 30, 0, 0, time.UTC)
+	r, err := c.OfflineTimeRequest(OfflineTimePost{Start: second, Duration: 20 * time.Minute, ActivityName: "Flight"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf(`"start_time":%d`, second.Unix()); !strings.Contains(string(r.Body), want) {
+		t.Errorf("body %s lacks %s", r.Body, want)
+	}
+	// An ordinary time keeps the documented form.
+	r, err = c.OfflineTimeRequest(OfflineTimePost{Start: time.Date(2026, 10, 26, 9, 0, 0, 0, berlin), Duration: 20 * time.Minute, ActivityName: "Standup"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(r.Body), `"start_time":"2026-10-26 09:00:00"`) {
+		t.Errorf("body %s", r.Body)
 	}
 }
