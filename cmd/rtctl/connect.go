@@ -98,14 +98,14 @@ func (c *connectionFlags) client(ctx context.Context, e *env, dir string, zone *
 		UserAgent:  "rtctl/" + buildVersion(),
 	}
 	if c.sandbox {
-		if zoneName == "" {
-			// The emulator needs a name; a sandbox without --timezone
-			// lives in UTC.
-			zoneName, opts.Location = "UTC", time.UTC
-		}
-		hc, err := sandboxHTTPClient(filepath.Join(dir, sandboxStatePath), clock, zoneName)
+		hc, zone, err := sandboxHTTPClient(filepath.Join(dir, sandboxStatePath), clock, zoneName)
 		if err != nil {
 			return nil, err
+		}
+		if zoneName == "" {
+			if opts.Location, err = time.LoadLocation(zone); err != nil {
+				return nil, fmt.Errorf("the sandbox's time zone: %w", err)
+			}
 		}
 		opts.HTTPClient, opts.BaseURL, opts.Credentials = hc, sandboxBaseURL, rtapi.APIKey(sandboxKey)
 	} else {
@@ -194,20 +194,30 @@ func (c *connectionFlags) credentials(e *env) (rtapi.Credentials, error) {
 }
 
 // sandboxHTTPClient returns an http.Client whose transport serves every
-// request with an in-process emulator persisted in statePath.
-func sandboxHTTPClient(statePath string, now func() time.Time, zone string) (*http.Client, error) {
+// request with an in-process emulator persisted in statePath, and the
+// sandbox account's zone. The account takes zone when one is given (the
+// configuration's, or --timezone); otherwise it keeps the zone it has, so a
+// read command never moves a sandbox that apply set up, and a new one lives
+// in UTC.
+func sandboxHTTPClient(statePath string, now func() time.Time, zone string) (*http.Client, string, error) {
 	if err := os.MkdirAll(filepath.Dir(statePath), 0o755); err != nil {
-		return nil, fmt.Errorf("creating the sandbox directory: %w", err)
+		return nil, "", fmt.Errorf("creating the sandbox directory: %w", err)
 	}
 	emu, err := emulator.New(emulator.Options{Clock: clockFunc(now), StatePath: statePath})
 	if err != nil {
-		return nil, fmt.Errorf("opening the sandbox: %w", err)
+		return nil, "", fmt.Errorf("opening the sandbox: %w", err)
+	}
+	if zone == "" {
+		zone = "UTC"
+		if a, ok := emu.Account(sandboxKey); ok {
+			zone = a.TimeZone
+		}
 	}
 	err = emu.AddAccount(emulator.Account{Key: sandboxKey, Plan: emulator.Premium, TimeZone: zone, Seed: sandboxSeed})
 	if err != nil {
-		return nil, fmt.Errorf("opening the sandbox: %w", err)
+		return nil, "", fmt.Errorf("opening the sandbox: %w", err)
 	}
-	return &http.Client{Transport: handlerTransport{emu}}, nil
+	return &http.Client{Transport: handlerTransport{emu}}, zone, nil
 }
 
 // clockFunc adapts env.now to the emulator's Clock.

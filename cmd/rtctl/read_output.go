@@ -128,16 +128,26 @@ type fetchFunc func(cmd *cobra.Command, c *rtapi.Client, args []string) (listing
 // readCommand completes cmd as a read command: connection flags, --output,
 // and a RunE that builds the client, fetches and prints.
 func readCommand(e *env, cmd *cobra.Command, fetch fetchFunc) *cobra.Command {
-	var conn connectionFlags
+	var (
+		conn connectionFlags
+		cf   configFlags
+		dir  string
+	)
 	conn.register(cmd)
 	out := addOutputFlag(cmd)
+	cmd.Flags().StringVar(&dir, "dir", ".", "with --sandbox, the configuration directory whose sandbox to read")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if err := checkOutput(*out); err != nil {
 			return err
 		}
-		c, err := conn.client(cmd.Context(), e, ".", nil, time.Time{})
+		c, err := conn.client(cmd.Context(), e, dir, nil, cf.pinned(e))
 		if err != nil {
 			return err
+		}
+		if !conn.sandbox && c.Location() == time.Local && conn.timezone == "" && e.getenv("RTCTL_TIMEZONE") == "" {
+			// The API's dates carry no offset: they are read in the
+			// account's zone, which only the person knows.
+			fmt.Fprintf(e.stderr, "Note: times are read in this machine's zone (%s); pass --timezone or set RTCTL_TIMEZONE to your account's zone if it differs.\n", time.Local)
 		}
 		l, err := fetch(cmd, c, args)
 		if err != nil {

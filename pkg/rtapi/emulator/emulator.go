@@ -90,6 +90,17 @@ func (e *Emulator) AddAccount(a Account) error {
 	return e.saveLocked()
 }
 
+// Account returns the settings of the account with key.
+func (e *Emulator) Account(key string) (Account, bool) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	a, ok := e.accounts[key]
+	if !ok {
+		return Account{}, false
+	}
+	return a.Account, true
+}
+
 // AddOAuthClient registers an OAuth2 application (replacing one with the
 // same ID).
 func (e *Emulator) AddOAuthClient(c OAuthClient) error {
