@@ -6,12 +6,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/rtctl/rtctl/internal/atomicfile"
 	"github.com/rtctl/rtctl/pkg/rtapi"
 )
 
@@ -185,24 +184,8 @@ func readCode(e *env, path string) (string, error) {
 	return "", errors.New("no authorization code on standard input")
 }
 
-// writeSecretFile writes a secret to path with owner-only permissions,
-// atomically, so a reader never sees half a token.
+// writeSecretFile writes a secret to path, owner-only and atomically, so a
+// reader never sees half a token.
 func writeSecretFile(path, secret string) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("saving the token: %w", err)
-	}
-	tmp := f.Name()
-	_, werr := f.WriteString(secret + "\n")
-	cerr := f.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("saving the token: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("saving the token: %w", err)
-	}
-	return nil
+	return atomicfile.Write(path, []byte(secret+"\n"))
 }

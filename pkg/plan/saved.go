@@ -2,12 +2,13 @@ package plan
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/rtctl/rtctl/internal/atomicfile"
 )
 
 // Saved is a plan written with rtctl plan -out: the actions plus what apply
@@ -67,7 +68,7 @@ func (p *Plan) WriteFile(path string, meta SavedMeta) error {
 	if err != nil {
 		return fmt.Errorf("encoding plan: %w", err)
 	}
-	return writeFileAtomic(path, append(b, '\n'))
+	return atomicfile.Write(path, append(b, '\n'))
 }
 
 // ReadFile reads a saved plan.
@@ -104,27 +105,6 @@ func relativeTo(base, target string) (string, error) {
 		return "", err
 	}
 	return filepath.Rel(absBase, absTarget)
-}
-
-func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("saving %s: %w", path, err)
-	}
-	tmp := f.Name()
-	_, werr := f.Write(data)
-	serr := f.Sync()
-	cerr := f.Close()
-	if err := errors.Join(werr, serr, cerr); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("saving %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("saving %s: %w", path, err)
-	}
-	return nil
 }
 
 // formatLookback renders a lookback the way configurations write it.

@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"sort"
+
+	"github.com/rtctl/rtctl/internal/atomicfile"
 )
 
 // stateVersion is the state file's format version.
@@ -31,9 +32,8 @@ type accountState struct {
 	FocusEnds   []FocusEnd    `json:"focus_ends"`
 }
 
-// saveLocked writes the state atomically: a temporary file in the same
-// directory, synced, then renamed over the old one, so a crash leaves
-// either the old state or the new. The caller holds e.mu.
+// saveLocked writes the state atomically, so a crash leaves either the old
+// state or the new. The caller holds e.mu.
 func (e *Emulator) saveLocked() error {
 	if e.statePath == "" {
 		return nil
@@ -54,33 +54,8 @@ func (e *Emulator) saveLocked() error {
 	if err != nil {
 		return fmt.Errorf("save emulator state: %w", err)
 	}
-	dir, base := filepath.Split(e.statePath)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, base+".tmp-*")
-	if err != nil {
+	if err := atomicfile.Write(e.statePath, data); err != nil {
 		return fmt.Errorf("save emulator state: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save emulator state: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save emulator state: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save emulator state: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), e.statePath); err != nil {
-		return fmt.Errorf("save emulator state: %w", err)
-	}
-	// The rename is durable only once the directory is synced.
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
 	}
 	return nil
 }
