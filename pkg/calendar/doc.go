@@ -13,12 +13,19 @@
 //     account's zone (Options.Location), using github.com/teambition/rrule-go
 //     for RRULE and merging RDATE, EXDATE and RECURRENCE-ID overrides itself.
 //
+// ParseTolerant and Calendar.ExpandDetailed are the forgiving pair: one event
+// rtctl cannot read (an EXRULE, a RANGE=THISANDFUTURE override, a zone only
+// its VTIMEZONE rules describe) does not sink the calendar. It is an error
+// only when it may reach the window; otherwise it is a Warning.
+//
 // Time zones: a TZID is resolved as an IANA name, then as a Windows zone name
 // (or the display name Windows shows for it) through the CLDR windowsZones
 // table, then through the X-LIC-LOCATION of its VTIMEZONE, then as an IANA name
 // embedded in a path (/mozilla.org/.../Europe/Berlin). A name that none of these
 // resolve is an error: guessing UTC would move every meeting by hours without
-// anyone noticing. Floating times (no TZID, no Z) are read in Options.Location.
+// anyone noticing. Floating times (no TZID, no Z) are read in Options.Location,
+// except the UNTIL, EXDATE, RDATE and RECURRENCE-ID values of a series whose
+// DTSTART has a TZID: they name its instances, so they are read in its zone.
 // The IANA database is embedded (time/tzdata) so results do not depend on the
 // machine rtctl runs on.
 //

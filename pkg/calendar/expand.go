@@ -14,6 +14,7 @@ import (
 // Defaults for the zero values of Options.
 const (
 	DefaultMaxOccurrencesPerSeries = 10000
+	DefaultMaxOccurrences          = 100000
 	DefaultMaxWindow               = 366 * 24 * time.Hour
 )
 
@@ -37,6 +38,12 @@ type Options struct {
 	// cheap). Exceeding it is an error naming the event, never a silent
 	// truncation. Zero means DefaultMaxOccurrencesPerSeries.
 	MaxOccurrencesPerSeries int
+	// MaxOccurrences bounds the occurrences Expand returns in all, counted
+	// as they are kept, so that a calendar of many series cannot exhaust
+	// memory before any single series reaches its own limit. Exceeding it
+	// is an error, never a silent truncation. Zero means
+	// DefaultMaxOccurrences.
+	MaxOccurrences int
 	// MaxWindow bounds End-Start. Zero means DefaultMaxWindow.
 	MaxWindow time.Duration
 	// Filter says which occurrences to leave out.
@@ -44,13 +51,17 @@ type Options struct {
 }
 
 // Filter leaves out the occurrences people rarely want as time blocks. Its
-// zero value skips cancelled, transparent (free), all-day and declined
-// occurrences; each field turns one kind back on.
+// zero value skips cancelled, transparent (free), all-day, declined and
+// zero-length occurrences; each field turns one kind back on.
 type Filter struct {
 	IncludeCancelled   bool // STATUS:CANCELLED, on the event or on an overriding instance
 	IncludeTransparent bool // TRANSP:TRANSPARENT ("show as free")
 	IncludeAllDay      bool // DTSTART;VALUE=DATE
 	IncludeDeclined    bool // AttendeeEmail is an ATTENDEE with PARTSTAT=DECLINED
+	// IncludeZeroLength keeps occurrences that end when they start: timed
+	// events with neither DTEND nor DURATION (reminders, deadlines), or
+	// with DTEND not after DTSTART. They block no time.
+	IncludeZeroLength bool
 	// AttendeeEmail is whose declines are skipped (case-insensitive). Empty
 	// means no occurrence counts as declined.
 	AttendeeEmail string
@@ -105,29 +116,73 @@ type Attendee struct {
 // still an occurrence; among components with the same UID and
 // RECURRENCE-ID, the highest SEQUENCE wins (then the latest DTSTAMP).
 func (c *Calendar) Expand(w Window, opts Options) ([]Occurrence, error) {
+	x, err := c.ExpandDetailed(w, opts)
+	return x.Occurrences, err
+}
+
+// Expansion is what ExpandDetailed returns.
+type Expansion struct {
+	Occurrences []Occurrence
+	// Warnings are the events ParseTolerant could not read that cannot
+	// reach the window (a series that ended before it, a single event
+	// outside it), in file order. Those that may reach it are errors.
+	Warnings []Warning
+}
+
+// ExpandDetailed is Expand, also reporting the events that were left out
+// because they could not be read but cannot reach w. An unreadable event
+// that may reach w is an error: leaving it out could drop a meeting, or
+// show an instance its override or EXDATE would have removed.
+func (c *Calendar) ExpandDetailed(w Window, opts Options) (Expansion, error) {
+	var res Expansion
 	if opts.Location == nil {
-		return nil, errors.New("expanding calendar: Options.Location is required")
+		return res, errors.New("expanding calendar: Options.Location is required")
 	}
-	if opts.MaxOccurrencesPerSeries < 0 || opts.MaxWindow < 0 {
-		return nil, errors.New("expanding calendar: limits must not be negative")
+	if opts.MaxOccurrencesPerSeries < 0 || opts.MaxOccurrences < 0 || opts.MaxWindow < 0 {
+		return res, errors.New("expanding calendar: limits must not be negative")
 	}
 	if opts.MaxOccurrencesPerSeries == 0 {
 		opts.MaxOccurrencesPerSeries = DefaultMaxOccurrencesPerSeries
+	}
+	if opts.MaxOccurrences == 0 {
+		opts.MaxOccurrences = DefaultMaxOccurrences
 	}
 	if opts.MaxWindow == 0 {
 		opts.MaxWindow = DefaultMaxWindow
 	}
 	if !w.End.After(w.Start) {
-		return nil, fmt.Errorf("expanding calendar: window end %s is not after its start %s",
+		return res, fmt.Errorf("expanding calendar: window end %s is not after its start %s",
 			w.End.Format(time.RFC3339), w.Start.Format(time.RFC3339))
 	}
 	if w.End.Sub(w.Start) > opts.MaxWindow {
-		return nil, fmt.Errorf("expanding calendar: window of %s is longer than the limit of %s", w.End.Sub(w.Start), opts.MaxWindow)
+		return res, fmt.Errorf("expanding calendar: window of %s is longer than the limit of %s", w.End.Sub(w.Start), opts.MaxWindow)
+	}
+	var errs []error
+	// shadowing are unreadable versions of series that did parse: the
+	// unreadable one may be the newer version, so the readable one may
+	// only be used where it produces nothing.
+	shadowing := map[string]*brokenEvent{}
+	for _, b := range c.broken {
+		if b.reach.misses(w) {
+			res.Warnings = append(res.Warnings, Warning{Line: b.line, UID: b.uid, Err: b.err})
+			if !b.override && shadowing[b.uid] == nil {
+				shadowing[b.uid] = b
+			}
+		} else {
+			errs = append(errs, b.err)
+		}
+	}
+	if len(errs) > 0 {
+		return Expansion{}, &UnreadableError{Errs: errs}
 	}
 	x := expander{w: w, opts: opts, loc: opts.Location, email: strings.TrimSpace(opts.Filter.AttendeeEmail)}
 	for _, s := range c.series {
+		before := x.n
 		if err := x.series(s); err != nil {
-			return nil, err
+			return Expansion{}, err
+		}
+		if b := shadowing[s.uid]; b != nil && s.master != nil && x.n > before {
+			return Expansion{}, &UnreadableError{Errs: []error{fmt.Errorf("%w (another version of event %q, which has occurrences in the window)", b.err, s.uid)}}
 		}
 	}
 	// Sorting pointers moves 8 bytes per swap instead of a whole Occurrence.
@@ -143,11 +198,11 @@ func (c *Calendar) Expand(w Window, opts Options) ([]Occurrence, error) {
 		}
 		return strings.Compare(a.Key, b.Key)
 	})
-	out := make([]Occurrence, len(order))
+	res.Occurrences = make([]Occurrence, len(order))
 	for i, o := range order {
-		out[i] = *o
+		res.Occurrences[i] = *o
 	}
-	return out, nil
+	return res, nil
 }
 
 type expander struct {
@@ -164,10 +219,13 @@ type expander struct {
 
 const chunkSize = 1024
 
-// emit keeps o if it passes the filter.
-func (x *expander) emit(o Occurrence) {
+// emit keeps o if it passes the filter, within Options.MaxOccurrences.
+func (x *expander) emit(o Occurrence) error {
 	if !x.keep(&o) {
-		return
+		return nil
+	}
+	if x.n >= x.opts.MaxOccurrences {
+		return fmt.Errorf("the window holds more than %d occurrences, the limit; narrow the window or the calendar", x.opts.MaxOccurrences)
 	}
 	if len(x.chunks) == 0 || len(x.chunks[len(x.chunks)-1]) == chunkSize {
 		x.chunks = append(x.chunks, make([]Occurrence, 0, chunkSize))
@@ -175,6 +233,7 @@ func (x *expander) emit(o Occurrence) {
 	last := &x.chunks[len(x.chunks)-1]
 	*last = append(*last, o)
 	x.n++
+	return nil
 }
 
 func (x *expander) keep(o *Occurrence) bool {
@@ -186,6 +245,9 @@ func (x *expander) keep(o *Occurrence) bool {
 		return false
 	}
 	if !f.IncludeAllDay && o.AllDay {
+		return false
+	}
+	if !f.IncludeZeroLength && !o.End.After(o.Start) {
 		return false
 	}
 	if !f.IncludeDeclined && f.AttendeeEmail != "" {
@@ -206,22 +268,73 @@ func (x *expander) overlaps(start, end time.Time) bool {
 	return end.After(x.w.Start) || start.Equal(x.w.Start)
 }
 
+// seriesCtx is what placing the values that name a series' instances
+// (RECURRENCE-ID, EXDATE, RDATE, UNTIL) needs besides the values.
+type seriesCtx struct {
+	allDay bool
+	// floating is where such values without a zone are read: DTSTART's
+	// zone when it has a TZID, since they name instances of that series
+	// (a floating UNTIL of a New York series means New York's wall
+	// clock); the account's zone otherwise.
+	floating *time.Location
+	// start is a timed master's DTSTART, whose time of day a DATE
+	// EXDATE or RECURRENCE-ID takes; zero without a timed master.
+	start time.Time
+}
+
+func (x *expander) seriesCtx(s *series) seriesCtx {
+	m := s.master
+	sc := seriesCtx{floating: x.loc}
+	switch {
+	case m != nil:
+		sc.allDay = m.start.kind == kindDate
+		if m.start.kind == kindZoned {
+			sc.floating = m.start.loc
+		}
+		if !sc.allDay {
+			sc.start = m.start.resolve(sc.floating)
+		}
+	case len(s.overrides) > 0:
+		sc.allDay = s.overrides[0].recurrenceID.kind == kindDate
+	}
+	return sc
+}
+
+// dayInstance is the instance of a timed series on the day dt: that day at
+// the series' time of day, in its zone.
+func (sc seriesCtx) dayInstance(dt dateTime) time.Time {
+	h, mi, sec := sc.start.Clock()
+	return time.Date(dt.year, dt.month, dt.day, h, mi, sec, 0, sc.start.Location())
+}
+
+// instanceStart places the original start of the instance dt names.
+func (x *expander) instanceStart(sc seriesCtx, dt dateTime) time.Time {
+	switch {
+	case dt.kind == kindDate && !sc.allDay && !sc.start.IsZero():
+		// A DATE on a timed series means that day's instance.
+		return sc.dayInstance(dt)
+	case dt.kind == kindDate:
+		return x.dayStart(dt.civil())
+	}
+	return dt.resolve(sc.floating)
+}
+
 // instanceKey names an instance by its original start: the date for all-day
 // series, the UTC time otherwise.
-func (x *expander) instanceKey(allDay bool, dt dateTime) string {
-	if allDay {
+func (x *expander) instanceKey(sc seriesCtx, dt dateTime) string {
+	if sc.allDay {
 		if dt.kind != kindDate {
 			// A date-time RECURRENCE-ID or EXDATE on an all-day series
 			// means the day it falls on.
-			t := dt.resolve(x.loc).In(x.loc)
+			t := dt.resolve(sc.floating).In(x.loc)
 			return t.Format("20060102")
 		}
 		return dt.civil().Format("20060102")
 	}
-	if dt.kind == kindDate {
+	if dt.kind == kindDate && sc.start.IsZero() {
 		return dt.civil().Format("20060102")
 	}
-	return dt.resolve(x.loc).UTC().Format("20060102T150405Z")
+	return timeKey(false, x.instanceStart(sc, dt))
 }
 
 func timeKey(allDay bool, t time.Time) string {
@@ -289,17 +402,14 @@ func (x *expander) series(s *series) (err error) {
 		}
 	}()
 	m := s.master
-	allDay := m != nil && m.start.kind == kindDate
-	if m == nil && len(s.overrides) > 0 {
-		allDay = s.overrides[0].recurrenceID.kind == kindDate
-	}
+	sc := x.seriesCtx(s)
 	recurring := m != nil && (m.rule != nil || len(m.rdates) > 0)
 	keyBase := safeKey(s.uid)
 
 	// The winning override of each instance.
 	overrides := map[string]*event{}
 	for _, o := range s.overrides {
-		k := x.instanceKey(allDay, *o.recurrenceID)
+		k := x.instanceKey(sc, *o.recurrenceID)
 		if cur := overrides[k]; cur == nil || newer(o, cur) {
 			overrides[k] = o
 		}
@@ -307,20 +417,13 @@ func (x *expander) series(s *series) (err error) {
 	excluded := map[string]bool{}
 	if m != nil {
 		for _, ex := range m.exdates {
-			if !allDay && ex.kind == kindDate {
-				// A DATE EXDATE on a timed series removes that day's instance.
-				st := m.start.resolve(x.loc)
-				h, mi, sec := st.Clock()
-				excluded[timeKey(false, time.Date(ex.year, ex.month, ex.day, h, mi, sec, 0, st.Location()))] = true
-				continue
-			}
-			excluded[x.instanceKey(allDay, ex)] = true
+			excluded[x.instanceKey(sc, ex)] = true
 		}
 	}
 
 	if m != nil {
 		if !recurring {
-			k := x.instanceKey(allDay, m.start)
+			k := x.instanceKey(sc, m.start)
 			if o := overrides[k]; o != nil && newer(o, m) {
 				// Some producers write a RECURRENCE-ID for a single event's
 				// only instance; treat it as the newer version.
@@ -330,10 +433,12 @@ func (x *expander) series(s *series) (err error) {
 			start := x.startOf(m.start)
 			end := x.endFor(m, start, nil)
 			if x.overlaps(start, end) && !excluded[k] {
-				x.emit(x.occurrence(m, keyBase, start, end, time.Time{}))
+				if err := x.emit(x.occurrence(m, keyBase, start, end, time.Time{})); err != nil {
+					return err
+				}
 			}
 			delete(overrides, k)
-		} else if err := x.instances(m, allDay, keyBase, overrides, excluded); err != nil {
+		} else if err := x.instances(m, sc, keyBase, overrides, excluded); err != nil {
 			return err
 		}
 	}
@@ -352,7 +457,9 @@ func (x *expander) series(s *series) (err error) {
 		start := x.startOf(o.start)
 		end := x.endFor(o, start, m)
 		if x.overlaps(start, end) {
-			x.emit(x.occurrence(o, keyBase+"/"+k, start, end, x.startOf(*o.recurrenceID)))
+			if err := x.emit(x.occurrence(o, keyBase+"/"+k, start, end, x.instanceStart(sc, *o.recurrenceID))); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -371,29 +478,25 @@ func (x *expander) startOf(dt dateTime) time.Time {
 // end with rrule-go, in the series' own zone so that a 09:00 meeting stays at
 // 09:00 local across DST changes, and appends those that overlap the window
 // and have no override.
-func (x *expander) instances(m *event, allDay bool, keyBase string, overrides map[string]*event, excluded map[string]bool) error {
+func (x *expander) instances(m *event, sc seriesCtx, keyBase string, overrides map[string]*event, excluded map[string]bool) error {
+	allDay := sc.allDay
 	// rep places an instance in the zone the rule runs in; all-day series run
 	// on civil dates held as midnight UTC.
 	var dtstart time.Time
 	if allDay {
 		dtstart = m.start.civil()
 	} else {
-		dtstart = m.start.resolve(x.loc)
+		dtstart = sc.start
 	}
 	toRep := func(dt dateTime) time.Time {
 		if allDay {
 			if dt.kind != kindDate {
-				t := dt.resolve(x.loc).In(x.loc)
+				t := dt.resolve(sc.floating).In(x.loc)
 				return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 			}
 			return dt.civil()
 		}
-		if dt.kind == kindDate {
-			// A DATE in a timed series: that day at the series' time of day.
-			h, mi, sec := dtstart.Clock()
-			return time.Date(dt.year, dt.month, dt.day, h, mi, sec, 0, dtstart.Location())
-		}
-		return dt.resolve(x.loc)
+		return x.instanceStart(sc, dt)
 	}
 	realStart := func(t time.Time) time.Time {
 		if allDay {
@@ -410,7 +513,9 @@ func (x *expander) instances(m *event, allDay bool, keyBase string, overrides ma
 		set.RDate(t)
 		switch {
 		case rd.end != nil:
-			periodEnds[timeKey(allDay, t)] = realStart(toRep(*rd.end))
+			// Parse refuses a period ending before it starts; one that
+			// does only once its floating start is placed is empty.
+			periodEnds[timeKey(allDay, t)] = maxTime(realStart(toRep(*rd.end)), realStart(t))
 		case rd.length != nil:
 			periodEnds[timeKey(allDay, t)] = rd.length.addTo(realStart(t))
 		}
@@ -457,7 +562,9 @@ func (x *expander) instances(m *event, allDay bool, keyBase string, overrides ma
 			end = x.endFor(m, start, nil)
 		}
 		if x.overlaps(start, end) {
-			x.emit(x.occurrence(m, keyBase+"/"+k, start, end, start))
+			if err := x.emit(x.occurrence(m, keyBase+"/"+k, start, end, start)); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -502,6 +609,13 @@ func (x *expander) skipAhead(opt *rrule.ROption, m *event, allDay bool) {
 			return
 		}
 	}
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return b
+	}
+	return a
 }
 
 func weekdayOf(t time.Time) rrule.Weekday {

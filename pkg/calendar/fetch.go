@@ -23,7 +23,8 @@ const (
 // https), and http only for a loopback host, which tests use. The download is
 // bounded by maxBytes (DefaultFetchMaxBytes when not positive) and, when ctx
 // has no deadline, by DefaultFetchTimeout. Redirects to anything but https
-// are refused. A nil client means a plain http.Client.
+// are refused, and so are redirects to loopback http unless rawURL itself
+// was loopback http. A nil client means a plain http.Client.
 //
 // The address is a secret: no error returned by Fetch contains it, only
 // RedactURL's form of it.
@@ -39,6 +40,11 @@ func Fetch(ctx context.Context, client *http.Client, rawURL string, maxBytes int
 	if !allowedURL(u) {
 		return nil, fmt.Errorf("calendar URL %s: only https is allowed (http only for a loopback address)", shown)
 	}
+	// Plain http to loopback exists for tests that serve a calendar
+	// locally. A redirect from a real server to it could reach whatever
+	// listens on the machine rtctl runs on, so only an address that was
+	// loopback http from the start may lead there.
+	loopbackHTTP := strings.EqualFold(u.Scheme, "http")
 	if maxBytes <= 0 {
 		maxBytes = DefaultFetchMaxBytes
 	}
@@ -56,7 +62,7 @@ func Fetch(ctx context.Context, client *http.Client, rawURL string, maxBytes int
 		if len(via) >= 10 {
 			return errors.New("stopped after 10 redirects")
 		}
-		if !allowedURL(req.URL) {
+		if !allowedURL(req.URL) || (strings.EqualFold(req.URL.Scheme, "http") && !loopbackHTTP) {
 			return errors.New("refusing a redirect to a non-https address")
 		}
 		return nil

@@ -8,7 +8,8 @@ import (
 	"time"
 )
 
-// FuzzParseExpand feeds arbitrary bytes through Parse and Expand: both may
+// FuzzParseExpand feeds arbitrary bytes through ParseTolerant and
+// ExpandDetailed (what data "ical" uses): both may
 // fail, neither may panic, and what Expand returns must honour its contract.
 func FuzzParseExpand(f *testing.F) {
 	files, err := filepath.Glob(filepath.Join("testdata", "*.ics"))
@@ -34,16 +35,17 @@ func FuzzParseExpand(f *testing.F) {
 		Start: time.Date(2026, 10, 1, 0, 0, 0, 0, loc),
 		End:   time.Date(2026, 12, 31, 0, 0, 0, 0, loc),
 	}
-	all := Filter{IncludeCancelled: true, IncludeTransparent: true, IncludeAllDay: true, IncludeDeclined: true}
+	all := Filter{IncludeCancelled: true, IncludeTransparent: true, IncludeAllDay: true, IncludeDeclined: true, IncludeZeroLength: true}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		cal, err := Parse(bytes.NewReader(data))
+		cal, err := ParseTolerant(bytes.NewReader(data))
 		if err != nil {
 			return
 		}
-		occ, err := cal.Expand(w, Options{Location: loc, MaxOccurrencesPerSeries: 2000, Filter: all})
+		x, err := cal.ExpandDetailed(w, Options{Location: loc, MaxOccurrencesPerSeries: 2000, Filter: all})
 		if err != nil {
 			return
 		}
+		occ := x.Occurrences
 		keys := map[string]bool{}
 		for i, o := range occ {
 			if o.End.Before(o.Start) {

@@ -23,6 +23,8 @@ const MaxParseBytes = 64 << 20
 // stream), ready to be expanded. It is immutable and safe for concurrent use.
 type Calendar struct {
 	series []*series // in the order their UID first appears
+	// broken are the events ParseTolerant could not read, in file order.
+	broken []*brokenEvent
 }
 
 // series gathers the components sharing one UID: the recurring (or single)
@@ -75,9 +77,36 @@ type recurrenceRule struct {
 
 // Parse reads an iCalendar stream of at most MaxParseBytes. It checks every
 // value Expand will need (dates, durations, recurrence rules, time zones), so
-// that a broken file is reported here, with the line it breaks on.
+// that a broken file is reported here, with the line it breaks on: every
+// event that cannot be read is an error (joined, one per event).
 // Components other than VEVENT and VTIMEZONE are ignored.
 func Parse(r io.Reader) (*Calendar, error) {
+	cal, err := ParseTolerant(r)
+	if err != nil {
+		return nil, err
+	}
+	if len(cal.broken) > 0 {
+		errs := make([]error, len(cal.broken))
+		for i, b := range cal.broken {
+			errs[i] = b.err
+		}
+		if len(errs) == 1 {
+			return nil, errs[0]
+		}
+		return nil, errors.Join(errs...)
+	}
+	return cal, nil
+}
+
+// ParseTolerant is Parse for calendars as they are found in the wild, where
+// one odd event (an EXRULE, a RANGE=THISANDFUTURE override, a zone only its
+// VTIMEZONE rules describe) should not make the whole calendar unusable.
+// Only a stream that is not iCalendar at all (unbalanced BEGIN/END, no
+// VCALENDAR, a line that is not a content line) is an error here. An event
+// that cannot be read is kept aside with its error and the span of time its
+// occurrences could reach; ExpandDetailed reports it as an error when that
+// span may reach the window, and as a Warning when it cannot.
+func ParseTolerant(r io.Reader) (*Calendar, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxParseBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading calendar: %w", err)
@@ -111,10 +140,14 @@ func Parse(r io.Reader) (*Calendar, error) {
 	zones := newZoneResolver(vtz)
 	cal := &Calendar{}
 	byUID := map[string]*series{}
+	var failed []*component
 	for _, c := range events {
 		ev, err := decodeEvent(c, zones)
 		if err != nil {
-			return nil, err
+			failed = append(failed, c)
+			cal.broken = append(cal.broken, &brokenEvent{line: c.line, uid: strings.TrimSpace(c.firstValue("UID")), err: err,
+				override: c.first("RECURRENCE-ID") != nil})
+			continue
 		}
 		s := byUID[ev.uid]
 		if s == nil {
@@ -127,6 +160,9 @@ func Parse(r io.Reader) (*Calendar, error) {
 		} else if s.master == nil || newer(ev, s.master) {
 			s.master = ev
 		}
+	}
+	for i, c := range failed {
+		cal.broken[i].reach = reachOf(c, events)
 	}
 	return cal, nil
 }
@@ -462,12 +498,26 @@ func (ev *event) addRdates(p *property, zones *zoneResolver) error {
 				if err != nil {
 					return err
 				}
+				if endsBefore(end, at) {
+					return errAt(p.line, "RDATE: period %q ends before it starts", v)
+				}
 				rd.end = &end
 			}
 		}
 		ev.rdates = append(ev.rdates, rd)
 	}
 	return nil
+}
+
+// endsBefore reports whether end is before start when that can be told
+// without the account's zone: both floating (read in the same zone), or both
+// anchored (UTC, TZID or dates compared by day). A floating value against an
+// anchored one is left to Expand.
+func endsBefore(end, start dateTime) bool {
+	if (end.kind == kindFloating) != (start.kind == kindFloating) {
+		return false
+	}
+	return end.resolve(time.UTC).Before(start.resolve(time.UTC))
 }
 
 // parseRule checks an RRULE with rrule-go. Sub-daily rules that also filter

@@ -113,6 +113,10 @@ func (n nominalDuration) addTo(t time.Time) time.Time {
 	return t.AddDate(0, 0, n.days).Add(n.exact)
 }
 
+// maxExactDuration bounds the hours, minutes and seconds of a duration, far
+// beyond any event and far below time.Duration's range of 292 years.
+const maxExactDuration = 100 * 366 * 24 * time.Hour
+
 // parseDuration parses an RFC 5545 dur-value such as P1W, PT1H30M or -P1DT2H.
 func parseDuration(v string) (nominalDuration, error) {
 	var d nominalDuration
@@ -151,19 +155,31 @@ func parseDuration(v string) (nominalDuration, error) {
 		unit := s[i]
 		s = s[i+1:]
 		seen = true
+		var exact time.Duration
 		switch {
 		case unit == 'W' && !inTime:
 			d.days += 7 * n
 		case unit == 'D' && !inTime:
 			d.days += n
 		case unit == 'H' && inTime:
-			d.exact += time.Duration(n) * time.Hour
+			exact = time.Hour
 		case unit == 'M' && inTime:
-			d.exact += time.Duration(n) * time.Minute
+			exact = time.Minute
 		case unit == 'S' && inTime:
-			d.exact += time.Duration(n) * time.Second
+			exact = time.Second
 		default:
 			return d, bad
+		}
+		if exact != 0 {
+			// Checked before multiplying: n*unit could wrap around
+			// int64 into a small or negative duration.
+			if int64(n) > int64(maxExactDuration/exact) {
+				return d, bad
+			}
+			d.exact += time.Duration(n) * exact
+			if d.exact > maxExactDuration {
+				return d, bad
+			}
 		}
 	}
 	if !seen {
