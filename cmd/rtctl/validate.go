@@ -17,6 +17,7 @@ func newValidateCmd(e *env) *cobra.Command {
 		noColor  bool
 		vars     []string
 		varFiles []string
+		now      string
 	)
 	cmd := &cobra.Command{
 		Use:   "validate [DIR]",
@@ -33,6 +34,13 @@ with its file, line and column. It exits 0 when the configuration is valid and
 			}
 			opts, err := specLoadOptions(e, vars, varFiles)
 			if err != nil {
+				return err
+			}
+			// As plan does: today() and the data sources' windows
+			// follow --now or RTCTL_NOW, so validate checks what plan
+			// would plan.
+			at := configFlags{now: now}
+			if opts.Now, err = at.resolveNow(e); err != nil {
 				return err
 			}
 			cfg, diags := spec.Load(dir, opts)
@@ -64,6 +72,7 @@ with its file, line and column. It exits 0 when the configuration is valid and
 	f := cmd.Flags()
 	f.BoolVar(&jsonOut, "json", false, "print the result as JSON, in the shape of terraform validate -json")
 	f.BoolVar(&noColor, "no-color", false, "never colour the output (NO_COLOR and a non-terminal output also turn it off)")
+	f.StringVar(&now, "now", "", "validate as if it were this instant, for today() and data source windows (RFC 3339; default RTCTL_NOW, else the current time)")
 	addVarFlags(cmd, &vars, &varFiles)
 	return cmd
 }

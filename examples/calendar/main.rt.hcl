@@ -1,6 +1,7 @@
 # Meetings from a calendar export become offline time. Recurring meetings are
 # expanded (RRULE, EXDATE, moved and cancelled instances); cancelled,
-# declined, free ("show as free") and all-day events are left out by default.
+# declined, free ("show as free"), all-day and zero-length events (reminders
+# with no end, which would fail "end after start") are left out by default.
 # The five-hour all-hands is posted as consecutive blocks of at most 4 hours.
 
 rtctl {

@@ -42,6 +42,20 @@ type DataContext struct {
 	HTTPClient *http.Client
 	Address    string    // data.TYPE.NAME
 	Range      hcl.Range // the block's definition, for diagnostics
+	Body       hcl.Body  // the block's body, for AttrRange
+}
+
+// AttrRange is where the block sets the attribute name, for a diagnostic
+// about its value; nil when the block does not set it.
+func (dc DataContext) AttrRange(name string) *hcl.Range {
+	if dc.Body == nil {
+		return nil
+	}
+	content, _, _ := dc.Body.PartialContent(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: name}}})
+	if a, ok := content.Attributes[name]; ok {
+		return a.Expr.Range().Ptr()
+	}
+	return nil
 }
 
 // builtinDataSources are the data sources every configuration has:
@@ -111,8 +125,15 @@ func (d *dataBlock) read(ectx *hcl.EvalContext, dc DataContext) (cty.Value, hcl.
 	if diags.HasErrors() {
 		return cty.DynamicVal, diags
 	}
+	if !cfg.IsWhollyKnown() {
+		// Something it refers to failed (a variable that failed its
+		// validation, say), and that was reported: reading with a value
+		// nobody vouches for could fetch or print what should not be.
+		return cty.DynamicVal, diags
+	}
 	dc.Address = "data." + d.Type + "." + d.Name
 	dc.Range = d.DeclRange
+	dc.Body = d.Body
 	val, more := d.source.Read(dc, cfg)
 	diags = append(diags, more...)
 	if val == cty.NilVal {

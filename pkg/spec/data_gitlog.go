@@ -240,7 +240,7 @@ func runGitLog(ctx context.Context, q gitLogQuery) ([]gitCommit, error) {
 	cmd := exec.CommandContext(ctx, "git", args...)
 	// LC_ALL=C keeps git's messages in English, which the error mapping
 	// below reads; no prompt may ever block an unattended run.
-	cmd.Env = append(os.Environ(), "LC_ALL=C", "GIT_TERMINAL_PROMPT=0", "GIT_PAGER=cat")
+	cmd.Env = append(gitEnv(os.Environ()), "LC_ALL=C", "GIT_TERMINAL_PROMPT=0", "GIT_PAGER=cat")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -253,6 +253,31 @@ func runGitLog(ctx context.Context, q gitLogQuery) ([]gitCommit, error) {
 		return nil, classifyGitError(strings.TrimSpace(stderr.String()), err)
 	}
 	return parseGitLog(stdout.String(), q.Since, q.Until)
+}
+
+// gitRepoEnv are the variables that point git at another repository, index
+// or object store than the one -C names (git rev-parse --local-env-vars).
+// rtctl run from a git hook, or from a tool that exports GIT_DIR, would
+// otherwise read the commits of the wrong repository without noticing.
+var gitRepoEnv = map[string]bool{
+	"GIT_ALTERNATE_OBJECT_DIRECTORIES": true, "GIT_CONFIG": true, "GIT_CONFIG_PARAMETERS": true,
+	"GIT_CONFIG_COUNT": true, "GIT_OBJECT_DIRECTORY": true, "GIT_DIR": true, "GIT_WORK_TREE": true,
+	"GIT_IMPLICIT_WORK_TREE": true, "GIT_GRAFT_FILE": true, "GIT_INDEX_FILE": true,
+	"GIT_NO_REPLACE_OBJECTS": true, "GIT_REPLACE_REF_BASE": true, "GIT_PREFIX": true,
+	"GIT_INTERNAL_SUPER_PREFIX": true, "GIT_SHALLOW_FILE": true, "GIT_COMMON_DIR": true,
+	"GIT_NAMESPACE": true,
+}
+
+// gitEnv is environ without gitRepoEnv.
+func gitEnv(environ []string) []string {
+	out := make([]string, 0, len(environ))
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if !gitRepoEnv[name] {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 func classifyGitError(stderr string, err error) error {

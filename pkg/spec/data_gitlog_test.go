@@ -206,3 +206,21 @@ data "git_log" "mine" {
 		})
 	}
 }
+
+// A GIT_DIR (or GIT_WORK_TREE, GIT_INDEX_FILE) exported by a git hook or a
+// wrapper must not make data "git_log" read another repository than path.
+func TestGitLogIgnoresInheritedRepositoryEnv(t *testing.T) {
+	repo := makeRepo(t, testCommits)
+	other := makeRepo(t, []testCommit{{"2026-11-19T09:00:00Z", "Eve <eve@example.com>", "", "Another repository"}})
+	t.Setenv("GIT_DIR", filepath.Join(other, ".git"))
+	t.Setenv("GIT_WORK_TREE", other)
+	t.Setenv("GIT_INDEX_FILE", filepath.Join(other, ".git", "index"))
+	commits, _ := loadGitLog(t, repo, "")
+	if len(commits) != 4 || slices.ContainsFunc(commits, func(c string) bool { return strings.Contains(c, "Another repository") }) {
+		t.Errorf("commits = %v, want the 4 of path's repository", commits)
+	}
+	got := gitEnv([]string{"HOME=/h", "GIT_DIR=/x", "GIT_WORK_TREE=/y", "GIT_AUTHOR_NAME=Ann", "GIT_INDEX_FILE=/z", "PATH=/bin"})
+	if diff := cmp.Diff([]string{"HOME=/h", "GIT_AUTHOR_NAME=Ann", "PATH=/bin"}, got); diff != "" {
+		t.Errorf("gitEnv (-want +got):\n%s", diff)
+	}
+}

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -59,11 +60,18 @@ func (icalSource) ConfigSpec() hcldec.Spec {
 		"include_declined":    boolean("include_declined"),
 		"include_transparent": boolean("include_transparent"),
 		"include_all_day":     boolean("include_all_day"),
+		"include_zero_length": boolean("include_zero_length"),
 		"window_start":        str("window_start"),
 		"window_end":          str("window_end"),
 		"horizon":             str("horizon"),
 	}
 }
+
+// SecretAttributes: a calendar's address is a credential to read it.
+func (icalSource) SecretAttributes() []string { return []string{"url"} }
+
+// maxCalendarWarnings bounds the events one warning lists.
+const maxCalendarWarnings = 10
 
 func (icalSource) Read(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnostics) {
 	if !cfg.IsWhollyKnown() {
@@ -81,13 +89,21 @@ func (icalSource) Read(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnostic
 		}}
 	}
 	path, url := optString(cfg, "path"), optString(cfg, "url")
-	var data []byte
-	var from string // how messages name the calendar
 	switch {
 	case path != "" && url != "":
 		return fail("Conflicting calendar sources", dc.Address+" sets both path and url; set exactly one.")
 	case path == "" && url == "":
 		return fail("Missing calendar source", dc.Address+" needs path (an .ics file, relative to the configuration directory) or url (an https address).")
+	}
+	// The window before reading: a fetch for a window that is invalid
+	// anyway would be wasted, and its error would hide the window's.
+	w, diags := icalWindow(dc, cfg)
+	if diags.HasErrors() {
+		return cty.DynamicVal, diags
+	}
+	var data []byte
+	var from string // how messages name the calendar
+	switch {
 	case path != "":
 		from = path
 		b, err := readCalendarFile(dc.BaseDir, path)
@@ -108,7 +124,9 @@ func (icalSource) Read(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnostic
 		}
 		data = b
 	}
-	cal, err := calendar.Parse(bytes.NewReader(data))
+	// Tolerant: one event rtctl cannot read is an error only when it may
+	// reach the window, a warning otherwise.
+	cal, err := calendar.ParseTolerant(bytes.NewReader(data))
 	if err != nil {
 		msg := err.Error()
 		if url != "" {
@@ -116,23 +134,55 @@ func (icalSource) Read(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnostic
 		}
 		return fail("Invalid calendar", fmt.Sprintf("%s (%s): %s.", dc.Address, from, msg))
 	}
-	w, diags := icalWindow(dc, cfg)
-	if diags.HasErrors() {
-		return cty.DynamicVal, diags
-	}
-	occs, err := cal.Expand(w, calendar.Options{
+	x, err := cal.ExpandDetailed(w, calendar.Options{
 		Location: dc.Timezone,
 		Filter: calendar.Filter{
 			IncludeCancelled:   optBool(cfg, "include_cancelled"),
 			IncludeDeclined:    optBool(cfg, "include_declined"),
 			IncludeTransparent: optBool(cfg, "include_transparent"),
 			IncludeAllDay:      optBool(cfg, "include_all_day"),
+			IncludeZeroLength:  optBool(cfg, "include_zero_length"),
 			AttendeeEmail:      optString(cfg, "attendee_email"),
 		},
 	})
 	if err != nil {
-		return fail("Cannot expand calendar", fmt.Sprintf("%s (%s): %s.", dc.Address, from, err))
+		msg := err.Error()
+		if url != "" {
+			msg = scrubSecret(msg, url)
+		}
+		summary := "Cannot expand calendar"
+		var ue *calendar.UnreadableError
+		if errors.As(err, &ue) {
+			summary = "Invalid calendar"
+		}
+		return fail(summary, fmt.Sprintf("%s (%s): %s.", dc.Address, from, msg))
 	}
+	if len(x.Warnings) > 0 {
+		var b strings.Builder
+		fmt.Fprintf(&b, "Left out of %s (%s): events rtctl cannot read, none of which can reach the window (%s to %s).\n",
+			dc.Address, from, w.Start.In(dc.Timezone).Format(time.RFC3339), w.End.In(dc.Timezone).Format(time.RFC3339))
+		for i, wn := range x.Warnings {
+			if i == maxCalendarWarnings {
+				fmt.Fprintf(&b, "\n…and %d more.", len(x.Warnings)-i)
+				break
+			}
+			fmt.Fprintf(&b, "\n- %v", wn.Err)
+			if wn.UID != "" {
+				fmt.Fprintf(&b, " (UID %q)", wn.UID)
+			}
+		}
+		msg := b.String()
+		if url != "" {
+			msg = scrubSecret(msg, url)
+		}
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagWarning,
+			Summary:  "Calendar events left out",
+			Detail:   msg,
+			Subject:  dc.Range.Ptr(),
+		})
+	}
+	occs := x.Occurrences
 	events := make([]cty.Value, 0, len(occs))
 	for _, o := range occs {
 		events = append(events, icalEventValue(o, dc.Timezone))
@@ -148,26 +198,37 @@ func (icalSource) Read(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnostic
 // when given, else now - lookback up to now + horizon.
 func icalWindow(dc DataContext, cfg cty.Value) (calendar.Window, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
-	bad := func(summary, detail string) {
-		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: dc.Range.Ptr()})
+	// bad reports a problem with the named attribute, on it; with the block
+	// header as context, unless the url (a secret, when written as it is)
+	// would be shown between them. "" means the block as a whole.
+	bad := func(attr, summary, detail string) {
+		d := &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: dc.Range.Ptr()}
+		if rng := dc.AttrRange(attr); attr != "" && rng != nil {
+			d.Subject = rng
+			ctx := hcl.RangeBetween(dc.Range, *rng)
+			if u := dc.AttrRange("url"); u == nil || !u.Overlaps(ctx) {
+				d.Context = &ctx
+			}
+		}
+		diags = append(diags, d)
 	}
 	start, end := optString(cfg, "window_start"), optString(cfg, "window_end")
 	horizon := DefaultCalendarHorizon
 	if h := optString(cfg, "horizon"); h != "" {
 		if end != "" {
-			bad("Conflicting window end", dc.Address+" sets both window_end and horizon; set one.")
+			bad("horizon", "Conflicting window end", dc.Address+" sets both window_end and horizon; set one.")
 			return calendar.Window{}, diags
 		}
 		d, err := ParseDuration(h)
 		if err != nil || d <= 0 {
-			bad("Invalid horizon", fmt.Sprintf("%s: horizon must be a positive duration such as \"7d\" (got %q).", dc.Address, h))
+			bad("horizon", "Invalid horizon", fmt.Sprintf("%s: horizon must be a positive duration such as \"7d\" (got %q).", dc.Address, h))
 			return calendar.Window{}, diags
 		}
 		horizon = d
 	}
 	var w calendar.Window
 	if (start == "" || end == "") && dc.Now.IsZero() {
-		bad("Calendar window unknown", dc.Address+" reads the calendar from now - lookback to now + horizon, but this load was not told the current time. Set window_start and window_end, or load with a current time.")
+		bad("", "Calendar window unknown", dc.Address+" reads the calendar from now - lookback to now + horizon, but this load was not told the current time. Set window_start and window_end, or load with a current time.")
 		return w, diags
 	}
 	w.Start, w.End = dc.Now.Add(-dc.Lookback), dc.Now.Add(horizon)
@@ -180,13 +241,13 @@ func icalWindow(dc DataContext, cfg cty.Value) (calendar.Window, hcl.Diagnostics
 		}
 		t, err := parseWindowBound(b.val, dc.Timezone)
 		if err != nil {
-			bad("Invalid "+b.name, fmt.Sprintf("%s: %s.", dc.Address, err))
+			bad(b.name, "Invalid "+b.name, fmt.Sprintf("%s: %s.", dc.Address, err))
 			continue
 		}
 		*b.dst = t
 	}
 	if !diags.HasErrors() && !w.End.After(w.Start) {
-		bad("Empty calendar window", fmt.Sprintf("%s: the window ends (%s) before it starts (%s).", dc.Address, w.End.Format(time.RFC3339), w.Start.Format(time.RFC3339)))
+		bad("", "Empty calendar window", fmt.Sprintf("%s: the window ends (%s) before it starts (%s).", dc.Address, w.End.Format(time.RFC3339), w.Start.Format(time.RFC3339)))
 	}
 	return w, diags
 }

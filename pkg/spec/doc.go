@@ -31,5 +31,13 @@
 //
 // Values from the environment and --var are raw strings: a variable of a
 // primitive type takes them as they are, any other type parses them as an
-// HCL expression, as Terraform does.
+// HCL expression, as Terraform does. A variable that fails one of its
+// validation rules is unknown afterwards, so nothing is read or declared
+// with it.
+//
+// Secrets: a calendar's url, and the variables and locals it is computed
+// from, are scrubbed from every diagnostic Load returns (see
+// SecretAttributes); env() refuses rtctl's own credentials; and a text that
+// would be posted (activity, details, description, source) is refused when
+// its value looks like an API key, wherever it came from.
 package spec

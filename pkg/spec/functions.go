@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -148,15 +149,27 @@ func unwrapPathError(err error) error {
 	return err
 }
 
+// credentialEnv are the environment variables holding rtctl's own
+// credentials, which env() refuses to read.
+var credentialEnv = []string{"RESCUETIME_API_KEY", "RESCUETIME_ACCESS_TOKEN", "RESCUETIME_CLIENT_SECRET"}
+
 // envFunc reads an environment variable, "" when unset: for values that
 // differ between machines. Its results end up in the plan like any other
-// value, so it is no place for secrets.
+// value, so it is no place for secrets, and it refuses rtctl's credentials
+// outright: a key interpolated into a description would be posted to the
+// account and printed by every plan.
 func envFunc(getenv func(string) string) function.Function {
 	return function.New(&function.Spec{
 		Description: "Returns the value of an environment variable, or an empty string.",
 		Params:      []function.Parameter{{Name: "name", Type: cty.String}},
 		Type:        function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			name := strings.TrimSpace(args[0].AsString())
+			for _, c := range credentialEnv {
+				if strings.EqualFold(name, c) {
+					return cty.NilVal, function.NewArgErrorf(0, "%s holds a RescueTime credential; rtctl reads it itself, and a configuration may not (its values end up in plans and in the account)", c)
+				}
+			}
 			if getenv == nil {
 				return cty.StringVal(""), nil
 			}

@@ -101,6 +101,7 @@ func Load(dir string, opts LoadOptions) (*Config, hcl.Diagnostics) {
 	}
 	l.load(sources, autoVarFiles(dir, entries))
 	sortDiagnostics(l.diags)
+	scrubDiagnostics(l.diags, l.cfg.Files, l.secrets())
 	return l.cfg, l.diags
 }
 
@@ -125,8 +126,12 @@ type loader struct {
 	locals    map[string]*local
 	data      map[string]*dataBlock // by "TYPE.NAME"
 	settings  *settingsBlock
+	// missingRange locates diagnostics about something missing from the
+	// configuration as a whole.
+	missingRange hcl.Range
 
 	varValues   map[string]cty.Value
+	varSeen     map[string]cty.Value // every variable's value, also those that failed validation
 	localValues map[string]cty.Value
 	dataValues  map[string]map[string]cty.Value
 }
@@ -192,6 +197,11 @@ func (l *loader) load(sources []source, autoFiles []string) {
 	if l.diags.HasErrors() {
 		return
 	}
+	if len(files) > 0 {
+		// Where a missing rtctl block is reported: the start of the first
+		// file, as good a place as any to add it.
+		l.missingRange = files[0].Body.MissingItemRange()
+	}
 	var blocks hcl.Blocks
 	for _, f := range files {
 		content, diags := f.Body.Content(rootSchema)
@@ -203,7 +213,7 @@ func (l *loader) load(sources []source, autoFiles []string) {
 	// Variables first: they depend on nothing.
 	raw, diags := collectVariableValues(l.variables, autoFiles, l.opts.VarFiles, l.parser, l.opts)
 	l.diags = append(l.diags, diags...)
-	l.varValues, diags = finalVariableValues(l.variables, raw, l.funcs)
+	l.varValues, l.varSeen, diags = finalVariableValues(l.variables, raw, l.funcs)
 	l.diags = append(l.diags, diags...)
 
 	// Then locals, data sources and settings, in dependency order.
@@ -296,6 +306,7 @@ func (l *loader) decodeBlocks(blocks hcl.Blocks) []*resourceBlock {
 			Severity: hcl.DiagError,
 			Summary:  "Missing rtctl block",
 			Detail:   "A configuration needs one rtctl block that sets at least the account's time zone, such as:\n\n  rtctl {\n    timezone = \"Europe/Berlin\"\n  }",
+			Subject:  l.missingRange.Ptr(),
 		})
 	default:
 		for _, b := range settings[1:] {

@@ -34,10 +34,10 @@ func resolveOverlaps(items []OfflineTime, policy OverlapPolicy) (kept, dropped [
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Overlapping offline time",
-				Detail: fmt.Sprintf("%s (%s to %s) overlaps %s (%s to %s). RescueTime would count the shared time twice. "+
+				Detail: fmt.Sprintf("%s (%s to %s) overlaps %s (%s to %s, declared at %s). RescueTime would count the shared time twice. "+
 					"Change one of them, or set on_overlap = \"trim\" in the rtctl block to shorten the later one.",
 					it.Address, formatTime(it.Start), formatTime(it.End),
-					other.Address, formatTime(other.Start), formatTime(other.End)),
+					other.Address, formatTime(other.Start), formatTime(other.End), rangeLine(other.Range)),
 				Subject: it.Range.Ptr(),
 			})
 			kept = append(kept, it)
@@ -59,4 +59,9 @@ func resolveOverlaps(items []OfflineTime, policy OverlapPolicy) (kept, dropped [
 		reach = len(kept) - 1
 	}
 	return kept, dropped, diags
+}
+
+// rangeLine names where a block is declared, as file:line.
+func rangeLine(r hcl.Range) string {
+	return fmt.Sprintf("%s:%d", r.Filename, r.Start.Line)
 }

@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // MaxTextLength is the longest activity name, detail or highlight text
@@ -24,5 +26,32 @@ func checkText(a *hcl.Attribute, s string, required bool, diags *hcl.Diagnostics
 			fmt.Sprintf("The %s is %d characters long; RescueTime stores at most %d.", a.Name, n, MaxTextLength)))
 		return false
 	}
+	// The value, not only the source: a key can arrive through a variable,
+	// a file() or a data source, and this text is posted and printed.
+	// One written in the source was already reported where it is.
+	if looksLikeAPIKey(s) && !literalHasAPIKey(a.Expr) {
+		*diags = append(*diags, attrError(a, "API key in value",
+			"The "+a.Name+" contains something that looks like a RescueTime API key. It would be posted to the account and shown by every plan. "+
+				"Check where the value comes from (a variable, a file, an environment variable), and revoke the key if it was ever posted or committed."))
+		return false
+	}
 	return true
+}
+
+// literalHasAPIKey reports whether the literal text of expr (its quoted
+// parts) holds something shaped like an API key, which checkSecrets reports
+// on the source already.
+func literalHasAPIKey(expr hcl.Expression) bool {
+	se, ok := expr.(hclsyntax.Expression)
+	if !ok {
+		return false
+	}
+	found := false
+	_ = hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
+		if lit, ok := n.(*hclsyntax.LiteralValueExpr); ok && lit.Val.Type() == cty.String && lit.Val.IsKnown() && !lit.Val.IsNull() {
+			found = found || looksLikeAPIKey(lit.Val.AsString())
+		}
+		return nil
+	})
+	return found
 }

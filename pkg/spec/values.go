@@ -87,6 +87,9 @@ func (c Clock) String() string { return fmt.Sprintf("%02d:%02d", int(c)/60, int(
 // Duration returns c as the time elapsed since midnight.
 func (c Clock) Duration() time.Duration { return time.Duration(c) * time.Minute }
 
+// maxDuration is the longest duration ParseDuration accepts.
+const maxDuration = 100 * 365 * 24 * time.Hour
+
 // ParseDuration parses durations such as "15m", "1h30m", "14d" or "2w": a
 // sequence of whole numbers each followed by a unit, s, m, h, d (24 hours)
 // or w (7 days). Calendar units keep lookbacks readable; fractions are not
@@ -129,8 +132,13 @@ func ParseDuration(s string) (time.Duration, error) {
 			return 0, fmt.Errorf("%q is not a duration: unknown unit %q (use s, m, h, d or w)", orig, s[:1])
 		}
 		s = s[1:]
+		// Checked before multiplying: n*unit can wrap around int64 into a
+		// small or negative duration that would pass a later check.
+		if n > int64(maxDuration/unit) {
+			return 0, fmt.Errorf("%q is not a duration: longer than a century", orig)
+		}
 		total += time.Duration(n) * unit
-		if total > 100*365*24*time.Hour {
+		if total > maxDuration {
 			return 0, fmt.Errorf("%q is not a duration: longer than a century", orig)
 		}
 	}

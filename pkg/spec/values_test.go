@@ -65,6 +65,13 @@ func TestParseDuration(t *testing.T) {
 		{"5 m", 0, false},
 		{"99999999999999999999h", 0, false},
 		{"100000w", 0, false},
+		// n*unit would wrap around int64 before the century check.
+		{"2147483648h", 0, false},
+		{"1537228673m", 0, false},
+		{"5214w", 5214 * 7 * 24 * time.Hour, true},
+		{"876000h", 876000 * time.Hour, true},
+		{"876001h", 0, false},
+		{"876000h1s", 0, false},
 	}
 	for _, tt := range tests {
 		got, err := ParseDuration(tt.in)

@@ -232,10 +232,14 @@ func collectVariableValues(decl map[string]*variable, autoFiles, varFiles []stri
 }
 
 // finalVariableValues converts each variable's value to its type, applies
-// defaults and runs its validation rules.
-func finalVariableValues(decl map[string]*variable, raw map[string]rawVariableValue, funcs map[string]function.Function) (map[string]cty.Value, hcl.Diagnostics) {
-	var diags hcl.Diagnostics
-	out := make(map[string]cty.Value, len(decl))
+// defaults and runs its validation rules. A variable that fails one of its
+// rules is unknown in out, so that nothing downstream (a calendar fetch, an
+// item) uses a value its own author declared wrong; seen keeps every value
+// that was converted, valid or not, so that it can still be kept out of
+// what is printed when it is a secret.
+func finalVariableValues(decl map[string]*variable, raw map[string]rawVariableValue, funcs map[string]function.Function) (out, seen map[string]cty.Value, diags hcl.Diagnostics) {
+	out = make(map[string]cty.Value, len(decl))
+	seen = make(map[string]cty.Value, len(decl))
 	names := make([]string, 0, len(decl))
 	for n := range decl {
 		names = append(names, n)
@@ -281,9 +285,14 @@ func finalVariableValues(decl map[string]*variable, raw map[string]rawVariableVa
 			}
 			out[name] = cv
 		}
-		diags = append(diags, v.validate(out[name], rv.rng, funcs)...)
+		seen[name] = out[name]
+		vd := v.validate(out[name], rv.rng, funcs)
+		diags = append(diags, vd...)
+		if vd.HasErrors() {
+			out[name] = cty.DynamicVal
+		}
 	}
-	return out, diags
+	return out, seen, diags
 }
 
 // value parses a raw string as Terraform does: as it is for a primitive or
