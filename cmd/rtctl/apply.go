@@ -54,9 +54,21 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.`,
 				}
 				dir = saved.ConfigDir
 			}
+			if err := checkConfigDir(dir); err != nil {
+				if saved != nil {
+					return fmt.Errorf("the saved plan refers to the configuration in %s, which is not there (was the plan or the configuration moved?): %w", dir, err)
+				}
+				return err
+			}
+			if err := conn.check(); err != nil {
+				return err
+			}
 			// The lock comes first: what the plan decides (deferred items,
 			// the minutes left in a focus window) must hold when it runs.
-			jpath := cf.journalPath(e, dir, conn.sandbox)
+			jpath, err := cf.journalPath(e, dir, conn.sandbox)
+			if err != nil {
+				return err
+			}
 			lock, err := journal.Acquire(ctx, jpath, journal.AcquireOptions{Timeout: lockTimeout, Command: "rtctl apply"})
 			if err != nil {
 				return err
@@ -72,11 +84,15 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.`,
 				return err
 			}
 			if saved != nil {
-				if saved.ConfigHash != cfg.Hash {
-					return &apply.StaleError{Reasons: []string{fmt.Sprintf("the configuration in %s (or its variables, calendars or the date) changed since the plan was made", dir)}}
-				}
 				if t := conn.target(e); saved.Target != t {
-					return &apply.StaleError{Reasons: []string{fmt.Sprintf("the plan was made for %s, and this apply would go to %s", saved.Target, t)}}
+					hint := ""
+					if saved.Target == sandboxTarget {
+						hint = "; add --sandbox to apply it there"
+					}
+					return &apply.StaleError{Reasons: []string{fmt.Sprintf("the plan was made for %s, and this apply would go to %s%s", saved.Target, t, hint)}}
+				}
+				if saved.ConfigHash != cfg.Hash {
+					return &apply.StaleError{Reasons: []string{fmt.Sprintf("the configuration in %s changed since the plan was made: its files, its variables (pass apply the same --var and --var-file flags as plan), a calendar or git log it reads, or the date", dir)}}
 				}
 			}
 			client, err := conn.client(ctx, e, dir, cfg.Timezone, cf.pinned(e))
@@ -92,6 +108,13 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.`,
 			})
 			if err != nil {
 				return err
+			}
+			if retryUncertain {
+				for _, a := range pr.Plan.Actions {
+					if a.Status == plan.Uncertain && !a.SettlesAt.IsZero() {
+						fmt.Fprintf(e.stderr, "Note: %s is not sent again before %s: its earlier POST may still land, and the feeds will settle it by then.\n", a.Address, a.SettlesAt.In(cfg.Timezone).Format("15:04"))
+					}
+				}
 			}
 			clock, err := cf.clock(e)
 			if err != nil {
@@ -158,21 +181,29 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.`,
 			for _, a := range skipped {
 				fmt.Fprintf(e.stdout, "= %s: skipped, it is in the account already\n", a.Address)
 			}
-			failed := res.Count(apply.Failed) + res.Count(apply.Unknown)
-			notSent := res.Count(apply.Skipped)
+			failed, unknown, notSent := res.Count(apply.Failed), res.Count(apply.Unknown), res.Count(apply.Skipped)
 			verb := "Apply complete"
 			if res.Interrupted {
 				verb = "Apply interrupted"
 			}
-			fmt.Fprintf(e.stdout, "\n%s: %d created, %d failed, %d skipped.\n", verb, res.Count(apply.Created), failed, len(skipped)+notSent)
+			// skipped counts what was in the account already and what was
+			// never sent; unknown outcomes are named apart, since the next
+			// plan settles them rather than the person.
+			line := fmt.Sprintf("%s: %d created, %d failed, %d skipped", verb, res.Count(apply.Created), failed, len(skipped)+notSent)
+			if unknown > 0 {
+				line += fmt.Sprintf(", %d uncertain", unknown)
+			}
+			fmt.Fprintln(e.stdout, "\n"+line+".")
 			if runErr != nil {
 				return runErr
 			}
-			if res.Interrupted {
+			switch {
+			case res.Interrupted:
 				return &exitError{code: 1, err: errors.New("interrupted; run apply again to post the rest")}
-			}
-			if failed > 0 {
+			case failed > 0:
 				return &exitError{code: 1, err: fmt.Errorf("%d item(s) failed; see the reasons above", failed)}
+			case unknown > 0:
+				return &exitError{code: 1, err: fmt.Errorf("%d item(s) got no clear answer; the next plan checks the account for them (after %s)", unknown, plan.SettleAfter)}
 			}
 			return nil
 		},
@@ -245,11 +276,11 @@ func (p *progress) result(r apply.ItemResult) {
 			fmt.Fprintf(p.e.stdout, "+ %s: created\n", r.Action.Address)
 		}
 	case apply.Unknown:
-		fmt.Fprintf(p.e.stdout, "? %s: no answer (%v); the next plan checks the account for it\n", r.Action.Address, r.Err)
+		fmt.Fprintf(p.e.stdout, "? %s: outcome unknown (%v); the next plan checks the account for it\n", r.Action.Address, r.Err)
 	case apply.Failed:
 		fmt.Fprintf(p.e.stdout, "! %s: failed: %v\n", r.Action.Address, r.Err)
 	case apply.Skipped:
-		fmt.Fprintf(p.e.stdout, "- %s: not sent (%v)\n", r.Action.Address, r.Err)
+		fmt.Fprintf(p.e.stdout, "- %s: %v\n", r.Action.Address, r.Err)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -47,8 +48,28 @@ func (c *connectionFlags) register(cmd *cobra.Command) {
 	f.StringVar(&c.endpoint, "endpoint", "", "RescueTime API base URL (default $RTCTL_ENDPOINT, else "+rtapi.DefaultBaseURL+")")
 	f.StringVar(&c.apiKeyFile, "api-key-file", "", "read the API key from `FILE` instead of $RESCUETIME_API_KEY")
 	f.StringVar(&c.accessTokenFile, "access-token-file", "", "read an OAuth2 access token from `FILE` (see rtctl auth) instead of $RESCUETIME_ACCESS_TOKEN")
-	f.StringVar(&c.timezone, "timezone", "", "the account's time zone, an IANA name (default $RTCTL_TIMEZONE, else the local zone)")
 	f.BoolVar(&c.sandbox, "sandbox", false, "use a built-in emulated Premium account kept in "+sandboxStatePath)
+}
+
+// registerTimezone adds --timezone, for commands without a configuration
+// (whose rtctl.timezone would say it): the API's dates carry no offset.
+func (c *connectionFlags) registerTimezone(cmd *cobra.Command) {
+	cmd.PersistentFlags().StringVar(&c.timezone, "timezone", "", "the account's time zone, an IANA name (default $RTCTL_TIMEZONE, else this machine's zone)")
+}
+
+// sandboxTarget is how a saved plan names the sandbox.
+const sandboxTarget = "the sandbox"
+
+// check refuses flags that contradict each other, rather than silently
+// letting one win.
+func (c *connectionFlags) check() error {
+	switch {
+	case c.sandbox && (c.endpoint != "" || c.apiKeyFile != "" || c.accessTokenFile != ""):
+		return errors.New("--sandbox talks to the built-in emulated account; it cannot be combined with --endpoint, --api-key-file or --access-token-file")
+	case c.apiKeyFile != "" && c.accessTokenFile != "":
+		return errors.New("give --api-key-file or --access-token-file, not both")
+	}
+	return nil
 }
 
 // location resolves the account's time zone and its IANA name ("" for the
@@ -83,6 +104,9 @@ func (c *connectionFlags) location(e *env, zone *time.Location) (*time.Location,
 // declares it (nil when there is none); now, when not zero, pins the clock
 // (the client's no-future check and the sandbox's).
 func (c *connectionFlags) client(ctx context.Context, e *env, dir string, zone *time.Location, now time.Time) (*rtapi.Client, error) {
+	if err := c.check(); err != nil {
+		return nil, err
+	}
 	loc, zoneName, err := c.location(e, zone)
 	if err != nil {
 		return nil, err
@@ -96,9 +120,26 @@ func (c *connectionFlags) client(ctx context.Context, e *env, dir string, zone *
 		Location:   loc,
 		Now:        clock,
 		UserAgent:  "rtctl/" + buildVersion(),
+		// Retries are said on stderr, so a slow or failing endpoint is
+		// not silent for minutes; the client redacts what it logs.
+		Logger: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{
+			Level: slog.LevelWarn,
+			ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+				if a.Key == slog.TimeKey && len(groups) == 0 {
+					return slog.Attr{}
+				}
+				return a
+			},
+		})),
 	}
 	if c.sandbox {
-		hc, zone, err := sandboxHTTPClient(filepath.Join(dir, sandboxStatePath), clock, zoneName)
+		// Only a configuration sets the sandbox account's zone; --timezone
+		// on a read command changes how dates are shown, not the account.
+		accountZone := ""
+		if zone != nil && zone != time.Local {
+			accountZone = zone.String()
+		}
+		hc, zone, err := sandboxHTTPClient(filepath.Join(dir, sandboxStatePath), clock, accountZone)
 		if err != nil {
 			return nil, err
 		}
@@ -130,7 +171,7 @@ func (c *connectionFlags) client(ctx context.Context, e *env, dir string, zone *
 // plan records it so that it is applied to the account it was made for.
 func (c *connectionFlags) target(e *env) string {
 	if c.sandbox {
-		return "the sandbox"
+		return sandboxTarget
 	}
 	base := c.endpoint
 	if base == "" {

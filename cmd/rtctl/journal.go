@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"sort"
 	"text/tabwriter"
 
@@ -27,7 +28,18 @@ plan) or pending (an intent with no outcome: the apply was interrupted).`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := dirArg(args)
-			st, err := journal.Read(cf.journalPath(e, dir, sandbox))
+			if cf.journal == "" {
+				if err := checkConfigDir(dir); err != nil {
+					return err
+				}
+			} else if _, err := os.Stat(cf.journal); err != nil {
+				return fmt.Errorf("--journal %s: %w", cf.journal, unwrapPath(err))
+			}
+			jpath, err := cf.journalPath(e, dir, sandbox)
+			if err != nil {
+				return err
+			}
+			st, err := journal.Read(jpath)
 			if err != nil {
 				return err
 			}
@@ -54,6 +66,9 @@ plan) or pending (an intent with no outcome: the apply was interrupted).`,
 			}
 			if len(recs) == 0 {
 				fmt.Fprintln(e.stdout, "The journal is empty: rtctl has not applied anything here yet.")
+				if _, err := os.Stat(sandboxJournalPath(dir)); err == nil && !sandbox {
+					fmt.Fprintf(e.stdout, "The sandbox has a journal of its own: rtctl journal --sandbox %s\n", dir)
+				}
 				return nil
 			}
 			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
@@ -61,7 +76,7 @@ plan) or pending (an intent with no outcome: the apply was interrupted).`,
 			for _, r := range recs {
 				sent := "-"
 				if !r.IntentAt.IsZero() {
-					sent = r.IntentAt.Local().Format("2006-01-02 15:04")
+					sent = r.IntentAt.Local().Format("2006-01-02 15:04 MST")
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", sent, resultName(r), r.Address, r.LastError)
 			}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -41,6 +43,21 @@ post something now.`,
 			if err != nil {
 				return err
 			}
+			if err := checkConfigDir(dir); err != nil {
+				return err
+			}
+			if err := conn.check(); err != nil {
+				return err
+			}
+			if out != "" {
+				if err := checkOutFile(out); err != nil {
+					return err
+				}
+			}
+			jpath, err := cf.journalPath(e, dir, conn.sandbox)
+			if err != nil {
+				return err
+			}
 			now, err := cf.resolveNow(e)
 			if err != nil {
 				return err
@@ -55,7 +72,7 @@ post something now.`,
 			}
 			pr, err := plan.Prepare(cmd.Context(), cfg, client, plan.PrepareOptions{
 				ConfigDir:   dir,
-				JournalPath: cf.journalPath(e, dir, conn.sandbox),
+				JournalPath: jpath,
 				Now:         now,
 			})
 			if err != nil {
@@ -70,7 +87,14 @@ post something now.`,
 					return err
 				}
 				if format == "text" {
-					fmt.Fprintf(e.stdout, "\nSaved the plan to %s. To perform exactly these actions, run:\n  rtctl apply %s\n", out, out)
+					again := "rtctl apply " + out
+					if conn.sandbox {
+						again = "rtctl apply --sandbox " + out
+					}
+					if len(cf.vars) > 0 || len(cf.varFiles) > 0 {
+						again += " (with the same --var and --var-file flags)"
+					}
+					fmt.Fprintf(e.stdout, "\nSaved the plan to %s. To perform exactly these actions, run:\n  %s\n", out, again)
 				}
 			}
 			if detailedExitcode && pr.Plan.HasChanges() {
@@ -158,6 +182,18 @@ func writePlan(e *env, p *plan.Plan, format string, text plan.TextOptions) error
 	}
 	if err != nil {
 		return fmt.Errorf("writing the plan: %w", err)
+	}
+	return nil
+}
+
+// checkOutFile refuses a --out path that cannot take a file, before the
+// plan is made rather than after.
+func checkOutFile(path string) error {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return fmt.Errorf("--out %s is a directory; give a file name", path)
+	}
+	if st, err := os.Stat(filepath.Dir(path)); err != nil || !st.IsDir() {
+		return fmt.Errorf("--out %s: the directory %s does not exist", path, filepath.Dir(path))
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -134,11 +135,19 @@ func readCommand(e *env, cmd *cobra.Command, fetch fetchFunc) *cobra.Command {
 		dir  string
 	)
 	conn.register(cmd)
+	conn.registerTimezone(cmd)
 	out := addOutputFlag(cmd)
 	cmd.Flags().StringVar(&dir, "dir", ".", "with --sandbox, the configuration directory whose sandbox to read")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if err := checkOutput(*out); err != nil {
 			return err
+		}
+		if conn.sandbox {
+			if err := checkConfigDir(dir); err != nil {
+				return err
+			}
+		} else if cmd.Flags().Changed("dir") {
+			return errors.New("--dir says where a sandbox lives; it needs --sandbox")
 		}
 		c, err := conn.client(cmd.Context(), e, dir, nil, cf.pinned(e))
 		if err != nil {
@@ -147,7 +156,8 @@ func readCommand(e *env, cmd *cobra.Command, fetch fetchFunc) *cobra.Command {
 		if !conn.sandbox && c.Location() == time.Local && conn.timezone == "" && e.getenv("RTCTL_TIMEZONE") == "" {
 			// The API's dates carry no offset: they are read in the
 			// account's zone, which only the person knows.
-			fmt.Fprintf(e.stderr, "Note: times are read in this machine's zone (%s); pass --timezone or set RTCTL_TIMEZONE to your account's zone if it differs.\n", time.Local)
+			zone, _ := time.Now().Zone()
+			fmt.Fprintf(e.stderr, "Note: times are read in this machine's zone (%s); pass --timezone or set RTCTL_TIMEZONE to your account's zone if it differs.\n", zone)
 		}
 		l, err := fetch(cmd, c, args)
 		if err != nil {

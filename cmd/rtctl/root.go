@@ -74,7 +74,9 @@ local emulator of the RescueTime API, so you can try rtctl without an account.
 The API key is read from RESCUETIME_API_KEY and never printed.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       buildVersion(),
 	}
+	root.SetVersionTemplate("rtctl {{.Version}}\n")
 	root.SetIn(e.stdin)
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
@@ -97,4 +99,13 @@ The API key is read from RESCUETIME_API_KEY and never printed.`,
 		newFocusCmd(e),
 	)
 	return root
+}
+
+// groupRunE makes a command that only groups subcommands refuse an unknown
+// one, as the root does, instead of printing help and exiting 0 on a typo.
+func groupRunE(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("unknown command %q for %q; see %s --help", args[0], cmd.CommandPath(), cmd.CommandPath())
+	}
+	return cmd.Help()
 }

@@ -16,6 +16,8 @@ import (
 func newSandboxCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sandbox",
+		Args:  cobra.ArbitraryArgs,
+		RunE:  groupRunE,
 		Short: "Manage the built-in sandbox account",
 		Long: `The sandbox is an emulated RescueTime Premium account that any command
 reaches with --sandbox. Its state lives in .rtctl/sandbox.json beside the

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -80,17 +81,20 @@ func (f *configFlags) pinned(e *env) time.Time {
 
 // journalPath is --journal, RTCTL_JOURNAL, or the default beside the
 // configuration. The sandbox keeps a journal of its own: an item applied to
-// the sandbox must never look applied to the real account.
-func (f *configFlags) journalPath(e *env, dir string, sandbox bool) string {
+// the sandbox must never look applied to the real account, so --journal is
+// refused with --sandbox.
+func (f *configFlags) journalPath(e *env, dir string, sandbox bool) (string, error) {
 	switch {
-	case f.journal != "":
-		return f.journal
+	case sandbox && f.journal != "":
+		return "", errors.New("--journal cannot be used with --sandbox: the sandbox keeps its own journal, so that nothing applied to it ever looks applied to a real account")
 	case sandbox:
-		return sandboxJournalPath(dir)
+		return sandboxJournalPath(dir), nil
+	case f.journal != "":
+		return f.journal, nil
 	case e.getenv("RTCTL_JOURNAL") != "":
-		return e.getenv("RTCTL_JOURNAL")
+		return e.getenv("RTCTL_JOURNAL"), nil
 	}
-	return journal.DefaultPath(dir)
+	return journal.DefaultPath(dir), nil
 }
 
 func sandboxJournalPath(dir string) string {
@@ -112,9 +116,31 @@ func (f *configFlags) load(e *env, dir string, now time.Time) (*spec.Config, err
 		}
 	}
 	if diags.HasErrors() {
-		return nil, &exitError{code: 1, err: fmt.Errorf("the configuration in %s is not valid; fix the errors above (rtctl validate shows them too)", dir)}
+		return nil, &exitError{code: 1, err: fmt.Errorf("could not load the configuration in %s; see the errors above", dir)}
 	}
 	return cfg, nil
+}
+
+// checkConfigDir refuses a path that is not a directory before anything is
+// written beside it: a mistyped directory must not be created.
+func checkConfigDir(dir string) error {
+	st, err := os.Stat(dir)
+	switch {
+	case err != nil:
+		return fmt.Errorf("no configuration directory %s: %w", dir, unwrapPath(err))
+	case !st.IsDir():
+		return fmt.Errorf("%s is not a directory (nor a saved plan)", dir)
+	}
+	return nil
+}
+
+// unwrapPath drops the path an *os.PathError repeats.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // color decides whether output to w is coloured.

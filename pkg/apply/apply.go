@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -127,6 +128,9 @@ type runner struct {
 	limiter *rate.Limiter
 	limMu   sync.Mutex
 
+	// premiumRequired is set once the server says the account is Lite.
+	premiumRequired atomic.Bool
+
 	results []ItemResult
 }
 
@@ -209,7 +213,18 @@ func (r *runner) run(actions []plan.Action) (*Result, error) {
 					done <- finished{jb.index, ItemResult{Action: jb.action, Outcome: Skipped, Err: errors.New("not sent: the journal cannot be written")}}
 					continue
 				}
-				done <- finished{jb.index, r.send(jb)}
+				if r.premiumRequired.Load() {
+					// A Lite account refuses every POST: one refusal says
+					// it, a hundred more would only bury it.
+					done <- finished{jb.index, ItemResult{Action: jb.action, Outcome: Skipped, Err: errors.New("not sent: the account needs RescueTime Premium")}}
+					continue
+				}
+				res := r.send(jb)
+				var premium *rtapi.PremiumRequiredError
+				if errors.As(res.Err, &premium) {
+					r.premiumRequired.Store(true)
+				}
+				done <- finished{jb.index, res}
 			}
 		}()
 	}

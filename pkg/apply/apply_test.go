@@ -265,3 +265,26 @@ func TestReconcile(t *testing.T) {
 		}
 	}
 }
+
+func TestRunStopsAfterPremiumRequired(t *testing.T) {
+	j := &memJournal{}
+	as := actions(5)
+	s := &fakeSender{t: t, j: j, sent: map[string]int{}, answers: map[string]error{
+		as[0].Key: &rtapi.PremiumRequiredError{Endpoint: "highlights_post", Err: &rtapi.BadRequestError{StatusCode: 400, Message: "premium required"}},
+	}}
+	res, err := Run(context.Background(), s, j, as, Options{Parallelism: 1, Sleep: noSleep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.sent) != 1 {
+		t.Errorf("sent %d POSTs to a Lite account, want 1", len(s.sent))
+	}
+	for _, it := range res.Items[1:] {
+		if it.Outcome != Skipped || !strings.Contains(it.Err.Error(), "Premium") {
+			t.Errorf("%s: %s (%v), want skipped because of the plan", it.Action.Address, it.Outcome, it.Err)
+		}
+		if rec, _ := j.lookup(it.Action.Key); rec.Pending() {
+			t.Errorf("%s left pending although never sent", it.Action.Address)
+		}
+	}
+}

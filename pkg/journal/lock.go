@@ -129,6 +129,8 @@ func (l *Lock) Release() error {
 	if l == nil || l.f == nil {
 		return nil
 	}
+	// Clear the holder first, so a stale file never looks held.
+	_ = l.f.Truncate(0)
 	err := unlock(l.f)
 	if cerr := l.f.Close(); err == nil {
 		err = cerr

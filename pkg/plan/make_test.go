@@ -218,6 +218,8 @@ func TestSplitOffline(t *testing.T) {
 		{4*time.Hour + time.Minute, []time.Duration{2 * time.Hour, 2*time.Hour + time.Minute}},
 		{9 * time.Hour, []time.Duration{3 * time.Hour, 3 * time.Hour, 3 * time.Hour}},
 		{8*time.Hour + 7*time.Second, []time.Duration{160 * time.Minute, 160 * time.Minute, 160*time.Minute + 7*time.Second}},
+		// Long enough that d*i would overflow an int64 of nanoseconds.
+		{200 * 24 * time.Hour, nil},
 	}
 	for _, tt := range tests {
 		var lens []time.Duration
@@ -231,6 +233,12 @@ func TestSplitOffline(t *testing.T) {
 			}
 			lens = append(lens, c[1].Sub(c[0]))
 			prev = c[1]
+		}
+		if !prev.Equal(s.Add(tt.length)) {
+			t.Errorf("%v: chunks end at %v, want the block's end", tt.length, prev)
+		}
+		if tt.want == nil {
+			continue
 		}
 		if diff := cmp.Diff(tt.want, lens); diff != "" {
 			t.Errorf("split of %v (-want +got):\n%s", tt.length, diff)

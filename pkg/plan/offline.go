@@ -106,7 +106,9 @@ func splitOffline(start, end time.Time) [][2]time.Time {
 	for i := 1; i <= n; i++ {
 		next := end
 		if i < n {
-			next = start.Add((d * time.Duration(i) / time.Duration(n)).Truncate(time.Minute))
+			// d*i/n without the overflow of d*i for very long blocks.
+			q, r := d/time.Duration(n), d%time.Duration(n)
+			next = start.Add((q*time.Duration(i) + r*time.Duration(i)/time.Duration(n)).Truncate(time.Minute))
 		}
 		out = append(out, [2]time.Time{prev, next})
 		prev = next

@@ -25,6 +25,9 @@ type SavedMeta struct {
 	// relative to the plan file, so a plan applied from elsewhere, or in
 	// another checkout, finds the same configuration; ReadFile resolves it.
 	ConfigDir string `json:"config_dir"`
+	// ConfigDirAbs is the same directory as an absolute path, used when
+	// the plan file was moved away from the configuration since.
+	ConfigDirAbs string `json:"config_dir_abs,omitempty"`
 	// ConfigHash is spec.Config.Hash of the configuration the plan was made
 	// from; apply refuses the plan when the configuration changed since.
 	ConfigHash string `json:"config_hash"`
@@ -60,6 +63,9 @@ func (s *Saved) Restore() (*Plan, error) {
 // WriteFile saves the plan to path, atomically: a crash never leaves a
 // half-written plan behind.
 func (p *Plan) WriteFile(path string, meta SavedMeta) error {
+	if abs, err := filepath.Abs(meta.ConfigDir); err == nil {
+		meta.ConfigDirAbs = abs
+	}
 	if rel, err := relativeTo(filepath.Dir(path), meta.ConfigDir); err == nil {
 		meta.ConfigDir = rel
 	}
@@ -91,6 +97,9 @@ func ReadFile(path string) (*Saved, error) {
 	}
 	if !filepath.IsAbs(s.ConfigDir) {
 		s.ConfigDir = filepath.Join(filepath.Dir(path), s.ConfigDir)
+	}
+	if !holdsConfig(s.ConfigDir) && s.ConfigDirAbs != "" && holdsConfig(s.ConfigDirAbs) {
+		s.ConfigDir = s.ConfigDirAbs
 	}
 	return &s, nil
 }
@@ -124,4 +133,10 @@ func parseLookback(s string) (time.Duration, error) {
 		return time.Duration(days) * 24 * time.Hour, nil
 	}
 	return time.ParseDuration(s)
+}
+
+// holdsConfig reports whether dir has configuration files.
+func holdsConfig(dir string) bool {
+	m, err := filepath.Glob(filepath.Join(dir, "*.rt.hcl"))
+	return err == nil && len(m) > 0
 }
