@@ -265,6 +265,12 @@ func readCalendarFile(baseDir, path string) ([]byte, error) {
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(baseDir, path)
 	}
+	if info, err := os.Stat(path); err != nil {
+		return nil, unwrapPathError(err)
+	} else if !info.Mode().IsRegular() {
+		// A named pipe would block the load until a writer came.
+		return nil, fmt.Errorf("it is %s, not a regular file", describeFileType(info.Mode()))
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, unwrapPathError(err)

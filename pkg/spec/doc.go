@@ -15,6 +15,16 @@
 // then expand and decode every resource block. Diagnostics accumulate, so a
 // user sees every problem at once, each with file, line, column and snippet.
 //
+// Offline time: a block lasts from 5 minutes (shorter ones get a warning:
+// the API appears to refuse them) to 31 days (MaxOfflineSpan). Blocks over 4
+// hours are split by the planner into consecutive 4-hour blocks, with a
+// warning here; a block longer than 31 days is refused as a likely mistake (a
+// wrong date or unit), since it would be posted as hundreds of blocks.
+//
+// Only regular files are read: a *.rt.hcl or *.rtvars.hcl entry that is a
+// named pipe, socket or device (and likewise a file() or data "ical" path) is
+// an error rather than something to block on.
+//
 // Built-in data sources: data "ical" (occurrences of a calendar file or
 // secret URL, through pkg/calendar) and data "git_log" (commits of a local
 // repository). today() answers only once the rtctl block is evaluated, since

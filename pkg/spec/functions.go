@@ -125,6 +125,10 @@ func fileFunc(baseDir string) function.Function {
 			if err != nil {
 				return cty.NilVal, fmt.Errorf("cannot read %s: %w", args[0].AsString(), unwrapPathError(err))
 			}
+			if !info.Mode().IsRegular() {
+				// A named pipe would block the load until a writer came.
+				return cty.NilVal, fmt.Errorf("%s is %s, not a regular file", args[0].AsString(), describeFileType(info.Mode()))
+			}
 			if info.Size() > maxFileSize {
 				return cty.NilVal, fmt.Errorf("%s is larger than %d bytes", args[0].AsString(), maxFileSize)
 			}

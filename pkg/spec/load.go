@@ -80,13 +80,9 @@ func Load(dir string, opts LoadOptions) (*Config, hcl.Diagnostics) {
 			continue
 		}
 		path := filepath.Join(dir, e.Name())
-		b, err := os.ReadFile(path)
-		if err != nil {
-			l.diags = append(l.diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Cannot read configuration file",
-				Detail:   fmt.Sprintf("Reading %s: %s.", path, unwrapPathError(err)),
-			})
+		b, diag := readSource(path, "configuration file")
+		if diag != nil {
+			l.diags = append(l.diags, diag)
 			continue
 		}
 		sources = append(sources, source{name: path, src: b})

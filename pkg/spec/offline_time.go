@@ -15,6 +15,11 @@ const (
 	MaxOfflineBlock = 4 * time.Hour
 	// MinOfflineBlock is the shortest block the real API appears to accept.
 	MinOfflineBlock = 5 * time.Minute
+	// MaxOfflineSpan is the longest offline_time block spec accepts. The
+	// planner splits anything over MaxOfflineBlock, but a block of more
+	// than a month is almost surely a wrong date or unit, and would be
+	// posted as hundreds of chunks.
+	MaxOfflineSpan = 31 * 24 * time.Hour
 )
 
 // OfflineTime is one declared block of offline time.
@@ -100,6 +105,9 @@ func (l *loader) decodeOfflineTime(rb *resourceBlock, inst instance) (OfflineTim
 				*diags = append(*diags, attrError(a, "End not after start",
 					fmt.Sprintf("%s ends at %s, which is not after its start, %s.", inst.Address, formatTime(t), formatTime(item.Start))))
 				ok = false
+			case ok && t.Sub(item.Start) > MaxOfflineSpan:
+				*diags = append(*diags, offlineTooLong(a, inst.Address, t.Sub(item.Start)))
+				ok = false
 			}
 			item.End = t
 		} else {
@@ -114,6 +122,9 @@ func (l *loader) decodeOfflineTime(rb *resourceBlock, inst instance) (OfflineTim
 				ok = false
 			case d <= 0:
 				*diags = append(*diags, attrError(a, "Invalid duration", "The duration must be positive."))
+				ok = false
+			case d > MaxOfflineSpan:
+				*diags = append(*diags, offlineTooLong(a, inst.Address, d))
 				ok = false
 			}
 			item.End = item.Start.Add(d)
@@ -138,6 +149,11 @@ func (l *loader) decodeOfflineTime(rb *resourceBlock, inst instance) (OfflineTim
 		ok = false
 	}
 	return item, ok
+}
+
+func offlineTooLong(a *hcl.Attribute, address string, d time.Duration) *hcl.Diagnostic {
+	return attrError(a, "Offline time longer than 31 days",
+		fmt.Sprintf("%s lasts %s. Blocks over 4 hours are split into consecutive 4-hour blocks, but one longer than 31 days is likely a mistake (a wrong date or unit?), so it is refused. Declare long absences as several blocks.", address, FormatDuration(d)))
 }
 
 // offlineWarnings reports blocks the API will not take as they are.

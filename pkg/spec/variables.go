@@ -156,13 +156,9 @@ func collectVariableValues(decl map[string]*variable, autoFiles, varFiles []stri
 		}
 	}
 	readFile := func(path string) {
-		src, err := os.ReadFile(path)
-		if err != nil {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Cannot read variables file",
-				Detail:   fmt.Sprintf("Reading %s: %s.", path, unwrapPathError(err)),
-			})
+		src, diag := readSource(path, "variables file")
+		if diag != nil {
+			diags = append(diags, diag)
 			return
 		}
 		f, more := parser.ParseHCL(src, path)
