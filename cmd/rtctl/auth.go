@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -27,7 +28,7 @@ func (o *oauthFlags) register(cmd *cobra.Command, withSecret bool) {
 	f := cmd.Flags()
 	f.StringVar(&o.clientID, "client-id", "", "the OAuth2 application's client id (required)")
 	f.StringVar(&o.redirectURI, "redirect-uri", "", "the redirect URI registered for the application (required)")
-	f.StringSliceVar(&o.scopes, "scope", []string{"time_data", "highlight_data", "focustime_data"}, "scopes to ask for: time_data, category_data, productivity_data, alert_data, highlight_data, focustime_data")
+	f.StringSliceVar(&o.scopes, "scope", []string{"time_data", "highlight_data", "focustime_data"}, "scopes to ask for: "+strings.Join(documentedScopes(), ", "))
 	f.StringVar(&o.endpoint, "endpoint", "", "RescueTime base URL (default $RTCTL_ENDPOINT, else "+rtapi.DefaultBaseURL+")")
 	if withSecret {
 		f.StringVar(&o.clientSecretFile, "client-secret-file", "", "read the client secret from `FILE` (default $RESCUETIME_CLIENT_SECRET)")
@@ -38,8 +39,17 @@ func (o *oauthFlags) register(cmd *cobra.Command, withSecret bool) {
 
 func (o *oauthFlags) config(e *env, withSecret bool) (rtapi.OAuthConfig, error) {
 	cfg := rtapi.OAuthConfig{ClientID: o.clientID, RedirectURI: o.redirectURI}
+	valid := documentedScopes()
 	for _, s := range o.scopes {
-		cfg.Scopes = append(cfg.Scopes, rtapi.Scope(strings.TrimSpace(s)))
+		s = strings.TrimSpace(s)
+		if !slices.Contains(valid, s) {
+			// RescueTime would only fail later, on its own page.
+			return cfg, fmt.Errorf("invalid --scope %q: want one or more of %s", s, strings.Join(valid, ", "))
+		}
+		cfg.Scopes = append(cfg.Scopes, rtapi.Scope(s))
+	}
+	if len(cfg.Scopes) == 0 {
+		return cfg, fmt.Errorf("--scope needs at least one of %s", strings.Join(valid, ", "))
 	}
 	if withSecret {
 		secret := e.getenv("RESCUETIME_CLIENT_SECRET")
@@ -57,6 +67,14 @@ func (o *oauthFlags) config(e *env, withSecret bool) (rtapi.OAuthConfig, error) 
 	return cfg, nil
 }
 
+// documentedScopes are the OAuth2 scopes the API documents, in its order.
+func documentedScopes() []string {
+	return []string{
+		string(rtapi.ScopeTimeData), string(rtapi.ScopeCategoryData), string(rtapi.ScopeProductivityData),
+		string(rtapi.ScopeAlertData), string(rtapi.ScopeHighlightData), string(rtapi.ScopeFocusTimeData),
+	}
+}
+
 func (o *oauthFlags) client(e *env) (*rtapi.Client, error) {
 	base := o.endpoint
 	if base == "" {
@@ -72,6 +90,8 @@ func (o *oauthFlags) client(e *env) (*rtapi.Client, error) {
 func newAuthCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "auth",
+		Args:  cobra.ArbitraryArgs,
+		RunE:  groupRunE,
 		Short: "Connect rtctl to an account through an OAuth2 application",
 		Long: `An API key is the simple way to use rtctl with your own account. A service
 that acts for other people connects through an OAuth2 application instead:

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -24,7 +25,8 @@ func newFmtCmd(e *env) *cobra.Command {
 		Short: "Rewrite configuration files in the canonical format",
 		Long: `Fmt rewrites configuration files in the canonical layout, as terraform fmt
 does. A directory (default: the current one) means its *.rt.hcl and
-*.rtvars.hcl files; "-" formats standard input to standard output.
+*.rtvars.hcl files; "-" formats standard input to standard output. Files of
+other kinds are refused, and then nothing is changed.
 
 It lists the files it changed. With --check it changes nothing, lists the files
 that need formatting and exits 3 if there are any. --diff shows the changes.`,
@@ -33,6 +35,16 @@ that need formatting and exits 3 if there are any. --diff shows the changes.`,
 				args = []string{"."}
 			}
 			f := &formatter{e: e, check: check, diff: showDiff, noColor: noColor}
+			// Every path is checked before any is formatted, so a mistyped
+			// glob (rtctl fmt *) changes nothing rather than some files.
+			for _, a := range args {
+				if err := checkFmtPath(a); err != nil {
+					f.fail(err)
+				}
+			}
+			if f.failed {
+				return &exitError{code: 1}
+			}
 			for _, a := range args {
 				f.path(a)
 			}
@@ -80,7 +92,7 @@ func (f *formatter) path(p string) {
 		return
 	}
 	if !info.IsDir() {
-		src, err := os.ReadFile(p)
+		src, err := spec.ReadSourceFile(p)
 		if err != nil {
 			f.fail(fmt.Errorf("reading %s: %w", p, err))
 			return
@@ -94,13 +106,42 @@ func (f *formatter) path(p string) {
 		return
 	}
 	for _, name := range files {
-		src, err := os.ReadFile(name)
-		if err != nil {
+		src, err := spec.ReadSourceFile(name)
+		var nr *spec.NotRegularError
+		switch {
+		case errors.As(err, &nr):
+			f.fail(fmt.Errorf("cannot format: %w", err))
+			continue
+		case err != nil:
 			f.fail(fmt.Errorf("reading %s: %w", name, err))
 			continue
 		}
 		f.file(name, src, false)
 	}
+}
+
+// checkFmtPath refuses a path fmt must not rewrite: an explicit file that
+// is not a configuration or variables file (fmt would reflow any HCL-ish
+// text, such as a settings.env), or not a regular file. Directories are
+// fine: only their formattable files are touched.
+func checkFmtPath(p string) error {
+	if p == "-" {
+		return nil
+	}
+	info, err := os.Stat(p)
+	if err != nil {
+		return fmt.Errorf("cannot format %s: %w", p, err)
+	}
+	if info.IsDir() {
+		return nil
+	}
+	if !spec.IsFormattable(p) {
+		return fmt.Errorf("cannot format %s: only *%s and *%s files can be formatted (a directory means its files of those kinds)", p, spec.ConfigFileSuffix, spec.VarsFileSuffix)
+	}
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("cannot format: %w", &spec.NotRegularError{Path: p, Mode: info.Mode()})
+	}
+	return nil
 }
 
 func (f *formatter) file(name string, src []byte, stdin bool) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -9,18 +10,23 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// dataFlags are rtctl data's query flags as the user typed them.
+type dataFlags struct {
+	perspective, resolution, kind, sourceType, report string
+	begin, end                                        string
+	thing, thingy                                     string
+	scheduleID                                        string
+}
+
 func newDataCmd(e *env) *cobra.Command {
-	var (
-		perspective, resolution, kind, sourceType, report string
-		begin, end                                        string
-		q                                                 rtapi.AnalyticDataQuery
-	)
+	var df dataFlags
 	cmd := &cobra.Command{
 		Use:   "data",
 		Short: "Query the Analytic Data API (time per activity, category, productivity)",
 		Long: `Query the Analytic Data API: how time was spent, ranked or over time, by
 activity, category, productivity or document. Each flag maps to the API
-parameter named in its help. Without --begin/--end the report covers today.
+parameter named in its help. Without --begin/--end the report covers today;
+with --begin alone it runs to today.
 Long interval ranges are fetched in chunks (30 days per request at minute
 resolution) and joined.`,
 		Example: `  rtctl data --kind overview
@@ -29,35 +35,34 @@ resolution) and joined.`,
 		Args: cobra.NoArgs,
 	}
 	f := cmd.Flags()
-	f.StringVar(&perspective, "perspective", "", "rank (default) or interval (perspective)")
-	f.StringVar(&resolution, "resolution", "", "interval size: month, week, day, hour (default) or minute, five-minute buckets (resolution_time)")
-	f.StringVar(&begin, "begin", "", "first day, YYYY-MM-DD, inclusive (restrict_begin)")
-	f.StringVar(&end, "end", "", "last day, YYYY-MM-DD, inclusive (restrict_end)")
-	f.StringVar(&kind, "kind", "", "overview, category, activity, productivity, efficiency or document (restrict_kind)")
-	f.StringVar(&q.Thing, "thing", "", "a category, overview or activity name to drill into (restrict_thing)")
-	f.StringVar(&q.Thingy, "thingy", "", "a document or activity detail within --thing (restrict_thingy)")
-	f.StringVar(&sourceType, "source-type", "", "computers, mobile or offline (restrict_source_type)")
-	f.IntVar(&q.ScheduleID, "schedule-id", 0, "only time within the schedule with this `ID` (restrict_schedule_id)")
-	f.StringVar(&report, "report", "", "OAuth2 only: data (default), overview_data, category_data or productivity_data")
+	f.StringVar(&df.perspective, "perspective", "", "rank (default) or interval (perspective)")
+	f.StringVar(&df.resolution, "resolution", "", "interval size: month, week, day, hour (default) or minute, five-minute buckets (resolution_time)")
+	f.StringVar(&df.begin, "begin", "", "first day, YYYY-MM-DD, inclusive (restrict_begin)")
+	f.StringVar(&df.end, "end", "", "last day, YYYY-MM-DD, inclusive; default today with --begin (restrict_end)")
+	f.StringVar(&df.kind, "kind", "", "overview, category, activity, productivity, efficiency or document (restrict_kind)")
+	f.StringVar(&df.thing, "thing", "", "a category, overview or activity name to drill into (restrict_thing)")
+	f.StringVar(&df.thingy, "thingy", "", "a document or activity detail within --thing (restrict_thingy)")
+	f.StringVar(&df.sourceType, "source-type", "", "computers, mobile or offline (restrict_source_type)")
+	f.StringVar(&df.scheduleID, "schedule-id", "", "only time within the schedule with this `ID` (restrict_schedule_id)")
+	f.StringVar(&df.report, "report", "", "OAuth2 only: data (default), overview_data, category_data or productivity_data")
 
 	return readCommand(e, cmd, func(cmd *cobra.Command, c *rtapi.Client, _ []string) (listing, error) {
-		var err error
-		parse := func(s string, p func(string) error) {
-			if s != "" && err == nil {
-				err = p(s)
-			}
+		// The client's clock: RTCTL_NOW when it pins one, as readCommand
+		// gives the client.
+		now := (&configFlags{}).pinned(e)
+		if now.IsZero() {
+			now = e.now()
 		}
-		parse(perspective, func(s string) (e error) { q.Perspective, e = rtapi.ParsePerspective(s); return })
-		parse(resolution, func(s string) (e error) { q.Resolution, e = rtapi.ParseResolution(s); return })
-		parse(kind, func(s string) (e error) { q.Kind, e = rtapi.ParseKind(s); return })
-		parse(sourceType, func(s string) (e error) { q.SourceType, e = rtapi.ParseSourceType(s); return })
-		parse(report, func(s string) (e error) { q.Report, e = rtapi.ParseReport(s); return })
-		parse(begin, func(s string) (e error) { q.Begin, e = parseDay("--begin", s, c.Location()); return })
-		parse(end, func(s string) (e error) { q.End, e = parseDay("--end", s, c.Location()); return })
+		q, err := df.query(c.Location(), now)
 		if err != nil {
 			return listing{}, err
 		}
 		d, err := c.AnalyticDataChunked(cmd.Context(), q)
+		var ve *rtapi.ValidationError
+		if errors.As(err, &ve) && ve.Field == "report" {
+			// Only the client knows whether it holds an OAuth2 token.
+			return listing{}, fmt.Errorf("invalid --report: %s", ve.Reason)
+		}
 		if err != nil {
 			return listing{}, err
 		}
@@ -65,8 +70,69 @@ resolution) and joined.`,
 	})
 }
 
+// query checks the flags and turns them into the API query. It reports
+// problems by the flags' names: the client's own checks speak the API's
+// parameter names, which the user never typed. now, in loc, is today's date
+// for the server's default --end.
+func (df dataFlags) query(loc *time.Location, now time.Time) (rtapi.AnalyticDataQuery, error) {
+	q := rtapi.AnalyticDataQuery{Thing: df.thing, Thingy: df.thingy}
+	var err error
+	enum := func(flag, s string, p func(string) error) {
+		if s == "" || err != nil {
+			return
+		}
+		if e := p(s); e != nil {
+			var ve *rtapi.ValidationError
+			if errors.As(e, &ve) {
+				err = fmt.Errorf("invalid %s: %s", flag, ve.Reason)
+			} else {
+				err = fmt.Errorf("invalid %s: %w", flag, e)
+			}
+		}
+	}
+	enum("--perspective", df.perspective, func(s string) (e error) { q.Perspective, e = rtapi.ParsePerspective(s); return })
+	enum("--resolution", df.resolution, func(s string) (e error) { q.Resolution, e = rtapi.ParseResolution(s); return })
+	enum("--kind", df.kind, func(s string) (e error) { q.Kind, e = rtapi.ParseKind(s); return })
+	enum("--source-type", df.sourceType, func(s string) (e error) { q.SourceType, e = rtapi.ParseSourceType(s); return })
+	enum("--report", df.report, func(s string) (e error) { q.Report, e = rtapi.ParseReport(s); return })
+	if err != nil {
+		return q, err
+	}
+	if df.begin != "" {
+		if q.Begin, err = parseDay("--begin", df.begin, loc); err != nil {
+			return q, err
+		}
+	}
+	if df.end != "" {
+		if q.End, err = parseDay("--end", df.end, loc); err != nil {
+			return q, err
+		}
+	}
+	if df.scheduleID != "" {
+		id, err := strconv.Atoi(df.scheduleID)
+		if err != nil || id <= 0 {
+			return q, fmt.Errorf("invalid --schedule-id %q: want a positive whole number", df.scheduleID)
+		}
+		q.ScheduleID = id
+	}
+	today := now.In(loc).Format(dayLayout)
+	switch {
+	case df.begin != "" && df.end != "" && q.End.Before(q.Begin):
+		return q, fmt.Errorf("invalid --end %s: it is before --begin %s", df.end, df.begin)
+	case df.begin != "" && df.end == "" && q.Begin.Format(dayLayout) > today:
+		return q, fmt.Errorf("invalid --begin %s: it is after today (%s), the default --end; pass --end too", df.begin, today)
+	case q.Kind == rtapi.KindEfficiency && q.Perspective != rtapi.PerspectiveInterval:
+		return q, errors.New("invalid --kind efficiency: efficiency needs the interval perspective (--perspective interval)")
+	case q.Thingy != "" && q.Thing == "":
+		return q, errors.New("invalid --thingy: it needs --thing, the category or activity it is within")
+	}
+	return q, nil
+}
+
+const dayLayout = "2006-01-02"
+
 func parseDay(flag, s string, loc *time.Location) (time.Time, error) {
-	t, err := time.ParseInLocation("2006-01-02", s, loc)
+	t, err := time.ParseInLocation(dayLayout, s, loc)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("invalid %s %q: want YYYY-MM-DD", flag, s)
 	}
@@ -76,7 +142,11 @@ func parseDay(flag, s string, loc *time.Location) (time.Time, error) {
 // dataListing keeps the server's columns. CSV writes values as the API does
 // (naive local dates, seconds); the table shows durations and labels.
 func dataListing(d *rtapi.AnalyticData) listing {
-	l := listing{csvColumns: d.RowHeaders, json: d}
+	// The API's notes describe its own JSON ("rows are arrays"), not ours,
+	// whose rows are objects: they would only mislead.
+	out := *d
+	out.Notes = ""
+	l := listing{csvColumns: d.RowHeaders, json: &out}
 	if l.csvColumns == nil {
 		l.csvColumns = []string{}
 	}

@@ -20,11 +20,13 @@ Highlights are a Premium feature: Lite accounts get an empty list.`,
 		if err != nil {
 			return listing{}, err
 		}
-		l := listing{columns: []string{"date", "description", "source", "created_at", "id"}, json: hs}
+		// No source column: the feed does not send one, so it would always
+		// be empty. JSON has the field only when the server sent it.
+		l := listing{columns: []string{"date", "description", "created_at", "id"}, json: hs}
 		for _, h := range hs {
 			id := strconv.FormatInt(h.ID, 10)
-			l.rows = append(l.rows, []string{tableDate(h.Date), h.Description, h.Source, tableTime(h.CreatedAt), id})
-			l.csvRows = append(l.csvRows, []string{tableDate(h.Date), h.Description, h.Source, csvTime(h.CreatedAt), id})
+			l.rows = append(l.rows, []string{tableDate(h.Date), h.Description, tableTime(h.CreatedAt), id})
+			l.csvRows = append(l.csvRows, []string{tableDate(h.Date), h.Description, csvTime(h.CreatedAt), id})
 		}
 		return l, nil
 	})

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"strconv"
 
 	"github.com/rtctl/rtctl/pkg/rtapi"
@@ -23,7 +25,7 @@ level. CSV and JSON carry every category too.`,
 		}
 		l := listing{
 			columns: []string{"date", "pulse", "total", "very_productive", "productive", "neutral", "distracting", "very_distracting"},
-			json:    days,
+			json:    summaryJSON(days),
 		}
 		csvCols := []string{"date", "id", "productivity_pulse"}
 		for _, a := range (&rtapi.DailySummary{}).SummaryCategories() {
@@ -50,4 +52,69 @@ level. CSV and JSON carry every category too.`,
 		}
 		return l, nil
 	})
+}
+
+// summaryJSON is the feed as -o json prints it. The total carries no
+// percentage: the feed sends none (it would be 100% of itself), so the
+// typed value's zero would only mislead; the table and CSV leave it out too.
+func summaryJSON(days []rtapi.DailySummary) []summaryDay {
+	out := make([]summaryDay, len(days))
+	for i, d := range days {
+		out[i] = summaryDay(d)
+	}
+	return out
+}
+
+type summaryDay rtapi.DailySummary
+
+// summaryAmount is an amount without the percentage, for the total.
+type summaryAmount struct {
+	Hours     float64 `json:"hours"`
+	Formatted string  `json:"formatted"`
+}
+
+// MarshalJSON writes the fields in the feed's documented order, as
+// rtapi.DailySummary would, except for the total's percentage.
+func (d summaryDay) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	add := func(name string, v any) error {
+		if b.Len() > 1 {
+			b.WriteByte(',')
+		}
+		k, err := json.Marshal(name)
+		if err != nil {
+			return err
+		}
+		val, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(val)
+		return nil
+	}
+	s := rtapi.DailySummary(d)
+	fields := []struct {
+		name string
+		v    any
+	}{{"id", s.ID}, {"date", s.Date}, {"productivity_pulse", s.ProductivityPulse}}
+	for _, a := range s.SummaryCategories() {
+		var v any = a.SummaryAmount
+		if a.Name == "total" {
+			v = summaryAmount{Hours: a.Hours, Formatted: a.Formatted}
+		}
+		fields = append(fields, struct {
+			name string
+			v    any
+		}{a.Name, v})
+	}
+	for _, f := range fields {
+		if err := add(f.name, f.v); err != nil {
+			return nil, err
+		}
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
 }
