@@ -202,36 +202,44 @@ func TestApplySurvivesSIGKILL(t *testing.T) {
 				// had time to finish it (plan.SettleAfter, 10 minutes).
 				w.advance(11 * time.Minute)
 				cmd := w.command("apply", "--auto-approve", "--rate", "0", "--parallelism", "4")
-				var out bytes.Buffer
-				cmd.Stdout, cmd.Stderr = &out, &out
+				pipe, err := cmd.StdoutPipe()
+				if err != nil {
+					t.Fatal(err)
+				}
+				cmd.Stderr = cmd.Stdout
 				if err := cmd.Start(); err != nil {
 					t.Fatal(err)
 				}
-				// Kill the first runs at random points between start-up and
-				// the end of the apply, then let the rest finish.
-				exited := make(chan error, 1)
-				go func() { exited <- cmd.Wait() }()
-				var err error
-				if runs <= crashKills {
-					select {
-					case err = <-exited:
-					case <-time.After(time.Duration(30+rng.IntN(600)) * time.Millisecond):
+				// Kill the first runs mid-apply, after a random number of
+				// results (so while other POSTs are in flight), whatever
+				// the machine's speed; then let the rest finish.
+				var out strings.Builder
+				killAfter := 1 + rng.IntN(30)
+				killed := false
+				sc := bufio.NewScanner(pipe)
+				for results := 0; sc.Scan(); {
+					out.WriteString(sc.Text() + "\n")
+					if !strings.HasSuffix(sc.Text(), ": created") {
+						continue
+					}
+					if results++; runs <= crashKills && !killed && results == killAfter {
 						_ = cmd.Process.Signal(syscall.SIGKILL)
-						err = <-exited
-						w.waitQuiet()
-						kills++
-						st, jerr := journal.Read(filepath.Join(w.dir, ".rtctl", "journal.jsonl"))
-						if jerr != nil {
-							t.Fatal(jerr)
-						}
-						for _, r := range st.Records() {
-							if r.Pending() {
-								inFlight[r.Key] = true
-							}
+						killed = true
+					}
+				}
+				err = cmd.Wait()
+				if killed {
+					w.waitQuiet()
+					kills++
+					st, jerr := journal.Read(filepath.Join(w.dir, ".rtctl", "journal.jsonl"))
+					if jerr != nil {
+						t.Fatal(jerr)
+					}
+					for _, r := range st.Records() {
+						if r.Pending() {
+							inFlight[r.Key] = true
 						}
 					}
-				} else {
-					err = <-exited
 				}
 				var ee *exec.ExitError
 				switch {
