@@ -109,6 +109,33 @@ func (w *crashWorld) waitQuiet() {
 	}
 }
 
+// startApply starts rtctl apply (no rate limit, 4 POSTs in flight) and
+// calls onResult with the running count each time an item is reported
+// created, so tests can strike mid-apply whatever the machine's speed. It
+// returns the whole output and the process's exit error.
+func (w *crashWorld) startApply(onResult func(cmd *exec.Cmd, results int)) (string, error) {
+	w.t.Helper()
+	cmd := w.command("apply", "--auto-approve", "--rate", "0", "--parallelism", "4")
+	pipe, err := cmd.StdoutPipe()
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		w.t.Fatal(err)
+	}
+	var out strings.Builder
+	sc := bufio.NewScanner(pipe)
+	for results := 0; sc.Scan(); {
+		out.WriteString(sc.Text() + "\n")
+		if strings.HasSuffix(sc.Text(), ": created") {
+			results++
+			onResult(cmd, results)
+		}
+	}
+	return out.String(), cmd.Wait()
+}
+
 // advance moves time on, for the account and for rtctl alike, as between
 // two scheduled runs.
 func (w *crashWorld) advance(d time.Duration) {
@@ -201,33 +228,17 @@ func TestApplySurvivesSIGKILL(t *testing.T) {
 				// POST is settled from the feeds only once the server has
 				// had time to finish it (plan.SettleAfter, 10 minutes).
 				w.advance(11 * time.Minute)
-				cmd := w.command("apply", "--auto-approve", "--rate", "0", "--parallelism", "4")
-				pipe, err := cmd.StdoutPipe()
-				if err != nil {
-					t.Fatal(err)
-				}
-				cmd.Stderr = cmd.Stdout
-				if err := cmd.Start(); err != nil {
-					t.Fatal(err)
-				}
 				// Kill the first runs mid-apply, after a random number of
-				// results (so while other POSTs are in flight), whatever
-				// the machine's speed; then let the rest finish.
-				var out strings.Builder
+				// results (so while other POSTs are in flight), then let
+				// the rest finish.
 				killAfter := 1 + rng.IntN(30)
 				killed := false
-				sc := bufio.NewScanner(pipe)
-				for results := 0; sc.Scan(); {
-					out.WriteString(sc.Text() + "\n")
-					if !strings.HasSuffix(sc.Text(), ": created") {
-						continue
-					}
-					if results++; runs <= crashKills && !killed && results == killAfter {
+				out, err := w.startApply(func(cmd *exec.Cmd, results int) {
+					if runs <= crashKills && !killed && results == killAfter {
 						_ = cmd.Process.Signal(syscall.SIGKILL)
 						killed = true
 					}
-				}
-				err = cmd.Wait()
+				})
 				if killed {
 					w.waitQuiet()
 					kills++
@@ -244,7 +255,7 @@ func TestApplySurvivesSIGKILL(t *testing.T) {
 				var ee *exec.ExitError
 				switch {
 				case err == nil:
-					done = strings.Contains(out.String(), "No changes")
+					done = strings.Contains(out, "No changes")
 				case errors.As(err, &ee):
 					// Killed, or some items failed: run again.
 				default:
@@ -279,36 +290,20 @@ func TestApplyInterruptRecordsInFlight(t *testing.T) {
 	}}); err != nil {
 		t.Fatal(err)
 	}
-	cmd := w.command("apply", "--auto-approve", "--rate", "0", "--parallelism", "4")
-	pipe, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = cmd.Stdout
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// Interrupt at the first result, while other POSTs are in flight, then
-	// read the rest of the output.
-	var out strings.Builder
-	sc := bufio.NewScanner(pipe)
-	interrupted := false
-	for sc.Scan() {
-		out.WriteString(sc.Text() + "\n")
-		if !interrupted && strings.HasSuffix(sc.Text(), ": created") {
+	// Interrupt at the first result, while other POSTs are in flight.
+	out, err := w.startApply(func(cmd *exec.Cmd, results int) {
+		if results == 1 {
 			if err := cmd.Process.Signal(os.Interrupt); err != nil {
-				t.Fatal(err)
+				t.Error(err)
 			}
-			interrupted = true
 		}
-	}
-	err = cmd.Wait()
+	})
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
-		t.Fatalf("interrupted apply exited with %v, want 1\n%s", err, out.String())
+		t.Fatalf("interrupted apply exited with %v, want 1\n%s", err, out)
 	}
-	if !strings.Contains(out.String(), "Apply interrupted:") {
-		t.Errorf("no interrupted summary:\n%s", out.String())
+	if !strings.Contains(out, "Apply interrupted:") {
+		t.Errorf("no interrupted summary:\n%s", out)
 	}
 	st, jerr := journal.Read(filepath.Join(w.dir, ".rtctl", "journal.jsonl"))
 	if jerr != nil {

@@ -1,7 +1,6 @@
 package rtapi
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -183,9 +182,4 @@ func isAuthMessage(msg string) bool {
 		}
 	}
 	return false
-}
-
-// isContextErr reports whether err is the caller's context ending.
-func isContextErr(err error) bool {
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
