@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/rtctl/rtctl/pkg/journal"
+	"github.com/rtctl/rtctl/pkg/rtapi"
 )
 
 // focusWindow returns the schedule's window on the local day that starts at
@@ -63,7 +64,7 @@ func (m *maker) focus(f DesiredFocus) {
 		}
 		a.Address = fmt.Sprintf("%s[%s]", f.Address, ws.Format(time.DateOnly))
 		a.Key = FocusKey(f.Address, ws)
-		a.Focus = &Focus{WindowStart: ws, WindowEnd: we, Minutes: int(we.Sub(ws) / time.Minute / 5 * 5)}
+		a.Focus = &Focus{WindowStart: ws, WindowEnd: we, Minutes: int(we.Sub(ws)/time.Minute) / rtapi.FocusMinutesStep * rtapi.FocusMinutesStep}
 		a.Status = Deferred
 		a.Reason = fmt.Sprintf("next window begins %s", ws.Format("Mon 2006-01-02 15:04"))
 		m.add(a)
@@ -105,7 +106,7 @@ func (m *maker) focusJournaled(a *Action) (journal.Record, bool) {
 // remainingMinutes is the time left until end, rounded down to a multiple of
 // five minutes as the API requires.
 func remainingMinutes(now, end time.Time) int {
-	return int(end.Sub(now)/time.Minute) / 5 * 5
+	return int(end.Sub(now)/time.Minute) / rtapi.FocusMinutesStep * rtapi.FocusMinutesStep
 }
 
 func (m *maker) decideFocus(a *Action) {

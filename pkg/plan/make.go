@@ -9,9 +9,6 @@ import (
 	"github.com/rtctl/rtctl/pkg/journal"
 )
 
-// MaxOfflineBlock is the longest block the Offline Time POST API accepts.
-const MaxOfflineBlock = 4 * time.Hour
-
 // DefaultFeedSpan is how far back the feeds are trusted to show everything:
 // the daily summary covers 14 days and the highlights feed is "recent".
 const DefaultFeedSpan = 14 * 24 * time.Hour

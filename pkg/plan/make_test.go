@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rtctl/rtctl/pkg/journal"
+	"github.com/rtctl/rtctl/pkg/rtapi"
 )
 
 var berlin = mustLoad("Europe/Berlin")
@@ -228,7 +229,7 @@ func TestSplitOffline(t *testing.T) {
 			if !c[0].Equal(prev) {
 				t.Errorf("%v: chunk starts %v, want %v (consecutive)", tt.length, c[0], prev)
 			}
-			if c[1].Sub(c[0]) > MaxOfflineBlock {
+			if c[1].Sub(c[0]) > rtapi.MaxOfflineDuration {
 				t.Errorf("%v: chunk of %v exceeds the limit", tt.length, c[1].Sub(c[0]))
 			}
 			lens = append(lens, c[1].Sub(c[0]))

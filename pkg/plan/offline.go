@@ -3,10 +3,12 @@ package plan
 import (
 	"fmt"
 	"time"
+
+	"github.com/rtctl/rtctl/pkg/rtapi"
 )
 
 // bucket is the resolution of the Analytic Data API's "minute" interval.
-const bucket = 5 * time.Minute
+const bucket = rtapi.BucketSize
 
 // offlineTolerance is how much of a block may be missing from the buckets
 // and the block still count as present: the API reports whole seconds per
@@ -94,10 +96,10 @@ func overlapLen(a0, a1, b0, b1 time.Time) time.Duration {
 }
 
 // splitOffline cuts a block into the fewest chunks of at most
-// MaxOfflineBlock, of equal length rounded to the minute.
+// rtapi.MaxOfflineDuration, of equal length rounded to the minute.
 func splitOffline(start, end time.Time) [][2]time.Time {
 	d := end.Sub(start)
-	n := int((d + MaxOfflineBlock - 1) / MaxOfflineBlock)
+	n := int((d + rtapi.MaxOfflineDuration - 1) / rtapi.MaxOfflineDuration)
 	if n <= 1 {
 		return [][2]time.Time{{start, end}}
 	}

@@ -10,13 +10,6 @@ import (
 	"time"
 )
 
-// Offline time limits. The 4-hour maximum is documented; blocks under five
-// minutes are reported to be refused.
-const (
-	MaxOfflineDuration = 4 * time.Hour
-	MinOfflineDuration = 5 * time.Minute
-)
-
 // offlineTimeLayout is the documented start_time/end_time format, naive
 // local time in the account's zone.
 const offlineTimeLayout = "2006-01-02 15:04:05"

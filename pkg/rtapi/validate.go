@@ -7,10 +7,6 @@ import (
 	"unicode/utf8"
 )
 
-// MaxTextLength is the API's limit, in characters, on descriptions, activity
-// names and details.
-const MaxTextLength = 255
-
 // joinErrors returns nil, the single error, or all of them joined, so that
 // errors.As finds the first *ValidationError and the message lists them all.
 func joinErrors(errs []error) error {
@@ -38,14 +34,10 @@ func checkText(field, s string, required bool) error {
 	return nil
 }
 
-// MaxFocusMinutes is the longest FocusTime session asked for in minutes: a
-// day. Longer is what -1 (the rest of the day) is for.
-const MaxFocusMinutes = 24 * 60
-
 // checkFocusMinutes accepts a positive multiple of 5 up to a day, or -1
 // (until the end of the day).
 func checkFocusMinutes(minutes int) error {
-	if minutes == -1 || (minutes > 0 && minutes%5 == 0 && minutes <= MaxFocusMinutes) {
+	if minutes == -1 || (minutes > 0 && minutes%FocusMinutesStep == 0 && minutes <= MaxFocusMinutes) {
 		return nil
 	}
 	if minutes > MaxFocusMinutes {

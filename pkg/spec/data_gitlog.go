@@ -15,15 +15,13 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/rtctl/rtctl/pkg/rtapi"
 )
 
 // GitLogTimeout bounds one git log run: a repository on a stalled network
 // file system must not hang a scheduled CI job.
 const GitLogTimeout = 30 * time.Second
-
-// maxHighlightText is the longest description a highlight takes; a day's
-// joined subjects are cut to it so they are usable as they are.
-const maxHighlightText = 255
 
 // gitLogSource is data "git_log": the commits of a local repository inside
 // the lookback window, one by one (commits) and grouped per day (days), so
@@ -168,7 +166,7 @@ func gitLogValue(commits []gitCommit, loc *time.Location) cty.Value {
 			"date":     cty.StringVal(d),
 			"count":    cty.NumberIntVal(int64(len(subs))),
 			"subjects": cty.ListVal(subs),
-			"summary":  cty.StringVal(truncateText(strings.Join(subjects[d], "; "), maxHighlightText)),
+			"summary":  cty.StringVal(truncateText(strings.Join(subjects[d], "; "), rtapi.MaxTextLength)),
 		}))
 	}
 	clist, dlist := cty.ListValEmpty(gitCommitType), cty.ListValEmpty(gitDayType)

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/rtctl/rtctl/pkg/rtapi"
 )
 
 // testCommit is one commit makeRepo creates.
@@ -162,8 +164,8 @@ func TestGitLogDayTruncated(t *testing.T) {
 		t.Fatalf("days = %v", days)
 	}
 	summary := strings.TrimPrefix(days[0], "2026-11-20 12: ")
-	if n := len([]rune(summary)); n != maxHighlightText || !strings.HasSuffix(summary, "…") {
-		t.Errorf("summary has %d characters (%q), want %d ending in …", n, summary, maxHighlightText)
+	if n := len([]rune(summary)); n != rtapi.MaxTextLength || !strings.HasSuffix(summary, "…") {
+		t.Errorf("summary has %d characters (%q), want %d ending in …", n, summary, rtapi.MaxTextLength)
 	}
 }
 

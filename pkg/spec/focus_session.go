@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/rtctl/rtctl/pkg/rtapi"
 )
 
 // FocusSession is a recurring FocusTime schedule: on each of Days, a session
@@ -150,6 +152,6 @@ func (l *loader) decodeFocusSession(rb *resourceBlock, inst instance) (FocusSess
 }
 
 func roundUp5(d time.Duration) time.Duration {
-	const five = 5 * time.Minute
+	const five = rtapi.FocusMinutesStep * time.Minute
 	return (d + five - 1) / five * five
 }

@@ -5,22 +5,15 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/rtctl/rtctl/pkg/rtapi"
 )
 
-// Limits RescueTime places on offline time, which the planner enforces by
-// splitting and spec reports early.
-const (
-	// MaxOfflineBlock is the longest offline block the API accepts; longer
-	// blocks are split by the planner into consecutive chunks.
-	MaxOfflineBlock = 4 * time.Hour
-	// MinOfflineBlock is the shortest block the real API appears to accept.
-	MinOfflineBlock = 5 * time.Minute
-	// MaxOfflineSpan is the longest offline_time block spec accepts. The
-	// planner splits anything over MaxOfflineBlock, but a block of more
-	// than a month is almost surely a wrong date or unit, and would be
-	// posted as hundreds of chunks.
-	MaxOfflineSpan = 31 * 24 * time.Hour
-)
+// MaxOfflineSpan is the longest offline_time block spec accepts. The planner
+// splits anything over rtapi.MaxOfflineDuration, but a block of more than a
+// month is almost surely a wrong date or unit, and would be posted as
+// hundreds of chunks.
+const MaxOfflineSpan = 31 * 24 * time.Hour
 
 // OfflineTime is one declared block of offline time.
 type OfflineTime struct {
@@ -164,15 +157,15 @@ func (l *loader) offlineWarnings(item OfflineTime) {
 		trimmed = fmt.Sprintf(" once trimmed (it overlapped %s)", item.Trimmed.By)
 	}
 	switch {
-	case d < MinOfflineBlock:
+	case d < rtapi.MinOfflineDuration:
 		l.diags = append(l.diags, &hcl.Diagnostic{
 			Severity: hcl.DiagWarning,
 			Summary:  "Offline time shorter than 5 minutes",
 			Detail:   fmt.Sprintf("%s lasts %s%s. RescueTime appears to refuse offline time shorter than 5 minutes, so applying it will likely fail.", item.Address, FormatDuration(d), trimmed),
 			Subject:  item.Range.Ptr(),
 		})
-	case d > MaxOfflineBlock:
-		chunks := int((d + MaxOfflineBlock - 1) / MaxOfflineBlock)
+	case d > rtapi.MaxOfflineDuration:
+		chunks := int((d + rtapi.MaxOfflineDuration - 1) / rtapi.MaxOfflineDuration)
 		l.diags = append(l.diags, &hcl.Diagnostic{
 			Severity: hcl.DiagWarning,
 			Summary:  "Offline time longer than 4 hours will be split",

@@ -8,11 +8,9 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
-)
 
-// MaxTextLength is the longest activity name, detail or highlight text
-// RescueTime stores, counted in characters.
-const MaxTextLength = 255
+	"github.com/rtctl/rtctl/pkg/rtapi"
+)
 
 // checkText reports a text that is too long, or empty when required. It
 // counts characters (runes), not bytes, as the API does.
@@ -21,9 +19,9 @@ func checkText(a *hcl.Attribute, s string, required bool, diags *hcl.Diagnostics
 		*diags = append(*diags, attrError(a, "Empty "+a.Name, "The "+a.Name+" must not be empty."))
 		return false
 	}
-	if n := utf8.RuneCountInString(s); n > MaxTextLength {
+	if n := utf8.RuneCountInString(s); n > rtapi.MaxTextLength {
 		*diags = append(*diags, attrError(a, "Text too long",
-			fmt.Sprintf("The %s is %d characters long; RescueTime stores at most %d.", a.Name, n, MaxTextLength)))
+			fmt.Sprintf("The %s is %d characters long; RescueTime stores at most %d.", a.Name, n, rtapi.MaxTextLength)))
 		return false
 	}
 	// The value, not only the source: a key can arrive through a variable,

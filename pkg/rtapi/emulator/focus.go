@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"time"
+
+	"github.com/rtctl/rtctl/pkg/rtapi"
 )
 
 // FocusStart is a posted start_focustime: a FocusTime session.
@@ -71,7 +73,7 @@ func (e *Emulator) serveStartFocus(w http.ResponseWriter, r *http.Request, c *ca
 		return
 	}
 	minutes, err := strconv.Atoi(raw)
-	if err != nil || (minutes != -1 && (minutes <= 0 || minutes%5 != 0 || minutes > 24*60)) {
+	if err != nil || (minutes != -1 && (minutes <= 0 || minutes%rtapi.FocusMinutesStep != 0 || minutes > rtapi.MaxFocusMinutes)) {
 		writeBadRequest(w, "duration: must be a positive multiple of 5 minutes up to a day, or -1 for the rest of the day")
 		return
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"time"
+
+	"github.com/rtctl/rtctl/pkg/rtapi"
 )
 
 // Source is the kind of device a sample was logged from, as
@@ -32,7 +34,7 @@ type Activity struct {
 }
 
 const (
-	bucketSize = 5 * time.Minute
+	bucketSize = rtapi.BucketSize
 	// offlineCategory is the category (and overview) of posted offline time.
 	offlineCategory = "Offline"
 )

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/rtctl/rtctl/pkg/rtapi"
 )
 
 // OfflineTime is one posted block of offline time.
@@ -23,9 +25,9 @@ type OfflineTime struct {
 }
 
 const (
-	maxOffline   = 4 * time.Hour
-	minOffline   = 5 * time.Minute
-	maxTextChars = 255
+	maxOffline   = rtapi.MaxOfflineDuration
+	minOffline   = rtapi.MinOfflineDuration
+	maxTextChars = rtapi.MaxTextLength
 	naiveLayout  = "2006-01-02 15:04:05"
 	dateLayout   = "2006-01-02"
 	maxBodyBytes = 1 << 20
