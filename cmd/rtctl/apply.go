@@ -79,7 +79,7 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.`,
 			if err != nil {
 				return err
 			}
-			cfg, err := cf.load(e, dir, now)
+			cfg, err := cf.load(ctx, e, dir, now)
 			if err != nil {
 				return err
 			}

@@ -62,7 +62,7 @@ post something now.`,
 			if err != nil {
 				return err
 			}
-			cfg, err := cf.load(e, dir, now)
+			cfg, err := cf.load(cmd.Context(), e, dir, now)
 			if err != nil {
 				return err
 			}

@@ -43,7 +43,7 @@ with its file, line and column. It exits 0 when the configuration is valid and
 			if opts.Now, err = at.resolveNow(e); err != nil {
 				return err
 			}
-			cfg, diags := spec.Load(dir, opts)
+			cfg, diags := spec.Load(cmd.Context(), dir, opts)
 			if jsonOut {
 				enc := json.NewEncoder(e.stdout)
 				enc.SetIndent("", "  ")

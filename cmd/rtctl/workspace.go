@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -103,13 +104,13 @@ func sandboxJournalPath(dir string) string {
 
 // load reads and validates the configuration in dir, printing its
 // diagnostics; it fails when there are errors.
-func (f *configFlags) load(e *env, dir string, now time.Time) (*spec.Config, error) {
+func (f *configFlags) load(ctx context.Context, e *env, dir string, now time.Time) (*spec.Config, error) {
 	opts, err := specLoadOptions(e, f.vars, f.varFiles)
 	if err != nil {
 		return nil, err
 	}
 	opts.Now = now
-	cfg, diags := spec.Load(dir, opts)
+	cfg, diags := spec.Load(ctx, dir, opts)
 	if len(diags) > 0 {
 		if err := renderDiags(e, cfg.Files, diags, f.noColor); err != nil {
 			return nil, err

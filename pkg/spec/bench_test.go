@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -32,7 +33,7 @@ func BenchmarkLoad10000(b *testing.B) {
 	dir := writeConfig(b, map[string]string{"main.rt.hcl": src.String()})
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		cfg, diags := Load(dir, LoadOptions{})
+		cfg, diags := Load(context.Background(), dir, LoadOptions{})
 		if diags.HasErrors() {
 			b.Fatal(diags)
 		}

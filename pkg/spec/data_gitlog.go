@@ -213,6 +213,7 @@ func runGitLog(ctx context.Context, q gitLogQuery) ([]gitCommit, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, GitLogTimeout)
 	defer cancel()
 	args := []string{
@@ -245,8 +246,10 @@ func runGitLog(ctx context.Context, q gitLogQuery) ([]gitCommit, error) {
 	switch {
 	case errors.Is(err, exec.ErrNotFound):
 		return nil, &gitError{"git not found", "data \"git_log\" runs the git program, which is not installed or not on PATH."}
-	case ctx.Err() != nil:
+	case errors.Is(ctx.Err(), context.DeadlineExceeded) && parent.Err() == nil:
 		return nil, &gitError{"git log timed out", fmt.Sprintf("git log did not finish within %s.", GitLogTimeout)}
+	case ctx.Err() != nil:
+		return nil, &gitError{"git log interrupted", "git log was stopped before it finished."}
 	case err != nil:
 		return nil, classifyGitError(strings.TrimSpace(stderr.String()), err)
 	}

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -193,7 +194,7 @@ data "git_log" "mine" {
   ` + tc.attrs + `
 }
 `})
-			cfg, diags := Load(dir, LoadOptions{Now: testNow})
+			cfg, diags := Load(context.Background(), dir, LoadOptions{Now: testNow})
 			if !diags.HasErrors() {
 				t.Fatal("no error")
 			}

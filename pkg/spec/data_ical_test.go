@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -186,7 +187,7 @@ data "ical" "work" {
 // loadNoErrors loads files, failing on errors but not on warnings.
 func loadNoErrors(t *testing.T, files map[string]string, opts LoadOptions) *Config {
 	t.Helper()
-	cfg, diags := Load(writeConfig(t, files), opts)
+	cfg, diags := Load(context.Background(), writeConfig(t, files), opts)
 	if diags.HasErrors() {
 		var b strings.Builder
 		_ = RenderDiagnostics(&b, cfg.Files, diags, false)
@@ -343,7 +344,7 @@ func TestICalDiagnostics(t *testing.T) {
 				"main.rt.hcl": icalHeader + "\ndata \"ical\" \"work\" {\n  " + tc.body + "\n}\n",
 				"work.ics":    tc.ics,
 			})
-			cfg, diags := Load(dir, tc.opts)
+			cfg, diags := Load(context.Background(), dir, tc.opts)
 			if !diags.HasErrors() {
 				t.Fatalf("no error")
 			}
@@ -428,8 +429,46 @@ rtctl {
   timezone = local.tz
 }
 `})
-	_, diags := Load(dir, LoadOptions{Now: testNow})
+	_, diags := Load(context.Background(), dir, LoadOptions{Now: testNow})
 	if !diags.HasErrors() || !strings.Contains(diags.Error(), "Cycle in references") {
 		t.Errorf("want a cycle error, got %v", diags)
+	}
+}
+
+// TestLoadStopsWhenInterrupted checks that cancelling the context during a
+// calendar download ends it at once and that Load says it was interrupted,
+// rather than waiting for the download's own timeout or blaming the server.
+func TestLoadStopsWhenInterrupted(t *testing.T) {
+	started := make(chan struct{})
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		select { // a server that never answers
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	dir := writeConfig(t, map[string]string{"main.rt.hcl": icalHeader + `
+data "ical" "slow" {
+  url = "` + srv.URL + `/cal.ics"
+}
+data "ical" "after" {
+  url = "` + srv.URL + `/other.ics"
+}
+`})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-started; cancel() }()
+	_, diags := Load(ctx, dir, LoadOptions{Now: testNow, HTTPClient: srv.Client()})
+	var summaries []string
+	for _, d := range diags {
+		summaries = append(summaries, d.Summary)
+	}
+	if want := []string{"Loading interrupted"}; !slices.Equal(summaries, want) {
+		t.Fatalf("diagnostics %q, want only %q: %v", summaries, want, diags)
+	}
+	if !strings.Contains(diags[0].Detail, "interrupted while reading data.ical.") {
+		t.Errorf("detail %q does not say where loading stopped", diags[0].Detail)
 	}
 }

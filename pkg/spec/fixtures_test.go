@@ -2,6 +2,7 @@ package spec
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -93,7 +94,7 @@ func runFixture(t *testing.T, kind, path string) {
 	// Loading "." from inside the directory keeps file names in messages
 	// short and the golden text independent of where the test runs.
 	t.Chdir(dir)
-	cfg, diags := Load(".", opts)
+	cfg, diags := Load(context.Background(), ".", opts)
 	var buf bytes.Buffer
 	if err := RenderDiagnostics(&buf, cfg.Files, diags, false); err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,7 +35,7 @@ func FuzzLoad(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		l := newLoader(t.TempDir(), LoadOptions{})
+		l := newLoader(context.Background(), t.TempDir(), LoadOptions{})
 		l.load([]source{{name: "fuzz.rt.hcl", src: src}}, nil)
 		if !l.diags.HasErrors() && l.cfg.Hash == "" {
 			t.Error("valid configuration without a hash")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -36,8 +37,7 @@ type LoadOptions struct {
 	// DataSources are the data "TYPE" implementations besides the built-in
 	// ones; nil means built-ins only.
 	DataSources Registry
-	Context     context.Context // for data sources; nil means context.Background()
-	HTTPClient  *http.Client    // for data sources; nil means they may not use the network
+	HTTPClient  *http.Client // for data sources; nil means they may not use the network
 }
 
 // Config is a loaded configuration: settings and the desired items.
@@ -63,8 +63,12 @@ type Config struct {
 // them, and returns the configuration they declare. The returned Config is
 // never nil, so its Files can render the diagnostics; it is usable only when
 // the diagnostics hold no errors.
-func Load(dir string, opts LoadOptions) (*Config, hcl.Diagnostics) {
-	l := newLoader(dir, opts)
+//
+// ctx bounds the data sources (a calendar download, git log): once it is
+// cancelled, the one running stops and Load reports the interruption
+// instead of reading the others.
+func Load(ctx context.Context, dir string, opts LoadOptions) (*Config, hcl.Diagnostics) {
+	l := newLoader(ctx, dir, opts)
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		l.diags = append(l.diags, &hcl.Diagnostic{
@@ -109,6 +113,7 @@ type source struct {
 
 // loader holds the state of one Load.
 type loader struct {
+	ctx      context.Context
 	opts     LoadOptions
 	baseDir  string
 	parser   *hclparse.Parser
@@ -132,19 +137,20 @@ type loader struct {
 	dataValues  map[string]map[string]cty.Value
 }
 
-func newLoader(dir string, opts LoadOptions) *loader {
+func newLoader(ctx context.Context, dir string, opts LoadOptions) *loader {
 	reg := builtinDataSources()
 	for k, v := range opts.DataSources {
 		reg[k] = v
 	}
-	if opts.Context == nil {
-		opts.Context = context.Background()
+	if ctx == nil {
+		ctx = context.Background()
 	}
 	parser := hclparse.NewParser()
 	funcs := Functions(dir, opts.Getenv)
 	today := &todayClock{now: opts.Now}
 	funcs["today"] = todayFunc(today)
 	return &loader{
+		ctx:      ctx,
 		opts:     opts,
 		baseDir:  dir,
 		parser:   parser,
@@ -455,7 +461,17 @@ func (l *loader) evaluateGraph() {
 			if d.source == nil {
 				continue
 			}
+			if err := l.ctx.Err(); err != nil {
+				l.diags = append(l.diags, interrupted(d, err))
+				return
+			}
 			v, diags := d.read(ctx, l.dataContext())
+			if err := l.ctx.Err(); err != nil && diags.HasErrors() {
+				// What failed is the interruption, not the source: say
+				// that, once, rather than a download or git error.
+				l.diags = append(l.diags, interrupted(d, err))
+				return
+			}
 			l.diags = append(l.diags, diags...)
 			if !diags.HasErrors() {
 				l.dataValues[d.Type][d.Name] = v
@@ -464,9 +480,24 @@ func (l *loader) evaluateGraph() {
 	}
 }
 
+// interrupted reports that loading stopped at data source d because ctx
+// ended (Ctrl-C, or a deadline).
+func interrupted(d *dataBlock, err error) *hcl.Diagnostic {
+	what := "was interrupted"
+	if errors.Is(err, context.DeadlineExceeded) {
+		what = "ran out of time"
+	}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Loading interrupted",
+		Detail:   fmt.Sprintf("Loading the configuration %s while reading data.%s; nothing was planned or posted.", what, d.key()),
+		Subject:  d.DeclRange.Ptr(),
+	}
+}
+
 func (l *loader) dataContext() DataContext {
 	return DataContext{
-		Context:    l.opts.Context,
+		Context:    l.ctx,
 		Timezone:   l.cfg.Timezone,
 		Lookback:   l.cfg.Lookback,
 		Now:        l.opts.Now,

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -30,7 +31,7 @@ func writeConfig(t testing.TB, files map[string]string) string {
 
 func mustLoad(t *testing.T, files map[string]string, opts LoadOptions) *Config {
 	t.Helper()
-	cfg, diags := Load(writeConfig(t, files), opts)
+	cfg, diags := Load(context.Background(), writeConfig(t, files), opts)
 	if len(diags) > 0 {
 		var b strings.Builder
 		RenderDiagnostics(&b, cfg.Files, diags, false)
@@ -210,7 +211,7 @@ highlight "h" {
 		t.Fatal(err)
 	}
 	env := map[string]string{"RTCTL_VAR_b": "env", "RTCTL_VAR_c": "env", "RTCTL_VAR_days": `["mon", "tue"]`}
-	cfg, diags := Load(dir, LoadOptions{
+	cfg, diags := Load(context.Background(), dir, LoadOptions{
 		Vars:     map[string]string{"e": "cli"},
 		VarFiles: []string{varFile},
 		Getenv:   func(k string) string { return env[k] },
@@ -309,7 +310,7 @@ offline_time "calendar" {
 
 	// A failing data source is reported where it is declared, and what
 	// depends on it is not reported a second time.
-	_, diags := Load(writeConfig(t, map[string]string{"main.rt.hcl": `
+	_, diags := Load(context.Background(), writeConfig(t, map[string]string{"main.rt.hcl": `
 rtctl { timezone = "UTC" }
 data "fake" "broken" { prefix = "fail" }
 highlight "h" {
@@ -325,7 +326,7 @@ highlight "h" {
 
 func TestDataSourceCycle(t *testing.T) {
 	var calls []string
-	_, diags := Load(writeConfig(t, map[string]string{"main.rt.hcl": `
+	_, diags := Load(context.Background(), writeConfig(t, map[string]string{"main.rt.hcl": `
 rtctl { timezone = local.tz }
 locals { tz = data.fake.x.timezone }
 data "fake" "x" { prefix = "x" }
@@ -357,7 +358,7 @@ highlight "h" {
 	if err := os.WriteFile(filepath.Join(dir, "notes", "today.txt"), []byte("Wrote docs\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cfg, diags := Load(dir, LoadOptions{Getenv: func(k string) string {
+	cfg, diags := Load(context.Background(), dir, LoadOptions{Getenv: func(k string) string {
 		if k == "HOST_LABEL" {
 			return "laptop"
 		}
@@ -409,7 +410,7 @@ func TestExamplesValidate(t *testing.T) {
 		n++
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			opts, warnings := exampleLoadOptions(t, filepath.Base(dir))
-			cfg, diags := Load(dir, opts)
+			cfg, diags := Load(context.Background(), dir, opts)
 			var unexpected hcl.Diagnostics
 			for _, d := range diags {
 				if d.Severity == hcl.DiagError || !slices.Contains(warnings, d.Summary) {

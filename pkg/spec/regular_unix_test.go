@@ -3,6 +3,7 @@
 package spec
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,7 +19,7 @@ import (
 func loadWithWatchdog(t *testing.T, dir string, opts LoadOptions) hcl.Diagnostics {
 	t.Helper()
 	var diags hcl.Diagnostics
-	withWatchdog(t, dir, func() { _, diags = Load(dir, opts) })
+	withWatchdog(t, dir, func() { _, diags = Load(context.Background(), dir, opts) })
 	return diags
 }
 

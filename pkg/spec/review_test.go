@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -67,7 +68,7 @@ offline_time "meetings" {
 
 	files["main.rt.hcl"] = strings.Replace(files["main.rt.hcl"], `window_end   = "2026-11-20 12:00"`, `window_end   = "2026-11-20 12:00"
   include_zero_length = true`, 1)
-	cfg, diags := Load(writeConfig(t, files), LoadOptions{})
+	cfg, diags := Load(context.Background(), writeConfig(t, files), LoadOptions{})
 	text, _ := render(t, cfg, diags)
 	if !strings.Contains(text, "End not after start") || !strings.Contains(text, `offline_time.meetings["reminder@example.com"]`) {
 		t.Errorf("with include_zero_length the reminder should reach offline_time:\n%s", text)
@@ -116,7 +117,7 @@ locals { n = local.u * 2 }`, 1, []string{"Unsuitable value for left operand"}},
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			hits = 0
-			cfg, diags := Load(writeConfig(t, map[string]string{"main.rt.hcl": icalHeader + tt.body + "\n"}), LoadOptions{
+			cfg, diags := Load(context.Background(), writeConfig(t, map[string]string{"main.rt.hcl": icalHeader + tt.body + "\n"}), LoadOptions{
 				Now: testNow, HTTPClient: srv.Client(),
 				Getenv: func(k string) string {
 					if k == "RTCTL_VAR_cal_url" {
@@ -149,7 +150,7 @@ locals { n = local.u * 2 }`, 1, []string{"Unsuitable value for left operand"}},
 // A literal address written in a variables file is a secret too: the line
 // holding it is not shown, though the problem is.
 func TestSecretURLInVariablesFileNotShown(t *testing.T) {
-	cfg, diags := Load(writeConfig(t, map[string]string{
+	cfg, diags := Load(context.Background(), writeConfig(t, map[string]string{
 		"main.rt.hcl": icalHeader + `variable "cal_url" {
   type = string
   validation {
@@ -174,7 +175,7 @@ data "ical" "work" { url = var.cal_url }
 // that refers to it is read or declared with the rejected value.
 func TestInvalidVariableIsNotUsed(t *testing.T) {
 	var calls []string
-	_, diags := Load(writeConfig(t, map[string]string{"main.rt.hcl": `
+	_, diags := Load(context.Background(), writeConfig(t, map[string]string{"main.rt.hcl": `
 rtctl { timezone = "UTC" }
 variable "prefix" {
   type = string
@@ -211,7 +212,7 @@ func TestICalWindowErrorsPointAtAttribute(t *testing.T) {
 		{"window_end after a literal url", "url = \"https://calendar.example.com/private-0123456789abcdef/basic.ics\"\n  window_start = \"2026-11-20\"\n  window_end = \"later\"", 8, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg, diags := Load(writeConfig(t, map[string]string{
+			cfg, diags := Load(context.Background(), writeConfig(t, map[string]string{
 				"main.rt.hcl": icalHeader + "\ndata \"ical\" \"work\" {\n  " + tt.body + "\n}\n",
 				"work.ics":    testICS,
 			}), LoadOptions{Now: testNow})
@@ -235,7 +236,7 @@ func TestCredentialsKeptOutOfValues(t *testing.T) {
 	const key = "B63abcdEFGh_ijklmnOPQrst0123456789abcdefg"
 	env := map[string]string{"RESCUETIME_API_KEY": key, "RESCUETIME_ACCESS_TOKEN": key, "RESCUETIME_CLIENT_SECRET": key}
 	for _, name := range []string{"RESCUETIME_API_KEY", "RESCUETIME_ACCESS_TOKEN", "RESCUETIME_CLIENT_SECRET", "rescuetime_api_key"} {
-		cfg, diags := Load(writeConfig(t, map[string]string{"main.rt.hcl": `
+		cfg, diags := Load(context.Background(), writeConfig(t, map[string]string{"main.rt.hcl": `
 rtctl { timezone = "UTC" }
 highlight "h" {
   date        = "2026-11-20"
@@ -251,7 +252,7 @@ highlight "h" {
 	for _, attr := range []string{"activity", "details"} {
 		body := map[string]string{"activity": `"Meeting"`, "details": `"x"`}
 		body[attr] = `"note: ${var.note}"`
-		cfg, diags := Load(writeConfig(t, map[string]string{"main.rt.hcl": `
+		cfg, diags := Load(context.Background(), writeConfig(t, map[string]string{"main.rt.hcl": `
 rtctl { timezone = "UTC" }
 variable "note" { type = string }
 offline_time "o" {
