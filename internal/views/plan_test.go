@@ -1,0 +1,62 @@
+package views
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/rtctl/rtctl/pkg/plan"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s differs (-want +got):\n%s", name, diff)
+	}
+}
+
+// TestPlanGolden pins every rendering of a plan. A change to a domain
+// struct that changes any of them, the versioned JSON above all, fails here.
+func TestPlanGolden(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		p    *plan.Plan
+		f    PlanFormat
+		opts PlanOptions
+	}{
+		{"plan.txt", fixturePlan(), PlanText, PlanOptions{}},
+		{"plan_verbose_color.txt", fixturePlan(), PlanText, PlanOptions{Verbose: true, Color: true}},
+		{"plan.md", fixturePlan(), PlanMarkdown, PlanOptions{}},
+		{"plan_rows.md", fixturePlan(), PlanMarkdown, PlanOptions{MarkdownMaxRows: 1}},
+		{"plan.json", fixturePlan(), PlanJSON, PlanOptions{}},
+		{"plan_empty.txt", emptyPlan(), PlanText, PlanOptions{}},
+		{"plan_empty.json", emptyPlan(), PlanJSON, PlanOptions{}},
+		{"plan_empty.md", emptyPlan(), PlanMarkdown, PlanOptions{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := WritePlan(&b, tc.p, tc.f, tc.opts); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, tc.name, b.Bytes())
+		})
+	}
+}
