@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
@@ -208,4 +209,18 @@ func readCode(e *env, path string) (string, error) {
 // reader never sees half a token.
 func writeSecretFile(path, secret string) error {
 	return atomicfile.Write(path, []byte(secret+"\n"))
+}
+
+// readSecretFile reads a one-line secret from path. Errors name the flag and
+// the path, never the content.
+func readSecretFile(flag, path string) (string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("reading %s: %w", flag, err)
+	}
+	s := strings.TrimSpace(string(data))
+	if s == "" {
+		return "", fmt.Errorf("%s %s is empty", flag, path)
+	}
+	return s, nil
 }

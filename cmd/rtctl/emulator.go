@@ -12,8 +12,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/rtctl/rtctl/pkg/rtapi/emulator"
 	"github.com/spf13/cobra"
+
+	"github.com/rtctl/rtctl/pkg/rtapi/emulator"
 )
 
 // emulatorFlags are the flags of `rtctl emulator`.

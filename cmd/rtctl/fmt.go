@@ -148,9 +148,7 @@ func (f *formatter) file(name string, src []byte, stdin bool) {
 	out, diags := spec.Format(src, name)
 	if diags.HasErrors() {
 		files := map[string]*hcl.File{name: {Bytes: src}}
-		if err := renderDiags(f.e, files, diags, f.noColor); err != nil {
-			f.fail(err)
-		}
+		(&reporter{e: f.e, noColor: f.noColor}).Diagnostics(files, diags)
 		f.failed = true
 		return
 	}

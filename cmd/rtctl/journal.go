@@ -1,22 +1,20 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
-	"sort"
-	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/rtctl/rtctl/pkg/journal"
+	"github.com/rtctl/rtctl/internal/views"
+	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
 func newJournalCmd(e *env) *cobra.Command {
 	var (
-		cf      configFlags
-		sandbox bool
-		jsonOut bool
+		cf               configFlags
+		sandbox, jsonOut bool
 	)
 	cmd := &cobra.Command{
 		Use:   "journal [DIR]",
@@ -28,63 +26,29 @@ plan) or pending (an intent with no outcome: the apply was interrupted).`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := dirArg(args)
-			if cf.journal == "" {
-				if err := checkConfigDir(dir); err != nil {
-					return err
+			if cf.journal != "" {
+				if _, err := os.Stat(cf.journal); err != nil {
+					return fmt.Errorf("--journal %s: %w", cf.journal, unwrapPath(err))
 				}
-			} else if _, err := os.Stat(cf.journal); err != nil {
-				return fmt.Errorf("--journal %s: %w", cf.journal, unwrapPath(err))
 			}
-			jpath, err := cf.journalPath(e, dir, sandbox)
+			ws, err := openWorkspace(e, dir, &cf, &accountFlags{sandbox: sandbox})
 			if err != nil {
 				return err
 			}
-			st, err := journal.Read(jpath)
+			st, err := ws.ReadJournal()
 			if err != nil {
 				return err
 			}
-			recs := st.Records()
-			sort.SliceStable(recs, func(i, j int) bool { return recs[i].IntentAt.Before(recs[j].IntentAt) })
 			if jsonOut {
-				type row struct {
-					Address  string          `json:"address"`
-					Kind     string          `json:"kind"`
-					Key      string          `json:"key"`
-					Result   string          `json:"result"`
-					SentAt   string          `json:"sent_at"`
-					Attempts int             `json:"attempts"`
-					Error    string          `json:"error,omitempty"`
-					Item     json.RawMessage `json:"item,omitempty"`
-				}
-				rows := []row{}
-				for _, r := range recs {
-					rows = append(rows, row{r.Address, r.Kind, r.Key, resultName(r), r.IntentAt.Format("2006-01-02T15:04:05Z07:00"), r.Attempts, r.LastError, r.Item})
-				}
-				enc := json.NewEncoder(e.stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(rows)
+				return views.WriteJournalJSON(e.stdout, st)
 			}
-			if len(recs) == 0 {
-				fmt.Fprintln(e.stdout, "The journal is empty: rtctl has not applied anything here yet.")
-				if _, err := os.Stat(sandboxJournalPath(dir)); err == nil && !sandbox {
-					fmt.Fprintf(e.stdout, "The sandbox has a journal of its own: rtctl journal --sandbox %s\n", dir)
-				}
-				return nil
-			}
-			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "SENT\tRESULT\tADDRESS\tNOTE")
-			for _, r := range recs {
-				sent := "-"
-				if !r.IntentAt.IsZero() {
-					sent = r.IntentAt.Local().Format("2006-01-02 15:04 MST")
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", sent, resultName(r), r.Address, r.LastError)
-			}
-			if err := tw.Flush(); err != nil {
+			listed, err := views.WriteJournalTable(e.stdout, st, time.Local)
+			if err != nil || listed {
 				return err
 			}
-			if st.Skipped > 0 {
-				fmt.Fprintf(e.stdout, "\n%d unreadable line(s) were skipped (left by an interrupted write).\n", st.Skipped)
+			fmt.Fprintln(e.stdout, "The journal is empty: rtctl has not applied anything here yet.")
+			if _, err := os.Stat(workspace.SandboxJournalPath(dir)); err == nil && !sandbox {
+				fmt.Fprintf(e.stdout, "The sandbox has a journal of its own: rtctl journal --sandbox %s\n", dir)
 			}
 			return nil
 		},
@@ -94,11 +58,4 @@ plan) or pending (an intent with no outcome: the apply was interrupted).`,
 	f.BoolVar(&sandbox, "sandbox", false, "list the sandbox's journal")
 	f.BoolVar(&jsonOut, "json", false, "print the journal as JSON")
 	return cmd
-}
-
-func resultName(r journal.Record) string {
-	if r.Result == "" {
-		return "pending"
-	}
-	return string(r.Result)
 }

@@ -6,8 +6,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/rtctl/rtctl/pkg/rtapi"
 	"github.com/spf13/cobra"
+
+	"github.com/rtctl/rtctl/pkg/rtapi"
 )
 
 // dataFlags are rtctl data's query flags as the user typed them.
@@ -49,7 +50,10 @@ resolution) and joined.`,
 	return readCommand(e, cmd, func(cmd *cobra.Command, c *rtapi.Client, _ []string) (listing, error) {
 		// The client's clock: RTCTL_NOW when it pins one, as readCommand
 		// gives the client.
-		now := (&configFlags{}).pinned(e)
+		now, err := pinnedNow(e, "")
+		if err != nil {
+			return listing{}, err
+		}
 		if now.IsZero() {
 			now = e.now()
 		}

@@ -6,8 +6,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/rtctl/rtctl/pkg/rtapi"
 	"github.com/spf13/cobra"
+
+	"github.com/rtctl/rtctl/pkg/rtapi"
 )
 
 // focusEvent is a FocusTime feed entry with the feed it came from.

@@ -3,8 +3,9 @@ package main
 import (
 	"strconv"
 
-	"github.com/rtctl/rtctl/pkg/rtapi"
 	"github.com/spf13/cobra"
+
+	"github.com/rtctl/rtctl/pkg/rtapi"
 )
 
 func newHighlightsCmd(e *env) *cobra.Command {

@@ -10,8 +10,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/rtctl/rtctl/pkg/rtapi"
 	"github.com/spf13/cobra"
+
+	"github.com/rtctl/rtctl/pkg/rtapi"
 )
 
 // Output formats of the read commands.
@@ -130,30 +131,29 @@ type fetchFunc func(cmd *cobra.Command, c *rtapi.Client, args []string) (listing
 // and a RunE that builds the client, fetches and prints.
 func readCommand(e *env, cmd *cobra.Command, fetch fetchFunc) *cobra.Command {
 	var (
-		conn connectionFlags
-		cf   configFlags
+		acct accountFlags
 		dir  string
 	)
-	conn.register(cmd)
-	conn.registerTimezone(cmd)
+	acct.register(cmd)
+	acct.registerTimezone(cmd)
 	out := addOutputFlag(cmd)
 	cmd.Flags().StringVar(&dir, "dir", ".", "with --sandbox, the configuration directory whose sandbox to read")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if err := checkOutput(*out); err != nil {
 			return err
 		}
-		if conn.sandbox {
-			if err := checkConfigDir(dir); err != nil {
-				return err
-			}
-		} else if cmd.Flags().Changed("dir") {
+		if !acct.sandbox && cmd.Flags().Changed("dir") {
 			return errors.New("--dir says where a sandbox lives; it needs --sandbox")
 		}
-		c, err := conn.client(cmd.Context(), e, dir, nil, cf.pinned(e))
+		ws, err := openWorkspace(e, dir, nil, &acct)
 		if err != nil {
 			return err
 		}
-		if !conn.sandbox && c.Location() == time.Local && conn.timezone == "" && e.getenv("RTCTL_TIMEZONE") == "" {
+		c, err := ws.Client(cmd.Context(), nil)
+		if err != nil {
+			return err
+		}
+		if ws.ReadsInLocalZone() && c.Location() == time.Local {
 			// The API's dates carry no offset: they are read in the
 			// account's zone, which only the person knows.
 			zone, _ := time.Now().Zone()

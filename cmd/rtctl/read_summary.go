@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"strconv"
 
-	"github.com/rtctl/rtctl/pkg/rtapi"
 	"github.com/spf13/cobra"
+
+	"github.com/rtctl/rtctl/pkg/rtapi"
 )
 
 func newSummaryCmd(e *env) *cobra.Command {

@@ -9,6 +9,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
 // exitError carries a specific exit code out of a command. Commands that
@@ -53,8 +55,29 @@ func run(args []string, e *env) int {
 		}
 		return ee.code
 	}
-	fmt.Fprintf(e.stderr, "Error: %v\n", err)
+	fmt.Fprintf(e.stderr, "Error: %v\n", errorMessage(err))
 	return 1
+}
+
+// errorMessage is what the person reads for err. The operation layer's
+// errors speak to any caller; here some are said the way the command line
+// shows the rest.
+func errorMessage(err error) error {
+	var ce *workspace.ConfigError
+	if errors.As(err, &ce) {
+		// The reporter rendered the diagnostics already.
+		return fmt.Errorf("could not load the configuration in %s; see the errors above", ce.Dir)
+	}
+	return err
+}
+
+// unwrapPath drops the path an *os.PathError repeats.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 func newRootCmd(e *env) *cobra.Command {

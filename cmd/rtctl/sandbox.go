@@ -1,16 +1,12 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/rtctl/rtctl/pkg/journal"
+	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
 func newSandboxCmd(e *env) *cobra.Command {
@@ -30,24 +26,11 @@ the journal of your real account.`,
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := dirArg(args)
-			// An apply on the sandbox may be running: wait for it rather
-			// than pull its journal away.
-			lock, err := journal.Acquire(cmd.Context(), sandboxJournalPath(dir), journal.AcquireOptions{Timeout: 10 * time.Second, Command: "rtctl sandbox reset"})
+			removed, err := workspace.ResetSandbox(cmd.Context(), dir, 10*time.Second)
 			if err != nil {
 				return err
 			}
-			defer lock.Release()
-			removed := 0
-			for _, p := range []string{filepath.Join(dir, sandboxStatePath), sandboxJournalPath(dir)} {
-				err := os.Remove(p)
-				switch {
-				case err == nil:
-					removed++
-				case !errors.Is(err, fs.ErrNotExist):
-					return fmt.Errorf("resetting the sandbox: %w", err)
-				}
-			}
-			if removed == 0 {
+			if !removed {
 				fmt.Fprintf(e.stdout, "The sandbox in %s is already empty.\n", dir)
 				return nil
 			}

@@ -1,9 +1,11 @@
 package views
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 
+	"github.com/rtctl/rtctl/internal/jsonplan"
 	"github.com/rtctl/rtctl/pkg/plan"
 )
 
@@ -25,16 +27,23 @@ type PlanOptions struct {
 	MarkdownMaxRows int
 }
 
+// writeJSON writes v as indented JSON, as every JSON output of rtctl is.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
 // WritePlan renders p to w in format f.
 func WritePlan(w io.Writer, p *plan.Plan, f PlanFormat, opts PlanOptions) error {
 	var err error
 	switch f {
 	case PlanJSON:
-		err = p.WriteJSON(w)
+		err = writeJSON(w, jsonplan.FromPlan(p))
 	case PlanMarkdown:
-		err = p.WriteMarkdown(w, plan.MarkdownOptions{MaxRows: opts.MarkdownMaxRows})
+		err = writePlanMarkdown(w, p, opts)
 	default:
-		err = p.WriteText(w, plan.TextOptions{Color: opts.Color, Verbose: opts.Verbose})
+		err = writePlanText(w, p, opts)
 	}
 	if err != nil {
 		return fmt.Errorf("writing the plan: %w", err)

@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -92,8 +91,8 @@ func (m *maker) focusJournaled(a *Action) (journal.Record, bool) {
 		if rec.Kind != string(KindFocusStart) || (!rec.Done() && !rec.Pending()) {
 			continue
 		}
-		var item journalItem
-		if json.Unmarshal(rec.Item, &item) != nil || item.Focus == nil {
+		item, err := decodeItem(rec.Item)
+		if err != nil || item.Focus == nil {
 			continue
 		}
 		if item.Focus.WindowStart.Before(a.Focus.WindowEnd) && a.Focus.WindowStart.Before(item.Focus.WindowEnd) {
@@ -200,8 +199,8 @@ func (m *maker) focusEnd(schedules []DesiredFocus) {
 		if rec.Kind != string(KindFocusStart) || !rec.Done() {
 			continue
 		}
-		var item journalItem
-		if json.Unmarshal(rec.Item, &item) != nil || item.Focus == nil {
+		item, err := decodeItem(rec.Item)
+		if err != nil || item.Focus == nil {
 			continue
 		}
 		w := item.Focus

@@ -3,7 +3,6 @@ package plan
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -45,22 +44,4 @@ func FocusKey(address string, windowStart time.Time) string {
 // FocusEndKey identifies the end of the session that started at start.
 func FocusEndKey(start time.Time) string {
 	return contentKey(KindFocusEnd, start.UTC().Format(time.RFC3339))
-}
-
-// journalItem is what the journal stores about an item, so that a plan can
-// still describe it (and place it in time) after it left the configuration.
-type journalItem struct {
-	Offline   *Offline   `json:"offline_time,omitempty"`
-	Highlight *Highlight `json:"highlight,omitempty"`
-	Focus     *Focus     `json:"focus,omitempty"`
-}
-
-// JournalItem encodes the content of an action for the journal.
-func (a Action) JournalItem() json.RawMessage {
-	b, err := json.Marshal(journalItem{Offline: a.Offline, Highlight: a.Highlight, Focus: a.Focus})
-	if err != nil {
-		// The types above hold only strings, numbers and times.
-		panic(fmt.Sprintf("plan: encoding journal item: %v", err))
-	}
-	return b
 }

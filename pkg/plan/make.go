@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"time"
@@ -53,7 +52,7 @@ func Make(d Desired, r *Remote, j *journal.State, now time.Time) *Plan {
 	m.orphans()
 	p.Warnings = append(p.Warnings, d.Notes...)
 	if d.Lookback > DefaultFeedSpan {
-		p.Warnings = append(p.Warnings, fmt.Sprintf("the lookback (%s) is longer than the %s the feeds are known to cover: older items cannot be proved absent, so only the journal protects them from being posted twice", formatLookback(d.Lookback), formatLookback(DefaultFeedSpan)))
+		p.Warnings = append(p.Warnings, fmt.Sprintf("the lookback (%s) is longer than the %s the feeds are known to cover: older items cannot be proved absent, so only the journal protects them from being posted twice", FormatLookback(d.Lookback), FormatLookback(DefaultFeedSpan)))
 	}
 	if j != nil && j.Skipped > 0 {
 		p.Warnings = append(p.Warnings, fmt.Sprintf("the journal has %d unreadable line(s), left by an interrupted write; they were ignored", j.Skipped))
@@ -148,8 +147,8 @@ func (m *maker) orphans() {
 		if !rec.Done() && !rec.Pending() {
 			continue
 		}
-		var item journalItem
-		if err := json.Unmarshal(rec.Item, &item); err != nil {
+		item, err := decodeItem(rec.Item)
+		if err != nil {
 			continue
 		}
 		a := Action{
@@ -231,4 +230,12 @@ func sortActions(as []Action) {
 		}
 		return as[i].Address < as[j].Address
 	})
+}
+
+// FormatLookback renders a lookback the way configurations write it ("14d").
+func FormatLookback(d time.Duration) string {
+	if d > 0 && d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	return d.String()
 }

@@ -320,7 +320,7 @@ func TestMakeJournal(t *testing.T) {
 	now := at("2026-11-20 18:00")
 	standup := block("offline_time.standup", "2026-11-20 09:00", "2026-11-20 09:15", "Meeting")
 	key := OfflineKey(standup.Start, standup.End, standup.Activity, "")
-	item, _ := json.Marshal(journalItem{Offline: &Offline{Start: standup.Start, End: standup.End, Activity: "Meeting"}})
+	item := Action{Offline: &Offline{Start: standup.Start, End: standup.End, Activity: "Meeting"}}.JournalItem()
 	intent := journal.Entry{Type: journal.Intent, Key: key, Address: standup.Address, Kind: string(KindOffline), Item: item, Time: now.Add(-time.Hour)}
 	outcome := func(r journal.Result) journal.Entry {
 		return journal.Entry{Type: journal.Outcome, Key: key, Result: r, Time: now.Add(-time.Hour), Error: "boom"}
@@ -372,7 +372,7 @@ func TestMakeFocusEnd(t *testing.T) {
 	ws := at("2026-11-20 09:00")
 	started := journalOf(t,
 		journal.Entry{Type: journal.Intent, Key: FocusKey(deep.Address, ws), Address: "focus_session.deep[2026-11-20]", Kind: string(KindFocusStart), Time: ws,
-			Item: mustJSON(t, journalItem{Focus: &Focus{WindowStart: ws, WindowEnd: at("2026-11-20 10:30"), Minutes: 90}})},
+			Item: Action{Focus: &Focus{WindowStart: ws, WindowEnd: at("2026-11-20 10:30"), Minutes: 90}}.JournalItem()},
 		journal.Entry{Type: journal.Outcome, Key: FocusKey(deep.Address, ws), Result: journal.Applied, Time: ws},
 	)
 	session := []FocusEvent{{At: at("2026-11-20 09:01"), Minutes: 90}}

@@ -162,16 +162,18 @@ func (m *maker) decideOffline(a *Action) {
 		m.settle(a, true, "offline time report")
 	case overlap > 0:
 		a.Status = Conflict
-		a.Reason = fmt.Sprintf("%s of it is already recorded as offline time of another activity; posting would count that time twice", roundDur(overlap))
+		a.Reason = fmt.Sprintf("%s of it is already recorded as offline time of another activity; posting would count that time twice", RoundDuration(overlap))
 	case interior > 0:
 		a.Status = Conflict
-		a.Reason = fmt.Sprintf("only %s of %s is recorded under %q; posting would count that part twice", roundDur(own), roundDur(d), o.Activity)
+		a.Reason = fmt.Sprintf("only %s of %s is recorded under %q; posting would count that part twice", RoundDuration(own), RoundDuration(d), o.Activity)
 	default:
 		m.settle(a, true, "offline time report")
 	}
 }
 
-func roundDur(d time.Duration) string {
+// RoundDuration renders a duration to the minute the way plans show it:
+// "15m", "4h", "1h05m", or "under a minute".
+func RoundDuration(d time.Duration) string {
 	d = d.Round(time.Minute)
 	if d == 0 {
 		return "under a minute"

@@ -1,15 +1,10 @@
 package plan
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/rtctl/rtctl/pkg/rtapi"
 )
-
-// FormatVersion is the version of the JSON plan document and of saved plan
-// files. Fields are only ever added within a major version.
-const FormatVersion = "1.0"
 
 // Status is what apply would do with an item, and why not when it would not.
 type Status string
@@ -41,27 +36,27 @@ const (
 
 // Action is one item of a plan.
 type Action struct {
-	Address string `json:"address"`
-	Kind    Kind   `json:"kind"`
-	Status  Status `json:"status"`
-	Reason  string `json:"reason"`
+	Address string
+	Kind    Kind
+	Status  Status
+	Reason  string
 	// Key identifies the item in the journal (see journal.Entry.Key).
-	Key string `json:"key"`
+	Key string
 	// Origin is where the item is declared (file:line), empty for orphans.
-	Origin string `json:"origin,omitempty"`
+	Origin string
 
-	Offline   *Offline   `json:"offline_time,omitempty"`
-	Highlight *Highlight `json:"highlight,omitempty"`
-	Focus     *Focus     `json:"focus,omitempty"`
+	Offline   *Offline
+	Highlight *Highlight
+	Focus     *Focus
 
 	// Request is what apply sends for a create action, exactly as the API
 	// receives it but without credentials. AttachRequests fills it in.
-	Request *rtapi.Request `json:"request,omitempty"`
+	Request *rtapi.Request
 
 	// SettlesAt is set on an uncertain item that needs no decision: the
 	// feeds will settle it by themselves once the server has surely
 	// finished what an interrupted run sent.
-	SettlesAt time.Time `json:"settles_at,omitzero"`
+	SettlesAt time.Time
 
 	// observed says a feed showed the item: the evidence that settles an
 	// unanswered POST as applied.
@@ -70,17 +65,17 @@ type Action struct {
 
 // Offline is an offline-time block as it would be posted.
 type Offline struct {
-	Start    time.Time `json:"start"`
-	End      time.Time `json:"end"`
-	Activity string    `json:"activity"`
-	Details  string    `json:"details,omitempty"`
+	Start    time.Time
+	End      time.Time
+	Activity string
+	Details  string
 	// Chunk and Chunks number the pieces of a block split at the API's
 	// four-hour limit; both are zero for a block posted whole.
-	Chunk  int `json:"chunk,omitempty"`
-	Chunks int `json:"chunks,omitempty"`
+	Chunk  int
+	Chunks int
 	// Note says how the configuration changed the block (trimmed because it
 	// overlapped another one), empty otherwise.
-	Note string `json:"note,omitempty"`
+	Note string
 }
 
 // Duration is the block's length.
@@ -88,35 +83,35 @@ func (o *Offline) Duration() time.Duration { return o.End.Sub(o.Start) }
 
 // Highlight is a daily highlight as it would be posted.
 type Highlight struct {
-	Date        string `json:"date"` // YYYY-MM-DD in the account's zone
-	Description string `json:"description"`
-	Source      string `json:"source,omitempty"`
+	Date        string // YYYY-MM-DD in the account's zone
+	Description string
+	Source      string
 }
 
 // Focus is a FocusTime session to start in a schedule window, or, for a
 // focus_end action, the running session to end.
 type Focus struct {
-	WindowStart time.Time `json:"window_start"`
-	WindowEnd   time.Time `json:"window_end"`
+	WindowStart time.Time
+	WindowEnd   time.Time
 	// Minutes is the session length to request: the minutes left in the
 	// window rounded down to a multiple of five, or -1 for "until the end of
 	// the day". Zero for focus_end.
-	Minutes int `json:"minutes"`
+	Minutes int
 	// SessionStart is when the session to end started (focus_end only).
-	SessionStart time.Time `json:"session_start,omitzero"`
+	SessionStart time.Time
 }
 
 // Plan is the outcome of Make.
 type Plan struct {
-	Now      time.Time      `json:"now"`
-	Location *time.Location `json:"-"`
-	Lookback time.Duration  `json:"-"`
+	Now      time.Time
+	Location *time.Location
+	Lookback time.Duration
 	// WindowStart is now - lookback: items older than this are out of window.
-	WindowStart time.Time `json:"window_start"`
-	Actions     []Action  `json:"actions"`
+	WindowStart time.Time
+	Actions     []Action
 	// Warnings are things the person should know that are not about one
 	// item (a journal with damaged lines, a lookback longer than the feeds).
-	Warnings []string `json:"warnings,omitempty"`
+	Warnings []string
 }
 
 // Summary counts the actions per status.
@@ -155,13 +150,4 @@ func (p *Plan) ToCreate() []Action {
 		}
 	}
 	return out
-}
-
-// MarshalJSON keeps Summary's keys in the documented snake_case form.
-func (s Summary) MarshalJSON() ([]byte, error) {
-	m := make(map[string]int, len(s))
-	for k, v := range s {
-		m[string(k)] = v
-	}
-	return json.Marshal(m)
 }

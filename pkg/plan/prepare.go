@@ -27,21 +27,18 @@ type Prepared struct {
 
 // PrepareOptions are the inputs of Prepare besides the configuration.
 type PrepareOptions struct {
-	ConfigDir   string
-	JournalPath string
-	Now         time.Time
+	// ConfigDir makes the origins of items relative to it.
+	ConfigDir string
+	Now       time.Time
 	// RetryUncertain plans uncertain items for creation again; the person
 	// has checked the account and takes responsibility for a duplicate.
 	RetryUncertain bool
 }
 
-// Prepare observes the account, reads the journal and makes the plan for a
-// loaded configuration, with the request of every create action attached.
-func Prepare(ctx context.Context, cfg *spec.Config, c Client, opts PrepareOptions) (*Prepared, error) {
-	j, err := journal.Read(opts.JournalPath)
-	if err != nil {
-		return nil, err
-	}
+// Prepare observes the account and makes the plan for a loaded
+// configuration and its journal, with the request of every create action
+// attached.
+func Prepare(ctx context.Context, cfg *spec.Config, c Client, j *journal.State, opts PrepareOptions) (*Prepared, error) {
 	d := FromConfig(cfg, opts.ConfigDir)
 	now := opts.Now.In(cfg.Timezone)
 	rem, err := Observe(ctx, c, d.Needs(), now.Add(-d.Lookback), now)

@@ -1,18 +1,13 @@
-package plan
+package views
 
 import (
 	"fmt"
 	"io"
 	"strings"
 	"time"
-)
 
-// TextOptions tunes the text rendering.
-type TextOptions struct {
-	Color bool
-	// Verbose lists in-sync and out-of-window items instead of counting them.
-	Verbose bool
-}
+	"github.com/rtctl/rtctl/pkg/plan"
+)
 
 type style struct {
 	symbol string
@@ -20,21 +15,21 @@ type style struct {
 	title  string
 }
 
-var styles = map[Status]style{
-	Create:      {"+", "32", "to create"},
-	Conflict:    {"!", "31", "in conflict"},
-	Uncertain:   {"?", "33", "uncertain"},
-	Deferred:    {">", "36", "deferred"},
-	Orphaned:    {"*", "35", "orphaned"},
-	OutOfWindow: {"<", "90", "out of window"},
-	InSync:      {"=", "90", "in sync"},
+var styles = map[plan.Status]style{
+	plan.Create:      {"+", "32", "to create"},
+	plan.Conflict:    {"!", "31", "in conflict"},
+	plan.Uncertain:   {"?", "33", "uncertain"},
+	plan.Deferred:    {">", "36", "deferred"},
+	plan.Orphaned:    {"*", "35", "orphaned"},
+	plan.OutOfWindow: {"<", "90", "out of window"},
+	plan.InSync:      {"=", "90", "in sync"},
 }
 
 // listedByDefault says which statuses are listed item by item; the others
 // are only counted unless the rendering is verbose, so that a configuration
 // of a thousand items that are in sync does not bury the one that is not.
-func listedByDefault(s Status) bool {
-	return s != InSync && s != OutOfWindow
+func listedByDefault(s plan.Status) bool {
+	return s != plan.InSync && s != plan.OutOfWindow
 }
 
 type textWriter struct {
@@ -59,16 +54,16 @@ func (t *textWriter) paint(sgr, s string) string {
 
 // WriteText renders the plan for a person: a legend of the symbols used, one
 // block per listed item grouped by status, warnings, and a one-line summary.
-func (p *Plan) WriteText(w io.Writer, opts TextOptions) error {
+func writePlanText(w io.Writer, p *plan.Plan, opts PlanOptions) error {
 	t := &textWriter{w: w, color: opts.Color}
-	groups := map[Status][]Action{}
+	groups := map[plan.Status][]plan.Action{}
 	for _, a := range p.Actions {
 		groups[a.Status] = append(groups[a.Status], a)
 	}
-	listed := func(s Status) bool { return len(groups[s]) > 0 && (opts.Verbose || listedByDefault(s)) }
+	listed := func(s plan.Status) bool { return len(groups[s]) > 0 && (opts.Verbose || listedByDefault(s)) }
 
 	var legend []string
-	for _, s := range Statuses {
+	for _, s := range plan.Statuses {
 		if listed(s) {
 			st := styles[s]
 			legend = append(legend, fmt.Sprintf("  %s %s", t.paint(st.color, st.symbol), st.title))
@@ -77,7 +72,7 @@ func (p *Plan) WriteText(w io.Writer, opts TextOptions) error {
 	if len(legend) > 0 {
 		t.printf("Symbols:\n%s\n", strings.Join(legend, "\n"))
 	}
-	for _, s := range Statuses {
+	for _, s := range plan.Statuses {
 		if !listed(s) {
 			continue
 		}
@@ -85,8 +80,8 @@ func (p *Plan) WriteText(w io.Writer, opts TextOptions) error {
 		t.printf("\n%s (%d):\n", capitalize(st.title), len(groups[s]))
 		for _, a := range groups[s] {
 			t.printf("  %s %s\n", t.paint(st.color, st.symbol), t.paint("1", a.Address))
-			t.printf("      %s\n", p.describe(a))
-			if a.Status != Create || a.Reason != "not in the account" {
+			t.printf("      %s\n", describe(p, a))
+			if a.Status != plan.Create || a.Reason != "not in the account" {
 				t.printf("      %s\n", t.paint("90", "# "+a.Reason))
 			}
 			if a.Offline != nil && a.Offline.Note != "" {
@@ -97,7 +92,7 @@ func (p *Plan) WriteText(w io.Writer, opts TextOptions) error {
 	for _, warn := range p.Warnings {
 		t.printf("\n%s %s\n", t.paint("33", "Warning:"), warn)
 	}
-	t.printf("\n%s\n", p.SummaryLine())
+	t.printf("\n%s\n", PlanSummaryLine(p))
 	return t.err
 }
 
@@ -110,7 +105,7 @@ func capitalize(s string) string {
 
 // describe renders an item's salient values on one line, in the account's
 // zone.
-func (p *Plan) describe(a Action) string {
+func describe(p *plan.Plan, a plan.Action) string {
 	loc := p.Location
 	if loc == nil {
 		loc = time.UTC
@@ -123,7 +118,7 @@ func (p *Plan) describe(a Action) string {
 		if s.Format(time.DateOnly) != e.Format(time.DateOnly) {
 			span = s.Format("Mon 2006-01-02 15:04") + " – " + e.Format("Mon 2006-01-02 15:04")
 		}
-		out := fmt.Sprintf("%s (%s)  %q", span, roundDur(o.Duration()), o.Activity)
+		out := fmt.Sprintf("%s (%s)  %q", span, plan.RoundDuration(o.Duration()), o.Activity)
 		if o.Details != "" {
 			out += fmt.Sprintf(": %q", o.Details)
 		}
@@ -134,7 +129,7 @@ func (p *Plan) describe(a Action) string {
 			out += fmt.Sprintf(" (source %q)", a.Highlight.Source)
 		}
 		return out
-	case a.Kind == KindFocusEnd:
+	case a.Kind == plan.KindFocusEnd:
 		return fmt.Sprintf("end the FocusTime session started %s", a.Focus.SessionStart.In(loc).Format("Mon 2006-01-02 15:04"))
 	case a.Focus != nil:
 		f := a.Focus
@@ -150,26 +145,26 @@ func (p *Plan) describe(a Action) string {
 // SummaryLine is the plan's one-line summary, e.g.
 // "Plan: 3 to create, 1 deferred, 42 in sync." or, when apply would send
 // nothing, "No changes. Your account matches the configuration."
-func (p *Plan) SummaryLine() string {
+func PlanSummaryLine(p *plan.Plan) string {
 	s := p.Summary()
 	var parts []string
-	for _, st := range []Status{Conflict, Uncertain, Deferred, Orphaned, OutOfWindow, InSync} {
+	for _, st := range []plan.Status{plan.Conflict, plan.Uncertain, plan.Deferred, plan.Orphaned, plan.OutOfWindow, plan.InSync} {
 		if n := s[st]; n > 0 {
 			label := styles[st].title
-			if st == Conflict {
+			if st == plan.Conflict {
 				label = plural(n, "conflict", "conflicts")
 			}
 			parts = append(parts, fmt.Sprintf("%d %s", n, label))
 		}
 	}
-	if s[Create] == 0 && s[Conflict] == 0 && s[Uncertain] == 0 {
+	if s[plan.Create] == 0 && s[plan.Conflict] == 0 && s[plan.Uncertain] == 0 {
 		line := "No changes. Your account matches the configuration."
 		if len(parts) > 0 {
 			line += " (" + strings.Join(parts, ", ") + ")"
 		}
 		return line
 	}
-	return "Plan: " + strings.Join(append([]string{fmt.Sprintf("%d to create", s[Create])}, parts...), ", ") + "."
+	return "Plan: " + strings.Join(append([]string{fmt.Sprintf("%d to create", s[plan.Create])}, parts...), ", ") + "."
 }
 
 func plural(n int, one, many string) string {

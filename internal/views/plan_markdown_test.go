@@ -1,4 +1,4 @@
-package plan
+package views
 
 import (
 	"strings"
@@ -6,34 +6,35 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/rtctl/rtctl/pkg/plan"
 )
 
-func markdownPlan() *Plan {
-	return &Plan{
+func markdownPlan() *plan.Plan {
+	return &plan.Plan{
 		Now:         at("2026-11-20 19:00"),
 		Location:    berlin,
 		Lookback:    14 * 24 * time.Hour,
 		WindowStart: at("2026-11-06 19:00"),
 		Warnings:    []string{"The journal has 1 damaged line"},
-		Actions: []Action{
-			{Address: "offline_time.standup", Kind: KindOffline, Status: Create, Reason: "not in the account",
-				Offline: &Offline{Start: at("2026-11-20 09:00"), End: at("2026-11-20 09:15"), Activity: "Meeting", Details: "Daily | standup <b>*now*</b>"}},
-			{Address: "offline_time.offsite[chunk 1/2]", Kind: KindOffline, Status: Create, Reason: "not in the account",
-				Offline: &Offline{Start: at("2026-11-19 09:00"), End: at("2026-11-19 13:00"), Activity: "Offsite", Chunk: 1, Chunks: 2, Note: "trimmed: overlapped offline_time.x"}},
-			{Address: "highlight.release", Kind: KindHighlight, Status: Conflict, Reason: "the account holds a similar highlight",
-				Highlight: &Highlight{Date: "2026-11-20", Description: "Shipped `v1.2`\nto everyone", Source: "git"}},
-			{Address: "offline_time.evening", Kind: KindOffline, Status: Deferred, Reason: "ends 2026-11-20 20:00, in the future; a later run posts it",
-				Offline: &Offline{Start: at("2026-11-20 19:00"), End: at("2026-11-20 20:00"), Activity: "Choir"}},
-			{Address: "highlight.a", Kind: KindHighlight, Status: InSync, Reason: "in the account", Highlight: &Highlight{Date: "2026-11-18", Description: "A"}},
-			{Address: "highlight.b", Kind: KindHighlight, Status: InSync, Reason: "in the account", Highlight: &Highlight{Date: "2026-11-18", Description: "B"}},
-			{Address: "highlight.c", Kind: KindHighlight, Status: InSync, Reason: "in the account", Highlight: &Highlight{Date: "2026-11-18", Description: "C"}},
+		Actions: []plan.Action{
+			{Address: "offline_time.standup", Kind: plan.KindOffline, Status: plan.Create, Reason: "not in the account",
+				Offline: &plan.Offline{Start: at("2026-11-20 09:00"), End: at("2026-11-20 09:15"), Activity: "Meeting", Details: "Daily | standup <b>*now*</b>"}},
+			{Address: "offline_time.offsite[chunk 1/2]", Kind: plan.KindOffline, Status: plan.Create, Reason: "not in the account",
+				Offline: &plan.Offline{Start: at("2026-11-19 09:00"), End: at("2026-11-19 13:00"), Activity: "Offsite", Chunk: 1, Chunks: 2, Note: "trimmed: overlapped offline_time.x"}},
+			{Address: "highlight.release", Kind: plan.KindHighlight, Status: plan.Conflict, Reason: "the account holds a similar highlight",
+				Highlight: &plan.Highlight{Date: "2026-11-20", Description: "Shipped `v1.2`\nto everyone", Source: "git"}},
+			{Address: "offline_time.evening", Kind: plan.KindOffline, Status: plan.Deferred, Reason: "ends 2026-11-20 20:00, in the future; a later run posts it",
+				Offline: &plan.Offline{Start: at("2026-11-20 19:00"), End: at("2026-11-20 20:00"), Activity: "Choir"}},
+			{Address: "highlight.a", Kind: plan.KindHighlight, Status: plan.InSync, Reason: "in the account", Highlight: &plan.Highlight{Date: "2026-11-18", Description: "A"}},
+			{Address: "highlight.b", Kind: plan.KindHighlight, Status: plan.InSync, Reason: "in the account", Highlight: &plan.Highlight{Date: "2026-11-18", Description: "B"}},
+			{Address: "highlight.c", Kind: plan.KindHighlight, Status: plan.InSync, Reason: "in the account", Highlight: &plan.Highlight{Date: "2026-11-18", Description: "C"}},
 		},
 	}
 }
 
 func TestWriteMarkdown(t *testing.T) {
 	var b strings.Builder
-	if err := markdownPlan().WriteMarkdown(&b, MarkdownOptions{MaxRows: 2}); err != nil {
+	if err := writePlanMarkdown(&b, markdownPlan(), PlanOptions{MarkdownMaxRows: 2}); err != nil {
 		t.Fatal(err)
 	}
 	want := "### rtctl plan\n" +
@@ -79,9 +80,9 @@ func TestWriteMarkdown(t *testing.T) {
 }
 
 func TestWriteMarkdownNoChanges(t *testing.T) {
-	p := &Plan{Now: at("2026-11-20 19:00"), Location: berlin, Lookback: 14 * 24 * time.Hour}
+	p := &plan.Plan{Now: at("2026-11-20 19:00"), Location: berlin, Lookback: 14 * 24 * time.Hour}
 	var b strings.Builder
-	if err := p.WriteMarkdown(&b, MarkdownOptions{}); err != nil {
+	if err := writePlanMarkdown(&b, p, PlanOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	want := "### rtctl plan\n\n**No changes. Your account matches the configuration.**\n\nMade for Fri 2026-11-20 19:00 CET (Europe/Berlin), lookback 14d.\n"

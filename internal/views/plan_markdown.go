@@ -1,22 +1,17 @@
-package plan
+package views
 
 import (
 	"fmt"
 	"io"
 	"strings"
 	"time"
+
+	"github.com/rtctl/rtctl/pkg/plan"
 )
 
-// MarkdownOptions tunes the Markdown rendering.
-type MarkdownOptions struct {
-	// MaxRows bounds the rows listed per status, so that a plan of
-	// thousands of in-sync items still fits in a pull-request comment
-	// (GitHub refuses comments over 65,536 characters). Zero means
-	// DefaultMarkdownMaxRows.
-	MaxRows int
-}
-
-// DefaultMarkdownMaxRows is MarkdownOptions.MaxRows when it is zero.
+// DefaultMarkdownMaxRows is PlanOptions.MarkdownMaxRows when it is zero: a
+// plan of thousands of in-sync items must still fit in a pull-request
+// comment (GitHub refuses comments over 65,536 characters).
 const DefaultMarkdownMaxRows = 100
 
 // WriteMarkdown renders the plan as GitHub-flavoured Markdown, for a pull
@@ -25,26 +20,26 @@ const DefaultMarkdownMaxRows = 100
 // out-of-window items folded away in <details>. Everything taken from the
 // configuration or the account is escaped, so a description cannot break the
 // table or inject markup.
-func (p *Plan) WriteMarkdown(w io.Writer, opts MarkdownOptions) error {
-	if opts.MaxRows <= 0 {
-		opts.MaxRows = DefaultMarkdownMaxRows
+func writePlanMarkdown(w io.Writer, p *plan.Plan, opts PlanOptions) error {
+	if opts.MarkdownMaxRows <= 0 {
+		opts.MarkdownMaxRows = DefaultMarkdownMaxRows
 	}
 	t := &textWriter{w: w}
 	loc := p.Location
 	if loc == nil {
 		loc = time.UTC
 	}
-	groups := map[Status][]Action{}
+	groups := map[plan.Status][]plan.Action{}
 	for _, a := range p.Actions {
 		groups[a.Status] = append(groups[a.Status], a)
 	}
 
-	t.printf("### rtctl plan\n\n**%s**\n\n", mdEscape(p.SummaryLine()))
-	t.printf("Made for %s (%s), lookback %s.\n", p.Now.In(loc).Format("Mon 2006-01-02 15:04 MST"), mdEscape(loc.String()), formatLookback(p.Lookback))
+	t.printf("### rtctl plan\n\n**%s**\n\n", mdEscape(PlanSummaryLine(p)))
+	t.printf("Made for %s (%s), lookback %s.\n", p.Now.In(loc).Format("Mon 2006-01-02 15:04 MST"), mdEscape(loc.String()), plan.FormatLookback(p.Lookback))
 	for _, warn := range p.Warnings {
 		t.printf("\n> [!WARNING]\n> %s\n", mdEscape(warn))
 	}
-	for _, s := range Statuses {
+	for _, s := range plan.Statuses {
 		actions := groups[s]
 		if len(actions) == 0 {
 			continue
@@ -59,18 +54,18 @@ func (p *Plan) WriteMarkdown(w io.Writer, opts MarkdownOptions) error {
 		}
 		t.printf("| | Item | What | Why |\n|---|---|---|---|\n")
 		for i, a := range actions {
-			if i == opts.MaxRows {
+			if i == opts.MarkdownMaxRows {
 				t.printf("| | … and %d more | | |\n", len(actions)-i)
 				break
 			}
 			why := ""
-			if a.Status != Create || a.Reason != "not in the account" {
+			if a.Status != plan.Create || a.Reason != "not in the account" {
 				why = a.Reason
 			}
 			if a.Offline != nil && a.Offline.Note != "" {
 				why = strings.TrimPrefix(why+"; "+a.Offline.Note, "; ")
 			}
-			t.printf("| `%s` | %s | %s | %s |\n", st.symbol, mdCode(a.Address), mdEscape(p.describe(a)), mdEscape(why))
+			t.printf("| `%s` | %s | %s | %s |\n", st.symbol, mdCode(a.Address), mdEscape(describe(p, a)), mdEscape(why))
 		}
 		if folded {
 			t.printf("\n</details>\n")

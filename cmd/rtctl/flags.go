@@ -1,0 +1,187 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rtctl/rtctl/pkg/rtapi"
+	"github.com/rtctl/rtctl/pkg/spec"
+	"github.com/rtctl/rtctl/pkg/workspace"
+)
+
+// accountFlags say which RescueTime account to talk to.
+type accountFlags struct {
+	endpoint        string
+	apiKeyFile      string
+	accessTokenFile string
+	timezone        string
+	sandbox         bool
+}
+
+func (a *accountFlags) register(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&a.endpoint, "endpoint", "", "RescueTime API base URL (default $RTCTL_ENDPOINT, else "+rtapi.DefaultBaseURL+")")
+	f.StringVar(&a.apiKeyFile, "api-key-file", "", "read the API key from `FILE` instead of $RESCUETIME_API_KEY")
+	f.StringVar(&a.accessTokenFile, "access-token-file", "", "read an OAuth2 access token from `FILE` (see rtctl auth) instead of $RESCUETIME_ACCESS_TOKEN")
+	f.BoolVar(&a.sandbox, "sandbox", false, "use a built-in emulated Premium account kept in "+workspace.SandboxStatePath)
+}
+
+// registerTimezone adds --timezone, for commands without a configuration
+// (whose rtctl.timezone would say it): the API's dates carry no offset.
+func (a *accountFlags) registerTimezone(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&a.timezone, "timezone", "", "the account's time zone, an IANA name (default $RTCTL_TIMEZONE, else this machine's zone)")
+}
+
+// account resolves the flags and the environment into the account.
+func (a *accountFlags) account(e *env) (workspace.Account, error) {
+	if a.sandbox {
+		if a.endpoint != "" || a.apiKeyFile != "" || a.accessTokenFile != "" {
+			return workspace.Account{}, errors.New("--sandbox talks to the built-in emulated account; it cannot be combined with --endpoint, --api-key-file or --access-token-file")
+		}
+		return workspace.Account{Sandbox: true, Timezone: a.timezone}, nil
+	}
+	creds, err := workspace.Credentials(workspace.CredentialSources{
+		AccessTokenFile: a.accessTokenFile, APIKeyFile: a.apiKeyFile, Getenv: e.getenv,
+	})
+	if err != nil {
+		return workspace.Account{}, err
+	}
+	acct := workspace.Account{Endpoint: a.endpoint, Credentials: creds, Timezone: a.timezone}
+	if acct.Endpoint == "" {
+		acct.Endpoint = e.getenv("RTCTL_ENDPOINT")
+	}
+	if acct.Timezone == "" {
+		acct.Timezone = e.getenv("RTCTL_TIMEZONE")
+	}
+	return acct, nil
+}
+
+// configFlags are the flags of every command that loads a configuration.
+type configFlags struct {
+	vars, varFiles []string
+	now            string
+	journal        string
+	noColor        bool
+}
+
+func (f *configFlags) register(cmd *cobra.Command) {
+	addVarFlags(cmd, &f.vars, &f.varFiles)
+	fl := cmd.Flags()
+	fl.StringVar(&f.journal, "journal", "", "journal file (default RTCTL_JOURNAL, else .rtctl/journal.jsonl beside the configuration)")
+	fl.BoolVar(&f.noColor, "no-color", false, "never colour the output (NO_COLOR and a non-terminal output also turn it off)")
+}
+
+// registerNow adds --now, for commands that only look: planning as of
+// another instant is a question one may ask, but applying as of another
+// instant would journal POSTs at a time they were not sent. RTCTL_NOW pins
+// the clock of the whole process instead, for tests.
+func (f *configFlags) registerNow(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.now, "now", "", "plan as if it were this instant (RFC 3339; default RTCTL_NOW, else the current time)")
+}
+
+// addVarFlags adds --var and --var-file.
+func addVarFlags(cmd *cobra.Command, vars, varFiles *[]string) {
+	cmd.Flags().StringArrayVar(vars, "var", nil, "set an input variable: --var name=value (repeatable)")
+	cmd.Flags().StringArrayVar(varFiles, "var-file", nil, "read input variables from an HCL file (repeatable)")
+}
+
+// pinnedNow is the instant --now or RTCTL_NOW pins, zero when neither is set.
+func pinnedNow(e *env, flag string) (time.Time, error) {
+	s, from := flag, "--now"
+	if s == "" {
+		s, from = e.getenv("RTCTL_NOW"), "RTCTL_NOW"
+	}
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%s: %q is not an RFC 3339 time such as 2026-11-20T18:00:00+01:00", from, s)
+	}
+	return t, nil
+}
+
+// workspaceOptions turns the flags and the environment into options for the
+// operation layer; account is nil for commands that reach no account.
+func workspaceOptions(e *env, cf *configFlags, acct *accountFlags) (workspace.Options, error) {
+	opts := workspace.Options{
+		Getenv:     e.getenv,
+		Clock:      e.now,
+		HTTPClient: e.httpClient,
+		UserAgent:  "rtctl/" + buildVersion(),
+		Logger:     retryLogger(e),
+		Reporter:   &reporter{e: e},
+	}
+	var err error
+	if acct != nil {
+		if opts.Account, err = acct.account(e); err != nil {
+			return opts, err
+		}
+	}
+	if cf == nil {
+		opts.Now, err = pinnedNow(e, "")
+		return opts, err
+	}
+	opts.Reporter = &reporter{e: e, noColor: cf.noColor}
+	if opts.Now, err = pinnedNow(e, cf.now); err != nil {
+		return opts, err
+	}
+	if opts.Vars, err = parseVars(cf.vars); err != nil {
+		return opts, err
+	}
+	opts.VarFiles = cf.varFiles
+	opts.JournalPath = cf.journal
+	if opts.JournalPath == "" && !opts.Account.Sandbox {
+		opts.JournalPath = e.getenv("RTCTL_JOURNAL")
+	}
+	if cf.journal != "" && opts.Account.Sandbox {
+		return opts, errors.New("--journal cannot be used with --sandbox: the sandbox keeps its own journal, so that nothing applied to it ever looks applied to a real account")
+	}
+	return opts, nil
+}
+
+func parseVars(vars []string) (map[string]string, error) {
+	m := map[string]string{}
+	for _, v := range vars {
+		name, value, err := spec.ParseVarArg(v)
+		if err != nil {
+			return nil, err
+		}
+		m[name] = value
+	}
+	return m, nil
+}
+
+// openWorkspace opens the configuration in dir as the flags say.
+func openWorkspace(e *env, dir string, cf *configFlags, acct *accountFlags) (*workspace.Workspace, error) {
+	opts, err := workspaceOptions(e, cf, acct)
+	if err != nil {
+		return nil, err
+	}
+	return workspace.Open(dir, opts)
+}
+
+// retryLogger says retries on stderr, so a slow or failing endpoint is not
+// silent for minutes; the client redacts what it logs.
+func retryLogger(e *env) *slog.Logger {
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{
+		Level: slog.LevelWarn,
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey && len(groups) == 0 {
+				return slog.Attr{}
+			}
+			return a
+		},
+	}))
+}
+
+func dirArg(args []string) string {
+	if len(args) == 1 {
+		return args[0]
+	}
+	return "."
+}

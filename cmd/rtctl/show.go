@@ -1,0 +1,42 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rtctl/rtctl/internal/views"
+	"github.com/rtctl/rtctl/pkg/workspace"
+)
+
+func newShowCmd(e *env) *cobra.Command {
+	var (
+		format                    string
+		jsonOut, verbose, noColor bool
+	)
+	cmd := &cobra.Command{
+		Use:   "show FILE",
+		Short: "Show a saved plan",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := planFormat(format, jsonOut)
+			if err != nil {
+				return err
+			}
+			saved, err := workspace.ReadSavedPlan(args[0])
+			if err != nil {
+				return err
+			}
+			if f == views.PlanText {
+				fmt.Fprintf(e.stdout, "Saved plan for %s, made for %s.\n\n", saved.ConfigDir, saved.Plan.Now.Format("2006-01-02 15:04 MST"))
+			}
+			return views.WritePlan(e.stdout, saved.Plan, f, views.PlanOptions{Color: f == views.PlanText && diagColor(e, noColor, e.stdout), Verbose: verbose})
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&jsonOut, "json", false, "print the plan as a versioned JSON document (same as --format json)")
+	fl.StringVar(&format, "format", "", "output format: text (default), json, or markdown")
+	fl.BoolVarP(&verbose, "verbose", "v", false, "list in-sync and out-of-window items too")
+	fl.BoolVar(&noColor, "no-color", false, "never colour the output")
+	return cmd
+}

@@ -1,0 +1,219 @@
+// Package jsonplan is the versioned JSON form of a plan: what
+// `rtctl plan --json` and `rtctl show --json` print, and what a saved plan
+// file embeds. It has types of its own, converted from and to pkg/plan's,
+// so that renaming a field of the domain types can never change the
+// public format; docs/plan-json.md documents it.
+//
+// The format is versioned by FormatVersion (MAJOR.MINOR): within a major
+// version fields are only ever added, never renamed, removed or given
+// another meaning.
+package jsonplan
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/rtctl/rtctl/internal/clip"
+	"github.com/rtctl/rtctl/pkg/plan"
+	"github.com/rtctl/rtctl/pkg/rtapi"
+)
+
+// FormatVersion is the version of the document.
+const FormatVersion = "1.0"
+
+// Plan is the whole document.
+type Plan struct {
+	FormatVersion string `json:"format_version"`
+	// Now is the instant the plan was made for, in the account's zone.
+	Now         time.Time      `json:"now"`
+	Timezone    string         `json:"timezone"`
+	Lookback    string         `json:"lookback"`
+	WindowStart time.Time      `json:"window_start"`
+	Summary     map[string]int `json:"summary"`
+	Actions     []Action       `json:"actions"`
+	Warnings    []string       `json:"warnings,omitempty"`
+}
+
+// Action is one item of the plan.
+type Action struct {
+	Address   string     `json:"address"`
+	Kind      string     `json:"kind"`
+	Status    string     `json:"status"`
+	Reason    string     `json:"reason"`
+	Key       string     `json:"key"`
+	Origin    string     `json:"origin,omitempty"`
+	Offline   *Offline   `json:"offline_time,omitempty"`
+	Highlight *Highlight `json:"highlight,omitempty"`
+	Focus     *Focus     `json:"focus,omitempty"`
+	Request   *Request   `json:"request,omitempty"`
+	SettlesAt time.Time  `json:"settles_at,omitzero"`
+}
+
+// Offline is an offline-time block.
+type Offline struct {
+	Start    time.Time `json:"start"`
+	End      time.Time `json:"end"`
+	Activity string    `json:"activity"`
+	Details  string    `json:"details,omitempty"`
+	Chunk    int       `json:"chunk,omitempty"`
+	Chunks   int       `json:"chunks,omitempty"`
+	Note     string    `json:"note,omitempty"`
+}
+
+// Highlight is a daily highlight.
+type Highlight struct {
+	Date        string `json:"date"`
+	Description string `json:"description"`
+	Source      string `json:"source,omitempty"`
+}
+
+// Focus is a FocusTime session to start, or (focus_end) one to end.
+type Focus struct {
+	WindowStart  time.Time `json:"window_start"`
+	WindowEnd    time.Time `json:"window_end"`
+	Minutes      int       `json:"minutes"`
+	SessionStart time.Time `json:"session_start,omitzero"`
+}
+
+// Request is what apply sends, without credentials.
+type Request struct {
+	Method   string          `json:"method"`
+	Endpoint string          `json:"endpoint"`
+	Query    url.Values      `json:"query,omitempty"`
+	Body     json.RawMessage `json:"body,omitempty"`
+}
+
+// FromPlan converts p to its document.
+func FromPlan(p *plan.Plan) Plan {
+	d := Plan{
+		FormatVersion: FormatVersion,
+		Now:           p.Now,
+		Timezone:      p.Location.String(),
+		Lookback:      plan.FormatLookback(p.Lookback),
+		WindowStart:   p.WindowStart,
+		Summary:       map[string]int{},
+		Actions:       make([]Action, 0, len(p.Actions)),
+		Warnings:      p.Warnings,
+	}
+	for st, n := range p.Summary() {
+		d.Summary[string(st)] = n
+	}
+	for _, a := range p.Actions {
+		d.Actions = append(d.Actions, fromAction(a))
+	}
+	return d
+}
+
+func fromAction(a plan.Action) Action {
+	out := Action{
+		Address:   a.Address,
+		Kind:      string(a.Kind),
+		Status:    string(a.Status),
+		Reason:    a.Reason,
+		Key:       a.Key,
+		Origin:    a.Origin,
+		SettlesAt: a.SettlesAt,
+	}
+	if o := a.Offline; o != nil {
+		out.Offline = &Offline{Start: o.Start, End: o.End, Activity: o.Activity, Details: o.Details, Chunk: o.Chunk, Chunks: o.Chunks, Note: o.Note}
+	}
+	if h := a.Highlight; h != nil {
+		out.Highlight = &Highlight{Date: h.Date, Description: h.Description, Source: h.Source}
+	}
+	if f := a.Focus; f != nil {
+		out.Focus = &Focus{WindowStart: f.WindowStart, WindowEnd: f.WindowEnd, Minutes: f.Minutes, SessionStart: f.SessionStart}
+	}
+	if r := a.Request; r != nil {
+		out.Request = &Request{Method: r.Method, Endpoint: r.Endpoint, Query: r.Query, Body: r.Body}
+	}
+	return out
+}
+
+// ToPlan rebuilds the plan a document describes, as a saved plan is read
+// back. It checks what the domain needs (a known time zone, a lookback,
+// known statuses and kinds) and says which field is wrong.
+func (d Plan) ToPlan() (*plan.Plan, error) {
+	loc, err := time.LoadLocation(d.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("unknown time zone %q", clip.String(d.Timezone, 0))
+	}
+	lookback, err := ParseLookback(d.Lookback)
+	if err != nil {
+		return nil, fmt.Errorf("invalid lookback %q", clip.String(d.Lookback, 0))
+	}
+	p := &plan.Plan{
+		Now:         d.Now.In(loc),
+		Location:    loc,
+		Lookback:    lookback,
+		WindowStart: d.WindowStart.In(loc),
+		Warnings:    d.Warnings,
+		Actions:     make([]plan.Action, 0, len(d.Actions)),
+	}
+	for i, a := range d.Actions {
+		pa, err := a.toAction()
+		if err != nil {
+			return nil, fmt.Errorf("action %d: %w", i+1, err)
+		}
+		p.Actions = append(p.Actions, pa)
+	}
+	return p, nil
+}
+
+func (a Action) toAction() (plan.Action, error) {
+	st := plan.Status(a.Status)
+	if !knownStatus(st) {
+		return plan.Action{}, fmt.Errorf("unknown status %q", clip.String(a.Status, 0))
+	}
+	k := plan.Kind(a.Kind)
+	switch k {
+	case plan.KindOffline, plan.KindHighlight, plan.KindFocusStart, plan.KindFocusEnd:
+	default:
+		return plan.Action{}, fmt.Errorf("unknown kind %q", clip.String(a.Kind, 0))
+	}
+	out := plan.Action{
+		Address:   a.Address,
+		Kind:      k,
+		Status:    st,
+		Reason:    a.Reason,
+		Key:       a.Key,
+		Origin:    a.Origin,
+		SettlesAt: a.SettlesAt,
+	}
+	if o := a.Offline; o != nil {
+		out.Offline = &plan.Offline{Start: o.Start, End: o.End, Activity: o.Activity, Details: o.Details, Chunk: o.Chunk, Chunks: o.Chunks, Note: o.Note}
+	}
+	if h := a.Highlight; h != nil {
+		out.Highlight = &plan.Highlight{Date: h.Date, Description: h.Description, Source: h.Source}
+	}
+	if f := a.Focus; f != nil {
+		out.Focus = &plan.Focus{WindowStart: f.WindowStart, WindowEnd: f.WindowEnd, Minutes: f.Minutes, SessionStart: f.SessionStart}
+	}
+	if r := a.Request; r != nil {
+		out.Request = &rtapi.Request{Method: r.Method, Endpoint: r.Endpoint, Query: r.Query, Body: r.Body}
+	}
+	return out, nil
+}
+
+func knownStatus(s plan.Status) bool {
+	for _, k := range plan.Statuses {
+		if s == k {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseLookback reads what plan.FormatLookback writes.
+func ParseLookback(s string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		var days int
+		if _, err := fmt.Sscanf(n, "%d", &days); err != nil || days < 0 || days > 100*365 {
+			return 0, fmt.Errorf("%q is not a number of days", clip.String(s, 0))
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(s)
+}

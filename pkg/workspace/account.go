@@ -1,0 +1,270 @@
+package workspace
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/rtctl/rtctl/pkg/rtapi"
+	"github.com/rtctl/rtctl/pkg/rtapi/emulator"
+)
+
+// Account says which RescueTime account a workspace works on.
+type Account struct {
+	// Sandbox selects the built-in emulated Premium account, its state
+	// kept in .rtctl/sandbox.json beside the configuration.
+	Sandbox bool
+	// Endpoint is the API's base URL (rtapi.DefaultBaseURL when empty).
+	Endpoint string
+	// Credentials is an rtapi.APIKey or rtapi.AccessToken; nil means none
+	// were found, which is an error (ErrNoCredentials) only once the
+	// account is needed.
+	Credentials rtapi.Credentials
+	// Timezone is the IANA zone the account's naive times are read in
+	// when no configuration says it (read commands); empty means this
+	// machine's zone. A configuration's rtctl.timezone always decides.
+	Timezone string
+}
+
+// check refuses settings that contradict each other, rather than silently
+// letting one win.
+func (a Account) check() error {
+	if a.Sandbox && (a.Endpoint != "" || a.Credentials != nil) {
+		return errors.New("the sandbox is the built-in emulated account; it cannot be combined with an endpoint or credentials")
+	}
+	return nil
+}
+
+// ErrNoCredentials tells a new user how to get going.
+var ErrNoCredentials = errors.New(`no RescueTime credentials found.
+
+Create an API key on your RescueTime key management page
+(https://www.rescuetime.com/anapi/manage) and export it:
+
+    export RESCUETIME_API_KEY=<your key>
+
+or pass --api-key-file FILE, or export RESCUETIME_ACCESS_TOKEN for an OAuth2
+token. To try rtctl without an account, add --sandbox.`)
+
+// Sandbox settings: a Premium account with a fixed seed, so every sandbox
+// shows the same synthetic history.
+const (
+	// SandboxStatePath is where a sandbox keeps its state, relative to
+	// the configuration directory.
+	SandboxStatePath = ".rtctl/sandbox.json"
+	sandboxKey       = "sandbox-key"
+	sandboxSeed      = 1
+	// sandboxBaseURL is never dialled: the sandbox transport hands
+	// requests to the emulator in process.
+	sandboxBaseURL = "http://localhost"
+	// sandboxTarget is how a saved plan names the sandbox.
+	sandboxTarget = "the sandbox"
+)
+
+// Target names the account without any secret: a saved plan records it, so
+// that it is applied to the account it was made for.
+func (w *Workspace) Target() string {
+	a := w.opts.Account
+	if a.Sandbox {
+		return sandboxTarget
+	}
+	base := a.Endpoint
+	if base == "" {
+		base = rtapi.DefaultBaseURL
+	}
+	if u, err := url.Parse(base); err == nil {
+		base = u.Scheme + "://" + u.Host + u.Path
+	}
+	kind := "an API key"
+	if _, token := a.Credentials.(rtapi.AccessToken); token {
+		kind = "an access token"
+	}
+	return base + " with " + kind
+}
+
+// location resolves the account's time zone: the configuration's (zone),
+// else Account.Timezone, else this machine's. A Timezone that disagrees
+// with the configuration is refused: the plan would be made in one zone and
+// the requests rendered in another, an hour or more off.
+func (w *Workspace) location(zone *time.Location) (*time.Location, error) {
+	name := w.opts.Account.Timezone
+	if zone != nil && zone != time.Local {
+		if name != "" && name != zone.String() {
+			return nil, fmt.Errorf("--timezone %s disagrees with the configuration's rtctl.timezone (%s); the configuration decides, so drop the flag", name, zone)
+		}
+		return zone, nil
+	}
+	if name == "" {
+		return time.Local, nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("invalid time zone %q: want an IANA name such as Europe/Berlin", name)
+	}
+	return loc, nil
+}
+
+// Client returns an API client for the workspace's account. zone is the
+// account's time zone as the configuration declares it, nil when there is
+// none (read commands).
+func (w *Workspace) Client(ctx context.Context, zone *time.Location) (*rtapi.Client, error) {
+	a := w.opts.Account
+	loc, err := w.location(zone)
+	if err != nil {
+		return nil, err
+	}
+	clock := w.clientClock()
+	opts := rtapi.Options{
+		HTTPClient: w.opts.HTTPClient,
+		Location:   loc,
+		Now:        clock,
+		UserAgent:  w.opts.UserAgent,
+		Logger:     w.opts.Logger,
+	}
+	if a.Sandbox {
+		// Only a configuration sets the sandbox account's zone; a read
+		// command's --timezone changes how dates are shown, not the account.
+		accountZone := ""
+		if zone != nil && zone != time.Local {
+			accountZone = zone.String()
+		}
+		hc, sandboxZone, err := sandboxHTTPClient(filepath.Join(w.dir, SandboxStatePath), clock, accountZone)
+		if err != nil {
+			return nil, err
+		}
+		if loc == time.Local && a.Timezone == "" {
+			if opts.Location, err = time.LoadLocation(sandboxZone); err != nil {
+				return nil, fmt.Errorf("the sandbox's time zone: %w", err)
+			}
+		}
+		opts.HTTPClient, opts.BaseURL, opts.Credentials = hc, sandboxBaseURL, rtapi.APIKey(sandboxKey)
+	} else {
+		if a.Credentials == nil {
+			return nil, ErrNoCredentials
+		}
+		opts.Credentials, opts.BaseURL = a.Credentials, a.Endpoint
+	}
+	c, err := rtapi.New(opts)
+	if err != nil {
+		return nil, fmt.Errorf("connecting to RescueTime: %w", err)
+	}
+	return c, nil
+}
+
+// ReadsInLocalZone reports whether a client made without a configuration
+// reads the account's naive times in this machine's zone, a guess the
+// person may need to correct with a time zone setting.
+func (w *Workspace) ReadsInLocalZone() bool {
+	return !w.opts.Account.Sandbox && w.opts.Account.Timezone == ""
+}
+
+// sandboxHTTPClient returns an http.Client whose transport serves every
+// request with an in-process emulator persisted in statePath, and the
+// sandbox account's zone. The account takes zone when one is given (the
+// configuration's); otherwise it keeps the zone it has, so a read command
+// never moves a sandbox that apply set up, and a new one lives in UTC.
+func sandboxHTTPClient(statePath string, now func() time.Time, zone string) (*http.Client, string, error) {
+	if err := os.MkdirAll(filepath.Dir(statePath), 0o755); err != nil {
+		return nil, "", fmt.Errorf("creating the sandbox directory: %w", err)
+	}
+	emu, err := emulator.New(emulator.Options{Clock: clockFunc(now), StatePath: statePath})
+	if err != nil {
+		return nil, "", fmt.Errorf("opening the sandbox: %w", err)
+	}
+	if zone == "" {
+		zone = "UTC"
+		if a, ok := emu.Account(sandboxKey); ok {
+			zone = a.TimeZone
+		}
+	}
+	err = emu.AddAccount(emulator.Account{Key: sandboxKey, Plan: emulator.Premium, TimeZone: zone, Seed: sandboxSeed})
+	if err != nil {
+		return nil, "", fmt.Errorf("opening the sandbox: %w", err)
+	}
+	return &http.Client{Transport: handlerTransport{emu}}, zone, nil
+}
+
+// clockFunc adapts a clock function to the emulator's Clock.
+type clockFunc func() time.Time
+
+func (f clockFunc) Now() time.Time { return f() }
+
+// handlerTransport serves requests with an http.Handler, without a socket.
+type handlerTransport struct{ h http.Handler }
+
+func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := req.Context().Err(); err != nil {
+		return nil, err
+	}
+	if req.Body != nil {
+		defer req.Body.Close()
+	}
+	rec := httptest.NewRecorder()
+	t.h.ServeHTTP(rec, req)
+	resp := rec.Result()
+	resp.Request = req
+	return resp, nil
+}
+
+// CredentialSources are the places credentials may come from, in the
+// order they are tried: an access token file, an API key file,
+// RESCUETIME_API_KEY, RESCUETIME_ACCESS_TOKEN.
+type CredentialSources struct {
+	AccessTokenFile string
+	APIKeyFile      string
+	Getenv          func(string) string
+}
+
+// Credentials reads the first credential the sources hold, nil when they
+// hold none. Errors name the file, never its content.
+func Credentials(src CredentialSources) (rtapi.Credentials, error) {
+	if src.AccessTokenFile != "" && src.APIKeyFile != "" {
+		return nil, errors.New("give --api-key-file or --access-token-file, not both")
+	}
+	if src.AccessTokenFile != "" {
+		tok, err := readSecretFile("--access-token-file", src.AccessTokenFile)
+		if err != nil {
+			return nil, err
+		}
+		return rtapi.AccessToken(tok), nil
+	}
+	if src.APIKeyFile != "" {
+		key, err := readSecretFile("--api-key-file", src.APIKeyFile)
+		if err != nil {
+			return nil, err
+		}
+		return rtapi.APIKey(key), nil
+	}
+	getenv := src.Getenv
+	if getenv == nil {
+		return nil, nil
+	}
+	if key := strings.TrimSpace(getenv("RESCUETIME_API_KEY")); key != "" {
+		return rtapi.APIKey(key), nil
+	}
+	if tok := strings.TrimSpace(getenv("RESCUETIME_ACCESS_TOKEN")); tok != "" {
+		return rtapi.AccessToken(tok), nil
+	}
+	return nil, nil
+}
+
+// readSecretFile reads a one-line secret from path. Errors name the flag and
+// the path, never the content.
+func readSecretFile(flag, path string) (string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("reading %s: %w", flag, err)
+	}
+	s := strings.TrimSpace(string(data))
+	if s == "" {
+		return "", fmt.Errorf("%s %s is empty", flag, path)
+	}
+	return s, nil
+}

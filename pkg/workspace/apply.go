@@ -1,0 +1,185 @@
+package workspace
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/rtctl/rtctl/pkg/apply"
+	"github.com/rtctl/rtctl/pkg/journal"
+	"github.com/rtctl/rtctl/pkg/plan"
+	"github.com/rtctl/rtctl/pkg/rtapi"
+	"github.com/rtctl/rtctl/pkg/spec"
+)
+
+// ApplyOptions tune Apply and ApplySaved.
+type ApplyOptions struct {
+	// RetryUncertain sends uncertain items again (Apply only): the person
+	// has checked the account.
+	RetryUncertain bool
+	// Parallelism is how many POSTs may be in flight at once
+	// (apply.DefaultParallelism when zero).
+	Parallelism int
+	// Rate is the most POSTs a second, 0 for no limit. Nil means
+	// apply.DefaultRate, and no limit on the sandbox, which runs in process.
+	Rate *float64
+	// LockTimeout is how long to wait for another apply on the same
+	// journal to finish; zero fails at once.
+	LockTimeout time.Duration
+	// Review is shown the plan before anything is sent (Apply only), also
+	// when there is nothing to send, and decides whether to go on. Nil
+	// approves.
+	Review func(ctx context.Context, p *plan.Plan) (bool, error)
+	// OnRun is told what is about to be sent, once, before the first POST.
+	OnRun func(todo []plan.Action)
+	// OnStart and OnResult report progress: a POST is about to be sent
+	// (called from the worker sending it, several at once), a POST's
+	// outcome is recorded (one call at a time).
+	OnStart  func(plan.Action)
+	OnResult func(apply.ItemResult)
+}
+
+// ApplyResult is what an apply did.
+type ApplyResult struct {
+	// Plan is the plan that was applied: made afresh, or the saved one.
+	Plan *plan.Plan
+	// Declined is set when Review said no: nothing was sent.
+	Declined bool
+	// Sent is the outcome of every POST attempted; nil when nothing was
+	// to be sent.
+	Sent *apply.Result
+	// Skipped are the saved plan's items that reached the account since
+	// the plan was made: not sent again.
+	Skipped []plan.Action
+}
+
+// Apply plans the configuration and posts what the plan creates, at most
+// once per item: under the journal's lock, as of one reading of the clock,
+// recording every POST before it is sent and after it returns. The returned
+// error is non-nil only when the run could not go on (the journal could not
+// be written); failures of single items are in the result.
+func (w *Workspace) Apply(ctx context.Context, opts ApplyOptions) (*ApplyResult, error) {
+	now := w.instant()
+	// The lock comes first: what the plan decides (deferred items, the
+	// minutes left in a focus window) must hold when it runs.
+	lock, err := w.lock(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
+	cfg, err := w.load(ctx, now)
+	if err != nil {
+		return nil, err
+	}
+	pr, client, jw, err := w.prepareApply(ctx, cfg, now, PlanOptions{RetryUncertain: opts.RetryUncertain})
+	if err != nil {
+		return nil, err
+	}
+	defer jw.Close()
+	res := &ApplyResult{Plan: pr.Plan}
+	if opts.Review != nil {
+		ok, err := opts.Review(ctx, pr.Plan)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			res.Declined = true
+			return res, nil
+		}
+	}
+	return w.run(ctx, client, jw, pr.Plan.ToCreate(), res, opts)
+}
+
+// ApplySaved applies a saved plan, exactly as it was reviewed: it is
+// refused as stale (*apply.StaleError) when it was made for another
+// account, from another configuration, or when an item it would create is
+// now anything but still to create or already in the account.
+func (w *Workspace) ApplySaved(ctx context.Context, saved *SavedPlan, opts ApplyOptions) (*ApplyResult, error) {
+	now := w.instant()
+	lock, err := w.lock(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
+	cfg, err := w.load(ctx, now)
+	if err != nil {
+		return nil, err
+	}
+	if t := w.Target(); saved.file.Target != t {
+		hint := ""
+		if saved.file.Target == sandboxTarget {
+			hint = "; add --sandbox to apply it there"
+		}
+		return nil, &apply.StaleError{Reasons: []string{fmt.Sprintf("the plan was made for %s, and this apply would go to %s%s", saved.file.Target, t, hint)}}
+	}
+	if saved.file.ConfigHash != cfg.Hash {
+		return nil, &apply.StaleError{Reasons: []string{fmt.Sprintf("the configuration in %s changed since the plan was made: its files, its variables (pass apply the same --var and --var-file flags as plan), a calendar or git log it reads, or the date", w.dir)}}
+	}
+	pr, client, jw, err := w.prepareApply(ctx, cfg, now, PlanOptions{})
+	if err != nil {
+		return nil, err
+	}
+	defer jw.Close()
+	todo, skipped, err := apply.Reconcile(saved.Plan, pr.Plan)
+	if err != nil {
+		return nil, err
+	}
+	res := &ApplyResult{Plan: saved.Plan, Skipped: skipped}
+	return w.run(ctx, client, jw, todo, res, opts)
+}
+
+func (w *Workspace) lock(ctx context.Context, opts ApplyOptions) (*journal.Lock, error) {
+	return journal.Acquire(ctx, w.JournalPath(), journal.AcquireOptions{Timeout: opts.LockTimeout, Command: "rtctl apply", Now: w.opts.Clock})
+}
+
+// prepareApply plans for an apply, opens the journal for writing and
+// records what the feeds settled since the last run, whatever the person
+// then decides: those are facts about the account.
+func (w *Workspace) prepareApply(ctx context.Context, cfg *spec.Config, now time.Time, opts PlanOptions) (*PlanResult, *rtapi.Client, *journal.Writer, error) {
+	pr, client, err := w.prepare(ctx, cfg, now, opts)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if opts.RetryUncertain {
+		for _, a := range pr.Plan.Actions {
+			if a.Status == plan.Uncertain && !a.SettlesAt.IsZero() {
+				w.opts.Reporter.Notice(fmt.Sprintf("%s is not sent again before %s: its earlier POST may still land, and the feeds will settle it by then.", a.Address, a.SettlesAt.In(cfg.Timezone).Format("15:04")))
+			}
+		}
+	}
+	jw, err := journal.OpenWriter(w.JournalPath(), w.clientClock(), fmt.Sprintf("%s-%d", now.UTC().Format("20060102T150405Z"), os.Getpid()))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := jw.Append(pr.Settled()...); err != nil {
+		jw.Close()
+		return nil, nil, nil, err
+	}
+	return pr, client, jw, nil
+}
+
+func (w *Workspace) run(ctx context.Context, client *rtapi.Client, jw *journal.Writer, todo []plan.Action, res *ApplyResult, opts ApplyOptions) (*ApplyResult, error) {
+	if len(todo) == 0 {
+		return res, nil
+	}
+	if opts.OnRun != nil {
+		opts.OnRun(todo)
+	}
+	rate := apply.DefaultRate
+	switch {
+	case opts.Rate != nil:
+		rate = *opts.Rate
+	case w.opts.Account.Sandbox:
+		rate = 0 // the sandbox is in this process: nothing to spare
+	}
+	sent, err := apply.Run(ctx, client, jw, todo, apply.Options{
+		Parallelism: opts.Parallelism,
+		Rate:        rate,
+		Now:         w.opts.Clock, // the limiter's clock must move
+		OnStart:     opts.OnStart,
+		OnResult:    opts.OnResult,
+	})
+	res.Sent = sent
+	return res, err
+}

@@ -1,0 +1,98 @@
+package workspace
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/rtctl/rtctl/internal/planfile"
+	"github.com/rtctl/rtctl/pkg/journal"
+	"github.com/rtctl/rtctl/pkg/plan"
+	"github.com/rtctl/rtctl/pkg/rtapi"
+	"github.com/rtctl/rtctl/pkg/spec"
+)
+
+// PlanOptions tune Plan.
+type PlanOptions struct {
+	// RetryUncertain plans uncertain items for creation again; the person
+	// has checked the account and takes responsibility for a duplicate.
+	RetryUncertain bool
+}
+
+// PlanResult is a plan together with what it was made from.
+type PlanResult struct {
+	*plan.Prepared
+	// Target names the account the plan was made for (see Target).
+	Target string
+}
+
+// Plan loads the configuration, reads the journal and the account, and
+// makes the plan, as of one reading of the clock. It never writes.
+func (w *Workspace) Plan(ctx context.Context, opts PlanOptions) (*PlanResult, error) {
+	return w.plan(ctx, w.instant(), opts)
+}
+
+func (w *Workspace) plan(ctx context.Context, now time.Time, opts PlanOptions) (*PlanResult, error) {
+	cfg, err := w.load(ctx, now)
+	if err != nil {
+		return nil, err
+	}
+	r, _, err := w.prepare(ctx, cfg, now, opts)
+	return r, err
+}
+
+// prepare plans a loaded configuration, and returns the client it read the
+// account with, which apply then posts with.
+func (w *Workspace) prepare(ctx context.Context, cfg *spec.Config, now time.Time, opts PlanOptions) (*PlanResult, *rtapi.Client, error) {
+	client, err := w.Client(ctx, cfg.Timezone)
+	if err != nil {
+		return nil, nil, err
+	}
+	j, err := journal.Read(w.JournalPath())
+	if err != nil {
+		return nil, nil, err
+	}
+	pr, err := plan.Prepare(ctx, cfg, client, j, plan.PrepareOptions{
+		ConfigDir:      w.dir,
+		Now:            now,
+		RetryUncertain: opts.RetryUncertain,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return &PlanResult{Prepared: pr, Target: w.Target()}, client, nil
+}
+
+// SavePlan writes r to path for a later ApplySaved.
+func (w *Workspace) SavePlan(path string, r *PlanResult) error {
+	return planfile.Write(path, r.Plan, planfile.Meta{
+		ConfigDir:  w.dir,
+		ConfigHash: r.Config.Hash,
+		Target:     r.Target,
+		Snapshot:   r.Remote.Fingerprint(),
+	})
+}
+
+// SavedPlan is a plan read from a file written by SavePlan.
+type SavedPlan struct {
+	file *planfile.File
+	// Plan is the plan as it was saved.
+	Plan *plan.Plan
+	// ConfigDir is the configuration the plan was made from, resolved
+	// against the plan file's place.
+	ConfigDir string
+}
+
+// ReadSavedPlan reads a saved plan. Open a workspace on its ConfigDir to
+// apply it.
+func ReadSavedPlan(path string) (*SavedPlan, error) {
+	f, err := planfile.Read(path)
+	if err != nil {
+		return nil, err
+	}
+	p, err := f.Restore()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &SavedPlan{file: f, Plan: p, ConfigDir: f.ConfigDir}, nil
+}

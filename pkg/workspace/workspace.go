@@ -1,0 +1,233 @@
+package workspace
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/rtctl/rtctl/pkg/journal"
+	"github.com/rtctl/rtctl/pkg/spec"
+)
+
+// Options configure a Workspace.
+type Options struct {
+	// Account is the account the operations read and post to.
+	Account Account
+	// JournalPath overrides where the journal lives (by default
+	// .rtctl/journal.jsonl beside the configuration). The sandbox always
+	// keeps its own journal, so it refuses an override.
+	JournalPath string
+
+	// Vars, VarFiles and Getenv are the configuration's inputs: --var
+	// values (raw, parsed per the variable's type), --var-file paths, and
+	// the environment for RTCTL_VAR_name and env(). A nil Getenv is an empty
+	// environment.
+	Vars     map[string]string
+	VarFiles []string
+	Getenv   func(string) string
+
+	// Clock is the clock that moves (time.Now when nil): rate limits, lock
+	// timeouts and journal times follow it.
+	Clock func() time.Time
+	// Now, when set, pins the instant every operation works at: what is
+	// planned, what the journal records and what the API client takes for
+	// "now" (RTCTL_NOW, plan --now). Zero means Clock is read once at the
+	// start of each operation.
+	Now time.Time
+
+	// HTTPClient sends every request: to the API and for data sources
+	// (calendars). Nil means a new http.Client; tests pass one that only
+	// reaches loopback.
+	HTTPClient *http.Client
+	// Logger receives the API client's records (retries, attempts), with
+	// secrets redacted. Nil discards them.
+	Logger *slog.Logger
+	// UserAgent is sent with every API request.
+	UserAgent string
+	// Reporter is told what a person should see while an operation runs.
+	// Nil discards it.
+	Reporter Reporter
+}
+
+// Reporter receives what an operation wants a person to see while it runs.
+// Its methods are called from the goroutine that called the operation.
+type Reporter interface {
+	// Diagnostics are the warnings (and, when loading fails, the errors)
+	// of loading the configuration, with the files to render them from.
+	Diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics)
+	// Notice is something to know that concerns the run, not one item.
+	Notice(msg string)
+}
+
+type nopReporter struct{}
+
+func (nopReporter) Diagnostics(map[string]*hcl.File, hcl.Diagnostics) {}
+func (nopReporter) Notice(string)                                     {}
+
+// Workspace is one configuration directory and the account it is applied
+// to. It is not safe for concurrent use; the journal lock keeps separate
+// processes apart.
+type Workspace struct {
+	dir  string
+	opts Options
+}
+
+// Open checks dir and opts and returns the workspace. It reads nothing yet:
+// each operation loads the configuration afresh.
+func Open(dir string, opts Options) (*Workspace, error) {
+	st, err := os.Stat(dir)
+	switch {
+	case err != nil:
+		return nil, &NoConfigDirError{Dir: dir, Err: unwrapPath(err)}
+	case !st.IsDir():
+		return nil, &NoConfigDirError{Dir: dir, Err: errors.New("not a directory")}
+	}
+	if err := opts.Account.check(); err != nil {
+		return nil, err
+	}
+	if opts.Account.Sandbox && opts.JournalPath != "" {
+		return nil, errors.New("a journal path cannot be given for the sandbox: it keeps its own journal, so that nothing applied to it ever looks applied to a real account")
+	}
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = &http.Client{}
+	}
+	if opts.Reporter == nil {
+		opts.Reporter = nopReporter{}
+	}
+	if opts.Getenv == nil {
+		opts.Getenv = func(string) string { return "" }
+	}
+	return &Workspace{dir: dir, opts: opts}, nil
+}
+
+// Dir is the configuration directory.
+func (w *Workspace) Dir() string { return w.dir }
+
+// Sandbox reports whether the workspace works on the built-in sandbox.
+func (w *Workspace) Sandbox() bool { return w.opts.Account.Sandbox }
+
+// JournalPath is where the journal of this workspace's account lives.
+func (w *Workspace) JournalPath() string {
+	switch {
+	case w.opts.Account.Sandbox:
+		return SandboxJournalPath(w.dir)
+	case w.opts.JournalPath != "":
+		return w.opts.JournalPath
+	}
+	return journal.DefaultPath(w.dir)
+}
+
+// SandboxJournalPath is the sandbox's journal for the configuration in dir.
+func SandboxJournalPath(dir string) string {
+	return filepath.Join(dir, ".rtctl", "sandbox-journal.jsonl")
+}
+
+// ReadJournal reads the journal of this workspace's account.
+func (w *Workspace) ReadJournal() (*journal.State, error) {
+	return journal.Read(w.JournalPath())
+}
+
+// instant is the one reading of the clock an operation works with.
+func (w *Workspace) instant() time.Time {
+	if !w.opts.Now.IsZero() {
+		return w.opts.Now
+	}
+	return w.opts.Clock()
+}
+
+// clientClock is the API client's clock: pinned with Options.Now, so its
+// no-future check agrees with the plan, and moving otherwise, so Retry-After
+// dates are read against the real time during a long apply.
+func (w *Workspace) clientClock() func() time.Time {
+	if now := w.opts.Now; !now.IsZero() {
+		return func() time.Time { return now }
+	}
+	return w.opts.Clock
+}
+
+// LoadConfig loads the configuration as of now, without reporting: the
+// diagnostics are returned for the caller to render (rtctl validate).
+func (w *Workspace) LoadConfig(ctx context.Context, now time.Time) (*spec.Config, hcl.Diagnostics) {
+	return spec.Load(ctx, w.dir, spec.LoadOptions{
+		Vars:       w.opts.Vars,
+		VarFiles:   w.opts.VarFiles,
+		Getenv:     w.opts.Getenv,
+		Now:        now,
+		HTTPClient: w.opts.HTTPClient,
+	})
+}
+
+// Now is the instant the next operation would work at.
+func (w *Workspace) Now() time.Time { return w.instant() }
+
+// load loads the configuration, reports its diagnostics and fails with a
+// *ConfigError when they hold errors.
+func (w *Workspace) load(ctx context.Context, now time.Time) (*spec.Config, error) {
+	cfg, diags := w.LoadConfig(ctx, now)
+	if len(diags) > 0 {
+		w.opts.Reporter.Diagnostics(cfg.Files, diags)
+	}
+	if diags.HasErrors() {
+		return nil, &ConfigError{Dir: w.dir, Files: cfg.Files, Diagnostics: diags}
+	}
+	return cfg, nil
+}
+
+// unwrapPath drops the path an *os.PathError repeats.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// NoConfigDirError says the configuration directory is not there.
+type NoConfigDirError struct {
+	Dir string
+	Err error
+}
+
+func (e *NoConfigDirError) Error() string {
+	if e.Err != nil && e.Err.Error() == "not a directory" {
+		return fmt.Sprintf("%s is not a directory (nor a saved plan)", e.Dir)
+	}
+	return fmt.Sprintf("no configuration directory %s: %v", e.Dir, e.Err)
+}
+
+func (e *NoConfigDirError) Unwrap() error { return e.Err }
+
+// ConfigError says the configuration could not be loaded; Diagnostics say
+// why, with Files to render them.
+type ConfigError struct {
+	Dir         string
+	Files       map[string]*hcl.File
+	Diagnostics hcl.Diagnostics
+}
+
+func (e *ConfigError) Error() string {
+	var errs []*hcl.Diagnostic
+	for _, d := range e.Diagnostics {
+		if d.Severity == hcl.DiagError {
+			errs = append(errs, d)
+		}
+	}
+	msg := fmt.Sprintf("could not load the configuration in %s", e.Dir)
+	if len(errs) > 0 {
+		msg += ": " + errs[0].Error()
+	}
+	if len(errs) > 1 {
+		msg += fmt.Sprintf(" (and %d more)", len(errs)-1)
+	}
+	return msg
+}
