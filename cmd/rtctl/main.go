@@ -8,6 +8,10 @@ package main
 
 import (
 	"os"
+	// Zones must resolve on machines without a zone database (minimal
+	// containers, Windows): configurations, calendars and the sandbox name
+	// IANA zones. The library packages leave this choice to their importer.
+	_ "time/tzdata"
 )
 
 func main() {

@@ -26,8 +26,8 @@
 // anyone noticing. Floating times (no TZID, no Z) are read in Options.Location,
 // except the UNTIL, EXDATE, RDATE and RECURRENCE-ID values of a series whose
 // DTSTART has a TZID: they name its instances, so they are read in its zone.
-// The IANA database is embedded (time/tzdata) so results do not depend on the
-// machine rtctl runs on.
+// Zones come from the time package's database: the system's, or the copy a
+// program embeds by importing time/tzdata, as the rtctl command does.
 //
 // Fetch downloads a calendar from the secret https address calendar services
 // hand out; the address never appears in its errors (see RedactURL).

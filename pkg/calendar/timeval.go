@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // zone data must not depend on the host: a CI container may have none
 )
 
 // valueKind says how an iCalendar DATE or DATE-TIME value is anchored in time.

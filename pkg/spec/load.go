@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-	_ "time/tzdata" // timezones must resolve on machines without zone files
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"

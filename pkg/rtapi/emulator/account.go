@@ -3,10 +3,6 @@ package emulator
 import (
 	"fmt"
 	"time"
-
-	// The emulator must know every IANA zone even on machines without a
-	// zoneinfo database (minimal containers, Windows): the sandbox runs there.
-	_ "time/tzdata"
 )
 
 // Plan is a RescueTime subscription plan. Premium-only endpoints answer 400
