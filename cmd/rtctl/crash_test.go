@@ -146,13 +146,22 @@ func (w *crashWorld) advance(d time.Duration) {
 func (w *crashWorld) command(args ...string) *exec.Cmd {
 	cmd := exec.Command("rtctl", args...)
 	cmd.Dir = w.dir
-	cmd.Env = append(os.Environ(),
+	cmd.Env = crashEnv(w.dir,
 		"RTCTL_ENDPOINT="+w.url,
 		"RESCUETIME_API_KEY="+crashKey,
 		"RTCTL_NOW="+w.now.Format(time.RFC3339),
 		"NO_COLOR=1",
 	)
 	return cmd
+}
+
+// crashEnv is the whole environment of an rtctl process under test, built
+// from scratch: an RTCTL_JOURNAL, RESCUETIME_ACCESS_TOKEN or RTCTL_VAR_ set
+// by the person running the tests must not reach it. Only PATH is kept,
+// which finds the rtctl that TestMain provides; HOME points into the test's
+// own directory.
+func crashEnv(home string, vars ...string) []string {
+	return append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + home}, vars...)
 }
 
 // checkExactlyOnce asserts, from the emulator's record, that every declared

@@ -11,6 +11,7 @@ import (
 	"github.com/rogpeppe/go-internal/diff"
 	"github.com/spf13/cobra"
 
+	"github.com/rtctl/rtctl/internal/atomicfile"
 	"github.com/rtctl/rtctl/pkg/spec"
 )
 
@@ -180,13 +181,18 @@ func (f *formatter) file(name string, src []byte, stdin bool) {
 	}
 }
 
-// writeFileKeepMode replaces a file's content and keeps its permissions.
+// writeFileKeepMode replaces a file's content atomically, so that a crash
+// or a full disk never leaves a configuration half-written, and keeps its
+// permissions.
 func writeFileKeepMode(name string, data []byte) error {
 	info, err := os.Stat(name)
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
-	if err := os.WriteFile(name, data, info.Mode().Perm()); err != nil {
+	if err := atomicfile.Write(name, data); err != nil {
+		return err
+	}
+	if err := os.Chmod(name, info.Mode().Perm()); err != nil {
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
 	return nil
