@@ -1,7 +1,10 @@
-// Code generated from Unicode CLDR common/supplemental/windowsZones.xml
-// (mapTimezones otherVersion="7e11800" typeVersion="2021a"), territory "001"
-// entries, with the Windows display name from the comment above each group.
-// DO NOT EDIT by hand except to refresh it from a newer CLDR release.
+// The Windows zone table, transcribed from Unicode CLDR's
+// common/supplemental/windowsZones.xml (mapTimezones otherVersion="7e11800"
+// typeVersion="2021a"): its territory "001" entries, with the Windows display
+// name from the comment above each group. There is no generator: CLDR is not
+// reachable from where rtctl is built, and the table changes a few times a
+// decade. To refresh it, compare it with a newer windowsZones.xml and edit it
+// by hand; windowszones_test.go checks every IANA name resolves.
 //
 // CLDR data is Copyright © 1991-2013 Unicode, Inc., distributed under the
 // Unicode License (https://www.unicode.org/copyright.html), which permits
