@@ -88,6 +88,9 @@ func Read(path string) (*File, error) {
 	if !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s is not a saved rtctl plan: not a regular file", path)
 	}
+	if st.Size() > MaxSize {
+		return nil, fmt.Errorf("%s is not a saved rtctl plan: it is larger than %d MB", path, MaxSize>>20)
+	}
 	b, err := io.ReadAll(io.LimitReader(fh, MaxSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading saved plan: %w", err)

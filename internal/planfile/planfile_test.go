@@ -1,0 +1,80 @@
+package planfile
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rtctl/rtctl/pkg/plan"
+)
+
+func TestWriteRead(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "cfg")
+	if err := os.MkdirAll(cfg, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(cfg, "main.rt.hcl"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := &plan.Plan{Now: time.Date(2026, 11, 20, 18, 0, 0, 0, time.UTC), Location: time.UTC, Lookback: 24 * time.Hour}
+	path := filepath.Join(dir, "out", "x.plan")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(path, p, Meta{ConfigDir: cfg, ConfigHash: "h", Target: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.ConfigDir != cfg || f.ConfigHash != "h" || f.Target != "t" {
+		t.Errorf("read back %+v", f.Meta)
+	}
+	if st, _ := os.Stat(path); st.Mode().Perm() != 0o600 {
+		t.Errorf("saved plan mode %v, want 0600", st.Mode().Perm())
+	}
+}
+
+func TestReadRefuses(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	big := filepath.Join(dir, "big.plan")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(MaxSize + 1); err != nil { // sparse: no disk used
+		t.Fatal(err)
+	}
+	f.Close()
+	for _, tc := range []struct {
+		name, path, want string
+	}{
+		{"not JSON", write("a.plan", "hello"), "is not a saved rtctl plan"},
+		{"no version", write("b.plan", "{}"), "no format_version"},
+		{"future version", write("c.plan", `{"format_version":"2.0"}`), "has plan format 2.0"},
+		{"huge version", write("d.plan", `{"format_version":"`+strings.Repeat("9", 100000)+`"}`), "has plan format"},
+		{"too large", big, "larger than"},
+		{"a directory", dir, "not a regular file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Read(tc.path)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want %q", err, tc.want)
+			}
+			if len(err.Error()) > 500 {
+				t.Errorf("the error echoes %d characters of input", len(err.Error()))
+			}
+		})
+	}
+}

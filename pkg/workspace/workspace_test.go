@@ -1,0 +1,191 @@
+package workspace
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rtctl/rtctl/pkg/apply"
+	"github.com/rtctl/rtctl/pkg/rtapi"
+	"github.com/rtctl/rtctl/pkg/rtapi/emulator"
+)
+
+var testNow = time.Date(2026, 11, 20, 18, 0, 0, 0, time.UTC)
+
+const testConfig = `
+rtctl {
+  timezone = "Europe/Berlin"
+}
+
+highlight "release" {
+  date        = "2026-11-20"
+  description = "Shipped v1.2"
+}
+`
+
+// world is a configuration directory and an emulated account on loopback.
+func world(t *testing.T) (dir, endpoint string, emu *emulator.Emulator) {
+	t.Helper()
+	emu, err := emulator.New(emulator.Options{Clock: emulator.NewManualClock(testNow)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"key-a", "key-b"} {
+		if err := emu.AddAccount(emulator.Account{Key: key, Plan: emulator.Premium, TimeZone: "Europe/Berlin", Seed: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	dir = t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.rt.hcl"), []byte(testConfig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir, srv.URL, emu
+}
+
+func open(t *testing.T, dir string, opts Options) *Workspace {
+	t.Helper()
+	ws, err := Open(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ws
+}
+
+// TestOneClockReadingPerOperation checks that an operation reads a moving
+// clock once: the plan, today() and the journal agree on "now" even when
+// the clock ticks between the steps.
+func TestOneClockReadingPerOperation(t *testing.T) {
+	dir, endpoint, _ := world(t)
+	// Each reading is a day later: were the steps to read the clock apart,
+	// the highlight dated today() would be planned for another day.
+	readings := 0
+	clock := func() time.Time {
+		readings++
+		return testNow.Add(time.Duration(readings-1) * 24 * time.Hour)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.rt.hcl"), []byte(strings.Replace(testConfig, `"2026-11-20"`, `today()`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ws := open(t, dir, Options{Account: Account{Endpoint: endpoint, Credentials: rtapi.APIKey("key-a")}, Clock: clock})
+	r, err := ws.Plan(context.Background(), PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Plan.Now.Equal(testNow) {
+		t.Errorf("planned for %s, want the first reading %s", r.Plan.Now, testNow)
+	}
+	if got := r.Plan.Actions[0].Highlight.Date; got != "2026-11-20" {
+		t.Errorf("today() gave %s, want the date of the plan's one reading", got)
+	}
+}
+
+// TestApplySavedRefusesAnotherAccount checks that a plan saved against one
+// endpoint is refused on another: the person reviewed it for that account.
+func TestApplySavedRefusesAnotherAccount(t *testing.T) {
+	dir, endpoint, emu := world(t)
+	ctx := context.Background()
+	a := open(t, dir, Options{Account: Account{Endpoint: endpoint, Credentials: rtapi.APIKey("key-a")}, Now: testNow})
+	r, err := a.Plan(ctx, PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "saved.plan")
+	if err := a.SavePlan(path, r); err != nil {
+		t.Fatal(err)
+	}
+	saved, err := ReadSavedPlan(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sandbox := open(t, dir, Options{Account: Account{Sandbox: true}, Now: testNow})
+	_, err = sandbox.ApplySaved(ctx, saved, ApplyOptions{})
+	var stale *apply.StaleError
+	if !errors.As(err, &stale) || !strings.Contains(err.Error(), "this apply would go to the sandbox") {
+		t.Fatalf("applying to the sandbox: %v, want a stale plan naming both accounts", err)
+	}
+	if acct, _ := emu.Record().Account("key-a"); len(acct.Highlights) != 0 {
+		t.Fatalf("a refused plan posted %d highlights", len(acct.Highlights))
+	}
+	res, err := a.ApplySaved(ctx, saved, ApplyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Sent == nil || res.Sent.Count(apply.Created) != 1 {
+		t.Errorf("applying to its own account: %+v, want the highlight created", res.Sent)
+	}
+}
+
+func TestOpenRefuses(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "x.rt.hcl")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		dir  string
+		opts Options
+		want string
+	}{
+		{"missing directory", filepath.Join(dir, "nope"), Options{}, "no configuration directory"},
+		{"a file", file, Options{}, "is not a directory"},
+		{"journal with sandbox", dir, Options{Account: Account{Sandbox: true}, JournalPath: "j.jsonl"}, "sandbox"},
+		{"sandbox with credentials", dir, Options{Account: Account{Sandbox: true, Credentials: rtapi.APIKey("k")}}, "cannot be combined"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Open(tc.dir, tc.opts)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Open: %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestNoCredentialsOnlyWhenTheAccountIsNeeded(t *testing.T) {
+	dir, _, _ := world(t)
+	ws := open(t, dir, Options{Now: testNow})
+	if _, diags := ws.LoadConfig(context.Background(), testNow); diags.HasErrors() {
+		t.Fatalf("loading needs no account: %v", diags)
+	}
+	_, err := ws.Plan(context.Background(), PlanOptions{})
+	if !errors.Is(err, ErrNoCredentials) {
+		t.Fatalf("plan without credentials: %v, want ErrNoCredentials", err)
+	}
+}
+
+func TestCredentials(t *testing.T) {
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "key")
+	if err := os.WriteFile(keyFile, []byte("file-key\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"RESCUETIME_API_KEY": "env-key", "RESCUETIME_ACCESS_TOKEN": "env-token"}
+	getenv := func(k string) string { return env[k] }
+	for _, tc := range []struct {
+		name string
+		src  CredentialSources
+		want rtapi.Credentials
+	}{
+		{"file before environment", CredentialSources{APIKeyFile: keyFile, Getenv: getenv}, rtapi.APIKey("file-key")},
+		{"key before token", CredentialSources{Getenv: getenv}, rtapi.APIKey("env-key")},
+		{"token", CredentialSources{Getenv: func(k string) string { return map[string]string{"RESCUETIME_ACCESS_TOKEN": "t"}[k] }}, rtapi.AccessToken("t")},
+		{"none", CredentialSources{}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Credentials(tc.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want {
+				t.Errorf("got %T, want %T", got, tc.want)
+			}
+		})
+	}
+}
