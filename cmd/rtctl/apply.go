@@ -38,7 +38,9 @@ crashed apply never posts an item twice: the next run settles unanswered
 POSTs from the account's feeds. A lock beside the journal keeps two applies
 from running at once.
 
-Ctrl-C stops starting new POSTs, waits for those in flight and records them.`,
+Ctrl-C stops starting new POSTs, waits for those in flight and records them.
+
+` + exitCodesHelp,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.Flags().Changed("rate") {
@@ -109,41 +111,59 @@ func savedPlanArg(path string) (*workspace.SavedPlan, string, error) {
 	return saved, saved.ConfigDir, nil
 }
 
-// applyOutcome prints how the apply ended and turns it into the exit code.
+// applyOutcome prints how the apply ended and turns it into the exit code
+// (see exitCodesHelp): a run that could not post something declared must not
+// exit 0.
 func applyOutcome(e *env, res *workspace.ApplyResult, runErr error, saved bool) error {
 	if res == nil {
 		return runErr
 	}
 	if res.Declined {
 		fmt.Fprintln(e.stdout, "\nApply cancelled.")
-		return &exitError{code: 1}
+		return &exitError{code: exitError1}
 	}
-	if res.Sent == nil && len(res.Skipped) == 0 {
+	att := res.Attention()
+	if res.Sent == nil && len(res.Skipped) == 0 && len(att) == 0 {
 		if saved {
 			fmt.Fprintln(e.stdout, "No changes. Your account matches the configuration.")
 		}
 		return runErr
 	}
+	if err := views.ApplySummary(e.stdout, res, runErr != nil); err != nil {
+		return err
+	}
 	sent := res.Sent
 	if sent == nil {
 		sent = &apply.Result{}
 	}
-	if err := views.ApplySummary(e.stdout, sent, res.Skipped); err != nil {
-		return err
-	}
-	if runErr != nil {
-		return runErr
-	}
-	failed, unknown := sent.Count(apply.Failed), sent.Count(apply.Unknown)
 	switch {
+	case runErr != nil:
+		return runErr
 	case sent.Interrupted:
-		return &exitError{code: 1, err: errors.New("interrupted; run apply again to post the rest")}
-	case failed > 0:
-		return &exitError{code: 1, err: fmt.Errorf("%d item(s) failed; see the reasons above", failed)}
-	case unknown > 0:
-		return &exitError{code: 1, err: fmt.Errorf("%d item(s) got no clear answer; the next plan checks the account for them (after %s)", unknown, plan.SettleAfter)}
+		return &exitError{code: exitError1, err: errors.New("interrupted; run apply again to post the rest")}
+	case sent.Count(apply.Failed) > 0:
+		return &exitError{code: exitError1, err: fmt.Errorf("%d item(s) failed; see the reasons above", sent.Count(apply.Failed))}
+	case res.Stopped():
+		return &exitError{code: exitError1, err: errors.New("the apply stopped before sending everything; see the reasons above, then run apply again")}
+	case len(att) > 0:
+		return &exitError{code: exitAttention, err: attentionError(att, sent.Count(apply.Unknown))}
 	}
 	return nil
+}
+
+// attentionError says what a person has to look at after an apply.
+func attentionError(att map[plan.Status]int, unknown int) error {
+	var parts []string
+	for _, st := range workspace.AttentionStatuses {
+		if n := att[st]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, strings.ReplaceAll(string(st), "_", " ")))
+		}
+	}
+	msg := fmt.Sprintf("not everything declared is in the account (%s): see the reasons above", strings.Join(parts, ", "))
+	if unknown > 0 {
+		msg += fmt.Sprintf("; the next plan checks the account for the %d POST(s) that got no answer (after %s)", unknown, plan.SettleAfter)
+	}
+	return errors.New(msg)
 }
 
 // confirm asks for approval on a terminal, as Terraform does: only "yes"

@@ -61,7 +61,7 @@ func TestApplyAsksOnATerminal(t *testing.T) {
 		"Do you want to apply? Only 'yes' will be accepted: ",
 		"\r\x1b[K[0/1] ", // progress while the POST is in flight
 		"[1/1] done",
-		"Apply complete: 1 created, 0 failed, 0 skipped.",
+		"Apply complete: 1 created, 0 failed.",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

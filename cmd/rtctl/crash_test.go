@@ -311,7 +311,7 @@ func TestApplyInterruptRecordsInFlight(t *testing.T) {
 	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
 		t.Fatalf("interrupted apply exited with %v, want 1\n%s", err, out)
 	}
-	if !strings.Contains(out, "Apply interrupted:") {
+	if !strings.Contains(out, "Apply stopped:") {
 		t.Errorf("no interrupted summary:\n%s", out)
 	}
 	st, jerr := journal.Read(filepath.Join(w.dir, ".rtctl", "journal.jsonl"))

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/views"
+	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
@@ -32,8 +33,7 @@ delete them.
 Plan never writes to the account. With --out it saves the plan, which
 "rtctl apply FILE" executes after checking that it is not stale.
 
-Exit codes: 0 success, 1 error; with --detailed-exitcode, 2 when apply would
-post something now.`,
+` + exitCodesHelp,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := planFormat(format, jsonOut)
@@ -69,8 +69,12 @@ post something now.`,
 					fmt.Fprintf(e.stdout, "\nSaved the plan to %s. To perform exactly these actions, run:\n  %s\n", out, again)
 				}
 			}
-			if detailed && r.Plan.HasChanges() {
-				return &exitError{code: 2}
+			switch {
+			case !detailed:
+			case needsAttention(r.Plan):
+				return &exitError{code: exitAttention}
+			case r.Plan.HasChanges():
+				return &exitError{code: exitChanges}
 			}
 			return nil
 		},
@@ -82,7 +86,7 @@ post something now.`,
 	fl.StringVar(&out, "out", "", "save the plan to FILE for rtctl apply FILE")
 	fl.BoolVar(&jsonOut, "json", false, "print the plan as a versioned JSON document (same as --format json)")
 	fl.StringVar(&format, "format", "", "output format: text (default), json, or markdown (for a pull-request comment)")
-	fl.BoolVar(&detailed, "detailed-exitcode", false, "exit 2 when apply would post something now, 0 when not, 1 on error")
+	fl.BoolVar(&detailed, "detailed-exitcode", false, "exit 2 when apply would post something now, 3 when an item needs a person, 0 when neither, 1 on error")
 	fl.BoolVarP(&verbose, "verbose", "v", false, "list in-sync and out-of-window items too, not only their counts")
 	return cmd
 }
@@ -115,4 +119,16 @@ func checkOutFile(path string) error {
 		return fmt.Errorf("--out %s: the directory %s does not exist", path, filepath.Dir(path))
 	}
 	return nil
+}
+
+// needsAttention reports whether the plan holds an item a person must act
+// on.
+func needsAttention(p *plan.Plan) bool {
+	sum := p.Summary()
+	for _, st := range workspace.AttentionStatuses {
+		if sum[st] > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -13,6 +13,22 @@ import (
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
+// Exit codes, documented in the README and in exitCodesHelp.
+const (
+	exitOK        = 0
+	exitError1    = 1 // an error, or an apply that stopped or had items fail
+	exitChanges   = 2 // plan --detailed-exitcode: something to post, nothing needs a person
+	exitAttention = 3 // something needs a person: a conflict, an uncertain or orphaned item
+)
+
+// exitCodesHelp is the exit code table of plan and apply's help.
+const exitCodesHelp = `Exit codes:
+  0  success: nothing left to post (plan: with --detailed-exitcode, nothing to post)
+  1  an error; for apply also an interruption, a failed item or a run that stopped early
+  2  plan --detailed-exitcode: something to post, and nothing needs a person
+  3  something needs a person: an item in conflict, uncertain or orphaned
+     (plan: only with --detailed-exitcode; apply: always)`
+
 // exitError carries a specific exit code out of a command. Commands that
 // only need "failed" return a plain error, which exits 1.
 type exitError struct {

@@ -3,10 +3,12 @@ package views
 import (
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 
 	"github.com/rtctl/rtctl/pkg/apply"
 	"github.com/rtctl/rtctl/pkg/plan"
+	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
 // ApplyProgress shows how an apply goes: an updating line on a terminal,
@@ -68,28 +70,51 @@ func (p *ApplyProgress) Finish() {
 
 // ApplySummary writes the lines that end an apply: the saved plan's items
 // skipped because they reached the account since, and the one-line count.
-func ApplySummary(w io.Writer, sent *apply.Result, skipped []plan.Action) error {
-	for _, a := range skipped {
+func ApplySummary(w io.Writer, res *workspace.ApplyResult, stopped bool) error {
+	for _, a := range res.Skipped {
 		if _, err := fmt.Fprintf(w, "= %s: skipped, it is in the account already\n", a.Address); err != nil {
 			return err
 		}
 	}
-	_, err := fmt.Fprintln(w, "\n"+ApplySummaryLine(sent, len(skipped))+".")
+	_, err := fmt.Fprintln(w, "\n"+ApplySummaryLine(res, stopped)+".")
 	return err
 }
 
-// ApplySummaryLine counts what an apply did, e.g. "Apply complete: 3
-// created, 0 failed, 1 skipped". Skipped counts what was in the account
-// already and what was never sent; unknown outcomes are named apart, since
-// the next plan settles them rather than the person.
-func ApplySummaryLine(sent *apply.Result, skipped int) string {
+// ApplySummaryLine counts what an apply did and left, e.g. "Apply complete:
+// 3 created, 1 conflict, 1 uncertain, 0 failed". It says "stopped" when the
+// apply did not send all it meant to, and names every declared item that
+// did not reach the account: a scheduled run's log must not read "complete"
+// over an item that needs a person.
+func ApplySummaryLine(res *workspace.ApplyResult, stopped bool) string {
+	sent := res.Sent
+	if sent == nil {
+		sent = &apply.Result{}
+	}
 	verb := "Apply complete"
-	if sent.Interrupted {
-		verb = "Apply interrupted"
+	if stopped || res.Stopped() {
+		verb = "Apply stopped"
 	}
-	line := fmt.Sprintf("%s: %d created, %d failed, %d skipped", verb, sent.Count(apply.Created), sent.Count(apply.Failed), skipped+sent.Count(apply.Skipped))
-	if n := sent.Count(apply.Unknown); n > 0 {
-		line += fmt.Sprintf(", %d uncertain", n)
+	parts := []string{fmt.Sprintf("%d created", sent.Count(apply.Created))}
+	att := res.Attention()
+	for _, st := range workspace.AttentionStatuses {
+		if n := att[st]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, statusNoun(st, n)))
+		}
 	}
-	return line
+	if n := sent.Count(apply.Skipped); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d not sent", n))
+	}
+	if n := len(res.Skipped); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d already in the account", n))
+	}
+	parts = append(parts, fmt.Sprintf("%d failed", sent.Count(apply.Failed)))
+	return verb + ": " + strings.Join(parts, ", ")
+}
+
+// statusNoun names n items of status st in a count.
+func statusNoun(st plan.Status, n int) string {
+	if st == plan.Conflict {
+		return plural(n, "conflict", "conflicts")
+	}
+	return styles[st].title
 }

@@ -42,8 +42,11 @@ type ApplyOptions struct {
 
 // ApplyResult is what an apply did.
 type ApplyResult struct {
-	// Plan is the plan that was applied: made afresh, or the saved one.
+	// Plan is the plan made at the start of the apply: what it sent, and
+	// what it left for a person (conflicts, uncertain items, orphans).
 	Plan *plan.Plan
+	// Saved is the saved plan applied; nil for a fresh apply.
+	Saved *plan.Plan
 	// Declined is set when Review said no: nothing was sent.
 	Declined bool
 	// Sent is the outcome of every POST attempted; nil when nothing was
@@ -125,8 +128,39 @@ func (w *Workspace) ApplySaved(ctx context.Context, saved *SavedPlan, opts Apply
 	if err != nil {
 		return nil, err
 	}
-	res := &ApplyResult{Plan: saved.Plan, Skipped: skipped}
+	res := &ApplyResult{Plan: pr.Plan, Saved: saved.Plan, Skipped: skipped}
 	return w.run(ctx, client, jw, todo, res, opts)
+}
+
+// AttentionStatuses are the statuses of items a person must act on: apply
+// cannot post them as they are, and nothing settles them on its own.
+var AttentionStatuses = []plan.Status{plan.Conflict, plan.Uncertain, plan.Orphaned}
+
+// Attention counts, by status, the items the apply left for a person: those
+// of AttentionStatuses in the plan, and the POSTs whose outcome is unknown
+// (as uncertain).
+func (r *ApplyResult) Attention() map[plan.Status]int {
+	out := map[plan.Status]int{}
+	if r.Plan != nil {
+		sum := r.Plan.Summary()
+		for _, st := range AttentionStatuses {
+			if sum[st] > 0 {
+				out[st] = sum[st]
+			}
+		}
+	}
+	if r.Sent != nil {
+		if n := r.Sent.Count(apply.Unknown); n > 0 {
+			out[plan.Uncertain] += n
+		}
+	}
+	return out
+}
+
+// Stopped reports whether the apply ended before it had sent everything
+// it meant to: interrupted, or unable to go on.
+func (r *ApplyResult) Stopped() bool {
+	return r.Sent != nil && (r.Sent.Interrupted || r.Sent.Count(apply.Skipped) > 0)
 }
 
 func (w *Workspace) lock(ctx context.Context, opts ApplyOptions) (*journal.Lock, error) {
