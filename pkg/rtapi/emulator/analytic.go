@@ -128,7 +128,7 @@ func parseDataQuery(q url.Values, loc *time.Location, now time.Time) (dataQuery,
 	return d, nil
 }
 
-// maxRangeDays bounds one Analytic Data query (documented in doc.go).
+// maxRangeDays bounds one Analytic Data query (AD7 in docs/emulator.md).
 const maxRangeDays = 3 * 366
 
 // schedules are the time filters every emulated account has, by id.
