@@ -6,8 +6,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/rtctl/rtctl/pkg/rtapi"
 	"github.com/spf13/cobra"
+
+	"github.com/rtctl/rtctl/pkg/rtapi"
 )
 
 // dataFlags are rtctl data's query flags as the user typed them.
