@@ -32,15 +32,17 @@ Long interval ranges are fetched in chunks (30 days per request at minute
 resolution) and joined.`,
 		Example: `  rtctl data --kind overview
   rtctl data --perspective interval --resolution day --begin 2025-11-01 --end 2025-11-14 --kind productivity
-  rtctl data --perspective interval --resolution minute --source-type offline -o json`,
+  rtctl data --perspective interval --resolution minute --source-type offline -o json
+  rtctl data --kind efficiency
+  rtctl data --perspective member -o csv`,
 		Args: cobra.NoArgs,
 	}
 	f := cmd.Flags()
-	f.StringVar(&df.perspective, "perspective", "", "rank (default) or interval (perspective)")
+	f.StringVar(&df.perspective, "perspective", "", "rank (default), interval, or member: time per person (perspective)")
 	f.StringVar(&df.resolution, "resolution", "", "interval size: month, week, day, hour (default) or minute, five-minute buckets (resolution_time)")
 	f.StringVar(&df.begin, "begin", "", "first day, YYYY-MM-DD, inclusive (restrict_begin)")
 	f.StringVar(&df.end, "end", "", "last day, YYYY-MM-DD, inclusive; default today with --begin (restrict_end)")
-	f.StringVar(&df.kind, "kind", "", "overview, category, activity, productivity, efficiency or document (restrict_kind)")
+	f.StringVar(&df.kind, "kind", "", "overview, category, activity (default), productivity, efficiency or document (restrict_kind)")
 	f.StringVar(&df.thing, "thing", "", "a category, overview or activity name to drill into (restrict_thing)")
 	f.StringVar(&df.thingy, "thingy", "", "a document or activity detail within --thing (restrict_thingy)")
 	f.StringVar(&df.sourceType, "source-type", "", "computers, mobile or offline (restrict_source_type)")
@@ -125,8 +127,6 @@ func (df dataFlags) query(loc *time.Location, now time.Time) (rtapi.AnalyticData
 		return q, fmt.Errorf("invalid --end %s: it is before --begin %s", df.end, df.begin)
 	case df.begin != "" && df.end == "" && q.Begin.Format(dayLayout) > today:
 		return q, fmt.Errorf("invalid --begin %s: it is after today (%s), the default --end; pass --end too", df.begin, today)
-	case q.Kind == rtapi.KindEfficiency && q.Perspective != rtapi.PerspectiveInterval:
-		return q, errors.New("invalid --kind efficiency: efficiency needs the interval perspective (--perspective interval)")
 	case q.Thingy != "" && q.Thing == "":
 		return q, errors.New("invalid --thingy: it needs --thing, the category or activity it is within")
 	}
@@ -143,8 +143,10 @@ func parseDay(flag, s string, loc *time.Location) (time.Time, error) {
 	return t, nil
 }
 
-// dataListing keeps the server's columns. CSV writes values as the API does
-// (naive local dates, seconds); the table shows durations and labels.
+// dataListing keeps the server's columns, in its order, including those
+// rtctl does not know: a column the API adds shows up rather than being
+// lost. CSV writes values as the API does (naive local dates, seconds); the
+// table shows durations and labels.
 func dataListing(d *rtapi.AnalyticData) listing {
 	// The API's notes describe its own JSON ("rows are arrays"), not ours,
 	// whose rows are objects: they would only mislead.
@@ -160,10 +162,11 @@ func dataListing(d *rtapi.AnalyticData) listing {
 		}
 		l.columns = append(l.columns, h)
 	}
+	keys := rtapi.ColumnKeys(d.RowHeaders)
 	for _, r := range d.Rows {
 		var row, csvRow []string
-		for _, h := range d.RowHeaders {
-			human, machine := dataCell(h, r)
+		for _, k := range keys {
+			human, machine := dataCell(k, r)
 			row, csvRow = append(row, human), append(csvRow, machine)
 		}
 		l.rows, l.csvRows = append(l.rows, row), append(l.csvRows, csvRow)
@@ -171,41 +174,21 @@ func dataListing(d *rtapi.AnalyticData) listing {
 	return l
 }
 
-func dataCell(header string, r rtapi.AnalyticRow) (human, machine string) {
-	switch header {
-	case "Rank":
-		s := strconv.Itoa(r.Rank)
-		return s, s
+// dataCell renders the cell under key (see rtapi.ColumnKeys): the API's
+// own form for CSV, and for the table a duration, a local time or a named
+// productivity where the API writes seconds, a naive date or a number.
+func dataCell(key string, r rtapi.AnalyticRow) (human, machine string) {
+	machine = r.Cell(key)
+	switch key {
 	case "Date":
-		return tableTime(r.Date), r.Date.Format("2006-01-02T15:04:05")
+		return tableTime(r.Date), machine
 	case "Time Spent (seconds)":
-		return hoursMinutes(r.Duration()), strconv.Itoa(r.Seconds)
-	case "Number of People":
-		s := strconv.Itoa(r.People)
-		return s, s
-	case "Activity":
-		return r.Activity, r.Activity
-	case "Document":
-		return r.Document, r.Document
-	case "Category":
-		return r.Category, r.Category
+		return hoursMinutes(r.Duration()), machine
 	case "Productivity":
 		if r.Productivity == nil {
 			return "", ""
 		}
-		return fmt.Sprintf("%d %s", *r.Productivity, r.Productivity), strconv.Itoa(int(*r.Productivity))
-	case "Efficiency (-2:2)":
-		return floatCell(r.Efficiency)
-	case "Efficiency (percent)":
-		return floatCell(r.EfficiencyPercent)
+		return fmt.Sprintf("%d %s", *r.Productivity, r.Productivity), machine
 	}
-	return "", ""
-}
-
-func floatCell(f *float64) (string, string) {
-	if f == nil {
-		return "", ""
-	}
-	s := strconv.FormatFloat(*f, 'f', -1, 64)
-	return s, s
+	return machine, machine
 }

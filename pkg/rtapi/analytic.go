@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -52,9 +53,6 @@ func (q AnalyticDataQuery) validate(tokenAuth bool) error {
 	}
 	if q.Kind != "" && !q.Kind.Valid() {
 		add("restrict_kind", fmt.Sprintf("%q is not one of %s", q.Kind, joinEnum(kinds)))
-	}
-	if q.Kind == KindEfficiency && q.Perspective != PerspectiveInterval {
-		add("restrict_kind", "efficiency needs the interval perspective")
 	}
 	if q.SourceType != "" && !q.SourceType.Valid() {
 		add("restrict_source_type", fmt.Sprintf("%q is not one of %s", q.SourceType, joinEnum(sourceTypes)))
@@ -147,22 +145,116 @@ type AnalyticData struct {
 // AnalyticRow is one report row. Which fields are filled depends on the
 // perspective and kind; RowHeaders says which columns were sent. Date is set
 // for the interval perspective (the bucket's start, in the account's zone),
-// Rank for the rank perspective.
+// Rank for the rank perspective, Person for the member perspective.
 type AnalyticRow struct {
-	Rank              int           `json:"rank,omitempty"`
-	Date              time.Time     `json:"date,omitzero"`
+	Rank int       `json:"rank,omitempty"`
+	Date time.Time `json:"date,omitzero"`
+	// Person is the member's display name (member perspective).
+	Person            string        `json:"person,omitempty"`
 	Seconds           int           `json:"seconds"`
-	People            int           `json:"people"`
+	People            int           `json:"people,omitempty"` // absent in the member perspective
 	Activity          string        `json:"activity,omitempty"`
 	Document          string        `json:"document,omitempty"`
 	Category          string        `json:"category,omitempty"`
 	Productivity      *Productivity `json:"productivity,omitempty"`
 	Efficiency        *float64      `json:"efficiency,omitempty"`         // -2 to 2
 	EfficiencyPercent *float64      `json:"efficiency_percent,omitempty"` // 0 to 100
+	// EfficiencyLabel is set where an efficiency column holds text rather
+	// than a number: the rank perspective names the level each row sums
+	// ("Very Productive Time" ... "Very Distracting Time"). See
+	// EfficiencyLevel.
+	EfficiencyLabel string `json:"efficiency_label,omitempty"`
+	// Extra holds the columns the client does not know, by header (see
+	// ColumnKeys for repeated headers), each cell as sent: numbers as
+	// written, null as "". A column the API adds shows up here rather than
+	// being lost.
+	Extra map[string]string `json:"extra,omitempty"`
 }
 
 // Duration is the row's time spent.
 func (r AnalyticRow) Duration() time.Duration { return time.Duration(r.Seconds) * time.Second }
+
+// efficiencyLabels are the rank perspective's names of the efficiency
+// levels (real-behaviour.md), lower-cased.
+var efficiencyLabels = map[string]Productivity{
+	"very productive time":  VeryProductive,
+	"productive time":       Productive,
+	"neutral time":          Neutral,
+	"distracting time":      Distracting,
+	"very distracting time": VeryDistracting,
+}
+
+// EfficiencyLevel returns the productivity level named by EfficiencyLabel;
+// false when the row has no label or one the client does not know.
+func (r AnalyticRow) EfficiencyLevel() (Productivity, bool) {
+	p, ok := efficiencyLabels[strings.ToLower(strings.TrimSpace(r.EfficiencyLabel))]
+	return p, ok
+}
+
+// Cell returns the row's value in the column with key (a header, or an
+// entry of ColumnKeys) as the API writes it: integers in decimal, dates
+// naive local ("2006-01-02T15:04:05"), floats in their shortest form,
+// unknown columns exactly as sent. A column the row does not have is "".
+func (r AnalyticRow) Cell(key string) string {
+	itoa := strconv.Itoa
+	float := func(f *float64) string {
+		if f == nil {
+			return r.EfficiencyLabel
+		}
+		return strconv.FormatFloat(*f, 'f', -1, 64)
+	}
+	if v, ok := r.Extra[key]; ok {
+		return v
+	}
+	switch columnOf(key) {
+	case colRank:
+		return itoa(r.Rank)
+	case colDate:
+		if r.Date.IsZero() {
+			return ""
+		}
+		return r.Date.Format("2006-01-02T15:04:05")
+	case colPerson:
+		return r.Person
+	case colSeconds:
+		return itoa(r.Seconds)
+	case colPeople:
+		return itoa(r.People)
+	case colActivity:
+		return r.Activity
+	case colDocument:
+		return r.Document
+	case colCategory:
+		return r.Category
+	case colProductivity:
+		if r.Productivity == nil {
+			return ""
+		}
+		return itoa(int(*r.Productivity))
+	case colEfficiency:
+		return float(r.Efficiency)
+	case colEfficiencyPercent:
+		return float(r.EfficiencyPercent)
+	}
+	return ""
+}
+
+// ColumnKeys returns, for each header, the key its cells are found under
+// with Cell and in Extra: the header itself, or "Header (2)", "Header (3)"
+// for the second and later columns of a repeated unknown header, so no
+// column hides another.
+func ColumnKeys(headers []string) []string {
+	keys := make([]string, len(headers))
+	seen := make(map[string]int, len(headers))
+	for i, h := range headers {
+		seen[h]++
+		keys[i] = h
+		if n := seen[h]; n > 1 && columnOf(h) == colUnknown {
+			keys[i] = fmt.Sprintf("%s (%d)", h, n)
+		}
+	}
+	return keys
+}
 
 // column identifies a known row header.
 type column int
@@ -171,6 +263,7 @@ const (
 	colUnknown column = iota
 	colRank
 	colDate
+	colPerson
 	colSeconds
 	colPeople
 	colActivity
@@ -188,6 +281,8 @@ func columnOf(header string) column {
 		return colRank
 	case h == "date":
 		return colDate
+	case h == "person":
+		return colPerson
 	case strings.HasPrefix(h, "time spent"):
 		return colSeconds
 	case strings.HasPrefix(h, "number of people"):
@@ -209,9 +304,14 @@ func columnOf(header string) column {
 }
 
 // ParseAnalyticData decodes a report in format f. Naive Date values are read
-// in loc, the account's time zone. Unknown columns are ignored.
+// in loc, the account's time zone. Unknown columns are kept in Extra. An
+// "error" body is an error: *UnauthorizedError for a bad key or token (the
+// real API answers a bad key so, with HTTP 200), else *BadRequestError.
 func ParseAnalyticData(data []byte, f Format, loc *time.Location) (*AnalyticData, error) {
 	if msg, ok := errorBody(data); ok {
+		if isAuthMessage(msg) {
+			return nil, &UnauthorizedError{StatusCode: http.StatusOK, Message: msg}
+		}
 		return nil, &BadRequestError{StatusCode: http.StatusOK, Message: msg}
 	}
 	var headers []string
@@ -258,11 +358,12 @@ func ParseAnalyticData(data []byte, f Format, loc *time.Location) (*AnalyticData
 	for i, h := range headers {
 		cols[i] = columnOf(h)
 	}
+	keys := ColumnKeys(headers)
 	for i, row := range cells {
 		if len(row) != len(cols) {
 			return nil, fmt.Errorf("row %d has %d cells for %d headers", i, len(row), len(cols))
 		}
-		r, err := decodeRow(cols, headers, row, loc)
+		r, err := decodeRow(cols, keys, row, loc)
 		if err != nil {
 			return nil, fmt.Errorf("row %d: %w", i, err)
 		}
@@ -271,15 +372,22 @@ func ParseAnalyticData(data []byte, f Format, loc *time.Location) (*AnalyticData
 	return d, nil
 }
 
-func decodeRow(cols []column, headers, row []string, loc *time.Location) (AnalyticRow, error) {
+func decodeRow(cols []column, keys, row []string, loc *time.Location) (AnalyticRow, error) {
 	var r AnalyticRow
 	for j, cell := range row {
 		var err error
 		switch cols[j] {
+		case colUnknown:
+			if r.Extra == nil {
+				r.Extra = make(map[string]string)
+			}
+			r.Extra[keys[j]] = cell
 		case colRank:
 			r.Rank, err = atoi(cell)
 		case colDate:
 			r.Date, err = ParseTime(cell, loc)
+		case colPerson:
+			r.Person = cell
 		case colSeconds:
 			r.Seconds, err = atoi(cell)
 		case colPeople:
@@ -297,17 +405,24 @@ func decodeRow(cols []column, headers, row []string, loc *time.Location) (Analyt
 				r.Productivity = &pp
 			}
 		case colEfficiency, colEfficiencyPercent:
-			var f float64
-			if f, err = strconv.ParseFloat(strings.TrimSpace(cell), 64); err == nil {
+			// A number in the interval perspective, a level's name in the
+			// rank perspective (real-behaviour.md): the cell decides.
+			text := strings.TrimSpace(cell)
+			f, perr := strconv.ParseFloat(text, 64)
+			switch {
+			case text == "":
+			case perr == nil && !math.IsInf(f, 0) && !math.IsNaN(f):
 				if cols[j] == colEfficiency {
 					r.Efficiency = &f
 				} else {
 					r.EfficiencyPercent = &f
 				}
+			default:
+				r.EfficiencyLabel = text
 			}
 		}
 		if err != nil {
-			return r, fmt.Errorf("%s: %w", headers[j], err)
+			return r, fmt.Errorf("%s: %w", keys[j], err)
 		}
 	}
 	return r, nil

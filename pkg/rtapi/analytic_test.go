@@ -66,6 +66,36 @@ func TestParseAnalyticDataRecordedVariants(t *testing.T) {
 			want: []AnalyticRow{{Date: time.Date(2025, 11, 21, 9, 0, 0, 0, berlin), Seconds: 1800, People: 1, Efficiency: f64(1.25), EfficiencyPercent: f64(81.3)}},
 		},
 		{
+			name: "rank efficiency: a label, not a number",
+			json: `{"row_headers":["Rank","Time Spent (seconds)","Number of People","Efficiency"],
+				"rows":[[1,9000,1,"Very Productive Time"],[2,1800,1,"Neutral Time"],[3,60,1,"Very Distracting Time"]]}`,
+			want: []AnalyticRow{
+				{Rank: 1, Seconds: 9000, People: 1, EfficiencyLabel: "Very Productive Time"},
+				{Rank: 2, Seconds: 1800, People: 1, EfficiencyLabel: "Neutral Time"},
+				{Rank: 3, Seconds: 60, People: 1, EfficiencyLabel: "Very Distracting Time"},
+			},
+		},
+		{
+			name: "interval efficiency written with a decimal point",
+			json: `{"row_headers":["Date","Time Spent (seconds)","Number of People","Efficiency (-2:2)","Efficiency (percent)"],"rows":[["2025-11-21T09:00:00",300,1,2.0,100.0]]}`,
+			want: []AnalyticRow{{Date: time.Date(2025, 11, 21, 9, 0, 0, 0, berlin), Seconds: 300, People: 1, Efficiency: f64(2), EfficiencyPercent: f64(100)}},
+		},
+		{
+			name: "member perspective keeps the person",
+			json: `{"row_headers":["Person","Time Spent (seconds)","Activity","Category","Productivity"],
+				"rows":[["Ada Lovelace",5400,"VS Code","Editing & IDEs",2]]}`,
+			want: []AnalyticRow{{Person: "Ada Lovelace", Seconds: 5400, Activity: "VS Code", Category: "Editing & IDEs", Productivity: prod(VeryProductive)}},
+		},
+		{
+			name: "unknown columns survive as sent",
+			json: `{"row_headers":["Rank","Time Spent (seconds)","Mood","Number of People","Category","Weight"],
+				"rows":[[1,60,"calm",1,"Business",1.50],[2,30,null,1,"Shopping",2]]}`,
+			want: []AnalyticRow{
+				{Rank: 1, Seconds: 60, People: 1, Category: "Business", Extra: map[string]string{"Mood": "calm", "Weight": "1.50"}},
+				{Rank: 2, Seconds: 30, People: 1, Category: "Shopping", Extra: map[string]string{"Mood": "", "Weight": "2"}},
+			},
+		},
+		{
 			name: "date with an offset is honoured",
 			json: `{"row_headers":["Date","Time Spent (seconds)","Number of People","Category"],"rows":[["2025-11-21T06:00:00+00:00",60,1,"News & Opinion"]]}`,
 			want: []AnalyticRow{{Date: time.Date(2025, 11, 21, 6, 0, 0, 0, time.UTC), Seconds: 60, People: 1, Category: "News & Opinion"}},
@@ -203,7 +233,6 @@ func TestAnalyticDataValidation(t *testing.T) {
 		{AnalyticDataQuery{Perspective: "sideways"}, "perspective"},
 		{AnalyticDataQuery{Resolution: "second"}, "resolution_time"},
 		{AnalyticDataQuery{Kind: "mood"}, "restrict_kind"},
-		{AnalyticDataQuery{Kind: KindEfficiency, Perspective: PerspectiveRank}, "restrict_kind"},
 		{AnalyticDataQuery{SourceType: "tablet"}, "restrict_source_type"},
 		{AnalyticDataQuery{ScheduleID: -3}, "restrict_schedule_id"},
 		{AnalyticDataQuery{Begin: day, End: day.AddDate(0, 0, -1)}, "restrict_end"},
@@ -260,5 +289,77 @@ func TestAnalyticDataChunked(t *testing.T) {
 	want := []string{"2025-01-01..2025-01-30", "2025-01-31..2025-03-01", "2025-03-02..2025-03-11"}
 	if diff := cmp.Diff(want, ends); diff != "" {
 		t.Errorf("chunks (-want +got):\n%s", diff)
+	}
+}
+
+func TestEfficiencyLevel(t *testing.T) {
+	for label, want := range map[string]Productivity{
+		"Very Productive Time": VeryProductive, "Productive Time": Productive, "Neutral Time": Neutral,
+		"Distracting Time": Distracting, "very distracting time ": VeryDistracting,
+	} {
+		got, ok := AnalyticRow{EfficiencyLabel: label}.EfficiencyLevel()
+		if !ok || got != want {
+			t.Errorf("%q: %v %v, want %v", label, got, ok, want)
+		}
+	}
+	if _, ok := (AnalyticRow{EfficiencyLabel: "Focus Work"}).EfficiencyLevel(); ok {
+		t.Error("an unknown label has a level")
+	}
+	if _, ok := (AnalyticRow{}).EfficiencyLevel(); ok {
+		t.Error("no label has a level")
+	}
+}
+
+// TestAnalyticCellKeepsEveryColumn checks that every column, known or
+// not, can be read back by its header as the API wrote it, so a table or
+// CSV built from the headers loses nothing.
+func TestAnalyticCellKeepsEveryColumn(t *testing.T) {
+	berlin := mustLoad(t, "Europe/Berlin")
+	csvText := "Date,Person,Time Spent (seconds),Number of People,Activity,Document,Category,Productivity,Efficiency,Efficiency (percent),Mood,Mood\n" +
+		"2025-11-21T06:00:00,Ada,300,1,VS Code,main.go,Editing & IDEs,-1,Productive Time,87.5,calm,tired\n"
+	d, err := ParseAnalyticData([]byte(csvText), FormatCSV, berlin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := ColumnKeys(d.RowHeaders)
+	wantKeys := []string{"Date", "Person", "Time Spent (seconds)", "Number of People", "Activity", "Document", "Category", "Productivity", "Efficiency", "Efficiency (percent)", "Mood", "Mood (2)"}
+	if diff := cmp.Diff(wantKeys, keys); diff != "" {
+		t.Errorf("keys (-want +got):\n%s", diff)
+	}
+	var got []string
+	for _, k := range keys {
+		got = append(got, d.Rows[0].Cell(k))
+	}
+	want := []string{"2025-11-21T06:00:00", "Ada", "300", "1", "VS Code", "main.go", "Editing & IDEs", "-1", "Productive Time", "87.5", "calm", "tired"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("cells (-want +got):\n%s", diff)
+	}
+	if c := d.Rows[0].Cell("Nothing"); c != "" {
+		t.Errorf("absent column: %q", c)
+	}
+}
+
+func TestAnalyticDataErrorBodyIsABadKey(t *testing.T) {
+	_, err := ParseAnalyticData([]byte(`{"error": "# key not found", "messages": "key not found"}`), FormatJSON, time.UTC)
+	var ue *UnauthorizedError
+	if !errors.As(err, &ue) {
+		t.Fatalf("got %v (%T), want an UnauthorizedError", err, err)
+	}
+}
+
+func TestRankEfficiencyAndMemberAreSent(t *testing.T) {
+	env := newTestEnv(t, respond(200, "application/json", `{"row_headers":["Person","Time Spent (seconds)","Activity","Category","Productivity"],"rows":[]}`))
+	for _, q := range []AnalyticDataQuery{
+		{Perspective: PerspectiveRank, Kind: KindEfficiency},
+		{Kind: KindEfficiency},
+		{Perspective: PerspectiveMember},
+		{Perspective: PerspectiveMember, Kind: KindActivity},
+	} {
+		if _, err := env.client.AnalyticData(context.Background(), q); err != nil {
+			t.Errorf("%+v: %v", q, err)
+		}
+	}
+	if p, err := ParsePerspective("member"); err != nil || p != PerspectiveMember {
+		t.Errorf("ParsePerspective(member) = %q, %v", p, err)
 	}
 }

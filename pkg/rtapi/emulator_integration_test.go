@@ -94,8 +94,9 @@ func TestEmulatorPremiumEveryEndpoint(t *testing.T) {
 			}
 			today := time.Date(2026, 11, 20, 0, 0, 0, 0, w.loc)
 			for _, d := range days {
-				if !d.Date.Before(today) || d.Date.Before(today.AddDate(0, 0, -14)) {
-					t.Errorf("summary for %s outside the previous 14 days", d.Date)
+				// "The previous two weeks": a recorded feed held 15 days.
+				if !d.Date.Before(today) || d.Date.Before(today.AddDate(0, 0, -15)) {
+					t.Errorf("summary for %s outside the previous 15 days", d.Date)
 				}
 				if d.ID != d.Date.Unix() {
 					t.Errorf("summary id %d is not the Unix time of %s", d.ID, d.Date)
@@ -191,6 +192,8 @@ func TestEmulatorAnalyticDataShapes(t *testing.T) {
 		"interval/overview":     {"Date", "Time Spent (seconds)", "Number of People", "Category"},
 		"interval/efficiency":   {"Date", "Time Spent (seconds)", "Number of People", "Efficiency (-2:2)", "Efficiency (percent)"},
 		"interval/productivity": {"Date", "Time Spent (seconds)", "Number of People", "Productivity"},
+		"rank/efficiency":       {"Rank", "Time Spent (seconds)", "Number of People", "Efficiency"},
+		"member/activity":       {"Person", "Time Spent (seconds)", "Activity", "Category", "Productivity"},
 	}
 	for name, headers := range wantHeaders {
 		p, k, _ := strings.Cut(name, "/")

@@ -14,6 +14,10 @@ type Perspective string
 const (
 	PerspectiveRank     Perspective = "rank"     // ordered by time spent (the server's default)
 	PerspectiveInterval Perspective = "interval" // ordered by calendar time
+	// PerspectiveMember sums per member of the account; undocumented but
+	// recorded (real-behaviour.md): rows start with Person and have no
+	// Rank nor Number of People.
+	PerspectiveMember Perspective = "member"
 )
 
 // Resolution is the bucket size of an interval report (parameter
@@ -38,7 +42,7 @@ const (
 	KindCategory     Kind = "category"     // sub-categories
 	KindActivity     Kind = "activity"     // applications and web sites
 	KindProductivity Kind = "productivity" // productivity levels
-	KindEfficiency   Kind = "efficiency"   // interval perspective only
+	KindEfficiency   Kind = "efficiency"   // a score per interval; a label per level in the rank perspective
 	KindDocument     Kind = "document"     // documents and pages
 )
 
@@ -75,7 +79,7 @@ const (
 )
 
 var (
-	perspectives = []Perspective{PerspectiveRank, PerspectiveInterval}
+	perspectives = []Perspective{PerspectiveRank, PerspectiveInterval, PerspectiveMember}
 	resolutions  = []Resolution{ResolutionMonth, ResolutionWeek, ResolutionDay, ResolutionHour, ResolutionMinute}
 	kinds        = []Kind{KindOverview, KindCategory, KindActivity, KindProductivity, KindEfficiency, KindDocument}
 	sourceTypes  = []SourceType{SourceComputers, SourceMobile, SourceOffline}

@@ -72,6 +72,15 @@ type UnauthorizedError struct {
 }
 
 func (e *UnauthorizedError) Error() string {
+	switch {
+	case strings.Contains(strings.ToLower(e.Message), "key not found"):
+		// The real answer to a bad key comes with HTTP 200: a status that
+		// says "fine" would only confuse.
+		return "the API key was not recognised by RescueTime (it answered \"key not found\"); " +
+			"check that the key is complete and still listed at https://www.rescuetime.com/anapi/manage"
+	case e.StatusCode >= 200 && e.StatusCode < 300:
+		return "the API key or access token was refused by RescueTime (it answered \"" + e.Message + "\"); check it"
+	}
 	msg := fmt.Sprintf("not authorized (HTTP %d)", e.StatusCode)
 	if e.Message != "" {
 		msg += ": " + e.Message

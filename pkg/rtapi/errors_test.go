@@ -200,3 +200,28 @@ func TestNullErrorKeyIsNoError(t *testing.T) {
 		}
 	}
 }
+
+// TestBadKeyInPlainWords: the real answer to a bad key is HTTP 200 with an
+// error body; the person must read that their key is wrong, not a status
+// code that says everything went fine.
+func TestBadKeyInPlainWords(t *testing.T) {
+	env := newTestEnv(t, respond(200, "application/json", `{"error": "# key not found", "messages": "key not found"}`))
+	_, err := env.client.AnalyticData(context.Background(), AnalyticDataQuery{})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := err.Error()
+	for _, bad := range []string{"HTTP 200", "not authorized", testKey} {
+		if strings.Contains(msg, bad) {
+			t.Errorf("%q contains %q", msg, bad)
+		}
+	}
+	if !strings.Contains(msg, "API key") || !strings.Contains(msg, "not recognised") {
+		t.Errorf("%q does not say the API key was not recognised", msg)
+	}
+	// A refused token keeps its status: it is a real 401.
+	e := &UnauthorizedError{StatusCode: 401, Message: "invalid token"}
+	if !strings.Contains(e.Error(), "HTTP 401") {
+		t.Errorf("401: %q", e.Error())
+	}
+}

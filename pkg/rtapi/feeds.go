@@ -134,7 +134,8 @@ func (c *Client) decodeSummary(f fields) (DailySummary, error) {
 }
 
 // DailySummaries returns the Daily Summary Feed: one item per logged day of
-// the previous two weeks, today excluded.
+// the previous two weeks, today excluded. "Two weeks" is loose: a recorded
+// feed held 15 days. Every item is returned, whatever their number.
 func (c *Client) DailySummaries(ctx context.Context) ([]DailySummary, error) {
 	return getList(ctx, c, "daily_summary_feed", nil, c.decodeSummary)
 }

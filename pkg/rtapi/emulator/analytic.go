@@ -14,7 +14,7 @@ import (
 // dataQuery is a parsed Analytic Data request.
 type dataQuery struct {
 	format      string // csv | json
-	perspective string // rank | interval
+	perspective string // rank | interval | member
 	resolution  string // month | week | day | hour | minute
 	kind        string // overview | category | activity | productivity | efficiency | document
 	from, to    time.Time
@@ -73,8 +73,8 @@ func parseDataQuery(q url.Values, loc *time.Location, now time.Time) (dataQuery,
 	if d.perspective == "" {
 		d.perspective = "rank"
 	}
-	if !oneOf(d.perspective, "rank", "interval") {
-		return d, fmt.Errorf("perspective: want rank or interval")
+	if !oneOf(d.perspective, "rank", "interval", "member") {
+		return d, fmt.Errorf("perspective: want rank, interval or member")
 	}
 	if d.resolution == "" {
 		d.resolution = "hour"
@@ -87,9 +87,6 @@ func parseDataQuery(q url.Values, loc *time.Location, now time.Time) (dataQuery,
 	}
 	if !oneOf(d.kind, "overview", "category", "activity", "productivity", "efficiency", "document") {
 		return d, fmt.Errorf("restrict_kind: want overview, category, activity, productivity, efficiency or document")
-	}
-	if d.kind == "efficiency" && d.perspective != "interval" {
-		return d, fmt.Errorf("restrict_kind: efficiency needs the interval perspective")
 	}
 	if d.source != "" && !oneOf(string(d.source), string(SourceComputers), string(SourceMobile), string(SourceOffline)) {
 		return d, fmt.Errorf("restrict_source_type: want computers, mobile or offline")
@@ -131,7 +128,7 @@ func parseDataQuery(q url.Values, loc *time.Location, now time.Time) (dataQuery,
 	return d, nil
 }
 
-// maxRangeDays bounds one Analytic Data query (documented in doc.go).
+// maxRangeDays bounds one Analytic Data query (AD7 in docs/emulator.md).
 const maxRangeDays = 3 * 366
 
 // schedules are the time filters every emulated account has, by id.
@@ -188,8 +185,24 @@ const (
 	shapeActivity
 	shapeDocument
 	shapeProductivity
-	shapeEfficiency
+	shapeEfficiency      // interval: a score and a percentage per bucket
+	shapeEfficiencyLevel // rank and member: one row per level, named
 )
+
+// memberName is the display name in the member perspective's Person
+// column. Accounts have no name in the emulator; the real column holds the
+// member's display name (recorded).
+const memberName = "Emulated Member"
+
+// efficiencyLabels name the efficiency levels in the rank perspective
+// (recorded), by productivity.
+var efficiencyLabels = map[int]string{
+	2:  "Very Productive Time",
+	1:  "Productive Time",
+	0:  "Neutral Time",
+	-1: "Distracting Time",
+	-2: "Very Distracting Time",
+}
 
 type report struct {
 	headers []string
@@ -256,11 +269,15 @@ func buildReport(d dataQuery, samples []Activity, loc *time.Location) report {
 	})
 	rep := report{headers: headers(d.perspective, shp), rows: make([][]any, 0, len(list))}
 	for i, s := range list {
-		var first any = i + 1
-		if d.perspective == "interval" {
-			first = s.bucketDay.Format("2006-01-02T15:04:05")
+		var row []any
+		switch d.perspective {
+		case "interval":
+			row = []any{s.bucketDay.Format("2006-01-02T15:04:05"), s.seconds, 1}
+		case "member":
+			row = []any{memberName, s.seconds}
+		default:
+			row = []any{i + 1, s.seconds, 1}
 		}
-		row := []any{first, s.seconds, 1}
 		k := s.key
 		switch shp {
 		case shapeCategory:
@@ -271,9 +288,14 @@ func buildReport(d dataQuery, samples []Activity, loc *time.Location) report {
 			row = append(row, k.activity, k.document, k.category, k.productivity)
 		case shapeProductivity:
 			row = append(row, k.productivity)
+		case shapeEfficiencyLevel:
+			row = append(row, efficiencyLabels[k.productivity])
 		case shapeEfficiency:
-			eff := float64(s.weighted) / float64(s.seconds)
-			row = append(row, round(eff, 2), round((eff+2)/4*100, 2))
+			eff := 0.0
+			if s.seconds > 0 {
+				eff = float64(s.weighted) / float64(s.seconds)
+			}
+			row = append(row, apiFloat(round(eff, 2)), apiFloat(round((eff+2)/4*100, 2)))
 		}
 		rep.rows = append(rep.rows, row)
 	}
@@ -322,9 +344,12 @@ func (d dataQuery) grouping() (shape, func(Activity) rowKey) {
 		}
 	case "productivity":
 		return shapeProductivity, func(s Activity) rowKey { return rowKey{productivity: s.Productivity} }
-	default: // efficiency
+	}
+	// efficiency: a score per bucket over time, a row per level otherwise.
+	if d.perspective == "interval" {
 		return shapeEfficiency, func(Activity) rowKey { return rowKey{} }
 	}
+	return shapeEfficiencyLevel, func(s Activity) rowKey { return rowKey{productivity: s.Productivity} }
 }
 
 func documentName(s Activity) string {
@@ -353,11 +378,15 @@ func (d dataQuery) matches(s Activity) bool {
 }
 
 func headers(perspective string, shp shape) []string {
-	first := "Rank"
-	if perspective == "interval" {
-		first = "Date"
+	var h []string
+	switch perspective {
+	case "interval":
+		h = []string{"Date", "Time Spent (seconds)", "Number of People"}
+	case "member":
+		h = []string{"Person", "Time Spent (seconds)"}
+	default:
+		h = []string{"Rank", "Time Spent (seconds)", "Number of People"}
 	}
-	h := []string{first, "Time Spent (seconds)", "Number of People"}
 	switch shp {
 	case shapeCategory:
 		return append(h, "Category")
@@ -367,6 +396,8 @@ func headers(perspective string, shp shape) []string {
 		return append(h, "Activity", "Document", "Category", "Productivity")
 	case shapeProductivity:
 		return append(h, "Productivity")
+	case shapeEfficiencyLevel:
+		return append(h, "Efficiency")
 	default:
 		return append(h, "Efficiency (-2:2)", "Efficiency (percent)")
 	}
@@ -409,8 +440,8 @@ func writeCSV(w http.ResponseWriter, rep report) {
 				rec = append(rec, v)
 			case int:
 				rec = append(rec, strconv.Itoa(v))
-			case float64:
-				rec = append(rec, strconv.FormatFloat(v, 'f', -1, 64))
+			case apiFloat:
+				rec = append(rec, v.String())
 			}
 		}
 		_ = cw.Write(rec)

@@ -402,10 +402,9 @@ func TestDataQueryErrors(t *testing.T) {
 	}{
 		{"missing format", "format", ""},
 		{"bad format", "format", "xml"},
-		{"bad perspective", "perspective", "member"},
+		{"bad perspective", "perspective", "sideways"},
 		{"bad resolution", "resolution_time", "second"},
 		{"bad kind", "restrict_kind", "everything"},
-		{"efficiency in rank", "restrict_kind", "efficiency"},
 		{"bad source", "restrict_source_type", "tablet"},
 		{"bad begin", "restrict_begin", "2026-13-01"},
 		{"bad end", "restrict_end", "20.11.2026"},

@@ -19,8 +19,8 @@ func TestDailySummaryMatchesHistory(t *testing.T) {
 	w := get(t, e, "/anapi/daily_summary_feed", url.Values{"key": {premiumKey}})
 	mustStatus(t, w, http.StatusOK)
 	items := decode[[]map[string]any](t, w)
-	if len(items) != 14 {
-		t.Fatalf("%d days, want 14 (the previous two weeks)", len(items))
+	if len(items) != 15 {
+		t.Fatalf("%d days, want 15 (the previous \"two weeks\", as a recorded feed held)", len(items))
 	}
 	for i, item := range items {
 		day := time.Date(2026, 11, 19-i, 0, 0, 0, 0, loc) // newest first, never today
@@ -41,7 +41,7 @@ func TestDailySummaryMatchesHistory(t *testing.T) {
 		hours := func(s int) float64 { return math.Round(float64(s)/36) / 100 }
 		pct := func(s int) float64 { return math.Round(float64(s)*1000/float64(total)) / 10 }
 		want := map[string]any{
-			"productivity_pulse":                  math.Round(float64(sw) / float64(total)),
+			"productivity_pulse":                  math.Trunc(float64(sw) / float64(total)), // recorded: truncated
 			"total_hours":                         hours(total),
 			"very_productive_hours":               hours(level[2]),
 			"very_distracting_percentage":         pct(level[-2]),
@@ -49,7 +49,7 @@ func TestDailySummaryMatchesHistory(t *testing.T) {
 			"neutral_hours":                       hours(level[0]),
 			"software_development_hours":          hours(dev),
 			"software_development_percentage":     pct(dev),
-			"total_duration_formatted":            fmt.Sprintf("%dh %dm", total/3600, total%3600/60),
+			"total_duration_formatted":            wantFormatted(total),
 			"very_distracting_duration_formatted": formatDuration(level[-2]),
 		}
 		got := map[string]any{}
@@ -68,8 +68,30 @@ func TestDailySummaryMatchesHistory(t *testing.T) {
 	}
 }
 
+// wantFormatted renders a duration the recorded way, independently of
+// formatDuration: zero units left out, seconds only below an hour.
+func wantFormatted(secs int) string {
+	if secs == 0 {
+		return "no time"
+	}
+	var parts []string
+	if h := secs / 3600; h > 0 {
+		parts = append(parts, fmt.Sprint(h, "h"))
+	}
+	if m := secs % 3600 / 60; m > 0 {
+		parts = append(parts, fmt.Sprint(m, "m"))
+	}
+	if s := secs % 60; s > 0 && secs < 3600 {
+		parts = append(parts, fmt.Sprint(s, "s"))
+	}
+	return strings.Join(parts, " ")
+}
+
 func TestFormatDuration(t *testing.T) {
-	for secs, want := range map[int]string{0: "no time", 30: "30s", 61: "1m 1s", 9120: "2h 32m", 3600: "1h 0m"} {
+	for secs, want := range map[int]string{
+		0: "no time", 30: "30s", 61: "1m 1s", 9120: "2h 32m", 2820: "47m", // recorded
+		3600: "1h", 3630: "1h", 3660: "1h 1m", 7200 + 59: "2h", 60: "1m", // recorded: no zero units
+	} {
 		if got := formatDuration(secs); got != want {
 			t.Errorf("formatDuration(%d) = %q, want %q", secs, got, want)
 		}

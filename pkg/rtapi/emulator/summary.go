@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 )
 
 // summaryDays is how many days the daily summary feed covers, ending
-// yesterday.
-const summaryDays = 14
+// yesterday. The documentation says "the previous two weeks"; a recorded
+// feed held 15 days, so the emulator answers 15 and clients must take
+// either.
+const summaryDays = 15
 
 // productivityLevels name the five levels as the summary fields do, from 2
 // down to -2.
@@ -92,14 +95,15 @@ func summaryItem(day time.Time, d *daySums) orderedObject {
 	obj := orderedObject{
 		{"id", day.Unix()},
 		{"date", day.Format(dateLayout)},
-		{"productivity_pulse", int(round(float64(weighted)/float64(d.total), 0))},
+		// Truncated, not rounded (recorded); d.total > 0 here.
+		{"productivity_pulse", weighted / d.total},
 	}
 	for _, p := range parts {
-		obj = append(obj, field{p.field + "_percentage", round(float64(p.seconds)*100/float64(d.total), 1)})
+		obj = append(obj, field{p.field + "_percentage", apiFloat(round(float64(p.seconds)*100/float64(d.total), 1))})
 	}
-	obj = append(obj, field{"total_hours", round(float64(d.total)/3600, 2)})
+	obj = append(obj, field{"total_hours", apiFloat(round(float64(d.total)/3600, 2))})
 	for _, p := range parts {
-		obj = append(obj, field{p.field + "_hours", round(float64(p.seconds)/3600, 2)})
+		obj = append(obj, field{p.field + "_hours", apiFloat(round(float64(p.seconds)/3600, 2))})
 	}
 	obj = append(obj, field{"total_duration_formatted", formatDuration(d.total)})
 	for _, p := range parts {
@@ -108,20 +112,27 @@ func summaryItem(day time.Time, d *daySums) orderedObject {
 	return obj
 }
 
-// formatDuration renders seconds as the feed does: "2h 32m", "5m 10s",
-// "30s", or "no time".
+// formatDuration renders seconds as the feed does: hours and minutes from
+// an hour up, minutes and seconds below, zero units left out ("2h 32m",
+// "1h", "47m", "5m 10s", "30s"; recorded), and "no time" for zero.
+// Dropping the seconds from an hour up follows the documented "2h 32m";
+// whether the real feed ever writes "1h 0m 5s" is not known.
 func formatDuration(seconds int) string {
-	h, m, s := seconds/3600, seconds%3600/60, seconds%60
-	switch {
-	case seconds == 0:
+	if seconds <= 0 {
 		return "no time"
-	case h > 0:
-		return fmt.Sprintf("%dh %dm", h, m)
-	case m > 0:
-		return fmt.Sprintf("%dm %ds", m, s)
-	default:
-		return fmt.Sprintf("%ds", s)
 	}
+	h, m, s := seconds/3600, seconds%3600/60, seconds%60
+	var parts []string
+	if h > 0 {
+		parts = append(parts, fmt.Sprintf("%dh", h))
+	}
+	if m > 0 {
+		parts = append(parts, fmt.Sprintf("%dm", m))
+	}
+	if s > 0 && h == 0 {
+		parts = append(parts, fmt.Sprintf("%ds", s))
+	}
+	return strings.Join(parts, " ")
 }
 
 // orderedObject is a JSON object that keeps its fields in order, so the

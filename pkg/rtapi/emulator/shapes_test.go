@@ -1,0 +1,166 @@
+package emulator
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// levelLabels are the recorded names of the efficiency levels in the rank
+// perspective, by productivity.
+var levelLabels = map[int]string{
+	2: "Very Productive Time", 1: "Productive Time", 0: "Neutral Time",
+	-1: "Distracting Time", -2: "Very Distracting Time",
+}
+
+func historyOf(t *testing.T, e *Emulator, first, last string) []Activity {
+	t.Helper()
+	loc := berlin(t)
+	from, _ := time.ParseInLocation(dateLayout, first, loc)
+	to, _ := time.ParseInLocation(dateLayout, last, loc)
+	s, err := e.History(premiumKey, from, to.AddDate(0, 0, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestDataRankEfficiency: one row per efficiency level, its last column a
+// label (recorded), ranked by time.
+func TestDataRankEfficiency(t *testing.T) {
+	e, _ := newTestEmulator(t)
+	mustStatus(t, postOffline(t, e, `{"start_time":"2026-11-19 07:00:00","duration":30,"activity_name":"Gym"}`), http.StatusOK)
+	want := map[string]int{}
+	for _, s := range historyOf(t, e, "2026-11-16", "2026-11-19") {
+		want[levelLabels[s.Productivity]] += s.Seconds
+	}
+	for _, pv := range []string{"rank", ""} { // rank is the default
+		q := url.Values{"key": {premiumKey}, "format": {"json"}, "restrict_kind": {"efficiency"}, "rb": {"2026-11-16"}, "re": {"2026-11-19"}}
+		if pv != "" {
+			q.Set("perspective", pv)
+		}
+		w := get(t, e, "/anapi/data", q)
+		mustStatus(t, w, http.StatusOK)
+		a := decode[dataAnswer](t, w)
+		if diff := cmp.Diff([]string{"Rank", "Time Spent (seconds)", "Number of People", "Efficiency"}, a.RowHeaders); diff != "" {
+			t.Errorf("headers (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(want, gotRows(t, a, "rank")); diff != "" {
+			t.Errorf("rows (-want +got):\n%s", diff)
+		}
+		if len(a.Rows) != 5 {
+			t.Errorf("%d rows, want one per level (5)", len(a.Rows))
+		}
+	}
+}
+
+// TestDataMemberPerspective: Person first, no Rank, no Number of People
+// (recorded for the activity kind).
+func TestDataMemberPerspective(t *testing.T) {
+	e, _ := newTestEmulator(t)
+	samples := historyOf(t, e, "2026-11-18", "2026-11-19")
+	for _, kind := range []string{"", "activity", "overview", "productivity", "efficiency", "document"} {
+		t.Run(kind, func(t *testing.T) {
+			q := url.Values{"key": {premiumKey}, "format": {"json"}, "perspective": {"member"}, "rb": {"2026-11-18"}, "re": {"2026-11-19"}}
+			if kind != "" {
+				q.Set("restrict_kind", kind)
+			}
+			w := get(t, e, "/anapi/data", q)
+			mustStatus(t, w, http.StatusOK)
+			a := decode[dataAnswer](t, w)
+			want := map[string]int{}
+			for _, s := range samples {
+				var cols []string
+				switch kind {
+				case "", "activity":
+					cols = []string{s.Activity, s.Category, fmt.Sprint(s.Productivity)}
+				case "overview":
+					cols = []string{s.Overview}
+				case "productivity":
+					cols = []string{fmt.Sprint(s.Productivity)}
+				case "efficiency":
+					cols = []string{levelLabels[s.Productivity]}
+				case "document":
+					doc := s.Document
+					if doc == "" {
+						doc = noDetails
+					}
+					cols = []string{s.Activity, doc, s.Category, fmt.Sprint(s.Productivity)}
+				}
+				want[strings.Join(cols, "|")] += s.Seconds
+			}
+			k := kind
+			if k == "" {
+				k = "activity" // the default kind
+			}
+			rankHeaders := wantHeaders["rank/"+k]
+			if kind == "efficiency" {
+				rankHeaders = []string{"Rank", "Time Spent (seconds)", "Number of People", "Efficiency"}
+			}
+			wantH := append([]string{"Person", "Time Spent (seconds)"}, rankHeaders[3:]...)
+			if diff := cmp.Diff(wantH, a.RowHeaders); diff != "" {
+				t.Errorf("headers (-want +got):\n%s", diff)
+			}
+			got := map[string]int{}
+			prev := int(^uint(0) >> 1)
+			for _, row := range a.Rows {
+				if row[0] != memberName {
+					t.Fatalf("row %v: person %v, want %q", row, row[0], memberName)
+				}
+				secs := int(row[1].(float64))
+				if secs > prev {
+					t.Fatalf("row %v not by time descending", row)
+				}
+				prev = secs
+				var cols []string
+				for _, c := range row[2:] {
+					cols = append(cols, fmt.Sprint(c))
+				}
+				got[strings.Join(cols, "|")] += secs
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("rows (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestFloatsWrittenAsTheRealAPI: whole floats keep their decimal point
+// ("2.0", "100.0"), in JSON and CSV (recorded, 2015).
+func TestFloatsWrittenAsTheRealAPI(t *testing.T) {
+	for f, want := range map[float64]string{2: "2.0", 100: "100.0", 0: "0.0", -2: "-2.0", 1.74: "1.74", 99.88: "99.88", -0.5: "-0.5"} {
+		b, err := apiFloat(f).MarshalJSON()
+		if err != nil || string(b) != want || apiFloat(f).String() != want {
+			t.Errorf("%v: JSON %s (%v), text %s, want %s", f, b, err, apiFloat(f).String(), want)
+		}
+	}
+	e, _ := newTestEmulator(t)
+	// A bucket of only very productive time has efficiency 2.0 and 100.0:
+	// minute resolution on a workday morning has such buckets.
+	q := url.Values{"key": {premiumKey}, "perspective": {"interval"}, "resolution_time": {"minute"}, "restrict_kind": {"efficiency"},
+		"restrict_source_type": {"computers"}, "rb": {"2026-11-19"}, "re": {"2026-11-19"}}
+	q.Set("format", "json")
+	js := get(t, e, "/anapi/data", q).Body.String()
+	q.Set("format", "csv")
+	csvText := get(t, e, "/anapi/data", q).Body.String()
+	if !strings.Contains(js, ",2.0,100.0]") || !strings.Contains(csvText, ",2.0,100.0\n") {
+		t.Errorf("no whole efficiency written as 2.0,100.0:\nJSON %.300s\nCSV %.300s", js, csvText)
+	}
+	if m := regexp.MustCompile(`,-?\d+,-?\d+(\.\d+)?\]|,-?\d+(\.\d+)?,-?\d+\]`).FindString(js); m != "" {
+		t.Errorf("efficiency without a decimal point in JSON: %s", m)
+	}
+	// The daily summary's percentages and hours are floats too.
+	sum := get(t, e, "/anapi/daily_summary_feed", url.Values{"key": {premiumKey}}).Body.String()
+	if m := regexp.MustCompile(`"[a-z_]+_(percentage|hours)":-?\d+[,}]`).FindString(sum); m != "" {
+		t.Errorf("summary float without a decimal point: %s", m)
+	}
+	if !regexp.MustCompile(`"productivity_pulse":\d+,`).MatchString(sum) {
+		t.Errorf("productivity_pulse is not an integer: %.200s", sum)
+	}
+}
