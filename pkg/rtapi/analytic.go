@@ -175,7 +175,7 @@ type AnalyticRow struct {
 func (r AnalyticRow) Duration() time.Duration { return time.Duration(r.Seconds) * time.Second }
 
 // efficiencyLabels are the rank perspective's names of the efficiency
-// levels (real-behaviour.md), lower-cased.
+// levels (docs/real-api.md), lower-cased.
 var efficiencyLabels = map[string]Productivity{
 	"very productive time":  VeryProductive,
 	"productive time":       Productive,
@@ -406,7 +406,7 @@ func decodeRow(cols []column, keys, row []string, loc *time.Location) (AnalyticR
 			}
 		case colEfficiency, colEfficiencyPercent:
 			// A number in the interval perspective, a level's name in the
-			// rank perspective (real-behaviour.md): the cell decides.
+			// rank perspective (docs/real-api.md): the cell decides.
 			text := strings.TrimSpace(cell)
 			f, perr := strconv.ParseFloat(text, 64)
 			switch {

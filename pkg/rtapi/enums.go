@@ -15,7 +15,7 @@ const (
 	PerspectiveRank     Perspective = "rank"     // ordered by time spent (the server's default)
 	PerspectiveInterval Perspective = "interval" // ordered by calendar time
 	// PerspectiveMember sums per member of the account; undocumented but
-	// recorded (real-behaviour.md): rows start with Person and have no
+	// recorded (docs/real-api.md): rows start with Person and have no
 	// Rank nor Number of People.
 	PerspectiveMember Perspective = "member"
 )

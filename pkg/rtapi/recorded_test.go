@@ -18,7 +18,7 @@ import (
 )
 
 // The fixtures in testdata/recorded are written by hand from the recorded
-// shapes in real-behaviour.md (no third-party fixture is copied). Each
+// shapes in docs/real-api.md (no third-party fixture is copied). Each
 // golden test below holds the client to the fixture and the emulator to the
 // same shape, so a test that passes against the emulator says something
 // about the real API.

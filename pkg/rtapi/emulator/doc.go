@@ -1,6 +1,6 @@
 // Package emulator is an in-memory implementation of the RescueTime API,
-// written from its documentation (../shared/api/rescuetime-api.txt) and
-// from what real responses are known to look like (real-behaviour.md). It
+// written from RescueTime's published API documentation and from what real
+// responses are known to look like (docs/real-api.md). It
 // is the other side of every rtctl test, of `rtctl emulator` and of the
 // sandbox; it never talks to the real service.
 //
@@ -14,7 +14,7 @@
 // # What it follows, and what it assumes
 //
 // The emulator follows the documentation and the recorded answers
-// (real-behaviour.md), and nothing else. Everything it does beyond them is a
+// (docs/real-api.md), and nothing else. Everything it does beyond them is a
 // choice, listed in one place, docs/emulator.md, each entry marked
 // "assumed" with the tests that lean on it: offline time in the reports
 // (Activity = activity_name, Category "Offline", Productivity 0), posted

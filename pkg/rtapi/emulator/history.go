@@ -108,7 +108,7 @@ type catalogEntry struct {
 }
 
 // computerCatalog and mobileCatalog use the category names seen in real
-// answers (real-behaviour.md) and plausible ones where none were seen.
+// answers (docs/real-api.md) and plausible ones where none were seen.
 var computerCatalog = []catalogEntry{
 	{"VS Code", "Software Development", "Editing & IDEs", 2, classWork, []string{"main.go - rtctl", "emulator.go - rtctl", "README.md - rtctl", "plan_test.go - rtctl"}},
 	{"Terminal", "Software Development", "Systems Operations", 2, classWork, nil},
