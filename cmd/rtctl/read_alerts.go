@@ -1,10 +1,9 @@
 package main
 
 import (
-	"strconv"
-
 	"github.com/spf13/cobra"
 
+	"github.com/rtctl/rtctl/internal/views"
 	"github.com/rtctl/rtctl/pkg/rtapi"
 )
 
@@ -25,28 +24,18 @@ empty list.`,
 	cmd.Flags().BoolVar(&list, "list", false, "list the alerts defined instead of those triggered")
 	cmd.Flags().Int64Var(&alertID, "alert-id", 0, "only the triggers of the alert with this `ID`")
 	cmd.MarkFlagsMutuallyExclusive("list", "alert-id")
-	return readCommand(e, cmd, func(cmd *cobra.Command, c *rtapi.Client, _ []string) (listing, error) {
+	return readCommand(e, cmd, func(cmd *cobra.Command, c *rtapi.Client, _ []string) (views.Listing, error) {
 		if list {
 			defs, err := c.AlertDefinitions(cmd.Context())
 			if err != nil {
-				return listing{}, err
+				return views.Listing{}, err
 			}
-			l := listing{columns: []string{"id", "description", "hours"}, json: defs}
-			for _, d := range defs {
-				l.rows = append(l.rows, []string{strconv.FormatInt(d.ID, 10), d.Description, strconv.FormatFloat(d.Amount, 'f', -1, 64)})
-			}
-			return l, nil
+			return views.AlertDefinitionsListing(defs), nil
 		}
 		alerts, err := c.Alerts(cmd.Context(), alertID)
 		if err != nil {
-			return listing{}, err
+			return views.Listing{}, err
 		}
-		l := listing{columns: []string{"triggered_at", "alert_id", "description", "id"}, json: alerts}
-		for _, a := range alerts {
-			ids := []string{strconv.FormatInt(a.AlertID, 10), a.Description, strconv.FormatInt(a.ID, 10)}
-			l.rows = append(l.rows, append([]string{tableTime(a.CreatedAt)}, ids...))
-			l.csvRows = append(l.csvRows, append([]string{csvTime(a.CreatedAt)}, ids...))
-		}
-		return l, nil
+		return views.AlertsListing(alerts), nil
 	})
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rtctl/rtctl/internal/views"
 	"github.com/rtctl/rtctl/pkg/rtapi"
 )
 
@@ -49,30 +50,30 @@ resolution) and joined.`,
 	f.StringVar(&df.scheduleID, "schedule-id", "", "only time within the schedule with this `ID` (restrict_schedule_id)")
 	f.StringVar(&df.report, "report", "", "OAuth2 only: data (default), overview_data, category_data or productivity_data")
 
-	return readCommand(e, cmd, func(cmd *cobra.Command, c *rtapi.Client, _ []string) (listing, error) {
+	return readCommand(e, cmd, func(cmd *cobra.Command, c *rtapi.Client, _ []string) (views.Listing, error) {
 		// The client's clock: RTCTL_NOW when it pins one, as readCommand
 		// gives the client.
 		now, err := pinnedNow(e, "")
 		if err != nil {
-			return listing{}, err
+			return views.Listing{}, err
 		}
 		if now.IsZero() {
 			now = e.now()
 		}
 		q, err := df.query(c.Location(), now)
 		if err != nil {
-			return listing{}, err
+			return views.Listing{}, err
 		}
 		d, err := c.AnalyticDataChunked(cmd.Context(), q)
 		var ve *rtapi.ValidationError
 		if errors.As(err, &ve) && ve.Field == "report" {
 			// Only the client knows whether it holds an OAuth2 token.
-			return listing{}, fmt.Errorf("invalid --report: %s", ve.Reason)
+			return views.Listing{}, fmt.Errorf("invalid --report: %s", ve.Reason)
 		}
 		if err != nil {
-			return listing{}, err
+			return views.Listing{}, err
 		}
-		return dataListing(d), nil
+		return views.DataListing(d), nil
 	})
 }
 
@@ -141,54 +142,4 @@ func parseDay(flag, s string, loc *time.Location) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("invalid %s %q: want YYYY-MM-DD", flag, s)
 	}
 	return t, nil
-}
-
-// dataListing keeps the server's columns, in its order, including those
-// rtctl does not know: a column the API adds shows up rather than being
-// lost. CSV writes values as the API does (naive local dates, seconds); the
-// table shows durations and labels.
-func dataListing(d *rtapi.AnalyticData) listing {
-	// The API's notes describe its own JSON ("rows are arrays"), not ours,
-	// whose rows are objects: they would only mislead.
-	out := *d
-	out.Notes = ""
-	l := listing{csvColumns: d.RowHeaders, json: &out}
-	if l.csvColumns == nil {
-		l.csvColumns = []string{}
-	}
-	for _, h := range l.csvColumns {
-		if h == "Time Spent (seconds)" {
-			h = "Time Spent" // the table shows a duration
-		}
-		l.columns = append(l.columns, h)
-	}
-	keys := rtapi.ColumnKeys(d.RowHeaders)
-	for _, r := range d.Rows {
-		var row, csvRow []string
-		for _, k := range keys {
-			human, machine := dataCell(k, r)
-			row, csvRow = append(row, human), append(csvRow, machine)
-		}
-		l.rows, l.csvRows = append(l.rows, row), append(l.csvRows, csvRow)
-	}
-	return l
-}
-
-// dataCell renders the cell under key (see rtapi.ColumnKeys): the API's
-// own form for CSV, and for the table a duration, a local time or a named
-// productivity where the API writes seconds, a naive date or a number.
-func dataCell(key string, r rtapi.AnalyticRow) (human, machine string) {
-	machine = r.Cell(key)
-	switch key {
-	case "Date":
-		return tableTime(r.Date), machine
-	case "Time Spent (seconds)":
-		return hoursMinutes(r.Duration()), machine
-	case "Productivity":
-		if r.Productivity == nil {
-			return "", ""
-		}
-		return fmt.Sprintf("%d %s", *r.Productivity, r.Productivity), machine
-	}
-	return machine, machine
 }
