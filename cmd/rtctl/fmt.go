@@ -11,7 +11,7 @@ import (
 	"github.com/rogpeppe/go-internal/diff"
 	"github.com/spf13/cobra"
 
-	"github.com/rtctl/rtctl/internal/atomicfile"
+	"github.com/rtctl/rtctl/internal/hclfmt"
 	"github.com/rtctl/rtctl/pkg/spec"
 )
 
@@ -39,7 +39,7 @@ that need formatting and exits 3 if there are any. --diff shows the changes.`,
 			// Every path is checked before any is formatted, so a mistyped
 			// glob (rtctl fmt *) changes nothing rather than some files.
 			for _, a := range args {
-				if err := checkFmtPath(a); err != nil {
+				if err := hclfmt.CheckPath(a); err != nil {
 					f.fail(err)
 				}
 			}
@@ -121,30 +121,6 @@ func (f *formatter) path(p string) {
 	}
 }
 
-// checkFmtPath refuses a path fmt must not rewrite: an explicit file that
-// is not a configuration or variables file (fmt would reflow any HCL-ish
-// text, such as a settings.env), or not a regular file. Directories are
-// fine: only their formattable files are touched.
-func checkFmtPath(p string) error {
-	if p == "-" {
-		return nil
-	}
-	info, err := os.Stat(p)
-	if err != nil {
-		return fmt.Errorf("cannot format %s: %w", p, err)
-	}
-	if info.IsDir() {
-		return nil
-	}
-	if !spec.IsFormattable(p) {
-		return fmt.Errorf("cannot format %s: only *%s and *%s files can be formatted (a directory means its files of those kinds)", p, spec.ConfigFileSuffix, spec.VarsFileSuffix)
-	}
-	if !info.Mode().IsRegular() {
-		return fmt.Errorf("cannot format: %w", &spec.NotRegularError{Path: p, Mode: info.Mode()})
-	}
-	return nil
-}
-
 func (f *formatter) file(name string, src []byte, stdin bool) {
 	out, diags := spec.Format(src, name)
 	if diags.HasErrors() {
@@ -176,24 +152,7 @@ func (f *formatter) file(name string, src []byte, stdin bool) {
 	if f.check {
 		return
 	}
-	if err := writeFileKeepMode(name, out); err != nil {
+	if err := hclfmt.Replace(name, out); err != nil {
 		f.fail(err)
 	}
-}
-
-// writeFileKeepMode replaces a file's content atomically, so that a crash
-// or a full disk never leaves a configuration half-written, and keeps its
-// permissions.
-func writeFileKeepMode(name string, data []byte) error {
-	info, err := os.Stat(name)
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	if err := atomicfile.Write(name, data); err != nil {
-		return err
-	}
-	if err := os.Chmod(name, info.Mode().Perm()); err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	return nil
 }

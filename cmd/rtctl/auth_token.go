@@ -1,0 +1,77 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rtctl/rtctl/internal/atomicfile"
+	"github.com/rtctl/rtctl/pkg/rtapi"
+)
+
+func newAuthTokenCmd(e *env) *cobra.Command {
+	var (
+		o         oauthFlags
+		codeFile  string
+		tokenFile string
+	)
+	cmd := &cobra.Command{
+		Use:   "token",
+		Short: "Trade an authorization code for an access token, saved to a file",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := o.config(e, true)
+			if err != nil {
+				return err
+			}
+			code, err := readCode(e, codeFile)
+			if err != nil {
+				return err
+			}
+			c, err := o.client(e)
+			if err != nil {
+				return err
+			}
+			tok, err := c.ExchangeCode(cmd.Context(), cfg, rtapi.Secret(code))
+			if err != nil {
+				return err
+			}
+			if err := writeSecretFile(tokenFile, string(tok.AccessToken)); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "Saved the access token (scopes: %s) to %s.\nUse it with --access-token-file %s.\n", tok.Scope, tokenFile, tokenFile)
+			return nil
+		},
+	}
+	o.register(cmd, true)
+	f := cmd.Flags()
+	f.StringVar(&codeFile, "code-file", "-", "read the authorization code from `FILE` (- for standard input)")
+	f.StringVar(&tokenFile, "token-file", "", "write the access token to `FILE` (required)")
+	_ = cmd.MarkFlagRequired("token-file")
+	return cmd
+}
+
+// readCode reads the one-line authorization code from a file or standard
+// input, never from the command line where other users could see it.
+func readCode(e *env, path string) (string, error) {
+	if path != "-" {
+		return readSecretFile("--code-file", path)
+	}
+	line, err := bufio.NewReader(e.stdin).ReadString('\n')
+	if code := strings.TrimSpace(line); code != "" {
+		return code, nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("reading the authorization code from standard input: %w", err)
+	}
+	return "", errors.New("no authorization code on standard input")
+}
+
+// writeSecretFile writes a secret to path, owner-only and atomically, so a
+// reader never sees half a token.
+func writeSecretFile(path, secret string) error {
+	return atomicfile.Write(path, []byte(secret+"\n"))
+}
