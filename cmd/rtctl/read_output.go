@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -24,22 +23,17 @@ type fetchFunc func(cmd *cobra.Command, c *rtapi.Client, args []string) (views.L
 // readCommand completes cmd as a read command: connection flags, --output,
 // and a RunE that builds the client, fetches and prints.
 func readCommand(e *env, cmd *cobra.Command, fetch fetchFunc) *cobra.Command {
-	var (
-		acct accountFlags
-		dir  string
-	)
+	var acct accountFlags
 	acct.register(cmd)
 	acct.registerTimezone(cmd)
 	out := addOutputFlag(cmd)
-	cmd.Flags().StringVar(&dir, "dir", ".", "with --sandbox, the configuration directory whose sandbox to read")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if err := views.CheckOutput(*out); err != nil {
 			return err
 		}
-		if !acct.sandbox && cmd.Flags().Changed("dir") {
-			return errors.New("--dir says where a sandbox lives; it needs --sandbox")
-		}
-		ws, err := openWorkspace(e, dir, nil, &acct)
+		// A sandbox lives beside its configuration: -chdir=DIR reads
+		// another directory's.
+		ws, err := openWorkspace(e, ".", nil, &acct)
 		if err != nil {
 			return err
 		}

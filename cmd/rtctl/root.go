@@ -59,7 +59,7 @@ func run(args []string, e *env) int {
 		stop()
 	}()
 	root := newRootCmd(e)
-	root.SetArgs(args)
+	root.SetArgs(terraformSpellings(root, args))
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return 0
@@ -116,6 +116,30 @@ The API key is read from RESCUETIME_API_KEY and never printed.`,
 		Version:       buildVersion(),
 	}
 	root.SetVersionTemplate("rtctl {{.Version}}\n")
+	root.SetFlagErrorFunc(flagError)
+	var chdir, dir string
+	pf := root.PersistentFlags()
+	pf.StringVar(&chdir, "chdir", "", "switch to `DIR` before doing anything else, as terraform -chdir does")
+	// --dir is how read commands used to name a sandbox's directory: it is
+	// accepted everywhere, as -chdir, with a word on the usual spellings.
+	pf.StringVar(&dir, "dir", "", "the same as -chdir")
+	_ = pf.MarkHidden("dir")
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		if dir != "" {
+			if chdir != "" {
+				return errors.New("give -chdir or --dir, not both")
+			}
+			fmt.Fprintf(e.stderr, "Note: --dir %s is spelled -chdir=%s (before the command), or given as the argument of plan, apply, validate and journal.\n", dir, dir)
+			chdir = dir
+		}
+		if chdir == "" {
+			return nil
+		}
+		if err := os.Chdir(chdir); err != nil {
+			return fmt.Errorf("-chdir=%s: %w", chdir, unwrapPath(err))
+		}
+		return nil
+	}
 	root.SetIn(e.stdin)
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
