@@ -72,6 +72,9 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.
 				return err
 			}
 			var res *workspace.ApplyResult
+			if saved != nil && len(opts.Targets) > 0 {
+				return errors.New("a saved plan is applied as it was made: give --target to rtctl plan --out instead")
+			}
 			if saved != nil {
 				res, err = ws.ApplySaved(cmd.Context(), saved, opts)
 			} else {
@@ -90,6 +93,7 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.
 	f.BoolVar(&retryUncertain, "retry-uncertain", false, "send uncertain items again (check the account first: this may duplicate them)")
 	f.IntVar(&opts.Parallelism, "parallelism", apply.DefaultParallelism, "how many POSTs may be in flight at once")
 	f.Float64Var(&rate, "rate", apply.DefaultRate, "at most this many POSTs per second (0: no limit; the sandbox has none)")
+	f.StringArrayVar(&opts.Targets, "target", nil, "apply only the items this `ADDRESS` selects (highlight.ship, offline_time.meetings, highlight.*); repeatable")
 	f.DurationVar(&opts.LockTimeout, "lock-timeout", 0, "wait this long for another apply on the same journal to finish")
 	return cmd
 }

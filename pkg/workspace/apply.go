@@ -18,6 +18,9 @@ type ApplyOptions struct {
 	// RetryUncertain sends uncertain items again (Apply only): the person
 	// has checked the account.
 	RetryUncertain bool
+	// Targets keep only the items these address patterns select (Apply
+	// only); see PlanOptions.Targets.
+	Targets []string
 	// Parallelism is how many POSTs may be in flight at once
 	// (apply.DefaultParallelism when zero).
 	Parallelism int
@@ -75,7 +78,7 @@ func (w *Workspace) Apply(ctx context.Context, opts ApplyOptions) (*ApplyResult,
 	if err != nil {
 		return nil, err
 	}
-	pr, client, jw, err := w.prepareApply(ctx, cfg, now, PlanOptions{RetryUncertain: opts.RetryUncertain})
+	pr, client, jw, err := w.prepareApply(ctx, cfg, now, PlanOptions{RetryUncertain: opts.RetryUncertain, Targets: opts.Targets})
 	if err != nil {
 		return nil, err
 	}

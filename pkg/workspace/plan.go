@@ -3,6 +3,7 @@ package workspace
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/rtctl/rtctl/internal/planfile"
@@ -17,6 +18,9 @@ type PlanOptions struct {
 	// RetryUncertain plans uncertain items for creation again; the person
 	// has checked the account and takes responsibility for a duplicate.
 	RetryUncertain bool
+	// Targets, when set, keep only the items these address patterns select
+	// (see plan.MatchAddress); the plan warns that it is partial.
+	Targets []string
 }
 
 // PlanResult is a plan together with what it was made from.
@@ -59,6 +63,9 @@ func (w *Workspace) prepare(ctx context.Context, cfg *spec.Config, now time.Time
 	})
 	if err != nil {
 		return nil, nil, err
+	}
+	if unmatched := pr.Plan.Target(opts.Targets); len(unmatched) > 0 {
+		return nil, nil, fmt.Errorf("--target %s selects no item of the plan; addresses look like highlight.NAME or offline_time.NAME[\"KEY\"] (rtctl plan -v lists them all)", strings.Join(unmatched, ", "))
 	}
 	return &PlanResult{Prepared: pr, Target: w.Target()}, client, nil
 }
