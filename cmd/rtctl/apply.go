@@ -23,6 +23,7 @@ func newApplyCmd(e *env) *cobra.Command {
 		autoApprove, retryUncertain bool
 		opts                        workspace.ApplyOptions
 		rate                        float64
+		jsonOut                     bool
 	)
 	cmd := &cobra.Command{
 		Use:   "apply [DIR | FILE]",
@@ -43,12 +44,38 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.
 ` + exitCodesHelp,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			saved, dir, err := savedPlanArg(dirArg(args))
+			if err != nil {
+				return err
+			}
+			switch {
+			case saved != nil && len(opts.Targets) > 0:
+				return errors.New("a saved plan is applied as it was made: give --target to rtctl plan --out instead")
+			case jsonOut && saved == nil && !autoApprove:
+				return errors.New("apply --json cannot ask for confirmation: add --auto-approve, or apply a saved plan")
+			}
+			wopts, err := workspaceOptions(e, &cf, &acct)
+			if err != nil {
+				return err
+			}
 			if cmd.Flags().Changed("rate") {
 				opts.Rate = &rate
 			}
+			view := views.NewApplyText(e.stdout, views.ApplyTextOptions{
+				Terminal: e.isTerminal(e.stdout), Color: diagColor(e, cf.noColor, e.stdout),
+				Rate: wopts.Rate(opts.Rate), Now: e.now, Stderr: e.stderr,
+			})
+			if jsonOut {
+				view = views.NewApplyJSON(e.stdout, e.now)
+			}
+			wopts.Reporter = view
+			ws, err := workspace.Open(dir, wopts)
+			if err != nil {
+				return err
+			}
 			opts.RetryUncertain = retryUncertain
 			opts.Review = func(ctx context.Context, p *plan.Plan) (bool, error) {
-				if err := views.WritePlan(e.stdout, p, views.PlanText, views.PlanOptions{Color: diagColor(e, cf.noColor, e.stdout)}); err != nil {
+				if err := view.Plan(p); err != nil {
 					return false, err
 				}
 				if len(p.ToCreate()) == 0 || autoApprove {
@@ -56,40 +83,26 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.
 				}
 				return confirm(ctx, e)
 			}
-			var progress *views.ApplyProgress
-			opts.OnRun = func(todo []plan.Action) {
-				fmt.Fprintln(e.stdout)
-				progress = views.NewApplyProgress(e.stdout, e.isTerminal(e.stdout), len(todo))
-			}
-			opts.OnStart = func(a plan.Action) { progress.Start(a) }
-			opts.OnResult = func(r apply.ItemResult) { progress.Result(r) }
-			saved, dir, err := savedPlanArg(dirArg(args))
-			if err != nil {
-				return err
-			}
-			ws, err := openWorkspace(e, dir, &cf, &acct)
-			if err != nil {
-				return err
-			}
+			opts.OnRun, opts.OnStart, opts.OnResult = view.Run, view.Start, view.Result
 			var res *workspace.ApplyResult
-			if saved != nil && len(opts.Targets) > 0 {
-				return errors.New("a saved plan is applied as it was made: give --target to rtctl plan --out instead")
-			}
 			if saved != nil {
 				res, err = ws.ApplySaved(cmd.Context(), saved, opts)
 			} else {
 				res, err = ws.Apply(cmd.Context(), opts)
 			}
-			if progress != nil {
-				progress.Finish()
+			view.Finish()
+			err = applyOutcome(e, view, res, err, saved != nil)
+			if err != nil {
+				views.ApplyError(view, errorMessage(err))
 			}
-			return applyOutcome(e, res, err, saved != nil)
+			return err
 		},
 	}
 	cf.register(cmd)
 	acct.register(cmd)
 	f := cmd.Flags()
 	f.BoolVar(&autoApprove, "auto-approve", false, "apply without asking for confirmation")
+	f.BoolVar(&jsonOut, "json", false, "stream the apply as JSON events, one a line (docs/apply-json.md); needs --auto-approve or a saved plan")
 	f.BoolVar(&retryUncertain, "retry-uncertain", false, "send uncertain items again (check the account first: this may duplicate them)")
 	f.IntVar(&opts.Parallelism, "parallelism", apply.DefaultParallelism, "how many POSTs may be in flight at once")
 	f.Float64Var(&rate, "rate", apply.DefaultRate, "at most this many POSTs per second (0: no limit; the sandbox has none)")
@@ -118,7 +131,7 @@ func savedPlanArg(path string) (*workspace.SavedPlan, string, error) {
 // applyOutcome prints how the apply ended and turns it into the exit code
 // (see exitCodesHelp): a run that could not post something declared must not
 // exit 0.
-func applyOutcome(e *env, res *workspace.ApplyResult, runErr error, saved bool) error {
+func applyOutcome(e *env, view views.ApplyView, res *workspace.ApplyResult, runErr error, saved bool) error {
 	if res == nil {
 		return runErr
 	}
@@ -128,12 +141,10 @@ func applyOutcome(e *env, res *workspace.ApplyResult, runErr error, saved bool) 
 	}
 	att := res.Attention()
 	if res.Sent == nil && len(res.Skipped) == 0 && len(att) == 0 {
-		if saved {
-			fmt.Fprintln(e.stdout, "No changes. Your account matches the configuration.")
-		}
+		view.Unchanged(saved)
 		return runErr
 	}
-	if err := views.ApplySummary(e.stdout, res, runErr != nil); err != nil {
+	if err := view.Summary(res, runErr != nil); err != nil {
 		return err
 	}
 	sent := res.Sent

@@ -5,79 +5,160 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
 
 	"github.com/rtctl/rtctl/pkg/apply"
 	"github.com/rtctl/rtctl/pkg/plan"
+	"github.com/rtctl/rtctl/pkg/spec"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
-// ApplyProgress shows how an apply goes: an updating line on a terminal,
-// one line per result otherwise (the logs of CI runs). Its Start and Result
-// methods are the callbacks workspace.ApplyOptions takes; workers report
-// starts concurrently, hence the lock.
-type ApplyProgress struct {
-	mu       sync.Mutex
-	w        io.Writer
-	terminal bool
-	total    int
-	done     int
+// ApplyView shows an apply as it runs: to a person (NewApplyText) or to a
+// program (NewApplyJSON). Its Start and Result methods are the callbacks of
+// workspace.ApplyOptions: workers report starts concurrently, so views lock.
+type ApplyView interface {
+	workspace.Reporter
+	// Plan shows the plan a fresh apply is about to carry out.
+	Plan(p *plan.Plan) error
+	// Run is told what is about to be sent.
+	Run(todo []plan.Action)
+	Start(a plan.Action)
+	Result(r apply.ItemResult)
+	// Finish ends the progress display.
+	Finish()
+	// Summary shows how the apply ended; stopped says it could not go on.
+	Summary(res *workspace.ApplyResult, stopped bool) error
+	// Unchanged says the apply had nothing to do; saved says a saved plan
+	// was applied (a fresh plan said so already).
+	Unchanged(saved bool)
 }
 
-// NewApplyProgress reports on w the progress of an apply of total items.
-func NewApplyProgress(w io.Writer, terminal bool, total int) *ApplyProgress {
-	return &ApplyProgress{w: w, terminal: terminal, total: total}
+// ApplyTextOptions tune the text view.
+type ApplyTextOptions struct {
+	Terminal bool // an updating progress line, colours
+	Color    bool
+	// Rate is the POSTs a second the apply sends (0: no limit), for the
+	// time the plan says the apply will take.
+	Rate float64
+	Now  func() time.Time // elapsed time and the estimate
+	// Stderr receives diagnostics and notices.
+	Stderr io.Writer
 }
 
-// Start is told that a POST is about to be sent.
-func (p *ApplyProgress) Start(a plan.Action) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.terminal {
-		fmt.Fprintf(p.w, "\r\x1b[K[%d/%d] %s", p.done, p.total, a.Address)
+type applyText struct {
+	mu      sync.Mutex
+	w       io.Writer
+	opts    ApplyTextOptions
+	total   int
+	done    int
+	started time.Time
+}
+
+// NewApplyText shows an apply to a person on w: the plan, then an updating
+// line with done/total, elapsed time and an estimate on a terminal, or one
+// "[n/N]" line per result elsewhere (the logs of CI runs).
+func NewApplyText(w io.Writer, opts ApplyTextOptions) ApplyView {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &applyText{w: w, opts: opts}
+}
+
+func (v *applyText) Diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics) {
+	if err := spec.RenderDiagnostics(v.opts.Stderr, files, diags, v.opts.Color); err != nil {
+		fmt.Fprintf(v.opts.Stderr, "Error: rendering diagnostics: %v\n", err)
 	}
 }
 
-// Result is told how a POST ended.
-func (p *ApplyProgress) Result(r apply.ItemResult) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.done++
-	if p.terminal {
-		fmt.Fprint(p.w, "\r\x1b[K")
+func (v *applyText) Notice(msg string) { fmt.Fprintf(v.opts.Stderr, "Note: %s\n", msg) }
+
+func (v *applyText) Plan(p *plan.Plan) error {
+	return WritePlan(v.w, p, PlanText, PlanOptions{Color: v.opts.Color, Rate: v.opts.Rate})
+}
+
+func (v *applyText) Run(todo []plan.Action) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.total, v.started = len(todo), v.opts.Now()
+	fmt.Fprintln(v.w)
+}
+
+func (v *applyText) Start(a plan.Action) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.opts.Terminal {
+		fmt.Fprintf(v.w, "\r\x1b[K[%d/%d] %s  %s", v.done, v.total, v.timing(), a.Address)
 	}
+}
+
+// timing is the elapsed time and, once something is done, how much is left
+// at the pace so far.
+func (v *applyText) timing() string {
+	elapsed := v.opts.Now().Sub(v.started)
+	s := clock(elapsed) + " elapsed"
+	if v.done > 0 && v.done < v.total {
+		left := elapsed / time.Duration(v.done) * time.Duration(v.total-v.done)
+		s += ", about " + clock(left) + " left"
+	}
+	return s
+}
+
+func (v *applyText) Result(r apply.ItemResult) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.done++
+	if v.opts.Terminal {
+		fmt.Fprint(v.w, "\r\x1b[K")
+	}
+	n := fmt.Sprintf("[%d/%d] ", v.done, v.total)
 	switch r.Outcome {
 	case apply.Created:
-		if !p.terminal {
-			fmt.Fprintf(p.w, "+ %s: created\n", r.Action.Address)
+		if !v.opts.Terminal {
+			fmt.Fprintf(v.w, "%s+ %s: created\n", n, r.Action.Address)
 		}
 	case apply.Unknown:
-		fmt.Fprintf(p.w, "? %s: outcome unknown (%v); the next plan checks the account for it\n", r.Action.Address, r.Err)
+		fmt.Fprintf(v.w, "%s? %s: outcome unknown (%v); the next plan checks the account for it\n", n, r.Action.Address, r.Err)
 	case apply.Failed:
-		fmt.Fprintf(p.w, "! %s: failed: %v\n", r.Action.Address, r.Err)
+		fmt.Fprintf(v.w, "%s! %s: failed: %v\n", n, r.Action.Address, r.Err)
 	case apply.Skipped:
-		fmt.Fprintf(p.w, "- %s: %v\n", r.Action.Address, r.Err)
+		fmt.Fprintf(v.w, "%s- %s: %v\n", n, r.Action.Address, r.Err)
 	}
 }
 
-// Finish ends the progress display.
-func (p *ApplyProgress) Finish() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.terminal {
-		fmt.Fprintf(p.w, "\r\x1b[K[%d/%d] done\n", p.done, p.total)
+func (v *applyText) Finish() {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.opts.Terminal && v.total > 0 {
+		fmt.Fprintf(v.w, "\r\x1b[K[%d/%d] done in %s\n", v.done, v.total, clock(v.opts.Now().Sub(v.started)))
 	}
 }
 
-// ApplySummary writes the lines that end an apply: the saved plan's items
-// skipped because they reached the account since, and the one-line count.
-func ApplySummary(w io.Writer, res *workspace.ApplyResult, stopped bool) error {
+func (v *applyText) Summary(res *workspace.ApplyResult, stopped bool) error {
 	for _, a := range res.Skipped {
-		if _, err := fmt.Fprintf(w, "= %s: skipped, it is in the account already\n", a.Address); err != nil {
+		if _, err := fmt.Fprintf(v.w, "= %s: skipped, it is in the account already\n", a.Address); err != nil {
 			return err
 		}
 	}
-	_, err := fmt.Fprintln(w, "\n"+ApplySummaryLine(res, stopped)+".")
+	_, err := fmt.Fprintln(v.w, "\n"+ApplySummaryLine(res, stopped)+".")
 	return err
+}
+
+func (v *applyText) Unchanged(saved bool) {
+	if saved {
+		fmt.Fprintln(v.w, "No changes. Your account matches the configuration.")
+	}
+}
+
+// clock renders a duration as m:ss, or h:mm:ss from an hour.
+func clock(d time.Duration) string {
+	d = d.Round(time.Second)
+	h, m, s := int(d/time.Hour), int(d%time.Hour/time.Minute), int(d%time.Minute/time.Second)
+	if h > 0 {
+		return fmt.Sprintf("%d:%02d:%02d", h, m, s)
+	}
+	return fmt.Sprintf("%d:%02d", m, s)
 }
 
 // ApplySummaryLine counts what an apply did and left, e.g. "Apply complete:
@@ -86,29 +167,47 @@ func ApplySummary(w io.Writer, res *workspace.ApplyResult, stopped bool) error {
 // did not reach the account: a scheduled run's log must not read "complete"
 // over an item that needs a person.
 func ApplySummaryLine(res *workspace.ApplyResult, stopped bool) string {
+	c := countApply(res, stopped)
+	verb := "Apply complete"
+	if c.Stopped {
+		verb = "Apply stopped"
+	}
+	parts := []string{fmt.Sprintf("%d created", c.Created)}
+	for _, st := range workspace.AttentionStatuses {
+		if n := c.Attention[st]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, statusNoun(st, n)))
+		}
+	}
+	if c.NotSent > 0 {
+		parts = append(parts, fmt.Sprintf("%d not sent", c.NotSent))
+	}
+	if c.AlreadyThere > 0 {
+		parts = append(parts, fmt.Sprintf("%d already in the account", c.AlreadyThere))
+	}
+	parts = append(parts, fmt.Sprintf("%d failed", c.Failed))
+	return verb + ": " + strings.Join(parts, ", ")
+}
+
+// applyCounts is what the summary of an apply counts.
+type applyCounts struct {
+	Stopped                                bool
+	Created, Failed, NotSent, AlreadyThere int
+	Attention                              map[plan.Status]int
+}
+
+func countApply(res *workspace.ApplyResult, stopped bool) applyCounts {
 	sent := res.Sent
 	if sent == nil {
 		sent = &apply.Result{}
 	}
-	verb := "Apply complete"
-	if stopped || res.Stopped() {
-		verb = "Apply stopped"
+	return applyCounts{
+		Stopped:      stopped || res.Stopped(),
+		Created:      sent.Count(apply.Created),
+		Failed:       sent.Count(apply.Failed),
+		NotSent:      sent.Count(apply.Skipped),
+		AlreadyThere: len(res.Skipped),
+		Attention:    res.Attention(),
 	}
-	parts := []string{fmt.Sprintf("%d created", sent.Count(apply.Created))}
-	att := res.Attention()
-	for _, st := range workspace.AttentionStatuses {
-		if n := att[st]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, statusNoun(st, n)))
-		}
-	}
-	if n := sent.Count(apply.Skipped); n > 0 {
-		parts = append(parts, fmt.Sprintf("%d not sent", n))
-	}
-	if n := len(res.Skipped); n > 0 {
-		parts = append(parts, fmt.Sprintf("%d already in the account", n))
-	}
-	parts = append(parts, fmt.Sprintf("%d failed", sent.Count(apply.Failed)))
-	return verb + ": " + strings.Join(parts, ", ")
 }
 
 // statusNoun names n items of status st in a count.

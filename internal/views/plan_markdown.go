@@ -36,6 +36,9 @@ func writePlanMarkdown(w io.Writer, p *plan.Plan, opts PlanOptions) error {
 
 	t.printf("### rtctl plan\n\n**%s**\n\n", mdEscape(PlanSummaryLine(p)))
 	t.printf("Made for %s (%s), lookback %s.\n", p.Now.In(loc).Format("Mon 2006-01-02 15:04 MST"), mdEscape(loc.String()), plan.FormatLookback(p.Lookback))
+	if eta := etaLine(p, opts.Rate); eta != "" {
+		t.printf("%s\n", mdEscape(eta))
+	}
 	for _, warn := range p.Warnings {
 		t.printf("\n> [!WARNING]\n> %s\n", mdEscape(warn))
 	}

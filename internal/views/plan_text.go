@@ -93,6 +93,9 @@ func writePlanText(w io.Writer, p *plan.Plan, opts PlanOptions) error {
 		t.printf("\n%s %s\n", t.paint("33", "Warning:"), warn)
 	}
 	t.printf("\n%s\n", PlanSummaryLine(p))
+	if eta := etaLine(p, opts.Rate); eta != "" {
+		t.printf("%s\n", eta)
+	}
 	return t.err
 }
 

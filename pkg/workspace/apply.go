@@ -135,6 +135,22 @@ func (w *Workspace) ApplySaved(ctx context.Context, saved *SavedPlan, opts Apply
 	return w.run(ctx, client, jw, todo, res, opts)
 }
 
+// Rate is the POSTs a second an apply with these options sends given the
+// asked-for rate (nil for the default): apply.DefaultRate, and no limit on
+// the sandbox, which runs in process. 0 means no limit.
+func (o Options) Rate(asked *float64) float64 {
+	switch {
+	case asked != nil:
+		return *asked
+	case o.Account.Sandbox:
+		return 0
+	}
+	return apply.DefaultRate
+}
+
+// Rate is Options.Rate of the workspace's options.
+func (w *Workspace) Rate(asked *float64) float64 { return w.opts.Rate(asked) }
+
 // AttentionStatuses are the statuses of items a person must act on: apply
 // cannot post them as they are, and nothing settles them on its own.
 var AttentionStatuses = []plan.Status{plan.Conflict, plan.Uncertain, plan.Orphaned}
@@ -203,16 +219,9 @@ func (w *Workspace) run(ctx context.Context, client *rtapi.Client, jw *journal.W
 	if opts.OnRun != nil {
 		opts.OnRun(todo)
 	}
-	rate := apply.DefaultRate
-	switch {
-	case opts.Rate != nil:
-		rate = *opts.Rate
-	case w.opts.Account.Sandbox:
-		rate = 0 // the sandbox is in this process: nothing to spare
-	}
 	sent, err := apply.Run(ctx, client, jw, todo, apply.Options{
 		Parallelism: opts.Parallelism,
-		Rate:        rate,
+		Rate:        w.opts.Rate(opts.Rate),
 		Now:         w.opts.Clock, // the limiter's clock must move
 		OnStart:     opts.OnStart,
 		OnResult:    opts.OnResult,

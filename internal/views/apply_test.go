@@ -1,0 +1,54 @@
+package views
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rtctl/rtctl/pkg/apply"
+	"github.com/rtctl/rtctl/pkg/plan"
+)
+
+// TestApplyTextTerminalShowsETA checks the updating line of a terminal:
+// done/total, the time elapsed and, from the pace so far, the time left.
+func TestApplyTextTerminalShowsETA(t *testing.T) {
+	now := time.Date(2026, 11, 20, 18, 0, 0, 0, time.UTC)
+	var out bytes.Buffer
+	v := NewApplyText(&out, ApplyTextOptions{Terminal: true, Now: func() time.Time { return now }, Stderr: &out})
+	todo := []plan.Action{{Address: "highlight.a"}, {Address: "highlight.b"}, {Address: "highlight.c"}, {Address: "highlight.d"}}
+	v.Run(todo)
+	v.Start(todo[0])
+	now = now.Add(30 * time.Second)
+	v.Result(apply.ItemResult{Action: todo[0], Outcome: apply.Created})
+	v.Start(todo[1])
+	if got := out.String(); !strings.Contains(got, "[1/4] 0:30 elapsed, about 1:30 left  highlight.b") {
+		t.Errorf("progress line %q, want done/total, elapsed and the time left", got)
+	}
+	now = now.Add(30 * time.Second)
+	v.Result(apply.ItemResult{Action: todo[1], Outcome: apply.Failed, Err: errors.New("refused")})
+	v.Finish()
+	if got := out.String(); !strings.Contains(got, "[2/4] ! highlight.b: failed: refused\n") || !strings.HasSuffix(got, "[2/4] done in 1:00\n") {
+		t.Errorf("output %q, want the failure on a line of its own and the total time", got)
+	}
+}
+
+func TestETALine(t *testing.T) {
+	p := &plan.Plan{}
+	for range 2000 {
+		p.Actions = append(p.Actions, plan.Action{Status: plan.Create})
+	}
+	if got, want := etaLine(p, 1), "Apply will take about 33 minutes: 2000 POSTs at 1 a second."; !strings.HasPrefix(got, want) {
+		t.Errorf("etaLine = %q, want it to start %q", got, want)
+	}
+	if got := etaLine(p, 0); got != "" {
+		t.Errorf("no limit: %q, want nothing", got)
+	}
+	if got := etaLine(p, 50); got != "" {
+		t.Errorf("40 s: %q, want nothing under a minute", got)
+	}
+	if got := etaLine(p, 0.25); !strings.Contains(got, "about 2 hours 13 minutes") {
+		t.Errorf("etaLine = %q", got)
+	}
+}
