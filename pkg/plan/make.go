@@ -8,10 +8,6 @@ import (
 	"github.com/rtctl/rtctl/pkg/journal"
 )
 
-// DefaultFeedSpan is how far back the feeds are trusted to show everything:
-// the daily summary covers 14 days and the highlights feed is "recent".
-const DefaultFeedSpan = 14 * 24 * time.Hour
-
 // Make compares the desired items with the remote snapshot and the journal
 // at the instant now, and returns the plan. It is pure: the same arguments
 // always give the same plan.
@@ -51,9 +47,8 @@ func Make(d Desired, r *Remote, j *journal.State, now time.Time) *Plan {
 	m.focusEnd(d.Focus)
 	m.orphans()
 	p.Warnings = append(p.Warnings, d.Notes...)
-	if d.Lookback > DefaultFeedSpan {
-		p.Warnings = append(p.Warnings, fmt.Sprintf("the lookback (%s) is longer than the %s the feeds are known to cover: older items cannot be proved absent, so only the journal protects them from being posted twice", FormatLookback(d.Lookback), FormatLookback(DefaultFeedSpan)))
-	}
+	// A lookback longer than the feeds reach is said once, where it is
+	// written: the configuration's warning (spec), with its source.
 	if j != nil && j.Skipped > 0 {
 		p.Warnings = append(p.Warnings, fmt.Sprintf("the journal has %d unreadable line(s), left by an interrupted write; they were ignored", j.Skipped))
 	}
