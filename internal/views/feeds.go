@@ -21,7 +21,7 @@ func DataListing(d *rtapi.AnalyticData) Listing {
 	// whose rows are objects: they would only mislead.
 	out := *d
 	out.Notes = ""
-	l := Listing{CSVColumns: d.RowHeaders, JSON: &out}
+	l := Listing{CSVColumns: d.RowHeaders, JSON: &out, Empty: "No time recorded for this query: the account logged nothing matching it in that range."}
 	if l.CSVColumns == nil {
 		l.CSVColumns = []string{}
 	}
@@ -62,12 +62,14 @@ func dataCell(key string, r rtapi.AnalyticRow) (human, machine string) {
 	return machine, machine
 }
 
-// SummaryListing lists the daily summary feed: the table shows the pulse and
+// SummaryListing lists the daily summary feed, newest day first: the table shows the pulse and
 // the hours per productivity level; CSV and JSON carry every category too.
 func SummaryListing(days []rtapi.DailySummary) Listing {
+	slices.SortStableFunc(days, func(a, b rtapi.DailySummary) int { return -a.Date.Compare(b.Date) })
 	l := Listing{
 		Columns: []string{"date", "pulse", "total", "very_productive", "productive", "neutral", "distracting", "very_distracting"},
 		JSON:    summaryJSON(days),
+		Empty:   "No daily summaries: the feed lists logged days of the last two weeks, today excluded.",
 	}
 	csvCols := []string{"date", "id", "productivity_pulse"}
 	for _, a := range (&rtapi.DailySummary{}).SummaryCategories() {
@@ -172,7 +174,8 @@ func FocusListing(events []FocusEvent) Listing {
 		events = []FocusEvent{}
 	}
 	slices.SortStableFunc(events, func(a, b FocusEvent) int { return -cmp.Compare(a.CreatedAt.UnixNano(), b.CreatedAt.UnixNano()) })
-	l := Listing{Columns: []string{"at", "event", "duration", "id"}, JSON: events}
+	l := Listing{Columns: []string{"at", "event", "duration", "id"}, JSON: events,
+		Empty: "No FocusTime sessions in the feeds (FocusTime is a Premium feature)."}
 	for _, ev := range events {
 		dur, csvDur := "", ""
 		switch {
@@ -188,18 +191,23 @@ func FocusListing(events []FocusEvent) Listing {
 	return l
 }
 
-// AlertDefinitionsListing lists the alerts a user defined.
+// AlertDefinitionsListing lists the alerts a user defined, by id.
 func AlertDefinitionsListing(defs []rtapi.AlertDefinition) Listing {
-	l := Listing{Columns: []string{"id", "description", "hours"}, JSON: defs}
+	slices.SortStableFunc(defs, func(a, b rtapi.AlertDefinition) int { return cmp.Compare(a.ID, b.ID) })
+	l := Listing{Columns: []string{"id", "description", "hours"}, JSON: defs, Empty: "No alerts defined (alerts are a Premium feature)."}
 	for _, d := range defs {
 		l.Rows = append(l.Rows, []string{strconv.FormatInt(d.ID, 10), d.Description, strconv.FormatFloat(d.Amount, 'f', -1, 64)})
 	}
 	return l
 }
 
-// AlertsListing lists triggered alerts.
+// AlertsListing lists triggered alerts, newest first.
 func AlertsListing(alerts []rtapi.Alert) Listing {
-	l := Listing{Columns: []string{"triggered_at", "alert_id", "description", "id"}, JSON: alerts}
+	slices.SortStableFunc(alerts, func(a, b rtapi.Alert) int {
+		return cmp.Or(-a.CreatedAt.Compare(b.CreatedAt), -cmp.Compare(a.ID, b.ID))
+	})
+	l := Listing{Columns: []string{"triggered_at", "alert_id", "description", "id"}, JSON: alerts,
+		Empty: "No alerts triggered recently (alerts are a Premium feature)."}
 	for _, a := range alerts {
 		ids := []string{strconv.FormatInt(a.AlertID, 10), a.Description, strconv.FormatInt(a.ID, 10)}
 		l.Rows = append(l.Rows, append([]string{TableTime(a.CreatedAt)}, ids...))
@@ -208,11 +216,15 @@ func AlertsListing(alerts []rtapi.Alert) Listing {
 	return l
 }
 
-// HighlightsListing lists the highlights feed. It has no source column: the
+// HighlightsListing lists the highlights feed, newest date first. It has no source column: the
 // feed does not send one, so it would always be empty. JSON has the field
 // only when the server sent it.
 func HighlightsListing(hs []rtapi.Highlight) Listing {
-	l := Listing{Columns: []string{"date", "description", "created_at", "id"}, JSON: hs}
+	slices.SortStableFunc(hs, func(a, b rtapi.Highlight) int {
+		return cmp.Or(-a.Date.Compare(b.Date), -a.CreatedAt.Compare(b.CreatedAt), -cmp.Compare(a.ID, b.ID))
+	})
+	l := Listing{Columns: []string{"date", "description", "created_at", "id"}, JSON: hs,
+		Empty: "No highlights in the feed (it lists recently entered ones; highlights are a Premium feature)."}
 	for _, h := range hs {
 		id := strconv.FormatInt(h.ID, 10)
 		l.Rows = append(l.Rows, []string{TableDate(h.Date), h.Description, TableTime(h.CreatedAt), id})

@@ -38,6 +38,10 @@ type Listing struct {
 	// CSVColumns, when set, replace columns in CSV output.
 	CSVColumns []string
 	JSON       any
+	// Empty is the sentence a table shows instead of a bare header when
+	// there are no rows. CSV keeps its header and JSON its empty list:
+	// programs read them.
+	Empty string
 }
 
 // Write renders l in format: table (the default), csv or json.
@@ -62,6 +66,10 @@ func (l Listing) Write(w io.Writer, format string) error {
 		cw.WriteAll(rows)
 		return cw.Error()
 	default:
+		if len(l.Rows) == 0 && l.Empty != "" {
+			_, err := fmt.Fprintln(w, l.Empty)
+			return err
+		}
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		heads := make([]string, len(l.Columns))
 		for i, c := range l.Columns {
