@@ -61,6 +61,7 @@ func newAccount(a Account) (*account, error) {
 	if err := a.Model.validate(); err != nil {
 		return nil, fmt.Errorf("account model: %w", err)
 	}
+	a.Model = a.Model.normalized()
 	loc, err := time.LoadLocation(a.TimeZone)
 	if err != nil {
 		return nil, fmt.Errorf("account time zone %q: %w", a.TimeZone, err)

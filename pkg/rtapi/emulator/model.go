@@ -60,6 +60,16 @@ func (m *Model) Set(name, value string) error {
 	return nil
 }
 
+// normalized writes the defaults one way, as the zero value, so that two
+// Models that behave alike compare equal (and an unchanged account is not
+// saved again).
+func (m Model) normalized() Model {
+	if m.OfflineReport == OfflineAsPosted {
+		m.OfflineReport = ""
+	}
+	return m
+}
+
 func (m Model) validate() error {
 	if err := m.SyncDelay.validate(); err != nil {
 		return err
@@ -198,6 +208,7 @@ func (e *Emulator) SetModel(key string, m Model) error {
 	if err := m.validate(); err != nil {
 		return fmt.Errorf("set model: %w", err)
 	}
+	m = m.normalized()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	a, ok := e.accounts[key]

@@ -274,6 +274,10 @@ func TestModelHookAndState(t *testing.T) {
 	if got := model("GET", "", ""); got.code != http.StatusOK || got.body != "{}" {
 		t.Errorf("GET with the only account: %d %s, want the zero model {}", got.code, got.body)
 	}
+	// The defaults, written out, are the zero model.
+	if got := model("POST", "", `{"sync_delay":"0s","offline_report":"as-posted","highlights_cap":0}`); got.code != http.StatusOK || got.body != "{}" {
+		t.Errorf("POST of the defaults: %d %s, want {}", got.code, got.body)
+	}
 	body := `{"sync_delay":"realistic","offline_report":"other-name","highlights_cap":5}`
 	if got := model("POST", "?account="+premiumKey, body); got.code != http.StatusOK || got.body != body {
 		t.Errorf("POST: %d %s", got.code, got.body)
