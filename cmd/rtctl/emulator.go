@@ -75,9 +75,9 @@ It serves until interrupted. With --state, what was posted survives restarts.`,
 	fl.Int64Var(&f.seed, "seed", 1, "seed of the synthetic activity history")
 	fl.StringVar(&f.oauthClient, "oauth-client", "", "register an OAuth2 client, as ID:SECRET:REDIRECT_URI")
 	fl.BoolVar(&f.allowRemote, "allow-remote", false, "allow listening on a non-loopback address")
-	fl.StringVar(&f.syncDelay, emulator.SettingSyncDelay, "0", `how long posts take to show in reports and feeds: a duration, or "realistic" (3m Premium, 30m Lite)`)
-	fl.StringVar(&f.offlineReport, emulator.SettingOfflineReport, string(emulator.OfflineAsPosted), "how reports show posted offline time: as-posted, other-name or hidden")
-	fl.StringVar(&f.highlightsCap, emulator.SettingHighlightsCap, "0", "the highlights feed lists only the newest N (0: no cap)")
+	fl.StringVar(&f.syncDelay, emulator.SettingSyncDelay, "0", "posts show in reports and feeds `DELAY` after they are made: a duration, or \"realistic\" (3m Premium, 30m Lite)")
+	fl.StringVar(&f.offlineReport, emulator.SettingOfflineReport, string(emulator.OfflineAsPosted), "`SHAPE` in which reports show posted offline time: as-posted, other-name or hidden")
+	fl.StringVar(&f.highlightsCap, emulator.SettingHighlightsCap, "0", "the highlights feed lists only the newest `N` (0: no cap)")
 	return cmd
 }
 
@@ -95,6 +95,16 @@ func runEmulator(ctx context.Context, e *env, f emulatorFlags) error {
 	if key == "" {
 		return errors.New("an account key is required: pass --key with a made-up key (never your real one) and use the same with rtctl --endpoint")
 	}
+	var model emulator.Model
+	for _, s := range []struct{ name, value string }{
+		{emulator.SettingSyncDelay, f.syncDelay},
+		{emulator.SettingOfflineReport, f.offlineReport},
+		{emulator.SettingHighlightsCap, f.highlightsCap},
+	} {
+		if err := model.Set(s.name, s.value); err != nil {
+			return fmt.Errorf("--%w", err)
+		}
+	}
 	var clock emulator.Clock = envClock{e.now}
 	pin := f.now
 	if pin == "" {
@@ -111,16 +121,7 @@ func runEmulator(ctx context.Context, e *env, f emulatorFlags) error {
 	if err != nil {
 		return err
 	}
-	acct := emulator.Account{Key: key, Plan: emulator.Plan(f.plan), TimeZone: f.timezone, Seed: f.seed}
-	for _, s := range []struct{ name, value string }{
-		{emulator.SettingSyncDelay, f.syncDelay},
-		{emulator.SettingOfflineReport, f.offlineReport},
-		{emulator.SettingHighlightsCap, f.highlightsCap},
-	} {
-		if err := acct.Model.Set(s.name, s.value); err != nil {
-			return fmt.Errorf("--%w", err)
-		}
-	}
+	acct := emulator.Account{Key: key, Plan: emulator.Plan(f.plan), TimeZone: f.timezone, Seed: f.seed, Model: model}
 	if err := emu.AddAccount(acct); err != nil {
 		return err
 	}
