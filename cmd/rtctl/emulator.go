@@ -28,6 +28,11 @@ type emulatorFlags struct {
 	seed        int64
 	oauthClient string
 	allowRemote bool
+	// The account's model of what the real API leaves unknown, as
+	// emulator.Model.Set reads it.
+	syncDelay     string
+	offlineReport string
+	highlightsCap string
 }
 
 func newEmulatorCmd(e *env) *cobra.Command {
@@ -42,11 +47,19 @@ It answers every documented endpoint under /anapi (API key) and /api/oauth
 hooks under /_emulator/. The account's activity history is synthetic and
 deterministic (--seed); what is posted to it shows up in its answers.
 
+Where the real API's behaviour is unknown, the emulator models it, for
+tests: --sync-delay (how long posts take to show in the reports and feeds;
+"realistic" is the documented 3 minutes for Premium, 30 for Lite),
+--offline-report (how posted offline time is reported) and --highlights-cap
+(the highlights feed lists only the newest N). The defaults show posts at
+once, as posted, uncapped. docs/emulator.md lists every assumption.
+
 The first line of standard output is "listening on http://HOST:PORT".
 It serves until interrupted. With --state, what was posted survives restarts.`,
 		Example: `  rtctl emulator --key demo
   rtctl emulator --addr 127.0.0.1:8765 --key demo --plan lite --timezone Europe/Berlin
-  rtctl emulator --key demo --state emulator.json --now 2026-11-20T18:00:00Z`,
+  rtctl emulator --key demo --state emulator.json --now 2026-11-20T18:00:00Z
+  rtctl emulator --key demo --sync-delay realistic --offline-report hidden --highlights-cap 10`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runEmulator(cmd.Context(), e, f)
@@ -62,6 +75,9 @@ It serves until interrupted. With --state, what was posted survives restarts.`,
 	fl.Int64Var(&f.seed, "seed", 1, "seed of the synthetic activity history")
 	fl.StringVar(&f.oauthClient, "oauth-client", "", "register an OAuth2 client, as ID:SECRET:REDIRECT_URI")
 	fl.BoolVar(&f.allowRemote, "allow-remote", false, "allow listening on a non-loopback address")
+	fl.StringVar(&f.syncDelay, emulator.SettingSyncDelay, "0", "posts show in reports and feeds `DELAY` after they are made: a duration, or \"realistic\" (3m Premium, 30m Lite)")
+	fl.StringVar(&f.offlineReport, emulator.SettingOfflineReport, string(emulator.OfflineAsPosted), "`SHAPE` in which reports show posted offline time: as-posted, other-name or hidden")
+	fl.StringVar(&f.highlightsCap, emulator.SettingHighlightsCap, "0", "the highlights feed lists only the newest `N` (0: no cap)")
 	return cmd
 }
 
@@ -79,6 +95,16 @@ func runEmulator(ctx context.Context, e *env, f emulatorFlags) error {
 	if key == "" {
 		return errors.New("an account key is required: pass --key with a made-up key (never your real one) and use the same with rtctl --endpoint")
 	}
+	var model emulator.Model
+	for _, s := range []struct{ name, value string }{
+		{emulator.SettingSyncDelay, f.syncDelay},
+		{emulator.SettingOfflineReport, f.offlineReport},
+		{emulator.SettingHighlightsCap, f.highlightsCap},
+	} {
+		if err := model.Set(s.name, s.value); err != nil {
+			return fmt.Errorf("--%w", err)
+		}
+	}
 	var clock emulator.Clock = envClock{e.now}
 	pin := f.now
 	if pin == "" {
@@ -95,7 +121,7 @@ func runEmulator(ctx context.Context, e *env, f emulatorFlags) error {
 	if err != nil {
 		return err
 	}
-	acct := emulator.Account{Key: key, Plan: emulator.Plan(f.plan), TimeZone: f.timezone, Seed: f.seed}
+	acct := emulator.Account{Key: key, Plan: emulator.Plan(f.plan), TimeZone: f.timezone, Seed: f.seed, Model: model}
 	if err := emu.AddAccount(acct); err != nil {
 		return err
 	}

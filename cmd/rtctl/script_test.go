@@ -104,6 +104,7 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		"emulator-posted":  cmdEmulatorPosted,
 		"emulator-record":  cmdEmulatorRecord,
 		"emulator-account": cmdEmulatorAccount,
+		"emulator-model":   cmdEmulatorModel,
 		"exitcode":         cmdExitcode,
 		"journal-lock":     cmdJournalLock,
 		"oauth-code":       cmdOAuthCode,
@@ -209,6 +210,41 @@ func cmdEmulatorAccount(ts *testscript.TestScript, neg bool, args []string) {
 		a.TimeZone = args[2]
 	}
 	expectFailure(ts, neg, world(ts).emu.AddAccount(a))
+}
+
+// cmdEmulatorModel changes how an account models what the real API leaves
+// unknown (emulator.Model), for the rest of the script:
+// emulator-model [-account KEY] SETTING=VALUE..., where SETTING is a flag
+// of `rtctl emulator`: sync-delay=realistic|DURATION,
+// offline-report=as-posted|other-name|hidden, highlights-cap=N. Settings
+// not named keep their values; KEY defaults to the script's account. With
+// `!` the settings must be refused.
+func cmdEmulatorModel(ts *testscript.TestScript, neg bool, args []string) {
+	const usage = "usage: emulator-model [-account KEY] sync-delay=realistic|DURATION offline-report=as-posted|other-name|hidden highlights-cap=N"
+	key := scriptKey
+	if len(args) >= 2 && args[0] == "-account" {
+		key, args = args[1], args[2:]
+	}
+	if len(args) == 0 {
+		ts.Fatalf("%s", usage)
+	}
+	emu := world(ts).emu
+	acct, _ := emu.Account(key) // SetModel refuses an unknown key
+	m := acct.Model
+	var err error
+	for _, arg := range args {
+		name, value, ok := strings.Cut(arg, "=")
+		if !ok {
+			ts.Fatalf("%s: %q is not SETTING=VALUE", usage, arg)
+		}
+		if err = m.Set(name, value); err != nil {
+			break
+		}
+	}
+	if err == nil {
+		err = emu.SetModel(key, m)
+	}
+	expectFailure(ts, neg, err)
 }
 
 // cmdExitcode runs a program and asserts its exact exit code (`!` only

@@ -170,6 +170,11 @@ func (w *Workspace) ReadsInLocalZone() bool {
 // sandbox account's zone. The account takes zone when one is given (the
 // configuration's); otherwise it keeps the zone it has, so a read command
 // never moves a sandbox that apply set up, and a new one lives in UTC.
+//
+// The sandbox behaves as realistically as the emulator can: what is posted
+// shows in the reports and feeds only after the documented 3-minute
+// Premium sync, so a person trying rtctl meets the lag the real account
+// has (and the journal that bridges it).
 func sandboxHTTPClient(statePath string, now func() time.Time, zone string) (*http.Client, string, error) {
 	if err := os.MkdirAll(filepath.Dir(statePath), 0o755); err != nil {
 		return nil, "", fmt.Errorf("creating the sandbox directory: %w", err)
@@ -184,7 +189,11 @@ func sandboxHTTPClient(statePath string, now func() time.Time, zone string) (*ht
 			zone = a.TimeZone
 		}
 	}
-	err = emu.AddAccount(emulator.Account{Key: sandboxKey, Plan: emulator.Premium, TimeZone: zone, Seed: sandboxSeed})
+	sandbox := emulator.Account{
+		Key: sandboxKey, Plan: emulator.Premium, TimeZone: zone, Seed: sandboxSeed,
+		Model: emulator.Model{SyncDelay: emulator.RealisticSyncDelay, OfflineReport: emulator.OfflineAsPosted},
+	}
+	err = emu.AddAccount(sandbox)
 	if err != nil {
 		return nil, "", fmt.Errorf("opening the sandbox: %w", err)
 	}

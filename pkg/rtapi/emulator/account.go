@@ -21,6 +21,9 @@ type Account struct {
 	Plan     Plan   `json:"plan"`      // lite or premium; empty means premium
 	TimeZone string `json:"time_zone"` // IANA name; empty means UTC
 	Seed     int64  `json:"seed"`      // selects the synthetic activity history
+	// Model settles what the real API leaves unknown; the zero Model is
+	// the emulator's original behaviour.
+	Model Model `json:"model,omitzero"`
 }
 
 // OAuthClient is a registered OAuth2 application.
@@ -55,6 +58,10 @@ func newAccount(a Account) (*account, error) {
 	if a.TimeZone == "" {
 		a.TimeZone = "UTC"
 	}
+	if err := a.Model.validate(); err != nil {
+		return nil, fmt.Errorf("account model: %w", err)
+	}
+	a.Model = a.Model.normalized()
 	loc, err := time.LoadLocation(a.TimeZone)
 	if err != nil {
 		return nil, fmt.Errorf("account time zone %q: %w", a.TimeZone, err)

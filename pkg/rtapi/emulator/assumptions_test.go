@@ -29,6 +29,8 @@ func TestAssumptionsDocumented(t *testing.T) {
 		t.Fatalf("%d entries; the list has lost some", len(starts))
 	}
 	seen := map[string]bool{}
+	modelSetting := regexp.MustCompile("Configurable: .*`(" + SettingSyncDelay + "|" + SettingOfflineReport + "|" + SettingHighlightsCap + ")`")
+	modelled := 0
 	for i, s := range starts {
 		end := len(list)
 		if i+1 < len(starts) {
@@ -47,11 +49,22 @@ func TestAssumptionsDocumented(t *testing.T) {
 			t.Errorf("id %s used twice", m[1])
 		}
 		seen[m[1]] = true
+		// A model of an unknown names the setting that selects it.
+		flat := strings.Join(strings.Fields(text), " ")
+		if strings.Contains(flat, "unknown on the real API, modelled for tests") && !modelSetting.MatchString(flat) {
+			t.Errorf("%s is modelled but its Configurable line names no setting", m[1])
+		}
+		if strings.Contains(flat, "(*assumed*; unknown on the real API, modelled for tests)") {
+			modelled++
+		}
 		for _, field := range []string{"\n  Tests: ", "\n  Configurable: "} {
 			if !strings.Contains(text, field) {
 				t.Errorf("%s has no %q line", m[1], strings.TrimSpace(field))
 			}
 		}
+	}
+	if modelled != 3 {
+		t.Errorf("%d entries marked as models of an unknown, want 3 (AD1, AD2, F1)", modelled)
 	}
 	for _, fig := range []string{
 		memberName,
@@ -62,6 +75,13 @@ func TestAssumptionsDocumented(t *testing.T) {
 		fmt.Sprintf("over %d MiB", maxBodyBytes>>20),
 		"overview `" + offlineCategory + "`",
 		"Productivity 0",
+		// The models of the unknowns, under the names every way of setting them uses.
+		"`" + SettingSyncDelay + "`", "`" + SettingOfflineReport + "`", "`" + SettingHighlightsCap + "`",
+		"`" + string(OfflineAsPosted) + "`", "`" + string(OfflineOtherName) + "`", "`" + string(OfflineHidden) + "`",
+		"Activity `" + OtherNameActivity + "`", "`" + OtherNameCategory + "`",
+		fmt.Sprintf("%d minutes on Premium, %d on Lite", PremiumSyncInterval/time.Minute, LiteSyncInterval/time.Minute),
+		fmt.Sprintf("a duration up to %dh", maxSyncDelay/time.Hour),
+		"/_emulator/model?account=KEY",
 	} {
 		if !strings.Contains(doc, fig) {
 			t.Errorf("docs/emulator.md does not quote %q", fig)

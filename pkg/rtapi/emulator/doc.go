@@ -16,19 +16,37 @@
 // The emulator follows the documentation and the recorded answers
 // (docs/real-api.md), and nothing else. Everything it does beyond them is a
 // choice, listed in one place, docs/emulator.md, each entry marked
-// "assumed" with the tests that lean on it: offline time in the reports
-// (Activity = activity_name, Category "Offline", Productivity 0), posted
-// data visible at once, the 30-day reach of the highlights and FocusTime
-// feeds, the member perspective's fixed Person name, and so on. A change to
-// any of them changes that list too (TestAssumptionsDocumented checks the
-// figures it quotes).
+// "assumed" with the tests that lean on it: the 30-day reach of the
+// highlights and FocusTime feeds, the member perspective's fixed Person
+// name, and so on. A change to any of them changes that list too
+// (TestAssumptionsDocumented checks the figures it quotes).
+//
+// # Models of the unknowns
+//
+// Where rtctl's correctness hangs on what nothing public settles, an
+// account's Model picks one of several behaviours, each unknown on the real
+// API and modelled for tests:
+//
+//   - SyncDelay: a post (offline block, highlight, FocusTime event) shows
+//     in every report and feed exactly the delay after it was posted, by
+//     the Clock; RealisticSyncDelay is the documented sync of the plan
+//     (3 minutes Premium, 30 Lite). The zero value shows posts at once.
+//   - OfflineReport: offline time reported as posted (Activity =
+//     activity_name, Category "Offline", Productivity 0), under the fixed
+//     OtherNameActivity and OtherNameCategory, or not at all.
+//   - HighlightsCap: the highlights feed lists only the newest N.
+//
+// The zero Model is the emulator's original behaviour. Set it with
+// Account.Model, SetModel, or POST /_emulator/model.
 //
 // # Test hooks and faults
 //
 //   - /_emulator/ answers loopback clients only and needs no credentials:
 //     GET record (Record: everything posted, per account, in posting
 //     order), GET and POST faults (Faults), GET and POST clock ({"now":
-//     RFC 3339}; POST only with a ManualClock, else 409), POST reset.
+//     RFC 3339}; POST only with a ManualClock, else 409), GET and POST
+//     model?account=KEY (a Model as JSON; account may be left out when
+//     there is one), POST reset.
 //   - Faults never touch the hooks. Injected statuses are answered before
 //     the request is handled (the server provably did not act); a lost
 //     response is lost after the handler ran, for any outcome, on POSTs only.
@@ -37,9 +55,9 @@
 //
 // # State file
 //
-//   - JSON, version 1: accounts with everything posted, OAuth clients, and
-//     tokens as SHA-256 digests (the file holds no usable token; it does
-//     hold the emulated accounts' keys). Written atomically (temporary
-//     file, fsync, rename) after every write. Codes, faults and the clock
-//     are not persisted.
+//   - JSON, version 1: accounts (with their Model) and everything posted,
+//     OAuth clients, and tokens as SHA-256 digests (the file holds no
+//     usable token; it does hold the emulated accounts' keys). Written
+//     atomically (temporary file, fsync, rename) after every write. Codes,
+//     faults and the clock are not persisted.
 package emulator

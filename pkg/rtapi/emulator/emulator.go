@@ -68,7 +68,7 @@ func New(opts Options) (*Emulator, error) {
 }
 
 // AddAccount adds an account. Adding a key that exists updates its plan,
-// zone and seed and keeps what was posted to it, so repeating a call (or
+// zone, seed and model and keeps what was posted to it, so repeating a call (or
 // starting `rtctl emulator --state` again) is harmless.
 func (e *Emulator) AddAccount(a Account) error {
 	acct, err := newAccount(a)

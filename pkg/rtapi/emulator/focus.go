@@ -135,7 +135,7 @@ func (e *Emulator) serveFocusStartedFeed(w http.ResponseWriter, r *http.Request,
 	if c.acct.premium() {
 		since := c.now.Add(-feedWindow)
 		for _, s := range c.acct.focusStarts {
-			if !s.CreatedAt.Before(since) {
+			if !s.CreatedAt.Before(since) && c.acct.synced(s.CreatedAt, c.now) {
 				items = append(items, focusStartedItem(s))
 			}
 		}
@@ -145,7 +145,7 @@ func (e *Emulator) serveFocusStartedFeed(w http.ResponseWriter, r *http.Request,
 }
 
 // serveFocusEndedFeed lists sessions ended explicitly and sessions whose
-// duration has elapsed by now.
+// duration has elapsed by now, once synced.
 func (e *Emulator) serveFocusEndedFeed(w http.ResponseWriter, r *http.Request, c *call) {
 	items := []focusEndedItem{}
 	if c.acct.premium() {
@@ -154,7 +154,9 @@ func (e *Emulator) serveFocusEndedFeed(w http.ResponseWriter, r *http.Request, c
 	writeJSON(w, http.StatusOK, items)
 }
 
-// endedEvents returns the ended events created in [since, now], newest first.
+// endedEvents returns the ended events created in [since, now] that have
+// synced by now, newest first. A natural end syncs like a post: the delay
+// runs from the moment the session ended.
 func (a *account) endedEvents(now, since time.Time) []focusEndedItem {
 	explicit := make(map[float64]FocusEnd, len(a.focusEnds))
 	for _, end := range a.focusEnds {
@@ -170,7 +172,7 @@ func (a *account) endedEvents(now, since time.Time) []focusEndedItem {
 		} else {
 			continue
 		}
-		if !item.CreatedAt.Before(since) {
+		if !item.CreatedAt.Before(since) && a.synced(item.CreatedAt, now) {
 			items = append(items, item)
 		}
 	}

@@ -114,7 +114,7 @@ func (e *Emulator) serveHighlightsFeed(w http.ResponseWriter, r *http.Request, c
 	if c.acct.premium() {
 		since := c.now.Add(-feedWindow)
 		for _, h := range c.acct.highlights {
-			if !h.CreatedAt.Before(since) {
+			if !h.CreatedAt.Before(since) && c.acct.synced(h.CreatedAt, c.now) {
 				items = append(items, highlightItem{h.ID, h.Description, h.Date, h.CreatedAt})
 			}
 		}
@@ -125,5 +125,8 @@ func (e *Emulator) serveHighlightsFeed(w http.ResponseWriter, r *http.Request, c
 		}
 		return items[i].ID > items[j].ID
 	})
+	if n := c.acct.Model.HighlightsCap; n > 0 && len(items) > n {
+		items = items[:n]
+	}
 	writeJSON(w, http.StatusOK, items)
 }

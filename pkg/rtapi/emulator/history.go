@@ -41,7 +41,8 @@ const (
 
 // History returns the samples of the account with key in [from, to): the
 // synthetic computer and mobile activity of every complete five-minute
-// bucket, and the posted offline time, ordered by bucket. It is what the
+// bucket, and the posted offline time as the account's model reports it
+// (synced by now, named as the model says), ordered by bucket. It is what the
 // Analytic Data answers are computed from, exported so tests can check
 // those answers against independent sums.
 func (e *Emulator) History(key string, from, to time.Time) ([]Activity, error) {
@@ -64,7 +65,7 @@ func (e *Emulator) samples(acct *account, now, from, to time.Time, source Source
 		out = synthRange(acct, now, from, to, source, out)
 	}
 	if source == "" || source == SourceOffline {
-		out = acct.offlineSamples(from, to, out)
+		out = acct.offlineSamples(now, from, to, out)
 	}
 	return out
 }

@@ -40,9 +40,48 @@ func (e *Emulator) serveHook(w http.ResponseWriter, r *http.Request) {
 	case name == "reset" && r.Method == http.MethodPost:
 		e.Reset()
 		writeMessage(w, "posted state cleared")
+	case name == "model" && (r.Method == http.MethodGet || r.Method == http.MethodPost):
+		e.serveModel(w, r)
 	default:
-		writeError(w, http.StatusNotFound, "not found", "no such hook (record, faults, clock, reset) for this method")
+		writeError(w, http.StatusNotFound, "not found", "no such hook (record, faults, clock, model, reset) for this method")
 	}
+}
+
+// serveModel shows (GET) or replaces (POST, a Model as JSON) the model of
+// the account named by the account parameter, or of the only account.
+func (e *Emulator) serveModel(w http.ResponseWriter, r *http.Request) {
+	key, ok := e.hookAccount(r.URL.Query().Get("account"))
+	if !ok {
+		writeBadRequest(w, "account: name an account by its key (needed when there is not exactly one)")
+		return
+	}
+	if r.Method == http.MethodPost {
+		var m Model
+		if err := decodeStrict(r, &m); err != nil {
+			writeBadRequest(w, "model: "+err.Error())
+			return
+		}
+		if err := e.SetModel(key, m); err != nil {
+			writeBadRequest(w, err.Error())
+			return
+		}
+	}
+	a, _ := e.Account(key)
+	writeJSON(w, http.StatusOK, a.Model)
+}
+
+// hookAccount resolves a hook's account parameter: the key given, or the
+// only account when none is.
+func (e *Emulator) hookAccount(key string) (string, bool) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if key == "" && len(e.accounts) == 1 {
+		for k := range e.accounts {
+			return k, true
+		}
+	}
+	_, ok := e.accounts[key]
+	return key, ok
 }
 
 type clockBody struct {

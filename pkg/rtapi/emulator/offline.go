@@ -218,22 +218,33 @@ func offlineLess(x, y OfflineTime) bool {
 }
 
 // offlineSamples appends the samples of posted offline time overlapping
-// [from, to): each block is spread over the five-minute buckets it covers.
+// [from, to) that have synced by now, named as the account's model reports
+// them: each block is spread over the five-minute buckets it covers.
 // Blocks are at most 4 hours long, so only those starting after from-4h
 // can overlap: a binary search finds the first.
-func (a *account) offlineSamples(from, to time.Time, out []Activity) []Activity {
+func (a *account) offlineSamples(now, from, to time.Time, out []Activity) []Activity {
+	if a.Model.OfflineReport == OfflineHidden {
+		return out
+	}
 	lo := from.Add(-maxOffline)
 	i := sort.Search(len(a.offline), func(i int) bool { return !a.offline[i].Start.Before(lo) })
 	for ; i < len(a.offline) && a.offline[i].Start.Before(to); i++ {
 		blk := a.offline[i]
+		if !a.synced(blk.PostedAt, now) {
+			continue
+		}
+		activity, document, category := blk.Activity, blk.Details, offlineCategory
+		if a.Model.OfflineReport == OfflineOtherName {
+			activity, document, category = OtherNameActivity, "", OtherNameCategory
+		}
 		for b := blk.Start.Truncate(bucketSize); b.Before(blk.End); b = b.Add(bucketSize) {
 			s, e := maxTime(b, blk.Start), minTime(b.Add(bucketSize), blk.End)
 			if b.Before(from) || !b.Before(to) || !e.After(s) {
 				continue
 			}
 			out = append(out, Activity{
-				Bucket: b.In(a.loc), Source: SourceOffline, Activity: blk.Activity, Document: blk.Details,
-				Category: offlineCategory, Overview: offlineCategory, Seconds: int(e.Sub(s) / time.Second),
+				Bucket: b.In(a.loc), Source: SourceOffline, Activity: activity, Document: document,
+				Category: category, Overview: category, Seconds: int(e.Sub(s) / time.Second),
 			})
 		}
 	}
