@@ -106,6 +106,7 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.
 	f.BoolVar(&retryUncertain, "retry-uncertain", false, "send uncertain items again (check the account first: this may duplicate them)")
 	f.IntVar(&opts.Parallelism, "parallelism", apply.DefaultParallelism, "how many POSTs may be in flight at once")
 	f.Float64Var(&rate, "rate", apply.DefaultRate, "at most this many POSTs per second (0: no limit; the sandbox has none)")
+	f.StringArrayVar(&opts.Replace, "replace", nil, "post the changed version of the items this `ADDRESS` selects instead of holding it (the old one stays in the account); repeatable")
 	f.StringArrayVar(&opts.Targets, "target", nil, "apply only the items this `ADDRESS` selects (highlight.ship, offline_time.meetings, highlight.*); repeatable")
 	f.DurationVar(&opts.LockTimeout, "lock-timeout", 0, "wait this long for another apply on the same journal to finish")
 	return cmd

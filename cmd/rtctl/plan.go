@@ -18,7 +18,7 @@ func newPlanCmd(e *env) *cobra.Command {
 		acct                       accountFlags
 		out, format                string
 		jsonOut, detailed, verbose bool
-		targets                    []string
+		targets, replace           []string
 	)
 	cmd := &cobra.Command{
 		Use:   "plan [DIR]",
@@ -48,7 +48,7 @@ Plan never writes to the account. With --out it saves the plan, which
 			if err != nil {
 				return err
 			}
-			r, err := ws.Plan(cmd.Context(), workspace.PlanOptions{Targets: targets})
+			r, err := ws.Plan(cmd.Context(), workspace.PlanOptions{Targets: targets, Replace: replace})
 			if err != nil {
 				return err
 			}
@@ -89,6 +89,7 @@ Plan never writes to the account. With --out it saves the plan, which
 	fl.StringVar(&format, "format", "", "output format: text (default), json, or markdown (for a pull-request comment)")
 	fl.BoolVar(&detailed, "detailed-exitcode", false, "exit 2 when apply would post something now, 3 when an item needs a person, 0 when neither, 1 on error")
 	fl.BoolVarP(&verbose, "verbose", "v", false, "list in-sync and out-of-window items too, not only their counts")
+	fl.StringArrayVar(&replace, "replace", nil, "post the changed version of the items this `ADDRESS` selects instead of holding it (the old one stays in the account); repeatable")
 	fl.StringArrayVar(&targets, "target", nil, "plan only the items this `ADDRESS` selects (highlight.ship, offline_time.meetings, highlight.*); repeatable")
 	return cmd
 }

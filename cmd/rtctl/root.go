@@ -26,7 +26,7 @@ const exitCodesHelp = `Exit codes:
   0  success: nothing left to post (plan: with --detailed-exitcode, nothing to post)
   1  an error; for apply also an interruption, a failed item or a run that stopped early
   2  plan --detailed-exitcode: something to post, and nothing needs a person
-  3  something needs a person: an item in conflict, uncertain or orphaned
+  3  something needs a person: an item in conflict, uncertain, held or orphaned
      (plan: only with --detailed-exitcode; apply: always)`
 
 // exitError carries a specific exit code out of a command. Commands that

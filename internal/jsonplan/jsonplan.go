@@ -22,7 +22,7 @@ import (
 )
 
 // FormatVersion is the version of the document.
-const FormatVersion = "1.0"
+const FormatVersion = "1.1"
 
 // Plan is the whole document.
 type Plan struct {
@@ -50,6 +50,18 @@ type Action struct {
 	Focus     *Focus     `json:"focus,omitempty"`
 	Request   *Request   `json:"request,omitempty"`
 	SettlesAt time.Time  `json:"settles_at,omitzero"`
+	Previous  *Previous  `json:"previous,omitempty"`
+}
+
+// Previous is the version rtctl posted at an address before the
+// configuration changed it (1.1).
+type Previous struct {
+	Address   string     `json:"address"`
+	Key       string     `json:"key"`
+	Offline   *Offline   `json:"offline_time,omitempty"`
+	Highlight *Highlight `json:"highlight,omitempty"`
+	At        time.Time  `json:"at"`
+	Uncertain bool       `json:"uncertain,omitempty"`
 }
 
 // Offline is an offline-time block.
@@ -117,19 +129,46 @@ func fromAction(a plan.Action) Action {
 		Origin:    a.Origin,
 		SettlesAt: a.SettlesAt,
 	}
-	if o := a.Offline; o != nil {
-		out.Offline = &Offline{Start: o.Start, End: o.End, Activity: o.Activity, Details: o.Details, Chunk: o.Chunk, Chunks: o.Chunks, Note: o.Note}
-	}
-	if h := a.Highlight; h != nil {
-		out.Highlight = &Highlight{Date: h.Date, Description: h.Description, Source: h.Source}
-	}
+	out.Offline, out.Highlight = fromOffline(a.Offline), fromHighlight(a.Highlight)
 	if f := a.Focus; f != nil {
 		out.Focus = &Focus{WindowStart: f.WindowStart, WindowEnd: f.WindowEnd, Minutes: f.Minutes, SessionStart: f.SessionStart}
 	}
 	if r := a.Request; r != nil {
 		out.Request = &Request{Method: r.Method, Endpoint: r.Endpoint, Query: r.Query, Body: r.Body}
 	}
+	if pr := a.Previous; pr != nil {
+		out.Previous = &Previous{Address: pr.Address, Key: pr.Key, At: pr.At, Uncertain: pr.Uncertain,
+			Offline: fromOffline(pr.Offline), Highlight: fromHighlight(pr.Highlight)}
+	}
 	return out
+}
+
+func fromOffline(o *plan.Offline) *Offline {
+	if o == nil {
+		return nil
+	}
+	return &Offline{Start: o.Start, End: o.End, Activity: o.Activity, Details: o.Details, Chunk: o.Chunk, Chunks: o.Chunks, Note: o.Note}
+}
+
+func fromHighlight(h *plan.Highlight) *Highlight {
+	if h == nil {
+		return nil
+	}
+	return &Highlight{Date: h.Date, Description: h.Description, Source: h.Source}
+}
+
+func (o *Offline) toPlan() *plan.Offline {
+	if o == nil {
+		return nil
+	}
+	return &plan.Offline{Start: o.Start, End: o.End, Activity: o.Activity, Details: o.Details, Chunk: o.Chunk, Chunks: o.Chunks, Note: o.Note}
+}
+
+func (h *Highlight) toPlan() *plan.Highlight {
+	if h == nil {
+		return nil
+	}
+	return &plan.Highlight{Date: h.Date, Description: h.Description, Source: h.Source}
 }
 
 // ToPlan rebuilds the plan a document describes, as a saved plan is read
@@ -182,17 +221,16 @@ func (a Action) toAction() (plan.Action, error) {
 		Origin:    a.Origin,
 		SettlesAt: a.SettlesAt,
 	}
-	if o := a.Offline; o != nil {
-		out.Offline = &plan.Offline{Start: o.Start, End: o.End, Activity: o.Activity, Details: o.Details, Chunk: o.Chunk, Chunks: o.Chunks, Note: o.Note}
-	}
-	if h := a.Highlight; h != nil {
-		out.Highlight = &plan.Highlight{Date: h.Date, Description: h.Description, Source: h.Source}
-	}
+	out.Offline, out.Highlight = a.Offline.toPlan(), a.Highlight.toPlan()
 	if f := a.Focus; f != nil {
 		out.Focus = &plan.Focus{WindowStart: f.WindowStart, WindowEnd: f.WindowEnd, Minutes: f.Minutes, SessionStart: f.SessionStart}
 	}
 	if r := a.Request; r != nil {
 		out.Request = &rtapi.Request{Method: r.Method, Endpoint: r.Endpoint, Query: r.Query, Body: r.Body}
+	}
+	if pr := a.Previous; pr != nil {
+		out.Previous = &plan.Previous{Address: pr.Address, Key: pr.Key, At: pr.At, Uncertain: pr.Uncertain,
+			Offline: pr.Offline.toPlan(), Highlight: pr.Highlight.toPlan()}
 	}
 	return out, nil
 }

@@ -23,6 +23,7 @@ var styles = map[plan.Status]style{
 	plan.Orphaned:    {"*", "35", "orphaned"},
 	plan.OutOfWindow: {"<", "90", "out of window"},
 	plan.InSync:      {"=", "90", "in sync"},
+	plan.Held:        {"-/+", "33", "held"},
 }
 
 // listedByDefault says which statuses are listed item by item; the others
@@ -151,7 +152,7 @@ func describe(p *plan.Plan, a plan.Action) string {
 func PlanSummaryLine(p *plan.Plan) string {
 	s := p.Summary()
 	var parts []string
-	for _, st := range []plan.Status{plan.Conflict, plan.Uncertain, plan.Deferred, plan.Orphaned, plan.OutOfWindow, plan.InSync} {
+	for _, st := range []plan.Status{plan.Conflict, plan.Uncertain, plan.Held, plan.Deferred, plan.Orphaned, plan.OutOfWindow, plan.InSync} {
 		if n := s[st]; n > 0 {
 			label := styles[st].title
 			if st == plan.Conflict {
@@ -160,7 +161,7 @@ func PlanSummaryLine(p *plan.Plan) string {
 			parts = append(parts, fmt.Sprintf("%d %s", n, label))
 		}
 	}
-	if s[plan.Create] == 0 && s[plan.Conflict] == 0 && s[plan.Uncertain] == 0 {
+	if s[plan.Create] == 0 && s[plan.Conflict] == 0 && s[plan.Uncertain] == 0 && s[plan.Held] == 0 {
 		line := "No changes. Your account matches the configuration."
 		if len(parts) > 0 {
 			line += " (" + strings.Join(parts, ", ") + ")"

@@ -18,6 +18,10 @@ type Desired struct {
 	// Notes are things the configuration did that the plan should say,
 	// such as blocks on_overlap = "trim" dropped entirely.
 	Notes []string
+
+	// Replace are address patterns (MatchAddress) whose changed items are
+	// posted rather than held: the person asked for it (--replace).
+	Replace []string
 }
 
 // DesiredOffline is a declared offline-time block, before splitting.
@@ -28,6 +32,9 @@ type DesiredOffline struct {
 	Activity   string
 	Details    string
 	Note       string // e.g. how on_overlap = "trim" shortened it
+	// PostChanges posts a changed version instead of holding it: the
+	// resource's lifecycle says so.
+	PostChanges bool
 }
 
 // DesiredHighlight is a declared daily highlight.
@@ -37,6 +44,8 @@ type DesiredHighlight struct {
 	Date        string // YYYY-MM-DD
 	Description string
 	Source      string
+	// PostChanges: see DesiredOffline.
+	PostChanges bool
 }
 
 // DesiredFocus is a declared FocusTime schedule.

@@ -34,6 +34,7 @@ func Make(d Desired, r *Remote, j *journal.State, now time.Time) *Plan {
 		started: r.FocusStarted,
 		ended:   r.FocusEnded,
 		keys:    map[string]string{},
+		paired:  map[string]bool{},
 	}
 	for _, o := range d.Offline {
 		m.offlineBlock(o)
@@ -45,6 +46,7 @@ func Make(d Desired, r *Remote, j *journal.State, now time.Time) *Plan {
 		m.focus(f)
 	}
 	m.focusEnd(d.Focus)
+	m.pairEdits(d)
 	m.orphans()
 	p.Warnings = append(p.Warnings, d.Notes...)
 	// A lookback longer than the feeds reach is said once, where it is
@@ -66,6 +68,9 @@ type maker struct {
 	// keys maps each declared item's journal key to its address, to find
 	// orphans and declared duplicates.
 	keys map[string]string
+	// paired are the journal keys of earlier versions shown beside their
+	// changed item: they are not orphans as well.
+	paired map[string]bool
 }
 
 func (m *maker) add(a Action) {
@@ -136,7 +141,7 @@ func (m *maker) orphans() {
 		return
 	}
 	for _, rec := range m.journal.Records() {
-		if _, declared := m.keys[rec.Key]; declared {
+		if _, declared := m.keys[rec.Key]; declared || m.paired[rec.Key] {
 			continue
 		}
 		if !rec.Done() && !rec.Pending() {

@@ -17,10 +17,15 @@ const (
 	Conflict    Status = "conflict"
 	Uncertain   Status = "uncertain"
 	Orphaned    Status = "orphaned"
+	// Held is a changed version of an item rtctl posted at the same
+	// address: posting it would leave the old one in the account, which the
+	// API cannot delete, so it waits for the person (--replace, or the
+	// resource's lifecycle setting).
+	Held Status = "held"
 )
 
 // Statuses lists every status in the order plans present them.
-var Statuses = []Status{Create, Conflict, Uncertain, Deferred, Orphaned, OutOfWindow, InSync}
+var Statuses = []Status{Create, Conflict, Uncertain, Held, Deferred, Orphaned, OutOfWindow, InSync}
 
 // Kind is the type of item an action is about.
 type Kind string
@@ -58,9 +63,26 @@ type Action struct {
 	// finished what an interrupted run sent.
 	SettlesAt time.Time
 
+	// Previous is the version rtctl posted at this address before the
+	// configuration changed it: set on held items, and on items created to
+	// replace it.
+	Previous *Previous
+
 	// observed says a feed showed the item: the evidence that settles an
 	// unanswered POST as applied.
 	observed bool
+}
+
+// Previous is an earlier version of an item, as the journal recorded it.
+type Previous struct {
+	Address   string
+	Key       string
+	Offline   *Offline
+	Highlight *Highlight
+	// At is when it was posted (or, when Uncertain, sent without a known
+	// outcome).
+	At        time.Time
+	Uncertain bool
 }
 
 // Offline is an offline-time block as it would be posted.

@@ -33,6 +33,9 @@ type PrepareOptions struct {
 	// RetryUncertain plans uncertain items for creation again; the person
 	// has checked the account and takes responsibility for a duplicate.
 	RetryUncertain bool
+	// Replace are address patterns whose changed items are posted rather
+	// than held (--replace).
+	Replace []string
 }
 
 // Prepare observes the account and makes the plan for a loaded
@@ -40,6 +43,7 @@ type PrepareOptions struct {
 // attached.
 func Prepare(ctx context.Context, cfg *spec.Config, c Client, j *journal.State, opts PrepareOptions) (*Prepared, error) {
 	d := FromConfig(cfg, opts.ConfigDir)
+	d.Replace = opts.Replace
 	now := opts.Now.In(cfg.Timezone)
 	rem, err := Observe(ctx, c, d.Needs(), now.Add(-d.Lookback), now)
 	if err != nil {

@@ -21,6 +21,9 @@ type ApplyOptions struct {
 	// Targets keep only the items these address patterns select (Apply
 	// only); see PlanOptions.Targets.
 	Targets []string
+	// Replace posts the changed items these patterns select (Apply only);
+	// see PlanOptions.Replace.
+	Replace []string
 	// Parallelism is how many POSTs may be in flight at once
 	// (apply.DefaultParallelism when zero).
 	Parallelism int
@@ -78,7 +81,7 @@ func (w *Workspace) Apply(ctx context.Context, opts ApplyOptions) (*ApplyResult,
 	if err != nil {
 		return nil, err
 	}
-	pr, client, jw, err := w.prepareApply(ctx, cfg, now, PlanOptions{RetryUncertain: opts.RetryUncertain, Targets: opts.Targets})
+	pr, client, jw, err := w.prepareApply(ctx, cfg, now, PlanOptions{RetryUncertain: opts.RetryUncertain, Targets: opts.Targets, Replace: opts.Replace})
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +156,7 @@ func (w *Workspace) Rate(asked *float64) float64 { return w.opts.Rate(asked) }
 
 // AttentionStatuses are the statuses of items a person must act on: apply
 // cannot post them as they are, and nothing settles them on its own.
-var AttentionStatuses = []plan.Status{plan.Conflict, plan.Uncertain, plan.Orphaned}
+var AttentionStatuses = []plan.Status{plan.Conflict, plan.Uncertain, plan.Held, plan.Orphaned}
 
 // Attention counts, by status, the items the apply left for a person: those
 // of AttentionStatuses in the plan, and the POSTs whose outcome is unknown

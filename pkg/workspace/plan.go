@@ -21,6 +21,9 @@ type PlanOptions struct {
 	// Targets, when set, keep only the items these address patterns select
 	// (see plan.MatchAddress); the plan warns that it is partial.
 	Targets []string
+	// Replace are address patterns whose changed items are posted rather
+	// than held: the person removes, or accepts, the old version.
+	Replace []string
 }
 
 // PlanResult is a plan together with what it was made from.
@@ -60,6 +63,7 @@ func (w *Workspace) prepare(ctx context.Context, cfg *spec.Config, now time.Time
 		ConfigDir:      w.dir,
 		Now:            now,
 		RetryUncertain: opts.RetryUncertain,
+		Replace:        opts.Replace,
 	})
 	if err != nil {
 		return nil, nil, err

@@ -1,0 +1,116 @@
+package plan
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/rtctl/rtctl/pkg/journal"
+)
+
+// applied is the journal of one item rtctl posted: its intent and outcome.
+func applied(a Action, at time.Time) []journal.Entry {
+	return []journal.Entry{
+		{Type: journal.Intent, Key: a.Key, Address: a.Address, Kind: string(a.Kind), Item: a.JournalItem(), Time: at},
+		{Type: journal.Outcome, Key: a.Key, Result: journal.Applied, Time: at},
+	}
+}
+
+func highlightAction(addr, date, desc string) Action {
+	return Action{Address: addr, Kind: KindHighlight, Key: HighlightKey(date, desc), Highlight: &Highlight{Date: date, Description: desc}}
+}
+
+func offlineAction(addr, from, to, activity string) Action {
+	s, e := at(from), at(to)
+	return Action{Address: addr, Kind: KindOffline, Key: OfflineKey(s, e, activity, ""), Offline: &Offline{Start: s, End: e, Activity: activity}}
+}
+
+// TestMakePairsEdits checks that a declared item that changed since rtctl
+// posted it is shown as one held change, not as an unrelated item to create
+// beside an orphan: posting it would leave the old one for good.
+func TestMakePairsEdits(t *testing.T) {
+	now := at("2026-11-20 18:00")
+	posted := now.Add(-2 * time.Hour)
+	oldShip := highlightAction("highlight.ship", "2026-11-20", "Shipped v1")
+	oldStandup := offlineAction("offline_time.standup", "2026-11-20 09:00", "2026-11-20 09:15", "Meeting")
+	oldLong := offlineAction("offline_time.offsite", "2026-11-19 09:00", "2026-11-19 12:00", "Offsite")
+	j := journalOf(t, append(append(applied(oldShip, posted), applied(oldStandup, posted)...), applied(oldLong, posted)...)...)
+
+	newShip := DesiredHighlight{Address: "highlight.ship", Date: "2026-11-20", Description: "Shipped v1.2"}
+	moved := block("offline_time.standup", "2026-11-20 10:00", "2026-11-20 10:15", "Meeting")
+	longer := block("offline_time.offsite", "2026-11-19 09:00", "2026-11-19 14:00", "Offsite") // now two chunks
+	tomorrow := DesiredHighlight{Address: "highlight.ship", Date: "2026-11-21", Description: "Shipped v1"}
+
+	tests := []struct {
+		name string
+		d    Desired
+		want []got
+	}{
+		{"an edited highlight is held", Desired{Highlights: []DesiredHighlight{newShip}},
+			[]got{{"highlight.ship", Held}}},
+		{"a moved block is held", Desired{Offline: []DesiredOffline{moved}},
+			[]got{{"offline_time.standup", Held}}},
+		{"a block split differently is held, chunk by chunk", Desired{Offline: []DesiredOffline{longer}},
+			[]got{{"offline_time.offsite[chunk 1/2]", Held}, {"offline_time.offsite[chunk 2/2]", Held}}},
+		{"--replace posts it", Desired{Highlights: []DesiredHighlight{newShip}, Replace: []string{"highlight.ship"}},
+			[]got{{"highlight.ship", Create}}},
+		{"--replace of a block posts its chunks", Desired{Offline: []DesiredOffline{longer}, Replace: []string{"offline_time.offsite"}},
+			[]got{{"offline_time.offsite[chunk 1/2]", Create}, {"offline_time.offsite[chunk 2/2]", Create}}},
+		{"the lifecycle setting posts it", Desired{Highlights: []DesiredHighlight{{Address: "highlight.ship", Date: "2026-11-20", Description: "Shipped v1.2", PostChanges: true}}},
+			[]got{{"highlight.ship", Create}}},
+		{"another day is a new item, and the old one an orphan", Desired{Highlights: []DesiredHighlight{tomorrow}},
+			[]got{{"highlight.ship", Deferred}, {"highlight.ship", Orphaned}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.d.Location, tt.d.Lookback = berlin, 14*24*time.Hour
+			p := Make(tt.d, nil, j, now)
+			// The other items of the journal are orphans of this plan.
+			declared := map[string]bool{}
+			for _, h := range tt.d.Highlights {
+				declared[h.Address] = true
+			}
+			for _, o := range tt.d.Offline {
+				declared[o.Address] = true
+			}
+			var gotStatuses []got
+			for _, a := range p.Actions {
+				if declared[baseAddress(a.Address)] {
+					gotStatuses = append(gotStatuses, got{a.Address, a.Status})
+				}
+			}
+			if diff := cmp.Diff(tt.want, gotStatuses); diff != "" {
+				t.Errorf("statuses (-want +got):\n%s", diff)
+				for _, a := range p.Actions {
+					t.Logf("%s %s: %s", a.Status, a.Address, a.Reason)
+				}
+			}
+		})
+	}
+
+	p := Make(Desired{Location: berlin, Lookback: 14 * 24 * time.Hour, Highlights: []DesiredHighlight{newShip}, Offline: []DesiredOffline{moved}}, nil, j, now)
+	for _, a := range p.Actions {
+		switch a.Address {
+		case "highlight.ship":
+			if a.Previous == nil || a.Previous.Highlight.Description != "Shipped v1" {
+				t.Errorf("held highlight's previous version: %+v", a.Previous)
+			}
+			for _, want := range []string{`description "Shipped v1" → "Shipped v1.2"`, "remove the old one in the RescueTime web app (Daily Highlights)", "apply --replace highlight.ship"} {
+				if !strings.Contains(a.Reason, want) {
+					t.Errorf("reason %q does not say %q", a.Reason, want)
+				}
+			}
+		case "offline_time.standup":
+			for _, want := range []string{`start "2026-11-20 09:00" → "2026-11-20 10:00"`, "both blocks count, so that time is counted twice"} {
+				if !strings.Contains(a.Reason, want) {
+					t.Errorf("reason %q does not say %q", a.Reason, want)
+				}
+			}
+		}
+		if a.Status == Orphaned && a.Address != "offline_time.offsite" {
+			t.Errorf("%s is listed as orphaned beside its changed version", a.Address)
+		}
+	}
+}
