@@ -48,8 +48,8 @@
 // A 2xx status alone proves nothing: captive portals, proxies and
 // maintenance pages answer 200 with a page of their own, and a connection
 // cut mid-body leaves half an answer. A 2xx answer counts as a success only
-// when its body is what the endpoint is known to answer (api/real-behaviour
-// in the rtctl repository); otherwise the call fails with an
+// when its body is what the endpoint is known to answer (real-behaviour.md,
+// the record of real answers); otherwise the call fails with an
 // *UnexpectedAnswerError, for which MayHaveBeenApplied is true on a POST,
 // so an at-most-once writer records the item as uncertain, never as done.
 //
