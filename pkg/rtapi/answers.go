@@ -61,7 +61,7 @@ func checkAnswer(isPost bool, endpoint string, status int, header http.Header, d
 	e := &UnexpectedAnswerError{StatusCode: status, ContentType: clip(ct), Write: isPost}
 	if isMarkup(mt, body) {
 		what := "an HTML page"
-		if strings.Contains(mt, "xml") && !strings.Contains(mt, "html") && !bytes.Contains(bytes.ToLower(head(body)), []byte("<html")) {
+		if strings.Contains(mt, "xml") && !strings.Contains(mt, "html") && !bytes.Contains(asciiLower(head(body)), []byte("<html")) {
 			what = "an XML document"
 		}
 		e.Reason = what + ", not the API's answer (a proxy, captive portal or maintenance page?)"
@@ -74,7 +74,7 @@ func checkAnswer(isPost bool, endpoint string, status int, header http.Header, d
 	jsonType := isJSONType(mt)
 	switch {
 	case mt != "" && !jsonType && mt != "text/plain":
-		e.Reason = "an answer of type " + clip(mt) + ", which the API does not send"
+		e.Reason = "a content type the API does not send"
 		return e
 	case len(body) > 0 && (jsonType || body[0] == '{' || body[0] == '[') && !json.Valid(body):
 		e.Reason = "a truncated or malformed JSON body"
@@ -139,7 +139,7 @@ func isMarkup(mt string, body []byte) bool {
 // the page is ("Hotel WiFi - Log in", "502 Bad Gateway").
 func htmlTitle(body []byte) string {
 	h := head(body)
-	lower := bytes.ToLower(h)
+	lower := asciiLower(h)
 	i := bytes.Index(lower, []byte("<title"))
 	if i < 0 {
 		return ""
@@ -154,4 +154,18 @@ func htmlTitle(body []byte) string {
 		end = len(h) - start
 	}
 	return string(h[start : start+end])
+}
+
+// asciiLower lowers ASCII letters only, keeping every byte where it was, so
+// that an index into the result is an index into b (bytes.ToLower turns
+// each invalid byte into three).
+func asciiLower(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
 }

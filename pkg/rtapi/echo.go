@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // maxEcho is how many characters of a server's text (a body, a header, a
@@ -16,8 +17,9 @@ const maxEcho = 200
 // clip prepares text that came from a server for an error message: control
 // and formatting characters (terminal escapes, bidirectional overrides)
 // become spaces, runs of spaces one, and it is cut at maxEcho characters
-// with "..." when longer. Callers remove secrets before clipping, so that a
-// secret is never cut in half and half-shown.
+// with "..." when longer; bytes that are not UTF-8 become '?'. Callers
+// remove secrets before clipping, so that a secret is never cut in half and
+// half-shown.
 func clip(s string) string {
 	var b strings.Builder
 	n := 0
@@ -38,6 +40,9 @@ func clip(s string) string {
 		}
 		if n >= maxEcho {
 			return b.String() + "..."
+		}
+		if r == utf8.RuneError {
+			r = '?'
 		}
 		b.WriteRune(r)
 		n++

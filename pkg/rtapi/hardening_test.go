@@ -406,10 +406,25 @@ func TestClip(t *testing.T) {
 		"a\x1b[31mred\x1b[0m":        "a [31mred [0m",
 		"line\r\nbreak\ttab":         "line break tab",
 		"rtl\u202eevil":              "rtl evil",
+		"bad\xfb\xfcbytes":           "bad??bytes",
 		strings.Repeat("é", maxEcho): strings.Repeat("é", maxEcho),
 	} {
 		if got := clip(in); got != want {
 			t.Errorf("clip(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Found by FuzzHighlightsFeed: lowering invalid UTF-8 moved the indexes.
+func TestHTMLTitleWithInvalidUTF8(t *testing.T) {
+	for in, want := range map[string]string{
+		"<00000\xfb00000<title>":                  "",
+		"<html><TITLE>\xfb Log in</TITLE></html>": "\xfb Log in",
+		"<title>no end":                           "no end",
+		"<title":                                  "",
+	} {
+		if got := htmlTitle([]byte(in)); got != want {
+			t.Errorf("htmlTitle(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
