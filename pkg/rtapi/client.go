@@ -53,8 +53,15 @@ type Options struct {
 	HTTPClient *http.Client
 	// Location is the account's time zone (UTC when nil).
 	Location *time.Location
-	// Now is the clock (time.Now when nil).
+	// Now is the account's present, used to refuse offline time in the
+	// future and to end open date ranges (time.Now when nil). Callers may
+	// pin it (rtctl's --now replays a day).
 	Now func() time.Time
+	// Clock is the real time, used to measure CallTimeout and to read
+	// Retry-After dates (time.Now when nil). It is separate from Now because
+	// a pinned Now must not stop the time limit from running out; tests
+	// inject both.
+	Clock func() time.Time
 	// Sleep waits d or until ctx ends (a timer when nil).
 	Sleep func(ctx context.Context, d time.Duration) error
 	// MaxRetries is how many times a failed GET is retried
@@ -93,6 +100,7 @@ type Client struct {
 	hc            *http.Client
 	loc           *time.Location
 	now           func() time.Time
+	clock         func() time.Time
 	sleep         func(ctx context.Context, d time.Duration) error
 	maxRetries    int
 	minBackoff    time.Duration
@@ -121,6 +129,7 @@ func New(opts Options) (*Client, error) {
 		creds:         opts.Credentials,
 		loc:           opts.Location,
 		now:           opts.Now,
+		clock:         opts.Clock,
 		sleep:         opts.Sleep,
 		maxRetries:    opts.MaxRetries,
 		minBackoff:    opts.MinBackoff,
@@ -146,6 +155,9 @@ func New(opts Options) (*Client, error) {
 	}
 	if c.now == nil {
 		c.now = time.Now
+	}
+	if c.clock == nil {
+		c.clock = time.Now
 	}
 	if c.sleep == nil {
 		c.sleep = ctxtime.Sleep

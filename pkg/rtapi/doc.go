@@ -19,9 +19,10 @@
 // ("2025-11-21T06:00:00", "2025-11-21 09:00:00"). Options.Location is the
 // account's time zone: naive times in answers are parsed in it and times in
 // requests are formatted in it. Values that carry an offset are honoured.
-// Options.Now is the clock used to refuse offline time in the future and to
-// read Retry-After dates; Options.Sleep waits between retries. Tests inject
-// both and never sleep for real.
+// Options.Now is the account's present, used to refuse offline time in the
+// future; it may be pinned. Options.Clock is the real time that measures
+// the call's time limit and reads Retry-After dates; Options.Sleep waits
+// between retries. Tests inject all three and never sleep for real.
 //
 // # Validation and errors
 //

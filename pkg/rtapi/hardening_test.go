@@ -3,6 +3,7 @@ package rtapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -301,7 +302,7 @@ func TestCallTimeoutBoundsAHungServer(t *testing.T) {
 	c, err := New(Options{
 		BaseURL: "https://rescuetime.example", Credentials: APIKey(testKey),
 		HTTPClient: &http.Client{Transport: hung},
-		Now:        clock.Now, Sleep: clock.sleep,
+		Clock:      clock.Now, Sleep: clock.sleep,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -336,7 +337,7 @@ func TestCallTimeoutOption(t *testing.T) {
 	c, err := New(Options{
 		BaseURL: "https://rescuetime.example", Credentials: APIKey(testKey),
 		HTTPClient: &http.Client{Transport: hung},
-		Now:        clock.Now, Sleep: clock.sleep,
+		Clock:      clock.Now, Sleep: clock.sleep,
 		CallTimeout: 10 * time.Second,
 	})
 	if err != nil {
@@ -357,7 +358,7 @@ func TestRetriesStopAtTheBudget(t *testing.T) {
 	env := newTestEnv(t, func(w http.ResponseWriter, r *http.Request) {
 		clock.advance(25 * time.Second)
 		w.WriteHeader(http.StatusServiceUnavailable)
-	}, func(o *Options) { o.Now = clock.Now; o.Sleep = clock.sleep; o.MaxRetries = 10 })
+	}, func(o *Options) { o.Clock = clock.Now; o.Sleep = clock.sleep; o.MaxRetries = 10 })
 	_, err := env.client.DailySummaries(context.Background())
 	var se *ServerError
 	if !errors.As(err, &se) || !strings.Contains(err.Error(), "gave up at the call's time limit of 60 s (3 attempts)") {
@@ -426,5 +427,25 @@ func TestHTMLTitleWithInvalidUTF8(t *testing.T) {
 		if got := htmlTitle([]byte(in)); got != want {
 			t.Errorf("htmlTitle(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// rtctl pins Now to replay a day (--now); the time limit must still run
+// out, so it is measured on Clock.
+func TestPinnedNowDoesNotStopTheTimeLimit(t *testing.T) {
+	clock := &fakeClock{now: fixedNow}
+	hung := &hungServer{clock: clock}
+	c, err := New(Options{
+		BaseURL: "https://rescuetime.example", Credentials: APIKey(testKey),
+		HTTPClient: &http.Client{Transport: hung},
+		Now:        func() time.Time { return fixedNow.Add(-24 * time.Hour) },
+		Clock:      clock.Now, Sleep: clock.sleep,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Highlights(context.Background())
+	if len(hung.given) != 2 || !strings.Contains(fmt.Sprint(err), "did not answer within 60 s") {
+		t.Errorf("%d attempts: %v", len(hung.given), err)
 	}
 }

@@ -128,7 +128,7 @@ func (c *Client) send(ctx context.Context, cl call) ([]byte, error) {
 	}
 	var deadline time.Time
 	if c.callTimeout > 0 {
-		deadline = c.now().Add(c.callTimeout)
+		deadline = c.clock().Add(c.callTimeout)
 	}
 	var last outcome
 	for attempt := 0; ; attempt++ {
@@ -137,7 +137,7 @@ func (c *Client) send(ctx context.Context, cl call) ([]byte, error) {
 		}
 		limit := c.timeout
 		if !deadline.IsZero() {
-			left := deadline.Sub(c.now())
+			left := deadline.Sub(c.clock())
 			if left <= 0 {
 				return nil, fail(last, &TimeoutError{Limit: c.callTimeout, Attempts: attempt, Answered: !last.timedOut, Err: last.err})
 			}
@@ -164,7 +164,7 @@ func (c *Client) send(ctx context.Context, cl call) ([]byte, error) {
 			}
 			wait = o.wait
 		}
-		if !deadline.IsZero() && !c.now().Add(wait).Before(deadline) {
+		if !deadline.IsZero() && !c.clock().Add(wait).Before(deadline) {
 			return nil, fail(o, &TimeoutError{Limit: c.callTimeout, Attempts: attempt + 1, Answered: !o.timedOut, Err: last.err})
 		}
 		if c.logger != nil {
@@ -253,7 +253,7 @@ func (c *Client) attempt(parent context.Context, cl call, attempt int, limit tim
 		req.Header.Set("Content-Type", contentType)
 	}
 
-	start := c.now()
+	start := c.clock()
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		notSent := neverSent(err)
@@ -292,7 +292,7 @@ func (c *Client) attempt(parent context.Context, cl call, attempt int, limit tim
 		}
 		return outcome{body: data}
 	case status == http.StatusTooManyRequests:
-		wait := parseRetryAfter(resp.Header.Get("Retry-After"), c.now())
+		wait := parseRetryAfter(resp.Header.Get("Retry-After"), c.clock())
 		return outcome{
 			err:   &RateLimitedError{RetryAfter: wait, Message: red.message(data)},
 			retry: true, wait: wait,
@@ -349,7 +349,7 @@ func (c *Client) log(ctx context.Context, red redactor, method string, u *url.UR
 		slog.String("method", method),
 		slog.String("url", RedactURL(u)),
 		slog.Int("attempt", attempt+1),
-		slog.Duration("elapsed", c.now().Sub(start)),
+		slog.Duration("elapsed", c.clock().Sub(start)),
 	}
 	if status != 0 {
 		attrs = append(attrs, slog.Int("status", status))
