@@ -149,10 +149,13 @@ func (c *Client) send(ctx context.Context, cl call) ([]byte, error) {
 		}
 		last = o
 		if o.timedOut {
-			o.err = &TimeoutError{Limit: limit, Attempts: attempt + 1, Err: o.err}
+			// Name the limit that ran out: the call's when it cut the
+			// attempt short, else the attempt's own.
+			ran := limit
 			if limit < c.timeout {
-				o.err = &TimeoutError{Limit: c.callTimeout, Attempts: attempt + 1, Err: last.err}
+				ran = c.callTimeout
 			}
+			o.err = &TimeoutError{Limit: ran, Attempts: attempt + 1, Err: o.err}
 		}
 		if !o.retry || attempt >= c.maxRetries || ctx.Err() != nil {
 			return nil, fail(o, o.err)
