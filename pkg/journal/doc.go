@@ -13,6 +13,13 @@
 // (kind and content), not from its address in the configuration: renaming an
 // item in the configuration must not make rtctl post it again.
 //
+// Acquire takes an exclusive OS lock (github.com/gofrs/flock: flock on Unix,
+// LockFileEx on Windows) on a file beside the journal, so that two applies
+// never run on one journal at once; who holds it is written to a second file
+// beside it. The journal sits in .rtctl/, which people commit, so none of
+// these files is ever written through a symbolic link, nor through a .rtctl
+// that is one (internal/safefile).
+//
 // The journal never holds secrets: entries carry the item's content and the
 // non-secret part of the request, never credentials or URLs.
 package journal

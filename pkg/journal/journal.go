@@ -8,10 +8,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"time"
+
+	"github.com/rtctl/rtctl/internal/safefile"
 )
 
 // EntryType says whether an entry announces a POST or reports how it went.
@@ -193,8 +194,10 @@ func (s *State) Apply(e Entry) {
 // that are not valid entries are skipped and counted: the only way rtctl
 // leaves one is a write torn by a crash, and since an intent is synced before
 // its POST is sent, a torn intent belongs to a POST that never left.
+// Anything but a regular file (a pipe, a device, a directory) is refused: a
+// committed link to /dev/urandom would otherwise be read for ever.
 func Read(path string) (*State, error) {
-	f, err := os.Open(path)
+	f, err := safefile.OpenRead(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &State{}, nil
 	}

@@ -145,6 +145,9 @@ func TestLockExcludesSecondHolder(t *testing.T) {
 		t.Errorf("error does not say who holds the lock: %v", err)
 	}
 	must(t, l1.Release())
+	if _, err := os.Stat(HolderPath(LockPath(path))); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the holder file outlived the lock: %v", err)
+	}
 	l2, err := Acquire(ctx, path, AcquireOptions{Now: fixedNow})
 	if err != nil {
 		t.Fatalf("after release: %v", err)

@@ -9,15 +9,24 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/gofrs/flock"
+
 	"github.com/rtctl/rtctl/internal/ctxtime"
+	"github.com/rtctl/rtctl/internal/safefile"
 )
 
-// Lock is an exclusive OS file lock beside a journal. It keeps two applies
-// on one journal from running at once; the OS releases it when the process
-// dies, so a crash never leaves a stale lock behind.
+// Lock is an exclusive OS file lock beside a journal (flock on Unix,
+// LockFileEx on Windows, through github.com/gofrs/flock). It keeps two
+// applies on one journal from running at once; the OS releases it when the
+// process dies, so a crash never leaves a stale lock behind.
+//
+// Who holds the lock is written to a file beside it (HolderPath), not into
+// the lock file: Windows locks the lock file's first byte against every
+// other handle, so nobody could read it there.
 type Lock struct {
-	f    *os.File
-	path string
+	fl     *flock.Flock
+	path   string
+	holder string
 }
 
 // Holder describes who holds a lock, as its holder wrote it.
@@ -49,6 +58,16 @@ func LockPath(journalPath string) string {
 	return journalPath + ".lock"
 }
 
+// HolderPath is the file beside the lock file at lockPath that names the
+// lock's holder while it is held.
+func HolderPath(lockPath string) string {
+	return lockPath + ".holder"
+}
+
+// maxHolderBytes bounds what is read from a holder file: rtctl writes one
+// short JSON line.
+const maxHolderBytes = 64 << 10
+
 // AcquireOptions tune Acquire.
 type AcquireOptions struct {
 	// Timeout is how long to wait for another holder to finish; zero means
@@ -73,46 +92,86 @@ func Acquire(ctx context.Context, journalPath string, opts AcquireOptions) (*Loc
 	}
 	if opts.Sleep == nil {
 		opts.Sleep = ctxtime.Sleep
-
 	}
 	path := LockPath(journalPath)
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	if err := safefile.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("creating journal directory: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("opening lock file: %w", err)
+	if err := safefile.Check(path); err != nil {
+		return nil, err
 	}
+	// NoFollow: the library opens the file itself, by path, on every try.
+	fl := flock.New(path, flock.SetFlag(os.O_RDWR|os.O_CREATE|safefile.NoFollow), flock.SetPermissions(0o600))
 	deadline := opts.Now().Add(opts.Timeout)
 	for {
-		ok, err := tryLock(f)
+		ok, err := fl.TryLock()
 		if err != nil {
-			f.Close()
+			// A link that appeared since the check fails the open.
+			if cerr := safefile.Check(path); cerr != nil {
+				return nil, cerr
+			}
 			return nil, fmt.Errorf("locking %s: %w", path, err)
 		}
 		if ok {
 			break
 		}
 		if !opts.Now().Before(deadline) {
-			holder := readHolder(path)
-			f.Close()
-			return nil, fmt.Errorf("%w by %s; wait for it to finish or raise --lock-timeout (lock file %s)", ErrLocked, holder, path)
+			return nil, fmt.Errorf("%w by %s; wait for it to finish or raise --lock-timeout (lock file %s)", ErrLocked, readHolder(HolderPath(path)), path)
 		}
 		if err := opts.Sleep(ctx, opts.Poll); err != nil {
-			f.Close()
 			return nil, fmt.Errorf("waiting for the journal lock: %w", err)
 		}
 	}
+	l := &Lock{fl: fl, path: path, holder: HolderPath(path)}
+	// Where the OS has no O_NOFOLLOW, the Lstat check before the open is all
+	// there is; look again now that the file is open and locked.
+	if err := lockedRegular(fl, path); err != nil {
+		_ = fl.Unlock()
+		return nil, err
+	}
 	host, _ := os.Hostname()
 	b, _ := json.Marshal(Holder{PID: os.Getpid(), Host: host, Command: opts.Command, Since: opts.Now().UTC()})
-	if err := f.Truncate(0); err == nil {
-		_, _ = f.WriteAt(append(b, '\n'), 0)
+	if err := writeHolder(l.holder, append(b, '\n')); err != nil {
+		_ = fl.Unlock()
+		return nil, err
 	}
-	return &Lock{f: f, path: path}, nil
+	return l, nil
+}
+
+func lockedRegular(fl *flock.Flock, path string) error {
+	if err := safefile.Check(path); err != nil {
+		return err
+	}
+	info, err := fl.Stat()
+	if err != nil {
+		return fmt.Errorf("locking %s: %w", path, err)
+	}
+	if !info.Mode().IsRegular() {
+		return &safefile.NotRegularError{Path: path, Mode: info.Mode()}
+	}
+	return nil
+}
+
+// writeHolder records the holder. It is advice for whoever waits, so only a
+// link or a non-file in its place (a trap, never an accident) fails the
+// lock; other errors leave the waiter with "another process".
+func writeHolder(path string, b []byte) error {
+	f, err := safefile.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	var le *safefile.LinkError
+	var nr *safefile.NotRegularError
+	if errors.As(err, &le) || errors.As(err, &nr) {
+		return err
+	}
+	if err != nil {
+		return nil
+	}
+	_, _ = f.Write(b)
+	_ = f.Close()
+	return nil
 }
 
 func readHolder(path string) string {
-	b, err := os.ReadFile(path)
+	b, err := safefile.ReadFile(path, maxHolderBytes)
 	if err != nil {
 		return "another process"
 	}
@@ -123,18 +182,16 @@ func readHolder(path string) string {
 	return h.String()
 }
 
-// Release unlocks and closes the lock file. The file itself stays: removing
-// it would race with a process that just opened it.
+// Release unlocks the lock. The lock file itself stays: removing it would
+// race with a process that just opened it. The holder file goes first, while
+// the lock is still held, so that it never names a process that is done.
 func (l *Lock) Release() error {
-	if l == nil || l.f == nil {
+	if l == nil || l.fl == nil {
 		return nil
 	}
-	// Clear the holder first, so a stale file never looks held.
-	_ = l.f.Truncate(0)
-	err := unlock(l.f)
-	if cerr := l.f.Close(); err == nil {
-		err = cerr
-	}
-	l.f = nil
+	// Should removing fail, the next holder overwrites the file.
+	_ = os.Remove(l.holder)
+	err := l.fl.Unlock()
+	l.fl = nil
 	return err
 }

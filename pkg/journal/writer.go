@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/rtctl/rtctl/internal/safefile"
 )
 
 // Writer appends entries to a journal file. Each Append is one write and
@@ -26,12 +28,13 @@ type Writer struct {
 }
 
 // OpenWriter opens (creating if needed) the journal at path for appending.
-// run identifies this apply in every entry it writes.
+// run identifies this apply in every entry it writes. A symbolic link at
+// path, or a .rtctl directory that is one, is refused (see safefile).
 func OpenWriter(path string, now func() time.Time, run string) (*Writer, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	if err := safefile.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("creating journal directory: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
+	f, err := safefile.OpenAppend(path, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("opening journal: %w", err)
 	}

@@ -16,17 +16,26 @@ import (
 
 // Defaults used when the corresponding Options field is zero.
 const (
-	DefaultBaseURL      = "https://www.rescuetime.com"
-	DefaultUserAgent    = "rtctl"
-	DefaultTimeout      = 30 * time.Second
+	DefaultBaseURL   = "https://www.rescuetime.com"
+	DefaultUserAgent = "rtctl"
+	DefaultTimeout   = 30 * time.Second
+	// DefaultCallTimeout bounds a whole call, retries and waits included:
+	// a server that never answers gets two attempts (30 s, then what is
+	// left) and the call ends with a *TimeoutError after a minute, rather
+	// than holding a command for four attempts of 30 s.
+	DefaultCallTimeout  = 60 * time.Second
 	DefaultMaxRetries   = 3
 	DefaultMaxBodyBytes = 32 << 20
 	DefaultMinBackoff   = 500 * time.Millisecond
 	DefaultMaxBackoff   = 30 * time.Second
-	// DefaultMaxRetryAfter is the longest Retry-After the client waits out
-	// by itself; a longer one is returned to the caller as a
-	// *RateLimitedError.
-	DefaultMaxRetryAfter = 2 * time.Minute
+	// DefaultMaxRetryAfter is the longest Retry-After the client ever
+	// waits out by itself. A call also waits at most half its CallTimeout
+	// (30 s by default), so that the attempt after the wait still has time.
+	// A longer request is returned at once as a *RateLimitedError rather
+	// than waited for: RescueTime's limits are said to be per minute and per
+	// hour, so a long wait means an hourly quota is spent, and a command
+	// that sits silent for minutes looks hung.
+	DefaultMaxRetryAfter = 5 * time.Minute
 )
 
 // Options configure a Client. Only Credentials is needed for most uses; the
@@ -44,8 +53,15 @@ type Options struct {
 	HTTPClient *http.Client
 	// Location is the account's time zone (UTC when nil).
 	Location *time.Location
-	// Now is the clock (time.Now when nil).
+	// Now is the account's present, used to refuse offline time in the
+	// future and to end open date ranges (time.Now when nil). Callers may
+	// pin it (rtctl's --now replays a day).
 	Now func() time.Time
+	// Clock is the real time, used to measure CallTimeout and to read
+	// Retry-After dates (time.Now when nil). It is separate from Now because
+	// a pinned Now must not stop the time limit from running out; tests
+	// inject both.
+	Clock func() time.Time
 	// Sleep waits d or until ctx ends (a timer when nil).
 	Sleep func(ctx context.Context, d time.Duration) error
 	// MaxRetries is how many times a failed GET is retried
@@ -55,11 +71,18 @@ type Options struct {
 	// retries (DefaultMinBackoff, DefaultMaxBackoff when zero).
 	MinBackoff, MaxBackoff time.Duration
 	// MaxRetryAfter is the longest server-requested wait honoured before
-	// giving up (DefaultMaxRetryAfter when zero).
+	// giving up (DefaultMaxRetryAfter when zero); never more than half of
+	// CallTimeout is honoured.
 	MaxRetryAfter time.Duration
 	// Timeout bounds each attempt, from connecting to reading the whole
 	// body (DefaultTimeout when zero).
 	Timeout time.Duration
+	// CallTimeout bounds each call as a whole, its retries and the waits
+	// between them included (DefaultCallTimeout when zero, no bound but
+	// Timeout per attempt when negative). An attempt never gets more than
+	// what is left of it, and a retry whose wait would pass it is not made:
+	// the call fails with a *TimeoutError. The clock is Now.
+	CallTimeout time.Duration
 	// MaxBodyBytes bounds a response body (DefaultMaxBodyBytes when zero).
 	MaxBodyBytes int64
 	// Logger receives one debug record per attempt and a warning per retry,
@@ -77,12 +100,14 @@ type Client struct {
 	hc            *http.Client
 	loc           *time.Location
 	now           func() time.Time
+	clock         func() time.Time
 	sleep         func(ctx context.Context, d time.Duration) error
 	maxRetries    int
 	minBackoff    time.Duration
 	maxBackoff    time.Duration
 	maxRetryAfter time.Duration
 	timeout       time.Duration
+	callTimeout   time.Duration
 	maxBody       int64
 	logger        *slog.Logger
 	userAgent     string
@@ -104,12 +129,14 @@ func New(opts Options) (*Client, error) {
 		creds:         opts.Credentials,
 		loc:           opts.Location,
 		now:           opts.Now,
+		clock:         opts.Clock,
 		sleep:         opts.Sleep,
 		maxRetries:    opts.MaxRetries,
 		minBackoff:    opts.MinBackoff,
 		maxBackoff:    opts.MaxBackoff,
 		maxRetryAfter: opts.MaxRetryAfter,
 		timeout:       opts.Timeout,
+		callTimeout:   opts.CallTimeout,
 		maxBody:       opts.MaxBodyBytes,
 		logger:        opts.Logger,
 		userAgent:     opts.UserAgent,
@@ -128,6 +155,9 @@ func New(opts Options) (*Client, error) {
 	}
 	if c.now == nil {
 		c.now = time.Now
+	}
+	if c.clock == nil {
+		c.clock = time.Now
 	}
 	if c.sleep == nil {
 		c.sleep = ctxtime.Sleep
@@ -149,6 +179,15 @@ func New(opts Options) (*Client, error) {
 	}
 	if c.timeout <= 0 {
 		c.timeout = DefaultTimeout
+	}
+	switch {
+	case c.callTimeout == 0:
+		c.callTimeout = DefaultCallTimeout
+	case c.callTimeout < 0:
+		c.callTimeout = 0
+	}
+	if c.callTimeout > 0 {
+		c.maxRetryAfter = min(c.maxRetryAfter, c.callTimeout/2)
 	}
 	if c.maxBody <= 0 {
 		c.maxBody = DefaultMaxBodyBytes

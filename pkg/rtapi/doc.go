@@ -19,9 +19,10 @@
 // ("2025-11-21T06:00:00", "2025-11-21 09:00:00"). Options.Location is the
 // account's time zone: naive times in answers are parsed in it and times in
 // requests are formatted in it. Values that carry an offset are honoured.
-// Options.Now is the clock used to refuse offline time in the future and to
-// read Retry-After dates; Options.Sleep waits between retries. Tests inject
-// both and never sleep for real.
+// Options.Now is the account's present, used to refuse offline time in the
+// future; it may be pinned. Options.Clock is the real time that measures
+// the call's time limit and reads Retry-After dates; Options.Sleep waits
+// between retries. Tests inject all three and never sleep for real.
 //
 // # Validation and errors
 //
@@ -43,8 +44,50 @@
 // a failed POST may nevertheless have been applied, which an at-most-once
 // writer needs to decide between "failed" and "uncertain".
 //
-// Each attempt has a timeout (Options.Timeout) and response bodies are read
-// through a size limit (Options.MaxBodyBytes).
+// # A success is proven, not assumed
+//
+// A 2xx status alone proves nothing: captive portals, proxies and
+// maintenance pages answer 200 with a page of their own, and a connection
+// cut mid-body leaves half an answer. A 2xx answer counts as a success only
+// when its body is what the endpoint is known to answer (real-behaviour.md,
+// the record of real answers); otherwise the call fails with an
+// *UnexpectedAnswerError, for which MayHaveBeenApplied is true on a POST,
+// so an at-most-once writer records the item as uncertain, never as done.
+//
+//   - Every endpoint: a body with an "error" key is an error, whatever the
+//     status. An HTML or XML page (by its Content-Type, or a body starting
+//     with '<') is never the API's answer; GETs answered so are retried.
+//   - Every POST: the Content-Type is JSON, text/plain or absent (anything
+//     else, such as image/png or application/octet-stream, is refused); a
+//     body that claims or looks like JSON must parse (a truncated body is
+//     refused).
+//   - highlights_post: a JSON object with a non-null "message" key (its text
+//     is not known and not checked); an empty body is refused.
+//   - start_focustime, end_focustime: anything else, an empty or non-JSON
+//     body included, as real answers may be empty or not JSON.
+//   - offline_time_post: the same as FocusTime: its success body is not
+//     known, and public clients check only the status.
+//
+// # Limits
+//
+//   - Options.Timeout (DefaultTimeout, 30 s) bounds each attempt, from
+//     connecting to reading the whole body.
+//   - Options.CallTimeout (DefaultCallTimeout, 60 s) bounds each call,
+//     retries and the waits between them included: an attempt never gets
+//     more than what is left, a retry whose wait would pass the limit is not
+//     made, and the call fails with a *TimeoutError ("RescueTime did not
+//     answer within 60 s ..."). A call is one request and its retries;
+//     AnalyticDataChunked makes one call per chunk.
+//   - Retry-After is read without overflow (a value beyond what a
+//     time.Duration holds saturates) and honoured up to Options.MaxRetryAfter
+//     (DefaultMaxRetryAfter, 5 min) and never beyond half of CallTimeout (so
+//     30 s by default); a longer one fails the call at once with a
+//     *RateLimitedError saying how long the server asked for.
+//   - Response bodies are read through a size limit (Options.MaxBodyBytes,
+//     32 MiB by default).
+//   - Text from a server repeated in an error (a body, a status line, a
+//     value a feed got wrong) is cut at 200 characters with "...", and its
+//     control characters, terminal escapes included, are removed.
 //
 // # Secrets
 //

@@ -98,7 +98,7 @@ type RateLimitedError struct {
 func (e *RateLimitedError) Error() string {
 	msg := "rate limited by the server (HTTP 429)"
 	if e.RetryAfter > 0 {
-		msg += fmt.Sprintf("; retry after %s", e.RetryAfter)
+		msg += "; retry after " + humanDuration(e.RetryAfter)
 	}
 	if e.Message != "" {
 		msg += ": " + e.Message

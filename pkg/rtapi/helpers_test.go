@@ -84,6 +84,7 @@ func newTestEnv(t *testing.T, h http.HandlerFunc, mod ...func(*Options)) *testEn
 		HTTPClient:  srv.Client(),
 		Location:    mustLoad(t, "Europe/Berlin"),
 		Now:         func() time.Time { return fixedNow },
+		Clock:       func() time.Time { return fixedNow },
 		Sleep:       sl.sleep,
 		Logger:      slog.New(slog.NewTextHandler(&syncWriter{w: logs}, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		UserAgent:   "rtctl/test",

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -109,44 +110,115 @@ type call struct {
 
 // outcome is what one attempt came to.
 type outcome struct {
-	body    []byte
-	err     error
-	retry   bool          // another attempt is allowed
-	applied bool          // the server may have acted
-	wait    time.Duration // server-requested wait (Retry-After)
+	body     []byte
+	err      error
+	retry    bool          // another attempt is allowed
+	applied  bool          // the server may have acted
+	wait     time.Duration // server-requested wait (Retry-After)
+	timedOut bool          // no (complete) answer before the attempt's deadline
 }
 
+// send makes the attempts of one call within its budget: each attempt gets
+// the per-attempt timeout or what is left of the call's, whichever is less,
+// and a retry whose wait would pass the budget is not made.
 func (c *Client) send(ctx context.Context, cl call) ([]byte, error) {
 	method, endpoint := cl.method, cl.endpoint
+	fail := func(o outcome, err error) error {
+		return &opError{method: method, endpoint: endpoint, applied: o.applied, err: err}
+	}
+	var deadline time.Time
+	if c.callTimeout > 0 {
+		deadline = c.clock().Add(c.callTimeout)
+	}
+	var last outcome
 	for attempt := 0; ; attempt++ {
 		if err := ctx.Err(); err != nil {
-			return nil, &opError{method: method, endpoint: endpoint, err: err}
+			return nil, fail(last, err)
 		}
-		o := c.attempt(ctx, cl, attempt)
+		limit := c.timeout
+		if !deadline.IsZero() {
+			left := deadline.Sub(c.clock())
+			if left <= 0 {
+				return nil, fail(last, &TimeoutError{Limit: c.callTimeout, Attempts: attempt, Answered: !last.timedOut, Err: last.err})
+			}
+			limit = min(limit, left)
+		}
+		o := c.attempt(ctx, cl, attempt, limit)
 		if o.err == nil {
 			return o.body, nil
 		}
+		last = o
+		if o.timedOut {
+			// Name the limit that ran out: the call's when it cut the
+			// attempt short, else the attempt's own.
+			ran := limit
+			if limit < c.timeout {
+				ran = c.callTimeout
+			}
+			o.err = &TimeoutError{Limit: ran, Attempts: attempt + 1, Err: o.err}
+		}
 		if !o.retry || attempt >= c.maxRetries || ctx.Err() != nil {
-			return nil, &opError{method: method, endpoint: endpoint, applied: o.applied, err: o.err}
+			return nil, fail(o, o.err)
 		}
 		wait := c.backoff(attempt)
 		if o.wait > 0 {
 			if o.wait > c.maxRetryAfter {
-				return nil, &opError{method: method, endpoint: endpoint, applied: o.applied, err: o.err}
+				return nil, fail(o, fmt.Errorf("%w; rtctl waits at most %s by itself: try again later", o.err, humanDuration(c.maxRetryAfter)))
 			}
 			wait = o.wait
+		}
+		if !deadline.IsZero() && !c.clock().Add(wait).Before(deadline) {
+			return nil, fail(o, &TimeoutError{Limit: c.callTimeout, Attempts: attempt + 1, Answered: !o.timedOut, Err: last.err})
 		}
 		if c.logger != nil {
 			c.logger.LogAttrs(ctx, slog.LevelWarn, "rescuetime request failed, retrying",
 				slog.String("method", method), slog.String("endpoint", endpoint),
-				slog.Int("attempt", attempt+1), slog.Duration("wait", wait),
+				slog.Int("attempt", attempt+1), slog.String("wait", humanDuration(wait)),
 				slog.String("error", cl.redact.scrub(o.err.Error())))
 		}
 		if err := c.sleep(ctx, wait); err != nil {
-			return nil, &opError{method: method, endpoint: endpoint, applied: o.applied,
-				err: fmt.Errorf("%w (while waiting to retry after: %v)", err, o.err)}
+			return nil, fail(o, fmt.Errorf("%w (while waiting to retry after: %v)", err, o.err))
 		}
 	}
+}
+
+// TimeoutError is a call that ran out of time: the server did not answer
+// within an attempt's timeout (Options.Timeout), or the call's retries
+// reached its time limit (Options.CallTimeout). errors.Is(err,
+// context.DeadlineExceeded) holds for it.
+type TimeoutError struct {
+	// Limit is the time that ran out: the call's limit, or one attempt's.
+	Limit time.Duration
+	// Attempts is how many requests were sent.
+	Attempts int
+	// Answered is set when the server did answer, with errors, until the
+	// limit; Err is then the last of them.
+	Answered bool
+	Err      error
+}
+
+func (e *TimeoutError) Error() string {
+	if e.Answered && e.Err != nil {
+		return fmt.Sprintf("gave up at the call's time limit of %s (%s): %v", humanDuration(e.Limit), plural(e.Attempts, "attempt"), e.Err)
+	}
+	msg := "RescueTime did not answer within " + humanDuration(e.Limit)
+	if e.Attempts > 1 {
+		msg += " (" + plural(e.Attempts, "attempt") + ")"
+	}
+	return msg + "; check the network connection, or try again later"
+}
+
+func (e *TimeoutError) Unwrap() error { return e.Err }
+
+// Is makes every TimeoutError a context.DeadlineExceeded, as the timeouts
+// of net/http are.
+func (e *TimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // backoff is the wait before retry number attempt+1: exponential from
@@ -162,11 +234,13 @@ func (c *Client) backoff(attempt int) time.Duration {
 	return half + rand.N(half+1)
 }
 
-func (c *Client) attempt(ctx context.Context, cl call, attempt int) outcome {
+func (c *Client) attempt(parent context.Context, cl call, attempt int, limit time.Duration) outcome {
 	method, endpoint, u, body, contentType, red := cl.method, cl.endpoint, cl.u, cl.body, cl.contentType, cl.redact
 	isPost := method == http.MethodPost
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	ctx, cancel := context.WithTimeout(parent, limit)
 	defer cancel()
+	// Our own deadline, not the caller's cancellation.
+	timedOut := func(err error) bool { return parent.Err() == nil && errors.Is(err, context.DeadlineExceeded) }
 
 	var rd io.Reader
 	if body != nil {
@@ -182,15 +256,16 @@ func (c *Client) attempt(ctx context.Context, cl call, attempt int) outcome {
 		req.Header.Set("Content-Type", contentType)
 	}
 
-	start := c.now()
+	start := c.clock()
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		notSent := neverSent(err)
 		c.log(ctx, red, method, u, 0, attempt, start, err)
 		return outcome{
-			err:     red.transportError(err, u),
-			retry:   !isPost || notSent,
-			applied: isPost && !notSent,
+			err:      red.transportError(err, u),
+			retry:    !isPost || notSent,
+			applied:  isPost && !notSent,
+			timedOut: timedOut(err),
 		}
 	}
 	defer resp.Body.Close()
@@ -203,7 +278,7 @@ func (c *Client) attempt(ctx context.Context, cl call, attempt int) outcome {
 		if readErr != nil {
 			// A POST answered 200 was applied, but an unread body might
 			// have held an "error": report it as uncertain.
-			return outcome{err: red.transportError(readErr, u), retry: !isPost, applied: isPost}
+			return outcome{err: red.transportError(readErr, u), retry: !isPost, applied: isPost, timedOut: timedOut(readErr)}
 		}
 		if msg, ok := errorBody(data); ok {
 			err := red.classifyErrorBody(endpoint, status, msg)
@@ -213,9 +288,14 @@ func (c *Client) attempt(ctx context.Context, cl call, attempt int) outcome {
 			var unauth *UnauthorizedError
 			return outcome{err: err, applied: isPost && !errors.As(err, &unauth)}
 		}
+		if ue := checkAnswer(isPost, endpoint, status, resp.Header, data, red); ue != nil {
+			// A page that is not the API's answer often passes (a
+			// maintenance page): a GET may try again; a POST is uncertain.
+			return outcome{err: ue, retry: !isPost, applied: isPost}
+		}
 		return outcome{body: data}
 	case status == http.StatusTooManyRequests:
-		wait := parseRetryAfter(resp.Header.Get("Retry-After"), c.now())
+		wait := parseRetryAfter(resp.Header.Get("Retry-After"), c.clock())
 		return outcome{
 			err:   &RateLimitedError{RetryAfter: wait, Message: red.message(data)},
 			retry: true, wait: wait,
@@ -248,7 +328,7 @@ func (c *Client) attempt(ctx context.Context, cl call, attempt int) outcome {
 	default:
 		// 1xx and 3xx: redirects are not followed, so the secret stays
 		// with the configured host.
-		return outcome{err: &ServerError{StatusCode: status, Message: "unexpected status " + resp.Status}, applied: isPost}
+		return outcome{err: &ServerError{StatusCode: status, Message: "unexpected status " + red.scrub(clip(resp.Status))}, applied: isPost}
 	}
 }
 
@@ -272,7 +352,7 @@ func (c *Client) log(ctx context.Context, red redactor, method string, u *url.UR
 		slog.String("method", method),
 		slog.String("url", RedactURL(u)),
 		slog.Int("attempt", attempt+1),
-		slog.Duration("elapsed", c.now().Sub(start)),
+		slog.Duration("elapsed", c.clock().Sub(start)),
 	}
 	if status != 0 {
 		attrs = append(attrs, slog.Int("status", status))
@@ -286,7 +366,7 @@ func (c *Client) log(ctx context.Context, red redactor, method string, u *url.UR
 // classifyErrorBody types an "error" body that came with a success status,
 // such as the real API's answer to an invalid key.
 func (r redactor) classifyErrorBody(endpoint string, status int, msg string) error {
-	msg = r.scrub(msg)
+	msg = clip(r.scrub(msg))
 	if isAuthMessage(msg) {
 		return &UnauthorizedError{StatusCode: status, Message: msg}
 	}
@@ -327,11 +407,7 @@ func (r redactor) message(data []byte) string {
 	} else if !bytes.HasPrefix(trimmed, []byte("<")) { // skip HTML error pages
 		msg = string(trimmed)
 	}
-	msg = r.scrub(strings.Join(strings.Fields(msg), " "))
-	if r := []rune(msg); len(r) > 300 {
-		msg = string(r[:300]) + "..."
-	}
-	return msg
+	return clip(r.scrub(msg))
 }
 
 // bodyMessage joins the explanatory fields the API and OAuth endpoints use.
@@ -362,21 +438,41 @@ func bodyMessage(m map[string]json.RawMessage) string {
 }
 
 // parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date.
+// It is zero when the header is absent, unreadable or in the past, so that
+// the usual backoff applies. A value too large for a time.Duration
+// saturates rather than wrapping around (18446744074 seconds once became
+// 290 ms); the caller compares it with its ceiling.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
-	if secs, err := strconv.Atoi(v); err == nil {
-		if secs < 0 {
+	if isDigits(v) {
+		v = strings.TrimLeft(v, "0")
+		const maxSeconds = math.MaxInt64 / int64(time.Second)
+		secs, err := strconv.ParseInt(v, 10, 64)
+		if v == "" {
 			return 0
+		}
+		if err != nil || secs > maxSeconds {
+			return time.Duration(math.MaxInt64)
 		}
 		return time.Duration(secs) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil {
+		// Sub saturates for dates too far away.
 		if d := t.Sub(now); d > 0 {
 			return d
 		}
 	}
 	return 0
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }

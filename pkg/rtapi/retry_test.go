@@ -56,7 +56,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 			w.Header().Set("Retry-After", "7")
 			w.WriteHeader(http.StatusTooManyRequests)
 		case 2:
-			w.Header().Set("Retry-After", fixedNow.Add(90*time.Second).Format(http.TimeFormat))
+			w.Header().Set("Retry-After", fixedNow.Add(20*time.Second).Format(http.TimeFormat))
 			w.WriteHeader(http.StatusTooManyRequests)
 		default:
 			w.Write([]byte(`[]`))
@@ -65,7 +65,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 	if _, err := env.client.AlertDefinitions(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	want := []time.Duration{7 * time.Second, 90 * time.Second}
+	want := []time.Duration{7 * time.Second, 20 * time.Second}
 	if len(env.sleep.waits) != 2 || env.sleep.waits[0] != want[0] || env.sleep.waits[1] != want[1] {
 		t.Errorf("waits %v, want %v", env.sleep.waits, want)
 	}

@@ -58,7 +58,7 @@ func ParseTime(s string, loc *time.Location) (time.Time, error) {
 	if f, err := strconv.ParseFloat(s, 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
 		return unixFloat(f).In(loc), nil
 	}
-	return time.Time{}, fmt.Errorf("unrecognised time %q", s)
+	return time.Time{}, fmt.Errorf("unrecognised time %q", clip(s))
 }
 
 func unixFloat(f float64) time.Time {
@@ -94,7 +94,7 @@ func rawString(raw json.RawMessage) (string, error) {
 	if err := json.Unmarshal(raw, &n); err == nil {
 		return n.String(), nil
 	}
-	return "", fmt.Errorf("want a string, got %s", raw)
+	return "", fmt.Errorf("want a string, got %s", clip(string(raw)))
 }
 
 func rawFloat(raw json.RawMessage) (float64, error) {
@@ -104,7 +104,7 @@ func rawFloat(raw json.RawMessage) (float64, error) {
 	}
 	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 	if err != nil {
-		return 0, fmt.Errorf("want a number, got %s", raw)
+		return 0, fmt.Errorf("want a number, got %s", clip(string(raw)))
 	}
 	return f, nil
 }
@@ -120,7 +120,7 @@ func rawInt(raw json.RawMessage) (int64, error) {
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || f != math.Trunc(f) {
-		return 0, fmt.Errorf("want an integer, got %s", raw)
+		return 0, fmt.Errorf("want an integer, got %s", clip(string(raw)))
 	}
 	return int64(f), nil
 }

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"sort"
 
 	"github.com/rtctl/rtctl/internal/atomicfile"
+	"github.com/rtctl/rtctl/internal/safefile"
 )
 
 // stateVersion is the state file's format version.
@@ -60,9 +60,19 @@ func (e *Emulator) saveLocked() error {
 	return nil
 }
 
-// load reads the state file; a missing file is an empty state.
+// maxStateBytes bounds the state file: a sandbox holds what one person
+// posted by hand or from a configuration, far below this.
+const maxStateBytes = 64 << 20
+
+// load reads the state file; a missing file is an empty state. A state file
+// that could not be saved is refused at once: a link (the sandbox keeps its
+// state in .rtctl/, which people commit), or a path through a linked .rtctl.
+// Reading refuses pipes and devices and bounds the size.
 func (e *Emulator) load() error {
-	data, err := os.ReadFile(e.statePath)
+	if err := safefile.Check(e.statePath); err != nil {
+		return fmt.Errorf("load emulator state: %w", err)
+	}
+	data, err := safefile.ReadFile(e.statePath, maxStateBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}

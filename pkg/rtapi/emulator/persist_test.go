@@ -120,3 +120,63 @@ func TestRoutes(t *testing.T) {
 	mustStatus(t, do(t, e, "GET", "/anapi/start_focustime?duration=30&key="+premiumKey, "", ""), http.StatusMethodNotAllowed)
 	mustStatus(t, do(t, e, "HEAD", "/anapi/data?format=json&key="+premiumKey, "", ""), http.StatusOK)
 }
+
+// The sandbox keeps its state in .rtctl/sandbox.json, inside a directory
+// people commit: a link there must not make the emulator write elsewhere.
+func TestStateFileLinkIsRefused(t *testing.T) {
+	target := filepath.Join(t.TempDir(), "victim")
+	if err := os.WriteFile(target, []byte("keep me"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	state := filepath.Join(t.TempDir(), ".rtctl")
+	if err := os.Mkdir(state, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(state, "sandbox.json")
+	if err := os.Symlink(target, path); err != nil {
+		t.Skipf("cannot make a symbolic link here: %v", err)
+	}
+	_, err := New(Options{StatePath: path})
+	if err == nil || !strings.Contains(err.Error(), "refusing to write through the symbolic link "+path) {
+		t.Fatalf("got %v", err)
+	}
+
+	// A link that appears after loading is refused on saving.
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	e, err := New(Options{Clock: NewManualClock(testNow), StatePath: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, path); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.AddAccount(Account{Key: premiumKey, TimeZone: "Europe/Berlin"}); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Errorf("saving through a link: %v", err)
+	}
+	if b, _ := os.ReadFile(target); string(b) != "keep me" {
+		t.Errorf("target changed: %q", b)
+	}
+}
+
+func TestStateDirLinkIsRefused(t *testing.T) {
+	elsewhere := t.TempDir()
+	state := filepath.Join(t.TempDir(), ".rtctl")
+	if err := os.Symlink(elsewhere, state); err != nil {
+		t.Skipf("cannot make a symbolic link here: %v", err)
+	}
+	_, err := New(Options{StatePath: filepath.Join(state, "sandbox.json")})
+	if err == nil || !strings.Contains(err.Error(), "refusing to write through the symbolic link "+state) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestStateFileMustBeRegular(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero")
+	}
+	if _, err := New(Options{StatePath: "/dev/zero"}); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Fatalf("got %v", err)
+	}
+}
