@@ -3,13 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/pkg/rtapi"
+	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
 // oauthFlags identify the OAuth2 application, as RescueTime registered it.
@@ -52,7 +52,7 @@ func (o *oauthFlags) config(e *env, withSecret bool) (rtapi.OAuthConfig, error) 
 		secret := e.getenv("RESCUETIME_CLIENT_SECRET")
 		if o.clientSecretFile != "" {
 			var err error
-			if secret, err = readSecretFile("--client-secret-file", o.clientSecretFile); err != nil {
+			if secret, err = readSecretFile(e, "--client-secret-file", o.clientSecretFile); err != nil {
 				return cfg, err
 			}
 		}
@@ -104,16 +104,12 @@ to the file with owner-only permissions and never printed.`,
 	return cmd
 }
 
-// readSecretFile reads a one-line secret from path. Errors name the flag and
-// the path, never the content.
-func readSecretFile(flag, path string) (string, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return "", fmt.Errorf("reading %s: %w", flag, err)
+// readSecretFile reads a one-line secret from path, warning on stderr when
+// others can read it. Errors name the flag and the path, never the content.
+func readSecretFile(e *env, flag, path string) (string, error) {
+	s, warning, err := workspace.ReadSecretFile(flag, path)
+	if warning != "" {
+		fmt.Fprintf(e.stderr, "Warning: %s\n", warning)
 	}
-	s := strings.TrimSpace(string(data))
-	if s == "" {
-		return "", fmt.Errorf("%s %s is empty", flag, path)
-	}
-	return s, nil
+	return s, err
 }

@@ -58,7 +58,7 @@ func newAuthTokenCmd(e *env) *cobra.Command {
 // input, never from the command line where other users could see it.
 func readCode(e *env, path string) (string, error) {
 	if path != "-" {
-		return readSecretFile("--code-file", path)
+		return readSecretFile(e, "--code-file", path)
 	}
 	line, err := bufio.NewReader(e.stdin).ReadString('\n')
 	if code := strings.TrimSpace(line); code != "" {

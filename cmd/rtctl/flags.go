@@ -20,6 +20,7 @@ type accountFlags struct {
 	accessTokenFile string
 	timezone        string
 	sandbox         bool
+	timeout         time.Duration
 }
 
 func (a *accountFlags) register(cmd *cobra.Command) {
@@ -28,6 +29,7 @@ func (a *accountFlags) register(cmd *cobra.Command) {
 	f.StringVar(&a.apiKeyFile, "api-key-file", "", "read the API key from `FILE` instead of $RESCUETIME_API_KEY")
 	f.StringVar(&a.accessTokenFile, "access-token-file", "", "read an OAuth2 access token from `FILE` (see rtctl auth) instead of $RESCUETIME_ACCESS_TOKEN")
 	f.BoolVar(&a.sandbox, "sandbox", false, "use a built-in emulated Premium account kept in "+workspace.SandboxStatePath)
+	f.DurationVar(&a.timeout, "timeout", rtapi.DefaultCallTimeout, "the longest one request to RescueTime may take, its retries included")
 }
 
 // registerTimezone adds --timezone, for commands without a configuration
@@ -44,11 +46,14 @@ func (a *accountFlags) account(e *env) (workspace.Account, error) {
 		}
 		return workspace.Account{Sandbox: true, Timezone: a.timezone}, nil
 	}
-	creds, err := workspace.Credentials(workspace.CredentialSources{
+	creds, warning, err := workspace.Credentials(workspace.CredentialSources{
 		AccessTokenFile: a.accessTokenFile, APIKeyFile: a.apiKeyFile, Getenv: e.getenv,
 	})
 	if err != nil {
 		return workspace.Account{}, err
+	}
+	if warning != "" {
+		fmt.Fprintf(e.stderr, "Warning: %s\n", warning)
 	}
 	acct := workspace.Account{Endpoint: a.endpoint, Credentials: creds, Timezone: a.timezone}
 	if acct.Endpoint == "" {
@@ -121,6 +126,7 @@ func workspaceOptions(e *env, cf *configFlags, acct *accountFlags) (workspace.Op
 		if opts.Account, err = acct.account(e); err != nil {
 			return opts, err
 		}
+		opts.CallTimeout = acct.timeout
 	}
 	if cf == nil {
 		opts.Now, err = pinnedNow(e, "")

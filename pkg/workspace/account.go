@@ -7,11 +7,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/rtctl/rtctl/internal/safefile"
+	"github.com/rtctl/rtctl/internal/secretfile"
 	"github.com/rtctl/rtctl/pkg/rtapi"
 	"github.com/rtctl/rtctl/pkg/rtapi/emulator"
 )
@@ -127,6 +128,10 @@ func (w *Workspace) Client(ctx context.Context, zone *time.Location) (*rtapi.Cli
 		Now:        clock,
 		UserAgent:  w.opts.UserAgent,
 		Logger:     w.opts.Logger,
+		// The call's time limit runs on the real clock, whatever instant
+		// the operation is pinned at.
+		Clock:       w.opts.Clock,
+		CallTimeout: w.opts.CallTimeout,
 	}
 	if a.Sandbox {
 		// Only a configuration sets the sandbox account's zone; a read
@@ -176,7 +181,7 @@ func (w *Workspace) ReadsInLocalZone() bool {
 // Premium sync, so a person trying rtctl meets the lag the real account
 // has (and the journal that bridges it).
 func sandboxHTTPClient(statePath string, now func() time.Time, zone string) (*http.Client, string, error) {
-	if err := os.MkdirAll(filepath.Dir(statePath), 0o755); err != nil {
+	if err := safefile.MkdirAll(filepath.Dir(statePath), 0o700); err != nil {
 		return nil, "", fmt.Errorf("creating the sandbox directory: %w", err)
 	}
 	emu, err := emulator.New(emulator.Options{Clock: clockFunc(now), StatePath: statePath})
@@ -232,48 +237,46 @@ type CredentialSources struct {
 }
 
 // Credentials reads the first credential the sources hold, nil when they
-// hold none. Errors name the file, never its content.
-func Credentials(src CredentialSources) (rtapi.Credentials, error) {
+// hold none, and a warning when a secret file can be read by other users.
+// Errors name the file, never its content.
+func Credentials(src CredentialSources) (creds rtapi.Credentials, warning string, err error) {
 	if src.AccessTokenFile != "" && src.APIKeyFile != "" {
-		return nil, errors.New("give --api-key-file or --access-token-file, not both")
+		return nil, "", errors.New("give --api-key-file or --access-token-file, not both")
 	}
 	if src.AccessTokenFile != "" {
-		tok, err := readSecretFile("--access-token-file", src.AccessTokenFile)
+		tok, warn, err := ReadSecretFile("--access-token-file", src.AccessTokenFile)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
-		return rtapi.AccessToken(tok), nil
+		return rtapi.AccessToken(tok), warn, nil
 	}
 	if src.APIKeyFile != "" {
-		key, err := readSecretFile("--api-key-file", src.APIKeyFile)
+		key, warn, err := ReadSecretFile("--api-key-file", src.APIKeyFile)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
-		return rtapi.APIKey(key), nil
+		return rtapi.APIKey(key), warn, nil
 	}
 	getenv := src.Getenv
 	if getenv == nil {
-		return nil, nil
+		return nil, "", nil
 	}
 	if key := strings.TrimSpace(getenv("RESCUETIME_API_KEY")); key != "" {
-		return rtapi.APIKey(key), nil
+		return rtapi.APIKey(key), "", nil
 	}
 	if tok := strings.TrimSpace(getenv("RESCUETIME_ACCESS_TOKEN")); tok != "" {
-		return rtapi.AccessToken(tok), nil
+		return rtapi.AccessToken(tok), "", nil
 	}
-	return nil, nil
+	return nil, "", nil
 }
 
-// readSecretFile reads a one-line secret from path. Errors name the flag and
-// the path, never the content.
-func readSecretFile(flag, path string) (string, error) {
-	data, err := os.ReadFile(path)
+// ReadSecretFile reads a one-line secret from the file a flag names: a
+// regular file of at most secretfile.MaxBytes. The warning says when others
+// can read it. Errors name the flag and the path, never the content.
+func ReadSecretFile(flag, path string) (value, warning string, err error) {
+	value, warning, err = secretfile.Read(path)
 	if err != nil {
-		return "", fmt.Errorf("reading %s: %w", flag, err)
+		return "", "", fmt.Errorf("reading %s: %w", flag, err)
 	}
-	s := strings.TrimSpace(string(data))
-	if s == "" {
-		return "", fmt.Errorf("%s %s is empty", flag, path)
-	}
-	return s, nil
+	return value, warning, nil
 }

@@ -51,6 +51,9 @@ type Options struct {
 	Logger *slog.Logger
 	// UserAgent is sent with every API request.
 	UserAgent string
+	// CallTimeout bounds each API call, its retries and waits included
+	// (rtapi.DefaultCallTimeout when zero).
+	CallTimeout time.Duration
 	// Reporter is told what a person should see while an operation runs.
 	// Nil discards it.
 	Reporter Reporter

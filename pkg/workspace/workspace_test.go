@@ -179,7 +179,7 @@ func TestCredentials(t *testing.T) {
 		{"none", CredentialSources{}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := Credentials(tc.src)
+			got, _, err := Credentials(tc.src)
 			if err != nil {
 				t.Fatal(err)
 			}
