@@ -63,12 +63,14 @@ func open(t *testing.T, dir string, opts Options) *Workspace {
 // the clock ticks between the steps.
 func TestOneClockReadingPerOperation(t *testing.T) {
 	dir, endpoint, _ := world(t)
-	// Each reading is a day later: were the steps to read the clock apart,
-	// the highlight dated today() would be planned for another day.
+	// The first reading is a second before midnight in Berlin and each
+	// later one a second later: were the steps to read the clock apart,
+	// today() would be the next day.
+	first := time.Date(2026, 11, 20, 22, 59, 59, 0, time.UTC)
 	readings := 0
 	clock := func() time.Time {
 		readings++
-		return testNow.Add(time.Duration(readings-1) * 24 * time.Hour)
+		return first.Add(time.Duration(readings-1) * time.Second)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "main.rt.hcl"), []byte(strings.Replace(testConfig, `"2026-11-20"`, `today()`, 1)), 0o644); err != nil {
 		t.Fatal(err)
@@ -78,8 +80,8 @@ func TestOneClockReadingPerOperation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !r.Plan.Now.Equal(testNow) {
-		t.Errorf("planned for %s, want the first reading %s", r.Plan.Now, testNow)
+	if !r.Plan.Now.Equal(first) {
+		t.Errorf("planned for %s, want the first reading %s", r.Plan.Now, first)
 	}
 	if got := r.Plan.Actions[0].Highlight.Date; got != "2026-11-20" {
 		t.Errorf("today() gave %s, want the date of the plan's one reading", got)
