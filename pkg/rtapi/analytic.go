@@ -422,7 +422,7 @@ func decodeRow(cols []column, keys, row []string, loc *time.Location) (AnalyticR
 			}
 		}
 		if err != nil {
-			return r, fmt.Errorf("%s: %w", keys[j], err)
+			return r, fmt.Errorf("%s: %w", clip(keys[j]), err)
 		}
 	}
 	return r, nil

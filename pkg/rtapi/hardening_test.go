@@ -449,3 +449,22 @@ func TestPinnedNowDoesNotStopTheTimeLimit(t *testing.T) {
 		t.Errorf("%d attempts: %v", len(hung.given), err)
 	}
 }
+
+// TestAnalyticErrorsClipEchoedInput checks that a header or a cell the
+// client cannot read is not echoed whole into the error.
+func TestAnalyticErrorsClipEchoedInput(t *testing.T) {
+	huge := strings.Repeat("x", 10000)
+	for name, body := range map[string]string{
+		"header": `{"row_headers":["Rank","Time Spent (seconds)"],"rows":[[1,"` + huge + `"]]}`,
+		"cell":   `{"row_headers":["Rank","Time Spent (seconds) ` + huge + `"],"rows":[["` + huge + `",1]]}`,
+	} {
+		_, err := ParseAnalyticData([]byte(body), "json", time.UTC)
+		if err == nil {
+			t.Errorf("%s: no error", name)
+			continue
+		}
+		if n := len(err.Error()); n > 600 {
+			t.Errorf("%s: the error is %d bytes long: %.120s...", name, n, err.Error())
+		}
+	}
+}
