@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"golang.org/x/term"
+
+	"github.com/rtctl/rtctl/internal/logging"
 )
 
 // env is everything a command may take from the outside world. Commands read
@@ -24,6 +26,12 @@ type env struct {
 	// isTerminal reports whether w is an interactive terminal; it decides
 	// colour, progress display and whether apply may prompt.
 	isTerminal func(w any) bool
+
+	// What one run of a command sets up, for the commands it runs: -v,
+	// the secrets to keep out of logs, and what to close at the end.
+	verbose bool
+	secrets *logging.Redactor
+	closers []func() error
 }
 
 func systemEnv() *env {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rtctl/rtctl/internal/logging"
 	"github.com/rtctl/rtctl/pkg/rtapi"
 	"github.com/rtctl/rtctl/pkg/spec"
 	"github.com/rtctl/rtctl/pkg/workspace"
@@ -54,6 +55,12 @@ func (a *accountFlags) account(e *env) (workspace.Account, error) {
 	}
 	if warning != "" {
 		fmt.Fprintf(e.stderr, "Warning: %s\n", warning)
+	}
+	switch c := creds.(type) {
+	case rtapi.APIKey:
+		e.secrets.Add(string(c))
+	case rtapi.AccessToken:
+		e.secrets.Add(string(c))
 	}
 	acct := workspace.Account{Endpoint: a.endpoint, Credentials: creds, Timezone: a.timezone}
 	if acct.Endpoint == "" {
@@ -113,15 +120,18 @@ func pinnedNow(e *env, flag string) (time.Time, error) {
 // workspaceOptions turns the flags and the environment into options for the
 // operation layer; account is nil for commands that reach no account.
 func workspaceOptions(e *env, cf *configFlags, acct *accountFlags) (workspace.Options, error) {
+	log, err := logger(e)
+	if err != nil {
+		return workspace.Options{}, err
+	}
 	opts := workspace.Options{
 		Getenv:     e.getenv,
 		Clock:      e.now,
 		HTTPClient: e.httpClient,
 		UserAgent:  "rtctl/" + buildVersion(),
-		Logger:     retryLogger(e),
+		Logger:     log,
 		Reporter:   &reporter{e: e},
 	}
-	var err error
 	if acct != nil {
 		if opts.Account, err = acct.account(e); err != nil {
 			return opts, err
@@ -171,18 +181,17 @@ func openWorkspace(e *env, dir string, cf *configFlags, acct *accountFlags) (*wo
 	return workspace.Open(dir, opts)
 }
 
-// retryLogger says retries on stderr, so a slow or failing endpoint is not
-// silent for minutes; the client redacts what it logs.
-func retryLogger(e *env) *slog.Logger {
-	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{
-		Level: slog.LevelWarn,
-		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
-			if a.Key == slog.TimeKey && len(groups) == 0 {
-				return slog.Attr{}
-			}
-			return a
-		},
-	}))
+// logger is the command's logger: sentences on stderr with -v, and the
+// structured log RTCTL_LOG asks for, with known secrets removed.
+func logger(e *env) (*slog.Logger, error) {
+	l, closer, err := logging.New(logging.Options{
+		Stderr: e.stderr, Verbose: e.verbose, Level: e.getenv("RTCTL_LOG"), Path: e.getenv("RTCTL_LOG_PATH"),
+	}, e.secrets)
+	if err != nil {
+		return nil, err
+	}
+	e.closers = append(e.closers, closer)
+	return l, nil
 }
 
 func dirArg(args []string) string {

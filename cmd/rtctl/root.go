@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
 
+	"github.com/rtctl/rtctl/internal/logging"
+	"github.com/rtctl/rtctl/pkg/rtapi"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
@@ -58,6 +61,12 @@ func run(args []string, e *env) int {
 		<-ctx.Done()
 		stop()
 	}()
+	e.secrets = &logging.Redactor{}
+	defer func() {
+		for _, c := range e.closers {
+			_ = c()
+		}
+	}()
 	root := newRootCmd(e)
 	root.SetArgs(terraformSpellings(root, args))
 	err := root.ExecuteContext(ctx)
@@ -83,6 +92,10 @@ func errorMessage(err error) error {
 	if errors.As(err, &ce) {
 		// The reporter rendered the diagnostics already.
 		return fmt.Errorf("could not load the configuration in %s; see the errors above", ce.Dir)
+	}
+	// A failed call reads as sentences, not as Go's chain of contexts.
+	if msg := rtapi.Explain(err); msg != err.Error() {
+		return errors.New(strings.TrimSuffix(msg, "."))
 	}
 	return err
 }
@@ -124,7 +137,9 @@ The API key is read from RESCUETIME_API_KEY and never printed.`,
 	// accepted everywhere, as -chdir, with a word on the usual spellings.
 	pf.StringVar(&dir, "dir", "", "the same as -chdir")
 	_ = pf.MarkHidden("dir")
+	pf.BoolP("verbose", "v", false, "say more: list in-sync items in plans, and what happens on the network (retries)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		e.verbose, _ = cmd.Flags().GetBool("verbose")
 		if dir != "" {
 			if chdir != "" {
 				return errors.New("give -chdir or --dir, not both")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/rtctl/rtctl/pkg/apply"
 	"github.com/rtctl/rtctl/pkg/plan"
+	"github.com/rtctl/rtctl/pkg/rtapi"
 	"github.com/rtctl/rtctl/pkg/spec"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
@@ -119,11 +120,11 @@ func (v *applyText) Result(r apply.ItemResult) {
 			fmt.Fprintf(v.w, "%s+ %s: created\n", n, r.Action.Address)
 		}
 	case apply.Unknown:
-		fmt.Fprintf(v.w, "%s? %s: outcome unknown (%v); the next plan checks the account for it\n", n, r.Action.Address, r.Err)
+		fmt.Fprintf(v.w, "%s? %s: outcome unknown; the next plan checks the account for it. %s\n", n, r.Action.Address, rtapi.Explain(r.Err))
 	case apply.Failed:
-		fmt.Fprintf(v.w, "%s! %s: failed: %v\n", n, r.Action.Address, r.Err)
+		fmt.Fprintf(v.w, "%s! %s: failed. %s\n", n, r.Action.Address, rtapi.Explain(r.Err))
 	case apply.Skipped:
-		fmt.Fprintf(v.w, "%s- %s: %v\n", n, r.Action.Address, r.Err)
+		fmt.Fprintf(v.w, "%s- %s: %s\n", n, r.Action.Address, rtapi.Explain(r.Err))
 	}
 }
 

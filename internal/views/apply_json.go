@@ -11,6 +11,7 @@ import (
 	"github.com/rtctl/rtctl/internal/jsonplan"
 	"github.com/rtctl/rtctl/pkg/apply"
 	"github.com/rtctl/rtctl/pkg/plan"
+	"github.com/rtctl/rtctl/pkg/rtapi"
 	"github.com/rtctl/rtctl/pkg/spec"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
@@ -106,7 +107,7 @@ func (v *applyJSON) Result(r apply.ItemResult) {
 	v.mu.Unlock()
 	e := applyEvent{Type: "item_result", Address: r.Action.Address, Kind: string(r.Action.Kind), Outcome: string(r.Outcome), Done: done, Total: total}
 	if r.Err != nil {
-		e.Error = r.Err.Error()
+		e.Error = rtapi.Explain(r.Err)
 	}
 	v.emit(e)
 }

@@ -29,7 +29,7 @@ func TestApplyTextTerminalShowsETA(t *testing.T) {
 	now = now.Add(30 * time.Second)
 	v.Result(apply.ItemResult{Action: todo[1], Outcome: apply.Failed, Err: errors.New("refused")})
 	v.Finish()
-	if got := out.String(); !strings.Contains(got, "[2/4] ! highlight.b: failed: refused\n") || !strings.HasSuffix(got, "[2/4] done in 1:00\n") {
+	if got := out.String(); !strings.Contains(got, "[2/4] ! highlight.b: failed. refused\n") || !strings.HasSuffix(got, "[2/4] done in 1:00\n") {
 		t.Errorf("output %q, want the failure on a line of its own and the total time", got)
 	}
 }

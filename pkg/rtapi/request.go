@@ -171,9 +171,13 @@ func (c *Client) send(ctx context.Context, cl call) ([]byte, error) {
 			return nil, fail(o, &TimeoutError{Limit: c.callTimeout, Attempts: attempt + 1, Answered: !o.timedOut, Err: last.err})
 		}
 		if c.logger != nil {
-			c.logger.LogAttrs(ctx, slog.LevelWarn, "rescuetime request failed, retrying",
+			// The message is the sentence a person reads; the attributes
+			// are for a structured log.
+			next, of := attempt+2, c.maxRetries+1
+			msg := fmt.Sprintf("%s; retrying in %s (attempt %d of %d)", answered(o.err), humanDuration(wait), next, of)
+			c.logger.LogAttrs(ctx, slog.LevelInfo, msg,
 				slog.String("method", method), slog.String("endpoint", endpoint),
-				slog.Int("attempt", attempt+1), slog.String("wait", humanDuration(wait)),
+				slog.Int("attempt", next), slog.Int("max_attempts", of), slog.Duration("wait", wait),
 				slog.String("error", cl.redact.scrub(o.err.Error())))
 		}
 		if err := c.sleep(ctx, wait); err != nil {

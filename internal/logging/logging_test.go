@@ -1,0 +1,57 @@
+package logging
+
+import (
+	"bytes"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestRedactsKnownSecretsEverywhere(t *testing.T) {
+	var stderr bytes.Buffer
+	red := &Redactor{}
+	red.Add("s3cr3t-key", "ab") // "ab" is too short to be redacted safely
+	path := filepath.Join(t.TempDir(), "debug.log")
+	log, closer, err := New(Options{Stderr: &stderr, Verbose: true, Level: "debug", Path: path}, red)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log.Info("calling with s3cr3t-key", slog.String("url", "https://x/?key=s3cr3t-key"), slog.Int("n", 1))
+	log.Debug("detail", slog.String("err", "failed for s3cr3t-key"))
+	if err := closer(); err != nil {
+		t.Fatal(err)
+	}
+	file, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, got := range map[string]string{"stderr": stderr.String(), "log file": string(file)} {
+		if strings.Contains(got, "s3cr3t-key") {
+			t.Errorf("%s holds the secret: %q", name, got)
+		}
+	}
+	if want := "Note: calling with REDACTED\n"; stderr.String() != want {
+		t.Errorf("stderr %q, want only the sentence %q", stderr.String(), want)
+	}
+	if !strings.Contains(string(file), `level=DEBUG msg=detail err="failed for REDACTED"`) {
+		t.Errorf("log file %q lacks the debug record", file)
+	}
+	if st, _ := os.Stat(path); st.Mode().Perm() != 0o600 {
+		t.Errorf("log file mode %v, want 0600", st.Mode().Perm())
+	}
+}
+
+func TestQuietByDefault(t *testing.T) {
+	var stderr bytes.Buffer
+	log, _, err := New(Options{Stderr: &stderr}, &Redactor{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log.Info("retrying")
+	log.Warn("the journal is old")
+	if got := stderr.String(); got != "Warning: the journal is old\n" {
+		t.Errorf("stderr %q, want only the warning", got)
+	}
+}

@@ -1,0 +1,134 @@
+package rtapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// callNames say what a call to each endpoint was doing, for messages.
+var callNames = map[string]string{
+	"data":                   "read Analytic Data",
+	"overview_data":          "read Analytic Data",
+	"category_data":          "read Analytic Data",
+	"productivity_data":      "read Analytic Data",
+	"daily_summary_feed":     "read the daily summary feed",
+	"alerts_feed":            "read the alerts feed",
+	"highlights_feed":        "read the highlights feed",
+	"focustime_started_feed": "read the FocusTime feed",
+	"focustime_ended_feed":   "read the FocusTime feed",
+	"highlights_post":        "post a highlight",
+	"offline_time_post":      "post offline time",
+	"start_focustime":        "start FocusTime",
+	"end_focustime":          "end FocusTime",
+	"token":                  "get an access token",
+}
+
+// Explain says what went wrong with a call in one or two plain sentences,
+// for a person: what rtctl was doing, what happened, and what to do. It is
+// err's text for an error that did not come from a Client call.
+func Explain(err error) string {
+	if err == nil {
+		return ""
+	}
+	var op *opError
+	if !errors.As(err, &op) {
+		return err.Error()
+	}
+	what := callNames[op.endpoint]
+	if what == "" {
+		what = "call " + op.endpoint
+	}
+	return "Could not " + what + ": " + explainCause(op.err)
+}
+
+// explainCause says what happened, and what to do about it.
+func explainCause(err error) string {
+	var (
+		te  *TimeoutError
+		un  *UnauthorizedError
+		pr  *PremiumRequiredError
+		rl  *RateLimitedError
+		se  *ServerError
+		br  *BadRequestError
+		ve  *ValidationError
+		ua  *UnexpectedAnswerError
+		ue  *url.Error
+		noe *net.OpError
+	)
+	switch {
+	case errors.As(err, &te), errors.As(err, &un), errors.As(err, &pr):
+		return sentence(err.Error())
+	case errors.Is(err, context.Canceled):
+		return "it was interrupted."
+	case errors.As(err, &rl):
+		return sentence(rl.Error()) + " Try again later, or lower --rate."
+	case errors.As(err, &se):
+		msg := fmt.Sprintf("RescueTime answered with a server error (HTTP %d)", se.StatusCode)
+		if se.Message != "" {
+			msg += ": " + se.Message
+		}
+		return sentence(msg) + " Try again later."
+	case errors.As(err, &br):
+		msg := fmt.Sprintf("RescueTime refused it (HTTP %d)", br.StatusCode)
+		if br.Message != "" {
+			msg += ": " + br.Message
+		}
+		return sentence(msg)
+	case errors.As(err, &ve):
+		return sentence(ve.Error())
+	case errors.As(err, &ua):
+		return sentence(ua.Error()) + " A proxy, a captive portal or a maintenance page may be in the way."
+	case errors.Is(err, ErrResponseTooLarge):
+		return sentence(err.Error()) + " Ask for a shorter range."
+	case errors.As(err, &noe) && noe.Op == "dial":
+		return sentence(fmt.Sprintf("could not connect to %s (%s)", noe.Addr, unwrapAll(noe.Err))) + " Check the network connection, and --endpoint if you set one."
+	case errors.As(err, &ue):
+		return sentence(unwrapAll(ue.Err).Error()) + " Check the network connection."
+	}
+	return sentence(err.Error())
+}
+
+// answered says in a few words what a failed attempt got, for the retry
+// line of the log.
+func answered(err error) string {
+	var (
+		rl *RateLimitedError
+		se *ServerError
+		te *TimeoutError
+	)
+	switch {
+	case errors.As(err, &rl):
+		return "RescueTime asked to slow down (HTTP 429)"
+	case errors.As(err, &se):
+		return fmt.Sprintf("RescueTime answered %d", se.StatusCode)
+	case errors.As(err, &te):
+		return "RescueTime did not answer in time"
+	}
+	return "RescueTime could not be reached (" + unwrapAll(err).Error() + ")"
+}
+
+// unwrapAll is the innermost error of a chain: the one that says what
+// happened, without the layers that say where.
+func unwrapAll(err error) error {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err
+		}
+		err = next
+	}
+}
+
+// sentence ends s with a full stop: it follows "Could not ...: ", so it
+// keeps its lower-case start.
+func sentence(s string) string {
+	s = strings.TrimRight(strings.TrimSpace(s), ".")
+	if s == "" {
+		return s
+	}
+	return s + "."
+}

@@ -1,0 +1,85 @@
+package rtapi
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestExplain checks that every way a call fails reads as plain sentences,
+// saying what rtctl was doing and what to do, without Go's chain of
+// "rescuetime GET x: ..." prefixes.
+func TestExplain(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		h    http.HandlerFunc
+		post bool
+		want []string
+	}{
+		{"server error", respond(503, "text/plain", "down for maintenance"), false,
+			[]string{"Could not read the highlights feed: RescueTime answered with a server error (HTTP 503): down for maintenance. Try again later."}},
+		{"bad key", respond(200, "application/json", `{"error": "# key not found", "messages": "key not found"}`), false,
+			[]string{"Could not read the highlights feed: ", "key was not recognised"}},
+		{"HTML on a POST", respond(200, "text/html", "<html><title>Hotel Wi-Fi</title></html>"), true,
+			[]string{"Could not post a highlight: ", "A proxy, a captive portal or a maintenance page may be in the way."}},
+		{"refused value", respond(400, "application/json", `{"error": "description too long"}`), true,
+			[]string{"Could not post a highlight: RescueTime refused it (HTTP 400): description too long."}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := newTestEnv(t, tc.h, func(o *Options) { o.MaxRetries = -1 })
+			var err error
+			if tc.post {
+				err = env.client.PostHighlight(context.Background(), HighlightPost{Date: fixedNow, Description: "x"})
+			} else {
+				_, err = env.client.Highlights(context.Background())
+			}
+			got := Explain(err)
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("Explain = %q, want it to contain %q", got, w)
+				}
+			}
+			if strings.Contains(got, "rescuetime GET") || strings.Contains(got, "rescuetime POST") {
+				t.Errorf("Explain = %q shows Go's error chain", got)
+			}
+		})
+	}
+
+	// A server that is not there.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	c, err := New(Options{BaseURL: "http://" + addr, Credentials: APIKey(testKey), MaxRetries: -1, Now: func() time.Time { return fixedNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Highlights(context.Background())
+	if got := Explain(err); !strings.HasPrefix(got, "Could not read the highlights feed: could not connect to "+addr) || !strings.Contains(got, "Check the network connection") {
+		t.Errorf("Explain = %q", got)
+	}
+}
+
+// TestRetryLogIsASentence checks the retry line a person sees with -v.
+func TestRetryLogIsASentence(t *testing.T) {
+	n := 0
+	env := newTestEnv(t, func(w http.ResponseWriter, r *http.Request) {
+		n++
+		if n == 1 {
+			w.WriteHeader(503)
+			return
+		}
+		w.Write([]byte(`[]`))
+	}, func(o *Options) { o.MinBackoff, o.MaxBackoff, o.MaxRetries = 4*time.Second, 4*time.Second, 4 })
+	if _, err := env.client.Highlights(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := env.logs.String(); !strings.Contains(got, `level=INFO msg="RescueTime answered 503; retrying in `) || !strings.Contains(got, "(attempt 2 of 5)") {
+		t.Errorf("log %q lacks the retry sentence", got)
+	}
+}
