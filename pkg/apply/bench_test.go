@@ -59,7 +59,7 @@ func BenchmarkApply1000(b *testing.B) {
 		b.Run(fmt.Sprintf("parallelism=%d", par), func(b *testing.B) {
 			floor := time.Duration(n) * latency / time.Duration(par)
 			for b.Loop() {
-				w, err := journal.OpenWriter(filepath.Join(b.TempDir(), "journal.jsonl"), time.Now, "bench")
+				w, err := journal.OpenWriter(filepath.Join(b.TempDir(), "journal.jsonl"), time.Now, "bench", journal.SandboxAccount)
 				if err != nil {
 					b.Fatal(err)
 				}

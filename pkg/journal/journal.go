@@ -1,6 +1,8 @@
 package journal
 
 import (
+	"hash/crc32"
+
 	"bufio"
 	"bytes"
 	"encoding/json"
@@ -12,10 +14,12 @@ import (
 	"sort"
 	"time"
 
+	"github.com/rtctl/rtctl/internal/clip"
+
 	"github.com/rtctl/rtctl/internal/safefile"
 )
 
-// EntryType says whether an entry announces a POST or reports how it went.
+// EntryType says what a journal line records.
 type EntryType string
 
 const (
@@ -23,6 +27,16 @@ const (
 	Intent EntryType = "intent"
 	// Outcome is written after the POST returned, failed or was given up.
 	Outcome EntryType = "outcome"
+	// Bind names the account the journal belongs to. It is the first
+	// line of a journal; a later one rebinds it (a rotated key).
+	Bind EntryType = "account"
+	// Forget takes an item out of rtctl's care (rtctl forget): it is no
+	// longer an orphan, and planned afresh if declared again.
+	Forget EntryType = "forget"
+	// Witness records that a feed was seen to show one of rtctl's
+	// confirmed POSTs, and how: the evidence that the feed's silence
+	// about an item means something (see Evidence).
+	Witness EntryType = "evidence"
 )
 
 // Result is the outcome of one POST.
@@ -52,7 +66,7 @@ const (
 type Entry struct {
 	Time    time.Time `json:"time"`
 	Type    EntryType `json:"type"`
-	Key     string    `json:"key"`
+	Key     string    `json:"key,omitempty"`
 	Run     string    `json:"run,omitempty"`
 	Address string    `json:"address,omitempty"`
 	Kind    string    `json:"kind,omitempty"`
@@ -62,6 +76,35 @@ type Entry struct {
 
 	Result Result `json:"result,omitempty"`
 	Error  string `json:"error,omitempty"`
+
+	// Account is set on a Bind entry.
+	Account *Account `json:"account,omitempty"`
+	// Evidence is set on a Witness entry.
+	Evidence *Evidence `json:"evidence,omitempty"`
+}
+
+// Feeds whose evidence the journal keeps.
+const (
+	FeedOffline    = "offline_report"
+	FeedHighlights = "highlights_feed"
+)
+
+// Evidence is what rtctl saw a feed show of one of its own confirmed POSTs.
+// Until a feed has shown one, its silence about an item proves nothing: the
+// real API's shape and delay are unknown (docs/real-api.md).
+type Evidence struct {
+	Feed string `json:"feed"`
+	// Key is the item that was seen.
+	Key string `json:"key"`
+	// PostedAt is when the POST was confirmed, SeenAt when the feed first
+	// showed it: the sync delay observed.
+	PostedAt time.Time `json:"posted_at"`
+	SeenAt   time.Time `json:"seen_at"`
+	// Activity, Category and Details are how the offline report showed
+	// the block.
+	Activity string `json:"activity,omitempty"`
+	Category string `json:"category,omitempty"`
+	Details  string `json:"details,omitempty"`
 }
 
 // Record is everything the journal knows about one item.
@@ -81,6 +124,11 @@ type Record struct {
 	LastError string
 	// Attempts counts the intents written for this item.
 	Attempts int
+	// Forgotten is set once rtctl forget took the item out of rtctl's
+	// care, at ForgottenAt; a later intent (the item declared and posted
+	// again) clears it.
+	Forgotten   bool
+	ForgottenAt time.Time
 }
 
 // Pending reports whether a POST for this item may have reached the server
@@ -100,8 +148,44 @@ type State struct {
 	// lastSeen is the time of each run's latest entry: its last sign of
 	// life, after which it sent nothing more that it had not announced.
 	lastSeen map[string]time.Time
-	// Skipped counts lines that could not be read (a torn final write).
+	// Accounts are the journal's bindings, oldest first: the last is the
+	// account it belongs to now. None for a journal written before
+	// journals were bound (it is bound on its next write).
+	Accounts []Account
+	// evidence is the first evidence per feed.
+	evidence map[string]Evidence
+
+	// Torn is set when the last line is a write cut short by a crash: it
+	// is ignored, and the next writer removes it.
+	Torn bool
+	// Legacy is set for a journal in the format before checksums and
+	// account binding; it is rewritten in the current format on its next
+	// write. Skipped counts its lines that a crash cut short.
+	Legacy  bool
 	Skipped int
+	// Damaged lists the lines (1-based) that are neither valid nor a torn
+	// last line: plan and apply refuse such a journal (DamagedError).
+	Damaged []int
+	// Lines counts the lines read.
+	Lines int
+}
+
+// Account is the account the journal belongs to, and false when it is not
+// bound yet.
+func (s *State) Account() (Account, bool) {
+	if s == nil || len(s.Accounts) == 0 {
+		return Account{}, false
+	}
+	return s.Accounts[len(s.Accounts)-1], true
+}
+
+// Evidence returns the first evidence the journal recorded for feed.
+func (s *State) Evidence(feed string) (Evidence, bool) {
+	if s == nil {
+		return Evidence{}, false
+	}
+	e, ok := s.evidence[feed]
+	return e, ok
 }
 
 // LastSeen returns the time of the latest entry the run wrote, the zero
@@ -151,9 +235,27 @@ func (s *State) Apply(e Entry) {
 	if s.records == nil {
 		s.records = make(map[string]*Record)
 		s.lastSeen = make(map[string]time.Time)
+		s.evidence = make(map[string]Evidence)
 	}
 	if e.Run != "" && e.Time.After(s.lastSeen[e.Run]) {
 		s.lastSeen[e.Run] = e.Time
+	}
+	switch e.Type {
+	case Bind:
+		if e.Account != nil {
+			s.Accounts = append(s.Accounts, *e.Account)
+		}
+		return
+	case Witness:
+		if ev := e.Evidence; ev != nil {
+			if _, seen := s.evidence[ev.Feed]; !seen {
+				s.evidence[ev.Feed] = *ev
+			}
+		}
+		return
+	}
+	if e.Key == "" {
+		return
 	}
 	r, ok := s.records[e.Key]
 	if !ok {
@@ -170,10 +272,13 @@ func (s *State) Apply(e Entry) {
 		r.Item = e.Item
 	}
 	switch e.Type {
+	case Forget:
+		r.Forgotten, r.ForgottenAt = true, e.Time
 	case Intent:
 		r.Attempts++
 		r.IntentAt = e.Time
 		r.IntentRun = e.Run
+		r.Forgotten = false
 		// A new attempt supersedes an earlier failure, never an applied item:
 		// nothing should write an intent for an applied item, and if a bug
 		// ever did, keeping Applied errs on the side of no duplicate.
@@ -190,12 +295,36 @@ func (s *State) Apply(e Entry) {
 	}
 }
 
-// Read folds the journal at path. A missing file is an empty journal. Lines
-// that are not valid entries are skipped and counted: the only way rtctl
-// leaves one is a write torn by a crash, and since an intent is synced before
-// its POST is sent, a torn intent belongs to a POST that never left.
+// DamagedError is a journal with lines rtctl cannot read that are not a
+// write cut short at its end. Such a line may be the record of a POST, and
+// beyond the feeds' reach a lost record is a future duplicate, so plan and
+// apply stop until a person runs rtctl journal repair.
+type DamagedError struct {
+	Path  string
+	Lines []int
+}
+
+func (e *DamagedError) Error() string {
+	where := fmt.Sprintf("line %d", e.Lines[0])
+	if n := len(e.Lines); n > 1 {
+		where += fmt.Sprintf(" and %d more", n-1)
+	}
+	return fmt.Sprintf("the journal %s is damaged at %s: a record rtctl cannot read may be a POST it made, which could then be posted again. "+
+		"Run rtctl journal verify to see the damage, and rtctl journal repair to set it aside (its items are then treated as uncertain)", e.Path, where)
+}
+
+// MaxSize bounds a journal file: a year of a busy calendar is a few
+// megabytes; anything near this is not a journal rtctl wrote.
+const MaxSize = 256 << 20
+
+// maxLine bounds one line: an entry is a few hundred bytes.
+const maxLine = 1 << 20
+
+// Read folds the journal at path. A missing file is an empty journal.
 // Anything but a regular file (a pipe, a device, a directory) is refused: a
-// committed link to /dev/urandom would otherwise be read for ever.
+// committed link to /dev/urandom would otherwise be read for ever. A
+// damaged journal is returned with a *DamagedError; use the State only to
+// report on it.
 func Read(path string) (*State, error) {
 	f, err := safefile.OpenRead(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -205,33 +334,165 @@ func Read(path string) (*State, error) {
 		return nil, fmt.Errorf("reading journal: %w", err)
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Size() > MaxSize {
+		return nil, fmt.Errorf("reading journal %s: it is larger than %d MB, which no journal rtctl writes reaches", path, MaxSize>>20)
+	}
 	st, err := decode(f)
 	if err != nil {
 		return nil, fmt.Errorf("reading journal %s: %w", path, err)
 	}
+	if len(st.Damaged) > 0 {
+		return st, &DamagedError{Path: path, Lines: st.Damaged}
+	}
 	return st, nil
+}
+
+// line is one line of a journal as read.
+type line struct {
+	n     int    // 1-based
+	raw   []byte // without its newline
+	final bool   // the file ends without a newline after it
+}
+
+// readLines splits r into lines, telling whether the last one was ended.
+func readLines(r io.Reader, each func(line) error) error {
+	br := bufio.NewReaderSize(r, 64*1024)
+	for n := 1; ; n++ {
+		raw, err := readLine(br)
+		if len(raw) == 0 && err == io.EOF {
+			return nil
+		}
+		if err != nil && err != io.EOF {
+			return err
+		}
+		if e := each(line{n: n, raw: raw, final: err == io.EOF}); e != nil {
+			return e
+		}
+		if err == io.EOF {
+			return nil
+		}
+	}
+}
+
+// readLine reads up to a newline, keeping at most maxLine bytes of a longer
+// line (which is damaged anyway) so that a hostile file cannot fill memory.
+func readLine(br *bufio.Reader) ([]byte, error) {
+	var out []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if len(out) < maxLine {
+			out = append(out, chunk[:min(len(chunk), maxLine-len(out))]...)
+		}
+		switch {
+		case err == bufio.ErrBufferFull:
+			continue
+		case err != nil:
+			return out, err
+		}
+		return bytes.TrimSuffix(out, []byte("\n")), nil
+	}
 }
 
 func decode(r io.Reader) (*State, error) {
 	st := &State{}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64*1024), 16*1024*1024)
-	for sc.Scan() {
-		b := bytes.TrimSpace(sc.Bytes())
+	sawSum := false
+	err := readLines(r, func(l line) error {
+		st.Lines = l.n
+		b := bytes.TrimSpace(l.raw)
 		if len(b) == 0 {
-			continue
+			return nil
 		}
-		var e Entry
-		if err := json.Unmarshal(b, &e); err != nil || e.Key == "" {
+		e, summed, err := parseLine(b)
+		switch {
+		case err == nil:
+			sawSum = sawSum || summed
+			if !summed {
+				st.Legacy = true
+			}
+			st.Apply(e)
+		case l.final:
+			// A write cut short by a crash: the intent it held was
+			// never followed by its POST (intents are synced first).
+			st.Torn = true
+		case tornJSON(b) && !sawSum:
+			// The format before checksums ended a torn line and wrote
+			// on: such a fragment is what a crash left, not damage.
 			st.Skipped++
-			continue
+		default:
+			st.Damaged = append(st.Damaged, l.n)
 		}
-		st.Apply(e)
-	}
-	if err := sc.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
+	if len(st.Accounts) == 0 && st.Len() > 0 {
+		st.Legacy = true
+	}
 	return st, nil
+}
+
+// tornJSON reports whether b is the start of a JSON object cut short, as a
+// crash in the middle of a write leaves it (not bytes changed in place).
+func tornJSON(b []byte) bool {
+	var v any
+	err := json.Unmarshal(b, &v)
+	var se *json.SyntaxError
+	return bytes.HasPrefix(b, []byte("{")) && errors.As(err, &se) && se.Offset >= int64(len(b))
+}
+
+// sumField ends every line rtctl writes: a CRC-32C of the line without it,
+// so that a changed byte anywhere is found, not folded in.
+const sumField = `,"sum":"`
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+func checksum(b []byte) string {
+	return fmt.Sprintf("%08x", crc32.Checksum(b, castagnoli))
+}
+
+// encodeLine is e as one journal line, checksum included, without newline.
+func encodeLine(e Entry) ([]byte, error) {
+	b, err := json.Marshal(e)
+	if err != nil {
+		return nil, err
+	}
+	sum := checksum(b)
+	return append(append(b[:len(b)-1], sumField...), sum+`"}`...), nil
+}
+
+// parseLine reads one line: it reports whether it carried a checksum, and
+// fails when the checksum does not match or the line is not an entry.
+func parseLine(b []byte) (Entry, bool, error) {
+	var e Entry
+	summed := false
+	if i := bytes.LastIndex(b, []byte(sumField)); i > 0 && len(b)-i == len(sumField)+8+2 && bytes.HasSuffix(b, []byte(`"}`)) {
+		body := append(append([]byte{}, b[:i]...), '}')
+		if checksum(body) != string(b[i+len(sumField):len(b)-2]) {
+			return e, true, errors.New("checksum mismatch")
+		}
+		summed = true
+	}
+	if err := json.Unmarshal(b, &e); err != nil {
+		return e, summed, err
+	}
+	switch e.Type {
+	case Intent, Outcome, Forget:
+		if e.Key == "" {
+			return e, summed, errors.New("entry without a key")
+		}
+	case Bind:
+		if e.Account == nil {
+			return e, summed, errors.New("account entry without an account")
+		}
+	case Witness:
+		if e.Evidence == nil {
+			return e, summed, errors.New("evidence entry without evidence")
+		}
+	default:
+		return e, summed, fmt.Errorf("unknown entry type %q", clip.String(string(e.Type), 40))
+	}
+	return e, summed, nil
 }
 
 // DefaultPath is where the journal lives for a configuration directory.

@@ -12,9 +12,11 @@ import (
 
 func fixedNow() time.Time { return time.Date(2026, 11, 20, 18, 0, 0, 0, time.UTC) }
 
+var testAccount = Account{Endpoint: "https://www.rescuetime.com", Fingerprint: "0a1b2c3d", Credential: "api_key"}
+
 func TestWriteReadFold(t *testing.T) {
 	path := filepath.Join(t.TempDir(), ".rtctl", "journal.jsonl")
-	w, err := OpenWriter(path, fixedNow, "run-1")
+	w, err := OpenWriter(path, fixedNow, "run-1", testAccount)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +62,7 @@ func TestWriteReadFold(t *testing.T) {
 
 func TestTornLastLineIsSkippedAndRepaired(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "journal.jsonl")
-	w, err := OpenWriter(path, fixedNow, "run-1")
+	w, err := OpenWriter(path, fixedNow, "run-1", testAccount)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,19 +76,27 @@ func TestTornLastLineIsSkippedAndRepaired(t *testing.T) {
 	f.WriteString(`{"type":"intent","key":"b","ti`)
 	f.Close()
 
-	w, err = OpenWriter(path, fixedNow, "run-2")
+	st, err := Read(path)
+	if err != nil || !st.Torn {
+		t.Fatalf("a torn last line: %v, torn %v; want it read as torn, not damage", err, st.Torn)
+	}
+
+	w, err = OpenWriter(path, fixedNow, "run-2", testAccount)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !w.Repaired {
+		t.Error("the writer did not say it repaired the journal")
 	}
 	must(t, w.Append(Entry{Type: Outcome, Key: "a", Result: Applied}))
 	must(t, w.Close())
 
-	st, err := Read(path)
+	st, err = Read(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Skipped != 1 {
-		t.Errorf("skipped %d lines, want the torn one", st.Skipped)
+	if st.Torn || st.Skipped != 0 || len(st.Damaged) != 0 {
+		t.Errorf("after repair: torn %v, skipped %d, damaged %v; want a clean journal", st.Torn, st.Skipped, st.Damaged)
 	}
 	if r, _ := st.Lookup("a"); !r.Done() {
 		t.Errorf("the entry written after the torn line was lost: %+v", r)

@@ -71,7 +71,7 @@ func TestWriterRefusesSymlinkedJournal(t *testing.T) {
 	must(t, os.MkdirAll(dir, 0o700))
 	jpath := filepath.Join(dir, "journal.jsonl")
 	symlink(t, target, jpath)
-	w, err := OpenWriter(jpath, fixedNow, "run-1")
+	w, err := OpenWriter(jpath, fixedNow, "run-1", testAccount)
 	if err == nil {
 		w.Append(Entry{Type: Intent, Key: "k"})
 		w.Close()
@@ -89,7 +89,7 @@ func TestSymlinkedStateDirIsRefused(t *testing.T) {
 	symlink(t, elsewhere, link)
 	jpath := filepath.Join(link, "journal.jsonl")
 
-	w, err := OpenWriter(jpath, fixedNow, "run-1")
+	w, err := OpenWriter(jpath, fixedNow, "run-1", testAccount)
 	if err == nil {
 		w.Close()
 	}

@@ -2,14 +2,13 @@ package journal
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sync"
 	"time"
 
+	"github.com/rtctl/rtctl/internal/atomicfile"
 	"github.com/rtctl/rtctl/internal/safefile"
 )
 
@@ -25,48 +24,120 @@ type Writer struct {
 	// err is the first write error. After it nothing more is appended: a
 	// short write leaves a fragment that the next entry would be glued to.
 	err error
+
+	// Repaired says a write cut short by a crash was removed from the end
+	// of the journal; Migrated that the journal was rewritten from the
+	// format before checksums and account binding, and bound.
+	Repaired, Migrated bool
 }
 
-// OpenWriter opens (creating if needed) the journal at path for appending.
-// run identifies this apply in every entry it writes. A symbolic link at
-// path, or a .rtctl directory that is one, is refused (see safefile).
-func OpenWriter(path string, now func() time.Time, run string) (*Writer, error) {
+// AccountError is a journal that belongs to another account than the one
+// an operation works on.
+type AccountError struct {
+	Path    string
+	Journal Account // the account the journal belongs to
+	Using   Account // the account the operation works on
+}
+
+func (e *AccountError) Error() string {
+	return fmt.Sprintf("the journal %s belongs to %s, and this run uses %s", e.Path, e.Journal, e.Using)
+}
+
+// OpenWriter opens (creating if needed) the journal of acct at path for
+// appending; run identifies this apply in every entry it writes. A new
+// journal starts with acct's binding; one in the older format is rewritten
+// in the current one and bound to acct; a write cut short at its end is
+// removed. A journal of another account is refused (*AccountError), and a
+// damaged one (*DamagedError). A symbolic link at path, or a .rtctl
+// directory that is one, is refused (see safefile).
+func OpenWriter(path string, now func() time.Time, run string, acct Account) (*Writer, error) {
 	if err := safefile.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("creating journal directory: %w", err)
+	}
+	// Refuse a link before reading through it: what it names is not ours.
+	if err := safefile.Check(path); err != nil {
+		return nil, fmt.Errorf("opening journal: %w", err)
+	}
+	w := &Writer{now: now, run: run, path: path}
+	st, entries, validEnd, err := scan(path)
+	if err != nil {
+		return nil, err
+	}
+	if bound, ok := st.Account(); ok && !bound.Same(acct) {
+		return nil, &AccountError{Path: path, Journal: bound, Using: acct}
+	}
+	if st.Legacy {
+		if err := w.migrate(entries, acct); err != nil {
+			return nil, err
+		}
+		w.Migrated = true
 	}
 	f, err := safefile.OpenAppend(path, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("opening journal: %w", err)
 	}
-	w := &Writer{f: f, now: now, run: run, path: path}
-	if err := w.endLine(); err != nil {
-		f.Close()
-		return nil, err
+	w.f = f
+	if st.Torn && !w.Migrated {
+		// Only what the crash cut short goes: everything before it was
+		// synced whole.
+		if err := f.Truncate(validEnd); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("repairing journal %s: %w", path, err)
+		}
+		w.Repaired = true
+	}
+	if _, bound := st.Account(); !bound && !w.Migrated {
+		if err := w.Append(Entry{Type: Bind, Account: &acct}); err != nil {
+			f.Close()
+			return nil, err
+		}
 	}
 	return w, nil
 }
 
-// endLine terminates a final line torn by a crash, so the next entry starts
-// on a line of its own instead of being glued to the fragment.
-func (w *Writer) endLine() error {
-	st, err := w.f.Stat()
+// scan reads the journal at path for a writer: its state, its entries in
+// order, and the offset where its last whole line ends.
+func scan(path string) (*State, []Entry, int64, error) {
+	data, err := safefile.ReadFile(path, MaxSize)
+	if os.IsNotExist(err) {
+		return &State{}, nil, 0, nil
+	}
 	if err != nil {
-		return fmt.Errorf("reading journal: %w", err)
+		return nil, nil, 0, fmt.Errorf("reading journal: %w", err)
 	}
-	if st.Size() == 0 {
-		return nil
+	st, err := decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("reading journal %s: %w", path, err)
 	}
-	last := make([]byte, 1)
-	if _, err := w.f.ReadAt(last, st.Size()-1); err != nil && err != io.EOF {
-		return fmt.Errorf("reading journal: %w", err)
+	if len(st.Damaged) > 0 {
+		return nil, nil, 0, &DamagedError{Path: path, Lines: st.Damaged}
 	}
-	if last[0] == '\n' {
-		return nil
+	var entries []Entry
+	for _, raw := range bytes.Split(data, []byte("\n")) {
+		if e, _, err := parseLine(bytes.TrimSpace(raw)); err == nil {
+			entries = append(entries, e)
+		}
 	}
-	if _, err := w.f.Write([]byte("\n")); err != nil {
-		return fmt.Errorf("repairing journal: %w", err)
+	validEnd := int64(bytes.LastIndexByte(data, '\n') + 1)
+	return st, entries, validEnd, nil
+}
+
+// migrate rewrites a journal of the older format in the current one, bound
+// to acct, atomically: a crash leaves the old file or the new, whole.
+func (w *Writer) migrate(entries []Entry, acct Account) error {
+	var buf bytes.Buffer
+	for _, e := range append([]Entry{{Type: Bind, Account: &acct, Time: w.now().UTC(), Run: w.run}}, entries...) {
+		b, err := encodeLine(e)
+		if err != nil {
+			return fmt.Errorf("rewriting journal %s: %w", w.path, err)
+		}
+		buf.Write(b)
+		buf.WriteByte('\n')
 	}
-	return w.f.Sync()
+	if err := atomicfile.Write(w.path, buf.Bytes()); err != nil {
+		return fmt.Errorf("rewriting journal %s in the current format: %w", w.path, err)
+	}
+	return nil
 }
 
 // Append writes entries and syncs them to disk before returning. Time and
@@ -84,7 +155,7 @@ func (w *Writer) Append(entries ...Entry) error {
 		if e.Run == "" {
 			e.Run = w.run
 		}
-		b, err := json.Marshal(e)
+		b, err := encodeLine(e)
 		if err != nil {
 			return fmt.Errorf("encoding journal entry for %s: %w", e.Address, err)
 		}
