@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -143,6 +145,7 @@ func workspaceOptions(e *env, cf *configFlags, acct *accountFlags) (workspace.Op
 		return opts, err
 	}
 	opts.Reporter = &reporter{e: e, noColor: cf.noColor}
+	opts.StateDir = stateDir(e)
 	if opts.Now, err = pinnedNow(e, cf.now); err != nil {
 		return opts, err
 	}
@@ -179,6 +182,18 @@ func openWorkspace(e *env, dir string, cf *configFlags, acct *accountFlags) (*wo
 		return nil, err
 	}
 	return workspace.Open(dir, opts)
+}
+
+// stateDir is the person's own directory for rtctl: RTCTL_STATE_DIR, else
+// rtctl in the user's cache directory; "" when there is none.
+func stateDir(e *env) string {
+	if d := e.getenv("RTCTL_STATE_DIR"); d != "" {
+		return d
+	}
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "rtctl")
+	}
+	return ""
 }
 
 // logger is the command's logger: sentences on stderr with -v, and the

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,7 +18,9 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/rtctl/rtctl/pkg/journal"
+	"github.com/rtctl/rtctl/pkg/rtapi"
 	"github.com/rtctl/rtctl/pkg/rtapi/emulator"
+	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
 func TestMain(m *testing.M) {
@@ -93,6 +96,7 @@ func setupScript(e *testscript.Env) error {
 	e.Setenv("RESCUETIME_API_KEY", scriptKey)
 	e.Setenv("RESCUETIME_ACCESS_TOKEN", "")
 	e.Setenv("RTCTL_NOW", scriptNow)
+	e.Setenv("RTCTL_STATE_DIR", filepath.Join(e.WorkDir, ".rtctl-state"))
 	e.Setenv("NO_COLOR", "")
 	return nil
 }
@@ -107,6 +111,9 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		"emulator-model":   cmdEmulatorModel,
 		"exitcode":         cmdExitcode,
 		"journal-lock":     cmdJournalLock,
+		"account-lock":     cmdAccountLock,
+		"journal-tear":     cmdJournalTear,
+		"journal-flip":     cmdJournalFlip,
 		"oauth-code":       cmdOAuthCode,
 		"secret-absent":    cmdSecretAbsent,
 	}
@@ -269,6 +276,63 @@ func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("exitcode: %s exited %d, want %d", args[1], got, want)
 	}
+}
+
+// cmdAccountLock holds, until the script ends, the lock that keeps two
+// applies to the script's account apart in a configuration directory, as an
+// apply with another --journal would: account-lock DIR.
+func cmdAccountLock(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: account-lock DIR")
+	}
+	ws, err := workspace.Open(ts.MkAbs(args[0]), workspace.Options{Account: workspace.Account{
+		Endpoint: ts.Getenv("RTCTL_ENDPOINT"), Credentials: rtapi.APIKey(ts.Getenv("RESCUETIME_API_KEY")),
+	}})
+	ts.Check(err)
+	paths, err := ws.LockPaths()
+	ts.Check(err)
+	// The account's lock in the configuration, not the journal's own.
+	l, err := journal.Acquire(context.Background(), paths[len(paths)-2], journal.AcquireOptions{Command: "rtctl apply --journal elsewhere (held by the test)"})
+	ts.Check(err)
+	ts.Defer(func() { l.Release() })
+}
+
+// cmdJournalTear appends the start of a journal line without its end, as a
+// crash in the middle of a write leaves it: journal-tear FILE.
+func cmdJournalTear(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: journal-tear FILE")
+	}
+	f, err := os.OpenFile(ts.MkAbs(args[0]), os.O_APPEND|os.O_WRONLY, 0)
+	ts.Check(err)
+	_, err = f.WriteString(`{"time":"2026-11-20T18:00:00Z","type":"intent","key":"highlight:torn`)
+	ts.Check(errors.Join(err, f.Close()))
+}
+
+// cmdJournalFlip changes one character of a journal line in place (the
+// first of its key), leaving valid JSON that its checksum no longer
+// matches: journal-flip FILE LINE.
+func cmdJournalFlip(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: journal-flip FILE LINE")
+	}
+	n, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	path := ts.MkAbs(args[0])
+	data, err := os.ReadFile(path)
+	ts.Check(err)
+	lines := strings.Split(string(data), "\n")
+	if n < 1 || n > len(lines) {
+		ts.Fatalf("journal-flip: %s has no line %d", args[0], n)
+	}
+	i := strings.Index(lines[n-1], `"key":"`)
+	if i < 0 {
+		ts.Fatalf("journal-flip: line %d has no key", n)
+	}
+	b := []byte(lines[n-1])
+	b[i+7] ^= 1
+	lines[n-1] = string(b)
+	ts.Check(os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o600))
 }
 
 // cmdJournalLock takes the lock of a journal and holds it until the script

@@ -155,4 +155,3 @@ func (f fanout) WithGroup(name string) slog.Handler {
 	}
 	return out
 }
-

@@ -59,7 +59,7 @@ func fixturePlan() *plan.Plan {
 			{Address: "offline_time.lunch", Kind: plan.KindOffline, Status: plan.Uncertain, Reason: "sent 18:55:00 without a known outcome; the server may still be handling it, so the offline time report proves nothing before 19:05: run again then", Key: "offline_time:0007", Origin: "main.rt.hcl:60",
 				Offline: &plan.Offline{Start: at("2026-11-20 12:00"), End: at("2026-11-20 13:00"), Activity: "Lunch"}, SettlesAt: at("2026-11-20 19:05")},
 			{Address: "highlight.ship", Kind: plan.KindHighlight, Status: plan.Held, Key: "highlight:0013", Origin: "main.rt.hcl:100",
-				Reason: "changed since rtctl posted it 2026-11-20 16:00 (description \"Shipped v1\" → \"Shipped v1.2\"). The API cannot update or delete, so posting it would leave the old one in the account: remove the old one in the RescueTime web app (Daily Highlights), then run apply --replace highlight.ship",
+				Reason:    "changed since rtctl posted it 2026-11-20 16:00 (description \"Shipped v1\" → \"Shipped v1.2\"). The API cannot update or delete, so posting it would leave the old one in the account: remove the old one in the RescueTime web app (Daily Highlights), then run apply --replace highlight.ship",
 				Highlight: &plan.Highlight{Date: "2026-11-20", Description: "Shipped v1.2"},
 				Previous:  &plan.Previous{Address: "highlight.ship", Key: "highlight:0014", Highlight: &plan.Highlight{Date: "2026-11-20", Description: "Shipped v1"}, At: at("2026-11-20 16:00")}},
 			{Address: "offline_time.evening", Kind: plan.KindOffline, Status: plan.Deferred, Reason: "ends 2026-11-20 20:00, in the future; a later run posts it", Key: "offline_time:0008", Origin: "main.rt.hcl:70",

@@ -499,3 +499,33 @@ func parseLine(b []byte) (Entry, bool, error) {
 func DefaultPath(configDir string) string {
 	return filepath.Join(configDir, ".rtctl", "journal.jsonl")
 }
+
+// Binding returns the account the journal at path belongs to now, and
+// false when it is not bound (older format, empty, missing). It reads only
+// the binding lines, so choosing among several journals stays cheap; Read
+// checks the rest.
+func Binding(path string) (Account, bool, error) {
+	f, err := safefile.OpenRead(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return Account{}, false, nil
+	}
+	if err != nil {
+		return Account{}, false, fmt.Errorf("reading journal: %w", err)
+	}
+	defer f.Close()
+	var acct Account
+	found := false
+	err = readLines(f, func(l line) error {
+		if !bytes.Contains(l.raw, []byte(`"type":"account"`)) {
+			return nil
+		}
+		if e, _, err := parseLine(bytes.TrimSpace(l.raw)); err == nil && e.Type == Bind {
+			acct, found = *e.Account, true
+		}
+		return nil
+	})
+	if err != nil {
+		return Account{}, false, fmt.Errorf("reading journal %s: %w", path, err)
+	}
+	return acct, found, nil
+}

@@ -72,11 +72,11 @@ func (w *Workspace) Apply(ctx context.Context, opts ApplyOptions) (*ApplyResult,
 	now := w.instant()
 	// The lock comes first: what the plan decides (deferred items, the
 	// minutes left in a focus window) must hold when it runs.
-	lock, err := w.lock(ctx, opts)
+	locks, err := w.lock(ctx, opts.LockTimeout, "rtctl apply")
 	if err != nil {
 		return nil, err
 	}
-	defer lock.Release()
+	defer locks.Release()
 	cfg, err := w.load(ctx, now)
 	if err != nil {
 		return nil, err
@@ -106,11 +106,11 @@ func (w *Workspace) Apply(ctx context.Context, opts ApplyOptions) (*ApplyResult,
 // now anything but still to create or already in the account.
 func (w *Workspace) ApplySaved(ctx context.Context, saved *SavedPlan, opts ApplyOptions) (*ApplyResult, error) {
 	now := w.instant()
-	lock, err := w.lock(ctx, opts)
+	locks, err := w.lock(ctx, opts.LockTimeout, "rtctl apply")
 	if err != nil {
 		return nil, err
 	}
-	defer lock.Release()
+	defer locks.Release()
 	cfg, err := w.load(ctx, now)
 	if err != nil {
 		return nil, err
@@ -185,10 +185,6 @@ func (r *ApplyResult) Stopped() bool {
 	return r.Sent != nil && (r.Sent.Interrupted || r.Sent.Count(apply.Skipped) > 0)
 }
 
-func (w *Workspace) lock(ctx context.Context, opts ApplyOptions) (*journal.Lock, error) {
-	return journal.Acquire(ctx, w.JournalPath(), journal.AcquireOptions{Timeout: opts.LockTimeout, Command: "rtctl apply", Now: w.opts.Clock})
-}
-
 // prepareApply plans for an apply, opens the journal for writing and
 // records what the feeds settled since the last run, whatever the person
 // then decides: those are facts about the account.
@@ -204,9 +200,24 @@ func (w *Workspace) prepareApply(ctx context.Context, cfg *spec.Config, now time
 			}
 		}
 	}
-	jw, err := journal.OpenWriter(w.JournalPath(), w.clientClock(), fmt.Sprintf("%s-%d", now.UTC().Format("20060102T150405Z"), os.Getpid()))
+	jpath, err := w.JournalPath()
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	acct, err := w.JournalAccount()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	acct.Timezone = cfg.Timezone.String()
+	jw, err := journal.OpenWriter(jpath, w.clientClock(), fmt.Sprintf("%s-%d", now.UTC().Format("20060102T150405Z"), os.Getpid()), acct)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	switch {
+	case jw.Migrated:
+		w.opts.Reporter.Notice(fmt.Sprintf("the journal %s was rewritten in the current format, with a checksum on every line, and bound to %s", jpath, acct))
+	case jw.Repaired:
+		w.opts.Reporter.Notice(fmt.Sprintf("removed the end of the journal %s that a crash cut short: it was an intent whose POST was never sent", jpath))
 	}
 	if err := jw.Append(pr.Settled()...); err != nil {
 		jw.Close()

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/rtctl/rtctl/internal/planfile"
-	"github.com/rtctl/rtctl/pkg/journal"
 	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/rtapi"
 	"github.com/rtctl/rtctl/pkg/spec"
@@ -55,7 +54,7 @@ func (w *Workspace) prepare(ctx context.Context, cfg *spec.Config, now time.Time
 	if err != nil {
 		return nil, nil, err
 	}
-	j, err := journal.Read(w.JournalPath())
+	_, j, err := w.readJournal()
 	if err != nil {
 		return nil, nil, err
 	}

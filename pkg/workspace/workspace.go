@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -57,6 +58,9 @@ type Options struct {
 	// Reporter is told what a person should see while an operation runs.
 	// Nil discards it.
 	Reporter Reporter
+	// StateDir is the person's own directory for rtctl (locks shared by
+	// every configuration that posts to an account); empty means none.
+	StateDir string
 }
 
 // Reporter receives what an operation wants a person to see while it runs.
@@ -80,6 +84,10 @@ func (nopReporter) Notice(string)                                     {}
 type Workspace struct {
 	dir  string
 	opts Options
+
+	acctOnce sync.Once
+	acct     journal.Account
+	acctErr  error
 }
 
 // Open checks dir and opts and returns the workspace. It reads nothing yet:
@@ -119,25 +127,9 @@ func (w *Workspace) Dir() string { return w.dir }
 // Sandbox reports whether the workspace works on the built-in sandbox.
 func (w *Workspace) Sandbox() bool { return w.opts.Account.Sandbox }
 
-// JournalPath is where the journal of this workspace's account lives.
-func (w *Workspace) JournalPath() string {
-	switch {
-	case w.opts.Account.Sandbox:
-		return SandboxJournalPath(w.dir)
-	case w.opts.JournalPath != "":
-		return w.opts.JournalPath
-	}
-	return journal.DefaultPath(w.dir)
-}
-
 // SandboxJournalPath is the sandbox's journal for the configuration in dir.
 func SandboxJournalPath(dir string) string {
 	return filepath.Join(dir, ".rtctl", "sandbox-journal.jsonl")
-}
-
-// ReadJournal reads the journal of this workspace's account.
-func (w *Workspace) ReadJournal() (*journal.State, error) {
-	return journal.Read(w.JournalPath())
 }
 
 // instant is the one reading of the clock an operation works with.

@@ -1,0 +1,358 @@
+package workspace
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/rtctl/rtctl/pkg/journal"
+	"github.com/rtctl/rtctl/pkg/rtapi"
+)
+
+// JournalAccount is the account the workspace works on, as its journal
+// names it: no secret, only the endpoint and a fingerprint of the
+// credential. The fingerprint is slow to compute by design, so it is
+// computed once.
+func (w *Workspace) JournalAccount() (journal.Account, error) {
+	w.acctOnce.Do(func() {
+		a := w.opts.Account
+		if a.Sandbox {
+			w.acct = journal.SandboxAccount
+			return
+		}
+		var secret, kind string
+		switch c := a.Credentials.(type) {
+		case rtapi.APIKey:
+			secret, kind = string(c), "api_key"
+		case rtapi.AccessToken:
+			secret, kind = string(c), "access_token"
+		default:
+			w.acctErr = ErrNoCredentials
+			return
+		}
+		endpoint := a.Endpoint
+		if endpoint == "" {
+			endpoint = rtapi.DefaultBaseURL
+		}
+		w.acct = journal.Account{Endpoint: journal.NormalizeEndpoint(endpoint), Fingerprint: journal.Fingerprint(secret), Credential: kind}
+	})
+	return w.acct, w.acctErr
+}
+
+// stateDir is the configuration's .rtctl directory.
+func (w *Workspace) stateDir() string { return filepath.Join(w.dir, ".rtctl") }
+
+// JournalPath is where the journal of the workspace's account lives: the
+// sandbox's own; the one Options.JournalPath names; else, among the
+// configuration's journals (.rtctl/journal*.jsonl), the one bound to this
+// account, or .rtctl/journal.jsonl while no account has one. A
+// configuration whose journals all belong to other accounts is refused
+// (*UnknownAccountError): this may be a rotated key of one of them, whose
+// journal must then follow it (rtctl journal rotate-key), or another
+// account, which needs a journal of its own (rtctl journal new-account).
+func (w *Workspace) JournalPath() (string, error) {
+	switch {
+	case w.opts.Account.Sandbox:
+		return SandboxJournalPath(w.dir), nil
+	case w.opts.JournalPath != "":
+		return w.opts.JournalPath, nil
+	}
+	acct, err := w.JournalAccount()
+	if err != nil {
+		return "", err
+	}
+	bound, unbound, err := w.journals()
+	if err != nil {
+		return "", err
+	}
+	for _, j := range bound {
+		if j.Account.Same(acct) {
+			return j.Path, nil
+		}
+	}
+	if len(bound) == 0 {
+		return journal.DefaultPath(w.dir), nil
+	}
+	return "", &UnknownAccountError{Using: acct, Journals: bound, Unbound: unbound}
+}
+
+// BoundJournal is a journal and the account it belongs to.
+type BoundJournal struct {
+	Path    string
+	Account journal.Account
+	Since   time.Time
+}
+
+// journals lists the configuration's journals: those bound to an account,
+// and the paths of those not bound yet (older format, or empty).
+func (w *Workspace) journals() (bound []BoundJournal, unbound []string, err error) {
+	paths, err := filepath.Glob(filepath.Join(w.stateDir(), "journal*.jsonl"))
+	if err != nil {
+		return nil, nil, err
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		acct, ok, err := journal.Binding(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		if ok {
+			bound = append(bound, BoundJournal{Path: p, Account: acct})
+		} else {
+			unbound = append(unbound, p)
+		}
+	}
+	return bound, unbound, nil
+}
+
+// UnknownAccountError is a configuration whose journals all belong to
+// accounts other than the one a run uses.
+type UnknownAccountError struct {
+	Using    journal.Account
+	Journals []BoundJournal
+	// Unbound are journals that name no account (an older rtctl's).
+	Unbound []string
+}
+
+func (e *UnknownAccountError) Error() string {
+	var names []string
+	for _, j := range e.Journals {
+		names = append(names, fmt.Sprintf("%s (%s)", j.Account, filepath.Base(j.Path)))
+	}
+	for _, p := range e.Unbound {
+		names = append(names, fmt.Sprintf("an account it does not name (%s, from an older rtctl)", filepath.Base(p)))
+	}
+	return fmt.Sprintf("this configuration's journal belongs to %s, and this run uses %s. "+
+		"If you rotated your API key, run rtctl journal rotate-key with the new key, so that the journal follows it; "+
+		"if this is another account, run rtctl journal new-account with its key, so that it gets a journal of its own",
+		strings.Join(names, ", "), e.Using)
+}
+
+// checkBinding refuses a journal bound to another account, and says when
+// one in the older format will be bound by the next apply.
+func (w *Workspace) checkBinding(path string, st *journal.State) error {
+	acct, err := w.JournalAccount()
+	if err != nil {
+		return err
+	}
+	bound, ok := st.Account()
+	switch {
+	case ok && !bound.Same(acct):
+		return &journal.AccountError{Path: path, Journal: bound, Using: acct}
+	case !ok && st.Len() > 0:
+		w.opts.Reporter.Notice(fmt.Sprintf("the journal %s does not say which account it belongs to (it was written by an older rtctl); the next apply binds it to %s. If it was written for another account, stop and move it away.", path, acct))
+	}
+	return nil
+}
+
+// readJournal reads the account's journal and checks it belongs to it.
+func (w *Workspace) readJournal() (string, *journal.State, error) {
+	path, err := w.JournalPath()
+	if err != nil {
+		return "", nil, err
+	}
+	st, err := journal.Read(path)
+	if err != nil {
+		return path, st, err
+	}
+	return path, st, w.checkBinding(path, st)
+}
+
+// ReadJournal reads the journal rtctl journal shows (ShownJournalPath): a
+// damaged journal is returned with its *journal.DamagedError.
+func (w *Workspace) ReadJournal() (string, *journal.State, error) {
+	path, err := w.ShownJournalPath()
+	if err != nil {
+		return "", nil, err
+	}
+	st, err := journal.Read(path)
+	return path, st, err
+}
+
+// Locks are the locks an apply holds; Release lets them all go.
+type Locks []*journal.Lock
+
+// Release releases every lock, the last taken first.
+func (ls Locks) Release() {
+	for i := len(ls) - 1; i >= 0; i-- {
+		_ = ls[i].Release()
+	}
+}
+
+// lock takes the locks that keep two applies to one account apart: one
+// per account in the configuration's .rtctl (whatever journal path a run
+// was given), one per account in the person's state directory when there
+// is one (other checkouts of the configuration), and the journal's own.
+// They are always taken in that order, so two runs never wait on each
+// other in a circle.
+func (w *Workspace) lock(ctx context.Context, timeout time.Duration, command string) (Locks, error) {
+	paths, err := w.LockPaths()
+	if err != nil {
+		return nil, err
+	}
+	var held Locks
+	for i, p := range paths {
+		l, err := journal.Acquire(ctx, p, journal.AcquireOptions{Timeout: timeout, Command: command, Now: w.opts.Clock})
+		if err != nil && i == 0 && w.opts.StateDir != "" && !errors.Is(err, journal.ErrLocked) && !errors.Is(err, context.Canceled) {
+			// The person's state directory is a second line of defence
+			// (another checkout of the configuration); the lock in the
+			// configuration's .rtctl still keeps this one safe. A
+			// machine without a home directory (a CI container) is common
+			// enough not to warn about it every run.
+			if w.opts.Logger != nil {
+				w.opts.Logger.Info(fmt.Sprintf("no account lock in %s: %v", w.opts.StateDir, err))
+			}
+			continue
+		}
+		if err != nil {
+			held.Release()
+			return nil, err
+		}
+		held = append(held, l)
+	}
+	return held, nil
+}
+
+// LockPaths are the files lock takes, in order (each with ".lock" added):
+// the account's in the person's state directory, the account's in the
+// configuration's .rtctl, and the journal's own.
+func (w *Workspace) LockPaths() ([]string, error) {
+	jpath, err := w.JournalPath()
+	if err != nil {
+		return nil, err
+	}
+	var paths []string
+	if !w.opts.Account.Sandbox {
+		acct, err := w.JournalAccount()
+		if err != nil {
+			return nil, err
+		}
+		id := accountLockName(acct)
+		if w.opts.StateDir != "" {
+			paths = append(paths, filepath.Join(w.opts.StateDir, "locks", id))
+		}
+		paths = append(paths, filepath.Join(w.stateDir(), id))
+	}
+	return append(paths, jpath), nil
+}
+
+// accountLockName names an account's lock without its secret: the
+// fingerprint, and a digest of the endpoint.
+func accountLockName(a journal.Account) string {
+	sum := sha256.Sum256([]byte(a.Endpoint))
+	return "account-" + hex.EncodeToString(sum[:4]) + "-" + a.Fingerprint
+}
+
+// NewAccountJournal starts a journal for the workspace's account beside
+// the journals of other accounts (rtctl journal new-account), and returns
+// its path.
+func (w *Workspace) NewAccountJournal() (string, error) {
+	acct, err := w.JournalAccount()
+	if err != nil {
+		return "", err
+	}
+	if p, err := w.JournalPath(); err == nil {
+		if bound, ok, _ := journal.Binding(p); ok && bound.Same(acct) {
+			return p, fmt.Errorf("%s already is the journal of %s", p, acct)
+		}
+		if _, err := os.Stat(p); err != nil {
+			return p, w.bindNew(p, acct)
+		}
+	}
+	p := filepath.Join(w.stateDir(), "journal-"+acct.Fingerprint+".jsonl")
+	return p, w.bindNew(p, acct)
+}
+
+func (w *Workspace) bindNew(path string, acct journal.Account) error {
+	jw, err := journal.OpenWriter(path, w.opts.Clock, "new-account", acct)
+	if err != nil {
+		return err
+	}
+	return jw.Close()
+}
+
+// RotateKey binds the journal of another credential to the workspace's
+// account: the same account with a new key. from names the old key's
+// fingerprint when the configuration has journals of several accounts.
+func (w *Workspace) RotateKey(from string) (BoundJournal, error) {
+	acct, err := w.JournalAccount()
+	if err != nil {
+		return BoundJournal{}, err
+	}
+	bound, _, err := w.journals()
+	if err != nil {
+		return BoundJournal{}, err
+	}
+	var cands []BoundJournal
+	for _, j := range bound {
+		switch {
+		case j.Account.Same(acct):
+			return j, fmt.Errorf("%s already belongs to %s: nothing to rotate", j.Path, acct)
+		case j.Account.Endpoint == acct.Endpoint && (from == "" || j.Account.Fingerprint == from):
+			cands = append(cands, j)
+		}
+	}
+	switch len(cands) {
+	case 0:
+		return BoundJournal{}, fmt.Errorf("no journal of another key at %s here to follow the new key", acct.Endpoint)
+	case 1:
+	default:
+		return BoundJournal{}, fmt.Errorf("journals of %d keys are here: name the old one with --from FINGERPRINT (rtctl journal --all lists them)", len(cands))
+	}
+	j := cands[0]
+	if err := journal.Rebind(j.Path, acct, w.opts.Clock, "rotate-key"); err != nil {
+		return j, err
+	}
+	return j, nil
+}
+
+// ShownJournalPath is the journal rtctl journal shows: the account's when
+// the workspace has credentials (or is the sandbox, or was given a path);
+// without credentials, the configuration's only journal, since showing
+// needs no account. With journals of several accounts and no credentials,
+// it says how to choose.
+func (w *Workspace) ShownJournalPath() (string, error) {
+	if w.opts.Account.Sandbox || w.opts.JournalPath != "" || w.opts.Account.Credentials != nil {
+		return w.JournalPath()
+	}
+	paths, err := filepath.Glob(filepath.Join(w.stateDir(), "journal*.jsonl"))
+	if err != nil {
+		return "", err
+	}
+	switch len(paths) {
+	case 0:
+		return journal.DefaultPath(w.dir), nil
+	case 1:
+		return paths[0], nil
+	}
+	return "", fmt.Errorf("journals of several accounts are here (%s): give the account's credentials (RESCUETIME_API_KEY or --api-key-file) or --journal FILE to choose one", strings.Join(paths, ", "))
+}
+
+// RepairJournal repairs the journal at path (see journal.Repair), under the
+// apply locks, so that no apply writes it meanwhile.
+func (w *Workspace) RepairJournal(ctx context.Context, path string) (*journal.RepairReport, error) {
+	var locks Locks
+	if w.opts.Account.Sandbox || w.opts.Account.Credentials != nil {
+		var err error
+		if locks, err = w.lock(ctx, 0, "rtctl journal repair"); err != nil {
+			return nil, err
+		}
+	} else {
+		// Without credentials the account is unknown: the journal's own
+		// lock still keeps an apply on it away.
+		l, err := journal.Acquire(ctx, path, journal.AcquireOptions{Command: "rtctl journal repair", Now: w.opts.Clock})
+		if err != nil {
+			return nil, err
+		}
+		locks = Locks{l}
+	}
+	defer locks.Release()
+	return journal.Repair(path, w.opts.Clock)
+}
