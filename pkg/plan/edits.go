@@ -29,7 +29,7 @@ func (m *maker) pairEdits(d Desired) {
 		return
 	}
 	old := map[string][]journal.Record{} // by kind and base address
-	for _, rec := range m.journal.Records() {
+	for _, rec := range m.records() {
 		if _, declared := m.keys[rec.Key]; declared || (!rec.Done() && !rec.Pending()) {
 			continue
 		}

@@ -114,3 +114,25 @@ func TestMakePairsEdits(t *testing.T) {
 		}
 	}
 }
+
+// TestMakeForgotten checks that a forgotten item is no orphan, and that one
+// declared again is planned afresh with a reason that says so.
+func TestMakeForgotten(t *testing.T) {
+	now := at("2026-11-20 18:00")
+	ship := highlightAction("highlight.ship", "2026-11-20", "Shipped")
+	entries := append(applied(ship, now.Add(-2*time.Hour)), journal.Entry{Type: journal.Forget, Key: ship.Key, Time: now.Add(-time.Hour)})
+	j := journalOf(t, entries...)
+	d := Desired{Location: berlin, Lookback: 14 * 24 * time.Hour}
+	if p := Make(d, nil, j, now); len(p.Actions) != 0 {
+		t.Errorf("a forgotten item is still listed: %+v", p.Actions)
+	}
+	d.Highlights = []DesiredHighlight{{Address: "highlight.ship", Date: "2026-11-20", Description: "Shipped"}}
+	p := Make(d, nil, j, now)
+	if len(p.Actions) != 1 || p.Actions[0].Status != Create || !strings.Contains(p.Actions[0].Reason, "planned afresh: rtctl forget took it out of rtctl's care on 2026-11-20") {
+		t.Errorf("declared again: %+v", p.Actions)
+	}
+	p = Make(d, &Remote{Highlights: []RemoteHighlight{{Date: "2026-11-20", Description: "Shipped"}}}, j, now)
+	if p.Actions[0].Status != InSync {
+		t.Errorf("declared again and in the account: %s, want in sync", p.Actions[0].Status)
+	}
+}

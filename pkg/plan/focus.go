@@ -87,7 +87,7 @@ func (m *maker) focusJournaled(a *Action) (journal.Record, bool) {
 	if rec, ok := m.journal.Lookup(a.Key); ok && rec.Attempts > 0 {
 		return rec, true
 	}
-	for _, rec := range m.journal.Records() {
+	for _, rec := range m.records() {
 		if rec.Kind != string(KindFocusStart) || (!rec.Done() && !rec.Pending()) {
 			continue
 		}
@@ -195,7 +195,7 @@ func (m *maker) focusEnd(schedules []DesiredFocus) {
 			}
 		}
 	}
-	for _, rec := range m.journal.Records() {
+	for _, rec := range m.records() {
 		if rec.Kind != string(KindFocusStart) || !rec.Done() {
 			continue
 		}

@@ -74,6 +74,9 @@ type maker struct {
 }
 
 func (m *maker) add(a Action) {
+	if rec, ok := m.journal.Lookup(a.Key); ok && rec.Forgotten && a.Status == Create {
+		a.Reason = fmt.Sprintf("planned afresh: rtctl forget took it out of rtctl's care on %s, and the account does not show it; %s", rec.ForgottenAt.In(m.plan.Location).Format("2006-01-02"), a.Reason)
+	}
 	if prev, dup := m.keys[a.Key]; dup && a.Status != OutOfWindow {
 		a.Status = Conflict
 		a.Reason = fmt.Sprintf("declares the same item as %s; remove one of them", prev)
@@ -83,11 +86,33 @@ func (m *maker) add(a Action) {
 	m.plan.Actions = append(m.plan.Actions, a)
 }
 
+// lookup returns the journal's record of an item rtctl still cares
+// about: a forgotten item (rtctl forget) is planned afresh, as if rtctl had
+// never sent it.
 func (m *maker) lookup(key string) (journal.Record, bool) {
 	if m.journal == nil {
 		return journal.Record{}, false
 	}
-	return m.journal.Lookup(key)
+	rec, ok := m.journal.Lookup(key)
+	if ok && rec.Forgotten {
+		return journal.Record{}, false
+	}
+	return rec, ok
+}
+
+// records are the journal's records of items rtctl still cares about.
+func (m *maker) records() []journal.Record {
+	if m.journal == nil {
+		return nil
+	}
+	all := m.journal.Records()
+	out := all[:0]
+	for _, r := range all {
+		if !r.Forgotten {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // SettleAfter is how long after an interrupted run's last sign of life the
@@ -140,7 +165,7 @@ func (m *maker) orphans() {
 	if m.journal == nil {
 		return
 	}
-	for _, rec := range m.journal.Records() {
+	for _, rec := range m.records() {
 		if _, declared := m.keys[rec.Key]; declared || m.paired[rec.Key] {
 			continue
 		}
