@@ -103,8 +103,7 @@ func versionFrom(info *debug.BuildInfo, v versionInfo) versionInfo {
 		v.Version = mod
 	}
 	// A pseudo-version names its commit; go install records no other.
-	if module.IsPseudoVersion(strings.TrimSuffix(v.Version, "+dirty")) {
-		pv := strings.TrimSuffix(v.Version, "+dirty")
+	if pv := strings.TrimSuffix(v.Version, "+dirty"); module.IsPseudoVersion(pv) {
 		if rev, err := module.PseudoVersionRev(pv); err == nil && v.Commit == "" {
 			v.Commit = rev
 		}
