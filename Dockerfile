@@ -3,10 +3,13 @@
 #   docker build -t rtctl \
 #     --build-arg VERSION="$(git describe --tags --always)" \
 #     --build-arg COMMIT="$(git rev-parse HEAD)" .
-#   docker run --rm -v "$PWD:/work" -e RESCUETIME_API_KEY rtctl plan .
+#   docker run --rm -v "$PWD:/work" --user "$(id -u):$(id -g)" \
+#     -e RESCUETIME_API_KEY rtctl plan .
 #
 # The image holds the binary and nothing else: no shell, no secrets. Pass the
 # API key at run time (-e RESCUETIME_API_KEY), never as a build argument.
+# --user lets apply write its journal (.rtctl/) into the mounted directory;
+# without it rtctl runs as the image's nonroot user (uid 65532).
 FROM golang:1.26 AS build
 WORKDIR /src
 COPY go.mod go.sum ./
