@@ -176,6 +176,7 @@ The API key is read from RESCUETIME_API_KEY and never printed.`,
 		newAlertsCmd(e),
 		newHighlightsCmd(e),
 		newFocusCmd(e),
+		newGenDocsCmd(e),
 	)
 	return root
 }
