@@ -105,8 +105,8 @@ func writeCompletions(root *cobra.Command, dir string) error {
 	return nil
 }
 
-// writeDocFile replaces dir/name, never writing through a symlink (the
-// rename replaces the link itself), readable by all as installed docs are.
+// writeDocFile replaces dir/name, readable by all as installed docs are; a
+// symlink there is refused, never written through (atomicfile).
 func writeDocFile(dir, name string, data []byte) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("creating %s: %w", dir, err)
