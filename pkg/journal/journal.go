@@ -100,11 +100,12 @@ type Evidence struct {
 	// showed it: the sync delay observed.
 	PostedAt time.Time `json:"posted_at"`
 	SeenAt   time.Time `json:"seen_at"`
-	// Activity, Category and Details are how the offline report showed
-	// the block.
-	Activity string `json:"activity,omitempty"`
-	Category string `json:"category,omitempty"`
-	Details  string `json:"details,omitempty"`
+	// Activity and Category are how the offline report showed the block,
+	// PostedActivity the activity_name it was posted with: when they
+	// differ, the report shows offline time under a name of its own.
+	Activity       string `json:"activity,omitempty"`
+	Category       string `json:"category,omitempty"`
+	PostedActivity string `json:"posted_activity,omitempty"`
 }
 
 // Record is everything the journal knows about one item.

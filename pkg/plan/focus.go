@@ -139,7 +139,7 @@ func (m *maker) decideFocus(a *Action) {
 	}
 	// The started feed only shows a session once the desktop app has
 	// synced, so it cannot prove that an unanswered start did not arrive.
-	m.settle(a, false, "FocusTime feed")
+	m.settle(a, feedTrust{what: "FocusTime feed", check: "the Focus Session history"})
 }
 
 // runningSession returns the latest session the feeds show started and not
@@ -215,7 +215,7 @@ func (m *maker) focusEnd(schedules []DesiredFocus) {
 		}
 		// The ended feed may lag the desktop app, so it cannot prove that
 		// an unanswered end did not arrive.
-		m.settle(&a, false, "FocusTime ended feed")
+		m.settle(&a, feedTrust{what: "FocusTime ended feed", check: "the Focus Session history"})
 		if a.Status == Create {
 			a.Reason = fmt.Sprintf("rtctl started this session at %s and no declared schedule has a window now (it was shortened or removed): end it", session.At.In(m.plan.Location).Format("15:04"))
 		}

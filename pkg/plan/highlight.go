@@ -2,6 +2,8 @@ package plan
 
 import (
 	"fmt"
+
+	"github.com/rtctl/rtctl/pkg/journal"
 )
 
 func indexHighlights(hs []RemoteHighlight) map[string]bool {
@@ -31,8 +33,15 @@ func (m *maker) highlight(h DesiredHighlight) {
 		a.Reason = fmt.Sprintf("dated %s, in the future; a later run posts it", h.Date)
 	case m.highs[a.Key]:
 		a.Status, a.Reason, a.observed = InSync, "present in the highlights feed", true
+		m.witness(&a, journal.Evidence{Feed: journal.FeedHighlights})
 	default:
-		m.settle(&a, true, "highlights feed")
+		rec, _ := m.lookup(a.Key)
+		m.settle(&a, feedTrust{
+			what:   "highlights feed",
+			feed:   journal.FeedHighlights,
+			covers: !m.highlightsCover.IsZero() && !rec.IntentAt.Before(m.highlightsCover),
+			check:  "the Daily Highlights of " + h.Date,
+		})
 	}
 	m.add(a)
 }

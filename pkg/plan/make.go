@@ -35,7 +35,17 @@ func Make(d Desired, r *Remote, j *journal.State, now time.Time) *Plan {
 		ended:   r.FocusEnded,
 		keys:    map[string]string{},
 		paired:  map[string]bool{},
+
+		witnessed:       map[string]bool{},
+		highlightsCover: r.HighlightsCoverSince(),
 	}
+	if ev, ok := j.Evidence(journal.FeedOffline); ok && normalize(ev.Activity) != normalize(ev.PostedActivity) {
+		// The report shows offline time under a name of its own: a
+		// block shown under that name is present, whatever it was
+		// posted as.
+		m.offline.alias = normalize(ev.Activity)
+	}
+	m.preWitness()
 	for _, o := range d.Offline {
 		m.offlineBlock(o)
 	}
@@ -48,6 +58,7 @@ func Make(d Desired, r *Remote, j *journal.State, now time.Time) *Plan {
 	m.focusEnd(d.Focus)
 	m.pairEdits(d)
 	m.orphans()
+	m.journalAloneWarnings()
 	p.Warnings = append(p.Warnings, d.Notes...)
 	// A lookback longer than the feeds reach is said once, where it is
 	// written: the configuration's warning (spec), with its source.
@@ -71,6 +82,10 @@ type maker struct {
 	// paired are the journal keys of earlier versions shown beside their
 	// changed item: they are not orphans as well.
 	paired map[string]bool
+	// witnessed are the feeds this plan found evidence for.
+	witnessed map[string]bool
+	// highlightsCover is how far back the highlights feed reached.
+	highlightsCover time.Time
 }
 
 func (m *maker) add(a Action) {
@@ -118,28 +133,54 @@ func (m *maker) records() []journal.Record {
 // SettleAfter is how long after an interrupted run's last sign of life the
 // feeds are trusted to show what it sent. A request cut off by a crash or a
 // timeout may still be carried out by the server a little later, and a POST
-// may have been retried for minutes (429s with Retry-After) after its intent
-// was written; until then absence from a feed proves nothing. It covers the
-// client's retry budget and per-request timeout, plus the three minutes the
-// documentation gives Premium accounts to sync.
-const SettleAfter = 10 * time.Minute
+// may have been retried (429s with Retry-After) after its intent was
+// written; until then absence from a feed proves nothing. It covers the
+// client's time limit per call, plus the 30 minutes the documentation gives
+// an account to sync (Lite; Premium syncs every 3): when a POST shows in
+// the feeds is not documented at all.
+const SettleAfter = 35 * time.Minute
 
-// settle decides an item that the feeds do not show, from the journal. When
-// the feed is authoritative for the item, absence proves that an unanswered
-// POST did not take effect, once SettleAfter has passed since the run that
-// sent it was last heard of; otherwise the item is uncertain.
-func (m *maker) settle(a *Action, authoritative bool, what string) {
+// feedTrust is what a feed's silence about an item can prove.
+type feedTrust struct {
+	what string // "highlights feed", for messages
+	// feed names it in the journal's evidence; "" for a feed whose
+	// silence never proves anything (the FocusTime feeds).
+	feed string
+	// covers says the read reached back to when the item was sent.
+	covers bool
+	// check says where in the web app a person finds the item.
+	check string
+}
+
+// settle decides an item that the feeds do not show, from the journal. An
+// unanswered POST is settled as "not posted" only by a feed that has shown
+// rtctl's own posts on this account (the journal's evidence), in a read
+// that reached back to when it was sent, once SettleAfter has passed since
+// the run that sent it was last heard of. Otherwise it is uncertain, and
+// the reason says what to check and which command to run: a duplicate can
+// never be deleted.
+func (m *maker) settle(a *Action, t feedTrust) {
 	rec, ok := m.lookup(a.Key)
 	loc := m.plan.Location
+	sent := func() string { return rec.IntentAt.In(loc).Format("2006-01-02 15:04") }
+	ask := func() string {
+		return fmt.Sprintf("Check %s in the RescueTime web app: if it is there, run rtctl journal confirm %s; if it is not, run rtctl apply --retry-uncertain --target %s", t.check, a.Address, a.Address)
+	}
 	switch {
 	case ok && rec.Done():
 		a.Status = InSync
-		a.Reason = fmt.Sprintf("applied %s (journal); the %s does not show it yet", rec.ResultAt.In(loc).Format("2006-01-02 15:04"), what)
+		a.Reason = fmt.Sprintf("applied %s (journal); the %s does not show it yet", rec.ResultAt.In(loc).Format("2006-01-02 15:04"), t.what)
 	case !ok || rec.Attempts == 0:
 		a.Status, a.Reason = Create, "not in the account"
-	case rec.Pending() && !authoritative:
+	case rec.Pending() && t.feed == "":
 		a.Status = Uncertain
-		a.Reason = fmt.Sprintf("sent %s without a known outcome and the %s cannot tell whether it arrived; check the account, then run apply with --retry-uncertain to send it again", rec.IntentAt.In(loc).Format("2006-01-02 15:04"), what)
+		a.Reason = fmt.Sprintf("sent %s without a known outcome, and the %s cannot tell whether it arrived. %s", sent(), t.what, ask())
+	case rec.Pending() && !m.hasEvidence(t.feed):
+		a.Status = Uncertain
+		a.Reason = fmt.Sprintf("sent %s without a known outcome, and the %s has not yet shown one of rtctl's posts on this account, so its silence proves nothing. %s", sent(), t.what, ask())
+	case rec.Pending() && !t.covers:
+		a.Status = Uncertain
+		a.Reason = fmt.Sprintf("sent %s without a known outcome, and the %s no longer reaches back to then, so its silence proves nothing. %s", sent(), t.what, ask())
 	case rec.Pending():
 		last := rec.IntentAt
 		if seen := m.journal.LastSeen(rec.IntentRun); seen.After(last) {
@@ -148,16 +189,105 @@ func (m *maker) settle(a *Action, authoritative bool, what string) {
 		if settled := last.Add(SettleAfter); m.plan.Now.Before(settled) {
 			a.Status = Uncertain
 			a.SettlesAt = settled
-			a.Reason = fmt.Sprintf("sent %s without a known outcome; the server may still be handling it, so the %s proves nothing before %s: run again then", rec.IntentAt.In(loc).Format("15:04:05"), what, settled.In(loc).Format("15:04"))
+			a.Reason = fmt.Sprintf("sent %s without a known outcome; the server may still be handling it, so the %s proves nothing before %s: run again then", rec.IntentAt.In(loc).Format("15:04:05"), t.what, settled.In(loc).Format("15:04"))
 			return
 		}
 		a.Status = Create
-		a.Reason = fmt.Sprintf("an earlier attempt got no answer, and the %s shows it never arrived", what)
+		a.Reason = fmt.Sprintf("an earlier attempt got no answer, and the %s, which shows rtctl's posts on this account, shows it never arrived", t.what)
 	case rec.Result == journal.Failed:
 		a.Status = Create
 		a.Reason = "not in the account; the last attempt failed: " + rec.LastError
 	default:
 		a.Status, a.Reason = Create, "not in the account"
+	}
+}
+
+// hasEvidence reports whether feed has shown rtctl's own posts on this
+// account: before the journal recorded that, nothing proves its silence
+// means anything.
+func (m *maker) hasEvidence(feed string) bool {
+	_, ok := m.journal.Evidence(feed)
+	return ok || m.witnessed[feed]
+}
+
+// preWitness looks, before any decision, for the feeds' evidence in this
+// read: an item rtctl's journal has as posted (confirmed) that a feed
+// shows. Found, it counts for this plan already, and goes to the journal.
+func (m *maker) preWitness() {
+	for _, rec := range m.records() {
+		if rec.Result != journal.Applied {
+			continue
+		}
+		it, err := decodeItem(rec.Item)
+		if err != nil {
+			continue
+		}
+		a := Action{Key: rec.Key}
+		switch {
+		case it.Highlight != nil && m.highs[rec.Key]:
+			m.witness(&a, journal.Evidence{Feed: journal.FeedHighlights})
+		case it.Offline != nil && !m.hasEvidence(journal.FeedOffline):
+			o := it.Offline
+			d := o.Duration()
+			if own, _, _ := m.offline.coverage(o.Start, o.End, o.Activity); own >= d-offlineTolerance(d) {
+				m.witness(&a, journal.Evidence{Feed: journal.FeedOffline, Activity: o.Activity, Category: m.offline.category[normalize(o.Activity)], PostedActivity: o.Activity})
+			} else if name, cat, ok := m.offline.shownAs(o.Start, o.End); ok {
+				m.witness(&a, journal.Evidence{Feed: journal.FeedOffline, Activity: name, Category: cat, PostedActivity: o.Activity})
+				if normalize(name) != normalize(o.Activity) {
+					m.offline.alias = normalize(name)
+				}
+			}
+		}
+	}
+}
+
+// witness records that a feed showed an item rtctl's journal has as
+// posted: the evidence that the feed shows rtctl's posts, kept once per
+// feed.
+func (m *maker) witness(a *Action, ev journal.Evidence) {
+	if m.hasEvidence(ev.Feed) {
+		return
+	}
+	rec, ok := m.lookup(a.Key)
+	if !ok || rec.Result != journal.Applied {
+		return // only a confirmed POST proves what the feed shows of one
+	}
+	ev.Key, ev.PostedAt, ev.SeenAt = a.Key, rec.ResultAt, m.plan.Now
+	m.witnessed[ev.Feed] = true
+	m.plan.Evidence = append(m.plan.Evidence, ev)
+}
+
+// journalAloneWarnings says when a feed has never shown any of the items
+// rtctl's journal has as posted, long after they should have synced: the
+// account shows them otherwise or not at all, so they are planned from the
+// journal alone, and a lost journal would post them again.
+func (m *maker) journalAloneWarnings() {
+	for _, f := range []struct{ feed, what, items string }{
+		{journal.FeedOffline, "offline time report", "offline blocks"},
+		{journal.FeedHighlights, "highlights feed", "highlights"},
+	} {
+		if m.hasEvidence(f.feed) {
+			continue
+		}
+		n := 0
+		var oldest time.Time
+		for _, a := range m.plan.Actions {
+			if (f.feed == journal.FeedOffline) != (a.Kind == KindOffline) || (f.feed == journal.FeedHighlights) != (a.Kind == KindHighlight) {
+				continue
+			}
+			rec, ok := m.lookup(a.Key)
+			if a.Status != InSync || a.observed || !ok || !rec.Done() || m.plan.Now.Sub(rec.ResultAt) < SettleAfter {
+				continue
+			}
+			n++
+			if oldest.IsZero() || rec.ResultAt.Before(oldest) {
+				oldest = rec.ResultAt
+			}
+		}
+		if n > 0 {
+			m.plan.Warnings = append(m.plan.Warnings, fmt.Sprintf("the %s has not shown any of the %d %s rtctl posted on this account (the oldest on %s): here they are planned from the journal alone. Keep the journal (commit it, or keep it between CI runs): without it, rtctl would post them again.",
+				f.what, n, f.items, oldest.In(m.plan.Location).Format("2006-01-02")))
+		}
 	}
 }
 

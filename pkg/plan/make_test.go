@@ -327,6 +327,7 @@ func TestMakeJournal(t *testing.T) {
 	}
 	deep := DesiredFocus{Address: "focus_session.deep", Days: [7]bool{1: true, 2: true, 3: true, 4: true, 5: true}, Start: 9 * time.Hour, Duration: 90 * time.Minute}
 	focusKey := FocusKey(deep.Address, at("2026-11-20 09:00"))
+	offlineEvidence := journal.Entry{Type: journal.Witness, Evidence: &journal.Evidence{Feed: journal.FeedOffline, Activity: "Lunch", PostedActivity: "Lunch"}}
 
 	tests := []struct {
 		name    string
@@ -337,7 +338,8 @@ func TestMakeJournal(t *testing.T) {
 		want    []got
 	}{
 		{"applied but not yet in the feed is in sync", Desired{Offline: []DesiredOffline{standup}}, journalOf(t, intent, outcome(journal.Applied)), nil, now, []got{{"offline_time.standup", InSync}}},
-		{"an unanswered post the feed does not show is sent again", Desired{Offline: []DesiredOffline{standup}}, journalOf(t, intent), nil, now, []got{{"offline_time.standup", Create}}},
+		{"an unanswered post the feed does not show is sent again, where the report has shown rtctl's posts", Desired{Offline: []DesiredOffline{standup}}, journalOf(t, offlineEvidence, intent), nil, now, []got{{"offline_time.standup", Create}}},
+		{"without that evidence it is uncertain", Desired{Offline: []DesiredOffline{standup}}, journalOf(t, intent), nil, now, []got{{"offline_time.standup", Uncertain}}},
 		{"an unanswered post the feed shows is in sync", Desired{Offline: []DesiredOffline{standup}}, journalOf(t, intent, outcome(journal.Unknown)), &Remote{Offline: posted(standup)}, now, []got{{"offline_time.standup", InSync}}},
 		{"a failed post is created again", Desired{Offline: []DesiredOffline{standup}}, journalOf(t, intent, outcome(journal.Failed)), nil, now, []got{{"offline_time.standup", Create}}},
 		{"an applied item no longer declared is orphaned", Desired{}, journalOf(t, intent, outcome(journal.Applied)), nil, now, []got{{"offline_time.standup", Orphaned}}},

@@ -45,7 +45,7 @@ func Observe(ctx context.Context, r Reader, what What, from, to time.Time) (*Rem
 			return nil, fmt.Errorf("reading the highlights feed: %w", err)
 		}
 		for _, h := range hs {
-			rem.Highlights = append(rem.Highlights, RemoteHighlight{ID: h.ID, Date: h.Date.Format(time.DateOnly), Description: h.Description})
+			rem.Highlights = append(rem.Highlights, RemoteHighlight{ID: h.ID, Date: h.Date.Format(time.DateOnly), Description: h.Description, CreatedAt: h.CreatedAt})
 		}
 	}
 	if what.Focus {
@@ -77,7 +77,7 @@ func Observe(ctx context.Context, r Reader, what What, from, to time.Time) (*Rem
 				return nil, fmt.Errorf("reading offline time for %s to %s: %w", ch.Begin.Format(time.DateOnly), ch.End.Format(time.DateOnly), err)
 			}
 			for _, row := range d.Rows {
-				rem.Offline = append(rem.Offline, OfflineBucket{Start: row.Date, Activity: row.Activity, Seconds: row.Seconds})
+				rem.Offline = append(rem.Offline, OfflineBucket{Start: row.Date, Activity: row.Activity, Category: row.Category, Seconds: row.Seconds})
 			}
 		}
 	}

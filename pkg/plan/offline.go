@@ -2,8 +2,11 @@ package plan
 
 import (
 	"fmt"
+	"sort"
+	"strings"
 	"time"
 
+	"github.com/rtctl/rtctl/pkg/journal"
 	"github.com/rtctl/rtctl/pkg/rtapi"
 )
 
@@ -30,6 +33,12 @@ type offlineIndex struct {
 	loc        *time.Location
 	byActivity map[string]map[int64]int
 	total      map[int64]int
+	// category is the category the report gave each activity.
+	category map[string]string
+	// alias is the name the report shows all offline time under, when the
+	// journal's evidence found it shows it under a name of its own ("" when
+	// it shows the activity posted).
+	alias string
 }
 
 // wallKey identifies the five-minute bucket starting at t by its wall-clock
@@ -42,7 +51,7 @@ func wallKey(t time.Time, loc *time.Location) int64 {
 }
 
 func indexOffline(rows []OfflineBucket, loc *time.Location) offlineIndex {
-	ix := offlineIndex{loc: loc, byActivity: map[string]map[int64]int{}, total: map[int64]int{}}
+	ix := offlineIndex{loc: loc, byActivity: map[string]map[int64]int{}, total: map[int64]int{}, category: map[string]string{}}
 	for _, r := range rows {
 		act := normalize(r.Activity)
 		m := ix.byActivity[act]
@@ -53,6 +62,9 @@ func indexOffline(rows []OfflineBucket, loc *time.Location) offlineIndex {
 		k := wallKey(r.Start, loc)
 		m[k] += r.Seconds
 		ix.total[k] += r.Seconds
+		if _, ok := ix.category[act]; !ok {
+			ix.category[act] = r.Category
+		}
 	}
 	return ix
 }
@@ -64,16 +76,20 @@ func indexOffline(rows []OfflineBucket, loc *time.Location) offlineIndex {
 // the block (overlap).
 func (ix offlineIndex) coverage(start, end time.Time, activity string) (own, interior, overlap time.Duration) {
 	mine := ix.byActivity[normalize(activity)]
+	alias := ix.byActivity[ix.alias]
+	if ix.alias == normalize(activity) {
+		alias = nil
+	}
 	first := start.Truncate(bucket)
 	for b := first; b.Before(end); b = b.Add(bucket) {
 		k := wallKey(b, ix.loc)
 		inside := overlapLen(b, b.Add(bucket), start, end)
-		o := min(time.Duration(mine[k])*time.Second, inside)
+		o := min(time.Duration(mine[k]+alias[k])*time.Second, inside)
 		own += o
 		if inside == bucket {
 			interior += o
 		}
-		others := time.Duration(ix.total[k]-mine[k]) * time.Second
+		others := time.Duration(ix.total[k]-mine[k]-alias[k]) * time.Second
 		if free := bucket - inside; others > free {
 			overlap += others - free
 		}
@@ -153,22 +169,70 @@ func (m *maker) decideOffline(a *Action) {
 	own, interior, overlap := m.offline.coverage(o.Start, o.End, o.Activity)
 	d := o.Duration()
 	rec, journaled := m.lookup(a.Key)
+	trust := feedTrust{
+		what:   "offline time report",
+		feed:   journal.FeedOffline,
+		covers: true, // the report was read over the whole window
+		check:  fmt.Sprintf("the Offline Time of %s around %s", o.Start.In(p.Location).Format("2006-01-02"), o.Start.In(p.Location).Format("15:04")),
+	}
 	switch {
 	case own >= d-offlineTolerance(d):
 		a.Status, a.Reason, a.observed = InSync, "present in the account", true
+		m.witness(a, journal.Evidence{Feed: journal.FeedOffline, Activity: o.Activity, Category: m.offline.category[normalize(o.Activity)], PostedActivity: o.Activity})
 	case journaled && rec.Done():
 		// The journal knows rtctl posted it: whatever the buckets show
-		// beside it, posting again would be the duplicate.
-		m.settle(a, true, "offline time report")
+		// beside it, posting again would be the duplicate. What they show
+		// in its place is how the report shows rtctl's offline time.
+		if name, cat, ok := m.offline.shownAs(o.Start, o.End); ok {
+			m.witness(a, journal.Evidence{Feed: journal.FeedOffline, Activity: name, Category: cat, PostedActivity: o.Activity})
+		}
+		m.settle(a, trust)
 	case overlap > 0:
+		// Presence is matched loosely: offline time of any name where this
+		// block goes may be it, shown otherwise; a post could only count
+		// that time twice.
 		a.Status = Conflict
-		a.Reason = fmt.Sprintf("%s of it is already recorded as offline time of another activity; posting would count that time twice", RoundDuration(overlap))
+		a.Reason = fmt.Sprintf("%s of it is already recorded as offline time of another activity (%s); posting would count that time twice", RoundDuration(overlap), m.offline.namesIn(o.Start, o.End, o.Activity))
 	case interior > 0:
 		a.Status = Conflict
 		a.Reason = fmt.Sprintf("only %s of %s is recorded under %q; posting would count that part twice", RoundDuration(own), RoundDuration(d), o.Activity)
 	default:
-		m.settle(a, true, "offline time report")
+		m.settle(a, trust)
 	}
+}
+
+// shownAs finds the one activity (and its category) the report shows over
+// the whole of [start, end): how it shows a block rtctl posted there.
+func (ix offlineIndex) shownAs(start, end time.Time) (name, category string, ok bool) {
+	d := end.Sub(start)
+	for act, buckets := range ix.byActivity {
+		var got time.Duration
+		for b := start.Truncate(bucket); b.Before(end); b = b.Add(bucket) {
+			got += min(time.Duration(buckets[wallKey(b, ix.loc)])*time.Second, overlapLen(b, b.Add(bucket), start, end))
+		}
+		if got >= d-offlineTolerance(d) {
+			return act, ix.category[act], true
+		}
+	}
+	return "", "", false
+}
+
+// namesIn lists the other activities the report shows in [start, end).
+func (ix offlineIndex) namesIn(start, end time.Time, activity string) string {
+	var names []string
+	for act, buckets := range ix.byActivity {
+		if act == normalize(activity) || act == ix.alias {
+			continue
+		}
+		for b := start.Truncate(bucket); b.Before(end); b = b.Add(bucket) {
+			if buckets[wallKey(b, ix.loc)] > 0 {
+				names = append(names, fmt.Sprintf("%q", act))
+				break
+			}
+		}
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
 }
 
 // RoundDuration renders a duration to the minute the way plans show it:

@@ -3,6 +3,8 @@ package plan
 import (
 	"time"
 
+	"github.com/rtctl/rtctl/pkg/journal"
+
 	"github.com/rtctl/rtctl/pkg/rtapi"
 )
 
@@ -134,6 +136,9 @@ type Plan struct {
 	// Warnings are things the person should know that are not about one
 	// item (a journal with damaged lines, a lookback longer than the feeds).
 	Warnings []string
+	// Evidence is what this plan saw feeds show of rtctl's own confirmed
+	// POSTs, for the journal: from then on those feeds' silence counts.
+	Evidence []journal.Evidence
 }
 
 // Summary counts the actions per status.

@@ -64,11 +64,16 @@ func Prepare(ctx context.Context, cfg *spec.Config, c Client, j *journal.State, 
 	return &Prepared{Config: cfg, Desired: d, Remote: rem, Journal: j, Plan: p}, nil
 }
 
-// Settled returns journal outcomes for items whose unanswered POST this plan
-// found in the feeds, so the journal stops calling them pending. Only a
-// feed's evidence settles an item, never a guess.
+// Settled returns journal entries for what this plan learned from the
+// feeds: outcomes for items whose unanswered POST it found there, so the
+// journal stops calling them pending, and the first evidence that a feed
+// shows rtctl's posts. Only a feed's evidence settles an item, never a
+// guess.
 func (pr *Prepared) Settled() []journal.Entry {
 	var out []journal.Entry
+	for i := range pr.Plan.Evidence {
+		out = append(out, journal.Entry{Type: journal.Witness, Evidence: &pr.Plan.Evidence[i]})
+	}
 	for _, a := range pr.Plan.Actions {
 		rec, ok := pr.Journal.Lookup(a.Key)
 		if !ok || !rec.Pending() || !a.observed {

@@ -19,25 +19,46 @@ type Remote struct {
 	Requests int
 }
 
+// HighlightsCoverSince is how far back the highlights feed of this read
+// demonstrably reaches: it lists the latest highlights entered (by time of
+// entry), so every highlight entered since the oldest it returned would be
+// in it. Zero when it returned nothing, or nothing with a time of entry: then
+// its silence proves nothing.
+func (r *Remote) HighlightsCoverSince() time.Time {
+	var since time.Time
+	for _, h := range r.Highlights {
+		if h.CreatedAt.IsZero() {
+			return time.Time{}
+		}
+		if since.IsZero() || h.CreatedAt.Before(since) {
+			since = h.CreatedAt
+		}
+	}
+	return since
+}
+
 // OfflineBucket is one row of the Analytic Data API for offline time: the
 // seconds of one activity in one five-minute bucket.
 type OfflineBucket struct {
-	Start    time.Time `json:"start"`
-	Activity string    `json:"activity"`
-	Seconds  int       `json:"seconds"`
+	Start    time.Time
+	Activity string
+	Category string
+	Seconds  int
 }
 
 // RemoteHighlight is one item of the highlights feed.
 type RemoteHighlight struct {
-	ID          int64  `json:"id"`
-	Date        string `json:"date"`
-	Description string `json:"description"`
+	ID          int64
+	Date        string
+	Description string
+	// CreatedAt is when it was entered; zero when the feed did not say.
+	CreatedAt time.Time
 }
 
 // FocusEvent is one item of a FocusTime feed.
 type FocusEvent struct {
-	At      time.Time `json:"at"`
-	Minutes int       `json:"minutes,omitempty"`
+	At      time.Time
+	Minutes int
 }
 
 // Fingerprint summarises the snapshot. A saved plan records it, so that

@@ -86,3 +86,46 @@ func (w *Workspace) Forget(ctx context.Context, opts ForgetOptions) ([]journal.R
 	}
 	return out, nil
 }
+
+// Confirm records that a person found items in the account that rtctl
+// sent without a known outcome (rtctl journal confirm): they are applied
+// from then on, never sent again. It returns the records it settled.
+func (w *Workspace) Confirm(ctx context.Context, addresses []string) ([]journal.Record, error) {
+	if len(addresses) == 0 {
+		return nil, fmt.Errorf("name the items you found in the account, by address (rtctl plan lists the uncertain ones)")
+	}
+	locks, err := w.lock(ctx, 0, "rtctl journal confirm")
+	if err != nil {
+		return nil, err
+	}
+	defer locks.Release()
+	path, st, err := w.readJournal()
+	if err != nil {
+		return nil, err
+	}
+	var out []journal.Record
+	var entries []journal.Entry
+	for _, pat := range addresses {
+		found := false
+		for _, rec := range st.Records() {
+			if rec.Pending() && plan.MatchAddress(pat, rec.Address) {
+				found = true
+				out = append(out, rec)
+				entries = append(entries, journal.Entry{Type: journal.Outcome, Key: rec.Key, Address: rec.Address, Result: journal.Settled, Error: "confirmed in the account by a person (rtctl journal confirm)"})
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("%s names no item sent without a known outcome (rtctl journal lists them as unknown or pending)", pat)
+		}
+	}
+	acct, err := w.JournalAccount()
+	if err != nil {
+		return nil, err
+	}
+	jw, err := journal.OpenWriter(path, w.clientClock(), fmt.Sprintf("confirm-%d", os.Getpid()), acct)
+	if err != nil {
+		return nil, err
+	}
+	defer jw.Close()
+	return out, jw.Append(entries...)
+}

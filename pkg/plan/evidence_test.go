@@ -1,0 +1,130 @@
+package plan
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rtctl/rtctl/pkg/journal"
+)
+
+func intentOf(a Action, at time.Time) journal.Entry {
+	return journal.Entry{Type: journal.Intent, Key: a.Key, Address: a.Address, Kind: string(a.Kind), Item: a.JournalItem(), Time: at, Run: "r1"}
+}
+
+// TestUncertainHighlightOlderThanTheFeedIsNotResent reproduces the
+// duplicate: a highlight sent with its answer lost, planned 31 days later
+// with a 45-day lookback, while the feed lists only the last 30 days. The
+// feed's silence says nothing about what was entered before the oldest
+// item it returned.
+func TestUncertainHighlightOlderThanTheFeedIsNotResent(t *testing.T) {
+	now := at("2026-11-20 18:00")
+	sent := now.Add(-31 * 24 * time.Hour)
+	lost := highlightAction("highlight.release", "2026-10-20", "Released v1")
+	seen := highlightAction("highlight.seen", "2026-11-18", "Seen")
+	j := journalOf(t,
+		journal.Entry{Type: journal.Witness, Evidence: &journal.Evidence{Feed: journal.FeedHighlights}},
+		intentOf(lost, sent),
+	)
+	// The feed reaches back 30 days: its oldest item was entered then.
+	rem := &Remote{Highlights: []RemoteHighlight{{Date: "2026-11-18", Description: "Seen", CreatedAt: now.Add(-30 * 24 * time.Hour)}}}
+	d := Desired{Location: berlin, Lookback: 45 * 24 * time.Hour, Highlights: []DesiredHighlight{
+		{Address: lost.Address, Date: lost.Highlight.Date, Description: lost.Highlight.Description},
+		{Address: seen.Address, Date: seen.Highlight.Date, Description: seen.Highlight.Description},
+	}}
+	p := Make(d, rem, j, now)
+	a := findAction(t, p, "highlight.release")
+	if a.Status != Uncertain || !strings.Contains(a.Reason, "no longer reaches back to then") {
+		t.Fatalf("%s: %s, want uncertain because the feed does not reach back", a.Status, a.Reason)
+	}
+	// Sent 10 days ago, inside what the feed showed: absence settles it.
+	j = journalOf(t,
+		journal.Entry{Type: journal.Witness, Evidence: &journal.Evidence{Feed: journal.FeedHighlights}},
+		intentOf(lost, now.Add(-10*24*time.Hour)),
+	)
+	if a := findAction(t, Make(d, rem, j, now), "highlight.release"); a.Status != Create {
+		t.Errorf("inside the feed's reach: %s (%s), want create", a.Status, a.Reason)
+	}
+	// An empty feed reaches nowhere.
+	if a := findAction(t, Make(d, &Remote{}, j, now), "highlight.release"); a.Status != Uncertain {
+		t.Errorf("empty feed: %s, want uncertain", a.Status)
+	}
+}
+
+// TestOfflineReportShownUnderAnotherName checks the models of the unknown
+// report shape: a confirmed block the report shows under another name
+// teaches the planner that name (evidence for the journal); with that
+// evidence, blocks shown so are present, and never posted twice.
+func TestOfflineReportShownUnderAnotherName(t *testing.T) {
+	now := at("2026-11-20 18:00")
+	first := block("offline_time.first", "2026-11-20 09:00", "2026-11-20 09:30", "Meeting")
+	second := block("offline_time.second", "2026-11-20 11:00", "2026-11-20 11:15", "Call")
+	firstA := offlineAction(first.Address, "2026-11-20 09:00", "2026-11-20 09:30", "Meeting")
+	secondA := offlineAction(second.Address, "2026-11-20 11:00", "2026-11-20 11:15", "Call")
+	renamed := func(bs ...DesiredOffline) []OfflineBucket {
+		var rows []OfflineBucket
+		for _, b := range posted(bs...) {
+			b.Activity, b.Category = "Offline Time", "Uncategorized"
+			rows = append(rows, b)
+		}
+		return rows
+	}
+	rem := &Remote{Offline: renamed(first, second)}
+	d := Desired{Location: berlin, Lookback: 14 * 24 * time.Hour, Offline: []DesiredOffline{first, second}}
+
+	// Only the lost block in the journal: the renamed time where it goes
+	// may be it, so it is a conflict, never a second post.
+	lostOnly := journalOf(t, intentOf(secondA, now.Add(-2*time.Hour)))
+	if a := findAction(t, Make(d, rem, lostOnly, now), second.Address); a.Status != Conflict || !strings.Contains(a.Reason, `"Offline Time"`) {
+		t.Errorf("lost block without evidence: %s (%s), want a conflict naming what the report shows", a.Status, a.Reason)
+	}
+
+	// first was confirmed: the report shows it renamed, which teaches the
+	// name; the lost block, shown so, is present.
+	j := journalOf(t, append(applied(firstA, now.Add(-2*time.Hour)), intentOf(secondA, now.Add(-2*time.Hour)))...)
+	p := Make(d, rem, j, now)
+	if len(p.Evidence) != 1 || p.Evidence[0].Activity != "Offline Time" || p.Evidence[0].PostedActivity != "Meeting" {
+		t.Fatalf("evidence %+v, want the report's own name learned from the confirmed block", p.Evidence)
+	}
+	for _, addr := range []string{first.Address, second.Address} {
+		if a := findAction(t, p, addr); a.Status != InSync {
+			t.Errorf("%s: %s (%s), want in sync", addr, a.Status, a.Reason)
+		}
+	}
+	// Recorded, the evidence keeps working in later plans.
+	j.Apply(journal.Entry{Type: journal.Witness, Evidence: &p.Evidence[0]})
+	if p := Make(d, rem, j, now); len(p.Evidence) != 0 || findAction(t, p, second.Address).Status != InSync {
+		t.Errorf("with recorded evidence: %+v", p.Actions)
+	}
+}
+
+// TestHiddenOfflineTimeIsPlannedFromTheJournalAlone checks that when the
+// report never shows rtctl's offline time, unanswered posts stay uncertain
+// and the plan says plainly that only the journal protects the rest.
+func TestHiddenOfflineTimeIsPlannedFromTheJournalAlone(t *testing.T) {
+	now := at("2026-11-20 18:00")
+	first := block("offline_time.first", "2026-11-20 09:00", "2026-11-20 09:30", "Meeting")
+	firstA := offlineAction(first.Address, "2026-11-20 09:00", "2026-11-20 09:30", "Meeting")
+	j := journalOf(t, applied(firstA, now.Add(-2*time.Hour))...)
+	p := Make(Desired{Location: berlin, Lookback: 14 * 24 * time.Hour, Offline: []DesiredOffline{first}}, &Remote{}, j, now)
+	if a := findAction(t, p, first.Address); a.Status != InSync {
+		t.Errorf("%s, want in sync from the journal", a.Status)
+	}
+	if len(p.Warnings) != 1 || !strings.Contains(p.Warnings[0], "the offline time report has not shown any of the 1 offline blocks rtctl posted") || !strings.Contains(p.Warnings[0], "planned from the journal alone") {
+		t.Errorf("warnings %q", p.Warnings)
+	}
+	if len(p.Evidence) != 0 {
+		t.Errorf("evidence %+v from a report that shows nothing", p.Evidence)
+	}
+}
+
+func findAction(t *testing.T, p *Plan, address string) Action {
+	t.Helper()
+	for _, a := range p.Actions {
+		if a.Address == address {
+			return a
+		}
+	}
+	t.Fatalf("no action %s in %+v", address, p.Actions)
+	return Action{}
+}
