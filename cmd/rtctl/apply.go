@@ -83,7 +83,7 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.
 				}
 				return confirm(ctx, e)
 			}
-			opts.OnRun, opts.OnStart, opts.OnResult = view.Run, view.Start, view.Result
+			opts.OnRun, opts.OnStart, opts.OnResult, opts.OnStop = view.Run, view.Start, view.Result, view.Stopping
 			var res *workspace.ApplyResult
 			if saved != nil {
 				res, err = ws.ApplySaved(cmd.Context(), saved, opts)
@@ -155,6 +155,8 @@ func applyOutcome(e *env, view views.ApplyView, res *workspace.ApplyResult, runE
 	switch {
 	case runErr != nil:
 		return runErr
+	case sent.Broken != "":
+		return &exitError{code: exitError1, err: fmt.Errorf("%s: stopped sending; the %d item(s) not sent are planned again by the next run", strings.TrimSuffix(sent.Broken, "."), sent.Count(apply.Skipped))}
 	case sent.Interrupted:
 		return &exitError{code: exitError1, err: errors.New("interrupted; run apply again to post the rest")}
 	case sent.Count(apply.Failed) > 0:

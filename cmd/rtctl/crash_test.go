@@ -371,3 +371,76 @@ func TestConcurrentAppliesWaitForTheLock(t *testing.T) {
 	}
 	w.checkExactlyOnce()
 }
+
+// TestSecondInterruptLeavesOnlyInFlightUncertain sends a second SIGINT
+// right after the first said it stops sending: the process dies at once,
+// and of everything it had queued, only the POSTs in flight are left
+// without an outcome (uncertain); the rest were recorded as not sent by
+// the first interrupt already.
+func TestSecondInterruptLeavesOnlyInFlightUncertain(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real processes")
+	}
+	w := newCrashWorld(t, 50, 50)
+	if err := w.emu.SetFaults(emulator.Faults{Rules: []emulator.FaultRule{
+		{Path: "offline_time_post", Latency: emulator.Duration(300 * time.Millisecond)},
+		{Path: "highlights_post", Latency: emulator.Duration(300 * time.Millisecond)},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	cmd := w.command("apply", "--auto-approve", "--rate", "0", "--parallelism", "4")
+	pipe, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	inFlight := -1
+	sc := bufio.NewScanner(pipe)
+	for sc.Scan() {
+		line := sc.Text()
+		out.WriteString(line + "\n")
+		switch {
+		case strings.HasSuffix(line, ": created") && inFlight < 0:
+			inFlight = 0
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Error(err)
+			}
+		case strings.HasPrefix(line, "Stopping:"):
+			if _, err := fmt.Sscanf(line[strings.Index(line, "waits for the ")+len("waits for the "):], "%d", &inFlight); err != nil {
+				t.Errorf("no in-flight count in %q", line)
+			}
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	_ = cmd.Wait()
+	w.waitQuiet()
+	if inFlight <= 0 {
+		t.Fatalf("the apply never said it was waiting for POSTs in flight:\n%s", out.String())
+	}
+	st, err := journal.Read(filepath.Join(w.dir, ".rtctl", "journal.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending, notSent := 0, 0
+	for _, r := range st.Records() {
+		switch {
+		case r.Pending():
+			pending++
+		case r.Result == journal.NotSent:
+			notSent++
+		}
+	}
+	t.Logf("%d in flight at the second interrupt: %d left uncertain, %d recorded not sent", inFlight, pending, notSent)
+	if pending > inFlight {
+		t.Errorf("%d items left uncertain, but only %d POSTs were in flight", pending, inFlight)
+	}
+	if notSent == 0 {
+		t.Error("nothing was recorded as not sent: the queue was empty, the test proves nothing")
+	}
+}

@@ -27,6 +27,8 @@ type ApplyView interface {
 	Run(todo []plan.Action)
 	Start(a plan.Action)
 	Result(r apply.ItemResult)
+	// Stopping says that sending stops early, and what it waits for.
+	Stopping(reason string, inFlight int)
 	// Finish ends the progress display.
 	Finish()
 	// Summary shows how the apply ended; stopped says it could not go on.
@@ -126,6 +128,19 @@ func (v *applyText) Result(r apply.ItemResult) {
 	case apply.Skipped:
 		fmt.Fprintf(v.w, "%s- %s: %s\n", n, r.Action.Address, rtapi.Explain(r.Err))
 	}
+}
+
+func (v *applyText) Stopping(reason string, inFlight int) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.opts.Terminal {
+		fmt.Fprint(v.w, "\r\x1b[K")
+	}
+	msg := "Stopping: " + reason + "; no more POSTs are sent"
+	if inFlight > 0 {
+		msg += fmt.Sprintf(", and rtctl waits for the %d in flight to be answered and recorded. Ctrl-C again abandons them: they would be left uncertain", inFlight)
+	}
+	fmt.Fprintln(v.opts.Stderr, msg+".")
 }
 
 func (v *applyText) Finish() {

@@ -30,6 +30,7 @@ type applyEvent struct {
 	Plan        *jsonplan.Plan       `json:"plan,omitempty"`
 	Total       int                  `json:"total,omitempty"`
 	Done        int                  `json:"done,omitempty"`
+	InFlight    int                  `json:"in_flight,omitempty"`
 	Address     string               `json:"address,omitempty"`
 	Kind        string               `json:"kind,omitempty"`
 	Outcome     string               `json:"outcome,omitempty"`
@@ -113,6 +114,10 @@ func (v *applyJSON) Result(r apply.ItemResult) {
 }
 
 func (v *applyJSON) Finish() {}
+
+func (v *applyJSON) Stopping(reason string, inFlight int) {
+	v.emit(applyEvent{Type: "stopping", Message: reason, InFlight: inFlight})
+}
 
 func (v *applyJSON) Summary(res *workspace.ApplyResult, stopped bool) error {
 	c := countApply(res, stopped)

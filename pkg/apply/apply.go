@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,6 +21,12 @@ import (
 const (
 	DefaultParallelism = 4
 	DefaultRate        = 1.0 // POSTs per second
+	// DefaultMaxServerFailures is how many POSTs in a row may fail on the
+	// server's side (5xx, no answer, a page that is not the API's, 429
+	// past its wait) before Run stops sending: one is a blip, three with
+	// nothing working between them is a server that is down, and every
+	// further POST would only add an uncertain item.
+	DefaultMaxServerFailures = 3
 )
 
 // Sender sends one rendered request; *rtapi.Client is one.
@@ -50,6 +57,14 @@ type Options struct {
 	// OnStart is called when an action's POST is about to be sent, from the
 	// worker sending it: several calls may run at once.
 	OnStart func(plan.Action)
+	// OnStop is called once when Run stops sending early (interrupted, or
+	// the server failing), with the reason and how many POSTs are still in
+	// flight: Run waits for those and records them.
+	OnStop func(reason string, inFlight int)
+	// MaxServerFailures is how many POSTs in a row may fail on the
+	// server's side before Run stops sending (DefaultMaxServerFailures when
+	// zero, never when negative).
+	MaxServerFailures int
 }
 
 // Outcome is what happened to one action.
@@ -77,6 +92,9 @@ type ItemResult struct {
 type Result struct {
 	Items       []ItemResult
 	Interrupted bool
+	// Broken is set when Run stopped sending because the server kept
+	// failing: the reason, for a person.
+	Broken string
 }
 
 // Count returns how many items ended with outcome o.
@@ -108,12 +126,17 @@ func Run(ctx context.Context, s Sender, j Journal, actions []plan.Action, opts O
 	if opts.Sleep == nil {
 		opts.Sleep = ctxtime.Sleep
 	}
+	if opts.MaxServerFailures == 0 {
+		opts.MaxServerFailures = DefaultMaxServerFailures
+	}
 	for _, a := range actions {
 		if a.Request == nil {
 			return nil, fmt.Errorf("%s has no request to send; make the plan again", a.Address)
 		}
 	}
 	r := &runner{ctx: ctx, s: s, j: j, opts: opts, results: make([]ItemResult, len(actions))}
+	r.sending, r.stopSending = context.WithCancelCause(ctx)
+	defer r.stopSending(nil)
 	if opts.Rate > 0 {
 		r.limiter = rate.NewLimiter(rate.Limit(opts.Rate), 1)
 	}
@@ -121,12 +144,32 @@ func Run(ctx context.Context, s Sender, j Journal, actions []plan.Action, opts O
 }
 
 type runner struct {
-	ctx     context.Context
-	s       Sender
-	j       Journal
-	opts    Options
-	limiter *rate.Limiter
-	limMu   sync.Mutex
+	ctx context.Context
+	// sending ends when no more POSTs may start: ctx ended, or the server
+	// kept failing (its cause says which). Waits for the rate limiter
+	// follow it.
+	sending     context.Context
+	stopSending context.CancelCauseFunc
+	s           Sender
+	j           Journal
+	opts        Options
+	limiter     *rate.Limiter
+	limMu       sync.Mutex
+
+	// The queue of POSTs whose intents are on disk, and who may take from
+	// it. A stop takes what is queued in one step, under mu, after the
+	// producer finished the batch it was writing: so what it records as
+	// not sent is exactly what no worker started.
+	mu           sync.Mutex
+	cond         *sync.Cond
+	queue        []job
+	writing      bool // the producer is writing a batch's intents
+	producerDone bool
+	stopped      bool
+	inFlight     int
+	failures     int // server failures in a row
+	journalErr   error
+	done         chan finished
 
 	// premiumRequired is set once the server says the account is Lite.
 	premiumRequired atomic.Bool
@@ -149,94 +192,47 @@ func (r *runner) run(actions []plan.Action) (*Result, error) {
 	if r.limiter != nil {
 		batch = max(1, min(p, int(r.opts.Rate)))
 	}
-	jobs := make(chan job, batch)
-	done := make(chan finished, batch)
+	r.cond = sync.NewCond(&r.mu)
+	r.done = make(chan finished, len(actions))
 
-	var journalErr error
-	var jmu sync.Mutex
-	setErr := func(err error) {
-		jmu.Lock()
-		if journalErr == nil {
-			journalErr = err
-		}
-		jmu.Unlock()
-	}
-	failed := func() bool {
-		jmu.Lock()
-		defer jmu.Unlock()
-		return journalErr != nil
-	}
-
-	// Producer: take a batch's tokens from the limiter, write its intents
-	// with one fsync, then hand it out.
+	var all sync.WaitGroup
+	all.Add(1)
 	go func() {
-		defer close(jobs)
-		for start := 0; start < len(actions); start += batch {
-			end := min(start+batch, len(actions))
-			for range end - start {
-				if err := r.wait(); err != nil {
-					return
-				}
-			}
-			if r.ctx.Err() != nil || failed() {
-				return
-			}
-			entries := make([]journal.Entry, 0, end-start)
-			for _, a := range actions[start:end] {
-				entries = append(entries, journal.Entry{
-					Type:    journal.Intent,
-					Key:     a.Key,
-					Address: a.Address,
-					Kind:    string(a.Kind),
-					Item:    a.JournalItem(),
-				})
-			}
-			if err := r.j.Append(entries...); err != nil {
-				setErr(fmt.Errorf("recording intents: %w", err))
-				return
-			}
-			for i := start; i < end; i++ {
-				jobs <- job{index: i, action: actions[i]}
-			}
-		}
+		defer all.Done()
+		r.produce(actions, batch)
 	}()
-
-	// Workers: send, never more than p at once.
-	var wg sync.WaitGroup
 	for range p {
-		wg.Add(1)
+		all.Add(1)
 		go func() {
-			defer wg.Done()
-			for jb := range jobs {
-				if failed() {
-					// Outcomes can no longer be recorded: send nothing more.
-					done <- finished{jb.index, ItemResult{Action: jb.action, Outcome: Skipped, Err: errors.New("not sent: the journal cannot be written")}}
-					continue
-				}
-				if r.premiumRequired.Load() {
-					// A Lite account refuses every POST: one refusal says
-					// it, a hundred more would only bury it.
-					done <- finished{jb.index, ItemResult{Action: jb.action, Outcome: Skipped, Err: errors.New("not sent: the account needs RescueTime Premium")}}
-					continue
-				}
-				res := r.send(jb)
-				var premium *rtapi.PremiumRequiredError
-				if errors.As(res.Err, &premium) {
-					r.premiumRequired.Store(true)
-				}
-				done <- finished{jb.index, res}
-			}
+			defer all.Done()
+			r.work()
 		}()
 	}
-	go func() { wg.Wait(); close(done) }()
+	// An interrupt stops sending; so does a failing server (countFailure).
+	worked := make(chan struct{})
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		select {
+		case <-r.ctx.Done():
+			r.stop(errors.New("the run was interrupted first"))
+		case <-worked:
+		}
+	}()
+	go func() {
+		all.Wait()
+		close(worked)
+		<-watched
+		close(r.done)
+	}()
 
 	// Outcomes: group-commit whatever finished since the last fsync.
-	for first := range done {
+	for first := range r.done {
 		group := []finished{first}
 	drain:
 		for {
 			select {
-			case more, ok := <-done:
+			case more, ok := <-r.done:
 				if !ok {
 					break drain
 				}
@@ -245,27 +241,8 @@ func (r *runner) run(actions []plan.Action) (*Result, error) {
 				break drain
 			}
 		}
-		entries := make([]journal.Entry, 0, len(group))
-		for _, f := range group {
-			it := f.result
-			e := journal.Entry{Type: journal.Outcome, Key: it.Action.Key, Address: it.Action.Address}
-			switch it.Outcome {
-			case Created:
-				e.Result = journal.Applied
-			case Unknown:
-				e.Result = journal.Unknown
-			case Skipped:
-				e.Result = journal.NotSent
-			default:
-				e.Result = journal.Failed
-			}
-			if it.Err != nil {
-				e.Error = it.Err.Error()
-			}
-			entries = append(entries, e)
-		}
-		if err := r.j.Append(entries...); err != nil {
-			setErr(fmt.Errorf("recording outcomes: %w", err))
+		if err := r.j.Append(outcomeEntries(group)...); err != nil {
+			r.setErr(fmt.Errorf("recording outcomes: %w", err))
 		}
 		for _, f := range group {
 			r.results[f.index] = f.result
@@ -276,11 +253,18 @@ func (r *runner) run(actions []plan.Action) (*Result, error) {
 	}
 
 	res := &Result{Interrupted: r.ctx.Err() != nil}
+	var be *brokenError
+	if errors.As(context.Cause(r.sending), &be) {
+		res.Broken = be.reason
+	}
+	r.mu.Lock()
+	journalErr := r.journalErr
+	r.mu.Unlock()
 	for i, a := range actions {
 		it := r.results[i]
 		if it.Outcome == "" {
 			// Never queued: no intent was written for it.
-			reason := errors.New("not sent: the run was interrupted first")
+			reason := errors.New("not sent: " + stopReason(r.sending))
 			if journalErr != nil {
 				reason = errors.New("not sent: the journal cannot be written")
 			}
@@ -291,9 +275,232 @@ func (r *runner) run(actions []plan.Action) (*Result, error) {
 	return res, journalErr
 }
 
+// setErr keeps the first journal error: after it nothing more is sent.
+func (r *runner) setErr(err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.journalErr == nil {
+		r.journalErr = err
+	}
+	r.cond.Broadcast()
+}
+
+// produce takes a batch's tokens from the limiter, writes its intents with
+// one fsync, then queues it, while at most one batch waits for workers.
+func (r *runner) produce(actions []plan.Action, batch int) {
+	defer func() {
+		r.mu.Lock()
+		r.producerDone = true
+		r.cond.Broadcast()
+		r.mu.Unlock()
+	}()
+	for start := 0; start < len(actions); start += batch {
+		end := min(start+batch, len(actions))
+		for range end - start {
+			if err := r.wait(); err != nil {
+				return
+			}
+		}
+		r.mu.Lock()
+		for len(r.queue) >= batch && !r.stopped && r.journalErr == nil {
+			r.cond.Wait()
+		}
+		if r.stopped || r.journalErr != nil {
+			r.mu.Unlock()
+			return
+		}
+		r.writing = true
+		r.mu.Unlock()
+
+		entries := make([]journal.Entry, 0, end-start)
+		for _, a := range actions[start:end] {
+			entries = append(entries, journal.Entry{
+				Type:    journal.Intent,
+				Key:     a.Key,
+				Address: a.Address,
+				Kind:    string(a.Kind),
+				Item:    a.JournalItem(),
+			})
+		}
+		err := r.j.Append(entries...)
+
+		r.mu.Lock()
+		r.writing = false
+		if err != nil {
+			if r.journalErr == nil {
+				r.journalErr = fmt.Errorf("recording intents: %w", err)
+			}
+		} else {
+			for i := start; i < end; i++ {
+				r.queue = append(r.queue, job{index: i, action: actions[i]})
+			}
+		}
+		r.cond.Broadcast()
+		r.mu.Unlock()
+		if err != nil {
+			return
+		}
+	}
+}
+
+// work sends queued POSTs until the queue is done or sending stops.
+func (r *runner) work() {
+	for {
+		r.mu.Lock()
+		for len(r.queue) == 0 && !r.stopped && !r.producerDone {
+			r.cond.Wait()
+		}
+		if r.stopped || len(r.queue) == 0 {
+			r.mu.Unlock()
+			return
+		}
+		jb := r.queue[0]
+		r.queue = r.queue[1:]
+		journalBroken := r.journalErr != nil
+		if !journalBroken {
+			r.inFlight++
+		}
+		r.cond.Broadcast()
+		r.mu.Unlock()
+
+		var res ItemResult
+		switch {
+		case journalBroken:
+			// Outcomes can no longer be recorded: send nothing more.
+			res = ItemResult{Action: jb.action, Outcome: Skipped, Err: errors.New("not sent: the journal cannot be written")}
+		case r.premiumRequired.Load():
+			// A Lite account refuses every POST: one refusal says it, a
+			// hundred more would only bury it.
+			res = ItemResult{Action: jb.action, Outcome: Skipped, Err: errors.New("not sent: the account needs RescueTime Premium")}
+		default:
+			res = r.send(jb)
+			var premium *rtapi.PremiumRequiredError
+			if errors.As(res.Err, &premium) {
+				r.premiumRequired.Store(true)
+			}
+		}
+		r.mu.Lock()
+		if !journalBroken {
+			r.inFlight--
+		}
+		r.mu.Unlock()
+		r.countFailure(res)
+		r.done <- finished{index: jb.index, result: res}
+	}
+}
+
+// stop ends sending: no POST starts after it. What is queued (intents on
+// disk, never started) is recorded as not sent before anything is said, so
+// that a second Ctrl-C, which kills the process, leaves only the POSTs in
+// flight uncertain. Only the first call does anything.
+func (r *runner) stop(cause error) {
+	r.mu.Lock()
+	if r.stopped {
+		r.mu.Unlock()
+		return
+	}
+	r.stopped = true
+	r.stopSending(cause)
+	r.cond.Broadcast()
+	for r.writing {
+		r.cond.Wait()
+	}
+	queued, inFlight := r.queue, r.inFlight
+	r.queue = nil
+	idle := r.producerDone && len(queued) == 0 && inFlight == 0
+	r.mu.Unlock()
+	if idle {
+		return // everything was sent already: nothing stops
+	}
+
+	reason := stopReason(r.sending)
+	out := make([]finished, 0, len(queued))
+	for _, jb := range queued {
+		out = append(out, finished{index: jb.index, result: ItemResult{Action: jb.action, Outcome: Skipped, Err: errors.New("not sent: " + reason)}})
+	}
+	if len(out) > 0 {
+		if err := r.j.Append(outcomeEntries(out)...); err != nil {
+			r.setErr(fmt.Errorf("recording outcomes: %w", err))
+		}
+	}
+	if r.opts.OnStop != nil {
+		r.opts.OnStop(reason, inFlight)
+	}
+	for _, f := range out {
+		f.journaled = true
+		r.done <- f
+	}
+}
+
+// countFailure keeps the run of POSTs in a row that failed on the server's
+// side, and stops sending when it gets too long. It runs in the worker that
+// sent, as soon as the answer is in, so at most one POST per other worker
+// is sent after the run is long enough.
+func (r *runner) countFailure(res ItemResult) {
+	if res.Outcome == Skipped || r.opts.MaxServerFailures < 0 {
+		return
+	}
+	r.mu.Lock()
+	if !rtapi.ServerFailing(res.Err) {
+		r.failures = 0
+		r.mu.Unlock()
+		return
+	}
+	r.failures++
+	n := r.failures
+	r.mu.Unlock()
+	if n == r.opts.MaxServerFailures {
+		r.stop(&brokenError{fmt.Sprintf("RescueTime failed %d POSTs in a row (%s)", n, rtapi.Explain(res.Err))})
+	}
+}
+
 type finished struct {
 	index  int
 	result ItemResult
+	// journaled says its outcome is on disk already.
+	journaled bool
+}
+
+// outcomeEntries are the journal's outcome entries for what finished and
+// is not on disk yet.
+func outcomeEntries(fs []finished) []journal.Entry {
+	entries := make([]journal.Entry, 0, len(fs))
+	for _, f := range fs {
+		if f.journaled {
+			continue
+		}
+		it := f.result
+		e := journal.Entry{Type: journal.Outcome, Key: it.Action.Key, Address: it.Action.Address}
+		switch it.Outcome {
+		case Created:
+			e.Result = journal.Applied
+		case Unknown:
+			e.Result = journal.Unknown
+		case Skipped:
+			e.Result = journal.NotSent
+		default:
+			e.Result = journal.Failed
+		}
+		if it.Err != nil {
+			e.Error = it.Err.Error()
+		}
+		entries = append(entries, e)
+	}
+	return entries
+}
+
+// brokenError is the cause of stopping because the server kept failing.
+type brokenError struct{ reason string }
+
+func (e *brokenError) Error() string { return e.reason }
+
+// stopReason says why sending stopped, for "not sent: ..." and OnStop.
+func stopReason(sending context.Context) string {
+	var be *brokenError
+	if errors.As(context.Cause(sending), &be) {
+		return "the server is failing: " + strings.TrimSuffix(be.reason, ".")
+	}
+	return "the run was interrupted first"
 }
 
 // send performs one POST. Once its intent is on disk an action is either
@@ -301,8 +508,8 @@ type finished struct {
 // request short, so its outcome is always known or honestly unknown.
 func (r *runner) send(jb job) ItemResult {
 	a := jb.action
-	if err := r.ctx.Err(); err != nil {
-		return ItemResult{Action: a, Outcome: Skipped, Err: fmt.Errorf("not sent: %w", err)}
+	if r.sending.Err() != nil {
+		return ItemResult{Action: a, Outcome: Skipped, Err: errors.New("not sent: " + stopReason(r.sending))}
 	}
 	if r.opts.OnStart != nil {
 		r.opts.OnStart(a)
@@ -321,7 +528,7 @@ func (r *runner) send(jb job) ItemResult {
 // wait blocks until the rate limiter allows the next POST, or the run is
 // interrupted.
 func (r *runner) wait() error {
-	if err := r.ctx.Err(); err != nil {
+	if err := r.sending.Err(); err != nil {
 		return err
 	}
 	if r.limiter == nil {
@@ -334,5 +541,5 @@ func (r *runner) wait() error {
 	if d <= 0 {
 		return nil
 	}
-	return r.opts.Sleep(r.ctx, d)
+	return r.opts.Sleep(r.sending, d)
 }

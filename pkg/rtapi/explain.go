@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"strings"
@@ -131,4 +132,24 @@ func sentence(s string) string {
 		return s
 	}
 	return s + "."
+}
+
+// ServerFailing reports whether err says the server, or the way to it, is
+// failing rather than refusing one request: a 5xx, no answer in time, an
+// answer that is not the API's, a 429 past its wait, a rejected key, a
+// connection that broke. An apply stops sending after a run of these.
+func ServerFailing(err error) bool {
+	if err == nil {
+		return false
+	}
+	var (
+		se *ServerError
+		te *TimeoutError
+		ua *UnexpectedAnswerError
+		rl *RateLimitedError
+		un *UnauthorizedError
+		ne net.Error
+	)
+	return errors.As(err, &se) || errors.As(err, &te) || errors.As(err, &ua) || errors.As(err, &rl) ||
+		errors.As(err, &un) || errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF)
 }

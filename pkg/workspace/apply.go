@@ -39,6 +39,9 @@ type ApplyOptions struct {
 	Review func(ctx context.Context, p *plan.Plan) (bool, error)
 	// OnRun is told what is about to be sent, once, before the first POST.
 	OnRun func(todo []plan.Action)
+	// OnStop is told when sending stops early (Ctrl-C, or a failing
+	// server): why, and how many POSTs are still in flight.
+	OnStop func(reason string, inFlight int)
 	// OnStart and OnResult report progress: a POST is about to be sent
 	// (called from the worker sending it, several at once), a POST's
 	// outcome is recorded (one call at a time).
@@ -182,7 +185,7 @@ func (r *ApplyResult) Attention() map[plan.Status]int {
 // Stopped reports whether the apply ended before it had sent everything
 // it meant to: interrupted, or unable to go on.
 func (r *ApplyResult) Stopped() bool {
-	return r.Sent != nil && (r.Sent.Interrupted || r.Sent.Count(apply.Skipped) > 0)
+	return r.Sent != nil && (r.Sent.Interrupted || r.Sent.Broken != "" || r.Sent.Count(apply.Skipped) > 0)
 }
 
 // prepareApply plans for an apply, opens the journal for writing and
@@ -239,6 +242,7 @@ func (w *Workspace) run(ctx context.Context, client *rtapi.Client, jw *journal.W
 		Now:         w.opts.Clock, // the limiter's clock must move
 		OnStart:     opts.OnStart,
 		OnResult:    opts.OnResult,
+		OnStop:      opts.OnStop,
 	})
 	res.Sent = sent
 	return res, err

@@ -1,0 +1,133 @@
+package apply
+
+import (
+	"context"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/rtctl/rtctl/pkg/journal"
+	"github.com/rtctl/rtctl/pkg/rtapi"
+)
+
+// failingSender answers every POST with a server error, as a server that
+// is down does.
+type failingSender struct {
+	mu   sync.Mutex
+	sent int
+}
+
+func (f *failingSender) Do(context.Context, rtapi.Request) ([]byte, error) {
+	f.mu.Lock()
+	f.sent++
+	f.mu.Unlock()
+	return nil, &rtapi.ServerError{StatusCode: 503, Message: "down"}
+}
+
+// TestRunStopsOnAFailingServer reproduces "50 of 50 sent, 50 uncertain"
+// against a server failing every POST: after three in a row it stops,
+// and what it did not send is recorded as not sent, never uncertain.
+func TestRunStopsOnAFailingServer(t *testing.T) {
+	j := &memJournal{}
+	s := &failingSender{}
+	as := actions(50)
+	var stopped string
+	res, err := Run(context.Background(), s, j, as, Options{Parallelism: 1, Sleep: noSleep, OnStop: func(reason string, _ int) { stopped = reason }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The POST a worker took while the third failure was being recorded
+	// may still go: at most one per worker more.
+	if s.sent < DefaultMaxServerFailures || s.sent > DefaultMaxServerFailures+1 {
+		t.Errorf("%d POSTs sent to a failing server, want %d (+1 in flight)", s.sent, DefaultMaxServerFailures)
+	}
+	if !strings.Contains(res.Broken, "RescueTime failed 3 POSTs in a row") || !strings.Contains(stopped, "the server is failing") {
+		t.Errorf("Broken %q, OnStop %q", res.Broken, stopped)
+	}
+	pending, notSent := 0, 0
+	for _, a := range as {
+		rec, _ := j.lookup(a.Key)
+		switch {
+		case rec.Pending():
+			pending++
+		case rec.Result == journal.NotSent:
+			notSent++
+		}
+	}
+	// Only what was sent may be uncertain; every intent written for the
+	// rest is answered "not sent"; the others got no intent at all.
+	if pending != s.sent {
+		t.Errorf("%d uncertain, want the %d sent", pending, s.sent)
+	}
+	if res.Count(Skipped) != 50-s.sent {
+		t.Errorf("%d skipped in the result, want %d", res.Count(Skipped), 50-s.sent)
+	}
+	t.Logf("%d sent, %d intents answered not sent, %d never queued", s.sent, notSent, 50-s.sent-notSent)
+}
+
+// blockingSender holds every POST until released, as a slow server does.
+type blockingSender struct {
+	started chan string
+	release chan struct{}
+}
+
+func (b *blockingSender) Do(_ context.Context, r rtapi.Request) ([]byte, error) {
+	b.started <- string(r.Body)
+	<-b.release
+	return nil, nil
+}
+
+// TestInterruptRecordsQueuedAsNotSentAtOnce checks that the first Ctrl-C
+// records every POST that was queued but not started as not sent right
+// away, while those in flight are still running: a second Ctrl-C that
+// kills the process then leaves only the in-flight ones uncertain.
+func TestInterruptRecordsQueuedAsNotSentAtOnce(t *testing.T) {
+	j := &memJournal{}
+	s := &blockingSender{started: make(chan string, 10), release: make(chan struct{})}
+	as := actions(6)
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan int, 1)
+	result := make(chan *Result, 1)
+	go func() {
+		res, _ := Run(ctx, s, j, as, Options{Parallelism: 2, Sleep: noSleep, OnStop: func(_ string, inFlight int) { stopped <- inFlight }})
+		result <- res
+	}()
+	<-s.started
+	<-s.started // two in flight; more intents queued behind them
+	cancel()
+	if n := <-stopped; n != 2 {
+		t.Errorf("OnStop saw %d in flight, want 2", n)
+	}
+	// Before the in-flight POSTs return, nothing queued may still look as
+	// if it might have been sent.
+	waitFor(t, func() bool {
+		pending := 0
+		for _, a := range as {
+			if rec, ok := j.lookup(a.Key); ok && rec.Pending() {
+				pending++
+			}
+		}
+		return pending == 2
+	})
+	close(s.release)
+	res := <-result
+	if !res.Interrupted || res.Count(Created) != 2 || res.Count(Skipped) != 4 {
+		t.Errorf("interrupted %v, created %d, skipped %d; want true, 2, 4", res.Interrupted, res.Count(Created), res.Count(Skipped))
+	}
+}
+
+// waitFor polls cond until it holds, failing after many tries; the
+// goroutines it waits for run without sleeping.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for range 1_000_000 {
+		if cond() {
+			return
+		}
+		runtimeGosched()
+	}
+	t.Fatal("condition never held")
+}
+
+func runtimeGosched() { runtime.Gosched() }
