@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -168,14 +170,7 @@ func crashEnv(home string, vars ...string) []string {
 // item was posted exactly once: no duplicate, none lost.
 func (w *crashWorld) checkExactlyOnce() (dups, lost int) {
 	w.t.Helper()
-	acct, _ := w.emu.Record().Account(crashKey)
-	seen := map[string]int{}
-	for _, o := range acct.OfflineTime {
-		seen["o|"+o.Start.UTC().Format(time.RFC3339)+"|"+o.Activity]++
-	}
-	for _, h := range acct.Highlights {
-		seen["h|"+h.Date+"|"+h.Description]++
-	}
+	seen := w.posted()
 	for k, n := range seen {
 		if n > 1 {
 			dups += n - 1
@@ -189,100 +184,249 @@ func (w *crashWorld) checkExactlyOnce() (dups, lost int) {
 	return dups, lost
 }
 
-// crashKills is how many apply processes each round kills.
-const crashKills = 20
+// crashSize is how large the SIGKILL runs are: kills per model and items
+// (half offline blocks, half highlights). The suite runs them small;
+// RTCTL_CRASH_LONG=1 runs the release check (200 kills over 1,000 items
+// per model), and RTCTL_CRASH_KILLS / RTCTL_CRASH_ITEMS set them outright.
+func crashSize(t *testing.T) (kills, items int, long bool) {
+	kills, items = 6, 200
+	if os.Getenv("RTCTL_CRASH_LONG") != "" {
+		kills, items, long = 200, 1000, true
+	}
+	for name, v := range map[string]*int{"RTCTL_CRASH_KILLS": &kills, "RTCTL_CRASH_ITEMS": &items} {
+		if s := os.Getenv(name); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 1 {
+				t.Fatalf("%s=%q: want a positive number", name, s)
+			}
+			*v = n
+		}
+	}
+	return kills, items, long
+}
+
+// crashFaults are the faults of the runs "with faults": 5xx answers, 429s,
+// latency and responses lost after the write.
+func crashFaults() []emulator.FaultRule {
+	return []emulator.FaultRule{
+		{Path: "offline_time_post", Status: 503, Rate: 0.05, Seed: 1},
+		{Path: "highlights_post", Status: 429, Rate: 0.05, Seed: 2},
+		{Path: "highlights_post", Status: 500, Rate: 0.03, Seed: 3},
+		{Path: "offline_time_post", LoseResponses: 15},
+		{Path: "highlights_post", LoseResponses: 10, LoseMode: "502"},
+	}
+}
+
+// crashModels are the ways the real API may behave where it is unknown
+// (docs/emulator.md): the crash runs must end with nothing posted twice
+// under each.
+var crashModels = []struct {
+	name   string
+	model  emulator.Model
+	faults bool
+}{
+	{name: "clean", faults: false},
+	{name: "faults", faults: true},
+	{name: "faults, report under another name", model: emulator.Model{OfflineReport: emulator.OfflineOtherName}, faults: true},
+	{name: "faults, report hides offline time", model: emulator.Model{OfflineReport: emulator.OfflineHidden}, faults: true},
+	{name: "faults, 3-minute sync delay", model: emulator.Model{SyncDelay: emulator.RealisticSyncDelay}, faults: true},
+	{name: "faults, highlights feed capped at 25", model: emulator.Model{HighlightsCap: 25}, faults: true},
+}
+
+// crashFigures are one model's figures, as the reliability report prints
+// them.
+type crashFigures struct {
+	model                                    string
+	runs, kills, inFlight, items, dups, lost int
+	confirmed, retried                       int
+}
 
 // TestApplySurvivesSIGKILL kills real rtctl apply processes at many points
 // of a large apply, re-runs apply until it completes, and checks from the
-// emulator's record that every item was posted exactly once. A second
-// round does the same while the emulator injects 5xx answers, 429s,
-// latency and responses lost after the write.
+// emulator's record that every item was posted exactly once: under each
+// model of the API's unknowns, with faults injected (5xx, 429, latency,
+// responses lost after the write). Where rtctl leaves an item uncertain for
+// a person (a report that never shows offline time), the test acts as the
+// person: it looks in the account, then confirms the item or retries it,
+// as the message says.
 func TestApplySurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs real processes")
 	}
-	for _, tc := range []struct {
-		name   string
-		faults emulator.Faults
-	}{
-		{name: "clean", faults: emulator.Faults{Rules: []emulator.FaultRule{
-			{Path: "offline_time_post", Latency: emulator.Duration(40 * time.Millisecond)},
-			{Path: "highlights_post", Latency: emulator.Duration(40 * time.Millisecond)},
-		}}},
-		{name: "faults", faults: emulator.Faults{Rules: []emulator.FaultRule{
-			{Path: "offline_time_post", Latency: emulator.Duration(40 * time.Millisecond)},
-			{Path: "highlights_post", Latency: emulator.Duration(40 * time.Millisecond)},
-			{Path: "offline_time_post", Status: 503, Rate: 0.05, Seed: 1},
-			{Path: "highlights_post", Status: 429, Rate: 0.05, Seed: 2},
-			{Path: "highlights_post", Status: 500, Rate: 0.03, Seed: 3},
-			{Path: "offline_time_post", LoseResponses: 15},
-			{Path: "highlights_post", LoseResponses: 10, LoseMode: "502"},
-		}}},
-	} {
+	kills, items, long := crashSize(t)
+	var figures []crashFigures
+	for _, tc := range crashModels {
 		t.Run(tc.name, func(t *testing.T) {
-			w := newCrashWorld(t, 300, 300)
-			if err := w.emu.SetFaults(tc.faults); err != nil {
+			w := newCrashWorld(t, items/2, items-items/2)
+			rules := []emulator.FaultRule{
+				{Path: "offline_time_post", Latency: emulator.Duration(20 * time.Millisecond)},
+				{Path: "highlights_post", Latency: emulator.Duration(20 * time.Millisecond)},
+			}
+			if tc.faults {
+				rules = append(rules, crashFaults()...)
+			}
+			if err := w.emu.SetFaults(emulator.Faults{Rules: rules}); err != nil {
 				t.Fatal(err)
 			}
-			rng := rand.New(rand.NewPCG(7, 11))
-			// inFlight counts items whose POST a kill left without a
-			// recorded outcome: the cases the journal exists for.
-			runs, kills, inFlight := 0, 0, map[string]bool{}
-			for done := false; !done; {
-				if runs > 200 {
-					t.Fatal("apply never completed")
-				}
-				runs++
-				// Runs are minutes apart, as on a schedule: an interrupted
-				// POST is settled from the feeds only once the server has
-				// had time to finish it (plan.SettleAfter, 10 minutes).
-				w.advance(11 * time.Minute)
-				// Kill the first runs mid-apply, after a random number of
-				// results (so while other POSTs are in flight), then let
-				// the rest finish.
-				killAfter := 1 + rng.IntN(30)
-				killed := false
-				out, err := w.startApply(func(cmd *exec.Cmd, results int) {
-					if runs <= crashKills && !killed && results == killAfter {
-						_ = cmd.Process.Signal(syscall.SIGKILL)
-						killed = true
-					}
-				})
-				if killed {
-					w.waitQuiet()
-					kills++
-					st, jerr := journal.Read(filepath.Join(w.dir, ".rtctl", "journal.jsonl"))
-					if jerr != nil {
-						t.Fatal(jerr)
-					}
-					for _, r := range st.Records() {
-						if r.Pending() {
-							inFlight[r.Key] = true
-						}
-					}
-				}
-				var ee *exec.ExitError
-				switch {
-				case err == nil:
-					done = strings.Contains(out, "No changes")
-				case errors.As(err, &ee):
-					// Killed, or some items failed: run again.
-				default:
-					t.Fatal(err)
-				}
+			if err := w.emu.SetModel(crashKey, tc.model); err != nil {
+				t.Fatal(err)
 			}
-			// Nothing left to do, and the account holds each item once.
-			cmd := w.command("plan", "--detailed-exitcode")
-			if out, err := cmd.CombinedOutput(); err != nil {
-				t.Fatalf("plan after the last apply: %v\n%s", err, out)
-			}
-			dups, lost := w.checkExactlyOnce()
-			t.Logf("%s: %d runs, %d killed (leaving %d items with a POST but no outcome), %d items, %d duplicates, %d lost", tc.name, runs, kills, len(inFlight), w.items, dups, lost)
-			if kills < crashKills/2 || len(inFlight) == 0 {
-				t.Errorf("only %d kills, %d in flight: the test did not exercise crashes mid-apply", kills, len(inFlight))
+			f := w.crashUntilDone(kills)
+			f.model = tc.name
+			figures = append(figures, f)
+			t.Logf("%s: %d runs, %d killed (leaving %d items with a POST but no outcome), %d resolved by a person (%d confirmed, %d retried), %d items, %d duplicates, %d lost",
+				tc.name, f.runs, f.kills, f.inFlight, f.confirmed+f.retried, f.confirmed, f.retried, f.items, f.dups, f.lost)
+			if f.kills < kills/2 || f.inFlight == 0 {
+				t.Errorf("only %d kills, %d in flight: the test did not exercise crashes mid-apply", f.kills, f.inFlight)
 			}
 		})
 	}
+	if path := os.Getenv("RTCTL_CRASH_REPORT"); path != "" && !t.Failed() {
+		if err := writeReliabilityFigures(path, figures, long); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// crashUntilDone runs apply until nothing is left to do, killing the first
+// kills runs mid-apply, and returns the figures.
+func (w *crashWorld) crashUntilDone(kills int) crashFigures {
+	t := w.t
+	rng := rand.New(rand.NewPCG(7, 11))
+	f := crashFigures{items: w.items}
+	inFlight := map[string]bool{}
+	for done := false; !done; {
+		if f.runs > 50+2*kills {
+			t.Fatal("apply never completed")
+		}
+		f.runs++
+		// Runs are minutes apart, as on a schedule: an interrupted POST
+		// is settled from the feeds only once the server has had time to
+		// finish it (plan.SettleAfter).
+		w.advance(11 * time.Minute)
+		// Kill the first runs mid-apply, after a random number of results
+		// (so while other POSTs are in flight), then let the rest finish.
+		killAfter := 1 + rng.IntN(30)
+		killed := false
+		out, err := w.startApply(func(cmd *exec.Cmd, results int) {
+			if f.runs <= kills && !killed && results == killAfter {
+				_ = cmd.Process.Signal(syscall.SIGKILL)
+				killed = true
+			}
+		})
+		if killed {
+			w.waitQuiet()
+			f.kills++
+			for _, r := range w.journal().Records() {
+				if r.Pending() {
+					inFlight[r.Key] = true
+				}
+			}
+		}
+		var ee *exec.ExitError
+		switch {
+		case err == nil:
+			done = strings.Contains(out, "No changes")
+		case errors.As(err, &ee) && ee.ExitCode() == exitAttention && !killed && f.runs > kills:
+			// Items need a person: those a feed cannot settle.
+			c, r := w.resolveUncertain()
+			f.confirmed, f.retried = f.confirmed+c, f.retried+r
+		case errors.As(err, &ee):
+			// Killed, or some items failed: run again.
+		default:
+			t.Fatal(err)
+		}
+	}
+	// Nothing left to do, and the account holds each item once.
+	if out, err := w.command("plan", "--detailed-exitcode").CombinedOutput(); err != nil {
+		t.Fatalf("plan after the last apply: %v\n%s", err, out)
+	}
+	f.inFlight = len(inFlight)
+	f.dups, f.lost = w.checkExactlyOnce()
+	return f
+}
+
+func (w *crashWorld) journal() *journal.State {
+	w.t.Helper()
+	st, err := journal.Read(filepath.Join(w.dir, ".rtctl", "journal.jsonl"))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return st
+}
+
+// resolveUncertain acts as the person the plan asks to decide: for each
+// uncertain item that will not settle by itself, it looks in the account
+// (the emulator's record) and runs the command the message names: rtctl
+// journal confirm when the item is there, apply --retry-uncertain --target
+// when it is not.
+func (w *crashWorld) resolveUncertain() (confirmed, retried int) {
+	t := w.t
+	out, err := w.command("plan", "--json").Output()
+	if err != nil {
+		t.Fatalf("plan --json: %v", err)
+	}
+	var doc struct {
+		Actions []struct {
+			Address, Status, Reason string
+			SettlesAt               string                            `json:"settles_at"`
+			Offline                 *struct{ Start, Activity string } `json:"offline_time"`
+			Highlight               *struct{ Date, Description string }
+		}
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	inAccount := w.posted()
+	for _, a := range doc.Actions {
+		if a.Status != "uncertain" || a.SettlesAt != "" {
+			continue
+		}
+		var key string
+		switch {
+		case a.Offline != nil:
+			start, err := time.Parse(time.RFC3339, a.Offline.Start)
+			if err != nil {
+				t.Fatal(err)
+			}
+			key = "o|" + start.UTC().Format(time.RFC3339) + "|" + a.Offline.Activity
+		case a.Highlight != nil:
+			key = "h|" + a.Highlight.Date + "|" + a.Highlight.Description
+		default:
+			continue
+		}
+		if os.Getenv("RTCTL_CRASH_DEBUG") != "" {
+			t.Logf("uncertain %s: %s", a.Address, a.Reason)
+		}
+		args := []string{"journal", "confirm", a.Address}
+		if inAccount[key] == 0 {
+			args = []string{"apply", "--auto-approve", "--rate", "0", "--retry-uncertain", "--target", a.Address}
+			retried++
+		} else {
+			confirmed++
+		}
+		if out, err := w.command(args...).CombinedOutput(); err != nil {
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != exitAttention {
+				t.Fatalf("%v: %v\n%s", args, err, out)
+			}
+		}
+	}
+	return confirmed, retried
+}
+
+// posted counts, from the emulator's record, how often each item was
+// posted.
+func (w *crashWorld) posted() map[string]int {
+	acct, _ := w.emu.Record().Account(crashKey)
+	seen := map[string]int{}
+	for _, o := range acct.OfflineTime {
+		seen["o|"+o.Start.UTC().Format(time.RFC3339)+"|"+o.Activity]++
+	}
+	for _, h := range acct.Highlights {
+		seen["h|"+h.Date+"|"+h.Description]++
+	}
+	return seen
 }
 
 // TestApplyInterruptRecordsInFlight sends SIGINT to a real apply: it stops
@@ -442,5 +586,54 @@ func TestSecondInterruptLeavesOnlyInFlightUncertain(t *testing.T) {
 	}
 	if notSent == 0 {
 		t.Error("nothing was recorded as not sent: the queue was empty, the test proves nothing")
+	}
+}
+
+// TestLostJournal re-plans a fully applied configuration after its
+// journal is lost, under each model of how the report shows offline time.
+// Wherever it shows offline time, in whatever shape, nothing would be
+// posted twice; where it shows none, the journal was the only record, and
+// the plan posts the blocks again, as the README says plainly.
+func TestLostJournal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real processes")
+	}
+	for _, tc := range []struct {
+		report      emulator.OfflineReport
+		wantCreates bool
+	}{
+		{emulator.OfflineAsPosted, false},
+		{emulator.OfflineOtherName, false},
+		{emulator.OfflineHidden, true},
+	} {
+		t.Run(string(tc.report), func(t *testing.T) {
+			w := newCrashWorld(t, 20, 20)
+			if err := w.emu.SetModel(crashKey, emulator.Model{OfflineReport: tc.report}); err != nil {
+				t.Fatal(err)
+			}
+			if out, err := w.command("apply", "--auto-approve", "--rate", "0").CombinedOutput(); err != nil {
+				t.Fatalf("apply: %v\n%s", err, out)
+			}
+			if err := os.Remove(filepath.Join(w.dir, ".rtctl", "journal.jsonl")); err != nil {
+				t.Fatal(err)
+			}
+			w.advance(time.Hour)
+			out, err := w.command("plan", "--json").Output()
+			if err != nil {
+				t.Fatalf("plan: %v", err)
+			}
+			var doc struct{ Summary map[string]int }
+			if err := json.Unmarshal(out, &doc); err != nil {
+				t.Fatal(err)
+			}
+			creates := doc.Summary["create"]
+			t.Logf("%s: %d to create, %d in sync, %d in conflict after the journal was lost", tc.report, creates, doc.Summary["in_sync"], doc.Summary["conflict"])
+			switch {
+			case !tc.wantCreates && creates != 0:
+				t.Errorf("%d items would be posted again although the report shows them", creates)
+			case tc.wantCreates && creates != 20:
+				t.Errorf("%d to create, want the 20 blocks the report never showed", creates)
+			}
+		})
 	}
 }
