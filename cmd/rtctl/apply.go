@@ -184,22 +184,32 @@ func attentionError(att map[plan.Status]int, unknown int) error {
 	return errors.New(msg)
 }
 
-// confirm asks for approval on a terminal, as Terraform does: only "yes"
-// is accepted. Without a terminal there is nobody to ask, so apply refuses
-// rather than guesses. Ctrl-C at the prompt is a no.
+// confirm asks for approval, as Terraform does: only "yes" is accepted,
+// typed on a terminal or piped in (echo yes | rtctl apply). Without a
+// terminal and with nothing piped in there is nobody to ask, so apply
+// refuses rather than guesses. Ctrl-C at the prompt is a no.
 func confirm(ctx context.Context, e *env) (bool, error) {
-	if !e.isTerminal(e.stdin) {
-		return false, errors.New("apply needs confirmation, and there is no terminal to ask on: pass --auto-approve, or save a plan with rtctl plan --out FILE and run rtctl apply FILE")
-	}
+	terminal := e.isTerminal(e.stdin)
 	fmt.Fprint(e.stdout, "\nDo you want to apply? Only 'yes' will be accepted: ")
-	answer := make(chan string, 1)
+	type reply struct {
+		line string
+		err  error
+	}
+	answer := make(chan reply, 1)
 	go func() {
-		line, _ := bufio.NewReader(e.stdin).ReadString('\n')
-		answer <- line
+		line, err := bufio.NewReader(e.stdin).ReadString('\n')
+		answer <- reply{line, err}
 	}()
 	select {
-	case line := <-answer:
-		return strings.TrimSpace(line) == "yes", nil
+	case r := <-answer:
+		if !terminal && r.err != nil && strings.TrimSpace(r.line) == "" {
+			fmt.Fprintln(e.stdout)
+			return false, errors.New("apply needs confirmation, and there is no terminal to ask on nor an answer piped in: pass --auto-approve, pipe in yes, or save a plan with rtctl plan --out FILE and run rtctl apply FILE")
+		}
+		if !terminal {
+			fmt.Fprintln(e.stdout, strings.TrimSpace(r.line))
+		}
+		return strings.TrimSpace(r.line) == "yes", nil
 	case <-ctx.Done():
 		return false, nil
 	}
