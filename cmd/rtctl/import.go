@@ -1,0 +1,83 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rtctl/rtctl/internal/atomicfile"
+	"github.com/rtctl/rtctl/internal/hclgen"
+)
+
+func newImportCmd(e *env) *cobra.Command {
+	var (
+		cf         configFlags
+		acct       accountFlags
+		since, out string
+	)
+	cmd := &cobra.Command{
+		Use:   "import highlights [DIR]",
+		Short: "Declare what the account already holds, so that rtctl manages it without posting it again",
+		Long: `Import reads the highlights the account already holds, dated since --since,
+and writes highlight blocks that declare them exactly (through hclwrite, as
+rtctl fmt would format them): add them to the configuration in DIR and the
+next plan shows them in sync, posting nothing. Highlights the configuration
+declares already are left out. The output goes to standard output, or to the
+new file --out names.
+
+Only highlights: FocusTime sessions are events, while a configuration
+declares schedules; offline time comes back from the reports in five-minute
+buckets, which do not say where a block began.`,
+		Example: `  rtctl import highlights --since 2026-11-01 --out imported.rt.hcl
+  rtctl plan    # the imported highlights are in sync`,
+		Args:      cobra.RangeArgs(1, 2),
+		ValidArgs: []string{"highlights"},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if args[0] != "highlights" {
+				return fmt.Errorf("rtctl imports highlights only, not %q: FocusTime sessions are events and offline time comes back in five-minute buckets", args[0])
+			}
+			if _, err := time.Parse(time.DateOnly, since); err != nil {
+				return fmt.Errorf("--since %q: want a date such as 2026-11-01", since)
+			}
+			if out != "" {
+				if _, err := os.Lstat(out); err == nil {
+					return fmt.Errorf("--out %s exists: import writes a new file, to add beside the configuration", out)
+				}
+			}
+			ws, err := openWorkspace(e, dirArg(args[1:]), &cf, &acct)
+			if err != nil {
+				return err
+			}
+			res, err := ws.ImportHighlights(cmd.Context(), since)
+			if err != nil {
+				return err
+			}
+			if len(res.Highlights) == 0 {
+				if res.Declared > 0 {
+					return errors.New("nothing to import: the configuration declares every highlight the account holds since then")
+				}
+				return fmt.Errorf("nothing to import: the highlights feed shows no highlight dated since %s", since)
+			}
+			src := hclgen.Highlights(res.Highlights, ws.Now().In(res.Location))
+			if out == "" {
+				_, err := e.stdout.Write(src)
+				return err
+			}
+			if err := atomicfile.Write(out, src); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "Wrote %d highlight(s) to %s (%d already declared). Run rtctl plan: they are in sync, and nothing is posted.\n", len(res.Highlights), out, res.Declared)
+			return nil
+		},
+	}
+	addVarFlags(cmd, &cf.vars, &cf.varFiles)
+	acct.register(cmd)
+	acct.registerTimezone(cmd)
+	cmd.Flags().StringVar(&since, "since", "", "import highlights dated on or after this `DATE` (YYYY-MM-DD; required)")
+	cmd.Flags().StringVar(&out, "out", "", "write to this new `FILE` (for instance imported.rt.hcl beside the configuration) instead of standard output")
+	_ = cmd.MarkFlagRequired("since")
+	return cmd
+}
