@@ -61,11 +61,26 @@ func run(args []string, e *env) int {
 		<-ctx.Done()
 		stop()
 	}()
+	// Everything printed passes a redactor that learns the credentials as
+	// they are read: the last line of defence behind every view's care.
+	own := *e
+	e = &own
 	e.secrets = &logging.Redactor{}
+	stdout, stderr := e.secrets.Writer(e.stdout), e.secrets.Writer(e.stderr)
+	e.stdout, e.stderr = stdout, stderr
+	isTerminal := e.isTerminal
+	e.isTerminal = func(w any) bool {
+		if rw, ok := w.(*logging.RedactingWriter); ok {
+			w = rw.Underlying()
+		}
+		return isTerminal(w)
+	}
 	defer func() {
 		for _, c := range e.closers {
 			_ = c()
 		}
+		_ = stdout.Flush()
+		_ = stderr.Flush()
 	}()
 	root := newRootCmd(e)
 	root.SetArgs(terraformSpellings(root, args))

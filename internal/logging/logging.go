@@ -155,3 +155,67 @@ func (f fanout) WithGroup(name string) slog.Handler {
 	}
 	return out
 }
+
+// Writer returns w with every secret r knows removed from what passes
+// through it: the last line of defence for everything rtctl prints. A
+// write that ends in the start of a secret holds that end back until the
+// next write shows whether the secret follows, so a secret split across
+// two writes is caught too; Flush writes what is held back.
+func (r *Redactor) Writer(w io.Writer) *RedactingWriter {
+	return &RedactingWriter{r: r, w: w}
+}
+
+// RedactingWriter is what Redactor.Writer returns.
+type RedactingWriter struct {
+	mu   sync.Mutex
+	r    *Redactor
+	w    io.Writer
+	held []byte
+}
+
+func (rw *RedactingWriter) Write(p []byte) (int, error) {
+	rw.mu.Lock()
+	defer rw.mu.Unlock()
+	buf := append(rw.held, p...)
+	rw.held = nil
+	out := rw.r.Redact(string(buf))
+	if n := rw.r.heldBack(out); n > 0 {
+		rw.held = []byte(out[len(out)-n:])
+		out = out[:len(out)-n]
+	}
+	if _, err := io.WriteString(rw.w, out); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// Underlying is the writer the redacting writer writes to.
+func (rw *RedactingWriter) Underlying() io.Writer { return rw.w }
+
+// Flush writes what is held back.
+func (rw *RedactingWriter) Flush() error {
+	rw.mu.Lock()
+	defer rw.mu.Unlock()
+	if len(rw.held) == 0 {
+		return nil
+	}
+	_, err := rw.w.Write(rw.held)
+	rw.held = nil
+	return err
+}
+
+// heldBack is how many bytes at the end of s are the start of a secret.
+func (r *Redactor) heldBack(s string) int {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	longest := 0
+	for _, sec := range r.secrets {
+		for n := min(len(sec)-1, len(s)); n > longest; n-- {
+			if strings.HasSuffix(s, sec[:n]) {
+				longest = n
+				break
+			}
+		}
+	}
+	return longest
+}

@@ -55,3 +55,21 @@ func TestQuietByDefault(t *testing.T) {
 		t.Errorf("stderr %q, want only the warning", got)
 	}
 }
+
+func TestRedactingWriter(t *testing.T) {
+	red := &Redactor{}
+	var out bytes.Buffer
+	w := red.Writer(&out)
+	w.Write([]byte("before the key is known: s3cr3t-key\n"))
+	red.Add("s3cr3t-key")
+	w.Write([]byte("whole: s3cr3t-key; split: s3cr"))
+	w.Write([]byte("3t-key; a prefix only: s3c"))
+	w.Write([]byte("ret, not the key\n"))
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	want := "before the key is known: s3cr3t-key\nwhole: REDACTED; split: REDACTED; a prefix only: s3cret, not the key\n"
+	if out.String() != want {
+		t.Errorf("got %q\nwant %q", out.String(), want)
+	}
+}

@@ -3,6 +3,7 @@ package workspace
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -67,6 +68,9 @@ func (w *Workspace) prepare(ctx context.Context, cfg *spec.Config, now time.Time
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := w.refuseSecrets(pr.Plan); err != nil {
+		return nil, nil, err
+	}
 	if unmatched := pr.Plan.Target(opts.Targets); len(unmatched) > 0 {
 		return nil, nil, fmt.Errorf("--target %s selects no item of the plan; addresses look like highlight.NAME or offline_time.NAME[\"KEY\"] (rtctl plan -v lists them all)", strings.Join(unmatched, ", "))
 	}
@@ -105,4 +109,44 @@ func ReadSavedPlan(path string) (*SavedPlan, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &SavedPlan{file: f, Plan: p, ConfigDir: f.ConfigDir}, nil
+}
+
+// SecretError is a plan that would post a known secret (the API key, an
+// access token) into the account, where it could never be deleted. The
+// configuration's checks catch the usual ways; this is the last line.
+type SecretError struct {
+	Addresses []string
+}
+
+func (e *SecretError) Error() string {
+	return fmt.Sprintf("refusing to plan: %s would post your RescueTime credentials into the account, where they could never be deleted. "+
+		"Check where the text of those items comes from (a variable, a file, a data source), and revoke the key if it was ever posted or committed", strings.Join(e.Addresses, ", "))
+}
+
+// refuseSecrets fails when a request the plan would send holds the
+// credentials.
+func (w *Workspace) refuseSecrets(p *plan.Plan) error {
+	var secret string
+	switch c := w.opts.Account.Credentials.(type) {
+	case rtapi.APIKey:
+		secret = string(c)
+	case rtapi.AccessToken:
+		secret = string(c)
+	}
+	if len(secret) < 4 {
+		return nil
+	}
+	var bad []string
+	for _, a := range p.Actions {
+		if a.Request == nil {
+			continue
+		}
+		if strings.Contains(a.Request.Query.Encode(), url.QueryEscape(secret)) || strings.Contains(fmt.Sprint(a.Request.Query), secret) || strings.Contains(string(a.Request.Body), secret) {
+			bad = append(bad, a.Address)
+		}
+	}
+	if len(bad) > 0 {
+		return &SecretError{Addresses: bad}
+	}
+	return nil
 }

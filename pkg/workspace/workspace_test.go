@@ -191,3 +191,30 @@ func TestCredentials(t *testing.T) {
 		})
 	}
 }
+
+// TestPlanThatWouldPostTheKeyIsRefused checks the last line of defence: a
+// request holding the API key is never planned, however its text got the
+// key (here a variable the configuration's own checks cannot recognise).
+func TestPlanThatWouldPostTheKeyIsRefused(t *testing.T) {
+	dir, endpoint, emu := world(t)
+	if err := emu.AddAccount(emulator.Account{Key: "k3y-that-is-not-shaped-like-one", Plan: emulator.Premium, TimeZone: "Europe/Berlin", Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := strings.Replace(testConfig, `"Shipped v1.2"`, `"Shipped with ${var.note}"`, 1) + "\nvariable \"note\" {\n  type = string\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "main.rt.hcl"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ws := open(t, dir, Options{
+		Account: Account{Endpoint: endpoint, Credentials: rtapi.APIKey("k3y-that-is-not-shaped-like-one")},
+		Vars:    map[string]string{"note": "k3y-that-is-not-shaped-like-one"},
+		Now:     testNow,
+	})
+	_, err := ws.Plan(context.Background(), PlanOptions{})
+	var se *SecretError
+	if !errors.As(err, &se) || len(se.Addresses) != 1 {
+		t.Fatalf("plan: %v, want a SecretError naming the highlight", err)
+	}
+	if strings.Contains(err.Error(), "k3y-that-is-not-shaped-like-one") {
+		t.Errorf("the error shows the key: %v", err)
+	}
+}
