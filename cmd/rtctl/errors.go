@@ -1,0 +1,68 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/rtctl/rtctl/pkg/rtapi"
+	"github.com/rtctl/rtctl/pkg/workspace"
+)
+
+// Exit codes, documented in the README and in exitCodesHelp.
+const (
+	exitOK        = 0
+	exitError1    = 1 // an error, or an apply that stopped or had items fail
+	exitChanges   = 2 // plan --detailed-exitcode: something to post, nothing needs a person
+	exitAttention = 3 // something needs a person: a conflict, an uncertain or orphaned item
+)
+
+// exitCodesHelp is the exit code table of plan and apply's help.
+const exitCodesHelp = `Exit codes:
+  0  success: nothing left to post (plan: with --detailed-exitcode, nothing to post)
+  1  an error; for apply also an interruption, a failed item or a run that stopped early
+  2  plan --detailed-exitcode: something to post, and nothing needs a person
+  3  something needs a person: an item in conflict, uncertain, held or orphaned
+     (plan: only with --detailed-exitcode; apply: always)`
+
+// exitError carries a specific exit code out of a command. Commands that
+// only need "failed" return a plain error, which exits 1.
+type exitError struct {
+	code int
+	err  error // nil when the command already reported what went wrong
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// errorMessage is what the person reads for err. The operation layer's
+// errors speak to any caller; here some are said the way the command line
+// shows the rest.
+func errorMessage(err error) error {
+	var ce *workspace.ConfigError
+	if errors.As(err, &ce) {
+		// The reporter rendered the diagnostics already.
+		return fmt.Errorf("could not load the configuration in %s; see the errors above", ce.Dir)
+	}
+	// A failed call reads as sentences, not as Go's chain of contexts.
+	if msg := rtapi.Explain(err); msg != err.Error() {
+		return errors.New(strings.TrimSuffix(msg, "."))
+	}
+	return err
+}
+
+// unwrapPath drops the path an *os.PathError repeats.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
