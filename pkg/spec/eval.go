@@ -224,6 +224,7 @@ type graphNode struct {
 	deps  []string
 	rng   hcl.Range // where it is defined, for cycle reports
 	order int       // declaration order, for stable output
+	travs []hcl.Traversal
 }
 
 // sortNodes orders nodes so each comes after what it depends on,

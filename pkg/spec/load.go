@@ -38,6 +38,9 @@ type LoadOptions struct {
 	// ones; nil means built-ins only.
 	DataSources Registry
 	HTTPClient  *http.Client // for data sources; nil means they may not use the network
+	// Limits bounds what the configuration may make Load read and compute;
+	// zero fields mean DefaultLimits.
+	Limits Limits
 }
 
 // Config is a loaded configuration: settings and the desired items.
@@ -84,7 +87,7 @@ func Load(ctx context.Context, dir string, opts LoadOptions) (*Config, hcl.Diagn
 			continue
 		}
 		path := filepath.Join(dir, e.Name())
-		b, diag := readSource(path, "configuration file")
+		b, diag := l.readSource(path, "configuration file")
 		if diag != nil {
 			l.diags = append(l.diags, diag)
 			continue
@@ -105,6 +108,21 @@ func Load(ctx context.Context, dir string, opts LoadOptions) (*Config, hcl.Diagn
 	return l.cfg, l.diags
 }
 
+// readSource reads a file to parse, within the limits of one file and of
+// all files together.
+func (l *loader) readSource(path, what string) ([]byte, *hcl.Diagnostic) {
+	b, diag := readSource(path, what, l.limits.MaxFileBytes)
+	if diag != nil {
+		return nil, diag
+	}
+	l.sourceBytes += int64(len(b))
+	if l.sourceBytes > l.limits.MaxSourceBytes {
+		return nil, limitDiag("MaxSourceBytes", l.limits.MaxSourceBytes, "Configuration too large",
+			fmt.Sprintf("Reading %s brings the configuration and variables files to more than %d bytes together, the limit.", path, l.limits.MaxSourceBytes), nil)
+	}
+	return b, nil
+}
+
 // source is one configuration file's name and content.
 type source struct {
 	name string
@@ -113,15 +131,19 @@ type source struct {
 
 // loader holds the state of one Load.
 type loader struct {
-	ctx      context.Context
-	opts     LoadOptions
-	baseDir  string
-	parser   *hclparse.Parser
-	funcs    map[string]function.Function
-	today    *todayClock // behind today(); settled once the rtctl block is evaluated
-	registry Registry
-	cfg      *Config
-	diags    hcl.Diagnostics
+	ctx    context.Context
+	opts   LoadOptions
+	limits Limits
+	// sourceBytes counts the bytes of every file read, against
+	// limits.MaxSourceBytes.
+	sourceBytes int64
+	baseDir     string
+	parser      *hclparse.Parser
+	funcs       map[string]function.Function
+	today       *todayClock // behind today(); settled once the rtctl block is evaluated
+	registry    Registry
+	cfg         *Config
+	diags       hcl.Diagnostics
 
 	variables map[string]*variable
 	locals    map[string]*local
@@ -152,6 +174,7 @@ func newLoader(ctx context.Context, dir string, opts LoadOptions) *loader {
 	return &loader{
 		ctx:      ctx,
 		opts:     opts,
+		limits:   opts.Limits.withDefaults(),
 		baseDir:  dir,
 		parser:   parser,
 		funcs:    funcs,
@@ -187,6 +210,10 @@ func (l *loader) load(sources []source, autoFiles []string) {
 	// Parse and decode the top-level structure of every file.
 	var files []*hcl.File
 	for _, s := range sources {
+		if diags := CheckSource(s.src, s.name, l.limits); diags.HasErrors() {
+			l.diags = append(l.diags, diags...)
+			continue
+		}
 		f, diags := l.parser.ParseHCL(s.src, s.name)
 		l.diags = append(l.diags, diags...)
 		if f != nil {
@@ -210,12 +237,15 @@ func (l *loader) load(sources []source, autoFiles []string) {
 		l.diags = append(l.diags, diags...)
 		blocks = append(blocks, content.Blocks...)
 	}
-	resources := l.decodeBlocks(blocks)
+	resources, ok := l.decodeBlocks(blocks)
+	if !ok {
+		return
+	}
 
 	// Variables first: they depend on nothing.
-	raw, diags := collectVariableValues(l.variables, autoFiles, l.opts.VarFiles, l.parser, l.opts)
+	raw, diags := l.collectVariableValues(autoFiles, l.opts.VarFiles)
 	l.diags = append(l.diags, diags...)
-	l.varValues, l.varSeen, diags = finalVariableValues(l.variables, raw, l.funcs)
+	l.varValues, l.varSeen, diags = finalVariableValues(l.variables, raw, l.funcs, l.limits)
 	l.diags = append(l.diags, diags...)
 
 	// Then locals, data sources and settings, in dependency order.
@@ -254,13 +284,20 @@ func (l *loader) load(sources []source, autoFiles []string) {
 }
 
 // decodeBlocks sorts top-level blocks by kind, reporting duplicates, and
-// returns the resource blocks in source order.
-func (l *loader) decodeBlocks(blocks hcl.Blocks) []*resourceBlock {
+// returns the resource blocks in source order. ok is false when there are
+// more declarations than the limit, and nothing more should be done.
+func (l *loader) decodeBlocks(blocks hcl.Blocks) (_ []*resourceBlock, ok bool) {
 	var settings []*hcl.Block
 	var locals []*local
 	var resourceHCL []*hcl.Block
 	seen := map[string]hcl.Range{} // "KIND.NAME" of resources and data
+	declared := 0
 	for _, b := range blocks {
+		declared++
+		if declared > l.limits.MaxDeclarations {
+			l.diags = append(l.diags, tooManyDeclarations(l.limits.MaxDeclarations, b.DefRange))
+			return nil, false
+		}
 		switch b.Type {
 		case "rtctl":
 			settings = append(settings, b)
@@ -276,6 +313,10 @@ func (l *loader) decodeBlocks(blocks hcl.Blocks) []*resourceBlock {
 			ls, diags := decodeLocalsBlock(b)
 			l.diags = append(l.diags, diags...)
 			locals = append(locals, ls...)
+			if declared += len(ls); declared > l.limits.MaxDeclarations {
+				l.diags = append(l.diags, tooManyDeclarations(l.limits.MaxDeclarations, ls[len(ls)-1].DeclRange))
+				return nil, false
+			}
 		case "data":
 			d, diags := decodeDataBlock(b, l.registry)
 			l.diags = append(l.diags, diags...)
@@ -336,7 +377,13 @@ func (l *loader) decodeBlocks(blocks hcl.Blocks) []*resourceBlock {
 		l.diags = append(l.diags, diags...)
 		out = append(out, rb)
 	}
-	return out
+	return out, true
+}
+
+func tooManyDeclarations(max int, at hcl.Range) *hcl.Diagnostic {
+	return limitDiag("MaxDeclarations", int64(max), "Too many declarations",
+		fmt.Sprintf("The configuration declares more than %d blocks, local values and variables; this one is over the limit. Generate items with for_each from a map or a data source instead.", max),
+		at.Ptr())
 }
 
 func duplicateBlock(kind, name string, rng, prev hcl.Range) *hcl.Diagnostic {
@@ -370,7 +417,7 @@ func (l *loader) evaluateGraph() {
 	nodes := map[string]*graphNode{}
 	order := 0
 	add := func(key string, rng hcl.Range, travs []hcl.Traversal, extra ...string) {
-		n := &graphNode{key: key, rng: rng, order: order}
+		n := &graphNode{key: key, rng: rng, order: order, travs: travs}
 		order++
 		for _, t := range travs {
 			if k := nodeOf(t); k != "" {
@@ -439,7 +486,10 @@ func (l *loader) evaluateGraph() {
 		if invalid[n.key] {
 			continue
 		}
-		ctx := l.evalContext()
+		// Only what the node refers to: a context of every value known so
+		// far, rebuilt for each of thousands of locals, made loading
+		// quadratic.
+		ctx := l.evalContextFor(n.travs)
 		switch {
 		case n.key == settingsNode:
 			diags := l.settings.evaluate(ctx, l.cfg)
@@ -504,6 +554,49 @@ func (l *loader) dataContext() DataContext {
 		BaseDir:    l.baseDir,
 		Getenv:     l.opts.Getenv,
 		HTTPClient: l.opts.HTTPClient,
+	}
+}
+
+// evalContextFor is the scope of the values known so far that travs refer
+// to (checkReferences made sure each names one).
+func (l *loader) evalContextFor(travs []hcl.Traversal) *hcl.EvalContext {
+	vars, locals := map[string]cty.Value{}, map[string]cty.Value{}
+	data := map[string]map[string]cty.Value{}
+	for _, t := range travs {
+		name, ok := attrStep(t, 1)
+		if !ok {
+			continue
+		}
+		switch t.RootName() {
+		case "var":
+			if v, ok := l.varValues[name]; ok {
+				vars[name] = v
+			}
+		case "local":
+			if v, ok := l.localValues[name]; ok {
+				locals[name] = v
+			}
+		case "data":
+			dname, ok := attrStep(t, 2)
+			if v, found := l.dataValues[name][dname]; ok && found {
+				if data[name] == nil {
+					data[name] = map[string]cty.Value{}
+				}
+				data[name][dname] = v
+			}
+		}
+	}
+	dataObj := make(map[string]cty.Value, len(data))
+	for typ, byName := range data {
+		dataObj[typ] = cty.ObjectVal(byName)
+	}
+	return &hcl.EvalContext{
+		Variables: map[string]cty.Value{
+			"var":   cty.ObjectVal(vars),
+			"local": cty.ObjectVal(locals),
+			"data":  cty.ObjectVal(dataObj),
+		},
+		Functions: l.funcs,
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
-	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
@@ -143,7 +142,8 @@ type rawVariableValue struct {
 
 // collectVariableValues gathers values for the declared variables from every
 // source, later sources overriding earlier ones (see the package comment).
-func collectVariableValues(decl map[string]*variable, autoFiles, varFiles []string, parser *hclparse.Parser, opts LoadOptions) (map[string]rawVariableValue, hcl.Diagnostics) {
+func (l *loader) collectVariableValues(autoFiles, varFiles []string) (map[string]rawVariableValue, hcl.Diagnostics) {
+	decl, parser, opts := l.variables, l.parser, l.opts
 	var diags hcl.Diagnostics
 	values := make(map[string]rawVariableValue)
 
@@ -156,9 +156,13 @@ func collectVariableValues(decl map[string]*variable, autoFiles, varFiles []stri
 		}
 	}
 	readFile := func(path string) {
-		src, diag := readSource(path, "variables file")
+		src, diag := l.readSource(path, "variables file")
 		if diag != nil {
 			diags = append(diags, diag)
+			return
+		}
+		if more := CheckSource(src, path, l.limits); more.HasErrors() {
+			diags = append(diags, more...)
 			return
 		}
 		f, more := parser.ParseHCL(src, path)
@@ -233,7 +237,7 @@ func collectVariableValues(decl map[string]*variable, autoFiles, varFiles []stri
 // item) uses a value its own author declared wrong; seen keeps every value
 // that was converted, valid or not, so that it can still be kept out of
 // what is printed when it is a secret.
-func finalVariableValues(decl map[string]*variable, raw map[string]rawVariableValue, funcs map[string]function.Function) (out, seen map[string]cty.Value, diags hcl.Diagnostics) {
+func finalVariableValues(decl map[string]*variable, raw map[string]rawVariableValue, funcs map[string]function.Function, limits Limits) (out, seen map[string]cty.Value, diags hcl.Diagnostics) {
 	out = make(map[string]cty.Value, len(decl))
 	seen = make(map[string]cty.Value, len(decl))
 	names := make([]string, 0, len(decl))
@@ -261,7 +265,7 @@ func finalVariableValues(decl map[string]*variable, raw map[string]rawVariableVa
 			}
 			out[name] = v.Default
 		} else {
-			val, more := rv.value(v)
+			val, more := rv.value(v, limits)
 			diags = append(diags, more...)
 			if more.HasErrors() {
 				continue
@@ -293,12 +297,15 @@ func finalVariableValues(decl map[string]*variable, raw map[string]rawVariableVa
 
 // value parses a raw string as Terraform does: as it is for a primitive or
 // unconstrained type, as an HCL expression for a collection or structure.
-func (rv rawVariableValue) value(v *variable) (cty.Value, hcl.Diagnostics) {
+func (rv rawVariableValue) value(v *variable, limits Limits) (cty.Value, hcl.Diagnostics) {
 	if !rv.isStr {
 		return rv.val, nil
 	}
 	if v.Type.IsPrimitiveType() || v.Type == cty.DynamicPseudoType {
 		return cty.StringVal(rv.str), nil
+	}
+	if diags := checkExpressionSource([]byte(rv.str), "value for var."+v.Name+" from "+rv.source, limits); diags.HasErrors() {
+		return cty.DynamicVal, diags
 	}
 	expr, diags := hclsyntax.ParseExpression([]byte(rv.str), "<value for var."+v.Name+">", hcl.InitialPos)
 	if diags.HasErrors() {
