@@ -40,9 +40,14 @@ type DataContext struct {
 	BaseDir    string    // the configuration directory, for relative paths
 	Getenv     func(string) string
 	HTTPClient *http.Client
-	Address    string    // data.TYPE.NAME
-	Range      hcl.Range // the block's definition, for diagnostics
-	Body       hcl.Body  // the block's body, for AttrRange
+	// ReadFile reads a file the configuration names, relative to BaseDir,
+	// of at most maxBytes, if the configuration may read it at all (see
+	// LoadOptions.ReadDirs); its errors do not repeat the path.
+	ReadFile func(path string, maxBytes int64) ([]byte, error)
+	Limits   Limits
+	Address  string    // data.TYPE.NAME
+	Range    hcl.Range // the block's definition, for diagnostics
+	Body     hcl.Body  // the block's body, for AttrRange
 }
 
 // AttrRange is where the block sets the attribute name, for a diagnostic

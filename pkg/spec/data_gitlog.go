@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -269,12 +270,14 @@ var gitRepoEnv = map[string]bool{
 	"GIT_NAMESPACE": true,
 }
 
-// gitEnv is environ without gitRepoEnv.
+// gitEnv is environ without gitRepoEnv, and without rtctl's credentials:
+// git has no use for them, and the repository (its configuration, its
+// hooks) is as untrusted as the configuration that names it.
 func gitEnv(environ []string) []string {
 	out := make([]string, 0, len(environ))
 	for _, kv := range environ {
 		name, _, _ := strings.Cut(kv, "=")
-		if !gitRepoEnv[name] {
+		if !gitRepoEnv[name] && !slices.ContainsFunc(credentialEnv, func(c string) bool { return strings.EqualFold(c, name) }) {
 			out = append(out, kv)
 		}
 	}

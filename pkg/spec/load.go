@@ -41,6 +41,24 @@ type LoadOptions struct {
 	// Limits bounds what the configuration may make Load read and compute;
 	// zero fields mean DefaultLimits.
 	Limits Limits
+
+	// A configuration is untrusted input: what it reads can end up in a
+	// plan (posted as a pull request comment by CI) and in the account.
+	// It reads files (file(), data "ical" path) only inside the
+	// configuration directory and ReadDirs, never in /proc, /dev or /sys,
+	// and never one of SecretFiles; symbolic links are resolved first.
+
+	// ReadDirs are directories besides the configuration directory whose
+	// files the configuration may read.
+	ReadDirs []string
+	// SecretFiles are rtctl's credential files (--api-key-file, an access
+	// token file, a client secret file): never read, however reached.
+	SecretFiles []string
+	// Secrets are the values of rtctl's credentials (API key, access
+	// token, client secret). A file holding one is not read; text that
+	// would be posted (activity, details, description, source) or an
+	// address holding one is an error; no diagnostic shows one.
+	Secrets []string
 }
 
 // Config is a loaded configuration: settings and the desired items.
@@ -137,6 +155,7 @@ type loader struct {
 	// sourceBytes counts the bytes of every file read, against
 	// limits.MaxSourceBytes.
 	sourceBytes int64
+	files       *filePolicy // what file() and data sources may read
 	baseDir     string
 	parser      *hclparse.Parser
 	funcs       map[string]function.Function
@@ -168,13 +187,16 @@ func newLoader(ctx context.Context, dir string, opts LoadOptions) *loader {
 		ctx = context.Background()
 	}
 	parser := hclparse.NewParser()
-	funcs := Functions(dir, opts.Getenv)
+	limits := opts.Limits.withDefaults()
+	files := newFilePolicy(dir, opts.ReadDirs, opts.SecretFiles, opts.Secrets)
+	funcs := newFunctions(files, opts.Getenv, limits)
 	today := &todayClock{now: opts.Now}
 	funcs["today"] = todayFunc(today)
 	return &loader{
 		ctx:      ctx,
 		opts:     opts,
-		limits:   opts.Limits.withDefaults(),
+		limits:   limits,
+		files:    files,
 		baseDir:  dir,
 		parser:   parser,
 		funcs:    funcs,
@@ -255,7 +277,7 @@ func (l *loader) load(sources []source, autoFiles []string) {
 	ctx := l.evalContext()
 	var offline []OfflineTime
 	for _, rb := range resources {
-		insts, diags := rb.expand(ctx)
+		insts, diags := rb.expand(ctx, expansion{maxInstances: l.limits.MaxInstances, holdsSecret: l.holdsSecret})
 		l.diags = append(l.diags, diags...)
 		for _, inst := range insts {
 			switch rb.Kind {
@@ -554,6 +576,8 @@ func (l *loader) dataContext() DataContext {
 		BaseDir:    l.baseDir,
 		Getenv:     l.opts.Getenv,
 		HTTPClient: l.opts.HTTPClient,
+		ReadFile:   l.files.read,
+		Limits:     l.limits,
 	}
 }
 
