@@ -2,6 +2,7 @@ package spec
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sort"
 	"strings"
@@ -126,7 +127,7 @@ func (d *dataBlock) references() []hcl.Traversal {
 
 // read decodes the body and calls the data source.
 func (d *dataBlock) read(ectx *hcl.EvalContext, dc DataContext) (cty.Value, hcl.Diagnostics) {
-	cfg, diags := hcldec.Decode(d.Body, d.source.ConfigSpec(), ectx)
+	cfg, diags := decodeConfig(d.Body, d.source.ConfigSpec(), ectx)
 	if diags.HasErrors() {
 		return cty.DynamicVal, diags
 	}
@@ -145,4 +146,64 @@ func (d *dataBlock) read(ectx *hcl.EvalContext, dc DataContext) (cty.Value, hcl.
 		val = cty.DynamicVal
 	}
 	return val, diags
+}
+
+// decodeConfig is hcldec.Decode, except that the attributes of an
+// ObjectSpec of AttrSpecs are converted to their types in linear time (see
+// fastConvert): hcldec's conversion of a large tuple to a list is
+// quadratic.
+func decodeConfig(body hcl.Body, spec hcldec.Spec, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+	obj, ok := spec.(hcldec.ObjectSpec)
+	if !ok {
+		return hcldec.Decode(body, spec, ctx)
+	}
+	loose := make(hcldec.ObjectSpec, len(obj))
+	for k, s := range obj {
+		a, ok := s.(*hcldec.AttrSpec)
+		if !ok {
+			return hcldec.Decode(body, spec, ctx)
+		}
+		c := *a
+		c.Type = cty.DynamicPseudoType
+		loose[k] = &c
+	}
+	v, diags := hcldec.Decode(body, loose, ctx)
+	if diags.HasErrors() || !v.IsKnown() || v.IsNull() {
+		return cty.UnknownVal(hcldec.ImpliedType(spec)), diags
+	}
+	var exprs hcl.Attributes
+	attrs := make(map[string]cty.Value, len(obj))
+	for k, s := range obj {
+		a := s.(*hcldec.AttrSpec)
+		av := v.GetAttr(k)
+		if av.IsNull() {
+			attrs[k] = cty.NullVal(a.Type)
+			continue
+		}
+		cv, err := fastConvert(av, a.Type, false)
+		if err != nil {
+			if exprs == nil {
+				schema := &hcl.BodySchema{}
+				for _, s := range obj {
+					schema.Attributes = append(schema.Attributes, hcl.AttributeSchema{Name: s.(*hcldec.AttrSpec).Name})
+				}
+				content, _, _ := body.PartialContent(schema)
+				exprs = content.Attributes
+			}
+			d := &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Incorrect attribute value type",
+				Detail:   fmt.Sprintf("Inappropriate value for attribute %q: %s.", a.Name, err),
+			}
+			if attr := exprs[a.Name]; attr != nil {
+				d.Subject = attr.Expr.Range().Ptr()
+				d.Context = hcl.RangeBetween(attr.NameRange, attr.Expr.Range()).Ptr()
+				d.Expression, d.EvalContext = attr.Expr, ctx
+			}
+			diags = append(diags, d)
+			cv = cty.UnknownVal(a.Type)
+		}
+		attrs[k] = cv
+	}
+	return cty.ObjectVal(attrs), diags
 }

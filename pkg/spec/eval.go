@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
-	"github.com/zclconf/go-cty/cty/convert"
 )
 
 // evalString evaluates a string attribute. ok is false when the value is
@@ -56,7 +55,7 @@ func evalAs(a *hcl.Attribute, ctx *hcl.EvalContext, ty cty.Type, diags *hcl.Diag
 	if v.IsNull() {
 		return cty.NilVal, false
 	}
-	cv, err := convert.Convert(v, ty)
+	cv, err := fastConvert(v, ty, false)
 	if err != nil {
 		*diags = append(*diags, &hcl.Diagnostic{
 			Severity:    hcl.DiagError,

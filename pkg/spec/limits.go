@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/hcl/v2"
@@ -40,13 +41,14 @@ type Limits struct {
 	// MaxValueBytes bounds the text of one value: a string, or all the
 	// strings of a collection together.
 	MaxValueBytes int64
+	// MaxEvalSteps bounds the work all expressions of one load do
+	// together: each for expression iteration, template part, function
+	// call and operation is a step, and so is every 16 elements a function
+	// or a comparison goes through or builds.
+	MaxEvalSteps int64
 	// MaxEvalBytes bounds the text all expressions of one load produce
-	// together (templates, function results): the evaluation budget.
+	// together (templates, function results).
 	MaxEvalBytes int64
-	// MaxEvalValues bounds the values all expressions of one load produce
-	// together (for expression iterations, function results and their
-	// elements, operations): the evaluation budget.
-	MaxEvalValues int64
 	// MaxReadFileBytes bounds a file read by file().
 	MaxReadFileBytes int64
 	// MaxCalendarBytes bounds a calendar data "ical" reads, from a file or
@@ -66,8 +68,8 @@ func DefaultLimits() Limits {
 		MaxInstances:     100000,
 		MaxValueElements: 1000000,
 		MaxValueBytes:    16 << 20,
-		MaxEvalBytes:     256 << 20,
-		MaxEvalValues:    10000000,
+		MaxEvalSteps:     1000000,
+		MaxEvalBytes:     64 << 20,
 		MaxReadFileBytes: 1 << 20,
 		MaxCalendarBytes: calendar.DefaultFetchMaxBytes,
 		MaxDateRange:     3660,
@@ -94,8 +96,8 @@ func (l Limits) withDefaults() Limits {
 	set(&l.MaxInstances, d.MaxInstances)
 	set(&l.MaxValueElements, d.MaxValueElements)
 	set64(&l.MaxValueBytes, d.MaxValueBytes)
+	set64(&l.MaxEvalSteps, d.MaxEvalSteps)
 	set64(&l.MaxEvalBytes, d.MaxEvalBytes)
-	set64(&l.MaxEvalValues, d.MaxEvalValues)
 	set64(&l.MaxReadFileBytes, d.MaxReadFileBytes)
 	set64(&l.MaxCalendarBytes, d.MaxCalendarBytes)
 	set(&l.MaxDateRange, d.MaxDateRange)
@@ -153,3 +155,21 @@ func clip(s string) string {
 
 // quoted is s clipped and quoted, for an error that shows an input.
 func quoted(s string) string { return fmt.Sprintf("%q", clip(s)) }
+
+// limitExtra is the LimitExceeded for err, when a limit is what failed.
+func limitExtra(err error) any {
+	var le *limitError
+	if errors.As(err, &le) {
+		return &LimitExceeded{Limit: le.limit, Value: le.value}
+	}
+	return nil
+}
+
+// capitalize is s with its first letter in upper case, for an error
+// message that becomes a sentence.
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}

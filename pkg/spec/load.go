@@ -16,6 +16,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
@@ -122,8 +123,20 @@ func Load(ctx context.Context, dir string, opts LoadOptions) (*Config, hcl.Diagn
 	}
 	l.load(sources, autoVarFiles(dir, entries))
 	sortDiagnostics(l.diags)
+	// Secrets out first: clipping could cut one where it is no longer
+	// recognised.
 	scrubDiagnostics(l.diags, l.cfg.Files, l.secrets())
+	l.diags = finishDiagnostics(l.diags)
 	return l.cfg, l.diags
+}
+
+// instrument makes evaluating f's expressions count against the
+// evaluation limits (see guard).
+func (l *loader) instrument(f *hcl.File) hcl.Diagnostics {
+	if body, ok := f.Body.(*hclsyntax.Body); ok {
+		return l.guard.instrument(body)
+	}
+	return nil
 }
 
 // readSource reads a file to parse, within the limits of one file and of
@@ -156,6 +169,7 @@ type loader struct {
 	// limits.MaxSourceBytes.
 	sourceBytes int64
 	files       *filePolicy // what file() and data sources may read
+	guard       *guard      // the evaluation limits
 	baseDir     string
 	parser      *hclparse.Parser
 	funcs       map[string]function.Function
@@ -192,11 +206,17 @@ func newLoader(ctx context.Context, dir string, opts LoadOptions) *loader {
 	funcs := newFunctions(files, opts.Getenv, limits)
 	today := &todayClock{now: opts.Now}
 	funcs["today"] = todayFunc(today)
+	guard := newGuard(limits)
+	funcs = wrapFunctions(funcs, guard)
+	for name, f := range guard.hooks() {
+		funcs[name] = f
+	}
 	return &loader{
 		ctx:      ctx,
 		opts:     opts,
 		limits:   limits,
 		files:    files,
+		guard:    guard,
 		baseDir:  dir,
 		parser:   parser,
 		funcs:    funcs,
@@ -240,6 +260,7 @@ func (l *loader) load(sources []source, autoFiles []string) {
 		l.diags = append(l.diags, diags...)
 		if f != nil {
 			l.diags = append(l.diags, checkSecrets(f)...)
+			l.diags = append(l.diags, l.instrument(f)...)
 			files = append(files, f)
 		}
 	}
@@ -267,7 +288,7 @@ func (l *loader) load(sources []source, autoFiles []string) {
 	// Variables first: they depend on nothing.
 	raw, diags := l.collectVariableValues(autoFiles, l.opts.VarFiles)
 	l.diags = append(l.diags, diags...)
-	l.varValues, l.varSeen, diags = finalVariableValues(l.variables, raw, l.funcs, l.limits)
+	l.varValues, l.varSeen, diags = finalVariableValues(l.variables, raw, l.funcs, l.guard)
 	l.diags = append(l.diags, diags...)
 
 	// Then locals, data sources and settings, in dependency order.
@@ -277,6 +298,10 @@ func (l *loader) load(sources []source, autoFiles []string) {
 	ctx := l.evalContext()
 	var offline []OfflineTime
 	for _, rb := range resources {
+		if l.guard.quiet() {
+			// The error is reported; what is left would be unknown.
+			break
+		}
 		insts, diags := rb.expand(ctx, expansion{maxInstances: l.limits.MaxInstances, holdsSecret: l.holdsSecret})
 		l.diags = append(l.diags, diags...)
 		for _, inst := range insts {
@@ -525,9 +550,22 @@ func (l *loader) evaluateGraph() {
 			lc := l.locals[strings.TrimPrefix(n.key, "local.")]
 			v, diags := lc.Expr.Value(ctx)
 			l.diags = append(l.diags, diags...)
-			if !diags.HasErrors() {
-				l.localValues[lc.Name] = v
+			if diags.HasErrors() {
+				continue
 			}
+			// Each local may double the one before: measured here, a
+			// chain of them stops at the limit of one value.
+			if _, err := l.guard.checkValue(v, "the value of local."+lc.Name); err != nil {
+				l.diags = append(l.diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Value too large",
+					Detail:   capitalize(err.Error()) + ".",
+					Subject:  lc.DeclRange.Ptr(),
+					Extra:    limitExtra(err),
+				})
+				continue
+			}
+			l.localValues[lc.Name] = v
 		default:
 			d := l.data[strings.TrimPrefix(n.key, "data.")]
 			if d.source == nil {

@@ -195,6 +195,9 @@ func (rb *resourceBlock) expandCount(ctx *hcl.EvalContext, x expansion) ([]insta
 	if v.IsNull() {
 		return invalid(`The given "count" argument value is null. An integer is required.`)
 	}
+	if err := checkNumberText(v); err != nil {
+		return invalid(fmt.Sprintf(`The given "count" argument value is unsuitable: %s.`, err))
+	}
 	nv, err := convert.Convert(v, cty.Number)
 	if err != nil {
 		return invalid(fmt.Sprintf(`The given "count" argument value is unsuitable: %s.`, err))
