@@ -318,11 +318,11 @@ func parseGitLog(out string, since, until time.Time) ([]gitCommit, error) {
 		}
 		f := strings.Split(rec, gitFieldSep)
 		if len(f) != 6 {
-			return nil, fmt.Errorf("unexpected git log output %q", rec)
+			return nil, fmt.Errorf("unexpected git log output %s", quoted(rec))
 		}
 		when, err := time.Parse(time.RFC3339, f[2])
 		if err != nil {
-			return nil, fmt.Errorf("git log gave the date %q: %w", f[2], err)
+			return nil, fmt.Errorf("git log gave the date %s: %w", quoted(f[2]), err)
 		}
 		if when.Before(since) || !when.Before(until) {
 			continue

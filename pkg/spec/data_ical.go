@@ -169,7 +169,7 @@ func (icalSource) Read(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnostic
 			}
 			fmt.Fprintf(&b, "\n- %v", wn.Err)
 			if wn.UID != "" {
-				fmt.Fprintf(&b, " (UID %q)", wn.UID)
+				fmt.Fprintf(&b, " (UID %s)", quoted(wn.UID))
 			}
 		}
 		msg := b.String()
@@ -222,7 +222,7 @@ func icalWindow(dc DataContext, cfg cty.Value) (calendar.Window, hcl.Diagnostics
 		}
 		d, err := ParseDuration(h)
 		if err != nil || d <= 0 {
-			bad("horizon", "Invalid horizon", fmt.Sprintf("%s: horizon must be a positive duration such as \"7d\" (got %q).", dc.Address, h))
+			bad("horizon", "Invalid horizon", fmt.Sprintf("%s: horizon must be a positive duration such as \"7d\" (got %s).", dc.Address, quoted(h)))
 			return calendar.Window{}, diags
 		}
 		horizon = d

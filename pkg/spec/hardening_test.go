@@ -421,3 +421,44 @@ func TestLargeForEach(t *testing.T) {
 		})
 	}
 }
+
+// A calendar's 100 KB TZID, or a 100 KB value where a date belongs, was
+// quoted whole in the diagnostic; now about a hundred characters of it are.
+func TestHugeInputsAreClippedInDiagnostics(t *testing.T) {
+	huge := strings.Repeat("x", 100000)
+	ics := strings.Replace(testICS, "END:VCALENDAR", "BEGIN:VEVENT\r\nUID:tz\r\nDTSTART;TZID="+huge+":20261120T090000\r\nDTEND;TZID=Europe/Berlin:20261120T100000\r\nEND:VEVENT\r\nEND:VCALENDAR", 1)
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"calendar TZID", map[string]string{"work.ics": ics, "main.rt.hcl": icalHeader + `
+data "ical" "work" {
+  path         = "work.ics"
+  window_start = "2026-11-20"
+  window_end   = "2026-11-21"
+}
+`}, "unknown time zone"},
+		{"date", map[string]string{"big.txt": huge, "main.rt.hcl": utcSettings + `
+highlight "h" {
+  date        = file("big.txt")
+  description = "x"
+}
+`}, "is not a date in the form YYYY-MM-DD"},
+		{"function error", map[string]string{"big.txt": huge, "main.rt.hcl": utcSettings + `
+locals { x = tobool(file("big.txt")) }
+`}, "cannot convert"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, diags := Load(context.Background(), writeConfig(t, tt.files), LoadOptions{Now: testNow})
+			text, js := render(t, cfg, diags)
+			if !diags.HasErrors() || !strings.Contains(flat(text), tt.want) {
+				t.Errorf("want an error saying %q, got:\n%.2000s", tt.want, text)
+			}
+			if len(text) > 5000 || len(js) > 5000 {
+				t.Errorf("the diagnostics are %d bytes (JSON %d):\n%.2000s", len(text), len(js), text)
+			}
+		})
+	}
+}
