@@ -48,6 +48,9 @@ func planFor(p function.Parameter) argPlan {
 }
 
 func (g *guard) wrap(name string, f function.Function) function.Function {
+	// The wrapper's parameters allow marks: cty looks for them by going
+	// through every argument, which the wrapped function does again (and
+	// a set is sorted each time). rtctl marks nothing.
 	params := f.Params()
 	plans := make([]argPlan, len(params))
 	for i := range params {
@@ -55,6 +58,7 @@ func (g *guard) wrap(name string, f function.Function) function.Function {
 		if plans[i] != argAsIs {
 			params[i].Type = cty.DynamicPseudoType
 		}
+		params[i].AllowMarked = true
 	}
 	varParam := f.VarParam()
 	var varPlan argPlan
@@ -63,6 +67,7 @@ func (g *guard) wrap(name string, f function.Function) function.Function {
 		if varPlan != argAsIs {
 			varParam.Type = cty.DynamicPseudoType
 		}
+		varParam.AllowMarked = true
 	}
 	orig := f.Params()
 	origVar := f.VarParam()
@@ -106,16 +111,11 @@ func (g *guard) wrap(name string, f function.Function) function.Function {
 		Description: f.Description(),
 		Params:      params,
 		VarParam:    varParam,
-		Type: func(args []cty.Value) (cty.Type, error) {
-			args, err := prepare(args)
-			if err != nil {
-				return cty.NilType, err
-			}
-			if fast, ok := fastTo[name]; ok {
-				return fast.typ(args, f)
-			}
-			return f.ReturnTypeForValues(args)
-		},
+		// The result's type is the wrapped function's to decide when it
+		// runs: asking it here too would go through the arguments once
+		// more. Unknown arguments (only ever there after an error) then
+		// give an unknown of any type, which HCL takes as well.
+		Type: function.StaticReturnType(cty.DynamicPseudoType),
 		Impl: func(args []cty.Value, ret cty.Type) (cty.Value, error) {
 			if g.quiet() {
 				return cty.UnknownVal(ret), nil
@@ -135,7 +135,7 @@ func (g *guard) wrap(name string, f function.Function) function.Function {
 			}
 			var res cty.Value
 			if fast, ok := fastTo[name]; ok {
-				res, err = fast.call(args, f)
+				res, err = fast(args, f)
 			} else {
 				res, err = f.Call(args)
 			}
@@ -146,7 +146,7 @@ func (g *guard) wrap(name string, f function.Function) function.Function {
 			if err != nil {
 				return cty.NilVal, err
 			}
-			if err := g.charge(0, size.elements, size.bytes); err != nil {
+			if err := g.charge(0, size.work, size.bytes); err != nil {
 				return cty.NilVal, err
 			}
 			return res, nil
@@ -156,40 +156,22 @@ func (g *guard) wrap(name string, f function.Function) function.Function {
 
 // fastTo are the conversion functions, whose own conversion of a large
 // tuple or object is quadratic.
-var fastTo = map[string]struct {
-	typ  func(args []cty.Value, f function.Function) (cty.Type, error)
-	call func(args []cty.Value, f function.Function) (cty.Value, error)
-}{
+var fastTo = map[string]func(args []cty.Value, f function.Function) (cty.Value, error){
 	"tolist": fastToFunc(cty.List(cty.DynamicPseudoType)),
 	"toset":  fastToFunc(cty.Set(cty.DynamicPseudoType)),
 	"tomap":  fastToFunc(cty.Map(cty.DynamicPseudoType)),
 }
 
-func fastToFunc(want cty.Type) struct {
-	typ  func(args []cty.Value, f function.Function) (cty.Type, error)
-	call func(args []cty.Value, f function.Function) (cty.Value, error)
-} {
-	return struct {
-		typ  func(args []cty.Value, f function.Function) (cty.Type, error)
-		call func(args []cty.Value, f function.Function) (cty.Value, error)
-	}{
-		typ: func(args []cty.Value, f function.Function) (cty.Type, error) {
-			if bigStructural(args[0]) {
-				// Checked when converting, in linear time.
-				return want, nil
-			}
-			return f.ReturnTypeForValues(args)
-		},
-		call: func(args []cty.Value, f function.Function) (cty.Value, error) {
-			if bigStructural(args[0]) {
-				v, err := fastConvert(args[0], want, true)
-				if err != nil {
-					return cty.NilVal, function.NewArgError(0, err)
-				}
-				return v, nil
-			}
+func fastToFunc(want cty.Type) func(args []cty.Value, f function.Function) (cty.Value, error) {
+	return func(args []cty.Value, f function.Function) (cty.Value, error) {
+		if !bigStructural(args[0]) {
 			return f.Call(args)
-		},
+		}
+		v, err := fastConvert(args[0], want, true)
+		if err != nil {
+			return cty.NilVal, function.NewArgError(0, err)
+		}
+		return v, nil
 	}
 }
 

@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"math/big"
+	"math/bits"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
@@ -73,6 +74,8 @@ func (g *guard) chargeShallow(v cty.Value) error {
 	return g.charge(1, elements, bytes)
 }
 
+// shallowSize is what going through v's direct elements costs, in
+// elements (see setWeight), and its text.
 func shallowSize(v cty.Value) (elements, bytes int64) {
 	v, _ = v.Unmark()
 	if !v.IsKnown() || v.IsNull() {
@@ -82,10 +85,20 @@ func shallowSize(v cty.Value) (elements, bytes int64) {
 	switch {
 	case ty == cty.String:
 		return 0, int64(len(v.AsString()))
+	case ty.IsSetType():
+		return setWeight(v.LengthInt()), 0
 	case ty.IsCollectionType() || ty.IsTupleType() || ty.IsObjectType():
 		return int64(v.LengthInt()), 0
 	}
 	return 0, 0
+}
+
+// setWeight is what going through a set of n elements costs, in elements
+// of a list: cty sorts a set each time it is gone through, comparing
+// elements a microsecond apiece, and every function call goes through its
+// arguments more than once (to look for marks, to type them, to run).
+func setWeight(n int) int64 {
+	return int64(n) * int64(bits.Len(uint(n))) * 4
 }
 
 // checkValue reports a value larger than the limits of one value: nested
@@ -106,6 +119,7 @@ func (g *guard) checkValue(v cty.Value, what string) (valueSize, error) {
 type valueSize struct {
 	elements int64 // values below the top
 	bytes    int64 // of strings and map keys
+	work     int64 // going through them, in elements (see setWeight)
 }
 
 type sizeWalk struct {
@@ -139,7 +153,12 @@ func (w *sizeWalk) walk(v cty.Value, depth int) {
 			}
 			return
 		}
-		w.size.elements += int64(v.LengthInt())
+		n := v.LengthInt()
+		w.size.elements += int64(n)
+		w.size.work += int64(n)
+		if ty.IsSetType() {
+			w.size.work += setWeight(n) - int64(n)
+		}
 		if w.overLimit() {
 			return
 		}

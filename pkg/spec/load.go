@@ -305,6 +305,9 @@ func (l *loader) load(sources []source, autoFiles []string) {
 		insts, diags := rb.expand(ctx, expansion{maxInstances: l.limits.MaxInstances, holdsSecret: l.holdsSecret})
 		l.diags = append(l.diags, diags...)
 		for _, inst := range insts {
+			if l.guard.quiet() {
+				break
+			}
 			switch rb.Kind {
 			case KindOfflineTime:
 				if it, ok := l.decodeOfflineTime(rb, inst); ok {
