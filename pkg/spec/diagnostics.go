@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
@@ -119,10 +120,16 @@ const (
 // sentence when it came from the evaluation hooks rather than a function
 // the configuration called), the evaluation budget is reported once, and
 // no diagnostic quotes more than a few thousand bytes of input.
-func finishDiagnostics(diags hcl.Diagnostics) hcl.Diagnostics {
+func finishDiagnostics(diags hcl.Diagnostics, g *guard) hcl.Diagnostics {
 	out := diags[:0]
 	budget := false
 	for _, d := range diags {
+		if g != nil && g.exceeded != nil && d.Extra == nil && strings.Contains(d.Detail, g.exceeded.msg) {
+			// An operation, whose diagnostic carries no error to look at.
+			d.Summary = "Evaluation limit reached"
+			d.Detail = capitalize(g.exceeded.msg) + "."
+			d.Extra = &LimitExceeded{Limit: g.exceeded.limit, Value: g.exceeded.value}
+		}
 		if x, ok := d.Extra.(hclsyntax.FunctionCallDiagExtra); ok && x.FunctionCallError() != nil {
 			err := x.FunctionCallError()
 			var le *limitError
@@ -143,6 +150,11 @@ func finishDiagnostics(diags hcl.Diagnostics) hcl.Diagnostics {
 				continue
 			}
 			budget = true
+		}
+		if i := strings.Index(d.Detail, "\ngoroutine "); i >= 0 {
+			// cty turns a panic in a function into an error holding
+			// the stack: no user should see one.
+			d.Detail = strings.TrimSpace(d.Detail[:i]) + " (an internal error of rtctl: please report it)."
 		}
 		d.Summary = clipText(d.Summary, maxSummary)
 		d.Detail = clipText(d.Detail, maxDetail)

@@ -124,13 +124,17 @@ func (g *guard) wrap(name string, f function.Function) function.Function {
 			if err != nil {
 				return cty.NilVal, err
 			}
-			var inElements, inBytes int64
+			// Calling it goes through every level of its arguments (cty
+			// looks for marks), then the function goes through them.
+			var work, inBytes int64
+			stop := g.remaining() + 1
 			for _, a := range args {
 				e, b := shallowSize(a)
-				inElements, inBytes = inElements+e, inBytes+b
+				work += e + deepWork(a, stop-work)
+				inBytes += b
 			}
 			// Its input's text is not produced, only gone through.
-			if err := g.charge(1, inElements+inBytes/elementsPerStep, 0); err != nil {
+			if err := g.charge(1, work+inBytes/elementsPerStep, 0); err != nil {
 				return cty.NilVal, err
 			}
 			var res cty.Value

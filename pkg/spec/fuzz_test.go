@@ -144,7 +144,7 @@ func FuzzLoad(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		l := newLoader(context.Background(), t.TempDir(), LoadOptions{Limits: fuzzLimits})
 		l.load([]source{{name: "fuzz.rt.hcl", src: src}}, nil)
-		diags := finishDiagnostics(l.diags)
+		diags := finishDiagnostics(l.diags, l.guard)
 		if !diags.HasErrors() && l.cfg.Hash == "" {
 			t.Error("valid configuration without a hash")
 		}
@@ -169,7 +169,7 @@ func FuzzEvaluate(f *testing.F) {
 			"highlight \"h\" {\n  for_each    = try(toset([for v in local.x : tostring(v)]), {})\n  date        = \"2026-11-20\"\n  description = \"${each.key} ${jsonencode(local.x)}\"\n}\n"
 		l := newLoader(context.Background(), t.TempDir(), LoadOptions{Limits: fuzzLimits})
 		l.load([]source{{name: "fuzz.rt.hcl", src: []byte(src)}}, nil)
-		checkFuzzDiagnostics(t, finishDiagnostics(l.diags))
+		checkFuzzDiagnostics(t, finishDiagnostics(l.diags, l.guard))
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"math/bits"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -27,14 +28,17 @@ type guard struct {
 	// it, so evaluation winds down quickly.
 	exceeded *limitError
 	ops      map[*hclsyntax.Operation]*hclsyntax.Operation // guarded versions
+	contexts []*hcl.EvalContext                            // to blank once exhausted
 }
 
 func newGuard(limits Limits) *guard { return &guard{limits: limits} }
 
 // elementsPerStep is how many elements a function or comparison goes
-// through for the cost of one step (an iteration, a call): going through an
-// element costs tens of nanoseconds, an iteration a microsecond or two.
-const elementsPerStep = 16
+// through for the cost of one step (an iteration, a call): cty goes
+// through an element of an argument in about a microsecond (looking for
+// marks, taking them off, then the function's own work), HCL iterates in
+// two or three.
+const elementsPerStep = 3
 
 // charge counts steps, elements gone through and bytes of text produced
 // against the budget. The call that exhausts it gets the error; once it is
@@ -58,20 +62,43 @@ func (g *guard) charge(steps, elements, bytes int64) error {
 			"the configuration's expressions have produced more than %d bytes of text, the most one load may produce; look for text repeated or joined in loops", g.limits.MaxEvalBytes)
 	}
 	if g.exceeded != nil {
+		g.blank()
 		return g.exceeded
 	}
 	return nil
+}
+
+// track registers ctx, so that once the budget is exhausted its variables
+// can be blanked (see blank). It returns ctx.
+func (g *guard) track(ctx *hcl.EvalContext) *hcl.EvalContext {
+	g.contexts = append(g.contexts, ctx)
+	return ctx
+}
+
+// blank makes every variable of the tracked contexts unknown. HCL goes on
+// with the iterations of every for expression it has started, whatever
+// the functions it calls return, and cty goes through every argument of a
+// call before the function can decline: with var, local and data unknown,
+// what is left to evaluate refers to nothing large.
+func (g *guard) blank() {
+	for _, ctx := range g.contexts {
+		for name := range ctx.Variables {
+			ctx.Variables[name] = cty.DynamicVal
+		}
+	}
+	g.contexts = nil
 }
 
 // quiet reports whether the budget is exhausted and evaluation should only
 // wind down.
 func (g *guard) quiet() bool { return g.exceeded != nil }
 
-// chargeShallow counts a step for v, with its direct elements or its
-// text: what building it cost, given its elements existed already.
-func (g *guard) chargeShallow(v cty.Value) error {
-	elements, bytes := shallowSize(v)
-	return g.charge(1, elements, bytes)
+// chargeCall counts a call of a hook with v: a step, going through every
+// level of v (which cty does for every argument of every call), and v's
+// text.
+func (g *guard) chargeCall(v cty.Value) error {
+	_, bytes := shallowSize(v)
+	return g.charge(1, deepWork(v, g.remaining()+1), bytes)
 }
 
 // shallowSize is what going through v's direct elements costs, in
@@ -94,11 +121,41 @@ func shallowSize(v cty.Value) (elements, bytes int64) {
 }
 
 // setWeight is what going through a set of n elements costs, in elements
-// of a list: cty sorts a set each time it is gone through, comparing
-// elements a microsecond apiece, and every function call goes through its
-// arguments more than once (to look for marks, to type them, to run).
+// of a list: cty sorts a set each time it goes through it.
 func setWeight(n int) int64 {
-	return int64(n) * int64(bits.Len(uint(n))) * 4
+	return int64(n) * int64(bits.Len(uint(n)))
+}
+
+// remaining is how many elements can still be gone through within the
+// budget, as a bound for measuring what a call costs.
+func (g *guard) remaining() int64 {
+	return max((g.limits.MaxEvalSteps-g.steps)*elementsPerStep-g.walked, 0)
+}
+
+// deepWork is what going through every level of v costs, in elements (see
+// setWeight), counting no further than stop: cty does so for every
+// argument of every function call, to look for marks.
+func deepWork(v cty.Value, stop int64) int64 {
+	v, _ = v.Unmark()
+	if !v.IsKnown() || v.IsNull() || !v.CanIterateElements() {
+		return 0
+	}
+	n := v.LengthInt()
+	work := int64(n)
+	ty := v.Type()
+	if ty.IsSetType() {
+		work = setWeight(n)
+	}
+	if (ty.IsCollectionType() && ty.ElementType().IsPrimitiveType()) || work > stop {
+		// Nothing below to count, and going through a set to find so
+		// would sort it once more.
+		return work
+	}
+	for it := v.ElementIterator(); it.Next() && work <= stop; {
+		_, e := it.Element()
+		work += deepWork(e, stop-work)
+	}
+	return work
 }
 
 // checkValue reports a value larger than the limits of one value: nested

@@ -334,8 +334,22 @@ func TestEvaluationExplosionsAreErrors(t *testing.T) {
   x = [1][local.a]
 }`, "too long to be a number", ""},
 		{"comparisons", `locals {
-  big = [for i in range(1000) : [for j in range(1000) : j]]
-  x   = [for i in range(1000) : [for j in range(1000) : local.big == local.big]]
+  big = [for i in range(1000) : [for j in range(500) : j]]
+  x   = [for i in range(1000) : local.big == local.big]
+}`, "steps, the most one load may take", "MaxEvalSteps"},
+		{"a set gone through in every instance", `locals { s = toset([for i in range(1000) : "k${i}"]) }
+highlight "h" {
+  for_each    = local.s
+  date        = "2026-11-20"
+  description = "${each.key} ${substr(jsonencode(local.s), 0, 10)}"
+}`, "steps, the most one load may take", "MaxEvalSteps"},
+		{"a large map looked up in every instance", `locals {
+  m = { for i in range(1000) : "k${i}" => { for j in range(100) : "a${j}" => j } }
+}
+highlight "h" {
+  for_each    = local.m
+  date        = "2026-11-20"
+  description = "${each.key} ${length(lookup(local.m, each.key, {}))}"
 }`, "steps, the most one load may take", "MaxEvalSteps"},
 	}
 	for _, tt := range tests {
@@ -398,7 +412,7 @@ func TestLargeForEach(t *testing.T) {
 		{name: "1,000,000 generated keys", files: map[string]string{"main.rt.hcl": utcSettings + highlight(generated(1000))},
 			limit: "MaxEvalSteps"},
 		{name: "200,000 generated keys, budget raised", files: map[string]string{"main.rt.hcl": utcSettings + highlight(generated(200))},
-			opts: LoadOptions{Limits: Limits{MaxEvalSteps: 2000000}}, limit: "MaxInstances"},
+			opts: LoadOptions{Limits: Limits{MaxEvalSteps: 5000000}}, limit: "MaxInstances"},
 		{name: "1,000,000 counted", files: map[string]string{"main.rt.hcl": utcSettings + "highlight \"h\" {\n  count = 1000000\n  date = \"2026-11-20\"\n  description = \"x\"\n}\n"},
 			limit: "MaxInstances"},
 		{name: "instance limit raised", files: map[string]string{"main.rt.hcl": utcSettings + highlight(generated(120))},
@@ -460,5 +474,18 @@ locals { x = tobool(file("big.txt")) }
 				t.Errorf("the diagnostics are %d bytes (JSON %d):\n%.2000s", len(text), len(js), text)
 			}
 		})
+	}
+}
+
+// cty turns a panic in a function into an error holding the goroutine's
+// stack; a diagnostic never shows one.
+func TestNoStackInDiagnostics(t *testing.T) {
+	diags := finishDiagnostics(hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Error in function call",
+		Detail:   "Call to function \"x\" failed: panic in function implementation: boom\ngoroutine 21 [running]:\nruntime/debug.Stack()\n\t/usr/local/go/src/runtime/debug/stack.go:26 +0x5e",
+	}}, nil)
+	if d := diags[0].Detail; strings.Contains(d, "goroutine") || strings.Contains(d, ".go:") || !strings.Contains(d, "internal error") {
+		t.Errorf("detail = %q", d)
 	}
 }

@@ -13,6 +13,10 @@ import (
 // It is not an identifier, so no configuration can call it (or shadow it).
 const chargeFunc = "rtctl:charge"
 
+// tickFunc, called with no argument, counts an iteration of a for
+// expression: it is the condition of every for expression.
+const tickFunc = "rtctl:tick"
+
 // keyFunc wraps index keys, which HCL converts to numbers for lists, and
 // numberFunc the operands of arithmetic: both check that text is not too
 // long to convert.
@@ -46,12 +50,40 @@ func (g *guard) hooks() map[string]function.Function {
 		if err := checkNumberText(v); err != nil {
 			return err
 		}
-		return g.chargeShallow(v)
+		return g.chargeCall(v)
 	})
 	return map[string]function.Function{
-		chargeFunc: pass(g.chargeShallow),
+		chargeFunc: pass(g.chargeCall),
 		keyFunc:    numberText,
 		numberFunc: numberText,
+		tickFunc: function.New(&function.Spec{
+			Description: "Counts an iteration against the evaluation limits.",
+			// The condition of the for expression, when it has one; it
+			// is a boolean, cheap to go through.
+			VarParam: &function.Parameter{
+				Name: "condition", Type: cty.DynamicPseudoType,
+				AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true,
+			},
+			Type: func(args []cty.Value) (cty.Type, error) {
+				if len(args) == 0 {
+					return cty.Bool, nil
+				}
+				return args[0].Type(), nil
+			},
+			Impl: func(args []cty.Value, ret cty.Type) (cty.Value, error) {
+				if g.quiet() {
+					// The iteration is left out, unknown.
+					return cty.UnknownVal(ret), nil
+				}
+				if err := g.charge(1, 0, 0); err != nil {
+					return cty.NilVal, err
+				}
+				if len(args) == 0 {
+					return cty.True, nil
+				}
+				return args[0], nil
+			},
+		}),
 	}
 }
 
@@ -79,15 +111,18 @@ func (g *guard) instrument(node hclsyntax.Node) hcl.Diagnostics {
 				}
 			}
 		case *hclsyntax.ForExpr:
-			// The collection too: once the budget is exhausted, an inner
-			// for expression then ends before its first iteration.
+			// Each iteration ticks in the condition, which takes no
+			// value (a call goes through every level of its arguments,
+			// and the value may be a large collection). The collection
+			// is counted too: once the budget is exhausted, an inner for
+			// expression ends before its first iteration.
 			e.CollExpr = hook(chargeFunc, e.CollExpr)
-			e.ValExpr = hook(chargeFunc, e.ValExpr)
-			if e.KeyExpr != nil {
-				e.KeyExpr = hook(chargeFunc, e.KeyExpr)
-			}
-			if e.CondExpr != nil {
-				e.CondExpr = hook(chargeFunc, e.CondExpr)
+			if e.CondExpr == nil {
+				e.CondExpr = &hclsyntax.FunctionCallExpr{Name: tickFunc, NameRange: e.OpenRange, OpenParenRange: e.OpenRange, CloseParenRange: e.OpenRange}
+			} else {
+				// Not tick() && condition: && drops the diagnostics of
+				// one side when the other is false.
+				e.CondExpr = hook(tickFunc, e.CondExpr)
 			}
 		case *hclsyntax.IndexExpr:
 			e.Key = hook(keyFunc, e.Key)
@@ -163,24 +198,41 @@ func (g *guard) operation(op *hclsyntax.Operation) *hclsyntax.Operation {
 	f := op.Impl
 	params := f.Params()
 	equality := len(params) == 2 && params[0].Type == cty.DynamicPseudoType
+	for i := range params {
+		// cty would go through the operands looking for marks, which the
+		// wrapped operation does again; rtctl marks nothing.
+		params[i].AllowMarked = true
+	}
 	w := &hclsyntax.Operation{
 		Type:         op.Type,
 		ShortCircuit: op.ShortCircuit,
 		Impl: function.New(&function.Spec{
 			Description: f.Description(),
 			Params:      params,
-			Type:        f.ReturnTypeForValues,
+			// The operation's result type is fixed; asking the wrapped
+			// function would go through the operands once more, even
+			// once the budget is exhausted.
+			Type: function.StaticReturnType(op.Type),
 			Impl: func(args []cty.Value, ret cty.Type) (cty.Value, error) {
 				if g.quiet() {
 					return cty.UnknownVal(ret), nil
 				}
+				stop0 := g.remaining() + 1
 				var compared int64
 				if equality {
-					// Comparing collections walks them: count the smaller.
-					stop := g.limits.MaxEvalSteps*elementsPerStep + 1
-					compared = min(elementCount(args[0], stop), elementCount(args[1], stop))
+					// Comparing collections goes through both, looking
+					// for marks, then through the smaller comparing:
+					// each element compared costs a few times going
+					// through one.
+					stop := g.remaining() + 1
+					compared = 4 * min(elementCount(args[0], stop), elementCount(args[1], stop))
 				}
-				if err := g.charge(1, compared, 0); err != nil {
+				// cty goes through every level of both operands first.
+				var walked int64
+				for _, a := range args {
+					walked += deepWork(a, stop0)
+				}
+				if err := g.charge(1, compared+walked, 0); err != nil {
 					return cty.NilVal, err
 				}
 				res, err := f.Call(args)
@@ -254,7 +306,7 @@ func (g *guard) constant(expr hcl.Expression) (cty.Value, hcl.Diagnostics) {
 }
 
 func isHook(name string) bool {
-	return name == chargeFunc || name == keyFunc || name == numberFunc
+	return name == chargeFunc || name == keyFunc || name == numberFunc || name == tickFunc
 }
 
 // checkNumbersToConvert refuses strings in v that converting v to ty would

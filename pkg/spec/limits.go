@@ -43,8 +43,9 @@ type Limits struct {
 	MaxValueBytes int64
 	// MaxEvalSteps bounds the work all expressions of one load do
 	// together: each for expression iteration, template part, function
-	// call and operation is a step, and so is every 16 elements a function
-	// or a comparison goes through or builds.
+	// call and operation is a step, and so is every 8 elements a function
+	// or a comparison goes through or builds (a set's elements count more:
+	// going through one sorts it).
 	MaxEvalSteps int64
 	// MaxEvalBytes bounds the text all expressions of one load produce
 	// together (templates, function results).
@@ -68,7 +69,7 @@ func DefaultLimits() Limits {
 		MaxInstances:     100000,
 		MaxValueElements: 1000000,
 		MaxValueBytes:    16 << 20,
-		MaxEvalSteps:     1000000,
+		MaxEvalSteps:     2000000,
 		MaxEvalBytes:     64 << 20,
 		MaxReadFileBytes: 1 << 20,
 		MaxCalendarBytes: calendar.DefaultFetchMaxBytes,

@@ -126,7 +126,7 @@ func Load(ctx context.Context, dir string, opts LoadOptions) (*Config, hcl.Diagn
 	// Secrets out first: clipping could cut one where it is no longer
 	// recognised.
 	scrubDiagnostics(l.diags, l.cfg.Files, l.secrets())
-	l.diags = finishDiagnostics(l.diags)
+	l.diags = finishDiagnostics(l.diags, l.guard)
 	return l.cfg, l.diags
 }
 
@@ -655,14 +655,14 @@ func (l *loader) evalContextFor(travs []hcl.Traversal) *hcl.EvalContext {
 	for typ, byName := range data {
 		dataObj[typ] = cty.ObjectVal(byName)
 	}
-	return &hcl.EvalContext{
+	return l.guard.track(&hcl.EvalContext{
 		Variables: map[string]cty.Value{
 			"var":   cty.ObjectVal(vars),
 			"local": cty.ObjectVal(locals),
 			"data":  cty.ObjectVal(dataObj),
 		},
 		Functions: l.funcs,
-	}
+	})
 }
 
 // evalContext is the scope of the values known so far.
@@ -671,14 +671,14 @@ func (l *loader) evalContext() *hcl.EvalContext {
 	for typ, byName := range l.dataValues {
 		data[typ] = cty.ObjectVal(byName)
 	}
-	return &hcl.EvalContext{
+	return l.guard.track(&hcl.EvalContext{
 		Variables: map[string]cty.Value{
 			"var":   cty.ObjectVal(l.varValues),
 			"local": cty.ObjectVal(l.localValues),
 			"data":  cty.ObjectVal(data),
 		},
 		Functions: l.funcs,
-	}
+	})
 }
 
 // hash digests every file read and every variable's final value, in a
