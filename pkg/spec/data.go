@@ -46,9 +46,12 @@ type DataContext struct {
 	// LoadOptions.ReadDirs); its errors do not repeat the path.
 	ReadFile func(path string, maxBytes int64) ([]byte, error)
 	Limits   Limits
-	Address  string    // data.TYPE.NAME
-	Range    hcl.Range // the block's definition, for diagnostics
-	Body     hcl.Body  // the block's body, for AttrRange
+	Address  string // data.TYPE.NAME
+	// holdsSecret reports a credential of LoadOptions.Secrets in a
+	// string: a configuration holding one is not read.
+	holdsSecret func(string) bool
+	Range       hcl.Range // the block's definition, for diagnostics
+	Body        hcl.Body  // the block's body, for AttrRange
 }
 
 // AttrRange is where the block sets the attribute name, for a diagnostic
@@ -140,6 +143,16 @@ func (d *dataBlock) read(ectx *hcl.EvalContext, dc DataContext) (cty.Value, hcl.
 	dc.Address = "data." + d.Type + "." + d.Name
 	dc.Range = d.DeclRange
 	dc.Body = d.Body
+	if dc.holdsSecret != nil && anyString(cfg, dc.holdsSecret) {
+		// A data source may send its configuration elsewhere: a
+		// calendar's url is fetched, from any server.
+		return cty.DynamicVal, append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Credential in data source",
+			Detail:   "The configuration of " + dc.Address + " contains one of rtctl's credentials (the API key, an access token or the client secret), which it could send elsewhere. Check where its values come from.",
+			Subject:  d.DeclRange.Ptr(),
+		})
+	}
 	val, more := d.source.Read(dc, cfg)
 	diags = append(diags, more...)
 	if val == cty.NilVal {
@@ -206,4 +219,21 @@ func decodeConfig(body hcl.Body, spec hcldec.Spec, ctx *hcl.EvalContext) (cty.Va
 		attrs[k] = cv
 	}
 	return cty.ObjectVal(attrs), diags
+}
+
+// anyString reports whether some string inside v, however deep, satisfies
+// match.
+func anyString(v cty.Value, match func(string) bool) bool {
+	found := false
+	_ = cty.Walk(v, func(_ cty.Path, val cty.Value) (bool, error) {
+		val, _ = val.Unmark()
+		if found || !val.IsKnown() || val.IsNull() {
+			return false, nil
+		}
+		if val.Type() == cty.String && match(val.AsString()) {
+			found = true
+		}
+		return !found, nil
+	})
+	return found
 }

@@ -610,15 +610,16 @@ func interrupted(d *dataBlock, err error) *hcl.Diagnostic {
 
 func (l *loader) dataContext() DataContext {
 	return DataContext{
-		Context:    l.ctx,
-		Timezone:   l.cfg.Timezone,
-		Lookback:   l.cfg.Lookback,
-		Now:        l.opts.Now,
-		BaseDir:    l.baseDir,
-		Getenv:     l.opts.Getenv,
-		HTTPClient: l.opts.HTTPClient,
-		ReadFile:   l.files.read,
-		Limits:     l.limits,
+		Context:     l.ctx,
+		Timezone:    l.cfg.Timezone,
+		Lookback:    l.cfg.Lookback,
+		Now:         l.opts.Now,
+		BaseDir:     l.baseDir,
+		Getenv:      l.opts.Getenv,
+		HTTPClient:  l.opts.HTTPClient,
+		ReadFile:    l.files.read,
+		Limits:      l.limits,
+		holdsSecret: l.holdsSecret,
 	}
 }
 

@@ -2,6 +2,8 @@ package spec
 
 import (
 	"context"
+	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -118,6 +120,15 @@ highlight "h" {
 		{name: "secret quoted in an error", src: highlight(`tonumber(var.note)`),
 			opts: LoadOptions{Vars: map[string]string{"note": plainKey}, Secrets: []string{plainKey}},
 			want: `cannot convert "(secret)" to number`},
+		{name: "secret sent in a calendar address",
+			src: header + `data "ical" "c" {
+  url          = "https://calendar.example/?k=${var.note}"
+  window_start = "2026-11-20"
+  window_end   = "2026-11-21"
+}
+`,
+			opts: LoadOptions{Vars: map[string]string{"note": plainKey}, Secrets: []string{plainKey}, HTTPClient: noNetwork},
+			want: "Credential in data source"},
 		{name: "calendar in proc", src: ical("/proc/self/environ"),
 			want: "outside the configuration directory"},
 		{name: "calendar through a symbolic link", src: ical("cal.ics"),
@@ -185,4 +196,14 @@ func hardlink(t *testing.T, target, link string) {
 	if err := os.Link(target, link); err != nil {
 		t.Skipf("no hard links here: %v", err)
 	}
+}
+
+// noNetwork is an HTTP client that fails every request: tests never reach
+// the internet, even when what they check fails.
+var noNetwork = &http.Client{Transport: failingTransport{}}
+
+type failingTransport struct{}
+
+func (failingTransport) RoundTrip(*http.Request) (*http.Response, error) {
+	return nil, errors.New("tests may not use the network")
 }
