@@ -43,9 +43,11 @@ type Limits struct {
 	MaxValueBytes int64
 	// MaxEvalSteps bounds the work all expressions of one load do
 	// together: each for expression iteration, template part, function
-	// call and operation is a step, and so is every 8 elements a function
-	// or a comparison goes through or builds (a set's elements count more:
-	// going through one sorts it).
+	// call and operation is a step, and so is every 3 elements a call or a
+	// comparison goes through or builds (cty goes through every level of
+	// every argument of every call; a set of n elements counts
+	// n*log2(n), as it is sorted each time). About a microsecond or two
+	// a step.
 	MaxEvalSteps int64
 	// MaxEvalBytes bounds the text all expressions of one load produce
 	// together (templates, function results).

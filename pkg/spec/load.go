@@ -50,15 +50,20 @@ type LoadOptions struct {
 	// and never one of SecretFiles; symbolic links are resolved first.
 
 	// ReadDirs are directories besides the configuration directory whose
-	// files the configuration may read.
+	// files the configuration may read (relative ones are relative to the
+	// working directory).
 	ReadDirs []string
 	// SecretFiles are rtctl's credential files (--api-key-file, an access
-	// token file, a client secret file): never read, however reached.
+	// token file, a client secret file): never read, however reached
+	// (symbolic or hard link).
 	SecretFiles []string
 	// Secrets are the values of rtctl's credentials (API key, access
 	// token, client secret). A file holding one is not read; text that
-	// would be posted (activity, details, description, source) or an
-	// address holding one is an error; no diagnostic shows one.
+	// would be posted (activity, details, description, source), a
+	// for_each key or a data source's configuration holding one is an
+	// error; no diagnostic shows one. Values shorter than 8 characters
+	// are ignored: no credential is that short, and hiding them would
+	// garble messages.
 	Secrets []string
 }
 
