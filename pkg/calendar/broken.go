@@ -51,7 +51,7 @@ type Warning struct {
 }
 
 func (w Warning) String() string {
-	return fmt.Sprintf("%v (event %q, which cannot reach the window, so it was left out)", w.Err, w.UID)
+	return fmt.Sprintf("%v (event %q, which cannot reach the window, so it was left out)", w.Err, clip(w.UID))
 }
 
 // UnreadableError is ExpandDetailed's error for the events ParseTolerant
@@ -61,10 +61,17 @@ type UnreadableError struct {
 	Errs []error // one per event, in file order; each names its line
 }
 
+// maxListedErrors bounds the events an UnreadableError lists by name.
+const maxListedErrors = 10
+
 func (e *UnreadableError) Error() string {
-	msgs := make([]string, len(e.Errs))
+	msgs := make([]string, 0, min(len(e.Errs), maxListedErrors+1))
 	for i, err := range e.Errs {
-		msgs[i] = err.Error()
+		if i == maxListedErrors {
+			msgs = append(msgs, fmt.Sprintf("…and %d more", len(e.Errs)-i))
+			break
+		}
+		msgs = append(msgs, err.Error())
 	}
 	return strings.Join(msgs, "\n")
 }

@@ -182,7 +182,7 @@ func (c *Calendar) ExpandDetailed(w Window, opts Options) (Expansion, error) {
 			return Expansion{}, err
 		}
 		if b := shadowing[s.uid]; b != nil && s.master != nil && x.n > before {
-			return Expansion{}, &UnreadableError{Errs: []error{fmt.Errorf("%w (another version of event %q, which has occurrences in the window)", b.err, s.uid)}}
+			return Expansion{}, &UnreadableError{Errs: []error{fmt.Errorf("%w (another version of event %q, which has occurrences in the window)", b.err, clip(s.uid))}}
 		}
 	}
 	// Sorting pointers moves 8 bytes per swap instead of a whole Occurrence.
@@ -398,7 +398,7 @@ func (x *expander) series(s *series) (err error) {
 		// rrule-go runs on untrusted input; a fault in it must become an
 		// error about this event, not a crash of rtctl.
 		if r := recover(); r != nil {
-			err = fmt.Errorf("calendar event %q: recurrence could not be expanded: %v", s.uid, r)
+			err = fmt.Errorf("calendar event %q: recurrence could not be expanded: %s", clip(s.uid), clipMessage(fmt.Sprint(r)))
 		}
 	}()
 	m := s.master
@@ -533,7 +533,7 @@ func (x *expander) instances(m *event, sc seriesCtx, keyBase string, overrides m
 		x.skipAhead(&opt, m, allDay)
 		r, err := rrule.NewRRule(opt)
 		if err != nil {
-			return fmt.Errorf("calendar line %d: event %q: RRULE: %w", m.line, m.uid, err)
+			return fmt.Errorf("calendar line %d: event %q: RRULE: %w", m.line, clip(m.uid), clippedError{err})
 		}
 		set.RRule(r)
 	}
@@ -551,7 +551,7 @@ func (x *expander) instances(m *event, sc seriesCtx, keyBase string, overrides m
 		}
 		if n >= limit {
 			return fmt.Errorf("calendar line %d: event %q: its recurrence produces more than %d occurrences before the window ends; raise the limit or narrow the rule",
-				m.line, m.uid, limit)
+				m.line, clip(m.uid), limit)
 		}
 		k := timeKey(allDay, t)
 		if excluded[k] || overrides[k] != nil {

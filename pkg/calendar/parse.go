@@ -217,7 +217,11 @@ type lineError struct {
 	err  error
 }
 
-func (e *lineError) Error() string { return fmt.Sprintf("calendar line %d: %v", e.line, e.err) }
+// Error clips the message: besides rtctl's own, which clip what they
+// quote, it may be a library's quoting a whole line of the input.
+func (e *lineError) Error() string {
+	return fmt.Sprintf("calendar line %d: %s", e.line, clipMessage(e.err.Error()))
+}
 func (e *lineError) Unwrap() error { return e.err }
 
 func errAt(line int, format string, args ...any) error {
@@ -255,7 +259,7 @@ func parseComponents(data []byte) ([]*component, error) {
 			c := &component{name: strings.ToUpper(strings.TrimSpace(bp.Value)), line: logicalLine}
 			if len(stack) == 0 {
 				if c.name != "VCALENDAR" {
-					return errAt(logicalLine, "BEGIN:%s outside BEGIN:VCALENDAR", c.name)
+					return errAt(logicalLine, "BEGIN:%s outside BEGIN:VCALENDAR", clip(c.name))
 				}
 				roots = append(roots, c)
 			} else {
@@ -266,15 +270,15 @@ func parseComponents(data []byte) ([]*component, error) {
 		case "END":
 			end := strings.ToUpper(strings.TrimSpace(bp.Value))
 			if len(stack) == 0 {
-				return errAt(logicalLine, "END:%s without a matching BEGIN", end)
+				return errAt(logicalLine, "END:%s without a matching BEGIN", clip(end))
 			}
 			if top := stack[len(stack)-1]; top.name != end {
-				return errAt(logicalLine, "END:%s closes BEGIN:%s of line %d", end, top.name, top.line)
+				return errAt(logicalLine, "END:%s closes BEGIN:%s of line %d", clip(end), clip(top.name), top.line)
 			}
 			stack = stack[:len(stack)-1]
 		default:
 			if len(stack) == 0 {
-				return errAt(logicalLine, "property %s outside BEGIN:VCALENDAR", name)
+				return errAt(logicalLine, "property %s outside BEGIN:VCALENDAR", clip(name))
 			}
 			params := make(map[string][]string, len(bp.ICalParameters))
 			for k, v := range bp.ICalParameters {
@@ -310,7 +314,7 @@ func parseComponents(data []byte) ([]*component, error) {
 	}
 	if len(stack) > 0 {
 		top := stack[len(stack)-1]
-		return nil, errAt(top.line, "BEGIN:%s is never closed", top.name)
+		return nil, errAt(top.line, "BEGIN:%s is never closed", clip(top.name))
 	}
 	if len(roots) == 0 {
 		return nil, errors.New("no BEGIN:VCALENDAR found: not an iCalendar file")
@@ -324,13 +328,13 @@ func timeValue(p *property, value string, zones *zoneResolver) (dateTime, error)
 	if tzid := p.param("TZID"); tzid != "" && !strings.HasSuffix(strings.TrimSpace(value), "Z") {
 		l, err := zones.resolve(tzid)
 		if err != nil {
-			return dateTime{}, errAt(p.line, "%s: %w", p.name, err)
+			return dateTime{}, errAt(p.line, "%s: %w", clip(p.name), err)
 		}
 		loc = l
 	}
 	dt, err := parseDateTime(value, loc)
 	if err != nil {
-		return dt, errAt(p.line, "%s: %w", p.name, err)
+		return dt, errAt(p.line, "%s: %w", clip(p.name), err)
 	}
 	return dt, nil
 }
@@ -384,7 +388,7 @@ func decodeEvent(c *component, zones *zoneResolver) (*event, error) {
 		case "SEQUENCE":
 			ev.sequence, err = strconv.Atoi(strings.TrimSpace(p.value))
 			if err != nil {
-				err = errAt(p.line, "SEQUENCE: %q is not an integer", p.value)
+				err = errAt(p.line, "SEQUENCE: %q is not an integer", clip(p.value))
 			}
 		case "DTSTAMP", "LAST-MODIFIED":
 			// Only compared between duplicates; UTC values sort as strings.
@@ -431,21 +435,21 @@ func decodeEvent(c *component, zones *zoneResolver) (*event, error) {
 	}
 	if !ev.hasStart {
 		if ev.recurrenceID == nil {
-			return nil, errAt(c.line, "VEVENT %q has no DTSTART", ev.uid)
+			return nil, errAt(c.line, "VEVENT %q has no DTSTART", clip(ev.uid))
 		}
 		ev.start, ev.hasStart = *ev.recurrenceID, true
 	}
 	if ev.hasEnd && ev.hasDuration {
-		return nil, errAt(c.line, "VEVENT %q has both DTEND and DURATION", ev.uid)
+		return nil, errAt(c.line, "VEVENT %q has both DTEND and DURATION", clip(ev.uid))
 	}
 	if ev.hasEnd && (ev.end.kind == kindDate) != (ev.start.kind == kindDate) {
-		return nil, errAt(c.line, "VEVENT %q: DTSTART and DTEND must both be dates or both be date-times", ev.uid)
+		return nil, errAt(c.line, "VEVENT %q: DTSTART and DTEND must both be dates or both be date-times", clip(ev.uid))
 	}
 	if ev.hasEnd && ev.start.kind == kindDate && ev.end.civil().Before(ev.start.civil()) {
-		return nil, errAt(c.line, "VEVENT %q ends before it starts", ev.uid)
+		return nil, errAt(c.line, "VEVENT %q ends before it starts", clip(ev.uid))
 	}
 	if ev.hasDuration && (ev.duration.days < 0 || ev.duration.exact < 0) {
-		return nil, errAt(c.line, "VEVENT %q has a negative DURATION", ev.uid)
+		return nil, errAt(c.line, "VEVENT %q has a negative DURATION", clip(ev.uid))
 	}
 	return ev, nil
 }
@@ -490,7 +494,7 @@ func (ev *event) addRdates(p *property, zones *zoneResolver) error {
 			if strings.HasPrefix(rest, "P") || strings.HasPrefix(rest, "+P") {
 				d, err := parseDuration(rest)
 				if err != nil || d.days < 0 || d.exact < 0 {
-					return errAt(p.line, "RDATE: %q is not a valid period", v)
+					return errAt(p.line, "RDATE: %q is not a valid period", clip(v))
 				}
 				rd.length = &d
 			} else {
@@ -499,7 +503,7 @@ func (ev *event) addRdates(p *property, zones *zoneResolver) error {
 					return err
 				}
 				if endsBefore(end, at) {
-					return errAt(p.line, "RDATE: period %q ends before it starts", v)
+					return errAt(p.line, "RDATE: period %q ends before it starts", clip(v))
 				}
 				rd.end = &end
 			}

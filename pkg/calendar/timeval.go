@@ -44,7 +44,7 @@ func parseDateTime(v string, loc *time.Location) (dateTime, error) {
 	case len(v) == 16 && v[8] == 'T' && (v[15] == 'Z' || v[15] == 'z'):
 		dt.kind = kindUTC
 	default:
-		return dt, fmt.Errorf("%q is not an iCalendar date or date-time", v)
+		return dt, fmt.Errorf("%q is not an iCalendar date or date-time", clip(v))
 	}
 	num := func(s string) (int, bool) {
 		n := 0
@@ -70,14 +70,14 @@ func parseDateTime(v string, loc *time.Location) (dateTime, error) {
 	dt.month = time.Month(month)
 	for _, good := range ok {
 		if !good {
-			return dt, fmt.Errorf("%q is not an iCalendar date or date-time", v)
+			return dt, fmt.Errorf("%q is not an iCalendar date or date-time", clip(v))
 		}
 	}
 	// time.Date normalises out-of-range fields; a value that changes is invalid.
 	n := time.Date(dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second, 0, time.UTC)
 	if n.Year() != dt.year || n.Month() != dt.month || n.Day() != dt.day ||
 		n.Hour() != dt.hour || n.Minute() != dt.minute || n.Second() != dt.second || dt.year < 1 {
-		return dt, fmt.Errorf("%q is not a valid date or time", v)
+		return dt, fmt.Errorf("%q is not a valid date or time", clip(v))
 	}
 	return dt, nil
 }
@@ -125,7 +125,7 @@ func parseDuration(v string) (nominalDuration, error) {
 		neg = s[0] == '-'
 		s = s[1:]
 	}
-	bad := fmt.Errorf("%q is not an iCalendar duration", v)
+	bad := fmt.Errorf("%q is not an iCalendar duration", clip(v))
 	if !strings.HasPrefix(s, "P") || len(s) < 3 {
 		return d, bad
 	}
@@ -228,7 +228,7 @@ func (r *zoneResolver) resolve(tzid string) (*time.Location, error) {
 	}
 	loc, ok := r.lookup(name)
 	if !ok {
-		return nil, fmt.Errorf("%w %q (not an IANA name, a Windows zone name, or a VTIMEZONE with X-LIC-LOCATION)", errUnknownZone, tzid)
+		return nil, fmt.Errorf("%w %q (not an IANA name, a Windows zone name, or a VTIMEZONE with X-LIC-LOCATION)", errUnknownZone, clip(tzid))
 	}
 	r.cache[name] = loc
 	return loc, nil

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sort"
 	"strings"
@@ -40,9 +41,17 @@ type DataContext struct {
 	BaseDir    string    // the configuration directory, for relative paths
 	Getenv     func(string) string
 	HTTPClient *http.Client
-	Address    string    // data.TYPE.NAME
-	Range      hcl.Range // the block's definition, for diagnostics
-	Body       hcl.Body  // the block's body, for AttrRange
+	// ReadFile reads a file the configuration names, relative to BaseDir,
+	// of at most maxBytes, if the configuration may read it at all (see
+	// LoadOptions.ReadDirs); its errors do not repeat the path.
+	ReadFile func(path string, maxBytes int64) ([]byte, error)
+	Limits   Limits
+	Address  string // data.TYPE.NAME
+	// holdsSecret reports a credential of LoadOptions.Secrets in a
+	// string: a configuration holding one is not read.
+	holdsSecret func(string) bool
+	Range       hcl.Range // the block's definition, for diagnostics
+	Body        hcl.Body  // the block's body, for AttrRange
 }
 
 // AttrRange is where the block sets the attribute name, for a diagnostic
@@ -121,7 +130,7 @@ func (d *dataBlock) references() []hcl.Traversal {
 
 // read decodes the body and calls the data source.
 func (d *dataBlock) read(ectx *hcl.EvalContext, dc DataContext) (cty.Value, hcl.Diagnostics) {
-	cfg, diags := hcldec.Decode(d.Body, d.source.ConfigSpec(), ectx)
+	cfg, diags := decodeConfig(d.Body, d.source.ConfigSpec(), ectx)
 	if diags.HasErrors() {
 		return cty.DynamicVal, diags
 	}
@@ -134,10 +143,97 @@ func (d *dataBlock) read(ectx *hcl.EvalContext, dc DataContext) (cty.Value, hcl.
 	dc.Address = "data." + d.Type + "." + d.Name
 	dc.Range = d.DeclRange
 	dc.Body = d.Body
+	if dc.holdsSecret != nil && anyString(cfg, dc.holdsSecret) {
+		// A data source may send its configuration elsewhere: a
+		// calendar's url is fetched, from any server.
+		return cty.DynamicVal, append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Credential in data source",
+			Detail:   "The configuration of " + dc.Address + " contains one of rtctl's credentials (the API key, an access token or the client secret), which it could send elsewhere. Check where its values come from.",
+			Subject:  d.DeclRange.Ptr(),
+		})
+	}
 	val, more := d.source.Read(dc, cfg)
 	diags = append(diags, more...)
 	if val == cty.NilVal {
 		val = cty.DynamicVal
 	}
 	return val, diags
+}
+
+// decodeConfig is hcldec.Decode, except that the attributes of an
+// ObjectSpec of AttrSpecs are converted to their types in linear time (see
+// fastConvert): hcldec's conversion of a large tuple to a list is
+// quadratic.
+func decodeConfig(body hcl.Body, spec hcldec.Spec, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+	obj, ok := spec.(hcldec.ObjectSpec)
+	if !ok {
+		return hcldec.Decode(body, spec, ctx)
+	}
+	loose := make(hcldec.ObjectSpec, len(obj))
+	for k, s := range obj {
+		a, ok := s.(*hcldec.AttrSpec)
+		if !ok {
+			return hcldec.Decode(body, spec, ctx)
+		}
+		c := *a
+		c.Type = cty.DynamicPseudoType
+		loose[k] = &c
+	}
+	v, diags := hcldec.Decode(body, loose, ctx)
+	if diags.HasErrors() || !v.IsKnown() || v.IsNull() {
+		return cty.UnknownVal(hcldec.ImpliedType(spec)), diags
+	}
+	var exprs hcl.Attributes
+	attrs := make(map[string]cty.Value, len(obj))
+	for k, s := range obj {
+		a := s.(*hcldec.AttrSpec)
+		av := v.GetAttr(k)
+		if av.IsNull() {
+			attrs[k] = cty.NullVal(a.Type)
+			continue
+		}
+		cv, err := fastConvert(av, a.Type, false)
+		if err != nil {
+			if exprs == nil {
+				schema := &hcl.BodySchema{}
+				for _, s := range obj {
+					schema.Attributes = append(schema.Attributes, hcl.AttributeSchema{Name: s.(*hcldec.AttrSpec).Name})
+				}
+				content, _, _ := body.PartialContent(schema)
+				exprs = content.Attributes
+			}
+			d := &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Incorrect attribute value type",
+				Detail:   fmt.Sprintf("Inappropriate value for attribute %q: %s.", a.Name, err),
+			}
+			if attr := exprs[a.Name]; attr != nil {
+				d.Subject = attr.Expr.Range().Ptr()
+				d.Context = hcl.RangeBetween(attr.NameRange, attr.Expr.Range()).Ptr()
+				d.Expression, d.EvalContext = attr.Expr, ctx
+			}
+			diags = append(diags, d)
+			cv = cty.UnknownVal(a.Type)
+		}
+		attrs[k] = cv
+	}
+	return cty.ObjectVal(attrs), diags
+}
+
+// anyString reports whether some string inside v, however deep, satisfies
+// match.
+func anyString(v cty.Value, match func(string) bool) bool {
+	found := false
+	_ = cty.Walk(v, func(_ cty.Path, val cty.Value) (bool, error) {
+		val, _ = val.Unmark()
+		if found || !val.IsKnown() || val.IsNull() {
+			return false, nil
+		}
+		if val.Type() == cty.String && match(val.AsString()) {
+			found = true
+		}
+		return !found, nil
+	})
+	return found
 }

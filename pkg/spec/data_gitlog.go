@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -269,12 +270,14 @@ var gitRepoEnv = map[string]bool{
 	"GIT_NAMESPACE": true,
 }
 
-// gitEnv is environ without gitRepoEnv.
+// gitEnv is environ without gitRepoEnv, and without rtctl's credentials:
+// git has no use for them, and the repository (its configuration, its
+// hooks) is as untrusted as the configuration that names it.
 func gitEnv(environ []string) []string {
 	out := make([]string, 0, len(environ))
 	for _, kv := range environ {
 		name, _, _ := strings.Cut(kv, "=")
-		if !gitRepoEnv[name] {
+		if !gitRepoEnv[name] && !slices.ContainsFunc(credentialEnv, func(c string) bool { return strings.EqualFold(c, name) }) {
 			out = append(out, kv)
 		}
 	}
@@ -315,11 +318,11 @@ func parseGitLog(out string, since, until time.Time) ([]gitCommit, error) {
 		}
 		f := strings.Split(rec, gitFieldSep)
 		if len(f) != 6 {
-			return nil, fmt.Errorf("unexpected git log output %q", rec)
+			return nil, fmt.Errorf("unexpected git log output %s", quoted(rec))
 		}
 		when, err := time.Parse(time.RFC3339, f[2])
 		if err != nil {
-			return nil, fmt.Errorf("git log gave the date %q: %w", f[2], err)
+			return nil, fmt.Errorf("git log gave the date %s: %w", quoted(f[2]), err)
 		}
 		if when.Before(since) || !when.Before(until) {
 			continue

@@ -222,7 +222,8 @@ func TestGitLogIgnoresInheritedRepositoryEnv(t *testing.T) {
 	if len(commits) != 4 || slices.ContainsFunc(commits, func(c string) bool { return strings.Contains(c, "Another repository") }) {
 		t.Errorf("commits = %v, want the 4 of path's repository", commits)
 	}
-	got := gitEnv([]string{"HOME=/h", "GIT_DIR=/x", "GIT_WORK_TREE=/y", "GIT_AUTHOR_NAME=Ann", "GIT_INDEX_FILE=/z", "PATH=/bin"})
+	got := gitEnv([]string{"HOME=/h", "GIT_DIR=/x", "GIT_WORK_TREE=/y", "GIT_AUTHOR_NAME=Ann", "GIT_INDEX_FILE=/z", "PATH=/bin",
+		"RESCUETIME_API_KEY=k", "RESCUETIME_ACCESS_TOKEN=t", "RESCUETIME_CLIENT_SECRET=s"})
 	if diff := cmp.Diff([]string{"HOME=/h", "GIT_AUTHOR_NAME=Ann", "PATH=/bin"}, got); diff != "" {
 		t.Errorf("gitEnv (-want +got):\n%s", diff)
 	}

@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -105,10 +102,14 @@ func (icalSource) Read(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnostic
 	var from string // how messages name the calendar
 	switch {
 	case path != "":
-		from = path
-		b, err := readCalendarFile(dc.BaseDir, path)
+		from = clip(path)
+		read := dc.ReadFile
+		if read == nil {
+			read = newFilePolicy(dc.BaseDir, nil, nil, nil).read
+		}
+		b, err := read(path, dc.Limits.withDefaults().MaxCalendarBytes)
 		if err != nil {
-			return fail("Cannot read calendar", fmt.Sprintf("Reading %s for %s: %s.", path, dc.Address, err))
+			return fail("Cannot read calendar", fmt.Sprintf("Reading %s for %s: %s.", clip(path), dc.Address, err))
 		}
 		data = b
 	default:
@@ -116,7 +117,7 @@ func (icalSource) Read(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnostic
 		if dc.HTTPClient == nil {
 			return fail("Cannot fetch calendar", fmt.Sprintf("%s reads %s, but this run may not use the network.", dc.Address, from))
 		}
-		b, err := calendar.Fetch(dc.Context, dc.HTTPClient, url, 0)
+		b, err := calendar.Fetch(dc.Context, dc.HTTPClient, url, dc.Limits.withDefaults().MaxCalendarBytes)
 		if err != nil {
 			// Fetch redacts already; scrubbing again costs nothing and
 			// keeps the promise even if an error type slips through.
@@ -168,7 +169,7 @@ func (icalSource) Read(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnostic
 			}
 			fmt.Fprintf(&b, "\n- %v", wn.Err)
 			if wn.UID != "" {
-				fmt.Fprintf(&b, " (UID %q)", wn.UID)
+				fmt.Fprintf(&b, " (UID %s)", quoted(wn.UID))
 			}
 		}
 		msg := b.String()
@@ -221,7 +222,7 @@ func icalWindow(dc DataContext, cfg cty.Value) (calendar.Window, hcl.Diagnostics
 		}
 		d, err := ParseDuration(h)
 		if err != nil || d <= 0 {
-			bad("horizon", "Invalid horizon", fmt.Sprintf("%s: horizon must be a positive duration such as \"7d\" (got %q).", dc.Address, h))
+			bad("horizon", "Invalid horizon", fmt.Sprintf("%s: horizon must be a positive duration such as \"7d\" (got %s).", dc.Address, quoted(h)))
 			return calendar.Window{}, diags
 		}
 		horizon = d
@@ -259,32 +260,6 @@ func parseWindowBound(s string, loc *time.Location) (time.Time, error) {
 		return d.In(loc), nil
 	}
 	return ParseTime(s, loc)
-}
-
-func readCalendarFile(baseDir, path string) ([]byte, error) {
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(baseDir, path)
-	}
-	if info, err := os.Stat(path); err != nil {
-		return nil, unwrapPathError(err)
-	} else if !info.Mode().IsRegular() {
-		// A named pipe would block the load until a writer came.
-		return nil, fmt.Errorf("it is %s, not a regular file", describeFileType(info.Mode()))
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, unwrapPathError(err)
-	}
-	defer f.Close()
-	var buf bytes.Buffer
-	n, err := buf.ReadFrom(io.LimitReader(f, calendar.DefaultFetchMaxBytes+1))
-	if err != nil {
-		return nil, unwrapPathError(err)
-	}
-	if n > calendar.DefaultFetchMaxBytes {
-		return nil, fmt.Errorf("it is larger than the limit of %d bytes", calendar.DefaultFetchMaxBytes)
-	}
-	return buf.Bytes(), nil
 }
 
 func icalEventValue(o calendar.Occurrence, loc *time.Location) cty.Value {

@@ -25,6 +25,18 @@
 // named pipe, socket or device (and likewise a file() or data "ical" path) is
 // an error rather than something to block on.
 //
+// A configuration is untrusted input (in CI, a pull request changes it and
+// its plan is posted as a comment). file() and data "ical" path read only
+// regular files inside the configuration directory (or LoadOptions.ReadDirs),
+// decided with symbolic links resolved; never anything in /proc, /dev or
+// /sys, never one of LoadOptions.SecretFiles (however linked), never a file
+// holding one of LoadOptions.Secrets.
+//
+// Every input is bounded (Limits): file sizes, nesting depth, declarations,
+// instances per block, the size of any value, and the work all expressions
+// of a load may do. Reaching a limit is an error diagnostic whose Extra is a
+// *LimitExceeded naming it, never a crash.
+//
 // Built-in data sources: data "ical" (occurrences of a calendar file or
 // secret URL, through pkg/calendar) and data "git_log" (commits of a local
 // repository). today() answers only once the rtctl block is evaluated, since
@@ -46,8 +58,9 @@
 // with it.
 //
 // Secrets: a calendar's url, and the variables and locals it is computed
-// from, are scrubbed from every diagnostic Load returns (see
-// SecretAttributes); env() refuses rtctl's own credentials; and a text that
-// would be posted (activity, details, description, source) is refused when
-// its value looks like an API key, wherever it came from.
+// from, and LoadOptions.Secrets are scrubbed from every diagnostic Load
+// returns (see SecretAttributes); env() refuses rtctl's own credentials; and
+// a text that would be posted (activity, details, description, source) is
+// refused when its value holds one of LoadOptions.Secrets or looks like an
+// API key, wherever it came from, as is a for_each key holding a secret.
 package spec

@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
-	"github.com/zclconf/go-cty/cty/convert"
 )
 
 // evalString evaluates a string attribute. ok is false when the value is
@@ -56,7 +55,7 @@ func evalAs(a *hcl.Attribute, ctx *hcl.EvalContext, ty cty.Type, diags *hcl.Diag
 	if v.IsNull() {
 		return cty.NilVal, false
 	}
-	cv, err := convert.Convert(v, ty)
+	cv, err := fastConvert(v, ty, false)
 	if err != nil {
 		*diags = append(*diags, &hcl.Diagnostic{
 			Severity:    hcl.DiagError,
@@ -224,6 +223,7 @@ type graphNode struct {
 	deps  []string
 	rng   hcl.Range // where it is defined, for cycle reports
 	order int       // declaration order, for stable output
+	travs []hcl.Traversal
 }
 
 // sortNodes orders nodes so each comes after what it depends on,

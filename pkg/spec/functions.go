@@ -3,7 +3,6 @@ package spec
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -14,18 +13,16 @@ import (
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 )
 
-// maxDateRange bounds daterange so a typo cannot ask for a million days.
-const maxDateRange = 3660
-
-// maxFileSize bounds file(): configuration files read small text, and a
-// mistaken path to a large file should fail clearly rather than slowly.
-const maxFileSize = 1 << 20
-
 // Functions returns the function table of a configuration in baseDir: the
 // go-cty standard library under Terraform's names, try and can, and rtctl's
 // own: file (relative to baseDir), env (through getenv), duration, dateadd,
-// daterange and weekday.
+// daterange and weekday. It applies DefaultLimits; Load builds its own
+// table from LoadOptions.
 func Functions(baseDir string, getenv func(string) string) map[string]function.Function {
+	return newFunctions(newFilePolicy(baseDir, nil, nil, nil), getenv, DefaultLimits())
+}
+
+func newFunctions(files *filePolicy, getenv func(string) string, limits Limits) map[string]function.Function {
 	return map[string]function.Function{
 		// Strings.
 		"chomp":        stdlib.ChompFunc,
@@ -100,44 +97,31 @@ func Functions(baseDir string, getenv func(string) string) map[string]function.F
 		"try": tryfunc.TryFunc,
 		"can": tryfunc.CanFunc,
 		// rtctl's own.
-		"file":      fileFunc(baseDir),
+		"file":      fileFunc(files, limits.MaxReadFileBytes),
 		"env":       envFunc(getenv),
 		"duration":  durationFunc,
 		"dateadd":   dateAddFunc,
-		"daterange": dateRangeFunc,
+		"daterange": dateRangeFunc(limits.MaxDateRange),
 		"weekday":   weekdayFunc,
 	}
 }
 
 // fileFunc reads a UTF-8 text file relative to the configuration directory,
-// so a configuration means the same wherever rtctl is run from.
-func fileFunc(baseDir string) function.Function {
+// so a configuration means the same wherever rtctl is run from; files
+// decides which files it may read at all.
+func fileFunc(files *filePolicy, maxBytes int64) function.Function {
 	return function.New(&function.Spec{
 		Description: "Reads a UTF-8 text file, relative to the configuration directory.",
 		Params:      []function.Parameter{{Name: "path", Type: cty.String}},
 		Type:        function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			p := args[0].AsString()
-			if !filepath.IsAbs(p) {
-				p = filepath.Join(baseDir, p)
-			}
-			info, err := os.Stat(p)
+			b, err := files.read(p, maxBytes)
 			if err != nil {
-				return cty.NilVal, fmt.Errorf("cannot read %s: %w", args[0].AsString(), unwrapPathError(err))
-			}
-			if !info.Mode().IsRegular() {
-				// A named pipe would block the load until a writer came.
-				return cty.NilVal, fmt.Errorf("%s is %s, not a regular file", args[0].AsString(), describeFileType(info.Mode()))
-			}
-			if info.Size() > maxFileSize {
-				return cty.NilVal, fmt.Errorf("%s is larger than %d bytes", args[0].AsString(), maxFileSize)
-			}
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return cty.NilVal, fmt.Errorf("cannot read %s: %w", args[0].AsString(), unwrapPathError(err))
+				return cty.NilVal, fmt.Errorf("cannot read %s: %w", clip(p), err)
 			}
 			if !utf8.Valid(b) {
-				return cty.NilVal, fmt.Errorf("%s is not valid UTF-8 text", args[0].AsString())
+				return cty.NilVal, fmt.Errorf("%s is not valid UTF-8 text", clip(p))
 			}
 			return cty.StringVal(string(b)), nil
 		},
@@ -219,35 +203,37 @@ var dateAddFunc = function.New(&function.Spec{
 
 // dateRangeFunc lists the dates from first to last inclusive: the usual
 // for_each input for recurring offline time.
-var dateRangeFunc = function.New(&function.Spec{
-	Description: "Returns the YYYY-MM-DD dates from first to last, inclusive.",
-	Params: []function.Parameter{
-		{Name: "first", Type: cty.String},
-		{Name: "last", Type: cty.String},
-	},
-	Type: function.StaticReturnType(cty.List(cty.String)),
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		first, err := ParseDate(args[0].AsString())
-		if err != nil {
-			return cty.NilVal, function.NewArgError(0, err)
-		}
-		last, err := ParseDate(args[1].AsString())
-		if err != nil {
-			return cty.NilVal, function.NewArgError(1, err)
-		}
-		if last.Compare(first) < 0 {
-			return cty.ListValEmpty(cty.String), nil
-		}
-		var out []cty.Value
-		for d := first; d.Compare(last) <= 0; d = d.AddDays(1) {
-			if len(out) == maxDateRange {
-				return cty.NilVal, fmt.Errorf("the range holds more than %d days", maxDateRange)
+func dateRangeFunc(maxDays int) function.Function {
+	return function.New(&function.Spec{
+		Description: "Returns the YYYY-MM-DD dates from first to last, inclusive.",
+		Params: []function.Parameter{
+			{Name: "first", Type: cty.String},
+			{Name: "last", Type: cty.String},
+		},
+		Type: function.StaticReturnType(cty.List(cty.String)),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			first, err := ParseDate(args[0].AsString())
+			if err != nil {
+				return cty.NilVal, function.NewArgError(0, err)
 			}
-			out = append(out, cty.StringVal(d.String()))
-		}
-		return cty.ListVal(out), nil
-	},
-})
+			last, err := ParseDate(args[1].AsString())
+			if err != nil {
+				return cty.NilVal, function.NewArgError(1, err)
+			}
+			if last.Compare(first) < 0 {
+				return cty.ListValEmpty(cty.String), nil
+			}
+			var out []cty.Value
+			for d := first; d.Compare(last) <= 0; d = d.AddDays(1) {
+				if len(out) == maxDays {
+					return cty.NilVal, newLimitError("MaxDateRange", int64(maxDays), "the range holds more than %d days", maxDays)
+				}
+				out = append(out, cty.StringVal(d.String()))
+			}
+			return cty.ListVal(out), nil
+		},
+	})
+}
 
 var weekdayFunc = function.New(&function.Spec{
 	Description: `Returns the weekday of a YYYY-MM-DD date: "mon" to "sun".`,

@@ -41,14 +41,14 @@ func (l *loader) decodeHighlight(rb *resourceBlock, inst instance) (Highlight, b
 	}
 	if a := rb.attr("description"); a != nil {
 		s, set := evalString(a, inst.ctx, diags)
-		ok = set && checkText(a, s, true, diags) && ok
+		ok = set && l.checkText(a, s, true, diags) && ok
 		item.Description = s
 	} else {
 		ok = false
 	}
 	if a := rb.attr("source"); a != nil {
 		s, _ := evalString(a, inst.ctx, diags)
-		ok = checkText(a, s, false, diags) && ok
+		ok = l.checkText(a, s, false, diags) && ok
 		item.Source = s
 	} else if rb.bad["source"] {
 		ok = false

@@ -15,6 +15,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
@@ -37,6 +38,32 @@ type LoadOptions struct {
 	// ones; nil means built-ins only.
 	DataSources Registry
 	HTTPClient  *http.Client // for data sources; nil means they may not use the network
+	// Limits bounds what the configuration may make Load read and compute;
+	// zero fields mean DefaultLimits.
+	Limits Limits
+
+	// A configuration is untrusted input: what it reads can end up in a
+	// plan (posted as a pull request comment by CI) and in the account.
+	// It reads files (file(), data "ical" path) only inside the
+	// configuration directory and ReadDirs, never in /proc, /dev or /sys,
+	// and never one of SecretFiles; symbolic links are resolved first.
+
+	// ReadDirs are directories besides the configuration directory whose
+	// files the configuration may read (relative ones are relative to the
+	// working directory).
+	ReadDirs []string
+	// SecretFiles are rtctl's credential files (--api-key-file, an access
+	// token file, a client secret file): never read, however reached
+	// (symbolic or hard link).
+	SecretFiles []string
+	// Secrets are the values of rtctl's credentials (API key, access
+	// token, client secret). A file holding one is not read; text that
+	// would be posted (activity, details, description, source), a
+	// for_each key or a data source's configuration holding one is an
+	// error; no diagnostic shows one. Values shorter than 8 characters
+	// are ignored: no credential is that short, and hiding them would
+	// garble messages.
+	Secrets []string
 }
 
 // Config is a loaded configuration: settings and the desired items.
@@ -83,7 +110,7 @@ func Load(ctx context.Context, dir string, opts LoadOptions) (*Config, hcl.Diagn
 			continue
 		}
 		path := filepath.Join(dir, e.Name())
-		b, diag := readSource(path, "configuration file")
+		b, diag := l.readSource(path, "configuration file")
 		if diag != nil {
 			l.diags = append(l.diags, diag)
 			continue
@@ -100,8 +127,35 @@ func Load(ctx context.Context, dir string, opts LoadOptions) (*Config, hcl.Diagn
 	}
 	l.load(sources, autoVarFiles(dir, entries))
 	sortDiagnostics(l.diags)
+	// Secrets out first: clipping could cut one where it is no longer
+	// recognised.
 	scrubDiagnostics(l.diags, l.cfg.Files, l.secrets())
+	l.diags = finishDiagnostics(l.diags, l.guard)
 	return l.cfg, l.diags
+}
+
+// instrument makes evaluating f's expressions count against the
+// evaluation limits (see guard).
+func (l *loader) instrument(f *hcl.File) hcl.Diagnostics {
+	if body, ok := f.Body.(*hclsyntax.Body); ok {
+		return l.guard.instrument(body)
+	}
+	return nil
+}
+
+// readSource reads a file to parse, within the limits of one file and of
+// all files together.
+func (l *loader) readSource(path, what string) ([]byte, *hcl.Diagnostic) {
+	b, diag := readSource(path, what, l.limits.MaxFileBytes)
+	if diag != nil {
+		return nil, diag
+	}
+	l.sourceBytes += int64(len(b))
+	if l.sourceBytes > l.limits.MaxSourceBytes {
+		return nil, limitDiag("MaxSourceBytes", l.limits.MaxSourceBytes, "Configuration too large",
+			fmt.Sprintf("Reading %s brings the configuration and variables files to more than %d bytes together, the limit.", path, l.limits.MaxSourceBytes), nil)
+	}
+	return b, nil
 }
 
 // source is one configuration file's name and content.
@@ -112,15 +166,21 @@ type source struct {
 
 // loader holds the state of one Load.
 type loader struct {
-	ctx      context.Context
-	opts     LoadOptions
-	baseDir  string
-	parser   *hclparse.Parser
-	funcs    map[string]function.Function
-	today    *todayClock // behind today(); settled once the rtctl block is evaluated
-	registry Registry
-	cfg      *Config
-	diags    hcl.Diagnostics
+	ctx    context.Context
+	opts   LoadOptions
+	limits Limits
+	// sourceBytes counts the bytes of every file read, against
+	// limits.MaxSourceBytes.
+	sourceBytes int64
+	files       *filePolicy // what file() and data sources may read
+	guard       *guard      // the evaluation limits
+	baseDir     string
+	parser      *hclparse.Parser
+	funcs       map[string]function.Function
+	today       *todayClock // behind today(); settled once the rtctl block is evaluated
+	registry    Registry
+	cfg         *Config
+	diags       hcl.Diagnostics
 
 	variables map[string]*variable
 	locals    map[string]*local
@@ -145,12 +205,22 @@ func newLoader(ctx context.Context, dir string, opts LoadOptions) *loader {
 		ctx = context.Background()
 	}
 	parser := hclparse.NewParser()
-	funcs := Functions(dir, opts.Getenv)
+	limits := opts.Limits.withDefaults()
+	files := newFilePolicy(dir, opts.ReadDirs, opts.SecretFiles, opts.Secrets)
+	funcs := newFunctions(files, opts.Getenv, limits)
 	today := &todayClock{now: opts.Now}
 	funcs["today"] = todayFunc(today)
+	guard := newGuard(limits)
+	funcs = wrapFunctions(funcs, guard)
+	for name, f := range guard.hooks() {
+		funcs[name] = f
+	}
 	return &loader{
 		ctx:      ctx,
 		opts:     opts,
+		limits:   limits,
+		files:    files,
+		guard:    guard,
 		baseDir:  dir,
 		parser:   parser,
 		funcs:    funcs,
@@ -186,10 +256,15 @@ func (l *loader) load(sources []source, autoFiles []string) {
 	// Parse and decode the top-level structure of every file.
 	var files []*hcl.File
 	for _, s := range sources {
+		if diags := CheckSource(s.src, s.name, l.limits); diags.HasErrors() {
+			l.diags = append(l.diags, diags...)
+			continue
+		}
 		f, diags := l.parser.ParseHCL(s.src, s.name)
 		l.diags = append(l.diags, diags...)
 		if f != nil {
 			l.diags = append(l.diags, checkSecrets(f)...)
+			l.diags = append(l.diags, l.instrument(f)...)
 			files = append(files, f)
 		}
 	}
@@ -209,12 +284,15 @@ func (l *loader) load(sources []source, autoFiles []string) {
 		l.diags = append(l.diags, diags...)
 		blocks = append(blocks, content.Blocks...)
 	}
-	resources := l.decodeBlocks(blocks)
+	resources, ok := l.decodeBlocks(blocks)
+	if !ok {
+		return
+	}
 
 	// Variables first: they depend on nothing.
-	raw, diags := collectVariableValues(l.variables, autoFiles, l.opts.VarFiles, l.parser, l.opts)
+	raw, diags := l.collectVariableValues(autoFiles, l.opts.VarFiles)
 	l.diags = append(l.diags, diags...)
-	l.varValues, l.varSeen, diags = finalVariableValues(l.variables, raw, l.funcs)
+	l.varValues, l.varSeen, diags = finalVariableValues(l.variables, raw, l.funcs, l.guard)
 	l.diags = append(l.diags, diags...)
 
 	// Then locals, data sources and settings, in dependency order.
@@ -224,9 +302,16 @@ func (l *loader) load(sources []source, autoFiles []string) {
 	ctx := l.evalContext()
 	var offline []OfflineTime
 	for _, rb := range resources {
-		insts, diags := rb.expand(ctx)
+		if l.guard.quiet() {
+			// The error is reported; what is left would be unknown.
+			break
+		}
+		insts, diags := rb.expand(ctx, expansion{maxInstances: l.limits.MaxInstances, holdsSecret: l.holdsSecret})
 		l.diags = append(l.diags, diags...)
 		for _, inst := range insts {
+			if l.guard.quiet() {
+				break
+			}
 			switch rb.Kind {
 			case KindOfflineTime:
 				if it, ok := l.decodeOfflineTime(rb, inst); ok {
@@ -253,13 +338,20 @@ func (l *loader) load(sources []source, autoFiles []string) {
 }
 
 // decodeBlocks sorts top-level blocks by kind, reporting duplicates, and
-// returns the resource blocks in source order.
-func (l *loader) decodeBlocks(blocks hcl.Blocks) []*resourceBlock {
+// returns the resource blocks in source order. ok is false when there are
+// more declarations than the limit, and nothing more should be done.
+func (l *loader) decodeBlocks(blocks hcl.Blocks) (_ []*resourceBlock, ok bool) {
 	var settings []*hcl.Block
 	var locals []*local
 	var resourceHCL []*hcl.Block
 	seen := map[string]hcl.Range{} // "KIND.NAME" of resources and data
+	declared := 0
 	for _, b := range blocks {
+		declared++
+		if declared > l.limits.MaxDeclarations {
+			l.diags = append(l.diags, tooManyDeclarations(l.limits.MaxDeclarations, b.DefRange))
+			return nil, false
+		}
 		switch b.Type {
 		case "rtctl":
 			settings = append(settings, b)
@@ -275,6 +367,10 @@ func (l *loader) decodeBlocks(blocks hcl.Blocks) []*resourceBlock {
 			ls, diags := decodeLocalsBlock(b)
 			l.diags = append(l.diags, diags...)
 			locals = append(locals, ls...)
+			if declared += len(ls); declared > l.limits.MaxDeclarations {
+				l.diags = append(l.diags, tooManyDeclarations(l.limits.MaxDeclarations, ls[len(ls)-1].DeclRange))
+				return nil, false
+			}
 		case "data":
 			d, diags := decodeDataBlock(b, l.registry)
 			l.diags = append(l.diags, diags...)
@@ -335,7 +431,13 @@ func (l *loader) decodeBlocks(blocks hcl.Blocks) []*resourceBlock {
 		l.diags = append(l.diags, diags...)
 		out = append(out, rb)
 	}
-	return out
+	return out, true
+}
+
+func tooManyDeclarations(max int, at hcl.Range) *hcl.Diagnostic {
+	return limitDiag("MaxDeclarations", int64(max), "Too many declarations",
+		fmt.Sprintf("The configuration declares more than %d blocks, local values and variables; this one is over the limit. Generate items with for_each from a map or a data source instead.", max),
+		at.Ptr())
 }
 
 func duplicateBlock(kind, name string, rng, prev hcl.Range) *hcl.Diagnostic {
@@ -369,7 +471,7 @@ func (l *loader) evaluateGraph() {
 	nodes := map[string]*graphNode{}
 	order := 0
 	add := func(key string, rng hcl.Range, travs []hcl.Traversal, extra ...string) {
-		n := &graphNode{key: key, rng: rng, order: order}
+		n := &graphNode{key: key, rng: rng, order: order, travs: travs}
 		order++
 		for _, t := range travs {
 			if k := nodeOf(t); k != "" {
@@ -438,7 +540,10 @@ func (l *loader) evaluateGraph() {
 		if invalid[n.key] {
 			continue
 		}
-		ctx := l.evalContext()
+		// Only what the node refers to: a context of every value known so
+		// far, rebuilt for each of thousands of locals, made loading
+		// quadratic.
+		ctx := l.evalContextFor(n.travs)
 		switch {
 		case n.key == settingsNode:
 			diags := l.settings.evaluate(ctx, l.cfg)
@@ -452,9 +557,22 @@ func (l *loader) evaluateGraph() {
 			lc := l.locals[strings.TrimPrefix(n.key, "local.")]
 			v, diags := lc.Expr.Value(ctx)
 			l.diags = append(l.diags, diags...)
-			if !diags.HasErrors() {
-				l.localValues[lc.Name] = v
+			if diags.HasErrors() {
+				continue
 			}
+			// Each local may double the one before: measured here, a
+			// chain of them stops at the limit of one value.
+			if _, err := l.guard.checkValue(v, "the value of local."+lc.Name); err != nil {
+				l.diags = append(l.diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Value too large",
+					Detail:   capitalize(err.Error()) + ".",
+					Subject:  lc.DeclRange.Ptr(),
+					Extra:    limitExtra(err),
+				})
+				continue
+			}
+			l.localValues[lc.Name] = v
 		default:
 			d := l.data[strings.TrimPrefix(n.key, "data.")]
 			if d.source == nil {
@@ -496,14 +614,60 @@ func interrupted(d *dataBlock, err error) *hcl.Diagnostic {
 
 func (l *loader) dataContext() DataContext {
 	return DataContext{
-		Context:    l.ctx,
-		Timezone:   l.cfg.Timezone,
-		Lookback:   l.cfg.Lookback,
-		Now:        l.opts.Now,
-		BaseDir:    l.baseDir,
-		Getenv:     l.opts.Getenv,
-		HTTPClient: l.opts.HTTPClient,
+		Context:     l.ctx,
+		Timezone:    l.cfg.Timezone,
+		Lookback:    l.cfg.Lookback,
+		Now:         l.opts.Now,
+		BaseDir:     l.baseDir,
+		Getenv:      l.opts.Getenv,
+		HTTPClient:  l.opts.HTTPClient,
+		ReadFile:    l.files.read,
+		Limits:      l.limits,
+		holdsSecret: l.holdsSecret,
 	}
+}
+
+// evalContextFor is the scope of the values known so far that travs refer
+// to (checkReferences made sure each names one).
+func (l *loader) evalContextFor(travs []hcl.Traversal) *hcl.EvalContext {
+	vars, locals := map[string]cty.Value{}, map[string]cty.Value{}
+	data := map[string]map[string]cty.Value{}
+	for _, t := range travs {
+		name, ok := attrStep(t, 1)
+		if !ok {
+			continue
+		}
+		switch t.RootName() {
+		case "var":
+			if v, ok := l.varValues[name]; ok {
+				vars[name] = v
+			}
+		case "local":
+			if v, ok := l.localValues[name]; ok {
+				locals[name] = v
+			}
+		case "data":
+			dname, ok := attrStep(t, 2)
+			if v, found := l.dataValues[name][dname]; ok && found {
+				if data[name] == nil {
+					data[name] = map[string]cty.Value{}
+				}
+				data[name][dname] = v
+			}
+		}
+	}
+	dataObj := make(map[string]cty.Value, len(data))
+	for typ, byName := range data {
+		dataObj[typ] = cty.ObjectVal(byName)
+	}
+	return l.guard.track(&hcl.EvalContext{
+		Variables: map[string]cty.Value{
+			"var":   cty.ObjectVal(vars),
+			"local": cty.ObjectVal(locals),
+			"data":  cty.ObjectVal(dataObj),
+		},
+		Functions: l.funcs,
+	})
 }
 
 // evalContext is the scope of the values known so far.
@@ -512,14 +676,14 @@ func (l *loader) evalContext() *hcl.EvalContext {
 	for typ, byName := range l.dataValues {
 		data[typ] = cty.ObjectVal(byName)
 	}
-	return &hcl.EvalContext{
+	return l.guard.track(&hcl.EvalContext{
 		Variables: map[string]cty.Value{
 			"var":   cty.ObjectVal(l.varValues),
 			"local": cty.ObjectVal(l.localValues),
 			"data":  cty.ObjectVal(data),
 		},
 		Functions: l.funcs,
-	}
+	})
 }
 
 // hash digests every file read and every variable's final value, in a

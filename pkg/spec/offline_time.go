@@ -129,14 +129,14 @@ func (l *loader) decodeOfflineTime(rb *resourceBlock, inst instance) (OfflineTim
 	}
 	if a := rb.attr("activity"); a != nil {
 		s, set := evalString(a, inst.ctx, diags)
-		ok = set && checkText(a, s, true, diags) && ok
+		ok = set && l.checkText(a, s, true, diags) && ok
 		item.Activity = s
 	} else {
 		ok = false
 	}
 	if a := rb.attr("details"); a != nil {
 		s, _ := evalString(a, inst.ctx, diags)
-		ok = checkText(a, s, false, diags) && ok
+		ok = l.checkText(a, s, false, diags) && ok
 		item.Details = s
 	} else if rb.bad["details"] {
 		ok = false

@@ -74,6 +74,10 @@ func (l *loader) secrets() []string {
 			addRefs(a.Expr.Variables())
 		}
 	}
+	// rtctl's own credentials, as the command line gave them.
+	for _, s := range l.files.secrets {
+		set[s] = true
+	}
 	out := make([]string, 0, len(set))
 	for s := range set {
 		out = append(out, s)
@@ -127,7 +131,7 @@ func scrubDiagnostics(diags hcl.Diagnostics, files map[string]*hcl.File, secrets
 		d.Context = nil
 		if snippetShowsSecret(d.Subject, nil, files, secrets) {
 			// The location stays, without the line that holds the secret.
-			d.Detail = strings.TrimSpace(d.Detail + fmt.Sprintf("\n\n(%s line %d is not shown: it holds a secret calendar address.)",
+			d.Detail = strings.TrimSpace(d.Detail + fmt.Sprintf("\n\n(%s line %d is not shown: it holds a secret.)",
 				d.Subject.Filename, d.Subject.Start.Line))
 			d.Subject = nil
 		}

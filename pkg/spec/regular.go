@@ -3,21 +3,57 @@ package spec
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 
 	"github.com/hashicorp/hcl/v2"
 )
 
-// ReadSourceFile reads a configuration or variables file, refusing anything
-// but a regular file (symbolic links are followed): opening a named pipe
-// blocks until some writer comes along, which may be never, and a device
-// may stream without end.
+// ReadSourceFile reads a configuration or variables file of at most
+// DefaultLimits().MaxFileBytes; see ReadSourceFileMax.
 func ReadSourceFile(path string) ([]byte, error) {
+	return ReadSourceFileMax(path, DefaultLimits().MaxFileBytes)
+}
+
+// ReadSourceFileMax reads a configuration or variables file, refusing
+// anything but a regular file (symbolic links are followed): opening a named
+// pipe blocks until some writer comes along, which may be never, and a
+// device may stream without end. A file larger than maxBytes is a
+// *TooLargeError, found without reading more than maxBytes+1 bytes.
+func ReadSourceFileMax(path string, maxBytes int64) ([]byte, error) {
 	if err := checkRegular(path); err != nil {
 		return nil, err
 	}
-	return os.ReadFile(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// The file may have been swapped for a pipe since the check.
+	if info, err := f.Stat(); err != nil {
+		return nil, err
+	} else if !info.Mode().IsRegular() {
+		return nil, &NotRegularError{Path: path, Mode: info.Mode()}
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > maxBytes {
+		return nil, &TooLargeError{Path: path, Max: maxBytes}
+	}
+	return b, nil
+}
+
+// TooLargeError is a file larger than the limit of what reads it.
+type TooLargeError struct {
+	Path string
+	Max  int64
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%s is larger than the limit of %d bytes", e.Path, e.Max)
 }
 
 // checkRegular reports an error unless path names a regular file.
@@ -60,10 +96,14 @@ func describeFileType(m fs.FileMode) string {
 
 // readSource reads a file the loader parses; what ("configuration file",
 // "variables file") names it in the diagnostic when it cannot.
-func readSource(path, what string) ([]byte, *hcl.Diagnostic) {
-	b, err := ReadSourceFile(path)
+func readSource(path, what string, maxBytes int64) ([]byte, *hcl.Diagnostic) {
+	b, err := ReadSourceFileMax(path, maxBytes)
 	var nr *NotRegularError
+	var tl *TooLargeError
 	switch {
+	case errors.As(err, &tl):
+		return nil, limitDiag("MaxFileBytes", maxBytes, "File too large",
+			fmt.Sprintf("%s is larger than %d bytes, the most a %s may hold.", path, maxBytes, what), nil)
 	case errors.As(err, &nr):
 		return nil, &hcl.Diagnostic{
 			Severity: hcl.DiagError,

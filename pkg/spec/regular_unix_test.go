@@ -75,7 +75,7 @@ func TestLoadRefusesNamedPipes(t *testing.T) {
 			files: map[string]string{"main.rt.hcl": settings +
 				"highlight \"h\" {\n  date = \"2026-11-20\"\n  description = file(\"fifo.txt\")\n}\n"},
 			fifo: "fifo.txt",
-			want: "fifo.txt is a named pipe (FIFO), not a regular file",
+			want: "cannot read fifo.txt: it is a named pipe (FIFO), not a regular file",
 		},
 		{
 			name: "data ical",

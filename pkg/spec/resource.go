@@ -9,10 +9,6 @@ import (
 	"github.com/zclconf/go-cty/cty/convert"
 )
 
-// maxInstances bounds one block's expansion, so a runaway count cannot
-// exhaust memory before anything is reported.
-const maxInstances = 100000
-
 // metaArguments are accepted by every resource block.
 var metaArguments = []hcl.AttributeSchema{{Name: "for_each"}, {Name: "count"}}
 
@@ -92,19 +88,29 @@ type instance struct {
 	ctx     *hcl.EvalContext
 }
 
+// expansion is what expanding a block must respect.
+type expansion struct {
+	// maxInstances bounds one block's expansion, so a runaway count
+	// cannot exhaust memory before anything is reported.
+	maxInstances int
+	// holdsSecret reports a key holding a credential: addresses are
+	// printed and journaled.
+	holdsSecret func(string) bool
+}
+
 // expand evaluates for_each or count and returns one instance per element,
 // in key order, each with its own each/count symbols.
-func (rb *resourceBlock) expand(ctx *hcl.EvalContext) ([]instance, hcl.Diagnostics) {
+func (rb *resourceBlock) expand(ctx *hcl.EvalContext, x expansion) ([]instance, hcl.Diagnostics) {
 	switch {
 	case rb.ForEach != nil:
-		return rb.expandForEach(ctx)
+		return rb.expandForEach(ctx, x)
 	case rb.Count != nil:
-		return rb.expandCount(ctx)
+		return rb.expandCount(ctx, x)
 	}
 	return []instance{{Address: address(rb.Kind, rb.Name, instanceKey{}), ctx: ctx}}, nil
 }
 
-func (rb *resourceBlock) expandForEach(ctx *hcl.EvalContext) ([]instance, hcl.Diagnostics) {
+func (rb *resourceBlock) expandForEach(ctx *hcl.EvalContext, x expansion) ([]instance, hcl.Diagnostics) {
 	if rb.bad["for_each"] {
 		return nil, nil
 	}
@@ -136,8 +142,10 @@ func (rb *resourceBlock) expandForEach(ctx *hcl.EvalContext) ([]instance, hcl.Di
 	default:
 		return invalid(fmt.Sprintf(`The given "for_each" argument value is unsuitable: the "for_each" argument must be a map, or set of strings, and you have provided a value of type %s. Convert a list to a set with toset(), or build a map with a for expression.`, ty.FriendlyName()))
 	}
-	if n := v.LengthInt(); n > maxInstances {
-		return invalid(fmt.Sprintf("The for_each value has %d elements; at most %d are allowed per block.", n, maxInstances))
+	if n := v.LengthInt(); n > x.maxInstances {
+		d := limitDiag("MaxInstances", int64(x.maxInstances), "Too many instances",
+			fmt.Sprintf("The for_each value has %d elements; at most %d are allowed per block.", n, x.maxInstances), a.Expr.Range().Ptr())
+		return nil, append(diags, d)
 	}
 	out := make([]instance, 0, v.LengthInt())
 	for it := v.ElementIterator(); it.Next(); {
@@ -148,6 +156,14 @@ func (rb *resourceBlock) expandForEach(ctx *hcl.EvalContext) ([]instance, hcl.Di
 			}
 			val = k
 		}
+		if x.holdsSecret != nil && x.holdsSecret(k.AsString()) {
+			return nil, append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Credential in for_each key",
+				Detail:   "A key of this for_each value contains one of rtctl's credentials (the API key, an access token or the client secret). Keys are part of the items' addresses, which every plan shows. Check where the value comes from.",
+				Subject:  a.Expr.Range().Ptr(),
+			})
+		}
 		key := instanceKey{kind: stringKey, str: k.AsString()}
 		child := ctx.NewChild()
 		child.Variables = key.variables(val)
@@ -156,7 +172,7 @@ func (rb *resourceBlock) expandForEach(ctx *hcl.EvalContext) ([]instance, hcl.Di
 	return out, diags
 }
 
-func (rb *resourceBlock) expandCount(ctx *hcl.EvalContext) ([]instance, hcl.Diagnostics) {
+func (rb *resourceBlock) expandCount(ctx *hcl.EvalContext, x expansion) ([]instance, hcl.Diagnostics) {
 	if rb.bad["count"] {
 		return nil, nil
 	}
@@ -179,6 +195,9 @@ func (rb *resourceBlock) expandCount(ctx *hcl.EvalContext) ([]instance, hcl.Diag
 	if v.IsNull() {
 		return invalid(`The given "count" argument value is null. An integer is required.`)
 	}
+	if err := checkNumberText(v); err != nil {
+		return invalid(fmt.Sprintf(`The given "count" argument value is unsuitable: %s.`, err))
+	}
 	nv, err := convert.Convert(v, cty.Number)
 	if err != nil {
 		return invalid(fmt.Sprintf(`The given "count" argument value is unsuitable: %s.`, err))
@@ -189,8 +208,9 @@ func (rb *resourceBlock) expandCount(ctx *hcl.EvalContext) ([]instance, hcl.Diag
 		return invalid(`The given "count" argument value is unsuitable: it must be a whole number.`)
 	case n < 0:
 		return invalid(`The given "count" argument value is unsuitable: it must not be negative.`)
-	case n > maxInstances:
-		return invalid(fmt.Sprintf("The count is %d; at most %d instances are allowed per block.", n, maxInstances))
+	case n > int64(x.maxInstances):
+		return nil, append(diags, limitDiag("MaxInstances", int64(x.maxInstances), "Too many instances",
+			fmt.Sprintf("The count is %d; at most %d instances are allowed per block.", n, x.maxInstances), a.Expr.Range().Ptr()))
 	}
 	out := make([]instance, 0, n)
 	for i := 0; i < int(n); i++ {

@@ -12,9 +12,16 @@ import (
 	"github.com/rtctl/rtctl/pkg/rtapi"
 )
 
-// checkText reports a text that is too long, or empty when required. It
-// counts characters (runes), not bytes, as the API does.
-func checkText(a *hcl.Attribute, s string, required bool, diags *hcl.Diagnostics) bool {
+// checkText reports a text that is too long, or empty when required, or
+// that holds a credential. It counts characters (runes), not bytes, as the
+// API does.
+func (l *loader) checkText(a *hcl.Attribute, s string, required bool, diags *hcl.Diagnostics) bool {
+	if l.holdsSecret(s) {
+		*diags = append(*diags, attrError(a, "Credential in value",
+			"The "+a.Name+" contains one of rtctl's credentials (the API key, an access token or the client secret). It would be posted to the account and shown by every plan. "+
+				"Check where the value comes from, and revoke the credential if it was ever posted or committed."))
+		return false
+	}
 	if required && strings.TrimSpace(s) == "" {
 		*diags = append(*diags, attrError(a, "Empty "+a.Name, "The "+a.Name+" must not be empty."))
 		return false
@@ -52,4 +59,15 @@ func literalHasAPIKey(expr hcl.Expression) bool {
 		return nil
 	})
 	return found
+}
+
+// holdsSecret reports whether s contains one of the known credentials of
+// LoadOptions.Secrets.
+func (l *loader) holdsSecret(s string) bool {
+	for _, sec := range l.files.secrets {
+		if strings.Contains(s, sec) {
+			return true
+		}
+	}
+	return false
 }

@@ -20,7 +20,7 @@ type Date struct {
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse("2006-01-02", s)
 	if err != nil {
-		return Date{}, fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s)
+		return Date{}, fmt.Errorf("%s is not a date in the form YYYY-MM-DD", quoted(s))
 	}
 	return DateOf(t), nil
 }
@@ -76,7 +76,7 @@ type Clock int
 func ParseClock(s string) (Clock, error) {
 	t, err := time.Parse("15:04", s)
 	if err != nil {
-		return 0, fmt.Errorf("%q is not a time of day in the form HH:MM", s)
+		return 0, fmt.Errorf("%s is not a time of day in the form HH:MM", quoted(s))
 	}
 	return Clock(t.Hour()*60 + t.Minute()), nil
 }
@@ -106,15 +106,15 @@ func ParseDuration(s string) (time.Duration, error) {
 			i++
 		}
 		if i == 0 {
-			return 0, fmt.Errorf("%q is not a duration: expected a number, like \"15m\" or \"1h30m\"", orig)
+			return 0, fmt.Errorf("%s is not a duration: expected a number, like \"15m\" or \"1h30m\"", quoted(orig))
 		}
 		n, err := strconv.ParseInt(s[:i], 10, 64)
 		if err != nil || n > 1<<31 {
-			return 0, fmt.Errorf("%q is not a duration: number too large", orig)
+			return 0, fmt.Errorf("%s is not a duration: number too large", quoted(orig))
 		}
 		s = s[i:]
 		if s == "" {
-			return 0, fmt.Errorf("%q is not a duration: missing unit (s, m, h, d or w) after %d", orig, n)
+			return 0, fmt.Errorf("%s is not a duration: missing unit (s, m, h, d or w) after %d", quoted(orig), n)
 		}
 		var unit time.Duration
 		switch s[0] {
@@ -129,17 +129,17 @@ func ParseDuration(s string) (time.Duration, error) {
 		case 'w':
 			unit = 7 * 24 * time.Hour
 		default:
-			return 0, fmt.Errorf("%q is not a duration: unknown unit %q (use s, m, h, d or w)", orig, s[:1])
+			return 0, fmt.Errorf("%s is not a duration: unknown unit %q (use s, m, h, d or w)", quoted(orig), s[:1])
 		}
 		s = s[1:]
 		// Checked before multiplying: n*unit can wrap around int64 into a
 		// small or negative duration that would pass a later check.
 		if n > int64(maxDuration/unit) {
-			return 0, fmt.Errorf("%q is not a duration: longer than a century", orig)
+			return 0, fmt.Errorf("%s is not a duration: longer than a century", quoted(orig))
 		}
 		total += time.Duration(n) * unit
 		if total > maxDuration {
-			return 0, fmt.Errorf("%q is not a duration: longer than a century", orig)
+			return 0, fmt.Errorf("%s is not a duration: longer than a century", quoted(orig))
 		}
 	}
 	return total, nil
@@ -191,15 +191,15 @@ func ParseTime(s string, loc *time.Location) (time.Time, error) {
 		}
 	}
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%q is not a time: write \"YYYY-MM-DD HH:MM\" (local to rtctl.timezone) or RFC 3339 with an offset, like \"2026-11-20T09:00:00+01:00\"", s)
+		return time.Time{}, fmt.Errorf("%s is not a time: write \"YYYY-MM-DD HH:MM\" (local to rtctl.timezone) or RFC 3339 with an offset, like \"2026-11-20T09:00:00+01:00\"", quoted(s))
 	}
 	t, err := resolveLocal(wall, loc)
 	if err != nil {
 		switch {
 		case errors.Is(err, errTimeGap):
-			return time.Time{}, fmt.Errorf("%q does not exist in %s: the clocks skip it when daylight saving time starts (a DST gap)", s, loc)
+			return time.Time{}, fmt.Errorf("%s does not exist in %s: the clocks skip it when daylight saving time starts (a DST gap)", quoted(s), loc)
 		default:
-			return time.Time{}, fmt.Errorf("%q is ambiguous in %s: it happens twice when daylight saving time ends (a DST overlap); write it in RFC 3339 with an offset to choose one", s, loc)
+			return time.Time{}, fmt.Errorf("%s is ambiguous in %s: it happens twice when daylight saving time ends (a DST overlap); write it in RFC 3339 with an offset to choose one", quoted(s), loc)
 		}
 	}
 	return t, nil
@@ -254,7 +254,7 @@ func ParseWeekday(s string) (time.Weekday, error) {
 	if d, ok := weekdayNames[strings.ToLower(strings.TrimSpace(s))]; ok {
 		return d, nil
 	}
-	return 0, fmt.Errorf("%q is not a weekday: use mon, tue, wed, thu, fri, sat or sun", s)
+	return 0, fmt.Errorf("%s is not a weekday: use mon, tue, wed, thu, fri, sat or sun", quoted(s))
 }
 
 // shortWeekday is the three-letter lower-case name ParseWeekday accepts.

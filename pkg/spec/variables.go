@@ -9,7 +9,6 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
-	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
@@ -93,7 +92,7 @@ func decodeVariableBlock(block *hcl.Block, funcs map[string]function.Function) (
 				if v.Defaults != nil {
 					val = v.Defaults.Apply(val)
 				}
-				cv, err := convert.Convert(val, v.Type)
+				cv, err := fastConvert(val, v.Type, false)
 				if err != nil {
 					v.badDefault = true
 					diags = append(diags, &hcl.Diagnostic{
@@ -143,7 +142,8 @@ type rawVariableValue struct {
 
 // collectVariableValues gathers values for the declared variables from every
 // source, later sources overriding earlier ones (see the package comment).
-func collectVariableValues(decl map[string]*variable, autoFiles, varFiles []string, parser *hclparse.Parser, opts LoadOptions) (map[string]rawVariableValue, hcl.Diagnostics) {
+func (l *loader) collectVariableValues(autoFiles, varFiles []string) (map[string]rawVariableValue, hcl.Diagnostics) {
+	decl, parser, opts := l.variables, l.parser, l.opts
 	var diags hcl.Diagnostics
 	values := make(map[string]rawVariableValue)
 
@@ -156,9 +156,13 @@ func collectVariableValues(decl map[string]*variable, autoFiles, varFiles []stri
 		}
 	}
 	readFile := func(path string) {
-		src, diag := readSource(path, "variables file")
+		src, diag := l.readSource(path, "variables file")
 		if diag != nil {
 			diags = append(diags, diag)
+			return
+		}
+		if more := CheckSource(src, path, l.limits); more.HasErrors() {
+			diags = append(diags, more...)
 			return
 		}
 		f, more := parser.ParseHCL(src, path)
@@ -167,6 +171,7 @@ func collectVariableValues(decl map[string]*variable, autoFiles, varFiles []stri
 			return
 		}
 		diags = append(diags, checkSecrets(f)...)
+		diags = append(diags, l.instrument(f)...)
 		attrs, more := f.Body.JustAttributes()
 		diags = append(diags, more...)
 		names := make([]string, 0, len(attrs))
@@ -194,7 +199,7 @@ func collectVariableValues(decl map[string]*variable, autoFiles, varFiles []stri
 				})
 				continue
 			}
-			val, more := a.Expr.Value(nil)
+			val, more := l.guard.constant(a.Expr)
 			diags = append(diags, more...)
 			if more.HasErrors() {
 				continue
@@ -233,7 +238,7 @@ func collectVariableValues(decl map[string]*variable, autoFiles, varFiles []stri
 // item) uses a value its own author declared wrong; seen keeps every value
 // that was converted, valid or not, so that it can still be kept out of
 // what is printed when it is a secret.
-func finalVariableValues(decl map[string]*variable, raw map[string]rawVariableValue, funcs map[string]function.Function) (out, seen map[string]cty.Value, diags hcl.Diagnostics) {
+func finalVariableValues(decl map[string]*variable, raw map[string]rawVariableValue, funcs map[string]function.Function, g *guard) (out, seen map[string]cty.Value, diags hcl.Diagnostics) {
 	out = make(map[string]cty.Value, len(decl))
 	seen = make(map[string]cty.Value, len(decl))
 	names := make([]string, 0, len(decl))
@@ -261,7 +266,7 @@ func finalVariableValues(decl map[string]*variable, raw map[string]rawVariableVa
 			}
 			out[name] = v.Default
 		} else {
-			val, more := rv.value(v)
+			val, more := rv.value(v, g)
 			diags = append(diags, more...)
 			if more.HasErrors() {
 				continue
@@ -269,13 +274,32 @@ func finalVariableValues(decl map[string]*variable, raw map[string]rawVariableVa
 			if v.Defaults != nil {
 				val = v.Defaults.Apply(val)
 			}
-			cv, err := convert.Convert(val, v.Type)
+			if err := checkNumbersToConvert(val, v.Type); err != nil {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Invalid value for input variable",
+					Detail:   fmt.Sprintf("The value for var.%s from %s is not suitable: %s.", name, rv.source, err),
+					Subject:  rv.rng,
+				})
+				continue
+			}
+			cv, err := fastConvert(val, v.Type, false)
 			if err != nil {
 				diags = append(diags, &hcl.Diagnostic{
 					Severity: hcl.DiagError,
 					Summary:  "Invalid value for input variable",
 					Detail:   fmt.Sprintf("The value for var.%s from %s is not suitable: %s.", name, rv.source, err),
 					Subject:  rv.rng,
+				})
+				continue
+			}
+			if _, err := g.checkValue(cv, "the value for var."+name); err != nil {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Invalid value for input variable",
+					Detail:   fmt.Sprintf("The value from %s is not suitable: %s.", rv.source, err),
+					Subject:  rv.rng,
+					Extra:    limitExtra(err),
 				})
 				continue
 			}
@@ -293,12 +317,16 @@ func finalVariableValues(decl map[string]*variable, raw map[string]rawVariableVa
 
 // value parses a raw string as Terraform does: as it is for a primitive or
 // unconstrained type, as an HCL expression for a collection or structure.
-func (rv rawVariableValue) value(v *variable) (cty.Value, hcl.Diagnostics) {
+func (rv rawVariableValue) value(v *variable, g *guard) (cty.Value, hcl.Diagnostics) {
+	limits := g.limits
 	if !rv.isStr {
 		return rv.val, nil
 	}
 	if v.Type.IsPrimitiveType() || v.Type == cty.DynamicPseudoType {
 		return cty.StringVal(rv.str), nil
+	}
+	if diags := checkExpressionSource([]byte(rv.str), "value for var."+v.Name+" from "+rv.source, limits); diags.HasErrors() {
+		return cty.DynamicVal, diags
 	}
 	expr, diags := hclsyntax.ParseExpression([]byte(rv.str), "<value for var."+v.Name+">", hcl.InitialPos)
 	if diags.HasErrors() {
@@ -308,7 +336,14 @@ func (rv rawVariableValue) value(v *variable) (cty.Value, hcl.Diagnostics) {
 			Detail:   fmt.Sprintf("The value for var.%s from %s is not a valid %s expression.", v.Name, rv.source, typeexpr.TypeString(v.Type)),
 		}}
 	}
-	val, diags := expr.Value(nil)
+	if more := g.instrument(expr); more.HasErrors() {
+		return cty.DynamicVal, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid value for input variable",
+			Detail:   fmt.Sprintf("The value for var.%s from %s is not suitable: %s", v.Name, rv.source, more[0].Detail),
+		}}
+	}
+	val, diags := g.constant(expr)
 	if diags.HasErrors() {
 		return cty.DynamicVal, hcl.Diagnostics{{
 			Severity: hcl.DiagError,

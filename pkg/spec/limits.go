@@ -1,0 +1,178 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/rtctl/rtctl/pkg/calendar"
+)
+
+// Limits bounds everything a configuration can make Load read or compute, so
+// that a hostile or mistaken configuration ends in a clear error diagnostic
+// rather than in running out of memory, stack or time. A zero field means
+// its default (see DefaultLimits); LoadOptions.Limits overrides them.
+//
+// The limits a real configuration could reach (MaxInstances, the file
+// sizes, MaxDeclarations) are worth exposing to users; the others bound
+// work no sensible configuration comes near.
+type Limits struct {
+	// MaxFileBytes bounds one configuration file, variables file or
+	// --var-file.
+	MaxFileBytes int64
+	// MaxSourceBytes bounds all configuration and variables files of one
+	// load together.
+	MaxSourceBytes int64
+	// MaxNesting bounds how deeply the source nests (brackets, braces,
+	// parentheses, template interpolations and directives, and operators
+	// chained in one expression), and how deeply a value nests. Deeper
+	// source would exhaust the parser's stack.
+	MaxNesting int
+	// MaxDeclarations bounds the blocks, locals and variables of all files
+	// together.
+	MaxDeclarations int
+	// MaxInstances bounds the instances one block expands to through
+	// for_each or count.
+	MaxInstances int
+	// MaxValueElements bounds the elements of one value (a function's
+	// result, a local, a variable), counted through every level.
+	MaxValueElements int
+	// MaxValueBytes bounds the text of one value: a string, or all the
+	// strings of a collection together.
+	MaxValueBytes int64
+	// MaxEvalSteps bounds the work all expressions of one load do
+	// together: each for expression iteration, template part, function
+	// call and operation is a step, and so is every 3 elements a call or a
+	// comparison goes through or builds (cty goes through every level of
+	// every argument of every call; a set of n elements counts
+	// n*log2(n), as it is sorted each time). About a microsecond or two
+	// a step.
+	MaxEvalSteps int64
+	// MaxEvalBytes bounds the text all expressions of one load produce
+	// together (templates, function results).
+	MaxEvalBytes int64
+	// MaxReadFileBytes bounds a file read by file().
+	MaxReadFileBytes int64
+	// MaxCalendarBytes bounds a calendar data "ical" reads, from a file or
+	// from its url.
+	MaxCalendarBytes int64
+	// MaxDateRange bounds the days daterange() lists.
+	MaxDateRange int
+}
+
+// DefaultLimits returns the limits Load applies unless told otherwise.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxFileBytes:     2 << 20,
+		MaxSourceBytes:   8 << 20,
+		MaxNesting:       256,
+		MaxDeclarations:  50000,
+		MaxInstances:     100000,
+		MaxValueElements: 1000000,
+		MaxValueBytes:    16 << 20,
+		MaxEvalSteps:     2000000,
+		MaxEvalBytes:     64 << 20,
+		MaxReadFileBytes: 1 << 20,
+		MaxCalendarBytes: calendar.DefaultFetchMaxBytes,
+		MaxDateRange:     3660,
+	}
+}
+
+// withDefaults fills every zero (or negative) field with its default.
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	set64 := func(v *int64, def int64) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	set := func(v *int, def int) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	set64(&l.MaxFileBytes, d.MaxFileBytes)
+	set64(&l.MaxSourceBytes, d.MaxSourceBytes)
+	set(&l.MaxNesting, d.MaxNesting)
+	set(&l.MaxDeclarations, d.MaxDeclarations)
+	set(&l.MaxInstances, d.MaxInstances)
+	set(&l.MaxValueElements, d.MaxValueElements)
+	set64(&l.MaxValueBytes, d.MaxValueBytes)
+	set64(&l.MaxEvalSteps, d.MaxEvalSteps)
+	set64(&l.MaxEvalBytes, d.MaxEvalBytes)
+	set64(&l.MaxReadFileBytes, d.MaxReadFileBytes)
+	set64(&l.MaxCalendarBytes, d.MaxCalendarBytes)
+	set(&l.MaxDateRange, d.MaxDateRange)
+	return l
+}
+
+// LimitExceeded is the Extra of every diagnostic that reports a Limits
+// field being reached, so that a command line can say how to raise it.
+type LimitExceeded struct {
+	Limit string // the Limits field, such as "MaxInstances"
+	Value int64  // its value in this load
+}
+
+// limitDiag is an error diagnostic about reaching the limit named limit.
+func limitDiag(limit string, value int64, summary, detail string, subject *hcl.Range) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  summary,
+		Detail:   detail,
+		Subject:  subject,
+		Extra:    &LimitExceeded{Limit: limit, Value: value},
+	}
+}
+
+// limitError is an error about reaching a limit, returned by functions and
+// turned into a diagnostic with a LimitExceeded.
+type limitError struct {
+	limit string
+	value int64
+	msg   string
+}
+
+func (e *limitError) Error() string { return e.msg }
+
+func newLimitError(limit string, value int64, format string, args ...any) *limitError {
+	return &limitError{limit: limit, value: value, msg: fmt.Sprintf(format, args...)}
+}
+
+// maxShownInput is how much of an input a message quotes: enough to
+// recognise it, never a whole file.
+const maxShownInput = 100
+
+// clip shortens s to about maxShownInput characters for a message, marking
+// the cut with an ellipsis.
+func clip(s string) string {
+	n := 0
+	for i := range s {
+		if n == maxShownInput {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
+}
+
+// quoted is s clipped and quoted, for an error that shows an input.
+func quoted(s string) string { return fmt.Sprintf("%q", clip(s)) }
+
+// limitExtra is the LimitExceeded for err, when a limit is what failed.
+func limitExtra(err error) any {
+	var le *limitError
+	if errors.As(err, &le) {
+		return &LimitExceeded{Limit: le.limit, Value: le.value}
+	}
+	return nil
+}
+
+// capitalize is s with its first letter in upper case, for an error
+// message that becomes a sentence.
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}
