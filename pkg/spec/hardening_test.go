@@ -354,7 +354,12 @@ highlight "h" {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			diags, text := loadReport(t, map[string]string{"main.rt.hcl": utcSettings + tt.src + "\n"}, LoadOptions{})
+			// Those that run into the step budget are slow at full size.
+			var opts LoadOptions
+			if tt.limit == "MaxEvalSteps" {
+				opts.Limits = hardeningLimits()
+			}
+			diags, text := loadReport(t, map[string]string{"main.rt.hcl": utcSettings + tt.src + "\n"}, opts)
 			if !diags.HasErrors() || !strings.Contains(flat(text), tt.want) {
 				t.Errorf("want an error saying %q, got:\n%.3000s", tt.want, text)
 			}
@@ -389,11 +394,17 @@ func keyList(n int) string {
 // looked at. Conversions are now linear, and a million keys end in the
 // instance limit (or the evaluation budget), whichever way they are built.
 func TestLargeForEach(t *testing.T) {
+	lim, k := hardeningLimits(), hardeningScale()
 	highlight := func(forEach string) string {
 		return "highlight \"h\" {\n  for_each    = " + forEach + "\n  date        = \"2026-11-20\"\n  description = each.key\n}\n"
 	}
 	generated := func(outer int) string {
 		return `toset(flatten([for i in range(` + fmt.Sprint(outer) + `) : [for j in range(1000) : "k${i}-${j}"]]))`
+	}
+	with := func(f func(*Limits)) LoadOptions {
+		l := lim
+		f(&l)
+		return LoadOptions{Limits: l}
 	}
 	tests := []struct {
 		name      string
@@ -402,21 +413,21 @@ func TestLargeForEach(t *testing.T) {
 		instances int    // when it loads
 		limit     string // when it must not
 	}{
-		{name: "50,000 generated keys", files: map[string]string{"main.rt.hcl": utcSettings + highlight(generated(50))},
-			instances: 50000},
-		{name: "50,000 keys from a variables file, as a list", instances: 50000, files: map[string]string{
+		{name: "50,000 generated keys (scaled)", files: map[string]string{"main.rt.hcl": utcSettings + highlight(generated(50/k))},
+			opts: LoadOptions{Limits: lim}, instances: 50000 / k},
+		{name: "50,000 keys from a variables file, as a list (scaled)", opts: LoadOptions{Limits: lim}, instances: 50000 / k, files: map[string]string{
 			"main.rt.hcl":  utcSettings + "variable \"keys\" {\n  type = list(string)\n}\n" + highlight("toset(var.keys)"),
-			"k.rtvars.hcl": keyList(50000)}},
-		{name: "a map of 50,000 keys", instances: 50000, files: map[string]string{
-			"main.rt.hcl": utcSettings + "locals {\n  " + keyList(50000) + "}\n" + highlight("tomap({ for k in local.keys : k => k })")}},
-		{name: "1,000,000 generated keys", files: map[string]string{"main.rt.hcl": utcSettings + highlight(generated(1000))},
-			limit: "MaxEvalSteps"},
-		{name: "200,000 generated keys, budget raised", files: map[string]string{"main.rt.hcl": utcSettings + highlight(generated(200))},
-			opts: LoadOptions{Limits: Limits{MaxEvalSteps: 5000000}}, limit: "MaxInstances"},
+			"k.rtvars.hcl": keyList(50000 / k)}},
+		{name: "a map of 50,000 keys (scaled)", opts: LoadOptions{Limits: lim}, instances: 50000 / k, files: map[string]string{
+			"main.rt.hcl": utcSettings + "locals {\n  " + keyList(50000/k) + "}\n" + highlight("tomap({ for k in local.keys : k => k })")}},
+		{name: "1,000,000 generated keys (scaled)", files: map[string]string{"main.rt.hcl": utcSettings + highlight(generated(1000/k))},
+			opts: LoadOptions{Limits: lim}, limit: "MaxEvalSteps"},
+		{name: "200,000 generated keys, budget raised (scaled)", files: map[string]string{"main.rt.hcl": utcSettings + highlight(generated(200/k))},
+			opts: with(func(l *Limits) { l.MaxEvalSteps = 5000000 / int64(k) }), limit: "MaxInstances"},
 		{name: "1,000,000 counted", files: map[string]string{"main.rt.hcl": utcSettings + "highlight \"h\" {\n  count = 1000000\n  date = \"2026-11-20\"\n  description = \"x\"\n}\n"},
 			limit: "MaxInstances"},
-		{name: "instance limit raised", files: map[string]string{"main.rt.hcl": utcSettings + highlight(generated(120))},
-			opts: LoadOptions{Limits: Limits{MaxInstances: 150000}}, instances: 120000},
+		{name: "instance limit raised (scaled)", files: map[string]string{"main.rt.hcl": utcSettings + highlight(generated(120/k))},
+			opts: with(func(l *Limits) { l.MaxInstances = 150000 / k }), instances: 120000 / k},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -488,4 +499,26 @@ func TestNoStackInDiagnostics(t *testing.T) {
 	if d := diags[0].Detail; strings.Contains(d, "goroutine") || strings.Contains(d, ".go:") || !strings.Contains(d, "internal error") {
 		t.Errorf("detail = %q", d)
 	}
+}
+
+// hardeningScale is how much smaller than the defaults the hostile-input
+// tests run: 10 in the suite, which keeps it fast while every limit is still
+// reached the same way; RTCTL_HARDENING_FULL=1 runs them at full size, as
+// the issue reported them.
+func hardeningScale() int {
+	if os.Getenv("RTCTL_HARDENING_FULL") != "" {
+		return 1
+	}
+	return 10
+}
+
+// hardeningLimits are the default limits divided by hardeningScale, for the
+// ones that bound work (steps, elements, instances, text).
+func hardeningLimits() Limits {
+	l, k := DefaultLimits(), hardeningScale()
+	l.MaxInstances /= k
+	l.MaxValueElements /= k
+	l.MaxEvalSteps /= int64(k)
+	l.MaxEvalBytes /= int64(k)
+	return l
 }
