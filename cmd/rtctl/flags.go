@@ -3,11 +3,14 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/pkg/rtapi"
+	"github.com/rtctl/rtctl/pkg/spec"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
@@ -72,6 +75,7 @@ func (a *accountFlags) account(e *env) (workspace.Account, error) {
 // configFlags are the flags of every command that loads a configuration.
 type configFlags struct {
 	vars, varFiles []string
+	limits         []string
 	now            string
 	journal        string
 	noColor        bool
@@ -79,6 +83,7 @@ type configFlags struct {
 
 func (f *configFlags) register(cmd *cobra.Command) {
 	addVarFlags(cmd, &f.vars, &f.varFiles)
+	addLimitFlag(cmd, &f.limits)
 	fl := cmd.Flags()
 	fl.StringVar(&f.journal, "journal", "", "journal file (default RTCTL_JOURNAL, else .rtctl/journal.jsonl beside the configuration)")
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the output (NO_COLOR and a non-terminal output also turn it off)")
@@ -96,6 +101,27 @@ func (f *configFlags) registerNow(cmd *cobra.Command) {
 func addVarFlags(cmd *cobra.Command, vars, varFiles *[]string) {
 	cmd.Flags().StringArrayVar(vars, "var", nil, "set an input variable: --var name=value (repeatable)")
 	cmd.Flags().StringArrayVar(varFiles, "var-file", nil, "read input variables from an HCL file (repeatable)")
+}
+
+// addLimitFlag adds --limit, for configurations that outgrow a limit.
+func addLimitFlag(cmd *cobra.Command, limits *[]string) {
+	cmd.Flags().StringArrayVar(limits, "limit", nil, "raise a limit on loading the configuration: --limit instances=200000 (repeatable; see the README's limits)")
+}
+
+// parseLimits reads --limit NAME=N flags.
+func parseLimits(flags []string) (spec.Limits, error) {
+	var l spec.Limits
+	for _, f := range flags {
+		name, value, ok := strings.Cut(f, "=")
+		n, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
+		if !ok || err != nil {
+			return l, fmt.Errorf("--limit %q: want NAME=NUMBER, such as instances=200000", f)
+		}
+		if err := l.Set(strings.TrimSpace(name), n); err != nil {
+			return l, fmt.Errorf("--limit: %w", err)
+		}
+	}
+	return l, nil
 }
 
 func dirArg(args []string) string {

@@ -49,6 +49,11 @@ func workspaceOptions(e *env, cf *configFlags, acct *accountFlags) (workspace.Op
 			return opts, err
 		}
 		opts.CallTimeout = acct.timeout
+		for _, f := range []string{acct.apiKeyFile, acct.accessTokenFile} {
+			if f != "" {
+				opts.SecretFiles = append(opts.SecretFiles, f)
+			}
+		}
 	}
 	if cf == nil {
 		opts.Now, err = pinnedNow(e, "")
@@ -63,6 +68,9 @@ func workspaceOptions(e *env, cf *configFlags, acct *accountFlags) (workspace.Op
 		return opts, err
 	}
 	opts.VarFiles = cf.varFiles
+	if opts.Limits, err = parseLimits(cf.limits); err != nil {
+		return opts, err
+	}
 	opts.JournalPath = cf.journal
 	if opts.JournalPath == "" && !opts.Account.Sandbox {
 		opts.JournalPath = e.getenv("RTCTL_JOURNAL")

@@ -20,6 +20,27 @@ func (r *reporter) Diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics
 	if err := spec.RenderDiagnostics(r.e.stderr, files, diags, diagColor(r.e, r.noColor, r.e.stderr)); err != nil {
 		fmt.Fprintf(r.e.stderr, "Error: rendering diagnostics: %v\n", err)
 	}
+	limitHints(r.e.stderr, diags)
+}
+
+// limitHints says how to raise each limit the diagnostics report reaching,
+// when a person may.
+func limitHints(w io.Writer, diags hcl.Diagnostics) {
+	seen := map[string]bool{}
+	for _, d := range diags {
+		le, ok := d.Extra.(spec.LimitExceeded)
+		if !ok {
+			if p, isPtr := d.Extra.(*spec.LimitExceeded); isPtr && p != nil {
+				le, ok = *p, true
+			}
+		}
+		name := spec.LimitName(le.Limit)
+		if !ok || name == "" || seen[name] {
+			continue
+		}
+		seen[name] = true
+		fmt.Fprintf(w, "Note: if the configuration needs more, raise the limit: --limit %s=%d\n", name, le.Value*2)
+	}
 }
 
 func (r *reporter) Notice(msg string) {

@@ -38,6 +38,8 @@ with its file, line and column. It exits 0 when the configuration is valid and
 				}
 			} else if err := spec.RenderDiagnostics(e.stderr, cfg.Files, diags, diagColor(e, cf.noColor, e.stderr)); err != nil {
 				return err
+			} else {
+				limitHints(e.stderr, diags)
 			}
 			switch {
 			case diags.HasErrors():
@@ -56,5 +58,6 @@ with its file, line and column. It exits 0 when the configuration is valid and
 	f.BoolVar(&cf.noColor, "no-color", false, "never colour the output (NO_COLOR and a non-terminal output also turn it off)")
 	f.StringVar(&cf.now, "now", "", "validate as if it were this instant, for today() and data source windows (RFC 3339; default RTCTL_NOW, else the current time)")
 	addVarFlags(cmd, &cf.vars, &cf.varFiles)
+	addLimitFlag(cmd, &cf.limits)
 	return cmd
 }

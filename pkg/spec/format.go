@@ -12,8 +12,13 @@ import (
 )
 
 // Format returns src in canonical layout, as terraform fmt writes HCL. It
-// refuses source with syntax errors rather than guess at its layout.
+// refuses source with syntax errors rather than guess at its layout, and
+// source past the limits (size, nesting) before a parser sees it: HCL's
+// parsers recurse, and 100,000 nested parentheses would overflow the stack.
 func Format(src []byte, filename string) ([]byte, hcl.Diagnostics) {
+	if diags := CheckSource(src, filename, Limits{}); diags.HasErrors() {
+		return nil, diags
+	}
 	if _, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos); diags.HasErrors() {
 		return nil, diags
 	}

@@ -522,3 +522,13 @@ func hardeningLimits() Limits {
 	l.MaxEvalBytes /= int64(k)
 	return l
 }
+
+// TestFormatChecksNestingFirst: rtctl fmt parses with hclwrite, which
+// overflowed the stack on deep nesting like the loader's parser did.
+func TestFormatChecksNestingFirst(t *testing.T) {
+	src := []byte("locals {\n  x = " + strings.Repeat("(", 100000) + "1" + strings.Repeat(")", 100000) + "\n}\n")
+	_, diags := Format(src, "deep.rt.hcl")
+	if !diags.HasErrors() || !hasLimit(diags, "MaxNesting") {
+		t.Fatalf("want the nesting limit, got %v", diags)
+	}
+}

@@ -3,6 +3,7 @@ package spec
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 
@@ -175,4 +176,73 @@ func capitalize(s string) string {
 		return s
 	}
 	return string(s[0]-'a'+'A') + s[1:]
+}
+
+// limitNames are the names people set limits by (rtctl --limit NAME=N),
+// for the Limits fields a real configuration can reach.
+var limitNames = []struct {
+	name, field string
+}{
+	{"instances", "MaxInstances"},
+	{"eval-steps", "MaxEvalSteps"},
+	{"eval-text", "MaxEvalBytes"},
+	{"declarations", "MaxDeclarations"},
+	{"file-size", "MaxFileBytes"},
+	{"source-size", "MaxSourceBytes"},
+	{"value-elements", "MaxValueElements"},
+	{"value-size", "MaxValueBytes"},
+	{"read-file-size", "MaxReadFileBytes"},
+	{"calendar-size", "MaxCalendarBytes"},
+	{"date-range", "MaxDateRange"},
+}
+
+// LimitName is the name a limit is set by, "" for one that cannot be set
+// (nesting: no real configuration needs more).
+func LimitName(field string) string {
+	for _, n := range limitNames {
+		if n.field == field {
+			return n.name
+		}
+	}
+	return ""
+}
+
+// Set sets the limit called name (see LimitName) to value.
+func (l *Limits) Set(name string, value int64) error {
+	if value <= 0 {
+		return fmt.Errorf("limit %s: want a positive number", name)
+	}
+	var names []string
+	for _, n := range limitNames {
+		names = append(names, n.name)
+		if n.name != name {
+			continue
+		}
+		switch n.field {
+		case "MaxInstances":
+			l.MaxInstances = int(value)
+		case "MaxEvalSteps":
+			l.MaxEvalSteps = value
+		case "MaxEvalBytes":
+			l.MaxEvalBytes = value
+		case "MaxDeclarations":
+			l.MaxDeclarations = int(value)
+		case "MaxFileBytes":
+			l.MaxFileBytes = value
+		case "MaxSourceBytes":
+			l.MaxSourceBytes = value
+		case "MaxValueElements":
+			l.MaxValueElements = int(value)
+		case "MaxValueBytes":
+			l.MaxValueBytes = value
+		case "MaxReadFileBytes":
+			l.MaxReadFileBytes = value
+		case "MaxCalendarBytes":
+			l.MaxCalendarBytes = value
+		case "MaxDateRange":
+			l.MaxDateRange = int(value)
+		}
+		return nil
+	}
+	return fmt.Errorf("no limit called %q; the limits are %s", name, strings.Join(names, ", "))
 }

@@ -3,7 +3,6 @@ package workspace
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -126,23 +125,15 @@ func (e *SecretError) Error() string {
 // refuseSecrets fails when a request the plan would send holds the
 // credentials.
 func (w *Workspace) refuseSecrets(p *plan.Plan) error {
-	var secret string
-	switch c := w.opts.Account.Credentials.(type) {
-	case rtapi.APIKey:
-		secret = string(c)
-	case rtapi.AccessToken:
-		secret = string(c)
-	}
-	if len(secret) < 4 {
-		return nil
-	}
 	var bad []string
-	for _, a := range p.Actions {
-		if a.Request == nil {
+	for _, secret := range w.secrets() {
+		if len(secret) < 4 {
 			continue
 		}
-		if strings.Contains(a.Request.Query.Encode(), url.QueryEscape(secret)) || strings.Contains(fmt.Sprint(a.Request.Query), secret) || strings.Contains(string(a.Request.Body), secret) {
-			bad = append(bad, a.Address)
+		for _, a := range p.Actions {
+			if a.Request != nil && (strings.Contains(fmt.Sprint(a.Request.Query), secret) || strings.Contains(string(a.Request.Body), secret)) {
+				bad = append(bad, a.Address)
+			}
 		}
 	}
 	if len(bad) > 0 {

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/rtctl/rtctl/pkg/journal"
+	"github.com/rtctl/rtctl/pkg/rtapi"
 	"github.com/rtctl/rtctl/pkg/spec"
 )
 
@@ -61,6 +62,12 @@ type Options struct {
 	// StateDir is the person's own directory for rtctl (locks shared by
 	// every configuration that posts to an account); empty means none.
 	StateDir string
+	// Limits bound the configuration's loading (spec.DefaultLimits for
+	// every zero field).
+	Limits spec.Limits
+	// SecretFiles are the files the credentials were read from: a
+	// configuration's file() never reads them, however it names them.
+	SecretFiles []string
 }
 
 // Reporter receives what an operation wants a person to see while it runs.
@@ -154,12 +161,27 @@ func (w *Workspace) clientClock() func() time.Time {
 // diagnostics are returned for the caller to render (rtctl validate).
 func (w *Workspace) LoadConfig(ctx context.Context, now time.Time) (*spec.Config, hcl.Diagnostics) {
 	return spec.Load(ctx, w.dir, spec.LoadOptions{
-		Vars:       w.opts.Vars,
-		VarFiles:   w.opts.VarFiles,
-		Getenv:     w.opts.Getenv,
-		Now:        now,
-		HTTPClient: w.opts.HTTPClient,
+		Vars:        w.opts.Vars,
+		VarFiles:    w.opts.VarFiles,
+		Getenv:      w.opts.Getenv,
+		Now:         now,
+		HTTPClient:  w.opts.HTTPClient,
+		Limits:      w.opts.Limits,
+		Secrets:     w.secrets(),
+		SecretFiles: w.opts.SecretFiles,
 	})
+}
+
+// secrets are the credentials' values, which a configuration may neither
+// read nor post.
+func (w *Workspace) secrets() []string {
+	switch c := w.opts.Account.Credentials.(type) {
+	case rtapi.APIKey:
+		return []string{string(c)}
+	case rtapi.AccessToken:
+		return []string{string(c)}
+	}
+	return nil
 }
 
 // Now is the instant the next operation would work at.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rtctl/rtctl/pkg/apply"
+	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/rtapi"
 	"github.com/rtctl/rtctl/pkg/rtapi/emulator"
 )
@@ -192,12 +193,14 @@ func TestCredentials(t *testing.T) {
 	}
 }
 
-// TestPlanThatWouldPostTheKeyIsRefused checks the last line of defence: a
-// request holding the API key is never planned, however its text got the
-// key (here a variable the configuration's own checks cannot recognise).
+// TestPlanThatWouldPostTheKeyIsRefused checks both lines of defence: the
+// configuration's own check refuses a posted text holding the key, however
+// it got there (here a variable), and a request that still held it would be
+// refused by the workspace.
 func TestPlanThatWouldPostTheKeyIsRefused(t *testing.T) {
+	const key = "k3y-that-is-not-shaped-like-one"
 	dir, endpoint, emu := world(t)
-	if err := emu.AddAccount(emulator.Account{Key: "k3y-that-is-not-shaped-like-one", Plan: emulator.Premium, TimeZone: "Europe/Berlin", Seed: 1}); err != nil {
+	if err := emu.AddAccount(emulator.Account{Key: key, Plan: emulator.Premium, TimeZone: "Europe/Berlin", Seed: 1}); err != nil {
 		t.Fatal(err)
 	}
 	cfg := strings.Replace(testConfig, `"Shipped v1.2"`, `"Shipped with ${var.note}"`, 1) + "\nvariable \"note\" {\n  type = string\n}\n"
@@ -205,16 +208,21 @@ func TestPlanThatWouldPostTheKeyIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	ws := open(t, dir, Options{
-		Account: Account{Endpoint: endpoint, Credentials: rtapi.APIKey("k3y-that-is-not-shaped-like-one")},
-		Vars:    map[string]string{"note": "k3y-that-is-not-shaped-like-one"},
+		Account: Account{Endpoint: endpoint, Credentials: rtapi.APIKey(key)},
+		Vars:    map[string]string{"note": key},
 		Now:     testNow,
 	})
 	_, err := ws.Plan(context.Background(), PlanOptions{})
-	var se *SecretError
-	if !errors.As(err, &se) || len(se.Addresses) != 1 {
-		t.Fatalf("plan: %v, want a SecretError naming the highlight", err)
+	var ce *ConfigError
+	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "Credential in value") {
+		t.Fatalf("plan: %v, want the configuration refused", err)
 	}
-	if strings.Contains(err.Error(), "k3y-that-is-not-shaped-like-one") {
+	if strings.Contains(err.Error(), key) {
 		t.Errorf("the error shows the key: %v", err)
+	}
+	p := &plan.Plan{Actions: []plan.Action{{Address: "highlight.ship", Request: &rtapi.Request{Query: map[string][]string{"description": {"Shipped with " + key}}}}}}
+	var se *SecretError
+	if err := ws.refuseSecrets(p); !errors.As(err, &se) || len(se.Addresses) != 1 || strings.Contains(err.Error(), key) {
+		t.Errorf("a request holding the key: %v, want a SecretError naming the item, not the key", err)
 	}
 }
