@@ -23,6 +23,8 @@ func FromConfig(c *spec.Config, baseDir string) Desired {
 			Activity: o.Activity,
 			Details:  o.Details,
 			Note:     trimNote(o.Trimmed, c.Timezone),
+
+			PostChanges: o.PostChanges,
 		})
 	}
 	for _, o := range c.DroppedOfflineTimes {
@@ -39,6 +41,7 @@ func FromConfig(c *spec.Config, baseDir string) Desired {
 			Date:        h.Date.String(),
 			Description: h.Description,
 			Source:      h.Source,
+			PostChanges: h.PostChanges,
 		})
 	}
 	for _, f := range c.FocusSessions {

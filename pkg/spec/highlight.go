@@ -11,6 +11,9 @@ type Highlight struct {
 	Description string
 	Source      string // optional label shown beside the highlight
 	Range       hcl.Range
+	// PostChanges is the resource's lifecycle on_change = "post": a
+	// changed version of a highlight rtctl posted is posted, not held.
+	PostChanges bool
 }
 
 var highlightSchema = &hcl.BodySchema{
@@ -19,10 +22,11 @@ var highlightSchema = &hcl.BodySchema{
 		{Name: "description", Required: true},
 		{Name: "source"},
 	},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "lifecycle"}},
 }
 
 func (l *loader) decodeHighlight(rb *resourceBlock, inst instance) (Highlight, bool) {
-	item := Highlight{Address: inst.Address, Range: rb.DeclRange}
+	item := Highlight{Address: inst.Address, Range: rb.DeclRange, PostChanges: rb.PostChanges}
 	diags := &l.diags
 	ok := true
 	if a := rb.attr("date"); a != nil {

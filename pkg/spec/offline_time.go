@@ -26,6 +26,9 @@ type OfflineTime struct {
 	// Trimmed is set when on_overlap = "trim" shortened or dropped this
 	// block because it overlapped another; nil otherwise.
 	Trimmed *Trim
+	// PostChanges is the resource's lifecycle on_change = "post": a
+	// changed version of a block rtctl posted is posted, not held.
+	PostChanges bool
 }
 
 // Duration is how long the block lasts.
@@ -47,10 +50,11 @@ var offlineTimeSchema = &hcl.BodySchema{
 		{Name: "activity", Required: true},
 		{Name: "details"},
 	},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "lifecycle"}},
 }
 
 func (l *loader) decodeOfflineTime(rb *resourceBlock, inst instance) (OfflineTime, bool) {
-	item := OfflineTime{Address: inst.Address, Range: rb.DeclRange}
+	item := OfflineTime{Address: inst.Address, Range: rb.DeclRange, PostChanges: rb.PostChanges}
 	ok := true
 	diags := &l.diags
 	end, dur := rb.Attrs["end"], rb.Attrs["duration"]

@@ -20,6 +20,8 @@ type resourceBlock struct {
 	ForEach    *hcl.Attribute
 	Count      *hcl.Attribute
 	DeclRange  hcl.Range
+	// PostChanges is lifecycle { on_change = "post" }.
+	PostChanges bool
 	// bad holds attributes whose references were already reported invalid,
 	// so they are not evaluated into a second, vaguer error.
 	bad map[string]bool
@@ -40,6 +42,9 @@ func decodeResourceBlock(block *hcl.Block, schema *hcl.BodySchema, sc scope) (*r
 	content, more := block.Body.Content(withMeta(schema))
 	diags = append(diags, more...)
 	rb.Attrs = content.Attributes
+	var lifecycleDiags hcl.Diagnostics
+	rb.PostChanges, lifecycleDiags = decodeLifecycle(content.Blocks)
+	diags = append(diags, lifecycleDiags...)
 	rb.ForEach = content.Attributes["for_each"]
 	rb.Count = content.Attributes["count"]
 	delete(rb.Attrs, "for_each")
@@ -231,4 +236,45 @@ func sortByRange[T any](xs []T, rng func(T) hcl.Range) {
 		}
 		return a.Start.Byte < b.Start.Byte
 	})
+}
+
+var lifecycleSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "on_change"}}}
+
+// decodeLifecycle reads a resource's lifecycle block: on_change says what
+// to do with a changed version of an item rtctl posted. The API can neither
+// update nor delete, so "hold" (the default) waits for a person; "post"
+// posts it, for sources where that is always what is wanted. It is a
+// literal, as Terraform's lifecycle arguments are: it decides how every
+// instance is planned, before any is evaluated.
+func decodeLifecycle(blocks hcl.Blocks) (post bool, diags hcl.Diagnostics) {
+	for i, b := range blocks {
+		if i > 0 {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Duplicate lifecycle block",
+				Detail:   "A resource has at most one lifecycle block.",
+				Subject:  b.DefRange.Ptr(),
+			})
+			continue
+		}
+		content, more := b.Body.Content(lifecycleSchema)
+		diags = append(diags, more...)
+		a, ok := content.Attributes["on_change"]
+		if !ok {
+			continue
+		}
+		v, vd := a.Expr.Value(nil)
+		if vd.HasErrors() || v.Type() != cty.String || v.IsNull() {
+			diags = append(diags, attrError(a, "Invalid on_change", `on_change must be the literal "hold" (the default: a changed item waits for apply --replace) or "post" (post changed items, leaving the old ones in the account).`))
+			continue
+		}
+		switch v.AsString() {
+		case "hold":
+		case "post":
+			post = true
+		default:
+			diags = append(diags, attrError(a, "Invalid on_change", `on_change must be "hold" (the default: a changed item waits for apply --replace) or "post" (post changed items, leaving the old ones in the account).`))
+		}
+	}
+	return post, diags
 }
