@@ -2,6 +2,7 @@ package spec
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -158,7 +159,7 @@ func TestGitLogEmptyRepository(t *testing.T) {
 func TestGitLogDayTruncated(t *testing.T) {
 	var many []testCommit
 	for i := 0; i < 12; i++ {
-		many = append(many, testCommit{"2026-11-20T09:00:00Z", "Ann <ann@example.com>", "", "A rather long commit subject line, number " + strings.Repeat("x", 10)})
+		many = append(many, testCommit{"2026-11-20T09:00:00Z", "Ann <ann@example.com>", "", fmt.Sprintf("A rather long commit subject line, number %02d%s", i, strings.Repeat("x", 8))})
 	}
 	_, days := loadGitLog(t, makeRepo(t, many), "")
 	if len(days) != 1 {

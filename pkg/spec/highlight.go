@@ -1,7 +1,11 @@
 package spec
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/hashicorp/hcl/v2"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Highlight is one declared daily highlight.
@@ -58,4 +62,27 @@ func (l *loader) decodeHighlight(rb *resourceBlock, inst instance) (Highlight, b
 		ok = false
 	}
 	return item, ok
+}
+
+// duplicateHighlights warns about highlights declared twice for one day:
+// the same date and, as a person reads it, the same description. They are
+// one item to RescueTime, so the plan shows the second in conflict; saying
+// it here lets validate catch it without an account.
+func (l *loader) duplicateHighlights() {
+	first := map[string]Highlight{}
+	for _, h := range l.cfg.Highlights {
+		k := h.Date.String() + "\x00" + norm.NFC.String(strings.TrimSpace(h.Description))
+		prev, dup := first[k]
+		if !dup {
+			first[k] = h
+			continue
+		}
+		l.diags = append(l.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagWarning,
+			Summary:  "Highlight declared twice",
+			Detail: fmt.Sprintf("%s declares the same highlight as %s (%s), for %s: RescueTime would hold it twice, so the plan shows it in conflict. Remove one of them.",
+				h.Address, prev.Address, rangeLine(prev.Range), h.Date),
+			Subject: h.Range.Ptr(),
+		})
+	}
 }

@@ -328,6 +328,7 @@ func (l *loader) load(sources []source, autoFiles []string) {
 			}
 		}
 	}
+	l.duplicateHighlights()
 	kept, dropped, diags := resolveOverlaps(offline, l.cfg.OnOverlap)
 	l.diags = append(l.diags, diags...)
 	for _, it := range kept {

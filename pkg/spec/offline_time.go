@@ -154,6 +154,9 @@ func offlineTooLong(a *hcl.Attribute, address string, d time.Duration) *hcl.Diag
 }
 
 // offlineWarnings reports blocks the API will not take as they are.
+// offlineWarnings says what the configuration cannot know will fail. A block
+// over the API's four hours is not one of them: the plan shows its chunks
+// and posts them, and a warning on every run would only be noise.
 func (l *loader) offlineWarnings(item OfflineTime) {
 	d := item.Duration()
 	trimmed := ""
@@ -166,14 +169,6 @@ func (l *loader) offlineWarnings(item OfflineTime) {
 			Severity: hcl.DiagWarning,
 			Summary:  "Offline time shorter than 5 minutes",
 			Detail:   fmt.Sprintf("%s lasts %s%s. RescueTime appears to refuse offline time shorter than 5 minutes, so applying it will likely fail.", item.Address, FormatDuration(d), trimmed),
-			Subject:  item.Range.Ptr(),
-		})
-	case d > rtapi.MaxOfflineDuration:
-		chunks := int((d + rtapi.MaxOfflineDuration - 1) / rtapi.MaxOfflineDuration)
-		l.diags = append(l.diags, &hcl.Diagnostic{
-			Severity: hcl.DiagWarning,
-			Summary:  "Offline time longer than 4 hours will be split",
-			Detail:   fmt.Sprintf("%s lasts %s. RescueTime accepts at most 4 hours per block, so the plan posts it as %d consecutive blocks.", item.Address, FormatDuration(d), chunks),
 			Subject:  item.Range.Ptr(),
 		})
 	}

@@ -175,7 +175,8 @@ var (
 	errTimeAmbiguous = errors.New("is ambiguous")
 )
 
-// ParseTime parses an offline-time boundary: "YYYY-MM-DD HH:MM[:SS]" local
+// ParseTime parses an offline-time boundary: "YYYY-MM-DD HH:MM[:SS]" or
+// "YYYY-MM-DDTHH:MM[:SS]" (the way the API itself writes local times) local
 // to loc, or RFC 3339 with an explicit offset. A local time that falls in a
 // DST gap, or in an overlap where it names two instants, is an error saying
 // which, rather than a silent guess.
@@ -185,13 +186,13 @@ func ParseTime(s string, loc *time.Location) (time.Time, error) {
 	}
 	var wall time.Time
 	var err error
-	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02 15:04:05"} {
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02T15:04:05"} {
 		if wall, err = time.Parse(layout, s); err == nil {
 			break
 		}
 	}
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%s is not a time: write \"YYYY-MM-DD HH:MM\" (local to rtctl.timezone) or RFC 3339 with an offset, like \"2026-11-20T09:00:00+01:00\"", quoted(s))
+		return time.Time{}, fmt.Errorf("%s is not a time: write \"YYYY-MM-DD HH:MM\" or \"YYYY-MM-DDTHH:MM:SS\" (local to rtctl.timezone), or RFC 3339 with an offset, like \"2026-11-20T09:00:00+01:00\"", quoted(s))
 	}
 	t, err := resolveLocal(wall, loc)
 	if err != nil {

@@ -27,7 +27,10 @@ func TestParseTime(t *testing.T) {
 		{in: "2026-10-25 03:00", want: "2026-10-25T03:00:00+01:00"},
 		{in: "2026-10-25T02:30:00+02:00", want: "2026-10-25T02:30:00+02:00"},
 		{in: "2026-11-20", wantErr: "not a time"},
-		{in: "2026-11-20T09:00:00", wantErr: "not a time"},
+		// The way the API writes local times: local to the account's zone.
+		{in: "2026-11-20T09:00:00", want: "2026-11-20T09:00:00+01:00"},
+		{in: "2026-11-20T09:00", want: "2026-11-20T09:00:00+01:00"},
+		{in: "2026-03-29T02:30:00", wantErr: "does not exist"},
 		{in: "2026-11-20 24:00", wantErr: "not a time"},
 	}
 	for _, tt := range tests {
