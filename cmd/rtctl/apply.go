@@ -48,8 +48,8 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.
 				return err
 			}
 			switch {
-			case saved != nil && len(opts.Targets) > 0:
-				return errors.New("a saved plan is applied as it was made: give --target to rtctl plan --out instead")
+			case saved != nil && (len(opts.Targets) > 0 || len(opts.Replace) > 0 || len(cf.varFiles) > 0 || retryUncertain):
+				return errors.New("a saved plan is applied with the variables and options it was made with: give --target, --replace, --var-file and --retry-uncertain to rtctl plan -out instead")
 			case jsonOut && saved == nil && !autoApprove:
 				return errors.New("apply --json cannot ask for confirmation: add --auto-approve, or apply a saved plan")
 			}
@@ -68,6 +68,11 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.
 				view = views.NewApplyJSON(e.stdout, e.now)
 			}
 			wopts.Reporter = view
+			if saved != nil {
+				if wopts, err = savedOptions(saved, wopts); err != nil {
+					return err
+				}
+			}
 			ws, err := workspace.Open(dir, wopts)
 			if err != nil {
 				return err
@@ -181,4 +186,20 @@ func attentionError(att map[plan.Status]int, unknown int) error {
 		msg += fmt.Sprintf("; the next plan checks the account for the %d POST(s) that got no answer (after %s)", unknown, plan.SettleAfter)
 	}
 	return errors.New(msg)
+}
+
+// savedOptions are the options of an apply of a saved plan: the variables
+// it was made with. --var is taken only for the variables the plan file
+// left out for holding a secret.
+func savedOptions(saved *workspace.SavedPlan, opts workspace.Options) (workspace.Options, error) {
+	secret := map[string]bool{}
+	for _, n := range saved.SecretVars() {
+		secret[n] = true
+	}
+	for name := range opts.Vars {
+		if !secret[name] {
+			return opts, fmt.Errorf("--var %s: the saved plan was made with its own value of %s, and apply uses it; only variables holding a secret (%s) are given again", name, name, strings.Join(saved.SecretVars(), ", "))
+		}
+	}
+	return saved.Options(opts), nil
 }

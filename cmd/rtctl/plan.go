@@ -2,8 +2,11 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -64,8 +67,8 @@ Plan never writes to the account. With --out it saves the plan, which
 					if ws.Sandbox() {
 						again = "rtctl apply --sandbox " + out
 					}
-					if len(cf.vars) > 0 || len(cf.varFiles) > 0 {
-						again += " (with the same --var and --var-file flags)"
+					if names := slices.Sorted(maps.Keys(r.Config.SecretVars)); len(names) > 0 {
+						again += " (with the same value of " + strings.Join(names, ", ") + ": the plan file keeps no secret)"
 					}
 					fmt.Fprintf(e.stdout, "\nSaved the plan to %s. To perform exactly these actions, run:\n  %s\n", out, again)
 				}

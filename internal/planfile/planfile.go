@@ -46,6 +46,28 @@ type Meta struct {
 	Target string `json:"target"`
 	// Snapshot is the remote snapshot's fingerprint when the plan was made.
 	Snapshot string `json:"snapshot"`
+	// Inputs are the variables and options the plan was made with: apply
+	// uses exactly these.
+	Inputs Inputs `json:"inputs"`
+	// Sources are the digests of what the configuration was made of
+	// (spec.Config.Sources), so that a stale plan names what changed.
+	Sources map[string]string `json:"sources,omitempty"`
+}
+
+// Inputs are what a person gave the plan besides the configuration's
+// files. Variables that hold a secret (a calendar's address) are never
+// written: apply takes them from its own flags and environment again.
+type Inputs struct {
+	// Vars are the --var values, raw as typed.
+	Vars map[string]string `json:"vars,omitempty"`
+	// EnvVars are the RTCTL_VAR_ values of the environment, by variable.
+	EnvVars map[string]string `json:"env_vars,omitempty"`
+	// VarFiles are the --var-file paths, absolute.
+	VarFiles []string `json:"var_files,omitempty"`
+	// SecretVars name the variables left out for holding a secret.
+	SecretVars []string `json:"secret_vars,omitempty"`
+	Targets    []string `json:"targets,omitempty"`
+	Replace    []string `json:"replace,omitempty"`
 }
 
 // Restore rebuilds the plan held by the file.

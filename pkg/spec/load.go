@@ -83,6 +83,16 @@ type Config struct {
 	// Hash identifies the configuration's sources and variable values, so
 	// a saved plan can be refused when either changed.
 	Hash string
+	// Sources are what Hash is made of, by name: "file main.rt.hcl",
+	// "var NAME", "data ical.work" (a digest each), and "today" (the date,
+	// when today() was used), so that a changed one can be named.
+	Sources map[string]string
+	// VariableNames are the configuration's declared variables, sorted.
+	VariableNames []string
+	// SecretVars are the variables whose values flow into a secret
+	// attribute (a calendar's url): never written down, in a saved plan or
+	// anywhere else.
+	SecretVars map[string]bool
 }
 
 // Load reads every *.rt.hcl file of dir, and the *.rtvars.hcl files beside
@@ -293,6 +303,10 @@ func (l *loader) load(sources []source, autoFiles []string) {
 	raw, diags := l.collectVariableValues(autoFiles, l.opts.VarFiles)
 	l.diags = append(l.diags, diags...)
 	l.varValues, l.varSeen, diags = finalVariableValues(l.variables, raw, l.funcs, l.guard)
+	for name := range l.variables {
+		l.cfg.VariableNames = append(l.cfg.VariableNames, name)
+	}
+	sort.Strings(l.cfg.VariableNames)
 	l.diags = append(l.diags, diags...)
 
 	// Then locals, data sources and settings, in dependency order.
@@ -690,60 +704,46 @@ func (l *loader) evalContext() *hcl.EvalContext {
 // hash digests every file read and every variable's final value, in a
 // fixed order, so it changes exactly when what the plan was made from does.
 func (l *loader) hash() string {
-	h := sha256.New()
-	names := make([]string, 0, len(l.cfg.Files))
-	for n := range l.cfg.Files {
-		names = append(names, n)
+	sources := map[string]string{}
+	digest := func(kind, name string, data []byte) {
+		sum := sha256.Sum256(data)
+		sources[kind+" "+name] = hex.EncodeToString(sum[:8])
 	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(h, "file %q %d\n", filepath.Base(n), len(l.cfg.Files[n].Bytes))
-		h.Write(l.cfg.Files[n].Bytes)
+	for n, f := range l.cfg.Files {
+		digest("file", filepath.Base(n), f.Bytes)
 	}
-	vars := make([]string, 0, len(l.varValues))
-	for n := range l.varValues {
-		vars = append(vars, n)
-	}
-	sort.Strings(vars)
-	for _, n := range vars {
-		v := l.varValues[n]
+	for n, v := range l.varValues {
 		if !v.IsWhollyKnown() {
 			continue
 		}
-		b, err := ctyjson.Marshal(v, cty.DynamicPseudoType)
-		if err != nil {
-			continue
+		if b, err := ctyjson.Marshal(v, cty.DynamicPseudoType); err == nil {
+			digest("var", n, b)
 		}
-		fmt.Fprintf(h, "var %q %s\n", n, b)
 	}
 	// What data sources read (a calendar file, a git log) and today's date
 	// change the items without changing a file or a variable.
-	types := make([]string, 0, len(l.dataValues))
-	for typ := range l.dataValues {
-		types = append(types, typ)
-	}
-	sort.Strings(types)
-	for _, typ := range types {
-		byName := l.dataValues[typ]
-		names := make([]string, 0, len(byName))
-		for n := range byName {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			v := byName[n]
+	for typ, byName := range l.dataValues {
+		for n, v := range byName {
 			if !v.IsWhollyKnown() {
 				continue
 			}
-			b, err := ctyjson.Marshal(v, cty.DynamicPseudoType)
-			if err != nil {
-				continue
+			if b, err := ctyjson.Marshal(v, cty.DynamicPseudoType); err == nil {
+				digest("data", typ+"."+n, b)
 			}
-			fmt.Fprintf(h, "data %s.%s %s\n", typ, n, b)
 		}
 	}
 	if d, ok := l.today.used(); ok {
-		fmt.Fprintf(h, "today %s\n", d)
+		sources["today"] = d
+	}
+	l.cfg.Sources = sources
+	keys := make([]string, 0, len(sources))
+	for k := range sources {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	h := sha256.New()
+	for _, k := range keys {
+		fmt.Fprintf(h, "%s %s\n", k, sources[k])
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }

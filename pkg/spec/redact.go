@@ -41,6 +41,10 @@ func (l *loader) secrets() []string {
 				if !seenVar[name] {
 					seenVar[name] = true
 					addSecretStrings(set, l.varSeen[name])
+					if l.cfg.SecretVars == nil {
+						l.cfg.SecretVars = map[string]bool{}
+					}
+					l.cfg.SecretVars[name] = true
 				}
 			case "local":
 				if !seenLocal[name] {

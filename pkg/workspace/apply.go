@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/rtctl/rtctl/pkg/apply"
@@ -126,9 +129,9 @@ func (w *Workspace) ApplySaved(ctx context.Context, saved *SavedPlan, opts Apply
 		return nil, &apply.StaleError{Reasons: []string{fmt.Sprintf("the plan was made for %s, and this apply would go to %s%s", saved.file.Target, t, hint)}}
 	}
 	if saved.file.ConfigHash != cfg.Hash {
-		return nil, &apply.StaleError{Reasons: []string{fmt.Sprintf("the configuration in %s changed since the plan was made: its files, its variables (pass apply the same --var and --var-file flags as plan), a calendar or git log it reads, or the date", w.dir)}}
+		return nil, &apply.StaleError{Reasons: []string{staleCause(saved.file.Sources, cfg.Sources, saved.file.Inputs.SecretVars, w.dir)}}
 	}
-	pr, client, jw, err := w.prepareApply(ctx, cfg, now, PlanOptions{})
+	pr, client, jw, err := w.prepareApply(ctx, cfg, now, saved.PlanOptions())
 	if err != nil {
 		return nil, err
 	}
@@ -246,4 +249,64 @@ func (w *Workspace) run(ctx context.Context, client *rtapi.Client, jw *journal.W
 	})
 	res.Sent = sent
 	return res, err
+}
+
+// staleCause names what changed between the sources a saved plan was made
+// from and the configuration's now: the first that differs, files first,
+// then variables, then data sources, then the date.
+func staleCause(then, now map[string]string, secretVars []string, dir string) string {
+	if then == nil {
+		return fmt.Sprintf("the configuration in %s changed since the plan was made (the plan file is too old to say what)", dir)
+	}
+	keys := map[string]bool{}
+	for k := range then {
+		keys[k] = true
+	}
+	for k := range now {
+		keys[k] = true
+	}
+	var order []string
+	for k := range keys {
+		order = append(order, k)
+	}
+	rank := func(k string) int {
+		for i, p := range []string{"file ", "var ", "data ", "today"} {
+			if strings.HasPrefix(k, p) {
+				return i
+			}
+		}
+		return 4
+	}
+	sort.Slice(order, func(i, j int) bool {
+		if rank(order[i]) != rank(order[j]) {
+			return rank(order[i]) < rank(order[j])
+		}
+		return order[i] < order[j]
+	})
+	for _, k := range order {
+		a, inThen := then[k]
+		b, inNow := now[k]
+		if inThen && inNow && a == b {
+			continue
+		}
+		kind, name, _ := strings.Cut(k, " ")
+		switch {
+		case kind == "file" && !inThen:
+			return fmt.Sprintf("%s was added to the configuration since the plan was made", name)
+		case kind == "file" && !inNow:
+			return fmt.Sprintf("%s was removed from the configuration since the plan was made", name)
+		case kind == "file":
+			return fmt.Sprintf("%s changed since the plan was made", name)
+		case kind == "var" && slices.Contains(secretVars, name):
+			return fmt.Sprintf("the variable %s has another value than when the plan was made: it holds a secret, so the plan file does not keep it; give apply the same --var or RTCTL_VAR_%s as plan", name, name)
+		case kind == "var":
+			return fmt.Sprintf("the variable %s has another value than when the plan was made (its --var-file changed?)", name)
+		case kind == "data":
+			return fmt.Sprintf("data.%s reads other data than when the plan was made: the calendar or repository it reads changed", name)
+		case kind == "today":
+			return fmt.Sprintf("the date changed: the plan was made for %s, and today() is %s now", a, b)
+		}
+		return fmt.Sprintf("%s changed since the plan was made", k)
+	}
+	return fmt.Sprintf("the configuration in %s changed since the plan was made", dir)
 }

@@ -3,6 +3,8 @@ package workspace
 import (
 	"context"
 	"fmt"
+	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -30,6 +32,8 @@ type PlanResult struct {
 	*plan.Prepared
 	// Target names the account the plan was made for (see Target).
 	Target string
+	// Options are the options it was made with.
+	Options PlanOptions
 }
 
 // Plan loads the configuration, reads the journal and the account, and
@@ -73,16 +77,47 @@ func (w *Workspace) prepare(ctx context.Context, cfg *spec.Config, now time.Time
 	if unmatched := pr.Plan.Target(opts.Targets); len(unmatched) > 0 {
 		return nil, nil, fmt.Errorf("--target %s selects no item of the plan; addresses look like highlight.NAME or offline_time.NAME[\"KEY\"] (rtctl plan -v lists them all)", strings.Join(unmatched, ", "))
 	}
-	return &PlanResult{Prepared: pr, Target: w.Target()}, client, nil
+	return &PlanResult{Prepared: pr, Target: w.Target(), Options: opts}, client, nil
 }
 
-// SavePlan writes r to path for a later ApplySaved.
+// SavePlan writes r to path for a later ApplySaved, with the variables
+// and options it was made with, except variables that hold a secret.
 func (w *Workspace) SavePlan(path string, r *PlanResult) error {
+	in := planfile.Inputs{Targets: r.Options.Targets, Replace: r.Options.Replace}
+	secret := r.Config.SecretVars
+	for name := range secret {
+		in.SecretVars = append(in.SecretVars, name)
+	}
+	sort.Strings(in.SecretVars)
+	for name, v := range w.opts.Vars {
+		if !secret[name] {
+			if in.Vars == nil {
+				in.Vars = map[string]string{}
+			}
+			in.Vars[name] = v
+		}
+	}
+	for _, name := range r.Config.VariableNames {
+		if v := w.opts.Getenv(spec.VarEnvPrefix + name); v != "" && !secret[name] {
+			if in.EnvVars == nil {
+				in.EnvVars = map[string]string{}
+			}
+			in.EnvVars[name] = v
+		}
+	}
+	for _, f := range w.opts.VarFiles {
+		if abs, err := filepath.Abs(f); err == nil {
+			f = abs
+		}
+		in.VarFiles = append(in.VarFiles, f)
+	}
 	return planfile.Write(path, r.Plan, planfile.Meta{
 		ConfigDir:  w.dir,
 		ConfigHash: r.Config.Hash,
 		Target:     r.Target,
 		Snapshot:   r.Remote.Fingerprint(),
+		Inputs:     in,
+		Sources:    r.Config.Sources,
 	})
 }
 
@@ -96,8 +131,8 @@ type SavedPlan struct {
 	ConfigDir string
 }
 
-// ReadSavedPlan reads a saved plan. Open a workspace on its ConfigDir to
-// apply it.
+// ReadSavedPlan reads a saved plan. Open a workspace on its ConfigDir, with
+// the options Options gives, to apply it.
 func ReadSavedPlan(path string) (*SavedPlan, error) {
 	f, err := planfile.Read(path)
 	if err != nil {
@@ -108,6 +143,48 @@ func ReadSavedPlan(path string) (*SavedPlan, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &SavedPlan{file: f, Plan: p, ConfigDir: f.ConfigDir}, nil
+}
+
+// Options are base with the saved plan's inputs: its --var values, its
+// RTCTL_VAR_ environment and its --var-file paths, in place of base's.
+// Variables kept out of the file for holding a secret come from base, as
+// they came at plan time.
+func (s *SavedPlan) Options(base Options) Options {
+	in := s.file.Inputs
+	secret := map[string]bool{}
+	for _, n := range in.SecretVars {
+		secret[n] = true
+	}
+	vars := map[string]string{}
+	for n, v := range base.Vars {
+		if secret[n] {
+			vars[n] = v
+		}
+	}
+	for n, v := range in.Vars {
+		vars[n] = v
+	}
+	base.Vars, base.VarFiles = vars, in.VarFiles
+	getenv := base.Getenv
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	base.Getenv = func(k string) string {
+		if name, ok := strings.CutPrefix(k, spec.VarEnvPrefix); ok && !secret[name] {
+			return in.EnvVars[name]
+		}
+		return getenv(k)
+	}
+	return base
+}
+
+// SecretVars are the variables the saved plan left out for holding a
+// secret: apply takes them from its own flags and environment.
+func (s *SavedPlan) SecretVars() []string { return s.file.Inputs.SecretVars }
+
+// PlanOptions are the options the saved plan was made with.
+func (s *SavedPlan) PlanOptions() PlanOptions {
+	return PlanOptions{Targets: s.file.Inputs.Targets, Replace: s.file.Inputs.Replace}
 }
 
 // SecretError is a plan that would post a known secret (the API key, an

@@ -1,8 +1,11 @@
 package workspace
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -224,5 +227,107 @@ func TestPlanThatWouldPostTheKeyIsRefused(t *testing.T) {
 	var se *SecretError
 	if err := ws.refuseSecrets(p); !errors.As(err, &se) || len(se.Addresses) != 1 || strings.Contains(err.Error(), key) {
 		t.Errorf("a request holding the key: %v, want a SecretError naming the item, not the key", err)
+	}
+}
+
+const secretCalendarConfig = `
+rtctl {
+  timezone = "Europe/Berlin"
+}
+
+variable "cal_url" {
+  type = string
+}
+
+variable "label" {
+  type    = string
+  default = "Meetings"
+}
+
+data "ical" "work" {
+  url = var.cal_url
+}
+
+offline_time "meetings" {
+  for_each = { for e in data.ical.work.events : e.key => e }
+  start    = each.value.start
+  end      = each.value.end
+  activity = var.label
+}
+`
+
+const standupCalendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//rtctl//test//EN\r\n" +
+	"BEGIN:VEVENT\r\nUID:standup@example.com\r\nDTSTAMP:20261101T080000Z\r\n" +
+	"DTSTART;TZID=Europe/Berlin:20261119T090000\r\nDTEND;TZID=Europe/Berlin:20261119T091500\r\n" +
+	"SUMMARY:Standup\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+
+// A saved plan keeps the variables it was made with, except one that
+// holds a secret (a calendar's address): that one is given to apply
+// again, and a different value makes the plan stale, named.
+func TestSavedPlanKeepsInputsButNoSecret(t *testing.T) {
+	dir, endpoint, emu := world(t)
+	if err := os.WriteFile(filepath.Join(dir, "main.rt.hcl"), []byte(secretCalendarConfig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cal := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/calendar")
+		io.WriteString(w, standupCalendar)
+	}))
+	t.Cleanup(cal.Close)
+	secretURL := cal.URL + "/private-0123456789abcdef/basic.ics"
+	ctx := context.Background()
+	base := Options{Account: Account{Endpoint: endpoint, Credentials: rtapi.APIKey("key-a")}, Now: testNow}
+
+	planOpts := base
+	planOpts.Vars = map[string]string{"cal_url": secretURL, "label": "Calls"}
+	ws := open(t, dir, planOpts)
+	r, err := ws.Plan(ctx, PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "saved.plan")
+	if err := ws.SavePlan(path, r); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(raw, []byte("private-0123456789abcdef")) {
+		t.Fatal("the plan file holds the calendar's secret address")
+	}
+	saved, err := ReadSavedPlan(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := saved.SecretVars(); len(got) != 1 || got[0] != "cal_url" {
+		t.Fatalf("SecretVars = %q, want [cal_url]", got)
+	}
+
+	// Another address: stale, and the message names the variable.
+	other := base
+	other.Vars = map[string]string{"cal_url": cal.URL + "/private-fedcba9876543210/basic.ics"}
+	_, err = open(t, dir, saved.Options(other)).ApplySaved(ctx, saved, ApplyOptions{})
+	var stale *apply.StaleError
+	if !errors.As(err, &stale) || !strings.Contains(err.Error(), "the variable cal_url has another value") {
+		t.Fatalf("apply with another address: %v, want a stale plan naming cal_url", err)
+	}
+	if strings.Contains(err.Error(), "private-") {
+		t.Fatalf("the stale message shows the address: %v", err)
+	}
+
+	// The same address, and label taken from the plan file, not given again.
+	same := base
+	same.Vars = map[string]string{"cal_url": secretURL}
+	res, err := open(t, dir, saved.Options(same)).ApplySaved(ctx, saved, ApplyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Sent == nil || res.Sent.Count(apply.Created) != 1 {
+		t.Fatalf("apply with the same address: %+v, want one item created", res.Sent)
+	}
+	acct, _ := emu.Record().Account("key-a")
+	if len(acct.OfflineTime) != 1 || acct.OfflineTime[0].Activity != "Calls" {
+		t.Fatalf("posted %+v, want one offline time of activity Calls (the saved --var)", acct.OfflineTime)
 	}
 }
