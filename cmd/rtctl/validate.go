@@ -19,8 +19,8 @@ func newValidateCmd(e *env) *cobra.Command {
 		Short: "Check a configuration without contacting RescueTime",
 		Long: `Validate loads every *.rt.hcl file in DIR (default: the current directory),
 with its variables and data sources, and reports every problem it finds, each
-with its file, line and column. It exits 0 when the configuration is valid and
-1 when it is not. Warnings do not make it invalid.`,
+with its file and line (--json adds the columns). It exits 0 when the
+configuration is valid and 1 when it is not. Warnings do not make it invalid.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ws, err := openWorkspace(e, dirArg(args), &cf, nil)

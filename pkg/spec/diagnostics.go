@@ -16,8 +16,10 @@ import (
 // diagnosticWidth is the width HCL wraps diagnostic details to.
 const diagnosticWidth = 78
 
-// RenderDiagnostics writes diags as HCL renders them: severity, summary,
-// file:line:column, the source snippet with the subject marked, and detail.
+// RenderDiagnostics writes diags as HCL (and so Terraform) renders them:
+// severity, summary, file and line, the source snippet (the subject
+// underlined when color is on), and detail. The column is in the JSON
+// report, NewValidateReport.
 func RenderDiagnostics(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnostics, color bool) error {
 	if len(diags) == 0 {
 		return nil

@@ -64,6 +64,9 @@ type LoadOptions struct {
 	// are ignored: no credential is that short, and hiding them would
 	// garble messages.
 	Secrets []string
+	// KeepScope keeps the values the load computed, so that Config.Console
+	// can evaluate expressions with them afterwards.
+	KeepScope bool
 }
 
 // Config is a loaded configuration: settings and the desired items.
@@ -93,6 +96,8 @@ type Config struct {
 	// attribute (a calendar's url): never written down, in a saved plan or
 	// anywhere else.
 	SecretVars map[string]bool
+
+	console *Console // with LoadOptions.KeepScope
 }
 
 // Load reads every *.rt.hcl file of dir, and the *.rtvars.hcl files beside
@@ -139,8 +144,12 @@ func Load(ctx context.Context, dir string, opts LoadOptions) (*Config, hcl.Diagn
 	sortDiagnostics(l.diags)
 	// Secrets out first: clipping could cut one where it is no longer
 	// recognised.
-	scrubDiagnostics(l.diags, l.cfg.Files, l.secrets())
+	secrets := l.secrets()
+	scrubDiagnostics(l.diags, l.cfg.Files, secrets)
 	l.diags = finishDiagnostics(l.diags, l.guard)
+	if opts.KeepScope && !l.diags.HasErrors() {
+		l.keepScope(secrets)
+	}
 	return l.cfg, l.diags
 }
 

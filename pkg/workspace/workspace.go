@@ -160,7 +160,11 @@ func (w *Workspace) clientClock() func() time.Time {
 // LoadConfig loads the configuration as of now, without reporting: the
 // diagnostics are returned for the caller to render (rtctl validate).
 func (w *Workspace) LoadConfig(ctx context.Context, now time.Time) (*spec.Config, hcl.Diagnostics) {
-	return spec.Load(ctx, w.dir, spec.LoadOptions{
+	return spec.Load(ctx, w.dir, w.loadOptions(now))
+}
+
+func (w *Workspace) loadOptions(now time.Time) spec.LoadOptions {
+	return spec.LoadOptions{
 		Vars:        w.opts.Vars,
 		VarFiles:    w.opts.VarFiles,
 		Getenv:      w.opts.Getenv,
@@ -169,7 +173,7 @@ func (w *Workspace) LoadConfig(ctx context.Context, now time.Time) (*spec.Config
 		Limits:      w.opts.Limits,
 		Secrets:     w.secrets(),
 		SecretFiles: w.opts.SecretFiles,
-	})
+	}
 }
 
 // secrets are the credentials' values, which a configuration may neither
