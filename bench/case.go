@@ -143,7 +143,7 @@ func measureCase(ctx context.Context, o options, b binaries, dir, shape string, 
 	config := filepath.Join(dir, "config")
 	out := func(name string) string { return filepath.Join(dir, "out", name) }
 	proc := func(name string, want []int, args ...string) Proc {
-		return Proc{Args: args, Env: env, Dir: dir, Want: want, Output: out(name), Timeout: o.timeout}
+		return Proc{Launch: b.launch, Args: args, Env: env, Dir: dir, Want: want, Output: out(name), Timeout: o.timeout}
 	}
 	// Plan exits 2 when it has something to post and 0 when it has not:
 	// a plan that finds nothing to do before apply, or something after,

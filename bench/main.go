@@ -180,14 +180,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// binaries are the programs bench measures.
+// binaries are the programs bench measures, and the one it measures them
+// with.
 type binaries struct {
-	rtctl, floor string
-	moduleDir    string
+	rtctl, floor, launch string
+	moduleDir            string
 }
 
-// build compiles rtctl (unless given) and the parse floor into root, from
-// the module bench belongs to.
+// build compiles rtctl (unless given), the parse floor and launch into
+// root, from the module bench belongs to.
 func build(ctx context.Context, root, rtctl string, stderr io.Writer) (binaries, error) {
 	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
 	if err != nil {
@@ -197,8 +198,8 @@ func build(ctx context.Context, root, rtctl string, stderr io.Writer) (binaries,
 	if gomod == "" || gomod == os.DevNull {
 		return binaries{}, errors.New("run bench from inside the rtctl module: go run ./bench")
 	}
-	b := binaries{moduleDir: filepath.Dir(gomod), rtctl: rtctl, floor: filepath.Join(root, "floor")}
-	targets := [][2]string{{b.floor, "./bench/floor"}}
+	b := binaries{moduleDir: filepath.Dir(gomod), rtctl: rtctl, floor: filepath.Join(root, "floor"), launch: filepath.Join(root, "launch")}
+	targets := [][2]string{{b.floor, "./bench/floor"}, {b.launch, "./bench/launch"}}
 	if rtctl == "" {
 		b.rtctl = filepath.Join(root, "rtctl")
 		targets = append(targets, [2]string{b.rtctl, "./cmd/rtctl"})

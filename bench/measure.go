@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,7 +15,8 @@ import (
 )
 
 // Sample is one process, measured whole: from start to exit, its own CPU
-// time (user and system) and its peak resident set, as wait4 reports them.
+// time (user and system) and its peak resident set, as wait4 reports them
+// to bench/launch.
 type Sample struct {
 	Wall, CPU time.Duration
 	// RSS is the peak resident set size in bytes.
@@ -25,9 +27,11 @@ type Sample struct {
 
 // Proc is a command to measure.
 type Proc struct {
-	Args []string
-	Env  []string
-	Dir  string
+	// Launch is the bench/launch binary that runs and measures Args.
+	Launch string
+	Args   []string
+	Env    []string
+	Dir    string
 	// Want lists the exit codes that mean success.
 	Want []int
 	// Output is where stdout and stderr go (OUTPUT.stdout, OUTPUT.stderr).
@@ -52,28 +56,39 @@ func (p Proc) Run(ctx context.Context) (Sample, error) {
 		return Sample{}, err
 	}
 	defer stderr.Close()
-	cmd := exec.CommandContext(ctx, p.Args[0], p.Args[1:]...)
+	rd, wr, err := os.Pipe()
+	if err != nil {
+		return Sample{}, err
+	}
+	defer rd.Close()
+	cmd := exec.CommandContext(ctx, p.Launch, p.Args...)
 	cmd.Env, cmd.Dir, cmd.Stdout, cmd.Stderr = p.Env, p.Dir, stdout, stderr
-	start := time.Now()
-	err = cmd.Run()
-	wall := time.Since(start)
-	if cmd.ProcessState == nil {
+	cmd.ExtraFiles = []*os.File{wr}
+	ownGroup(cmd)
+	err = cmd.Start()
+	wr.Close()
+	if err != nil {
 		return Sample{}, fmt.Errorf("%s: %w", p.name(), err)
 	}
-	s := Sample{Wall: wall}
-	s.CPU, s.RSS = usage(cmd.ProcessState)
-	code := cmd.ProcessState.ExitCode()
+	report, rerr := io.ReadAll(rd)
+	werr := cmd.Wait()
+	if ctx.Err() != nil {
+		return Sample{}, fmt.Errorf("%s: stopped after %s: %w", p.name(), p.Timeout, ctx.Err())
+	}
+	if werr != nil || rerr != nil {
+		return Sample{}, fmt.Errorf("%s: %w\n%s", p.name(), errors.Join(werr, rerr), tails(p.Output))
+	}
+	var wall, cpu int64
+	var s Sample
+	var code int
+	if _, err := fmt.Sscanf(string(report), "wall_ns=%d cpu_ns=%d maxrss_bytes=%d exit=%d", &wall, &cpu, &s.RSS, &code); err != nil {
+		return Sample{}, fmt.Errorf("%s: launch reported %q: %w", p.name(), report, err)
+	}
+	s.Wall, s.CPU = time.Duration(wall), time.Duration(cpu)
 	for _, w := range p.Want {
 		if code == w {
 			return s, nil
 		}
-	}
-	if ctx.Err() != nil {
-		return s, fmt.Errorf("%s: stopped after %s: %w", p.name(), wall.Round(time.Second), ctx.Err())
-	}
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) && err != nil {
-		return s, fmt.Errorf("%s: %w", p.name(), err)
 	}
 	return s, fmt.Errorf("%s: exit code %d, want %v\n%s", p.name(), code, p.Want, tails(p.Output))
 }
