@@ -136,14 +136,14 @@ func TestTable(t *testing.T) {
 		Shape: ShapeLiteral, Items: 10000, Bytes: 1 << 20,
 		Rows: []Row{
 			{CmdFloor, Stats{N: 3, Wall: time.Second, CPU: 400 * time.Millisecond, CPUMin: 390 * time.Millisecond, CPUMax: 410 * time.Millisecond, RSS: 100 << 20}},
-			{CmdPlan, Stats{N: 3, Wall: time.Second, CPU: 800 * time.Millisecond, CPUMin: 800 * time.Millisecond, CPUMax: 900 * time.Millisecond, RSS: 150 << 20, Requests: 5}},
+			{CmdPlan, Stats{N: 3, Wall: time.Second, CPU: 800 * time.Millisecond, CPUMin: 800 * time.Millisecond, CPUMax: 900 * time.Millisecond, RSS: 150 << 20, Requests: 5, Conns: 1}},
 		},
 		Err: errors.New("apply: stopped\nmore"),
 	}}}
 	got := r.Markdown()
 	for _, want := range []string{
-		"| literal | 10,000 | 1.0 MiB | parse floor | 1.000 s | 0.400 s (0.390–0.410) | 100.0 MiB | – | – | – |",
-		"| literal | 10,000 | 1.0 MiB | plan, empty account | 1.000 s | 0.800 s (0.800–0.900) | 150.0 MiB | 5 | 2.00 | 1.50 |",
+		"| literal | 10,000 | 1.0 MiB | parse floor | 1.000 s | 0.400 s (0.390–0.410) | 100.0 MiB | – | – | – | – |",
+		"| literal | 10,000 | 1.0 MiB | plan, empty account | 1.000 s | 0.800 s (0.800–0.900) | 150.0 MiB | 5 | 1 | 2.00 | 1.50 |",
 		"- literal, 10,000 items: apply: stopped\n",
 	} {
 		if !strings.Contains(got, want) {

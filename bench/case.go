@@ -53,12 +53,13 @@ func (r Result) Get(command string) (Stats, bool) {
 	return Stats{}, false
 }
 
-// server is the emulator on loopback, counting the requests it serves.
+// server is the emulator on loopback, counting the requests it serves and
+// the connections it accepts.
 type server struct {
-	emu  *emulator.Emulator
-	url  string
-	n    atomic.Int64
-	http *http.Server
+	emu      *emulator.Emulator
+	url      string
+	n, conns atomic.Int64
+	http     *http.Server
 }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -81,7 +82,11 @@ func startServer(now time.Time, statePath string) (*server, error) {
 		return nil, err
 	}
 	s := &server{emu: emu, url: "http://" + ln.Addr().String()}
-	s.http = &http.Server{Handler: s, ReadHeaderTimeout: time.Minute}
+	s.http = &http.Server{Handler: s, ReadHeaderTimeout: time.Minute, ConnState: func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.conns.Add(1)
+		}
+	}}
 	go func() { _ = s.http.Serve(ln) }()
 	return s, nil
 }
@@ -155,14 +160,15 @@ func measureCase(ctx context.Context, o options, b binaries, dir, shape string, 
 
 	measure := func(command string, p Proc, i, of int) (Sample, error) {
 		srv.n.Store(0)
+		srv.conns.Store(0)
 		s, err := p.Run(ctx)
-		s.Requests = srv.n.Load()
+		s.Requests, s.Conns = srv.n.Load(), srv.conns.Load()
 		if err != nil {
 			fmt.Fprintf(log, "bench: %s %d: %s failed\n", shape, n, command)
 			return s, fmt.Errorf("%s: %w", command, err)
 		}
-		fmt.Fprintf(log, "bench: %-9s %7d  %-18s %d/%d  wall %s  CPU %s  peak RSS %s  requests %d\n",
-			shape, n, command, i, of, seconds(s.Wall), seconds(s.CPU), mib(s.RSS), s.Requests)
+		fmt.Fprintf(log, "bench: %-9s %7d  %-19s %d/%d  wall %s  CPU %s  peak RSS %s  requests %d  connections %d\n",
+			shape, n, command, i, of, seconds(s.Wall), seconds(s.CPU), mib(s.RSS), s.Requests, s.Conns)
 		return s, nil
 	}
 	var floors, plans []Sample

@@ -21,8 +21,9 @@ type Sample struct {
 	Wall, CPU time.Duration
 	// RSS is the peak resident set size in bytes.
 	RSS int64
-	// Requests is how many HTTP requests the emulator served meanwhile.
-	Requests int64
+	// Requests is how many HTTP requests the emulator served meanwhile,
+	// Conns over how many connections.
+	Requests, Conns int64
 }
 
 // Proc is a command to measure.
@@ -118,7 +119,7 @@ type Stats struct {
 	N                         int
 	Wall, CPU, CPUMin, CPUMax time.Duration
 	RSS                       int64
-	Requests                  int64
+	Requests, Conns           int64
 }
 
 // Summarize returns the medians of samples (and the range of their CPU).
@@ -131,6 +132,7 @@ func Summarize(samples []Sample) Stats {
 	st.CPU = time.Duration(median(samples, func(s Sample) int64 { return int64(s.CPU) }))
 	st.RSS = median(samples, func(s Sample) int64 { return s.RSS })
 	st.Requests = median(samples, func(s Sample) int64 { return s.Requests })
+	st.Conns = median(samples, func(s Sample) int64 { return s.Conns })
 	st.CPUMin, st.CPUMax = samples[0].CPU, samples[0].CPU
 	for _, s := range samples {
 		st.CPUMin, st.CPUMax = min(st.CPUMin, s.CPU), max(st.CPUMax, s.CPU)

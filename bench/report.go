@@ -153,8 +153,8 @@ func (r Report) Markdown() string {
 // Table is the Markdown table of the results.
 func (r Report) Table() string {
 	var b strings.Builder
-	b.WriteString("| shape | items | input | command | wall | CPU | peak RSS | requests | CPU ÷ floor | RSS ÷ floor |\n")
-	b.WriteString("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("| shape | items | input | command | wall | CPU | peak RSS | requests | connections | CPU ÷ floor | RSS ÷ floor |\n")
+	b.WriteString("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, res := range r.Results {
 		floor, hasFloor := res.Get(CmdFloor)
 		for _, row := range res.Rows {
@@ -163,19 +163,19 @@ func (r Report) Table() string {
 			if st.N > 1 {
 				cpu += fmt.Sprintf(" (%s–%s)", bareSeconds(st.CPUMin), bareSeconds(st.CPUMax))
 			}
-			reqs, cpuRatio, rssRatio := "–", "–", "–"
+			reqs, conns, cpuRatio, rssRatio := "–", "–", "–", "–"
 			if row.Command != CmdFloor {
-				reqs = count(int(st.Requests))
+				reqs, conns = count(int(st.Requests)), count(int(st.Conns))
 				if hasFloor && floor.CPU > 0 && floor.RSS > 0 {
 					cpuRatio = fmt.Sprintf("%.2f", float64(st.CPU)/float64(floor.CPU))
 					rssRatio = fmt.Sprintf("%.2f", float64(st.RSS)/float64(floor.RSS))
 				}
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-				res.Shape, count(res.Items), size(res.Bytes), row.Command, seconds(st.Wall), cpu, mib(st.RSS), reqs, cpuRatio, rssRatio)
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+				res.Shape, count(res.Items), size(res.Bytes), row.Command, seconds(st.Wall), cpu, mib(st.RSS), reqs, conns, cpuRatio, rssRatio)
 		}
 		if len(res.Rows) == 0 {
-			fmt.Fprintf(&b, "| %s | %s | %s | (failed) | | | | | | |\n", res.Shape, count(res.Items), size(res.Bytes))
+			fmt.Fprintf(&b, "| %s | %s | %s | (failed) | | | | | | | |\n", res.Shape, count(res.Items), size(res.Bytes))
 		}
 	}
 	return b.String()
