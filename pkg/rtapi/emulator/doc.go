@@ -55,9 +55,16 @@
 //
 // # State file
 //
-//   - JSON, version 1: accounts (with their Model) and everything posted,
-//     OAuth clients, and tokens as SHA-256 digests (the file holds no
-//     usable token; it does hold the emulated accounts' keys). Written
-//     atomically (temporary file, fsync, rename) after every write. Codes,
-//     faults and the clock are not persisted.
+//   - JSON lines, version 2. The first line is a snapshot: accounts (with
+//     their Model) and everything posted, OAuth clients, and tokens as
+//     SHA-256 digests (the file holds no usable token; it does hold the
+//     emulated accounts' keys). Each item posted since is appended as one
+//     more line and synced before the API answers, requests arriving
+//     together sharing an fsync, so a write costs the same whatever the
+//     state holds. Changes to accounts, clients and tokens, a reset, and
+//     records that outgrow the snapshot rewrite the file as a new snapshot,
+//     atomically (temporary file, fsync, rename). A last line cut short by
+//     a crash is ignored; any other unreadable line is reported with its
+//     number. Version 1 (the snapshot alone) is still read. The file is
+//     limited to 64 MiB. Codes, faults and the clock are not persisted.
 package emulator

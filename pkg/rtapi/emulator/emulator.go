@@ -19,17 +19,18 @@ import (
 type Options struct {
 	// Clock is the emulator's notion of now; nil means the real clock.
 	Clock Clock
-	// StatePath, when set, names a JSON file the state is loaded from at New
-	// (if it exists) and saved to, atomically, after every write.
+	// StatePath, when set, names a file the state is loaded from at New
+	// (if it exists) and saved to: every write is on disk before its answer
+	// is sent, at a cost that does not grow with the state (see persist.go).
 	StatePath string
 }
 
 // Emulator is an in-memory RescueTime API. It is an http.Handler and safe
 // for concurrent use.
 type Emulator struct {
-	clock     Clock
-	statePath string
-	faults    *faultSet
+	clock  Clock
+	store  *stateStore // nil when the state is not persisted
+	faults *faultSet
 	// sleep waits d or until ctx ends; injected latency goes through it so
 	// tests can observe delays without waiting for them.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -50,16 +51,16 @@ func New(opts Options) (*Emulator, error) {
 		clock = realClock{}
 	}
 	e := &Emulator{
-		clock:     clock,
-		statePath: opts.StatePath,
-		faults:    newFaultSet(),
-		sleep:     ctxtime.Sleep,
-		accounts:  make(map[string]*account),
-		clients:   make(map[string]OAuthClient),
-		tokens:    make(map[string]tokenGrant),
-		codes:     make(map[string]authCode),
+		clock:    clock,
+		faults:   newFaultSet(),
+		sleep:    ctxtime.Sleep,
+		accounts: make(map[string]*account),
+		clients:  make(map[string]OAuthClient),
+		tokens:   make(map[string]tokenGrant),
+		codes:    make(map[string]authCode),
 	}
 	if opts.StatePath != "" {
+		e.store = newStateStore(opts.StatePath)
 		if err := e.load(); err != nil {
 			return nil, err
 		}
@@ -153,7 +154,7 @@ type endpoint struct {
 	method    string
 	scope     string
 	oauthOnly bool
-	write     bool // takes the write lock and saves state
+	write     bool // takes the write lock and saves state (call.saved)
 	serve     func(e *Emulator, w http.ResponseWriter, r *http.Request, c *call)
 }
 
@@ -162,6 +163,9 @@ type call struct {
 	name string // endpoint name, e.g. "overview_data"
 	acct *account
 	now  time.Time
+	// saved is the write's record in the state file, to wait for before
+	// answering; nil when nothing was written or nothing is persisted.
+	saved *stateBatch
 }
 
 var endpoints = map[string]endpoint{
@@ -228,12 +232,31 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request, oauth bool, 
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
+		// The answer waits for the write's record to be on disk, which
+		// happens outside the lock so that writes arriving meanwhile
+		// share the next fsync.
+		held := &heldResponse{header: http.Header{}}
 		e.mu.Lock()
-		defer e.mu.Unlock()
-	} else {
-		e.mu.RLock()
-		defer e.mu.RUnlock()
+		c := e.serveLocked(held, r, ep, oauth, name)
+		e.mu.Unlock()
+		if c != nil {
+			if err := e.persist(c.saved); err != nil {
+				writeError(w, http.StatusInternalServerError, "internal error", "state could not be saved")
+				return
+			}
+		}
+		held.send(w)
+		return
 	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	e.serveLocked(w, r, ep, oauth, name)
+}
+
+// serveLocked authenticates and serves a call; the caller holds e.mu (for
+// writing when ep.write). It returns the call, nil when authentication
+// failed.
+func (e *Emulator) serveLocked(w http.ResponseWriter, r *http.Request, ep endpoint, oauth bool, name string) *call {
 	var acct *account
 	if oauth {
 		acct = e.authenticateToken(w, r, ep.scope)
@@ -241,9 +264,11 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request, oauth bool, 
 		acct = e.authenticateKey(w, r, ep.write)
 	}
 	if acct == nil {
-		return
+		return nil
 	}
-	ep.serve(e, w, r, &call{name: name, acct: acct, now: e.now()})
+	c := &call{name: name, acct: acct, now: e.now()}
+	ep.serve(e, w, r, c)
+	return c
 }
 
 // authenticateKey resolves the key query parameter. An unknown key is

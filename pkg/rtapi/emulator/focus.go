@@ -85,13 +85,9 @@ func (e *Emulator) serveStartFocus(w http.ResponseWriter, r *http.Request, c *ca
 	if n := len(c.acct.focusStarts); n > 0 {
 		last = c.acct.focusStarts[n-1].ID
 	}
-	c.acct.focusStarts = append(c.acct.focusStarts, FocusStart{
-		ID: focusID(c.now, last), Duration: minutes, CreatedAt: c.now.In(c.acct.loc),
-	})
-	if err := e.saveLocked(); err != nil {
-		writeError(w, http.StatusInternalServerError, "internal error", "state could not be saved")
-		return
-	}
+	start := FocusStart{ID: focusID(c.now, last), Duration: minutes, CreatedAt: c.now.In(c.acct.loc)}
+	c.acct.focusStarts = append(c.acct.focusStarts, start)
+	c.saved = e.recordLocked(c.acct.Key, stateRecord{FocusStart: &start})
 	writeMessage(w, "FocusTime started")
 }
 
@@ -109,13 +105,9 @@ func (e *Emulator) serveEndFocus(w http.ResponseWriter, r *http.Request, c *call
 	if n := len(c.acct.focusEnds); n > 0 {
 		last = c.acct.focusEnds[n-1].ID
 	}
-	c.acct.focusEnds = append(c.acct.focusEnds, FocusEnd{
-		ID: focusID(c.now, last), SessionID: session.ID, CreatedAt: c.now.In(c.acct.loc),
-	})
-	if err := e.saveLocked(); err != nil {
-		writeError(w, http.StatusInternalServerError, "internal error", "state could not be saved")
-		return
-	}
+	end := FocusEnd{ID: focusID(c.now, last), SessionID: session.ID, CreatedAt: c.now.In(c.acct.loc)}
+	c.acct.focusEnds = append(c.acct.focusEnds, end)
+	c.saved = e.recordLocked(c.acct.Key, stateRecord{FocusEnd: &end})
 	writeMessage(w, "FocusTime ended")
 }
 

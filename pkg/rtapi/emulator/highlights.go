@@ -52,10 +52,7 @@ func (e *Emulator) serveHighlightPost(w http.ResponseWriter, r *http.Request, c 
 	h.ID = e.newID()
 	h.CreatedAt = c.now.In(c.acct.loc)
 	c.acct.highlights = append(c.acct.highlights, h)
-	if err := e.saveLocked(); err != nil {
-		writeError(w, http.StatusInternalServerError, "internal error", "state could not be saved")
-		return
-	}
+	c.saved = e.recordLocked(c.acct.Key, stateRecord{Highlight: &h})
 	writeMessage(w, "Highlight successfully created")
 }
 

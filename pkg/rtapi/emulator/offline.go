@@ -61,10 +61,7 @@ func (e *Emulator) serveOfflinePost(w http.ResponseWriter, r *http.Request, c *c
 	block.ID = e.newID()
 	block.PostedAt = c.now.In(c.acct.loc)
 	c.acct.insertOffline(block)
-	if err := e.saveLocked(); err != nil {
-		writeError(w, http.StatusInternalServerError, "internal error", "state could not be saved")
-		return
-	}
+	c.saved = e.recordLocked(c.acct.Key, stateRecord{Offline: &block})
 	writeMessage(w, "Offline time successfully created")
 }
 
