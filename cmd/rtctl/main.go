@@ -7,7 +7,10 @@
 package main
 
 import (
+	"fmt"
 	"os"
+	"runtime/pprof"
+
 	// Zones must resolve on machines without a zone database (minimal
 	// containers, Windows): configurations, calendars and the sandbox name
 	// IANA zones. The library packages leave this choice to their importer.
@@ -15,5 +18,25 @@ import (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], systemEnv()))
+	os.Exit(profiled(os.Getenv("RTCTL_CPUPROFILE"), func() int { return run(os.Args[1:], systemEnv()) }))
+}
+
+// profiled runs f, writing a CPU profile to path when it is set: how the
+// figures of docs/BENCHMARKS.md are explained (go tool pprof rtctl PATH).
+func profiled(path string, f func() int) int {
+	if path == "" {
+		return f()
+	}
+	out, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "Error: RTCTL_CPUPROFILE: %v\n", err)
+		return 1
+	}
+	defer out.Close()
+	if err := pprof.StartCPUProfile(out); err != nil {
+		fmt.Fprintf(os.Stderr, "Error: RTCTL_CPUPROFILE: %v\n", err)
+		return 1
+	}
+	defer pprof.StopCPUProfile()
+	return f()
 }

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -24,10 +25,41 @@ func RenderDiagnostics(w io.Writer, files map[string]*hcl.File, diags hcl.Diagno
 	if len(diags) == 0 {
 		return nil
 	}
-	if err := hcl.NewDiagnosticTextWriter(w, files, diagnosticWidth, color).WriteDiagnostics(diags); err != nil {
-		return fmt.Errorf("writing diagnostics: %w", err)
+	for _, d := range diags {
+		if err := hcl.NewDiagnosticTextWriter(w, snippetFiles(files, d), diagnosticWidth, color).WriteDiagnostic(d); err != nil {
+			return fmt.Errorf("writing diagnostics: %w", err)
+		}
 	}
 	return nil
+}
+
+// snippetFiles is the file d shows a snippet of, cut after the snippet:
+// HCL's writer goes through every line of the file for the few it shows,
+// and a warning about the first lines of a 10 MB configuration would take
+// a tenth of a plan's time.
+func snippetFiles(files map[string]*hcl.File, d *hcl.Diagnostic) map[string]*hcl.File {
+	if d.Subject == nil {
+		return nil
+	}
+	f := files[d.Subject.Filename]
+	if f == nil {
+		return nil
+	}
+	end := d.Subject.End.Byte
+	if d.Context != nil && d.Context.End.Byte > end {
+		end = d.Context.End.Byte
+	}
+	if end < 0 || end >= len(f.Bytes) {
+		return map[string]*hcl.File{d.Subject.Filename: f}
+	}
+	if nl := bytes.IndexByte(f.Bytes[end:], '\n'); nl >= 0 {
+		end += nl + 1
+	} else {
+		end = len(f.Bytes)
+	}
+	cut := *f
+	cut.Bytes = f.Bytes[:end]
+	return map[string]*hcl.File{d.Subject.Filename: &cut}
 }
 
 // ValidateReport is the machine-readable result of validation, in the shape

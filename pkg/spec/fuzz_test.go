@@ -2,6 +2,7 @@ package spec
 
 import (
 	"context"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -183,7 +184,16 @@ func FuzzCheckSource(f *testing.F) {
 	}
 	f.Add([]byte("a {\n  b {\n    c = <<EOT\n${x}\nEOT\n  }\n}\n"))
 	f.Add([]byte(`x = "%{if a}%{for b in c}${d}%{endfor}%{else}e%{endif}"` + "\n"))
+	f.Add([]byte("x = [a.b[0], \"${f(1 + 2)}\"] # ((( \n"))
+	f.Add([]byte("x = { for k, v in m : k => v if v != 0 }\ny = a >= b ? \"\\\"\" : c\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
+		// The quick pass may only let through what checkNesting would.
+		tokens, _ := hclsyntax.LexConfig(src, "fuzz.hcl", hcl.InitialPos)
+		for _, max := range []int{2, 5, 20} {
+			if shallow(src, max) && checkNesting(tokens, max) != nil {
+				t.Fatalf("shallow(%q, %d) passed what checkNesting refuses", src, max)
+			}
+		}
 		limits := Limits{MaxNesting: 2000, MaxFileBytes: 1 << 20}
 		if diags := CheckSource(src, "fuzz.hcl", limits); diags.HasErrors() {
 			for _, d := range diags {
@@ -218,6 +228,35 @@ func checkFuzzDiagnostics(t *testing.T, diags hcl.Diagnostics) {
 		}
 		if n := len(d.Summary) + len(d.Detail); n > 2*maxDetail {
 			t.Errorf("a diagnostic of %d bytes: %.200s", n, d.Detail)
+		}
+	}
+}
+
+// TestShallowNeverUnderestimates holds the quick nesting pass to
+// checkNesting on many random strings of the fragments that matter to
+// either (the fuzzer's mutations rarely build them): what shallow lets
+// through, checkNesting must let through.
+func TestShallowNeverUnderestimates(t *testing.T) {
+	fragments := []string{`"`, `${`, `%{`, `}`, `{`, `[`, `]`, `(`, `)`, `#`, `//`, `/*`, `*/`, "\n", `\`, `\"`,
+		`=`, `==`, `=>`, `!=`, `<=`, `>=`, `<`, `>`, `!`, `,`, `.`, `-`, `+`, `*`, `%`, `$`, `$$`, `?`, `:`,
+		`a`, `1`, ` `, `~`, `<<EOT`, "EOT\n", `&&`, `||`, `for`, `if`, `endif`, "\r\n"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	n := 100_000
+	if testing.Short() {
+		n = 10_000
+	}
+	var b strings.Builder
+	for range n {
+		b.Reset()
+		for range 1 + rng.IntN(24) {
+			b.WriteString(fragments[rng.IntN(len(fragments))])
+		}
+		src := []byte(b.String())
+		tokens, _ := hclsyntax.LexConfig(src, "t.hcl", hcl.InitialPos)
+		for _, max := range []int{1, 3, 6} {
+			if shallow(src, max) && checkNesting(tokens, max) != nil {
+				t.Fatalf("shallow(%q, %d) passed what checkNesting refuses", src, max)
+			}
 		}
 	}
 }

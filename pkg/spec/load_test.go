@@ -448,3 +448,31 @@ func TestStarterConfigValidates(t *testing.T) {
 		}
 	}
 }
+
+// Diagnostics render the same from a file cut after their snippet as from
+// the whole file, the context line ("in rtctl") included.
+func TestRenderDiagnosticsCutsTheFile(t *testing.T) {
+	var src strings.Builder
+	src.WriteString("rtctl {\n  timezone = \"UTC\"\n  lookback = \"40d\"\n}\n")
+	for i := range 100 {
+		fmt.Fprintf(&src, "highlight \"h%d\" {\n  date        = \"2026-11-20\"\n  description = \"%d\"\n}\n", i, i)
+	}
+	src.WriteString("highlight \"last\" {\n  date        = \"2026-11-40\"\n  description = \"x\"\n}\n")
+	cfg, diags := Load(context.Background(), writeConfig(t, map[string]string{"main.rt.hcl": src.String()}), LoadOptions{Now: testNow})
+	if len(diags) == 0 {
+		t.Fatal("no diagnostics to render")
+	}
+	var got, want strings.Builder
+	if err := RenderDiagnostics(&got, cfg.Files, diags, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := hcl.NewDiagnosticTextWriter(&want, cfg.Files, diagnosticWidth, false).WriteDiagnostics(diags); err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != want.String() {
+		t.Errorf("cut:\n%s\nwhole:\n%s", got.String(), want.String())
+	}
+	if !strings.Contains(got.String(), "in rtctl:") || !strings.Contains(got.String(), "line 406") {
+		t.Errorf("want a diagnostic in the rtctl block and one near the end:\n%s", got.String())
+	}
+}

@@ -20,11 +20,143 @@ func CheckSource(src []byte, filename string, limits Limits) hcl.Diagnostics {
 			fmt.Sprintf("%s is %d bytes; a configuration or variables file may hold at most %d bytes.", filename, len(src), limits.MaxFileBytes),
 			&hcl.Range{Filename: filename, Start: hcl.InitialPos, End: hcl.InitialPos})}
 	}
+	if shallow(src, limits.MaxNesting) {
+		return nil
+	}
 	tokens, _ := hclsyntax.LexConfig(src, filename, hcl.InitialPos)
 	if d := checkNesting(tokens, limits.MaxNesting); d != nil {
 		return hcl.Diagnostics{d}
 	}
 	return nil
+}
+
+// shallow reports whether src certainly nests no deeper than max, as
+// checkNesting counts, from a pass over its bytes: lexing a file costs
+// as much as parsing it, and almost every file is shallow. It counts as
+// checkNesting does, or more (every "[" and "." a level, every operator
+// character one), and gives up, leaving the file to checkNesting, on what
+// it does not follow: heredocs, block comments, template directives,
+// escaped template markers and brackets that do not match. FuzzCheckSource holds it to that.
+func shallow(src []byte, max int) bool {
+	type frame struct {
+		open byte // '{', '[', '(', '"' (a quoted template) or '$' (an interpolation)
+		base int
+	}
+	var stack []frame
+	depth := 0
+	top := func() byte {
+		if len(stack) == 0 {
+			return 0
+		}
+		return stack[len(stack)-1].open
+	}
+	push := func(open byte) {
+		stack = append(stack, frame{open, depth})
+		depth++
+	}
+	itemStart := func() int {
+		if len(stack) == 0 {
+			return 0
+		}
+		return stack[len(stack)-1].base + 1
+	}
+	next := func(i int) byte {
+		if i+1 < len(src) {
+			return src[i+1]
+		}
+		return 0
+	}
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if top() == '"' {
+			switch {
+			case c == '\\':
+				if next(i) == '\n' {
+					return false
+				}
+				i++
+			case c == '\n':
+				return false
+			case c == '"':
+				depth = stack[len(stack)-1].base
+				stack = stack[:len(stack)-1]
+			case (c == '$' || c == '%') && (next(i) == '{' || next(i) == c):
+				if c == '%' || next(i) == '$' {
+					return false
+				}
+				push('$')
+				i++
+			}
+		} else {
+			switch c {
+			case '#':
+				// Through the newline: a comment's newline ends no item
+				// for checkNesting.
+				for i < len(src) && src[i] != '\n' {
+					i++
+				}
+			case '/':
+				switch next(i) {
+				case '/':
+					for i < len(src) && src[i] != '\n' {
+						i++
+					}
+				case '*':
+					return false
+				default:
+					depth++
+				}
+			case '<':
+				if next(i) == '<' {
+					return false
+				}
+				depth++
+				if next(i) == '=' {
+					i++
+				}
+			case '>', '!':
+				depth++
+				if next(i) == '=' {
+					i++
+				}
+			case '=':
+				switch next(i) {
+				case '=':
+					depth++
+					i++
+				case '>':
+					i++
+				default:
+					depth = itemStart()
+				}
+			case '+', '-', '*', '%', '&', '|', '?', '.':
+				depth++
+			case '[':
+				depth++
+				push(c)
+			case '{', '(', '"':
+				push(c)
+			case '}', ']', ')':
+				// A closer that does not match is a syntax error, and the
+				// lexer's notion of where templates end may differ.
+				if t := top(); !(t == '{' && c == '}' || t == '$' && c == '}' || t == '[' && c == ']' || t == '(' && c == ')') {
+					return false
+				}
+				depth = stack[len(stack)-1].base
+				stack = stack[:len(stack)-1]
+			case ',':
+				depth = itemStart()
+			case '\n':
+				if t := top(); t == 0 || t == '{' {
+					depth = itemStart()
+				}
+			}
+		}
+		if depth > max {
+			return false
+		}
+	}
+	return true
 }
 
 // checkExpressionSource is CheckSource for a lone expression, such as a
