@@ -64,11 +64,16 @@ func (w *Workspace) JournalPath() (string, error) {
 	case w.opts.JournalPath != "":
 		return w.opts.JournalPath, nil
 	}
-	acct, err := w.JournalAccount()
+	bound, unbound, err := w.journals()
 	if err != nil {
 		return "", err
 	}
-	bound, unbound, err := w.journals()
+	if len(bound) == 0 {
+		// No account to tell apart: the fingerprint, a deliberately slow
+		// hash, is left for the apply that binds the journal.
+		return journal.DefaultPath(w.dir), nil
+	}
+	acct, err := w.JournalAccount()
 	if err != nil {
 		return "", err
 	}
@@ -76,9 +81,6 @@ func (w *Workspace) JournalPath() (string, error) {
 		if j.Account.Same(acct) {
 			return j.Path, nil
 		}
-	}
-	if len(bound) == 0 {
-		return journal.DefaultPath(w.dir), nil
 	}
 	return "", &UnknownAccountError{Using: acct, Journals: bound, Unbound: unbound}
 }

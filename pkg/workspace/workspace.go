@@ -201,6 +201,9 @@ func (w *Workspace) load(ctx context.Context, now time.Time) (*spec.Config, erro
 	if diags.HasErrors() {
 		return nil, &ConfigError{Dir: w.dir, Files: cfg.Files, Diagnostics: diags}
 	}
+	// The diagnostics are reported: the syntax trees, most of the memory
+	// a large configuration takes, need not live through the plan.
+	cfg.Files = nil
 	return cfg, nil
 }
 
