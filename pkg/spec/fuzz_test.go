@@ -190,7 +190,7 @@ func FuzzCheckSource(f *testing.F) {
 		// The quick pass may only let through what checkNesting would.
 		tokens, _ := hclsyntax.LexConfig(src, "fuzz.hcl", hcl.InitialPos)
 		for _, max := range []int{2, 5, 20} {
-			if shallow(src, max) && checkNesting(tokens, max) != nil {
+			if shallow(src, max, nil) && checkNesting(tokens, max) != nil {
 				t.Fatalf("shallow(%q, %d) passed what checkNesting refuses", src, max)
 			}
 		}
@@ -254,7 +254,7 @@ func TestShallowNeverUnderestimates(t *testing.T) {
 		src := []byte(b.String())
 		tokens, _ := hclsyntax.LexConfig(src, "t.hcl", hcl.InitialPos)
 		for _, max := range []int{1, 3, 6} {
-			if shallow(src, max) && checkNesting(tokens, max) != nil {
+			if shallow(src, max, nil) && checkNesting(tokens, max) != nil {
 				t.Fatalf("shallow(%q, %d) passed what checkNesting refuses", src, max)
 			}
 		}

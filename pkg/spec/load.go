@@ -275,8 +275,18 @@ func (l *loader) load(sources []source, autoFiles []string) {
 	// Parse and decode the top-level structure of every file.
 	var files []*hcl.File
 	for _, s := range sources {
-		if diags := CheckSource(s.src, s.name, l.limits); diags.HasErrors() {
+		var ends []int
+		if diags := checkSource(s.src, s.name, l.limits, &ends); diags.HasErrors() {
 			l.diags = append(l.diags, diags...)
+			continue
+		}
+		if pieces, whole, ok := parsePieces(s.src, s.name, ends); ok {
+			l.cfg.Files[s.name] = whole
+			for _, f := range pieces {
+				l.diags = append(l.diags, checkSecrets(f)...)
+				l.diags = append(l.diags, l.instrument(f)...)
+				files = append(files, f)
+			}
 			continue
 		}
 		f, diags := l.parser.ParseHCL(s.src, s.name)

@@ -14,14 +14,23 @@ import (
 // the process; whoever parses a file (rtctl fmt, too) checks it first.
 // Zero limits mean DefaultLimits.
 func CheckSource(src []byte, filename string, limits Limits) hcl.Diagnostics {
+	return checkSource(src, filename, limits, nil)
+}
+
+// checkSource is CheckSource, also giving where a shallow file's top-level
+// items end (see shallow); ends is left empty for any other.
+func checkSource(src []byte, filename string, limits Limits, ends *[]int) hcl.Diagnostics {
 	limits = limits.withDefaults()
 	if int64(len(src)) > limits.MaxFileBytes {
 		return hcl.Diagnostics{limitDiag("MaxFileBytes", limits.MaxFileBytes, "File too large",
 			fmt.Sprintf("%s is %d bytes; a configuration or variables file may hold at most %d bytes.", filename, len(src), limits.MaxFileBytes),
 			&hcl.Range{Filename: filename, Start: hcl.InitialPos, End: hcl.InitialPos})}
 	}
-	if shallow(src, limits.MaxNesting) {
+	if shallow(src, limits.MaxNesting, ends) {
 		return nil
+	}
+	if ends != nil {
+		*ends = nil
 	}
 	tokens, _ := hclsyntax.LexConfig(src, filename, hcl.InitialPos)
 	if d := checkNesting(tokens, limits.MaxNesting); d != nil {
@@ -36,8 +45,12 @@ func CheckSource(src []byte, filename string, limits Limits) hcl.Diagnostics {
 // checkNesting does, or more (every "[" and "." a level, every operator
 // character one), and gives up, leaving the file to checkNesting, on what
 // it does not follow: heredocs, block comments, template directives,
-// escaped template markers and brackets that do not match. FuzzCheckSource holds it to that.
-func shallow(src []byte, max int) bool {
+// escaped template markers and brackets that do not match.
+// FuzzCheckSource and TestShallowNeverUnderestimates hold it to that.
+//
+// When it returns true, ends holds the offset after every newline that
+// ends a top-level item, where the file can be cut (see parsePieces).
+func shallow(src []byte, max int, ends *[]int) bool {
 	type frame struct {
 		open byte // '{', '[', '(', '"' (a quoted template) or '$' (an interpolation)
 		base int
@@ -149,6 +162,9 @@ func shallow(src []byte, max int) bool {
 			case '\n':
 				if t := top(); t == 0 || t == '{' {
 					depth = itemStart()
+				}
+				if len(stack) == 0 && ends != nil {
+					*ends = append(*ends, i+1)
 				}
 			}
 		}

@@ -140,11 +140,14 @@ func (e *UnknownAccountError) Error() string {
 // checkBinding refuses a journal bound to another account, and says when
 // one in the older format will be bound by the next apply.
 func (w *Workspace) checkBinding(path string, st *journal.State) error {
+	bound, ok := st.Account()
+	if !ok && st.Len() == 0 {
+		return nil // an empty journal: nothing to check, no fingerprint to compute
+	}
 	acct, err := w.JournalAccount()
 	if err != nil {
 		return err
 	}
-	bound, ok := st.Account()
 	switch {
 	case ok && !bound.Same(acct):
 		return &journal.AccountError{Path: path, Journal: bound, Using: acct}
