@@ -93,6 +93,24 @@ func (g *guard) hooks() map[string]function.Function {
 // key, and each operation. It also reports number literals out of range:
 // a literal of a billion digits is a few bytes of source.
 func (g *guard) instrument(node hclsyntax.Node) hcl.Diagnostics {
+	if body, ok := node.(*hclsyntax.Body); ok {
+		// Attribute by attribute, so that the literal values most of
+		// a large configuration is made of cost no walk.
+		var diags hcl.Diagnostics
+		for _, a := range body.Attributes {
+			if lit, ok := literal(a.Expr); ok {
+				if d := checkLiteral(lit.Val, lit.SrcRange); d != nil {
+					diags = append(diags, d)
+				}
+				continue
+			}
+			diags = append(diags, g.instrument(a.Expr)...)
+		}
+		for _, b := range body.Blocks {
+			diags = append(diags, g.instrument(b.Body)...)
+		}
+		return diags
+	}
 	var nodes []hclsyntax.Node
 	hclsyntax.VisitAll(node, func(n hclsyntax.Node) hcl.Diagnostics {
 		nodes = append(nodes, n)
@@ -147,6 +165,22 @@ func (g *guard) instrument(node hclsyntax.Node) hcl.Diagnostics {
 		}
 	}
 	return diags
+}
+
+// literal is the value of an expression written as a constant: a number,
+// a bool, or a string without interpolations. Such an expression has
+// nothing to instrument and refers to nothing.
+func literal(e hclsyntax.Expression) (*hclsyntax.LiteralValueExpr, bool) {
+	switch e := e.(type) {
+	case *hclsyntax.LiteralValueExpr:
+		return e, true
+	case *hclsyntax.TemplateExpr:
+		if len(e.Parts) == 1 {
+			lit, ok := e.Parts[0].(*hclsyntax.LiteralValueExpr)
+			return lit, ok
+		}
+	}
+	return nil, false
 }
 
 // hook wraps e in a call to the hook function name.

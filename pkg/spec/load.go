@@ -455,13 +455,13 @@ func (l *loader) decodeBlocks(blocks hcl.Blocks) (_ []*resourceBlock, ok bool) {
 
 	sc := l.scope()
 	var out []*resourceBlock
+	schemas := map[string]*hcl.BodySchema{
+		KindOfflineTime:  withMeta(offlineTimeSchema),
+		KindHighlight:    withMeta(highlightSchema),
+		KindFocusSession: withMeta(focusSessionSchema),
+	}
 	for _, b := range resourceHCL {
-		schema := map[string]*hcl.BodySchema{
-			KindOfflineTime:  offlineTimeSchema,
-			KindHighlight:    highlightSchema,
-			KindFocusSession: focusSessionSchema,
-		}[b.Type]
-		rb, diags := decodeResourceBlock(b, schema, sc)
+		rb, diags := decodeResourceBlock(b, schemas[b.Type], sc)
 		l.diags = append(l.diags, diags...)
 		out = append(out, rb)
 	}

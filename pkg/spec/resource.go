@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 )
@@ -31,15 +32,16 @@ func withMeta(s *hcl.BodySchema) *hcl.BodySchema {
 	return &hcl.BodySchema{Attributes: append(append([]hcl.AttributeSchema{}, s.Attributes...), metaArguments...), Blocks: s.Blocks}
 }
 
+// decodeResourceBlock decodes a resource block; schema is its kind's,
+// withMeta.
 func decodeResourceBlock(block *hcl.Block, schema *hcl.BodySchema, sc scope) (*resourceBlock, hcl.Diagnostics) {
 	rb := &resourceBlock{
 		Kind:      block.Type,
 		Name:      block.Labels[0],
 		DeclRange: block.DefRange,
-		bad:       map[string]bool{},
 	}
 	diags := checkName(block.Type, rb.Name, block.LabelRanges[0])
-	content, more := block.Body.Content(withMeta(schema))
+	content, more := block.Body.Content(schema)
 	diags = append(diags, more...)
 	rb.Attrs = content.Attributes
 	var lifecycleDiags hcl.Diagnostics
@@ -63,19 +65,32 @@ func decodeResourceBlock(block *hcl.Block, schema *hcl.BodySchema, sc scope) (*r
 		if meta != nil {
 			if refDiags := checkReferences(meta.Expr.Variables(), sc); len(refDiags) > 0 {
 				diags = append(diags, refDiags...)
-				rb.bad[meta.Name] = true
+				rb.markBad(meta.Name)
 			}
 		}
 	}
 	sc.each = rb.ForEach != nil
 	sc.count = rb.Count != nil
 	for name, a := range rb.Attrs {
+		if se, ok := a.Expr.(hclsyntax.Expression); ok {
+			if _, ok := literal(se); ok {
+				continue // refers to nothing
+			}
+		}
 		if refDiags := checkReferences(a.Expr.Variables(), sc); len(refDiags) > 0 {
 			diags = append(diags, refDiags...)
-			rb.bad[name] = true
+			rb.markBad(name)
 		}
 	}
 	return rb, diags
+}
+
+// markBad records that the named attribute was reported as invalid.
+func (rb *resourceBlock) markBad(name string) {
+	if rb.bad == nil {
+		rb.bad = map[string]bool{}
+	}
+	rb.bad[name] = true
 }
 
 // attr returns the named attribute, or nil when it is absent or was already
