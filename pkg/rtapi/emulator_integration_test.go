@@ -3,14 +3,18 @@ package rtapi_test
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/rtctl/rtctl/pkg/rtapi"
 	"github.com/rtctl/rtctl/pkg/rtapi/emulator"
 )
@@ -389,5 +393,47 @@ func TestEmulatorOAuthFlow(t *testing.T) {
 	_, err = c.ExchangeCode(context.Background(), cfg, rtapi.Secret(loc.Query().Get("code")))
 	if err == nil {
 		t.Error("a code was exchanged twice")
+	}
+}
+
+// A client keeps a connection for each request it sends at once: with
+// Go's default of two idle connections per host, four requests in flight
+// opened a new connection (a TLS handshake, against RescueTime) every
+// third request.
+func TestClientReusesConnections(t *testing.T) {
+	emu, err := emulator.New(emulator.Options{Clock: emulator.NewManualClock(emuNow)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := emu.AddAccount(emulator.Account{Key: premiumKey, Plan: emulator.Premium, TimeZone: zone, Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	var opened atomic.Int64
+	srv := httptest.NewUnstartedServer(emu)
+	srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			opened.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	c, err := rtapi.New(rtapi.Options{BaseURL: srv.URL, Credentials: rtapi.APIKey(premiumKey), HTTPClient: &http.Client{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const inFlight, rounds = 4, 25
+	for range rounds {
+		var wg sync.WaitGroup
+		for range inFlight {
+			wg.Go(func() {
+				if _, err := c.Highlights(context.Background()); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	if n := opened.Load(); n > inFlight {
+		t.Errorf("%d requests, %d at a time, opened %d connections; want at most %d", inFlight*rounds, inFlight, n, inFlight)
 	}
 }
