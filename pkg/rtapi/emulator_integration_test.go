@@ -433,7 +433,10 @@ func TestClientReusesConnections(t *testing.T) {
 		}
 		wg.Wait()
 	}
-	if n := opened.Load(); n > inFlight {
-		t.Errorf("%d requests, %d at a time, opened %d connections; want at most %d", inFlight*rounds, inFlight, n, inFlight)
+	// A connection may be back in the pool a moment after its request
+	// returned, so a round can open one more than it needs; without the
+	// pool, a third of the requests do.
+	if n := opened.Load(); n > 2*inFlight {
+		t.Errorf("%d requests, %d at a time, opened %d connections; want at most %d", inFlight*rounds, inFlight, n, 2*inFlight)
 	}
 }
