@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/rtctl/rtctl/internal/safefile"
 )
 
 // filePolicy decides what a configuration may read with file() or a data
@@ -105,7 +107,7 @@ func (p *filePolicy) read(path string, maxBytes int64) ([]byte, error) {
 	}
 	if !info.Mode().IsRegular() {
 		// A named pipe would block the load until a writer came.
-		return nil, fmt.Errorf("it is %s, not a regular file", describeFileType(info.Mode()))
+		return nil, fmt.Errorf("it is %s, not a regular file", safefile.Describe(info.Mode()))
 	}
 	for _, d := range p.denied {
 		if os.SameFile(info, d) {

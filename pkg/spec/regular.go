@@ -8,6 +8,8 @@ import (
 	"os"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/rtctl/rtctl/internal/safefile"
 )
 
 // ReadSourceFile reads a configuration or variables file of at most
@@ -75,23 +77,7 @@ type NotRegularError struct {
 }
 
 func (e *NotRegularError) Error() string {
-	return fmt.Sprintf("%s is %s, not a regular file", e.Path, describeFileType(e.Mode))
-}
-
-func describeFileType(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe (FIFO)"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	}
-	return "a special file"
+	return fmt.Sprintf("%s is %s, not a regular file", e.Path, safefile.Describe(e.Mode))
 }
 
 // readSource reads a file the loader parses; what ("configuration file",
@@ -108,7 +94,7 @@ func readSource(path, what string, maxBytes int64) ([]byte, *hcl.Diagnostic) {
 		return nil, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Not a regular file",
-			Detail:   fmt.Sprintf("%s is %s; only regular files are read as a %s. Remove it or rename it.", path, describeFileType(nr.Mode), what),
+			Detail:   fmt.Sprintf("%s is %s; only regular files are read as a %s. Remove it or rename it.", path, safefile.Describe(nr.Mode), what),
 		}
 	case err != nil:
 		return nil, &hcl.Diagnostic{
