@@ -133,6 +133,19 @@ func prepare(o options, dir, shape string, n int) (Config, *server, []string, er
 	return cfg, srv, environment(dir, srv.url, o.now, o.env), nil
 }
 
+// limitArgs raises rtctl's limits for a configuration of n items past
+// them, as a person with such a configuration would: at 100,000 items a
+// file is larger than 2 MiB, and there are more than 50,000 blocks.
+func limitArgs(n int) []string {
+	if n <= 10_000 {
+		return nil
+	}
+	return []string{
+		"--limit", "file-size=67108864", "--limit", "source-size=67108864",
+		"--limit", "declarations=1000000", "--limit", "instances=1000000",
+	}
+}
+
 // measureCase runs the parse floor and plan o.runs times each, alternating
 // them so that a change in the machine's load touches both alike; then
 // apply once and plan again o.runs times.
@@ -154,9 +167,10 @@ func measureCase(ctx context.Context, o options, b binaries, dir, shape string, 
 	// a plan that finds nothing to do before apply, or something after,
 	// is wrong however fast it is.
 	floor := proc("floor", []int{0}, b.floor, config)
-	plan := proc("plan", []int{2}, b.rtctl, "plan", "--detailed-exitcode", config)
-	apply := proc("apply", []int{0}, b.rtctl, "apply", "--auto-approve", "--rate", "0", config)
-	after := proc("plan-after", []int{0}, b.rtctl, "plan", "--detailed-exitcode", config)
+	limits := limitArgs(n)
+	plan := proc("plan", []int{2}, append(append([]string{b.rtctl, "plan", "--detailed-exitcode"}, limits...), config)...)
+	apply := proc("apply", []int{0}, append(append([]string{b.rtctl, "apply", "--auto-approve", "--rate", "0"}, limits...), config)...)
+	after := proc("plan-after", []int{0}, append(append([]string{b.rtctl, "plan", "--detailed-exitcode"}, limits...), config)...)
 
 	measure := func(command string, p Proc, i, of int) (Sample, error) {
 		srv.n.Store(0)
@@ -253,13 +267,16 @@ func serve(ctx context.Context, o options, root string, b binaries, stdout io.Wr
 	}
 	defer srv.close()
 	config := filepath.Join(dir, "config")
+	if l := limitArgs(n); len(l) > 0 {
+		config = strings.Join(l, " ") + " " + config
+	}
 	fmt.Fprintf(stdout, "The emulator serves %s (account %s, pinned at %s).\n", srv.url, benchKey, o.now.Format(time.RFC3339))
-	fmt.Fprintf(stdout, "The configuration (%s, %d items) is in %s. Run, for instance:\n\n", shape, n, config)
+	fmt.Fprintf(stdout, "The configuration (%s, %d items) is in %s. Run, for instance:\n\n", shape, n, filepath.Join(dir, "config"))
 	fmt.Fprintf(stdout, "  env -i %s \\\n    %s plan %s > /dev/null\n\n", strings.Join(env, " "), b.rtctl, config)
 	if perf, err := exec.LookPath("perf"); err == nil {
 		fmt.Fprintf(stdout, "  env -i %s \\\n    %s record -g -o %s %s plan %s > /dev/null\n\n", strings.Join(env, " "), perf, filepath.Join(dir, "perf.data"), b.rtctl, config)
 	}
-	fmt.Fprintf(stdout, "The parse floor: %s %s\nCtrl-C stops the emulator; %s stays.\n", b.floor, config, root)
+	fmt.Fprintf(stdout, "The parse floor: %s %s\nCtrl-C stops the emulator; %s stays.\n", b.floor, filepath.Join(dir, "config"), root)
 	<-ctx.Done()
 	return nil
 }
