@@ -186,12 +186,12 @@ func (w *crashWorld) checkExactlyOnce() (dups, lost int) {
 
 // crashSize is how large the SIGKILL runs are: kills per model and items
 // (half offline blocks, half highlights). The suite runs them small;
-// RTCTL_CRASH_LONG=1 runs the release check (200 kills over 1,000 items
+// RTCTL_CRASH_LONG=1 runs the release check (200 kills over 2,000 items
 // per model), and RTCTL_CRASH_KILLS / RTCTL_CRASH_ITEMS set them outright.
 func crashSize(t *testing.T) (kills, items int, long bool) {
 	kills, items = 6, 200
 	if os.Getenv("RTCTL_CRASH_LONG") != "" {
-		kills, items, long = 200, 1000, true
+		kills, items, long = 200, 2000, true
 	}
 	for name, v := range map[string]*int{"RTCTL_CRASH_KILLS": &kills, "RTCTL_CRASH_ITEMS": &items} {
 		if s := os.Getenv(name); s != "" {
@@ -306,7 +306,9 @@ func (w *crashWorld) crashUntilDone(kills int) crashFigures {
 		w.advance(11 * time.Minute)
 		// Kill the first runs mid-apply, after a random number of results
 		// (so while other POSTs are in flight), then let the rest finish.
-		killAfter := 1 + rng.IntN(30)
+		// Each killed run gets through about items/kills/2 items, so that
+		// every kill happens before the items run out.
+		killAfter := 1 + rng.IntN(max(2, w.items/kills))
 		killed := false
 		out, err := w.startApply(func(cmd *exec.Cmd, results int) {
 			if f.runs <= kills && !killed && results == killAfter {
