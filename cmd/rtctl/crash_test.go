@@ -22,6 +22,7 @@ import (
 
 	"github.com/rtctl/rtctl/pkg/journal"
 	"github.com/rtctl/rtctl/pkg/rtapi/emulator"
+	"github.com/rtctl/rtctl/pkg/spec"
 )
 
 // crashWorld is an emulator on loopback and a configuration of many items,
@@ -73,10 +74,19 @@ func newCrashWorld(t *testing.T, blocks, highlights int) *crashWorld {
 
 	var cfg bytes.Buffer
 	cfg.WriteString("rtctl {\n  timezone = \"Europe/Berlin\"\n}\n")
-	first := now.Add(-time.Duration(blocks) * 20 * time.Minute)
+	// Blocks of 5 minutes every 10: a thousand of them span 7 days, and
+	// the runs, 11 minutes apart, move the clock up to 3 days more, so
+	// that no block leaves the 14-day lookback before the last run. One
+	// that did would no longer be planned (out of the window), and would
+	// count as lost.
+	const every = 10 * time.Minute
+	first := now.Add(-time.Duration(blocks) * every)
+	if limit := now.Add(3 * 24 * time.Hour).Add(-spec.DefaultLookback); first.Before(limit) {
+		t.Fatalf("%d blocks reach back to %s: past the lookback of the last runs", blocks, first)
+	}
 	for i := range blocks {
-		s := first.Add(time.Duration(i) * 20 * time.Minute)
-		fmt.Fprintf(&cfg, "\noffline_time \"b%d\" {\n  start    = %q\n  duration = \"15m\"\n  activity = \"Block %d\"\n}\n", i, s.Format("2006-01-02 15:04"), i%5)
+		s := first.Add(time.Duration(i) * every)
+		fmt.Fprintf(&cfg, "\noffline_time \"b%d\" {\n  start    = %q\n  duration = \"5m\"\n  activity = \"Block %d\"\n}\n", i, s.Format("2006-01-02 15:04"), i%5)
 	}
 	for i := range highlights {
 		d := now.AddDate(0, 0, -(i % 10))
