@@ -128,3 +128,31 @@ func findAction(t *testing.T, p *Plan, address string) Action {
 	t.Fatalf("no action %s in %+v", address, p.Actions)
 	return Action{}
 }
+
+// An item whose POST went unanswered and that then left the lookback
+// window stays uncertain: as out of window it would drop from every plan,
+// lost (or posted by hand twice) without a word. Reproduced by the long
+// crash run, whose clock outran its oldest blocks.
+func TestUnansweredItemLeavingTheWindowStaysUncertain(t *testing.T) {
+	now := at("2026-11-20 18:00")
+	old := block("offline_time.old", "2026-11-01 09:00", "2026-11-01 09:30", "Meeting")
+	oldA := offlineAction(old.Address, "2026-11-01 09:00", "2026-11-01 09:30", "Meeting")
+	note := highlightAction("highlight.note", "2026-11-01", "Note")
+	d := Desired{Location: berlin, Lookback: 14 * 24 * time.Hour, Offline: []DesiredOffline{old},
+		Highlights: []DesiredHighlight{{Address: note.Address, Date: note.Highlight.Date, Description: note.Highlight.Description}}}
+
+	p := Make(d, &Remote{}, journalOf(t, intentOf(oldA, at("2026-11-01 10:00")), intentOf(note, at("2026-11-01 10:00"))), now)
+	for _, addr := range []string{old.Address, note.Address} {
+		a := findAction(t, p, addr)
+		if a.Status != Uncertain || !strings.Contains(a.Reason, "rtctl journal confirm "+addr) || !strings.Contains(a.Reason, "before the lookback window") {
+			t.Errorf("%s: %s (%s), want uncertain, saying why and what to run", addr, a.Status, a.Reason)
+		}
+	}
+	// Never sent, or answered: out of the window, as always.
+	p = Make(d, &Remote{}, journalOf(t, applied(oldA, at("2026-11-01 10:00"))...), now)
+	for _, addr := range []string{old.Address, note.Address} {
+		if a := findAction(t, p, addr); a.Status != OutOfWindow {
+			t.Errorf("%s: %s, want out of window", addr, a.Status)
+		}
+	}
+}

@@ -26,8 +26,7 @@ func (m *maker) highlight(h DesiredHighlight) {
 	today := p.Now.Format("2006-01-02")
 	switch {
 	case h.Date < p.WindowStart.Format("2006-01-02"):
-		a.Status = OutOfWindow
-		a.Reason = fmt.Sprintf("dated before the lookback window (%s)", p.WindowStart.Format("2006-01-02"))
+		m.outOfWindow(&a, fmt.Sprintf("dated before the lookback window (%s)", p.WindowStart.Format("2006-01-02")), "the Daily Highlights of "+h.Date)
 	case h.Date > today:
 		a.Status = Deferred
 		a.Reason = fmt.Sprintf("dated %s, in the future; a later run posts it", h.Date)

@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/rtctl/rtctl/pkg/journal"
@@ -200,6 +201,21 @@ func (m *maker) settle(a *Action, t feedTrust) {
 	default:
 		a.Status, a.Reason = Create, "not in the account"
 	}
+}
+
+// outOfWindow decides an item before the lookback window: rtctl leaves it
+// alone, since no feed it reads reaches it. Except one whose POST was sent
+// and never answered: nothing will settle it any more, and dropping it
+// from the plan would let it be lost, or duplicated, without a word. It
+// stays uncertain until a person confirms it or sends it again.
+func (m *maker) outOfWindow(a *Action, reason, check string) {
+	if rec, ok := m.lookup(a.Key); ok && rec.Pending() {
+		a.Status = Uncertain
+		a.Reason = fmt.Sprintf("sent %s without a known outcome, and it is now %s, where no feed can show whether it arrived. Check %s in the RescueTime web app: if it is there, run rtctl journal confirm %s; if it is not, run rtctl apply --retry-uncertain --target %s",
+			rec.IntentAt.In(m.plan.Location).Format("2006-01-02 15:04"), strings.TrimPrefix(strings.TrimPrefix(reason, "starts "), "dated "), check, a.Address, a.Address)
+		return
+	}
+	a.Status, a.Reason = OutOfWindow, reason
 }
 
 // hasEvidence reports whether feed has shown rtctl's own posts on this

@@ -157,8 +157,8 @@ func (m *maker) decideOffline(a *Action) {
 	o := a.Offline
 	p := m.plan
 	if o.Start.Before(p.WindowStart) {
-		a.Status = OutOfWindow
-		a.Reason = fmt.Sprintf("starts before the lookback window (%s)", p.WindowStart.Format("2006-01-02 15:04"))
+		m.outOfWindow(a, fmt.Sprintf("starts before the lookback window (%s)", p.WindowStart.Format("2006-01-02 15:04")),
+			fmt.Sprintf("the Offline Time of %s around %s", o.Start.In(p.Location).Format("2006-01-02"), o.Start.In(p.Location).Format("15:04")))
 		return
 	}
 	if o.End.After(p.Now) {
