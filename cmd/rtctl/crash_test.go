@@ -314,14 +314,15 @@ func (w *crashWorld) crashUntilDone(kills int) crashFigures {
 		// is settled from the feeds only once the server has had time to
 		// finish it (plan.SettleAfter).
 		w.advance(11 * time.Minute)
-		// Kill the first runs mid-apply, after a random number of results
-		// (so while other POSTs are in flight), then let the rest finish.
+		// Kill runs mid-apply until there were kills of them, after a
+		// random number of results (so while other POSTs are in flight),
+		// then let the rest finish.
 		// Each killed run gets through about items/kills/2 items, so that
 		// every kill happens before the items run out.
 		killAfter := 1 + rng.IntN(max(2, w.items/kills))
 		killed := false
 		out, err := w.startApply(func(cmd *exec.Cmd, results int) {
-			if f.runs <= kills && !killed && results == killAfter {
+			if f.kills < kills && !killed && results == killAfter {
 				_ = cmd.Process.Signal(syscall.SIGKILL)
 				killed = true
 			}
@@ -339,7 +340,7 @@ func (w *crashWorld) crashUntilDone(kills int) crashFigures {
 		switch {
 		case err == nil:
 			done = strings.Contains(out, "No changes")
-		case errors.As(err, &ee) && ee.ExitCode() == exitAttention && !killed && f.runs > kills:
+		case errors.As(err, &ee) && ee.ExitCode() == exitAttention && !killed:
 			// Items need a person: those a feed cannot settle.
 			c, r := w.resolveUncertain()
 			f.confirmed, f.retried = f.confirmed+c, f.retried+r
