@@ -286,10 +286,10 @@ func staleCause(then, now map[string]string, secretVars []string, dir string) st
 	for _, k := range order {
 		a, inThen := then[k]
 		b, inNow := now[k]
-		if inThen && inNow && a == b {
+		kind, name, _ := strings.Cut(k, " ")
+		if inThen && inNow && a == b || kind == "var" && slices.Contains(secretVars, name) {
 			continue
 		}
-		kind, name, _ := strings.Cut(k, " ")
 		switch {
 		case kind == "file" && !inThen:
 			return fmt.Sprintf("%s was added to the configuration since the plan was made", name)
@@ -297,8 +297,6 @@ func staleCause(then, now map[string]string, secretVars []string, dir string) st
 			return fmt.Sprintf("%s was removed from the configuration since the plan was made", name)
 		case kind == "file":
 			return fmt.Sprintf("%s changed since the plan was made", name)
-		case kind == "var" && slices.Contains(secretVars, name):
-			return fmt.Sprintf("the variable %s has another value than when the plan was made: it holds a secret, so the plan file does not keep it; give apply the same --var or RTCTL_VAR_%s as plan", name, name)
 		case kind == "var":
 			return fmt.Sprintf("the variable %s has another value than when the plan was made (its --var-file changed?)", name)
 		case kind == "data":
@@ -307,6 +305,10 @@ func staleCause(then, now map[string]string, secretVars []string, dir string) st
 			return fmt.Sprintf("the date changed: the plan was made for %s, and today() is %s now", a, b)
 		}
 		return fmt.Sprintf("%s changed since the plan was made", k)
+	}
+	if len(secretVars) > 0 {
+		// Only what the plan file keeps no digest of is left.
+		return fmt.Sprintf("the variable %s has another value than when the plan was made: it holds a secret, so the plan file does not keep it; give apply the same --var or RTCTL_VAR_%s as plan", strings.Join(secretVars, " or "), secretVars[0])
 	}
 	return fmt.Sprintf("the configuration in %s changed since the plan was made", dir)
 }

@@ -117,8 +117,22 @@ func (w *Workspace) SavePlan(path string, r *PlanResult) error {
 		Target:     r.Target,
 		Snapshot:   r.Remote.Fingerprint(),
 		Inputs:     in,
-		Sources:    r.Config.Sources,
+		Sources:    keptSources(r.Config.Sources, secret),
 	})
+}
+
+// keptSources are the digests a plan file keeps: not those of variables
+// that hold a secret, which the plan file keeps nothing of. (A change of
+// one still shows in the configuration's hash.)
+func keptSources(sources map[string]string, secret map[string]bool) map[string]string {
+	out := make(map[string]string, len(sources))
+	for k, v := range sources {
+		if kind, name, _ := strings.Cut(k, " "); kind == "var" && secret[name] {
+			continue
+		}
+		out[k] = v
+	}
+	return out
 }
 
 // SavedPlan is a plan read from a file written by SavePlan.

@@ -293,8 +293,11 @@ func TestSavedPlanKeepsInputsButNoSecret(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bytes.Contains(raw, []byte("private-0123456789abcdef")) {
-		t.Fatal("the plan file holds the calendar's secret address")
+	if bytes.Contains(raw, []byte("private-0123456789abcdef")) || bytes.Contains(raw, []byte(`"var cal_url"`)) {
+		t.Fatal("the plan file holds the calendar's secret address, or a digest of it")
+	}
+	if !bytes.Contains(raw, []byte(`"var label"`)) {
+		t.Fatal("the plan file lacks the digest of an ordinary variable")
 	}
 	saved, err := ReadSavedPlan(path)
 	if err != nil {
