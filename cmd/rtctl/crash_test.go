@@ -361,8 +361,20 @@ func (w *crashWorld) crashUntilDone(kills int) crashFigures {
 
 func (w *crashWorld) journal() *journal.State {
 	w.t.Helper()
-	st, err := journal.Read(filepath.Join(w.dir, ".rtctl", "journal.jsonl"))
+	path := filepath.Join(w.dir, ".rtctl", "journal.jsonl")
+	st, err := journal.Read(path)
 	if err != nil {
+		// Show the damage: the lines around it, and where the file ends.
+		var de *journal.DamagedError
+		if data, rerr := os.ReadFile(path); rerr == nil && errors.As(err, &de) {
+			lines := strings.SplitAfter(string(data), "\n")
+			for _, n := range de.Lines {
+				for i := max(0, n-3); i < min(len(lines), n+2); i++ {
+					w.t.Logf("line %d: %q", i+1, lines[i])
+				}
+			}
+			w.t.Logf("%d lines, %d bytes, ends with a newline: %v", len(lines), len(data), strings.HasSuffix(string(data), "\n"))
+		}
 		w.t.Fatal(err)
 	}
 	return st

@@ -121,28 +121,23 @@ func Rebind(path string, acct Account, now func() time.Time, run string) error {
 	if _, err := os.Stat(path); err != nil {
 		return fmt.Errorf("rebinding journal: %w", err)
 	}
-	st, _, _, err := scan(path)
+	st, _, tail, err := scan(path)
 	if err != nil {
 		return err
 	}
 	if bound, ok := st.Account(); ok && bound.Same(acct) {
 		return nil
 	}
-	w, err := openAppending(path, now, run)
-	if err != nil {
-		return err
-	}
-	defer w.Close()
-	return w.Append(Entry{Type: Bind, Account: &acct})
-}
-
-// openAppending opens the journal at path for appending as it is.
-func openAppending(path string, now func() time.Time, run string) (*Writer, error) {
 	f, err := safefile.OpenAppend(path, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("opening journal: %w", err)
+		return fmt.Errorf("opening journal: %w", err)
 	}
-	return &Writer{f: f, now: now, run: run, path: path}, nil
+	w := &Writer{f: f, now: now, run: run, path: path}
+	defer w.Close()
+	if _, err := tail.mend(f, st.Torn); err != nil {
+		return fmt.Errorf("repairing journal %s: %w", path, err)
+	}
+	return w.Append(Entry{Type: Bind, Account: &acct})
 }
 
 // AppendForget appends forget entries for the given items (rtctl forget),

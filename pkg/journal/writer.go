@@ -59,7 +59,7 @@ func OpenWriter(path string, now func() time.Time, run string, acct Account) (*W
 		return nil, fmt.Errorf("opening journal: %w", err)
 	}
 	w := &Writer{now: now, run: run, path: path}
-	st, entries, validEnd, err := scan(path)
+	st, entries, tail, err := scan(path)
 	if err != nil {
 		return nil, err
 	}
@@ -77,14 +77,11 @@ func OpenWriter(path string, now func() time.Time, run string, acct Account) (*W
 		return nil, fmt.Errorf("opening journal: %w", err)
 	}
 	w.f = f
-	if st.Torn && !w.Migrated {
-		// Only what the crash cut short goes: everything before it was
-		// synced whole.
-		if err := f.Truncate(validEnd); err != nil {
+	if !w.Migrated {
+		if w.Repaired, err = tail.mend(f, st.Torn); err != nil {
 			f.Close()
 			return nil, fmt.Errorf("repairing journal %s: %w", path, err)
 		}
-		w.Repaired = true
 	}
 	if _, bound := st.Account(); !bound && !w.Migrated {
 		if err := w.Append(Entry{Type: Bind, Account: &acct}); err != nil {
@@ -96,21 +93,21 @@ func OpenWriter(path string, now func() time.Time, run string, acct Account) (*W
 }
 
 // scan reads the journal at path for a writer: its state, its entries in
-// order, and the offset where its last whole line ends.
-func scan(path string) (*State, []Entry, int64, error) {
+// order, and how its last line ends.
+func scan(path string) (*State, []Entry, fileTail, error) {
 	data, err := safefile.ReadFile(path, MaxSize)
 	if os.IsNotExist(err) {
-		return &State{}, nil, 0, nil
+		return &State{}, nil, fileTail{}, nil
 	}
 	if err != nil {
-		return nil, nil, 0, fmt.Errorf("reading journal: %w", err)
+		return nil, nil, fileTail{}, fmt.Errorf("reading journal: %w", err)
 	}
 	st, err := decode(bytes.NewReader(data))
 	if err != nil {
-		return nil, nil, 0, fmt.Errorf("reading journal %s: %w", path, err)
+		return nil, nil, fileTail{}, fmt.Errorf("reading journal %s: %w", path, err)
 	}
 	if len(st.Damaged) > 0 {
-		return nil, nil, 0, &DamagedError{Path: path, Lines: st.Damaged}
+		return nil, nil, fileTail{}, &DamagedError{Path: path, Lines: st.Damaged}
 	}
 	var entries []Entry
 	for _, raw := range bytes.Split(data, []byte("\n")) {
@@ -118,8 +115,40 @@ func scan(path string) (*State, []Entry, int64, error) {
 			entries = append(entries, e)
 		}
 	}
-	validEnd := int64(bytes.LastIndexByte(data, '\n') + 1)
-	return st, entries, validEnd, nil
+	tail := fileTail{
+		lastNewline:  int64(bytes.LastIndexByte(data, '\n') + 1),
+		unterminated: len(data) > 0 && data[len(data)-1] != '\n',
+	}
+	return st, entries, tail, nil
+}
+
+// fileTail is how a journal file ends.
+type fileTail struct {
+	// lastNewline is the offset just after the last newline.
+	lastNewline int64
+	// unterminated is set when the last line has no newline: a write cut
+	// short, by a crash, anywhere in its line, or just before its newline.
+	unterminated bool
+}
+
+// mend makes the file end with a whole line before anything is appended
+// to it: a torn line (one that does not parse) is cut off, since only what
+// the crash interrupted goes and everything before it was synced whole; a
+// line cut short just before its newline, whole otherwise, gets its
+// newline. Appending after either would join two entries into one damaged
+// line in the middle of the journal. It reports whether it changed the
+// file.
+func (t fileTail) mend(f *os.File, torn bool) (bool, error) {
+	switch {
+	case torn:
+		return true, f.Truncate(t.lastNewline)
+	case t.unterminated:
+		if _, err := f.Write([]byte{'\n'}); err != nil {
+			return false, err
+		}
+		return true, f.Sync()
+	}
+	return false, nil
 }
 
 // migrate rewrites a journal of the older format in the current one, bound
