@@ -282,8 +282,9 @@ func (l *loader) load(sources []source, autoFiles []string) {
 		}
 		if pieces, whole, ok := parsePieces(s.src, s.name, ends); ok {
 			l.cfg.Files[s.name] = whole
-			for _, f := range pieces {
-				l.diags = append(l.diags, checkSecrets(f)...)
+			for _, p := range pieces {
+				f := p.File
+				l.diags = append(l.diags, checkSecrets(f, p.start)...)
 				l.diags = append(l.diags, l.instrument(f)...)
 				files = append(files, f)
 			}
@@ -292,7 +293,7 @@ func (l *loader) load(sources []source, autoFiles []string) {
 		f, diags := l.parser.ParseHCL(s.src, s.name)
 		l.diags = append(l.diags, diags...)
 		if f != nil {
-			l.diags = append(l.diags, checkSecrets(f)...)
+			l.diags = append(l.diags, checkSecrets(f, hcl.InitialPos)...)
 			l.diags = append(l.diags, l.instrument(f)...)
 			files = append(files, f)
 		}

@@ -21,7 +21,7 @@ const pieceBytes = 64 << 10
 // around an offset). ok is false when the file is small, or a piece did
 // not parse cleanly: then the whole file is to be parsed at once, so that
 // its diagnostics are exactly HCL's.
-func parsePieces(src []byte, filename string, ends []int) (pieces []*hcl.File, whole *hcl.File, ok bool) {
+func parsePieces(src []byte, filename string, ends []int) (pieces []piece, whole *hcl.File, ok bool) {
 	if len(src) < 2*pieceBytes {
 		return nil, nil, false
 	}
@@ -32,8 +32,9 @@ func parsePieces(src []byte, filename string, ends []int) (pieces []*hcl.File, w
 		if len(diags) > 0 {
 			return false
 		}
-		pieces = append(pieces, f)
+		pieces = append(pieces, piece{f, start})
 		nav.starts = append(nav.starts, start.Byte)
+		nav.pieces = append(nav.pieces, f)
 		start = hcl.Pos{Line: start.Line + bytes.Count(src[start.Byte:end], []byte{'\n'}), Column: 1, Byte: end}
 		return true
 	}
@@ -45,12 +46,17 @@ func parsePieces(src []byte, filename string, ends []int) (pieces []*hcl.File, w
 	if start.Byte < len(src) && !parse(len(src)) {
 		return nil, nil, false
 	}
-	nav.pieces = pieces
 	bodies := make([]hcl.Body, len(pieces))
 	for i, p := range pieces {
 		bodies[i] = p.Body
 	}
 	return pieces, &hcl.File{Bytes: src, Body: hcl.MergeBodies(bodies), Nav: nav}, true
+}
+
+// piece is a part of a file, parsed, and where it starts in the file.
+type piece struct {
+	*hcl.File
+	start hcl.Pos
 }
 
 // piecesNav finds the block around an offset in the piece that holds it,

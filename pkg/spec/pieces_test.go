@@ -127,3 +127,20 @@ func TestLoadLargeConfiguration(t *testing.T) {
 		t.Errorf("the last diagnostic lacks its block or snippet:\n%s", b.String())
 	}
 }
+
+// A key pasted deep into a large file is reported at its own line, not at
+// its line within the piece that holds it.
+func TestKeyInALargeFileIsReportedWhereItIs(t *testing.T) {
+	src := bigSource(3000) + "locals {\n  k = \"AbCdEfGh1234567890AbCdEfGh1234567890ab\"\n}\n"
+	_, diags := Load(context.Background(), writeConfig(t, map[string]string{"main.rt.hcl": src}), LoadOptions{Now: testNow})
+	want := strings.Count(src, "\n") - 1
+	for _, d := range diags {
+		if d.Summary == "API key in configuration" {
+			if d.Subject == nil || d.Subject.Start.Line != want {
+				t.Fatalf("reported at %v, want line %d", d.Subject, want)
+			}
+			return
+		}
+	}
+	t.Fatalf("no API key diagnostic in %v", diags)
+}

@@ -11,14 +11,17 @@ import (
 //
 // It looks at the source's literal text, so a key is caught wherever it is
 // written (a local, a default, a description) and reported where it is.
-func checkSecrets(f *hcl.File) hcl.Diagnostics {
+//
+// start is where f's bytes begin in their file: a piece of a file parsed
+// in pieces (parsePieces) starts further on.
+func checkSecrets(f *hcl.File, start hcl.Pos) hcl.Diagnostics {
 	// Scanning the raw bytes is far cheaper than lexing; lex only to
 	// locate a candidate precisely.
 	if !looksLikeAPIKey(string(f.Bytes)) {
 		return nil
 	}
 	filename := f.Body.MissingItemRange().Filename
-	tokens, _ := hclsyntax.LexConfig(f.Bytes, filename, hcl.InitialPos)
+	tokens, _ := hclsyntax.LexConfig(f.Bytes, filename, start)
 	var diags hcl.Diagnostics
 	for _, tok := range tokens {
 		if tok.Type != hclsyntax.TokenQuotedLit && tok.Type != hclsyntax.TokenStringLit && tok.Type != hclsyntax.TokenComment {

@@ -170,7 +170,7 @@ func (l *loader) collectVariableValues(autoFiles, varFiles []string) (map[string
 		if f == nil || more.HasErrors() {
 			return
 		}
-		diags = append(diags, checkSecrets(f)...)
+		diags = append(diags, checkSecrets(f, hcl.InitialPos)...)
 		diags = append(diags, l.instrument(f)...)
 		attrs, more := f.Body.JustAttributes()
 		diags = append(diags, more...)
