@@ -171,9 +171,10 @@ func (w *crashWorld) command(args ...string) *exec.Cmd {
 // from scratch: an RTCTL_JOURNAL, RESCUETIME_ACCESS_TOKEN or RTCTL_VAR_ set
 // by the person running the tests must not reach it. Only PATH is kept,
 // which finds the rtctl that TestMain provides; HOME points into the test's
-// own directory.
+// own directory; GORACE only spares each process the race runtime's
+// second at exit.
 func crashEnv(home string, vars ...string) []string {
-	return append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + home}, vars...)
+	return append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "GORACE=" + quickRaceExit()}, vars...)
 }
 
 // checkExactlyOnce asserts, from the emulator's record, that every declared
@@ -264,38 +265,49 @@ func TestApplySurvivesSIGKILL(t *testing.T) {
 		t.Skip("runs real processes")
 	}
 	kills, items, long := crashSize(t)
-	var figures []crashFigures
-	for _, tc := range crashModels {
-		t.Run(tc.name, func(t *testing.T) {
-			w := newCrashWorld(t, items/2, items-items/2)
-			rules := []emulator.FaultRule{
-				{Path: "offline_time_post", Latency: emulator.Duration(20 * time.Millisecond)},
-				{Path: "highlights_post", Latency: emulator.Duration(20 * time.Millisecond)},
-			}
-			if tc.faults {
-				rules = append(rules, crashFaults()...)
-			}
-			if err := w.emu.SetFaults(emulator.Faults{Rules: rules}); err != nil {
-				t.Fatal(err)
-			}
-			if err := w.emu.SetModel(crashKey, tc.model); err != nil {
-				t.Fatal(err)
-			}
-			f := w.crashUntilDone(kills)
-			f.model = tc.name
-			figures = append(figures, f)
-			t.Logf("%s: %d runs, %d killed (leaving %d items with a POST but no outcome), %d resolved by a person (%d confirmed, %d retried), %d items, %d duplicates, %d lost",
-				tc.name, f.runs, f.kills, f.inFlight, f.confirmed+f.retried, f.confirmed, f.retried, f.items, f.dups, f.lost)
-			if f.kills < kills/2 || f.inFlight == 0 {
-				t.Errorf("only %d kills, %d in flight: the test did not exercise crashes mid-apply", f.kills, f.inFlight)
-			}
-		})
-	}
+	// Each model has its own emulator and directory: side by side, they
+	// keep both cores busy while runs wait on the emulator's latency. The
+	// group returns when every model has finished.
+	figures := make([]crashFigures, len(crashModels))
+	t.Run("models", func(t *testing.T) {
+		for i, tc := range crashModels {
+			t.Run(tc.name, func(t *testing.T) {
+				t.Parallel()
+				figures[i] = crashModel(t, tc.name, tc.model, tc.faults, kills, items)
+			})
+		}
+	})
 	if path := os.Getenv("RTCTL_CRASH_REPORT"); path != "" && !t.Failed() {
 		if err := writeReliabilityFigures(path, figures, long); err != nil {
 			t.Fatal(err)
 		}
 	}
+}
+
+// crashModel runs the crash test under one model of the API.
+func crashModel(t *testing.T, name string, model emulator.Model, faults bool, kills, items int) crashFigures {
+	w := newCrashWorld(t, items/2, items-items/2)
+	rules := []emulator.FaultRule{
+		{Path: "offline_time_post", Latency: emulator.Duration(20 * time.Millisecond)},
+		{Path: "highlights_post", Latency: emulator.Duration(20 * time.Millisecond)},
+	}
+	if faults {
+		rules = append(rules, crashFaults()...)
+	}
+	if err := w.emu.SetFaults(emulator.Faults{Rules: rules}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.emu.SetModel(crashKey, model); err != nil {
+		t.Fatal(err)
+	}
+	f := w.crashUntilDone(kills)
+	f.model = name
+	t.Logf("%s: %d runs, %d killed (leaving %d items with a POST but no outcome), %d resolved by a person (%d confirmed, %d retried), %d items, %d duplicates, %d lost",
+		name, f.runs, f.kills, f.inFlight, f.confirmed+f.retried, f.confirmed, f.retried, f.items, f.dups, f.lost)
+	if f.kills < kills/2 || f.inFlight == 0 {
+		t.Errorf("only %d kills, %d in flight: the test did not exercise crashes mid-apply", f.kills, f.inFlight)
+	}
+	return f
 }
 
 // crashUntilDone runs apply until nothing is left to do, killing the first
