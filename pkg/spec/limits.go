@@ -182,18 +182,19 @@ func capitalize(s string) string {
 // for the Limits fields a real configuration can reach.
 var limitNames = []struct {
 	name, field string
+	set         func(*Limits, int64)
 }{
-	{"instances", "MaxInstances"},
-	{"eval-steps", "MaxEvalSteps"},
-	{"eval-text", "MaxEvalBytes"},
-	{"declarations", "MaxDeclarations"},
-	{"file-size", "MaxFileBytes"},
-	{"source-size", "MaxSourceBytes"},
-	{"value-elements", "MaxValueElements"},
-	{"value-size", "MaxValueBytes"},
-	{"read-file-size", "MaxReadFileBytes"},
-	{"calendar-size", "MaxCalendarBytes"},
-	{"date-range", "MaxDateRange"},
+	{"instances", "MaxInstances", func(l *Limits, v int64) { l.MaxInstances = int(v) }},
+	{"eval-steps", "MaxEvalSteps", func(l *Limits, v int64) { l.MaxEvalSteps = v }},
+	{"eval-text", "MaxEvalBytes", func(l *Limits, v int64) { l.MaxEvalBytes = v }},
+	{"declarations", "MaxDeclarations", func(l *Limits, v int64) { l.MaxDeclarations = int(v) }},
+	{"file-size", "MaxFileBytes", func(l *Limits, v int64) { l.MaxFileBytes = v }},
+	{"source-size", "MaxSourceBytes", func(l *Limits, v int64) { l.MaxSourceBytes = v }},
+	{"value-elements", "MaxValueElements", func(l *Limits, v int64) { l.MaxValueElements = int(v) }},
+	{"value-size", "MaxValueBytes", func(l *Limits, v int64) { l.MaxValueBytes = v }},
+	{"read-file-size", "MaxReadFileBytes", func(l *Limits, v int64) { l.MaxReadFileBytes = v }},
+	{"calendar-size", "MaxCalendarBytes", func(l *Limits, v int64) { l.MaxCalendarBytes = v }},
+	{"date-range", "MaxDateRange", func(l *Limits, v int64) { l.MaxDateRange = int(v) }},
 }
 
 // LimitName is the name a limit is set by, "" for one that cannot be set
@@ -218,30 +219,7 @@ func (l *Limits) Set(name string, value int64) error {
 		if n.name != name {
 			continue
 		}
-		switch n.field {
-		case "MaxInstances":
-			l.MaxInstances = int(value)
-		case "MaxEvalSteps":
-			l.MaxEvalSteps = value
-		case "MaxEvalBytes":
-			l.MaxEvalBytes = value
-		case "MaxDeclarations":
-			l.MaxDeclarations = int(value)
-		case "MaxFileBytes":
-			l.MaxFileBytes = value
-		case "MaxSourceBytes":
-			l.MaxSourceBytes = value
-		case "MaxValueElements":
-			l.MaxValueElements = int(value)
-		case "MaxValueBytes":
-			l.MaxValueBytes = value
-		case "MaxReadFileBytes":
-			l.MaxReadFileBytes = value
-		case "MaxCalendarBytes":
-			l.MaxCalendarBytes = value
-		case "MaxDateRange":
-			l.MaxDateRange = int(value)
-		}
+		n.set(l, value)
 		return nil
 	}
 	return fmt.Errorf("no limit called %q; the limits are %s", name, strings.Join(names, ", "))
