@@ -75,18 +75,11 @@ type ApplyResult struct {
 // error is non-nil only when the run could not go on (the journal could not
 // be written); failures of single items are in the result.
 func (w *Workspace) Apply(ctx context.Context, opts ApplyOptions) (*ApplyResult, error) {
-	now := w.instant()
-	// The lock comes first: what the plan decides (deferred items, the
-	// minutes left in a focus window) must hold when it runs.
-	locks, err := w.lock(ctx, opts.LockTimeout, "rtctl apply")
+	now, cfg, locks, err := w.beginApply(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
 	defer locks.Release()
-	cfg, err := w.load(ctx, now)
-	if err != nil {
-		return nil, err
-	}
 	pr, client, jw, err := w.prepareApply(ctx, cfg, now, PlanOptions{RetryUncertain: opts.RetryUncertain, Targets: opts.Targets, Replace: opts.Replace})
 	if err != nil {
 		return nil, err
@@ -106,21 +99,34 @@ func (w *Workspace) Apply(ctx context.Context, opts ApplyOptions) (*ApplyResult,
 	return w.run(ctx, client, jw, pr.Plan.ToCreate(), res, opts)
 }
 
+// beginApply is how every apply starts: one reading of the clock, the
+// account's locks, then the configuration. The lock comes before the load:
+// what the plan decides (deferred items, the minutes left in a focus
+// window) must still hold when it runs. The caller releases the locks.
+func (w *Workspace) beginApply(ctx context.Context, opts ApplyOptions) (time.Time, *spec.Config, Locks, error) {
+	now := w.instant()
+	locks, err := w.lock(ctx, opts.LockTimeout, "rtctl apply")
+	if err != nil {
+		return now, nil, nil, err
+	}
+	cfg, err := w.load(ctx, now)
+	if err != nil {
+		locks.Release()
+		return now, nil, nil, err
+	}
+	return now, cfg, locks, nil
+}
+
 // ApplySaved applies a saved plan, exactly as it was reviewed: it is
 // refused as stale (*apply.StaleError) when it was made for another
 // account, from another configuration, or when an item it would create is
 // now anything but still to create or already in the account.
 func (w *Workspace) ApplySaved(ctx context.Context, saved *SavedPlan, opts ApplyOptions) (*ApplyResult, error) {
-	now := w.instant()
-	locks, err := w.lock(ctx, opts.LockTimeout, "rtctl apply")
+	now, cfg, locks, err := w.beginApply(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
 	defer locks.Release()
-	cfg, err := w.load(ctx, now)
-	if err != nil {
-		return nil, err
-	}
 	if t := w.Target(); saved.file.Target != t {
 		hint := ""
 		if saved.file.Target == sandboxTarget {
