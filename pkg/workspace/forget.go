@@ -50,20 +50,12 @@ func (w *Workspace) Forget(ctx context.Context, opts ForgetOptions) ([]journal.R
 			}
 		}
 	}
-	var unmatched []string
-	for _, pat := range opts.Addresses {
-		found := false
-		for _, rec := range st.Records() {
-			if !rec.Forgotten && plan.MatchAddress(pat, rec.Address) {
-				keys[rec.Key], found = true, true
-			}
-		}
-		if !found {
-			unmatched = append(unmatched, pat)
-		}
-	}
+	named, unmatched := matchRecords(st.Records(), opts.Addresses, func(r journal.Record) bool { return !r.Forgotten })
 	if len(unmatched) > 0 {
 		return nil, fmt.Errorf("%s names no item of the journal (rtctl journal lists them)", strings.Join(unmatched, ", "))
+	}
+	for _, rec := range named {
+		keys[rec.Key] = true
 	}
 	var out []journal.Record
 	var entries []journal.Entry
@@ -103,20 +95,13 @@ func (w *Workspace) Confirm(ctx context.Context, addresses []string) ([]journal.
 	if err != nil {
 		return nil, err
 	}
-	var out []journal.Record
-	var entries []journal.Entry
-	for _, pat := range addresses {
-		found := false
-		for _, rec := range st.Records() {
-			if rec.Pending() && plan.MatchAddress(pat, rec.Address) {
-				found = true
-				out = append(out, rec)
-				entries = append(entries, journal.Entry{Type: journal.Outcome, Key: rec.Key, Address: rec.Address, Result: journal.Settled, Error: "confirmed in the account by a person (rtctl journal confirm)"})
-			}
-		}
-		if !found {
-			return nil, fmt.Errorf("%s names no item sent without a known outcome (rtctl journal lists them as unknown or pending)", pat)
-		}
+	out, unmatched := matchRecords(st.Records(), addresses, journal.Record.Pending)
+	if len(unmatched) > 0 {
+		return nil, fmt.Errorf("%s names no item sent without a known outcome (rtctl journal lists them as unknown or pending)", strings.Join(unmatched, ", "))
+	}
+	entries := make([]journal.Entry, 0, len(out))
+	for _, rec := range out {
+		entries = append(entries, journal.Entry{Type: journal.Outcome, Key: rec.Key, Address: rec.Address, Result: journal.Settled, Error: "confirmed in the account by a person (rtctl journal confirm)"})
 	}
 	acct, err := w.JournalAccount()
 	if err != nil {
@@ -128,4 +113,31 @@ func (w *Workspace) Confirm(ctx context.Context, addresses []string) ([]journal.
 	}
 	defer jw.Close()
 	return out, jw.Append(entries...)
+}
+
+// matchRecords is the records that keep accepts and one of the patterns
+// names, each once however many patterns name it, in the journal's order;
+// and the patterns that named none of them.
+func matchRecords(records []journal.Record, patterns []string, keep func(journal.Record) bool) (named []journal.Record, unmatched []string) {
+	hit := make([]bool, len(patterns))
+	for _, rec := range records {
+		if !keep(rec) {
+			continue
+		}
+		matched := false
+		for i, pat := range patterns {
+			if plan.MatchAddress(pat, rec.Address) {
+				hit[i], matched = true, true
+			}
+		}
+		if matched {
+			named = append(named, rec)
+		}
+	}
+	for i, pat := range patterns {
+		if !hit[i] {
+			unmatched = append(unmatched, pat)
+		}
+	}
+	return named, unmatched
 }

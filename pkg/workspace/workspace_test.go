@@ -334,3 +334,39 @@ func TestSavedPlanKeepsInputsButNoSecret(t *testing.T) {
 		t.Fatalf("posted %+v, want one offline time of activity Calls (the saved --var)", acct.OfflineTime)
 	}
 }
+
+// TestConfirmCountsAnItemOnce: two addresses that name the same uncertain
+// item (a pattern and the item's own address) confirm it once, as forget
+// forgets it once: one outcome in the journal, one record returned.
+func TestConfirmCountsAnItemOnce(t *testing.T) {
+	dir, endpoint, emu := world(t)
+	if err := emu.SetFaults(emulator.Faults{Rules: []emulator.FaultRule{{Path: "highlights_post", LoseResponses: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	ws := open(t, dir, Options{Account: Account{Endpoint: endpoint, Credentials: rtapi.APIKey("key-a")}, Now: testNow})
+	if _, err := ws.Apply(ctx, ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ws.Confirm(ctx, []string{"highlight.*", "highlight.release"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var addrs []string
+	for _, r := range got {
+		addrs = append(addrs, r.Address)
+	}
+	if len(addrs) != 1 || addrs[0] != "highlight.release" {
+		t.Fatalf("Confirm returned %q, want highlight.release once", addrs)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, ".rtctl", "journal.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(raw, []byte("rtctl journal confirm")); n != 1 {
+		t.Fatalf("the journal holds %d confirmations, want 1:\n%s", n, raw)
+	}
+	if _, err := ws.Forget(ctx, ForgetOptions{Addresses: []string{"highlight.*", "highlight.release"}}); err != nil {
+		t.Fatal(err)
+	}
+}
