@@ -112,7 +112,7 @@ func quickRaceExit() string {
 }
 
 func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
-	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
+	cmds := map[string]func(ts *testscript.TestScript, neg bool, args []string){
 		"emulator-clock":   cmdEmulatorClock,
 		"emulator-faults":  cmdEmulatorFaults,
 		"emulator-posted":  cmdEmulatorPosted,
@@ -127,6 +127,10 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		"oauth-code":       cmdOAuthCode,
 		"secret-absent":    cmdSecretAbsent,
 	}
+	for name, cmd := range hostileCmds() {
+		cmds[name] = cmd
+	}
+	return cmds
 }
 
 func world(ts *testscript.TestScript) *scriptWorld {
