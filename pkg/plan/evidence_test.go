@@ -156,3 +156,62 @@ func TestUnansweredItemLeavingTheWindowStaysUncertain(t *testing.T) {
 		}
 	}
 }
+
+// TestCappedHighlightsFeedProvesNothingInItsOldestSecond reproduces the
+// duplicate of a capped feed: its times of entry have whole seconds, the
+// journal's intents do not, and a highlight entered in the same second as
+// the oldest one listed may have been cut from the feed. Nor does the feed
+// prove anything about an intent a server clock a little behind rtctl's
+// dated before its oldest entry.
+func TestCappedHighlightsFeedProvesNothingInItsOldestSecond(t *testing.T) {
+	oldest := time.Date(2026, 11, 20, 22, 51, 54, 0, time.UTC)
+	lost := highlightAction("highlight.a", "2026-11-19", "Highlight a")
+	rem := &Remote{}
+	d := Desired{Location: berlin, Lookback: 14 * 24 * time.Hour, Highlights: []DesiredHighlight{
+		{Address: lost.Address, Date: lost.Highlight.Date, Description: lost.Highlight.Description},
+	}}
+	for i := range 5 {
+		desc := string(rune('f'+i)) + " (listed)"
+		rem.Highlights = append(rem.Highlights, RemoteHighlight{Date: "2026-11-19", Description: desc, CreatedAt: oldest})
+	}
+	for _, tc := range []struct {
+		name   string
+		intent time.Time
+		want   Status
+	}{
+		{"in the oldest entry's second", oldest.Add(880 * time.Millisecond), Uncertain},
+		{"a server clock 2 s behind", oldest.Add(2*time.Second + 500*time.Millisecond), Uncertain},
+		{"within the clock margin", oldest.Add(ClockSkewMargin), Uncertain},
+		{"past the margin", oldest.Add(time.Second + ClockSkewMargin), Create},
+		{"before the oldest entry", oldest.Add(-time.Hour), Uncertain},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			j := journalOf(t,
+				journal.Entry{Type: journal.Witness, Evidence: &journal.Evidence{Feed: journal.FeedHighlights}},
+				intentOf(lost, tc.intent),
+			)
+			// Far past the settle time: only coverage decides.
+			a := findAction(t, Make(d, rem, j, tc.intent.Add(time.Hour)), "highlight.a")
+			if a.Status != tc.want {
+				t.Errorf("%s (%s), want %s", a.Status, a.Reason, tc.want)
+			}
+		})
+	}
+}
+
+func TestFeedPrecision(t *testing.T) {
+	base := time.Date(2026, 11, 20, 9, 5, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		times []time.Time
+		want  time.Duration
+	}{
+		{[]time.Time{base, base.Add(time.Minute)}, time.Minute},
+		{[]time.Time{base, base.Add(7 * time.Second)}, time.Second},
+		{[]time.Time{base, base.Add(1500 * time.Millisecond)}, time.Millisecond},
+		{[]time.Time{base.Add(3)}, time.Nanosecond},
+	} {
+		if got := feedPrecision(tc.times); got != tc.want {
+			t.Errorf("feedPrecision(%v) = %v, want %v", tc.times, got, tc.want)
+		}
+	}
+}

@@ -19,22 +19,60 @@ type Remote struct {
 	Requests int
 }
 
-// HighlightsCoverSince is how far back the highlights feed of this read
-// demonstrably reaches: it lists the latest highlights entered (by time of
-// entry), so every highlight entered since the oldest it returned would be
-// in it. Zero when it returned nothing, or nothing with a time of entry: then
-// its silence proves nothing.
+// ClockSkewMargin is how far rtctl's clock and RescueTime's may disagree
+// when a feed's times of entry are compared with the journal's times of
+// intent. Hosts on NTP agree to well under a second; CI runners and laptops
+// waking from sleep have been seen minutes off. The margin only ever turns a
+// feed's silence from proof into "uncertain", never a post into a second
+// one, so it is generous.
+const ClockSkewMargin = 2 * time.Minute
+
+// HighlightsCoverSince is the earliest time of intent (rtctl's clock) whose
+// highlight this read of the highlights feed would certainly list. The feed
+// lists the latest highlights entered, by time of entry, perhaps only so
+// many of them: every highlight entered after the oldest it returned is in
+// it, but one entered in the same tick as that oldest one (its times have
+// whole seconds) may have been cut, and the server's clock may be behind
+// rtctl's. So the feed covers intents from one tick of its precision after
+// its oldest entry, plus ClockSkewMargin. Zero when it returned nothing, or
+// nothing with a time of entry: then its silence proves nothing.
 func (r *Remote) HighlightsCoverSince() time.Time {
-	var since time.Time
+	var oldest time.Time
+	times := make([]time.Time, 0, len(r.Highlights))
 	for _, h := range r.Highlights {
 		if h.CreatedAt.IsZero() {
 			return time.Time{}
 		}
-		if since.IsZero() || h.CreatedAt.Before(since) {
-			since = h.CreatedAt
+		times = append(times, h.CreatedAt)
+		if oldest.IsZero() || h.CreatedAt.Before(oldest) {
+			oldest = h.CreatedAt
 		}
 	}
-	return since
+	if oldest.IsZero() {
+		return time.Time{}
+	}
+	return oldest.Add(feedPrecision(times) + ClockSkewMargin)
+}
+
+// feedPrecision is the coarsest unit every one of a feed's times is a whole
+// multiple of: a second for times written without a fraction, a minute
+// where they have no seconds either. Taking a coarser unit than the feed's
+// true one (every time happening to fall on a whole minute) only makes it
+// prove less.
+func feedPrecision(times []time.Time) time.Duration {
+	for _, unit := range []time.Duration{time.Minute, time.Second, time.Millisecond, time.Microsecond} {
+		whole := true
+		for _, t := range times {
+			if !t.Truncate(unit).Equal(t) {
+				whole = false
+				break
+			}
+		}
+		if whole {
+			return unit
+		}
+	}
+	return time.Nanosecond
 }
 
 // OfflineBucket is one row of the Analytic Data API for offline time: the
