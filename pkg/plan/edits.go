@@ -45,7 +45,8 @@ func (m *maker) pairEdits(d Desired) {
 	post := postChanges(d)
 	for i := range m.plan.Actions {
 		a := &m.plan.Actions[i]
-		if a.Status != Create || (a.Kind != KindOffline && a.Kind != KindHighlight) {
+		conflict := a.Status == Conflict && a.overEarlier
+		if (a.Status != Create && !conflict) || (a.Kind != KindOffline && a.Kind != KindHighlight) {
 			continue
 		}
 		recs := old[string(a.Kind)+" "+baseAddress(a.Address)]
@@ -63,6 +64,10 @@ func (m *maker) pairEdits(d Desired) {
 		twice := ""
 		if a.Kind == KindOffline {
 			twice = "; until it is deleted, both blocks count, so that time is counted twice"
+		}
+		if conflict {
+			a.Reason = fmt.Sprintf("%s. It also changed since rtctl posted it %s (%s)", a.Reason, prev.At.In(m.plan.Location).Format("2006-01-02 15:04"), changes)
+			continue
 		}
 		if post[a.Address] || matchesAny(d.Replace, a.Address) {
 			a.Reason = fmt.Sprintf("replaces the version rtctl posted %s (%s); the old one stays in the account until you remove it in the RescueTime web app (%s)%s",

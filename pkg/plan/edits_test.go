@@ -136,3 +136,55 @@ func TestMakeForgotten(t *testing.T) {
 		t.Errorf("declared again and in the account: %s, want in sync", p.Actions[0].Status)
 	}
 }
+
+// TestOfflineEditsAreHeldWhenTheReportShowsTheOldBlock reproduces the edits
+// that went unseen: the report shows the block rtctl posted, and a changed
+// version at the same address read as "present in the account" (new
+// details), or as a conflict beside an orphan (moved, new activity). Each is
+// one held change, with the old and new values; offline time of another
+// source over the new block is still a conflict.
+func TestOfflineEditsAreHeldWhenTheReportShowsTheOldBlock(t *testing.T) {
+	now := at("2026-11-20 18:00")
+	old := block("offline_time.lunch", "2026-11-20 12:00", "2026-11-20 13:00", "Lunch")
+	old.Details = "Lunch break"
+	oldAction := Action{Address: old.Address, Kind: KindOffline, Key: OfflineKey(old.Start, old.End, old.Activity, old.Details),
+		Offline: &Offline{Start: old.Start, End: old.End, Activity: old.Activity, Details: old.Details}}
+	j := journalOf(t, applied(oldAction, now.Add(-4*time.Hour))...)
+	edit := func(f func(*DesiredOffline)) DesiredOffline {
+		o := old
+		f(&o)
+		return o
+	}
+	byHand := block("", "2026-11-20 13:00", "2026-11-20 13:30", "Walk")
+	tests := []struct {
+		name    string
+		o       DesiredOffline
+		report  []DesiredOffline
+		replace bool
+		want    Status
+		change  string
+	}{
+		{"new details", edit(func(o *DesiredOffline) { o.Details = "Lunch break (long)" }), nil, false, Held, `details "Lunch break" → "Lunch break (long)"`},
+		{"moved by 10 minutes", edit(func(o *DesiredOffline) { o.Start, o.End = at("2026-11-20 12:10"), at("2026-11-20 13:10") }), nil, false, Held, `start "2026-11-20 12:00" → "2026-11-20 12:10"`},
+		{"another activity", edit(func(o *DesiredOffline) { o.Activity = "Break" }), nil, false, Held, `activity "Lunch" → "Break"`},
+		{"longer", edit(func(o *DesiredOffline) { o.End = at("2026-11-20 13:20") }), nil, false, Held, `end "2026-11-20 13:00" → "2026-11-20 13:20"`},
+		{"new details, replaced", edit(func(o *DesiredOffline) { o.Details = "Lunch break (long)" }), nil, true, Create, "replaces the version"},
+		{"moved onto offline time of another source", edit(func(o *DesiredOffline) { o.Start, o.End = at("2026-11-20 12:30"), at("2026-11-20 13:30") }), []DesiredOffline{byHand}, false, Conflict, "Walk"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := Desired{Location: berlin, Lookback: 14 * 24 * time.Hour, Offline: []DesiredOffline{tt.o}}
+			if tt.replace {
+				d.Replace = []string{old.Address}
+			}
+			rem := &Remote{Offline: posted(append([]DesiredOffline{old}, tt.report...)...)}
+			p := Make(d, rem, j, now)
+			if diff := cmp.Diff([]got{{old.Address, tt.want}}, statuses(p)); diff != "" {
+				t.Fatalf("statuses (-want +got):\n%s\n%s", diff, p.Actions[0].Reason)
+			}
+			if a := p.Actions[0]; !strings.Contains(a.Reason, tt.change) {
+				t.Errorf("reason %q does not say %q", a.Reason, tt.change)
+			}
+		})
+	}
+}

@@ -34,7 +34,7 @@ func TestUncertainHighlightOlderThanTheFeedIsNotResent(t *testing.T) {
 	}}
 	p := Make(d, rem, j, now)
 	a := findAction(t, p, "highlight.release")
-	if a.Status != Uncertain || !strings.Contains(a.Reason, "no longer reaches back to then") {
+	if a.Status != Uncertain || !strings.Contains(a.Reason, "proves only what was sent from 2026-10-21") {
 		t.Fatalf("%s: %s, want uncertain because the feed does not reach back", a.Status, a.Reason)
 	}
 	// Sent 10 days ago, inside what the feed showed: absence settles it.

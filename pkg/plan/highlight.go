@@ -39,6 +39,7 @@ func (m *maker) highlight(h DesiredHighlight) {
 			what:   "highlights feed",
 			feed:   journal.FeedHighlights,
 			covers: !m.highlightsCover.IsZero() && !rec.IntentAt.Before(m.highlightsCover),
+			since:  m.highlightsCover,
 			check:  "the Daily Highlights of " + h.Date,
 		})
 	}

@@ -87,6 +87,10 @@ type maker struct {
 	witnessed map[string]bool
 	// highlightsCover is how far back the highlights feed reached.
 	highlightsCover time.Time
+	// offlineByAddress are the journal's offline records by base
+	// address, built when a changed block first needs its earlier
+	// versions.
+	offlineByAddress map[string][]journal.Record
 }
 
 func (m *maker) add(a Action) {
@@ -149,6 +153,8 @@ type feedTrust struct {
 	feed string
 	// covers says the read reached back to when the item was sent.
 	covers bool
+	// since is, when known, the earliest time of sending the read covers.
+	since time.Time
 	// check says where in the web app a person finds the item.
 	check string
 }
@@ -181,7 +187,11 @@ func (m *maker) settle(a *Action, t feedTrust) {
 		a.Reason = fmt.Sprintf("sent %s without a known outcome, and the %s has not yet shown one of rtctl's posts on this account, so its silence proves nothing. %s", sent(), t.what, ask())
 	case rec.Pending() && !t.covers:
 		a.Status = Uncertain
-		a.Reason = fmt.Sprintf("sent %s without a known outcome, and the %s no longer reaches back to then, so its silence proves nothing. %s", sent(), t.what, ask())
+		reach := "no longer reaches back to then"
+		if !t.since.IsZero() {
+			reach = fmt.Sprintf("proves only what was sent from %s on (its oldest entry, allowing for the two clocks' difference)", t.since.In(loc).Format("2006-01-02 15:04:05"))
+		}
+		a.Reason = fmt.Sprintf("sent %s without a known outcome, and the %s %s, so its silence proves nothing. %s", sent(), t.what, reach, ask())
 	case rec.Pending():
 		last := rec.IntentAt
 		if seen := m.journal.LastSeen(rec.IntentRun); seen.After(last) {
@@ -245,7 +255,7 @@ func (m *maker) preWitness() {
 		case it.Offline != nil && !m.hasEvidence(journal.FeedOffline):
 			o := it.Offline
 			d := o.Duration()
-			if own, _, _ := m.offline.coverage(o.Start, o.End, o.Activity); own >= d-offlineTolerance(d) {
+			if own, _, _ := m.offline.coverage(o.Start, o.End, o.Activity, nil); own >= d-offlineTolerance(d) {
 				m.witness(&a, journal.Evidence{Feed: journal.FeedOffline, Activity: o.Activity, Category: m.offline.category[normalize(o.Activity)], PostedActivity: o.Activity})
 			} else if name, cat, ok := m.offline.shownAs(o.Start, o.End); ok {
 				m.witness(&a, journal.Evidence{Feed: journal.FeedOffline, Activity: name, Category: cat, PostedActivity: o.Activity})

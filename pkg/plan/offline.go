@@ -74,22 +74,41 @@ func indexOffline(rows []OfflineBucket, loc *time.Location) offlineIndex {
 // an edge bucket may hold a neighbouring block of the same activity), and how
 // much offline time of other activities in those buckets cannot fit beside
 // the block (overlap).
-func (ix offlineIndex) coverage(start, end time.Time, activity string) (own, interior, overlap time.Duration) {
-	mine := ix.byActivity[normalize(activity)]
+//
+// The seconds in without are left out first: the blocks of earlier versions
+// of the item, which the report shows where the changed one would go.
+func (ix offlineIndex) coverage(start, end time.Time, activity string, without bucketSeconds) (own, interior, overlap time.Duration) {
+	act := normalize(activity)
+	mine := ix.byActivity[act]
 	alias := ix.byActivity[ix.alias]
-	if ix.alias == normalize(activity) {
+	if ix.alias == act {
 		alias = nil
 	}
 	first := start.Truncate(bucket)
 	for b := first; b.Before(end); b = b.Add(bucket) {
 		k := wallKey(b, ix.loc)
 		inside := overlapLen(b, b.Add(bucket), start, end)
-		o := min(time.Duration(mine[k]+alias[k])*time.Second, inside)
+		// The earlier versions' seconds come off their own activity
+		// (or the report's name for offline time), never below zero.
+		m, a, total := mine[k], alias[k], ix.total[k]
+		for name, secs := range without[k] {
+			switch {
+			case name == act:
+				cut := min(secs, m)
+				m, total = m-cut, total-cut
+			case name == ix.alias && alias != nil:
+				cut := min(secs, a)
+				a, total = a-cut, total-cut
+			default:
+				total -= min(secs, ix.byActivity[name][k])
+			}
+		}
+		o := min(time.Duration(m+a)*time.Second, inside)
 		own += o
 		if inside == bucket {
 			interior += o
 		}
-		others := time.Duration(ix.total[k]-mine[k]-alias[k]) * time.Second
+		others := time.Duration(total-m-a) * time.Second
 		if free := bucket - inside; others > free {
 			overlap += others - free
 		}
@@ -166,9 +185,14 @@ func (m *maker) decideOffline(a *Action) {
 		a.Reason = fmt.Sprintf("ends %s, in the future; a later run posts it", o.End.In(p.Location).Format("2006-01-02 15:04"))
 		return
 	}
-	own, interior, overlap := m.offline.coverage(o.Start, o.End, o.Activity)
-	d := o.Duration()
 	rec, journaled := m.lookup(a.Key)
+	var earlier bucketSeconds
+	if !journaled {
+		earlier = m.earlierBlocks(a)
+	}
+	own, interior, overlap := m.offline.coverage(o.Start, o.End, o.Activity, earlier)
+	a.overEarlier = earlier != nil
+	d := o.Duration()
 	trust := feedTrust{
 		what:   "offline time report",
 		feed:   journal.FeedOffline,
@@ -199,6 +223,57 @@ func (m *maker) decideOffline(a *Action) {
 	default:
 		m.settle(a, trust)
 	}
+}
+
+// bucketSeconds are seconds of offline time by wall-clock bucket (wallKey)
+// and normalised activity name.
+type bucketSeconds map[int64]map[string]int
+
+// earlierBlocks are the seconds the report shows, or may show, for the
+// earlier versions of a changed block: what rtctl posted (or sent without
+// an answer) at the same address on the same day, under another key. The
+// report shows them where the changed block goes; counted as the changed
+// block, they made an edit of its details read as "present in the
+// account", and a moved block as a conflict beside an orphan of itself.
+// With them left out, the edit is an item to create, which pairEdits holds.
+func (m *maker) earlierBlocks(a *Action) bucketSeconds {
+	if m.journal == nil {
+		return nil
+	}
+	if m.offlineByAddress == nil {
+		m.offlineByAddress = map[string][]journal.Record{}
+		for _, rec := range m.records() {
+			if rec.Kind == string(KindOffline) {
+				base := baseAddress(rec.Address)
+				m.offlineByAddress[base] = append(m.offlineByAddress[base], rec)
+			}
+		}
+	}
+	var out bucketSeconds
+	for _, rec := range m.offlineByAddress[baseAddress(a.Address)] {
+		if rec.Key == a.Key || (!rec.Done() && !rec.Pending()) {
+			continue
+		}
+		prev, err := previousOf(rec)
+		if err != nil || prev.Offline == nil || !sameDay(prev, a, m.plan.Location) {
+			continue
+		}
+		name := normalize(prev.Offline.Activity)
+		if m.offline.alias != "" {
+			name = m.offline.alias
+		}
+		for b := prev.Offline.Start.Truncate(bucket); b.Before(prev.Offline.End); b = b.Add(bucket) {
+			if out == nil {
+				out = bucketSeconds{}
+			}
+			k := wallKey(b, m.offline.loc)
+			if out[k] == nil {
+				out[k] = map[string]int{}
+			}
+			out[k][name] += int(overlapLen(b, b.Add(bucket), prev.Offline.Start, prev.Offline.End) / time.Second)
+		}
+	}
+	return out
 }
 
 // shownAs finds the one activity (and its category) the report shows over

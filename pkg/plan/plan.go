@@ -73,6 +73,10 @@ type Action struct {
 	// observed says a feed showed the item: the evidence that settles an
 	// unanswered POST as applied.
 	observed bool
+	// overEarlier says the report showed earlier versions of this offline
+	// block where it goes, left out of its decision: a conflict it still
+	// has is beside its own earlier version, which is no orphan.
+	overEarlier bool
 }
 
 // Previous is an earlier version of an item, as the journal recorded it.
