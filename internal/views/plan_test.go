@@ -60,3 +60,25 @@ func TestPlanGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestSummaryLineNamesWhatNeedsAPerson: "No changes" is never the headline
+// while an orphan waits for a person; the line says what to do instead.
+func TestSummaryLineNamesWhatNeedsAPerson(t *testing.T) {
+	for _, tc := range []struct {
+		statuses []plan.Status
+		want     string
+	}{
+		{[]plan.Status{plan.InSync, plan.InSync}, "No changes. Your account matches the configuration. (2 in sync)"},
+		{[]plan.Status{plan.Orphaned, plan.InSync, plan.InSync}, "Nothing to post, but 1 orphaned item needs a person: remove it in the RescueTime web app, then run rtctl forget --orphaned. (1 orphaned, 2 in sync)"},
+		{[]plan.Status{plan.Orphaned, plan.Orphaned}, "Nothing to post, but 2 orphaned items need a person: remove them in the RescueTime web app, then run rtctl forget --orphaned. (2 orphaned)"},
+		{[]plan.Status{plan.Create, plan.Orphaned}, "Plan: 1 to create, 1 orphaned."},
+	} {
+		p := &plan.Plan{}
+		for _, st := range tc.statuses {
+			p.Actions = append(p.Actions, plan.Action{Status: st})
+		}
+		if got := PlanSummaryLine(p); got != tc.want {
+			t.Errorf("PlanSummaryLine(%v)\n got %q\nwant %q", tc.statuses, got, tc.want)
+		}
+	}
+}

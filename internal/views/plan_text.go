@@ -148,7 +148,8 @@ func describe(p *plan.Plan, a plan.Action) string {
 
 // SummaryLine is the plan's one-line summary, e.g.
 // "Plan: 3 to create, 1 deferred, 42 in sync." or, when apply would send
-// nothing, "No changes. Your account matches the configuration."
+// nothing, "No changes. Your account matches the configuration.", unless
+// orphans wait for a person, whom the line then names the next step.
 func PlanSummaryLine(p *plan.Plan) string {
 	s := p.Summary()
 	var parts []string
@@ -163,6 +164,12 @@ func PlanSummaryLine(p *plan.Plan) string {
 	}
 	if s[plan.Create] == 0 && s[plan.Conflict] == 0 && s[plan.Uncertain] == 0 && s[plan.Held] == 0 {
 		line := "No changes. Your account matches the configuration."
+		if n := s[plan.Orphaned]; n > 0 {
+			// Not "no changes": the account holds what the configuration
+			// no longer declares, and only a person can remove it.
+			line = fmt.Sprintf("Nothing to post, but %d orphaned %s a person: remove %s in the RescueTime web app, then run rtctl forget --orphaned.",
+				n, plural(n, "item needs", "items need"), plural(n, "it", "them"))
+		}
 		if len(parts) > 0 {
 			line += " (" + strings.Join(parts, ", ") + ")"
 		}

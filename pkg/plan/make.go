@@ -321,6 +321,7 @@ func (m *maker) orphans() {
 	if m.journal == nil {
 		return
 	}
+	var declaredAt map[string]*Action // declared items by base address
 	for _, rec := range m.records() {
 		if _, declared := m.keys[rec.Key]; declared || m.paired[rec.Key] {
 			continue
@@ -355,9 +356,49 @@ func (m *maker) orphans() {
 		if rec.Pending() {
 			verb = "may have been applied"
 		}
-		a.Reason = fmt.Sprintf("%s by rtctl and is no longer declared; the API cannot delete it: remove it in the RescueTime web app (%s)", verb, webAppPlace(a.Kind))
+		if declaredAt == nil {
+			declaredAt = map[string]*Action{}
+			for i := range m.plan.Actions {
+				if d := &m.plan.Actions[i]; d.Status != Orphaned {
+					declaredAt[baseAddress(d.Address)] = d
+				}
+			}
+		}
+		live := declaredAt[baseAddress(rec.Address)]
+		switch {
+		case live == nil:
+			a.Reason = fmt.Sprintf("%s by rtctl and is no longer declared; the API cannot delete it: remove it in the RescueTime web app (%s), then run rtctl forget %s (or forget --orphaned)", verb, webAppPlace(a.Kind), rec.Address)
+		case !sameDay(&Previous{Offline: a.Offline, Highlight: a.Highlight}, live, m.plan.Location):
+			// The address names an item of another day now (its date
+			// follows today()): this one is the item of its own day.
+			day, _ := itemTime(a, m.plan.Location)
+			a.Address = fmt.Sprintf("%s (%s)", rec.Address, day.Format(time.DateOnly))
+			a.Reason = fmt.Sprintf("%s by rtctl for %s, and %s now declares an item of another day; the API cannot delete it: remove it in the RescueTime web app (%s), then run rtctl forget '%s' (or forget --orphaned)",
+				verb, day.Format(time.DateOnly), rec.Address, webAppPlace(a.Kind), a.Address)
+		default:
+			// The address is declared, by a newer version: this one was
+			// superseded (apply --replace, or a lifecycle that posts
+			// changes). Its own address form keeps it apart from the live
+			// version, for the plan and for rtctl forget.
+			when := rec.ResultAt
+			if when.IsZero() {
+				when = rec.IntentAt
+			}
+			a.Address = SupersededAddress(rec.Address, when.In(m.plan.Location))
+			a.Reason = fmt.Sprintf("an earlier version of %s, which %s by rtctl %s and has since been replaced by the declared one; the API cannot delete it: remove it in the RescueTime web app (%s), then run rtctl forget '%s' (or forget --orphaned)",
+				rec.Address, verb, when.In(m.plan.Location).Format("2006-01-02 15:04"), webAppPlace(a.Kind), a.Address)
+		}
 		m.plan.Actions = append(m.plan.Actions, a)
 	}
+}
+
+// SupersededAddress is how a plan names an earlier version of a declared
+// item that rtctl posted before a newer one replaced it:
+// "highlight.e (superseded 2026-12-01)", dated when it was posted. rtctl
+// forget takes that form, so that forgetting it never touches the live
+// version at the plain address.
+func SupersededAddress(address string, postedAt time.Time) string {
+	return fmt.Sprintf("%s (superseded %s)", address, postedAt.Format(time.DateOnly))
 }
 
 // backsInSync reports whether a declared, in-sync block of the same
