@@ -75,6 +75,13 @@ func (m *maker) pairEdits(d Desired) {
 			continue
 		}
 		a.Status = Held
+		if prev.Uncertain {
+			// The old version's POST got no answer: it may or may not be
+			// in the account, and only a person can look.
+			a.Reason = fmt.Sprintf("changed since rtctl sent it %s, a POST that got no answer (%s). The API cannot update or delete, so if the old one arrived, posting this would leave it in the account%s: check the RescueTime web app (%s) and remove the old one if it is there, then run apply --replace %s",
+				prev.At.In(m.plan.Location).Format("2006-01-02 15:04"), changes, twice, where, baseAddress(a.Address))
+			continue
+		}
 		a.Reason = fmt.Sprintf("changed since rtctl posted it %s (%s). The API cannot update or delete, so posting it would leave the old one in the account%s: remove the old one in the RescueTime web app (%s), then run apply --replace %s",
 			prev.At.In(m.plan.Location).Format("2006-01-02 15:04"), changes, twice, where, baseAddress(a.Address))
 	}

@@ -190,3 +190,19 @@ func TestOfflineEditsAreHeldWhenTheReportShowsTheOldBlock(t *testing.T) {
 		})
 	}
 }
+
+// TestHeldEditOfAnUnansweredPost: the held reason of an item whose earlier
+// version was sent without an answer does not claim rtctl posted it.
+func TestHeldEditOfAnUnansweredPost(t *testing.T) {
+	now := at("2026-11-20 18:00")
+	old := highlightAction("highlight.ship", "2026-11-20", "Shipped v1")
+	j := journalOf(t, intentOf(old, now.Add(-2*time.Hour)))
+	d := Desired{Location: berlin, Lookback: 14 * 24 * time.Hour, Highlights: []DesiredHighlight{{Address: "highlight.ship", Date: "2026-11-20", Description: "Shipped v1.2"}}}
+	a := findAction(t, Make(d, nil, j, now), "highlight.ship")
+	if a.Status != Held {
+		t.Fatalf("%s (%s), want held", a.Status, a.Reason)
+	}
+	if strings.Contains(a.Reason, "posted it") || !strings.Contains(a.Reason, "got no answer") {
+		t.Errorf("reason %q should say the old version's POST got no answer, not that rtctl posted it", a.Reason)
+	}
+}
