@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/rtctl/rtctl/pkg/journal"
@@ -35,6 +36,7 @@ func localMidnight(t time.Time, dayOffset int) time.Time {
 
 // focus plans one schedule: it acts only in the window that contains now.
 func (m *maker) focus(f DesiredFocus) {
+	m.passedUnanswered(f)
 	p := m.plan
 	now := p.Now
 	a := Action{Address: f.Address, Kind: KindFocusStart, Origin: f.Origin}
@@ -76,6 +78,30 @@ func (m *maker) focus(f DesiredFocus) {
 		a.Reason = fmt.Sprintf("the schedule ended on %s", f.To)
 	}
 	m.add(a)
+}
+
+// passedUnanswered keeps in the plan a start of f that got no answer in a
+// window that has since passed (every run in it killed or cut off): the
+// plan moves on to the next window, and without this the unanswered one
+// would vanish without a word. It cannot be sent again any more; a person
+// confirms it (it ran) or forgets it (it did not).
+func (m *maker) passedUnanswered(f DesiredFocus) {
+	prefix := f.Address + "["
+	for _, rec := range m.records() {
+		if rec.Kind != string(KindFocusStart) || !rec.Pending() || !strings.HasPrefix(rec.Address, prefix) {
+			continue
+		}
+		item, err := decodeItem(rec.Item)
+		if err != nil || item.Focus == nil || item.Focus.WindowEnd.After(m.plan.Now) || item.Focus.WindowEnd.Before(m.plan.WindowStart) {
+			continue
+		}
+		loc := m.plan.Location
+		m.add(Action{
+			Address: rec.Address, Kind: KindFocusStart, Origin: f.Origin, Key: rec.Key, Focus: item.Focus, Status: Uncertain,
+			Reason: fmt.Sprintf("a start sent %s got no answer, and its window (%s–%s) has passed, so it cannot be sent again. Check the Focus Session history in the RescueTime web app: if it ran, run rtctl journal confirm %s; if not, run rtctl forget %s",
+				rec.IntentAt.In(loc).Format("2006-01-02 15:04"), item.Focus.WindowStart.In(loc).Format("Mon 15:04"), item.Focus.WindowEnd.In(loc).Format("15:04"), rec.Address, rec.Address),
+		})
+	}
 }
 
 // focusJournaled finds a focus start the journal holds for a window that

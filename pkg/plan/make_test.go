@@ -2,6 +2,7 @@ package plan
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -414,4 +415,24 @@ func mustJSON(t *testing.T, v any) json.RawMessage {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestFocusStartUnansweredInAPassedWindowStaysInThePlan: every run in the
+// window was killed after sending the start; once the window has passed,
+// the plan moves on to the next one, and the unanswered start stays in it
+// as uncertain, with the way to settle it, instead of vanishing.
+func TestFocusStartUnansweredInAPassedWindowStaysInThePlan(t *testing.T) {
+	deep := DesiredFocus{Address: "focus_session.deep", Days: [7]bool{1: true, 2: true, 3: true, 4: true, 5: true}, Start: 9 * time.Hour, Duration: 90 * time.Minute}
+	ws := at("2026-11-20 09:00")
+	sent := Action{Address: "focus_session.deep[2026-11-20]", Kind: KindFocusStart, Key: FocusKey(deep.Address, ws),
+		Focus: &Focus{WindowStart: ws, WindowEnd: ws.Add(90 * time.Minute), Minutes: 60}}
+	j := journalOf(t, intentOf(sent, at("2026-11-20 09:30")))
+	p := Make(Desired{Location: berlin, Lookback: 14 * 24 * time.Hour, Focus: []DesiredFocus{deep}}, &Remote{}, j, at("2026-11-20 18:00"))
+	want := []got{{"focus_session.deep[2026-11-20]", Uncertain}, {"focus_session.deep[2026-11-23]", Deferred}}
+	if diff := cmp.Diff(want, statuses(p)); diff != "" {
+		t.Fatalf("statuses (-want +got):\n%s", diff)
+	}
+	if r := findAction(t, p, "focus_session.deep[2026-11-20]").Reason; !strings.Contains(r, "rtctl journal confirm focus_session.deep[2026-11-20]") {
+		t.Errorf("reason %q does not name the way to settle it", r)
+	}
 }
