@@ -167,6 +167,12 @@ type runner struct {
 	producerDone bool
 	stopped      bool
 	inFlight     int
+	// answered counts the POSTs that came back (answer or error) and
+	// committed those of them whose outcomes are on disk: an interrupt
+	// waits for the two to meet before it says what is in flight, so a
+	// second Ctrl-C leaves only the POSTs in flight uncertain, not also
+	// finished ones whose outcomes were still being written.
+	answered, committed int
 	failures     int // server failures in a row
 	journalErr   error
 	done         chan finished
@@ -215,7 +221,7 @@ func (r *runner) run(actions []plan.Action) (*Result, error) {
 		defer close(watched)
 		select {
 		case <-r.ctx.Done():
-			r.stop(errors.New("the run was interrupted first"))
+			r.stop(errInterrupted)
 		case <-worked:
 		}
 	}()
@@ -243,6 +249,15 @@ func (r *runner) run(actions []plan.Action) (*Result, error) {
 		}
 		if err := r.j.Append(outcomeEntries(group)...); err != nil {
 			r.setErr(fmt.Errorf("recording outcomes: %w", err))
+		} else {
+			r.mu.Lock()
+			for _, f := range group {
+				if f.posted {
+					r.committed++
+				}
+			}
+			r.cond.Broadcast()
+			r.mu.Unlock()
 		}
 		for _, f := range group {
 			r.results[f.index] = f.result
@@ -252,7 +267,7 @@ func (r *runner) run(actions []plan.Action) (*Result, error) {
 		}
 	}
 
-	res := &Result{Interrupted: r.ctx.Err() != nil}
+	res := &Result{}
 	var be *brokenError
 	if errors.As(context.Cause(r.sending), &be) {
 		res.Broken = be.reason
@@ -272,6 +287,9 @@ func (r *runner) run(actions []plan.Action) (*Result, error) {
 		}
 		res.Items = append(res.Items, it)
 	}
+	// Interrupted only when the interrupt left something unsent: a
+	// Ctrl-C once every POST had its answer stopped nothing.
+	res.Interrupted = r.ctx.Err() != nil && res.Count(Skipped) > 0
 	return res, journalErr
 }
 
@@ -382,10 +400,11 @@ func (r *runner) work() {
 		r.mu.Lock()
 		if !journalBroken {
 			r.inFlight--
+			r.answered++
 		}
 		r.mu.Unlock()
 		r.countFailure(res)
-		r.done <- finished{index: jb.index, result: res}
+		r.done <- finished{index: jb.index, result: res, posted: !journalBroken}
 	}
 }
 
@@ -405,12 +424,23 @@ func (r *runner) stop(cause error) {
 	for r.writing {
 		r.cond.Wait()
 	}
-	queued, inFlight := r.queue, r.inFlight
+	queued, inFlight, answered := r.queue, r.inFlight, r.answered
 	r.queue = nil
 	idle := r.producerDone && len(queued) == 0 && inFlight == 0
 	r.mu.Unlock()
 	if idle {
 		return // everything was sent already: nothing stops
+	}
+	if errors.Is(cause, errInterrupted) {
+		// The outcomes of POSTs already answered are written before
+		// anything is said: after "Stopping", a second Ctrl-C loses only
+		// what is in flight. (A stop for a failing server comes from a
+		// worker whose own outcome is not queued yet: it must not wait.)
+		r.mu.Lock()
+		for r.committed < answered && r.journalErr == nil {
+			r.cond.Wait()
+		}
+		r.mu.Unlock()
 	}
 
 	reason := stopReason(r.sending)
@@ -459,6 +489,8 @@ type finished struct {
 	result ItemResult
 	// journaled says its outcome is on disk already.
 	journaled bool
+	// posted says it is the result of a POST a worker sent (or tried to).
+	posted bool
 }
 
 // outcomeEntries are the journal's outcome entries for what finished and
@@ -488,6 +520,9 @@ func outcomeEntries(fs []finished) []journal.Entry {
 	}
 	return entries
 }
+
+// errInterrupted is the cause of stopping for an interrupt (Ctrl-C, SIGTERM).
+var errInterrupted = errors.New("the run was interrupted first")
 
 // brokenError is the cause of stopping because the server kept failing.
 type brokenError struct{ reason string }
