@@ -173,9 +173,9 @@ type runner struct {
 	// second Ctrl-C leaves only the POSTs in flight uncertain, not also
 	// finished ones whose outcomes were still being written.
 	answered, committed int
-	failures     int // server failures in a row
-	journalErr   error
-	done         chan finished
+	failures            int // server failures in a row
+	journalErr          error
+	done                chan finished
 
 	// premiumRequired is set once the server says the account is Lite.
 	premiumRequired atomic.Bool
