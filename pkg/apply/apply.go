@@ -86,6 +86,10 @@ type ItemResult struct {
 	Action  plan.Action
 	Outcome Outcome
 	Err     error
+	// Unverified is set on a Created item whose 2xx answer did not prove
+	// the write (rtapi.WriteProven): the journal records it as such, and
+	// later plans check it in the feeds.
+	Unverified bool
 }
 
 // Result sums up a run.
@@ -506,6 +510,9 @@ func outcomeEntries(fs []finished) []journal.Entry {
 		switch it.Outcome {
 		case Created:
 			e.Result = journal.Applied
+			if it.Unverified {
+				e.Result = journal.AppliedUnverified
+			}
 		case Unknown:
 			e.Result = journal.Unknown
 		case Skipped:
@@ -549,10 +556,10 @@ func (r *runner) send(jb job) ItemResult {
 	if r.opts.OnStart != nil {
 		r.opts.OnStart(a)
 	}
-	_, err := r.s.Do(context.WithoutCancel(r.ctx), *a.Request)
+	body, err := r.s.Do(context.WithoutCancel(r.ctx), *a.Request)
 	switch {
 	case err == nil:
-		return ItemResult{Action: a, Outcome: Created}
+		return ItemResult{Action: a, Outcome: Created, Unverified: !rtapi.WriteProven(a.Request.Endpoint, body)}
 	case rtapi.MayHaveBeenApplied(err):
 		return ItemResult{Action: a, Outcome: Unknown, Err: err}
 	default:

@@ -45,6 +45,11 @@ type Result string
 const (
 	// Applied means the server accepted the item.
 	Applied Result = "applied"
+	// AppliedUnverified means the server answered 2xx with a body that does
+	// not prove the write (empty, 204, JSON without the API's "message"):
+	// never sent again by itself, but checked in the feeds once they are
+	// known to show rtctl's posts, and reported to a person when absent.
+	AppliedUnverified Result = "applied_unverified"
 	// Failed means the server refused the item or the request provably never
 	// reached it: sending it again cannot create a duplicate.
 	Failed Result = "failed"
@@ -140,7 +145,7 @@ func (r Record) Pending() bool {
 
 // Done reports whether the item is known to be in the account.
 func (r Record) Done() bool {
-	return r.Result == Applied || r.Result == Settled
+	return r.Result == Applied || r.Result == Settled || r.Result == AppliedUnverified
 }
 
 // State is the folded content of a journal.
@@ -283,7 +288,10 @@ func (s *State) Apply(e Entry) {
 		// A new attempt supersedes an earlier failure, never an applied item:
 		// nothing should write an intent for an applied item, and if a bug
 		// ever did, keeping Applied errs on the side of no duplicate.
-		if !r.Done() {
+		// An unverified success that a person chose to send again
+		// (--retry-uncertain, after the feeds showed it absent) is a new
+		// attempt like any other.
+		if !r.Done() || r.Result == AppliedUnverified {
 			r.Result = ""
 		}
 	case Outcome:

@@ -215,3 +215,44 @@ func TestFeedPrecision(t *testing.T) {
 		}
 	}
 }
+
+// TestUnverifiedSuccessIsCheckedInTheReport: a block whose POST was
+// answered 2xx without proof is in sync while the report cannot tell, is
+// verified (a Settled outcome) when the report shows it, and is put to a
+// person when a report that shows rtctl's posts still lacks it after the
+// time to sync.
+func TestUnverifiedSuccessIsCheckedInTheReport(t *testing.T) {
+	now := at("2026-11-20 18:00")
+	b := block("offline_time.standup", "2026-11-20 09:00", "2026-11-20 09:15", "Standup")
+	a := offlineAction(b.Address, "2026-11-20 09:00", "2026-11-20 09:15", "Standup")
+	sent := now.Add(-time.Hour)
+	entries := []journal.Entry{intentOf(a, sent), {Type: journal.Outcome, Key: a.Key, Result: journal.AppliedUnverified, Time: sent}}
+	evidence := journal.Entry{Type: journal.Witness, Evidence: &journal.Evidence{Feed: journal.FeedOffline, Activity: "Other", PostedActivity: "Other"}}
+	d := Desired{Location: berlin, Lookback: 14 * 24 * time.Hour, Offline: []DesiredOffline{b}}
+
+	// No evidence that the report shows rtctl's posts: nothing to check.
+	if got := findAction(t, Make(d, &Remote{}, journalOf(t, entries...), now), b.Address); got.Status != InSync {
+		t.Errorf("without evidence: %s (%s), want in sync", got.Status, got.Reason)
+	}
+	withEvidence := journalOf(t, append([]journal.Entry{evidence}, entries...)...)
+	// Within the time to sync: in sync, the doubt said.
+	if got := findAction(t, Make(d, &Remote{}, withEvidence, sent.Add(10*time.Minute)), b.Address); got.Status != InSync || !strings.Contains(got.Reason, "did not prove the write") {
+		t.Errorf("before the sync time: %s (%s)", got.Status, got.Reason)
+	}
+	// Past it, absent from the report: a person is asked.
+	if got := findAction(t, Make(d, &Remote{}, withEvidence, now), b.Address); got.Status != Uncertain || !strings.Contains(got.Reason, "journal confirm "+b.Address) {
+		t.Errorf("absent after the sync time: %s (%s), want uncertain", got.Status, got.Reason)
+	}
+	// Shown by the report: verified, the journal told.
+	pr := &Prepared{Journal: withEvidence, Plan: Make(d, &Remote{Offline: posted(b)}, withEvidence, now)}
+	if got := findAction(t, pr.Plan, b.Address); got.Status != InSync {
+		t.Errorf("shown by the report: %s (%s)", got.Status, got.Reason)
+	}
+	var settled bool
+	for _, e := range pr.Settled() {
+		settled = settled || (e.Key == a.Key && e.Result == journal.Settled)
+	}
+	if !settled {
+		t.Error("the report showed the unverified block, but no Settled outcome is written for it")
+	}
+}

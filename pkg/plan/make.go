@@ -174,6 +174,8 @@ func (m *maker) settle(a *Action, t feedTrust) {
 		return fmt.Sprintf("Check %s in the RescueTime web app: if it is there, run rtctl journal confirm %s; if it is not, run rtctl apply --retry-uncertain --target %s", t.check, a.Address, a.Address)
 	}
 	switch {
+	case ok && rec.Result == journal.AppliedUnverified:
+		m.settleUnverified(a, rec, t, ask)
 	case ok && rec.Done():
 		a.Status = InSync
 		a.Reason = fmt.Sprintf("applied %s (journal); the %s does not show it yet", rec.ResultAt.In(loc).Format("2006-01-02 15:04"), t.what)
@@ -210,6 +212,28 @@ func (m *maker) settle(a *Action, t feedTrust) {
 		a.Reason = "not in the account; the last attempt failed: " + rec.LastError
 	default:
 		a.Status, a.Reason = Create, "not in the account"
+	}
+}
+
+// settleUnverified decides an item whose POST was answered 2xx with a body
+// that does not prove the write, and that the feeds do not show. It is not
+// sent again by itself (the server may well have written it), nor trusted
+// forever: once the feed has shown rtctl's posts on this account and the
+// time to sync has passed, its absence is put to a person.
+func (m *maker) settleUnverified(a *Action, rec journal.Record, t feedTrust, ask func() string) {
+	loc := m.plan.Location
+	answered := rec.ResultAt.In(loc).Format("2006-01-02 15:04")
+	a.Status = InSync
+	switch {
+	case t.feed == "" || !t.covers:
+		a.Reason = fmt.Sprintf("applied %s (journal); RescueTime's answer did not prove the write, and the %s cannot show it", answered, t.what)
+	case !m.hasEvidence(t.feed):
+		a.Reason = fmt.Sprintf("applied %s (journal); RescueTime's answer did not prove the write, and the %s has not yet shown one of rtctl's posts on this account, so it cannot be checked yet", answered, t.what)
+	case m.plan.Now.Before(rec.ResultAt.Add(SettleAfter)):
+		a.Reason = fmt.Sprintf("applied %s (journal); RescueTime's answer did not prove the write, and the %s does not show it yet: it is checked again from %s", answered, t.what, rec.ResultAt.Add(SettleAfter).In(loc).Format("15:04"))
+	default:
+		a.Status = Uncertain
+		a.Reason = fmt.Sprintf("RescueTime answered its POST %s with a success that does not prove the write, and the %s, which shows rtctl's posts on this account, does not show it. %s", answered, t.what, ask())
 	}
 }
 

@@ -76,7 +76,9 @@ func (pr *Prepared) Settled() []journal.Entry {
 	}
 	for _, a := range pr.Plan.Actions {
 		rec, ok := pr.Journal.Lookup(a.Key)
-		if !ok || !rec.Pending() || !a.observed {
+		// Found in a feed: an unanswered POST, or one whose answer did not
+		// prove the write, did arrive.
+		if !ok || (!rec.Pending() && rec.Result != journal.AppliedUnverified) || !a.observed {
 			continue
 		}
 		out = append(out, journal.Entry{Type: journal.Outcome, Key: a.Key, Address: a.Address, Result: journal.Settled})

@@ -169,3 +169,25 @@ func asciiLower(b []byte) []byte {
 	}
 	return out
 }
+
+// WriteProven reports whether a POST's 2xx answer (one checkAnswer let
+// through) proves that the write happened. highlights_post: always, since
+// only its success answer, a JSON object with a "message", gets that far.
+// offline_time_post: when it answers the same way, a JSON object with a
+// non-null "message"; the real success body is unknown (docs/real-api.md),
+// so an empty body, a 204, {"message":null} or other JSON proves nothing,
+// and the item is checked in the feeds later instead of trusted forever.
+// The FocusTime endpoints may answer an empty body (reported) and are
+// settled by their feeds: their 2xx counts.
+func WriteProven(endpoint string, body []byte) bool {
+	if endpoint != "offline_time_post" {
+		return true
+	}
+	body = bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))
+	var m map[string]json.RawMessage
+	if len(body) == 0 || body[0] != '{' || json.Unmarshal(body, &m) != nil {
+		return false
+	}
+	raw, ok := m["message"]
+	return ok && !isNull(raw)
+}

@@ -188,3 +188,25 @@ func TestOfflineTimeInTheRepeatedHourIsSentAsUnixTime(t *testing.T) {
 		t.Errorf("body %s", r.Body)
 	}
 }
+
+func TestWriteProven(t *testing.T) {
+	for _, tc := range []struct {
+		endpoint, body string
+		want           bool
+	}{
+		{"offline_time_post", `{"message":"Offline time added"}`, true},
+		{"offline_time_post", "\ufeff {\"message\": \"ok\"}\n", true},
+		{"offline_time_post", ``, false},
+		{"offline_time_post", `{"message":null}`, false},
+		{"offline_time_post", `{}`, false},
+		{"offline_time_post", `{"status":"ok"}`, false},
+		{"offline_time_post", `[]`, false},
+		{"offline_time_post", `ok`, false},
+		{"highlights_post", `{"message":"ok"}`, true},
+		{"start_focustime", ``, true},
+	} {
+		if got := WriteProven(tc.endpoint, []byte(tc.body)); got != tc.want {
+			t.Errorf("WriteProven(%s, %q) = %v, want %v", tc.endpoint, tc.body, got, tc.want)
+		}
+	}
+}

@@ -95,9 +95,11 @@ func (w *Workspace) Confirm(ctx context.Context, addresses []string) ([]journal.
 	if err != nil {
 		return nil, err
 	}
-	out, unmatched := matchRecords(st.Records(), addresses, journal.Record.Pending)
+	out, unmatched := matchRecords(st.Records(), addresses, func(r journal.Record) bool {
+		return r.Pending() || r.Result == journal.AppliedUnverified
+	})
 	if len(unmatched) > 0 {
-		return nil, fmt.Errorf("%s names no item sent without a known outcome (rtctl journal lists them as unknown or pending)", strings.Join(unmatched, ", "))
+		return nil, fmt.Errorf("%s names no item sent without a known outcome (rtctl journal lists them as unknown, pending or applied_unverified)", strings.Join(unmatched, ", "))
 	}
 	entries := make([]journal.Entry, 0, len(out))
 	for _, rec := range out {

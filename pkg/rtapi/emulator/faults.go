@@ -2,8 +2,10 @@ package emulator
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -41,6 +43,13 @@ type FaultRule struct {
 	// connection without a response, "502" answers 502 Bad Gateway.
 	LoseResponses int    `json:"lose_responses,omitempty"`
 	LoseMode      string `json:"lose_mode,omitempty"`
+	// HollowSuccesses answers the next N matching POSTs with a success
+	// that wrote nothing: HollowStatus (a 2xx; 200 when not set) and
+	// HollowBody, the request not handled. The real offline POST's success
+	// body is unknown, so rtctl must not trust such an answer forever.
+	HollowSuccesses int    `json:"hollow_successes,omitempty"`
+	HollowStatus    int    `json:"hollow_status,omitempty"`
+	HollowBody      string `json:"hollow_body,omitempty"`
 }
 
 // Duration is a time.Duration written in JSON as a Go duration string
@@ -82,6 +91,10 @@ func (f FaultRule) validate() error {
 		return fmt.Errorf("count and rate need a status")
 	case f.LoseMode != "" && f.LoseMode != "drop" && f.LoseMode != "502":
 		return fmt.Errorf("lose_mode: want drop or 502")
+	case f.HollowSuccesses < 0:
+		return fmt.Errorf("hollow_successes must not be negative")
+	case f.HollowStatus != 0 && (f.HollowStatus < 200 || f.HollowStatus > 299):
+		return fmt.Errorf("hollow_status: want a 2xx, got %d", f.HollowStatus)
 	}
 	return nil
 }
@@ -139,6 +152,10 @@ type faultPlan struct {
 	status     int
 	retryAfter int
 	lose       string // "" keep the response, else the lose mode
+	// hollow answers with this status and body without handling the
+	// request (0: no hollow success).
+	hollow     int
+	hollowBody string
 }
 
 // decide consumes counts and draws probabilities for r, under the lock so
@@ -168,6 +185,14 @@ func (fs *faultSet) decide(r *http.Request) faultPlan {
 	}
 	for i := range fs.rules {
 		f := &fs.rules[i]
+		if f.HollowSuccesses > 0 && f.matches(r) {
+			f.HollowSuccesses--
+			p.hollow, p.hollowBody = cmp.Or(f.HollowStatus, http.StatusOK), f.HollowBody
+			return p
+		}
+	}
+	for i := range fs.rules {
+		f := &fs.rules[i]
 		if f.LoseResponses > 0 && f.matches(r) {
 			f.LoseResponses--
 			p.lose = f.LoseMode
@@ -192,6 +217,14 @@ func (e *Emulator) serveWithFaults(w http.ResponseWriter, r *http.Request, next 
 			w.Header().Set("Retry-After", strconv.Itoa(p.retryAfter))
 		}
 		writeError(w, p.status, "injected fault", http.StatusText(p.status))
+		return
+	}
+	if p.hollow != 0 {
+		if p.hollowBody != "" {
+			w.Header().Set("Content-Type", "application/json")
+		}
+		w.WriteHeader(p.hollow)
+		_, _ = io.WriteString(w, p.hollowBody)
 		return
 	}
 	if p.lose == "" {
