@@ -89,6 +89,9 @@ func FuzzTokenAnswer(f *testing.F) {
 		`<html>login</html>`,
 		``,
 		`{"access_token":"t","refresh_token":{"x":1}}`,
+		`{"access_token":"a\nb"}`,
+		`{"access_token":"a\u001b[2Jb"}`,
+		`{"access_token":"==="}`,
 	} {
 		f.Add(200, "application/json", []byte(s))
 		f.Add(400, "application/json", []byte(s))

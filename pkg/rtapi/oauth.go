@@ -118,13 +118,15 @@ func CodeFromRedirect(address, state string) (Secret, error) {
 		raw = u.RawQuery
 	case strings.Contains(s, "="):
 		raw = strings.TrimPrefix(s, "?")
-	default:
-		return "", errors.New("want the whole address the browser was sent to, with its code and state, not the code alone: " +
-			"rtctl checks the state to be sure the code answers its own request")
 	}
 	q, err := url.ParseQuery(raw)
 	if err != nil {
 		return "", errors.New("the redirect address's query string cannot be read; copy the address whole from the browser's address bar")
+	}
+	if !q.Has("code") && !q.Has("error") && !q.Has("state") {
+		// A code alone (some end in "=" padding) carries no state to check.
+		return "", errors.New("want the whole address the browser was sent to, with its code and state, not the code alone: " +
+			"rtctl checks the state to be sure the code answers its own request")
 	}
 	if e := q.Get("error"); e != "" {
 		msg := e

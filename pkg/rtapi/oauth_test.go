@@ -167,6 +167,7 @@ func TestCodeFromRedirect(t *testing.T) {
 		"no state":        {"https://app.example/cb?code=c0de", "", "state"},
 		"two states":      {"https://app.example/cb?code=c0de&state=the-state-rtctl-made&state=x", "", "state"},
 		"bare code":       {"c0de", "", "whole address"},
+		"padded code":     {"c0de==", "", "whole address"},
 		"no code":         {"https://app.example/cb?state=the-state-rtctl-made", "", "no code"},
 		"denied":          {"https://app.example/cb?error=access_denied&error_description=the+user+said+no&state=the-state-rtctl-made", "", "access_denied: the user said no"},
 		"denied, escaped": {"https://app.example/cb?error=access_denied&error_description=%1b%5b2J&state=the-state-rtctl-made", "", `\x1b[2J`},
