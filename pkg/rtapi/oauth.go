@@ -233,13 +233,14 @@ func (c *Client) ExchangeCode(ctx context.Context, cfg OAuthConfig, code, verifi
 	red := redactor{secrets: []string{string(cfg.ClientSecret), string(code), string(verifier)}}
 	tokenURL, _ := url.Parse(oc.Endpoint.TokenURL) // built from the parsed base URL
 	fail := func(applied bool, err error) error {
-		return &opError{method: http.MethodPost, endpoint: "oauth/token", applied: applied, err: err}
+		return &opError{method: http.MethodPost, endpoint: "token", applied: applied, err: err}
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	hc := *c.hc // redirects are not followed: the body holds the secret
-	hc.Transport = userAgentTransport{base: c.hc.Transport, userAgent: c.userAgent}
+	var status int
+	hc.Transport = userAgentTransport{base: c.hc.Transport, userAgent: c.userAgent, status: &status}
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, &hc)
 	start := c.clock()
 	ot, err := oc.Exchange(ctx, string(code), oauth2.VerifierOption(string(verifier)))
@@ -247,14 +248,20 @@ func (c *Client) ExchangeCode(ctx context.Context, cfg OAuthConfig, code, verifi
 		c.log(ctx, red, http.MethodPost, tokenURL, retrieveStatus(err), 0, start, err)
 		return nil, fail(tokenErrorApplied(err), tokenError(err, red, tokenURL))
 	}
-	c.log(ctx, red, http.MethodPost, tokenURL, http.StatusOK, 0, start, nil)
+	c.log(ctx, red, http.MethodPost, tokenURL, status, 0, start, nil)
 	tok := &Token{
 		AccessToken:  AccessToken(ot.AccessToken),
 		TokenType:    ot.TokenType,
 		RefreshToken: Secret(ot.RefreshToken),
 	}
 	if err := ValidateAccessToken(tok.AccessToken); err != nil {
-		return nil, fail(true, fmt.Errorf("refusing the access token in the answer: %w", err))
+		var ve *ValidationError
+		reason := err.Error()
+		if errors.As(err, &ve) {
+			reason = ve.Reason
+		}
+		return nil, fail(true, &UnexpectedAnswerError{StatusCode: status,
+			Reason: "its access_token is not an OAuth2 bearer token (RFC 6750), so it is refused: it " + reason})
 	}
 	if s, ok := ot.Extra("scope").(string); ok {
 		tok.Scope = s
@@ -269,17 +276,23 @@ func (c *Client) ExchangeCode(ctx context.Context, cfg OAuthConfig, code, verifi
 }
 
 // userAgentTransport names rtctl in the token request, as every other
-// request does.
+// request does, and notes the answer's status, which oauth2 keeps only for
+// its errors.
 type userAgentTransport struct {
 	base      http.RoundTripper
 	userAgent string
+	status    *int
 }
 
 func (t userAgentTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	r = r.Clone(r.Context())
 	r.Header.Set("User-Agent", t.userAgent)
 	r.Header.Set("Accept", "application/json")
-	return t.base.RoundTrip(r)
+	resp, err := t.base.RoundTrip(r)
+	if resp != nil {
+		*t.status = resp.StatusCode
+	}
+	return resp, err
 }
 
 func retrieveStatus(err error) int {

@@ -118,6 +118,7 @@ func TestExchangeCodeRefusesMalformedTokens(t *testing.T) {
 		"quote":       {`abc"def`, "not allowed"},
 		"non-ASCII":   {"abcédef", "not allowed"},
 		"100 KB":      {strings.Repeat("a", 100_000), "longer than 4 KiB"},
+		"empty":       {"", "access_token"},
 		"inner equal": {"ab=cd", "not allowed"},
 	} {
 		t.Run(name, func(t *testing.T) {
