@@ -95,10 +95,14 @@ that acts for other people connects through an OAuth2 application instead:
 
   rtctl auth url --client-id ID --redirect-uri URI      # the page to send them to
   rtctl auth token --client-id ID --redirect-uri URI \
-      --code-file code.txt --token-file token.txt       # trade the code for a token
+      --code-file redirect.txt --token-file token.txt   # trade the code for a token
 
-then run any command with --access-token-file token.txt. The token is written
-to the file with owner-only permissions and never printed.`,
+where redirect.txt holds the whole address RescueTime redirected the browser
+to. auth url keeps a random state and a PKCE verifier in the state directory;
+auth token redeems the code only when the address carries that state, with
+that verifier, and only after checking that it can save the token. Then run
+any command with --access-token-file token.txt. The token is written to the
+file with owner-only permissions and never printed.`,
 	}
 	cmd.AddCommand(newAuthURLCmd(e), newAuthTokenCmd(e))
 	return cmd

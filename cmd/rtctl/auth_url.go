@@ -1,22 +1,21 @@
 package main
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 
 	"github.com/spf13/cobra"
 )
 
 func newAuthURLCmd(e *env) *cobra.Command {
-	var (
-		o     oauthFlags
-		state string
-	)
+	var o oauthFlags
 	cmd := &cobra.Command{
 		Use:   "url",
 		Short: "Print the authorization page to open",
-		Args:  cobra.NoArgs,
+		Long: `Print the authorization page to open. rtctl makes a random state and a PKCE
+verifier (S256) for it and keeps them, owner-only, in its state directory
+($RTCTL_STATE_DIR) until rtctl auth token redeems the code: a later auth url
+for the same application replaces them.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := o.config(e, false)
 			if err != nil {
@@ -26,23 +25,23 @@ func newAuthURLCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if state == "" {
-				b := make([]byte, 12)
-				if _, err := rand.Read(b); err != nil {
-					return fmt.Errorf("making a state value: %w", err)
-				}
-				state = hex.EncodeToString(b)
-			}
-			u, err := c.AuthorizeURL(cfg, state)
+			a, err := c.Authorize(cfg)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintln(e.stdout, u)
-			fmt.Fprintf(e.stderr, "Open it, grant access, and RescueTime redirects to %s with a code (valid 10 minutes) and state=%s.\nThen run rtctl auth token with that code.\n", o.redirectURI, state)
+			path, err := pendingAuthPath(e, cfg)
+			if err != nil {
+				return err
+			}
+			if err := savePendingAuth(path, pendingAuth{ClientID: cfg.ClientID, RedirectURI: cfg.RedirectURI, State: a.State, Verifier: string(a.Verifier)}); err != nil {
+				return err
+			}
+			fmt.Fprintln(e.stdout, a.URL)
+			fmt.Fprintf(e.stderr, "Open it and grant access: RescueTime sends the browser to %s with a code (valid 10 minutes).\n"+
+				"Give that whole address to rtctl auth token (--code-file FILE, or standard input).\n", cfg.RedirectURI)
 			return nil
 		},
 	}
 	o.register(cmd, false)
-	cmd.Flags().StringVar(&state, "state", "", "a value to find again in the redirect (default: random)")
 	return cmd
 }

@@ -113,19 +113,20 @@ func quickRaceExit() string {
 
 func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	cmds := map[string]func(ts *testscript.TestScript, neg bool, args []string){
-		"emulator-clock":   cmdEmulatorClock,
-		"emulator-faults":  cmdEmulatorFaults,
-		"emulator-posted":  cmdEmulatorPosted,
-		"emulator-record":  cmdEmulatorRecord,
-		"emulator-account": cmdEmulatorAccount,
-		"emulator-model":   cmdEmulatorModel,
-		"exitcode":         cmdExitcode,
-		"journal-lock":     cmdJournalLock,
-		"account-lock":     cmdAccountLock,
-		"journal-tear":     cmdJournalTear,
-		"journal-flip":     cmdJournalFlip,
-		"oauth-code":       cmdOAuthCode,
-		"secret-absent":    cmdSecretAbsent,
+		"emulator-clock":     cmdEmulatorClock,
+		"emulator-faults":    cmdEmulatorFaults,
+		"emulator-posted":    cmdEmulatorPosted,
+		"emulator-record":    cmdEmulatorRecord,
+		"emulator-account":   cmdEmulatorAccount,
+		"emulator-model":     cmdEmulatorModel,
+		"exitcode":           cmdExitcode,
+		"journal-lock":       cmdJournalLock,
+		"account-lock":       cmdAccountLock,
+		"journal-tear":       cmdJournalTear,
+		"journal-flip":       cmdJournalFlip,
+		"oauth-grant":        cmdOAuthGrant,
+		"oauth-code-unspent": cmdOAuthCodeUnspent,
+		"secret-absent":      cmdSecretAbsent,
 	}
 	for name, cmd := range hostileCmds() {
 		cmds[name] = cmd
@@ -360,24 +361,53 @@ func cmdJournalLock(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Defer(func() { l.Release() })
 }
 
-// cmdOAuthCode grants the test OAuth2 application the scopes on the
-// script's account, as a person would on RescueTime's authorization page,
-// and writes the code from the redirect to a file: oauth-code SCOPES FILE.
-func cmdOAuthCode(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 2 {
-		ts.Fatalf("usage: oauth-code SCOPES FILE")
+// cmdOAuthGrant opens the authorization page that `rtctl auth url`
+// printed, as a person would in a browser, grants what it asks on the
+// script's account, and writes the address RescueTime redirects to (code
+// and state, or an error) to a file, and the code alone to CODEFILE for
+// secret-absent: oauth-grant URLFILE REDIRECTFILE [CODEFILE].
+func cmdOAuthGrant(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 && len(args) != 3 {
+		ts.Fatalf("usage: oauth-grant URLFILE REDIRECTFILE [CODEFILE]")
 	}
-	q := url.Values{"client_id": {scriptOAuthClient}, "redirect_uri": {scriptRedirectURI}, "response_type": {"code"}, "scope": {args[0]}, "account": {scriptKey}}
-	req := httptest.NewRequest(http.MethodGet, "/oauth/authorize?"+q.Encode(), nil)
+	page, err := url.Parse(strings.TrimSpace(ts.ReadFile(args[0])))
+	ts.Check(err)
+	q := page.Query()
+	q.Set("account", scriptKey)
+	req := httptest.NewRequest(http.MethodGet, page.Path+"?"+q.Encode(), nil)
 	rec := httptest.NewRecorder()
 	world(ts).emu.ServeHTTP(rec, req)
-	loc, err := url.Parse(rec.Header().Get("Location"))
+	loc := rec.Header().Get("Location")
+	if rec.Code != http.StatusFound || loc == "" {
+		ts.Fatalf("oauth-grant: the authorization page answered %d without a redirect: %s", rec.Code, rec.Body.String())
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(loc+"\n"), 0o600))
+	if len(args) == 3 {
+		u, err := url.Parse(loc)
+		ts.Check(err)
+		ts.Check(os.WriteFile(ts.MkAbs(args[2]), []byte(u.Query().Get("code")+"\n"), 0o600))
+	}
+}
+
+// cmdOAuthCodeUnspent asserts that the code in the redirect address in
+// FILE was not yet redeemed (with `!`: that it was):
+// oauth-code-unspent REDIRECTFILE.
+func cmdOAuthCodeUnspent(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: oauth-code-unspent REDIRECTFILE")
+	}
+	loc, err := url.Parse(strings.TrimSpace(ts.ReadFile(args[0])))
 	ts.Check(err)
 	code := loc.Query().Get("code")
 	if code == "" {
-		ts.Fatalf("oauth-code: no code in the redirect (status %d, %s)", rec.Code, loc.Query().Get("error"))
+		ts.Fatalf("oauth-code-unspent: no code in %s", args[0])
 	}
-	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(code+"\n"), 0o600))
+	switch unspent := world(ts).emu.CodeUnspent(code); {
+	case !unspent && !neg:
+		ts.Fatalf("oauth-code-unspent: the code in %s was redeemed", args[0])
+	case unspent && neg:
+		ts.Fatalf("oauth-code-unspent: the code in %s was not redeemed", args[0])
+	}
 }
 
 // cmdSecretAbsent asserts that the secret held in FILE appears neither in

@@ -50,14 +50,21 @@ func (e *LinkError) Error() string {
 }
 
 // NotRegularError is a path that names something other than a regular file
-// (a directory, a named pipe, a device) where rtctl reads or writes one.
+// (a directory, a named pipe, a device) where rtctl reads or writes one, or
+// something other than a directory where a state directory belongs.
 type NotRegularError struct {
 	Path string
 	Mode fs.FileMode
+	// Want is what belongs at Path; a regular file when empty.
+	Want string
 }
 
 func (e *NotRegularError) Error() string {
-	return fmt.Sprintf("%s is %s, not a regular file; remove it or choose another path", e.Path, Describe(e.Mode))
+	want := e.Want
+	if want == "" {
+		want = "a regular file"
+	}
+	return fmt.Sprintf("%s is %s, not %s; remove it or choose another path", e.Path, Describe(e.Mode), want)
 }
 
 // Describe names a file type for a message: "a directory", "a named pipe
@@ -133,7 +140,7 @@ func checkStateDir(dir string) error {
 	case info.Mode()&(fs.ModeSymlink|fs.ModeIrregular) != 0:
 		return &LinkError{Path: dir, Dir: true}
 	case !info.IsDir():
-		return &NotRegularError{Path: dir, Mode: info.Mode()}
+		return &NotRegularError{Path: dir, Mode: info.Mode(), Want: "a directory"}
 	}
 	return nil
 }

@@ -183,3 +183,23 @@ func TestFormatSize(t *testing.T) {
 		}
 	}
 }
+
+// A .rtctl that is a file, where a directory belongs, is named for what it
+// is and what it should be ("a regular file, not a regular file" said
+// neither).
+func TestStateDirThatIsAFile(t *testing.T) {
+	state := filepath.Join(t.TempDir(), StateDirName)
+	if err := os.WriteFile(state, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want := state + " is a regular file, not a directory; remove it or choose another path"
+	for name, err := range map[string]error{
+		"Check":    Check(filepath.Join(state, "token.txt")),
+		"MkdirAll": MkdirAll(filepath.Join(state, "sub"), 0o700),
+	} {
+		var nr *NotRegularError
+		if !errors.As(err, &nr) || err.Error() != want {
+			t.Errorf("%s: %v, want %q", name, err, want)
+		}
+	}
+}

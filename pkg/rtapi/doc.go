@@ -8,10 +8,13 @@
 //
 // A Client is made with New from Options. Credentials are either an APIKey,
 // sent as the key query parameter to /anapi/..., or an OAuth2 AccessToken,
-// sent as access_token to /api/oauth/... . AuthorizeURL and ExchangeCode
-// implement the OAuth2 authorization-code flow against /oauth/authorize and
-// /oauth/token. The base URL defaults to https://www.rescuetime.com; plain
-// http:// is refused for every host but loopback.
+// sent as access_token to /api/oauth/... . Authorize, CodeFromRedirect and
+// ExchangeCode implement the OAuth2 authorization-code flow against
+// /oauth/authorize and /oauth/token on golang.org/x/oauth2: a random state
+// checked on the way back, PKCE (S256), a form-encoded token request, and
+// the token checked (ValidateAccessToken) before it is returned. The base
+// URL defaults to https://www.rescuetime.com; plain http:// is refused for
+// every host but loopback.
 //
 // # Time
 //

@@ -365,10 +365,11 @@ func TestEmulatorOAuthFlow(t *testing.T) {
 	c := w.client(t, nil)
 	cfg := rtapi.OAuthConfig{ClientID: app.ID, ClientSecret: rtapi.Secret(app.Secret), RedirectURI: app.RedirectURI,
 		Scopes: []rtapi.Scope{rtapi.ScopeHighlightData, rtapi.ScopeTimeData}}
-	authURL, err := c.AuthorizeURL(cfg, "xyz")
+	auth, err := c.Authorize(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	authURL := auth.URL
 	// The emulator grants at once; the account is named by its key.
 	noFollow := *w.srv.Client()
 	noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -378,10 +379,28 @@ func TestEmulatorOAuthFlow(t *testing.T) {
 	}
 	resp.Body.Close()
 	loc, err := url.Parse(resp.Header.Get("Location"))
-	if err != nil || loc.Query().Get("code") == "" || loc.Query().Get("state") != "xyz" {
+	if err != nil || loc.Query().Get("code") == "" || loc.Query().Get("state") != auth.State {
 		t.Fatalf("authorize answered %d, Location %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	tok, err := c.ExchangeCode(context.Background(), cfg, rtapi.Secret(loc.Query().Get("code")))
+	code, err := rtapi.CodeFromRedirect(loc.String(), auth.State)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The emulator checks the PKCE verifier: another one is refused.
+	other, _ := c.Authorize(cfg)
+	if _, err := c.ExchangeCode(context.Background(), cfg, code, other.Verifier); err == nil || !strings.Contains(err.Error(), "invalid_grant") {
+		t.Fatalf("ExchangeCode with another verifier: %v", err)
+	}
+	resp, err = noFollow.Get(authURL + "&account=" + url.QueryEscape(premiumKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc, _ = url.Parse(resp.Header.Get("Location"))
+	if code, err = rtapi.CodeFromRedirect(loc.String(), auth.State); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := c.ExchangeCode(context.Background(), cfg, code, auth.Verifier)
 	if err != nil {
 		t.Fatalf("ExchangeCode: %v", err)
 	}
@@ -390,7 +409,7 @@ func TestEmulatorOAuthFlow(t *testing.T) {
 		t.Errorf("Highlights with the exchanged token: %v", err)
 	}
 	// A code is good once.
-	_, err = c.ExchangeCode(context.Background(), cfg, rtapi.Secret(loc.Query().Get("code")))
+	_, err = c.ExchangeCode(context.Background(), cfg, code, auth.Verifier)
 	if err == nil {
 		t.Error("a code was exchanged twice")
 	}

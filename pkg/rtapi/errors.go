@@ -152,10 +152,7 @@ func MayHaveBeenApplied(err error) bool {
 		return op.applied
 	}
 	var ve *ValidationError
-	if errors.As(err, &ve) {
-		return false
-	}
-	return true
+	return !errors.As(err, &ve)
 }
 
 // neverSent reports whether a transport error proves the request never

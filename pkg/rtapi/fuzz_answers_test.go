@@ -78,8 +78,8 @@ func FuzzPOSTAnswer(f *testing.F) {
 }
 
 // FuzzTokenAnswer answers the OAuth token exchange with anything: the
-// client secret and the code never show in the error, and a success always
-// carries a token.
+// client secret, the code and the PKCE verifier never show in the error,
+// and a success always carries a token fit to save.
 func FuzzTokenAnswer(f *testing.F) {
 	for _, s := range []string{
 		`{"access_token":"fresh-token-789","token_type":"bearer","scope":"time_data","created_at":1763700000}`,
@@ -89,26 +89,29 @@ func FuzzTokenAnswer(f *testing.F) {
 		`<html>login</html>`,
 		``,
 		`{"access_token":"t","refresh_token":{"x":1}}`,
+		`{"access_token":"a\nb"}`,
+		`{"access_token":"a\u001b[2Jb"}`,
+		`{"access_token":"==="}`,
 	} {
 		f.Add(200, "application/json", []byte(s))
 		f.Add(400, "application/json", []byte(s))
 	}
-	const clientSecret, code = "app-secret-123", "good-code-456x"
+	const clientSecret, code, verifier = "app-secret-123", "good-code-456x", "verifier-0123456789-0123456789-0123456789-abc"
 	f.Fuzz(func(t *testing.T, status int, ct string, body []byte) {
 		if status < 100 || status > 599 {
 			status = 200
 		}
 		c := cannedClient(t, canned{status: status, contentType: ct, body: body}, nil)
 		cfg := OAuthConfig{ClientID: "app", ClientSecret: clientSecret, RedirectURI: "http://127.0.0.1:1/cb"}
-		tok, err := c.ExchangeCode(context.Background(), cfg, code)
+		tok, err := c.ExchangeCode(context.Background(), cfg, code, verifier)
 		if err == nil {
-			if tok == nil || tok.AccessToken == "" {
-				t.Fatalf("success without a token: %q", body)
+			if tok == nil || ValidateAccessToken(tok.AccessToken) != nil {
+				t.Fatalf("success without a valid token: %q", body)
 			}
 			return
 		}
 		msg := err.Error()
-		if strings.Contains(msg, clientSecret) || strings.Contains(msg, code) {
+		if strings.Contains(msg, clientSecret) || strings.Contains(msg, code) || strings.Contains(msg, verifier) {
 			t.Fatalf("the error shows a secret: %q", msg)
 		}
 		if n := utf8.RuneCountInString(msg); n > maxErrorText {

@@ -7,11 +7,11 @@ import (
 )
 
 // secretParams are the query parameters whose values are never shown.
-var secretParams = []string{"key", "access_token", "client_secret", "code", "refresh_token"}
+var secretParams = []string{"key", "access_token", "client_secret", "code", "code_verifier", "refresh_token"}
 
 // RedactURL returns u with the values of credential-bearing query parameters
-// (key, access_token, client_secret, code, refresh_token) replaced by
-// "REDACTED". It is safe to log or show the result.
+// (key, access_token, client_secret, code, code_verifier, refresh_token)
+// replaced by "REDACTED". It is safe to log or show the result.
 func RedactURL(u *url.URL) string {
 	if u == nil {
 		return ""

@@ -4,8 +4,8 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"mime"
 	"net/http"
@@ -44,6 +44,9 @@ type authCode struct {
 	account     string
 	scopes      []string
 	expires     time.Time
+	// challenge is the PKCE S256 code_challenge the code was asked for
+	// with, "" when none: the token request must then bring no verifier.
+	challenge string
 }
 
 func digest(secret string) string {
@@ -180,6 +183,11 @@ func (e *Emulator) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		redirect(url.Values{"error": {"access_denied"}, "error_description": {"name the account to authorise with the account parameter"}})
 		return
 	}
+	challenge, err := pkceChallenge(q)
+	if err != nil {
+		redirect(url.Values{"error": {"invalid_request"}, "error_description": {err.Error()}})
+		return
+	}
 	code, err := randomToken()
 	if err != nil {
 		writeOAuthError(w, http.StatusInternalServerError, "server_error", "no randomness")
@@ -187,22 +195,29 @@ func (e *Emulator) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 	}
 	e.codes[digest(code)] = authCode{
 		client: client.ID, redirectURI: client.RedirectURI, account: key, scopes: scopes,
-		expires: e.now().Add(codeLifetime),
+		expires: e.now().Add(codeLifetime), challenge: challenge,
 	}
 	redirect(url.Values{"code": {code}})
 }
 
 type tokenRequest struct {
-	ClientID     string `json:"client_id"`
-	ClientSecret string `json:"client_secret"`
-	GrantType    string `json:"grant_type"`
-	Code         string `json:"code"`
-	RedirectURI  string `json:"redirect_uri"`
+	ClientID     string
+	ClientSecret string
+	basic        bool // the client authenticated with HTTP Basic
+	GrantType    string
+	Code         string
+	RedirectURI  string
+	CodeVerifier string
 }
 
-// serveToken exchanges a code for an access token. The body is JSON as
-// documented, or form-encoded as RFC 6749 has it.
+// serveToken exchanges a code for an access token, as RFC 6749 section
+// 4.1.3 and RFC 7636 have it: a form-encoded body, the client authenticated
+// in the body or with HTTP Basic, the code single-use and bound to its
+// client, redirect_uri and PKCE challenge. Errors are section 5.2's.
 func (e *Emulator) serveToken(w http.ResponseWriter, r *http.Request) {
+	// Section 5.1: answers carrying tokens are never cached; errors neither.
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		writeOAuthError(w, http.StatusMethodNotAllowed, "invalid_request", "use POST")
@@ -217,11 +232,19 @@ func (e *Emulator) serveToken(w http.ResponseWriter, r *http.Request) {
 	defer e.mu.Unlock()
 	client, ok := e.clients[req.ClientID]
 	if !ok || subtle.ConstantTimeCompare([]byte(client.Secret), []byte(req.ClientSecret)) != 1 {
+		if req.basic {
+			// Section 5.2: a client that tried Basic is told the scheme.
+			w.Header().Set("WWW-Authenticate", `Basic realm="oauth"`)
+		}
 		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "unknown client or wrong secret")
 		return
 	}
 	if req.GrantType != "authorization_code" {
 		writeOAuthError(w, http.StatusBadRequest, "unsupported_grant_type", "only authorization_code is supported")
+		return
+	}
+	if req.Code == "" {
+		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "code is required")
 		return
 	}
 	h := digest(req.Code)
@@ -238,6 +261,10 @@ func (e *Emulator) serveToken(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, http.StatusBadRequest, "invalid_grant", "redirect_uri does not match")
 		return
 	}
+	if err := checkVerifier(code.challenge, req.CodeVerifier); err != nil {
+		writeOAuthError(w, http.StatusBadRequest, "invalid_grant", err.Error())
+		return
+	}
 	tok, err := e.issueLocked(code.account, code.scopes)
 	if err != nil {
 		writeOAuthError(w, http.StatusInternalServerError, "server_error", "token could not be issued")
@@ -251,21 +278,84 @@ func (e *Emulator) serveToken(w http.ResponseWriter, r *http.Request) {
 	}{tok, "bearer", strings.Join(code.scopes, " "), e.now().Unix()})
 }
 
+// readTokenRequest reads a form-encoded token request. RescueTime's page
+// shows a JSON body; the emulator takes the standard's form only, so that
+// the tests hold rtctl's client to the standard (see docs/emulator.md, T3).
 func readTokenRequest(r *http.Request) (tokenRequest, error) {
 	var req tokenRequest
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	r.Body = http.MaxBytesReader(nil, r.Body, maxBodyBytes)
-	if ct == "application/x-www-form-urlencoded" {
-		if err := r.ParseForm(); err != nil {
-			return req, fmt.Errorf("body: %v", err)
-		}
-		f := r.PostForm
-		return tokenRequest{f.Get("client_id"), f.Get("client_secret"), f.Get("grant_type"), f.Get("code"), f.Get("redirect_uri")}, nil
+	if ct != "application/x-www-form-urlencoded" {
+		return req, fmt.Errorf("the token request must be form-encoded (Content-Type application/x-www-form-urlencoded, RFC 6749 section 4.1.3)")
 	}
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		return req, fmt.Errorf("body: not a JSON object")
+	r.Body = http.MaxBytesReader(nil, r.Body, maxBodyBytes)
+	if err := r.ParseForm(); err != nil {
+		return req, fmt.Errorf("body: %v", err)
+	}
+	f := r.PostForm
+	for k, vs := range f {
+		if len(vs) > 1 {
+			// RFC 6749 section 3.2.
+			return req, fmt.Errorf("parameter %s given more than once", k)
+		}
+	}
+	req = tokenRequest{
+		ClientID: f.Get("client_id"), ClientSecret: f.Get("client_secret"),
+		GrantType: f.Get("grant_type"), Code: f.Get("code"), RedirectURI: f.Get("redirect_uri"),
+		CodeVerifier: f.Get("code_verifier"),
+	}
+	if id, secret, ok := r.BasicAuth(); ok {
+		if f.Has("client_secret") {
+			// Section 2.3: one authentication method per request.
+			return req, fmt.Errorf("the client authenticated both with HTTP Basic and in the body; use one")
+		}
+		// Section 2.3.1: both parts are form-encoded before Basic.
+		if id, err := url.QueryUnescape(id); err == nil {
+			req.ClientID = id
+		}
+		if secret, err := url.QueryUnescape(secret); err == nil {
+			req.ClientSecret = secret
+		}
+		req.basic = true
 	}
 	return req, nil
+}
+
+// pkceChallenge reads the PKCE parameters of an authorization request:
+// none, or an S256 challenge. "plain" is refused, as RFC 7636 section
+// 4.2 allows a server to: it would put the verifier itself in the address.
+func pkceChallenge(q url.Values) (string, error) {
+	ch, method := q.Get("code_challenge"), q.Get("code_challenge_method")
+	switch {
+	case ch == "" && method == "":
+		return "", nil
+	case ch == "":
+		return "", fmt.Errorf("code_challenge_method without code_challenge")
+	case method != "S256":
+		return "", fmt.Errorf("code_challenge_method must be S256")
+	case len(ch) != 43 || strings.Trim(ch, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != "":
+		return "", fmt.Errorf("code_challenge is not a base64url SHA-256 (43 characters)")
+	}
+	return ch, nil
+}
+
+// checkVerifier checks a token request's code_verifier against the code's
+// challenge (RFC 7636 section 4.6).
+func checkVerifier(challenge, verifier string) error {
+	switch {
+	case challenge == "" && verifier == "":
+		return nil
+	case challenge == "":
+		return fmt.Errorf("code_verifier given for a code asked for without code_challenge")
+	case verifier == "":
+		return fmt.Errorf("code_verifier is required: the code was asked for with code_challenge")
+	case len(verifier) < 43 || len(verifier) > 128 || strings.Trim(verifier, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~") != "":
+		return fmt.Errorf("code_verifier must be 43 to 128 unreserved characters")
+	}
+	sum := sha256.Sum256([]byte(verifier))
+	if subtle.ConstantTimeCompare([]byte(base64.RawURLEncoding.EncodeToString(sum[:])), []byte(challenge)) != 1 {
+		return fmt.Errorf("code_verifier does not match code_challenge")
+	}
+	return nil
 }
 
 // writeOAuthError answers in RFC 6749's error format.
@@ -274,4 +364,14 @@ func writeOAuthError(w http.ResponseWriter, status int, code, desc string) {
 		Error       string `json:"error"`
 		Description string `json:"error_description"`
 	}{code, desc})
+}
+
+// CodeUnspent reports whether code was issued by /oauth/authorize and has
+// not been named in a token request since: tests use it to show that a
+// refused command left the person's code usable.
+func (e *Emulator) CodeUnspent(code string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, ok := e.codes[digest(code)]
+	return ok
 }

@@ -108,9 +108,10 @@ func TestOAuthFlow(t *testing.T) {
 		return w.Code, decode[map[string]any](t, w)
 	}
 	tokenBody := func(c string) string {
-		return `{"client_id":"app","client_secret":"app-secret","grant_type":"authorization_code","code":"` + c + `","redirect_uri":"` + client.RedirectURI + `"}`
+		return url.Values{"client_id": {"app"}, "client_secret": {"app-secret"}, "grant_type": {"authorization_code"}, "code": {c}, "redirect_uri": {client.RedirectURI}}.Encode()
 	}
-	status, tok := exchange(tokenBody(code.Get("code")), "application/json")
+	const formType = "application/x-www-form-urlencoded"
+	status, tok := exchange(tokenBody(code.Get("code")), formType)
 	if status != http.StatusOK || tok["token_type"] != "bearer" || tok["scope"] != "time_data highlight_data" || tok["created_at"] != float64(testNow.Unix()) {
 		t.Fatalf("token answer %d %v", status, tok)
 	}
@@ -119,10 +120,10 @@ func TestOAuthFlow(t *testing.T) {
 	mustStatus(t, get(t, e, "/api/oauth/alerts_feed", url.Values{"access_token": {access}}), http.StatusForbidden)
 
 	// Codes are single use.
-	if status, body := exchange(tokenBody(code.Get("code")), "application/json"); status != http.StatusBadRequest || body["error"] != "invalid_grant" {
+	if status, body := exchange(tokenBody(code.Get("code")), formType); status != http.StatusBadRequest || body["error"] != "invalid_grant" {
 		t.Errorf("second exchange: %d %v", status, body)
 	}
-	// Codes expire after ten minutes by the emulator's clock; form bodies work too.
+	// Codes expire after ten minutes by the emulator's clock.
 	fresh := authorize(base).Query().Get("code")
 	clock.Advance(10 * time.Minute)
 	form := url.Values{"client_id": {"app"}, "client_secret": {"app-secret"}, "grant_type": {"authorization_code"}, "code": {fresh}, "redirect_uri": {client.RedirectURI}}
@@ -183,5 +184,175 @@ func TestIssueTokenErrors(t *testing.T) {
 	}
 	if _, err := e.IssueToken(premiumKey, "root"); err == nil {
 		t.Error("token with an unknown scope")
+	}
+}
+
+// oauthTestClient registers the application the token tests use and
+// returns a function that authorizes with extra parameters and returns the
+// code from the redirect.
+func oauthTestClient(t *testing.T, e *Emulator) func(extra url.Values) string {
+	t.Helper()
+	client := OAuthClient{ID: "app", Secret: "app-secret", RedirectURI: "http://127.0.0.1:9999/callback"}
+	if err := e.AddOAuthClient(client); err != nil {
+		t.Fatal(err)
+	}
+	return func(extra url.Values) string {
+		t.Helper()
+		q := url.Values{"client_id": {"app"}, "redirect_uri": {client.RedirectURI}, "response_type": {"code"},
+			"scope": {"time_data"}, "account": {premiumKey}}
+		for k, v := range extra {
+			q[k] = v
+		}
+		w := get(t, e, "/oauth/authorize", q)
+		mustStatus(t, w, http.StatusFound)
+		u, err := url.Parse(w.Header().Get("Location"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u.Query().Get("code")
+	}
+}
+
+func tokenForm(code string) url.Values {
+	return url.Values{"client_id": {"app"}, "client_secret": {"app-secret"}, "grant_type": {"authorization_code"},
+		"code": {code}, "redirect_uri": {"http://127.0.0.1:9999/callback"}}
+}
+
+// RFC 6749 section 4.1.3 has the token request form-encoded. RescueTime's
+// page shows a JSON body, but a client that follows the standard (as
+// golang.org/x/oauth2 does) sends a form; the emulator holds rtctl to the
+// standard, answering anything else with the standard error.
+func TestTokenRequestMustBeForm(t *testing.T) {
+	e, _ := newTestEmulator(t)
+	authorize := oauthTestClient(t, e)
+	code := authorize(nil)
+	f := tokenForm(code)
+	body := `{"client_id":"app","client_secret":"app-secret","grant_type":"authorization_code","code":"` + code + `","redirect_uri":"http://127.0.0.1:9999/callback"}`
+	for _, ct := range []string{"application/json", "", "text/plain"} {
+		w := do(t, e, http.MethodPost, "/oauth/token", body, ct)
+		got := decode[map[string]any](t, w)
+		if w.Code != http.StatusBadRequest || got["error"] != "invalid_request" {
+			t.Errorf("Content-Type %q: %d %v, want 400 invalid_request", ct, w.Code, got)
+		}
+	}
+	if !e.CodeUnspent(code) {
+		t.Error("a refused request spent the code")
+	}
+	w := do(t, e, http.MethodPost, "/oauth/token", f.Encode(), "application/x-www-form-urlencoded")
+	mustStatus(t, w, http.StatusOK)
+	if e.CodeUnspent(code) {
+		t.Error("the redeemed code is still unspent")
+	}
+	// RFC 6749 section 5.1: token answers are never cached.
+	if cc := w.Header().Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("Cache-Control %q, want no-store", cc)
+	}
+	// A parameter sent twice is refused (RFC 6749 section 3.2).
+	code = authorize(nil)
+	twice := tokenForm(code).Encode() + "&code=" + code
+	if got := decode[map[string]any](t, do(t, e, http.MethodPost, "/oauth/token", twice, "application/x-www-form-urlencoded")); got["error"] != "invalid_request" {
+		t.Errorf("repeated parameter: %v", got)
+	}
+}
+
+// Client authentication as RFC 6749 section 2.3.1 allows: in the body, or
+// HTTP Basic; a wrong secret through Basic is answered 401 with
+// WWW-Authenticate (section 5.2).
+func TestTokenClientAuthentication(t *testing.T) {
+	e, _ := newTestEmulator(t)
+	authorize := oauthTestClient(t, e)
+	send := func(f url.Values, user, pass string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(http.MethodPost, "/oauth/token", strings.NewReader(f.Encode()))
+		r.RemoteAddr = "127.0.0.1:40000"
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if user != "" {
+			r.SetBasicAuth(user, pass)
+		}
+		w := httptest.NewRecorder()
+		e.ServeHTTP(w, r)
+		return w
+	}
+	f := tokenForm(authorize(nil))
+	f.Del("client_secret")
+	f.Del("client_id")
+	mustStatus(t, send(f, "app", "app-secret"), http.StatusOK)
+
+	f = tokenForm(authorize(nil))
+	f.Del("client_secret")
+	f.Del("client_id")
+	w := send(f, "app", "wrong")
+	if got := decode[map[string]any](t, w); w.Code != http.StatusUnauthorized || got["error"] != "invalid_client" || !strings.HasPrefix(w.Header().Get("WWW-Authenticate"), "Basic") {
+		t.Errorf("wrong Basic secret: %d %v %q", w.Code, got, w.Header().Get("WWW-Authenticate"))
+	}
+	// Both ways at once is ambiguous.
+	if got := decode[map[string]any](t, send(tokenForm(authorize(nil)), "app", "app-secret")); got["error"] != "invalid_request" {
+		t.Errorf("two client authentications: %v", got)
+	}
+}
+
+// PKCE (RFC 7636): a code asked for with an S256 challenge is redeemed only
+// with the verifier that hashes to it.
+func TestTokenPKCE(t *testing.T) {
+	e, _ := newTestEmulator(t)
+	authorize := oauthTestClient(t, e)
+	const verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk" // RFC 7636 appendix B
+	const challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+	pkce := url.Values{"code_challenge": {challenge}, "code_challenge_method": {"S256"}}
+	exchange := func(f url.Values) (int, map[string]any) {
+		w := do(t, e, http.MethodPost, "/oauth/token", f.Encode(), "application/x-www-form-urlencoded")
+		return w.Code, decode[map[string]any](t, w)
+	}
+	for name, v := range map[string]string{
+		"no verifier":    "",
+		"wrong verifier": "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXK",
+		"the challenge":  challenge,
+	} {
+		f := tokenForm(authorize(pkce))
+		if v != "" {
+			f.Set("code_verifier", v)
+		}
+		if status, got := exchange(f); status != http.StatusBadRequest || got["error"] != "invalid_grant" {
+			t.Errorf("%s: %d %v, want 400 invalid_grant", name, status, got)
+		}
+	}
+	f := tokenForm(authorize(pkce))
+	f.Set("code_verifier", verifier)
+	if status, got := exchange(f); status != http.StatusOK {
+		t.Errorf("right verifier: %d %v", status, got)
+	}
+	// A verifier for a code asked for without a challenge is refused too:
+	// the two requests do not belong together.
+	f = tokenForm(authorize(nil))
+	f.Set("code_verifier", verifier)
+	if status, got := exchange(f); status != http.StatusBadRequest || got["error"] != "invalid_grant" {
+		t.Errorf("verifier without challenge: %d %v", status, got)
+	}
+	// Only S256 is offered: "plain" would send the verifier in the address.
+	w := get(t, e, "/oauth/authorize", url.Values{"client_id": {"app"}, "redirect_uri": {"http://127.0.0.1:9999/callback"},
+		"response_type": {"code"}, "scope": {"time_data"}, "account": {premiumKey}, "state": {"s1"},
+		"code_challenge": {verifier}, "code_challenge_method": {"plain"}})
+	u, _ := url.Parse(w.Header().Get("Location"))
+	if w.Code != http.StatusFound || u.Query().Get("error") != "invalid_request" || u.Query().Get("state") != "s1" || u.Query().Get("code") != "" {
+		t.Errorf("plain challenge: %d %s", w.Code, w.Header().Get("Location"))
+	}
+}
+
+// A code is bound to the redirect_uri it was asked for with, and spent by
+// the first request that names it, right or wrong.
+func TestTokenCodeBinding(t *testing.T) {
+	e, _ := newTestEmulator(t)
+	authorize := oauthTestClient(t, e)
+	code := authorize(nil)
+	f := tokenForm(code)
+	f.Set("redirect_uri", "http://127.0.0.1:9999/other")
+	w := do(t, e, http.MethodPost, "/oauth/token", f.Encode(), "application/x-www-form-urlencoded")
+	if got := decode[map[string]any](t, w); w.Code != http.StatusBadRequest || got["error"] != "invalid_grant" {
+		t.Errorf("other redirect_uri: %d %v", w.Code, got)
+	}
+	if e.CodeUnspent(code) {
+		t.Error("a code named in a failed exchange is still usable")
+	}
+	if e.CodeUnspent("never-issued") {
+		t.Error("CodeUnspent of a code never issued")
 	}
 }
