@@ -41,8 +41,11 @@ var (
 // beside it, and rewrites the journal without them, atomically. What a
 // damaged line still tells (the key of its item) is kept on the safe side:
 // the item is recorded as sent without a known outcome. A journal that is
-// not damaged is left alone.
-func Repair(path string, now func() time.Time) (*RepairReport, error) {
+// not damaged is left alone. held must be the journal's lock.
+func Repair(held *Lock, path string, now func() time.Time) (*RepairReport, error) {
+	if err := held.Covers(path); err != nil {
+		return nil, err
+	}
 	if err := safefile.Check(path); err != nil {
 		return nil, fmt.Errorf("repairing journal: %w", err)
 	}
@@ -116,8 +119,11 @@ func Repair(path string, now func() time.Time) (*RepairReport, error) {
 
 // Rebind binds the journal at path to acct from now on: the same account
 // with a new credential (a rotated key). The earlier bindings stay in the
-// journal, for its history.
-func Rebind(path string, acct Account, now func() time.Time, run string) error {
+// journal, for its history. held must be the journal's lock.
+func Rebind(held *Lock, path string, acct Account, now func() time.Time, run string) error {
+	if err := held.Covers(path); err != nil {
+		return err
+	}
 	if _, err := os.Stat(path); err != nil {
 		return fmt.Errorf("rebinding journal: %w", err)
 	}
@@ -132,7 +138,7 @@ func Rebind(path string, acct Account, now func() time.Time, run string) error {
 	if err != nil {
 		return fmt.Errorf("opening journal: %w", err)
 	}
-	w := &Writer{f: f, now: now, run: run, path: path}
+	w := &Writer{lock: held, f: f, now: now, run: run, path: path}
 	defer w.Close()
 	if _, err := tail.mend(f, st.Torn); err != nil {
 		return fmt.Errorf("repairing journal %s: %w", path, err)
@@ -141,9 +147,10 @@ func Rebind(path string, acct Account, now func() time.Time, run string) error {
 }
 
 // AppendForget appends forget entries for the given items (rtctl forget),
-// under the account the journal belongs to.
-func AppendForget(path string, acct Account, now func() time.Time, run string, entries []Entry) error {
-	w, err := OpenWriter(path, now, run, acct)
+// under the account the journal belongs to. held must be the journal's
+// lock.
+func AppendForget(held *Lock, path string, acct Account, now func() time.Time, run string, entries []Entry) error {
+	w, err := OpenWriter(held, path, now, run, acct)
 	if err != nil {
 		return err
 	}

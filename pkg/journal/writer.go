@@ -17,6 +17,7 @@ import (
 // outcomes, to keep the cost of durability per batch rather than per item.
 type Writer struct {
 	mu   sync.Mutex
+	lock *Lock
 	f    *os.File
 	now  func() time.Time
 	run  string
@@ -49,8 +50,12 @@ func (e *AccountError) Error() string {
 // in the current one and bound to acct; a write cut short at its end is
 // removed. A journal of another account is refused (*AccountError), and a
 // damaged one (*DamagedError). A symbolic link at path, or a .rtctl
-// directory that is one, is refused (see safefile).
-func OpenWriter(path string, now func() time.Time, run string, acct Account) (*Writer, error) {
+// directory that is one, is refused (see safefile). held must be the
+// journal's lock (Acquire), held for as long as the Writer writes.
+func OpenWriter(held *Lock, path string, now func() time.Time, run string, acct Account) (*Writer, error) {
+	if err := held.Covers(path); err != nil {
+		return nil, err
+	}
 	if err := safefile.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("creating journal directory: %w", err)
 	}
@@ -58,7 +63,7 @@ func OpenWriter(path string, now func() time.Time, run string, acct Account) (*W
 	if err := safefile.Check(path); err != nil {
 		return nil, fmt.Errorf("opening journal: %w", err)
 	}
-	w := &Writer{now: now, run: run, path: path}
+	w := &Writer{lock: held, now: now, run: run, path: path}
 	st, entries, tail, err := scan(path)
 	if err != nil {
 		return nil, err
@@ -195,6 +200,9 @@ func (w *Writer) Append(entries ...Entry) error {
 	defer w.mu.Unlock()
 	if w.err != nil {
 		return fmt.Errorf("journal %s failed earlier: %w", w.path, w.err)
+	}
+	if err := w.lock.Covers(w.path); err != nil {
+		return err
 	}
 	if _, err := w.f.Write(buf.Bytes()); err != nil {
 		w.err = err
