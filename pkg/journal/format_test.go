@@ -33,7 +33,7 @@ func TestEveryLineCarriesAChecksum(t *testing.T) {
 		t.Errorf("first line %s does not bind the journal", lines[0])
 	}
 	for i, l := range lines {
-		if !strings.Contains(l, `,"sum":"`) {
+		if !strings.Contains(l, `,"bsum":"`) {
 			t.Errorf("line %d has no checksum: %s", i+1, l)
 		}
 	}

@@ -110,7 +110,7 @@ func Acquire(ctx context.Context, journalPath string, opts AcquireOptions) (*Loc
 	}
 	path := LockPath(journalPath)
 	if err := safefile.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("creating journal directory: %w", err)
+		return nil, fmt.Errorf("creating the directory of the lock %s: %w", path, err)
 	}
 	if err := safefile.Check(path); err != nil {
 		return nil, err

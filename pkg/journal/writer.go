@@ -22,13 +22,17 @@ type Writer struct {
 	now  func() time.Time
 	run  string
 	path string
+	// binding is the account the journal belongs to after its last line:
+	// the next line's checksum covers it.
+	binding Account
 	// err is the first write error. After it nothing more is appended: a
 	// short write leaves a fragment that the next entry would be glued to.
 	err error
 
 	// Repaired says a write cut short by a crash was removed from the end
-	// of the journal; Migrated that the journal was rewritten from the
-	// format before checksums and account binding, and bound.
+	// of the journal; Migrated that the journal was rewritten from an
+	// older format (before checksums, or before they covered the account),
+	// every line bound to its account.
 	Repaired, Migrated bool
 }
 
@@ -46,9 +50,9 @@ func (e *AccountError) Error() string {
 
 // OpenWriter opens (creating if needed) the journal of acct at path for
 // appending; run identifies this apply in every entry it writes. A new
-// journal starts with acct's binding; one in the older format is rewritten
-// in the current one and bound to acct; a write cut short at its end is
-// removed. A journal of another account is refused (*AccountError), and a
+// journal starts with acct's binding; one in an older format is rewritten
+// in the current one, bound to acct when it was not; a write cut short at
+// its end is removed. A journal of another account is refused (*AccountError), and a
 // damaged one (*DamagedError). A symbolic link at path, or a .rtctl
 // directory that is one, is refused (see safefile). held must be the
 // journal's lock (Acquire), held for as long as the Writer writes.
@@ -71,11 +75,11 @@ func OpenWriter(held *Lock, path string, now func() time.Time, run string, acct 
 	if bound, ok := st.Account(); ok && !bound.Same(acct) {
 		return nil, &AccountError{Path: path, Journal: bound, Using: acct}
 	}
-	if st.Legacy {
-		if err := w.migrate(entries, acct); err != nil {
+	w.binding, _ = st.Account()
+	if st.Legacy || st.OldSums {
+		if err := w.migrate(st, entries, acct); err != nil {
 			return nil, err
 		}
-		w.Migrated = true
 	}
 	f, err := safefile.OpenAppend(path, 0o600)
 	if err != nil {
@@ -115,8 +119,9 @@ func scan(path string) (*State, []Entry, fileTail, error) {
 		return nil, nil, fileTail{}, &DamagedError{Path: path, Lines: st.Damaged}
 	}
 	var entries []Entry
+	var c chain
 	for _, raw := range bytes.Split(data, []byte("\n")) {
-		if e, _, err := parseLine(bytes.TrimSpace(raw)); err == nil {
+		if e, _, err := c.parse(bytes.TrimSpace(raw)); err == nil {
 			entries = append(entries, e)
 		}
 	}
@@ -156,21 +161,23 @@ func (t fileTail) mend(f *os.File, torn bool) (bool, error) {
 	return false, nil
 }
 
-// migrate rewrites a journal of the older format in the current one, bound
-// to acct, atomically: a crash leaves the old file or the new, whole.
-func (w *Writer) migrate(entries []Entry, acct Account) error {
+// migrate rewrites a journal of an older format in the current one,
+// atomically: a crash leaves the old file or the new, whole. Every line is
+// bound to the binding in effect before it; a journal bound to no account
+// is bound to acct first.
+func (w *Writer) migrate(st *State, entries []Entry, acct Account) error {
+	if _, ok := st.Account(); !ok {
+		entries = append([]Entry{{Type: Bind, Account: &acct, Time: w.now().UTC(), Run: w.run}}, entries...)
+	}
 	var buf bytes.Buffer
-	for _, e := range append([]Entry{{Type: Bind, Account: &acct, Time: w.now().UTC(), Run: w.run}}, entries...) {
-		b, err := encodeLine(e)
-		if err != nil {
-			return fmt.Errorf("rewriting journal %s: %w", w.path, err)
-		}
-		buf.Write(b)
-		buf.WriteByte('\n')
+	binding, err := encodeLines(&buf, Account{}, entries)
+	if err != nil {
+		return fmt.Errorf("rewriting journal %s: %w", w.path, err)
 	}
 	if err := atomicfile.Write(w.path, buf.Bytes()); err != nil {
 		return fmt.Errorf("rewriting journal %s in the current format: %w", w.path, err)
 	}
+	w.binding, w.Migrated = binding, true
 	return nil
 }
 
@@ -180,21 +187,16 @@ func (w *Writer) Append(entries ...Entry) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	var buf bytes.Buffer
 	now := w.now().UTC()
-	for _, e := range entries {
+	filled := make([]Entry, len(entries))
+	for i, e := range entries {
 		if e.Time.IsZero() {
 			e.Time = now
 		}
 		if e.Run == "" {
 			e.Run = w.run
 		}
-		b, err := encodeLine(e)
-		if err != nil {
-			return fmt.Errorf("encoding journal entry for %s: %w", e.Address, err)
-		}
-		buf.Write(b)
-		buf.WriteByte('\n')
+		filled[i] = e
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -202,6 +204,13 @@ func (w *Writer) Append(entries ...Entry) error {
 		return fmt.Errorf("journal %s failed earlier: %w", w.path, w.err)
 	}
 	if err := w.lock.Covers(w.path); err != nil {
+		return err
+	}
+	// Encoded under the mutex: each line is bound to the binding the line
+	// before it leaves.
+	var buf bytes.Buffer
+	binding, err := encodeLines(&buf, w.binding, filled)
+	if err != nil {
 		return err
 	}
 	if _, err := w.f.Write(buf.Bytes()); err != nil {
@@ -212,6 +221,7 @@ func (w *Writer) Append(entries ...Entry) error {
 		w.err = err
 		return fmt.Errorf("syncing journal %s: %w", w.path, err)
 	}
+	w.binding = binding
 	return nil
 }
 

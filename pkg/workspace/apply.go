@@ -229,7 +229,7 @@ func (w *Workspace) prepareApply(ctx context.Context, cfg *spec.Config, now time
 	}
 	switch {
 	case jw.Migrated:
-		w.opts.Reporter.Notice(fmt.Sprintf("the journal %s was rewritten in the current format, with a checksum on every line, and bound to %s", jpath, acct))
+		w.opts.Reporter.Notice(fmt.Sprintf("the journal %s was rewritten in the current format, every line with a checksum that covers the account it belongs to (%s)", jpath, acct))
 	case jw.Repaired:
 		w.opts.Reporter.Notice(fmt.Sprintf("removed the end of the journal %s that a crash cut short: it was an intent whose POST was never sent", jpath))
 	}
