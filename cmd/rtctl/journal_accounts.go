@@ -25,7 +25,7 @@ own (rtctl journal new-account).`,
 			if err != nil {
 				return err
 			}
-			j, err := ws.RotateKey(from)
+			j, err := ws.RotateKey(cmd.Context(), from)
 			if err != nil {
 				return err
 			}
@@ -55,7 +55,7 @@ rotate-key). Afterwards every run picks the journal of the key it uses.`,
 			if err != nil {
 				return err
 			}
-			path, err := ws.NewAccountJournal()
+			path, err := ws.NewAccountJournal(cmd.Context())
 			if err != nil {
 				return err
 			}

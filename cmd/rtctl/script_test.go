@@ -304,10 +304,10 @@ func cmdAccountLock(ts *testscript.TestScript, neg bool, args []string) {
 		Endpoint: ts.Getenv("RTCTL_ENDPOINT"), Credentials: rtapi.APIKey(ts.Getenv("RESCUETIME_API_KEY")),
 	}})
 	ts.Check(err)
-	paths, err := ws.LockPaths()
+	files, err := ws.LockPaths()
 	ts.Check(err)
 	// The account's lock in the configuration, not the journal's own.
-	l, err := journal.Acquire(context.Background(), paths[len(paths)-2], journal.AcquireOptions{Command: "rtctl apply --journal elsewhere (held by the test)"})
+	l, err := journal.Acquire(context.Background(), files.Config, journal.AcquireOptions{Command: "rtctl apply --journal elsewhere (held by the test)"})
 	ts.Check(err)
 	ts.Defer(func() { l.Release() })
 }

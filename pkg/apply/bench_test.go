@@ -59,7 +59,12 @@ func BenchmarkApply1000(b *testing.B) {
 		b.Run(fmt.Sprintf("parallelism=%d", par), func(b *testing.B) {
 			floor := time.Duration(n) * latency / time.Duration(par)
 			for b.Loop() {
-				w, err := journal.OpenWriter(filepath.Join(b.TempDir(), "journal.jsonl"), time.Now, "bench", journal.SandboxAccount)
+				path := filepath.Join(b.TempDir(), "journal.jsonl")
+				lock, err := journal.Acquire(context.Background(), path, journal.AcquireOptions{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				w, err := journal.OpenWriter(lock, path, time.Now, "bench", journal.SandboxAccount)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -68,6 +73,7 @@ func BenchmarkApply1000(b *testing.B) {
 					b.Fatalf("apply: %v, %d created", err, res.Count(apply.Created))
 				}
 				w.Close()
+				lock.Release()
 			}
 			perOp := b.Elapsed() / time.Duration(b.N)
 			b.ReportMetric(float64(floor.Milliseconds()), "floor-ms")

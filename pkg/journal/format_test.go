@@ -19,7 +19,8 @@ func writeFile(t *testing.T, path, content string) {
 // the journal to its account, and a changed byte anywhere is found.
 func TestEveryLineCarriesAChecksum(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "journal.jsonl")
-	w, err := OpenWriter(path, fixedNow, "run-1", testAccount)
+	lk := locked(t, path)
+	w, err := OpenWriter(lk, path, fixedNow, "run-1", testAccount)
 	must(t, err)
 	must(t, w.Append(Entry{Type: Intent, Key: "a", Address: "highlight.a"}, Entry{Type: Intent, Key: "b"}))
 	must(t, w.Append(Entry{Type: Outcome, Key: "a", Result: Applied}, Entry{Type: Outcome, Key: "b", Result: Applied}))
@@ -32,7 +33,7 @@ func TestEveryLineCarriesAChecksum(t *testing.T) {
 		t.Errorf("first line %s does not bind the journal", lines[0])
 	}
 	for i, l := range lines {
-		if !strings.Contains(l, `,"sum":"`) {
+		if !strings.Contains(l, `,"bsum":"`) {
 			t.Errorf("line %d has no checksum: %s", i+1, l)
 		}
 	}
@@ -54,18 +55,19 @@ func TestEveryLineCarriesAChecksum(t *testing.T) {
 	if !strings.Contains(err.Error(), "rtctl journal repair") {
 		t.Errorf("the error %q does not say how to repair", err)
 	}
-	if _, err := OpenWriter(path, fixedNow, "run-2", testAccount); !errors.As(err, &de) {
+	if _, err := OpenWriter(lk, path, fixedNow, "run-2", testAccount); !errors.As(err, &de) {
 		t.Errorf("the writer opened a damaged journal: %v", err)
 	}
 }
 
 func TestWriterRefusesAnotherAccount(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "journal.jsonl")
-	w, err := OpenWriter(path, fixedNow, "run-1", testAccount)
+	lk := locked(t, path)
+	w, err := OpenWriter(lk, path, fixedNow, "run-1", testAccount)
 	must(t, err)
 	must(t, w.Close())
 	other := Account{Endpoint: testAccount.Endpoint, Fingerprint: "99999999", Credential: "api_key"}
-	_, err = OpenWriter(path, fixedNow, "run-2", other)
+	_, err = OpenWriter(lk, path, fixedNow, "run-2", other)
 	var ae *AccountError
 	if !errors.As(err, &ae) || ae.Journal.Fingerprint != "0a1b2c3d" {
 		t.Fatalf("another account: %v, want an AccountError naming the journal's", err)
@@ -90,7 +92,7 @@ func TestLegacyJournalIsMigrated(t *testing.T) {
 	if _, bound := st.Account(); bound {
 		t.Fatal("a legacy journal is bound")
 	}
-	w, err := OpenWriter(path, fixedNow, "run-1", testAccount)
+	w, err := OpenWriter(locked(t, path), path, fixedNow, "run-1", testAccount)
 	must(t, err)
 	if !w.Migrated {
 		t.Error("the writer did not say it migrated the journal")
@@ -128,7 +130,7 @@ func TestLegacyFlippedBytesAreDamage(t *testing.T) {
 
 func TestForgetAndEvidence(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "journal.jsonl")
-	w, err := OpenWriter(path, fixedNow, "run-1", testAccount)
+	w, err := OpenWriter(locked(t, path), path, fixedNow, "run-1", testAccount)
 	must(t, err)
 	must(t, w.Append(Entry{Type: Intent, Key: "a"}, Entry{Type: Outcome, Key: "a", Result: Applied}))
 	must(t, w.Append(Entry{Type: Forget, Key: "a", Address: "highlight.a"}))

@@ -19,6 +19,9 @@ func FuzzDecode(f *testing.F) {
 		"\n\n  \n{}\n[]\nnull\n",
 		`{"type":"intent","key":"k","time":"not a time"}`,
 		strings.Repeat("x", 70000) + "\n" + `{"type":"intent","key":"k2"}`,
+		// The bound format: a binding, then a line bound to it.
+		`{"time":"2026-11-20T18:00:00Z","type":"account","run":"run-1","account":{"endpoint":"https://www.rescuetime.com","fingerprint":"0a1b2c3d","credential":"api_key"},"bsum":"340cf18d"}` + "\n" +
+			`{"time":"2026-11-20T18:00:00Z","type":"intent","key":"a","run":"run-1","address":"highlight.a","bsum":"31d2ea7d"}` + "\n",
 	} {
 		f.Add([]byte(s))
 	}

@@ -1,13 +1,12 @@
 package journal
 
 import (
-	"hash/crc32"
-
 	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"io/fs"
 	"path/filepath"
@@ -169,6 +168,10 @@ type State struct {
 	// write. Skipped counts its lines that a crash cut short.
 	Legacy  bool
 	Skipped int
+	// OldSums is set for a journal whose checksums do not cover its
+	// account (the format before lines were bound): it is read as it is,
+	// and rewritten with every line bound on its next write.
+	OldSums bool
 	// Damaged lists the lines (1-based) that are neither valid nor a torn
 	// last line: plan and apply refuse such a journal (DamagedError).
 	Damaged []int
@@ -318,7 +321,7 @@ func (e *DamagedError) Error() string {
 	if n := len(e.Lines); n > 1 {
 		where += fmt.Sprintf(" and %d more", n-1)
 	}
-	return fmt.Sprintf("the journal %s is damaged at %s: a record rtctl cannot read may be a POST it made, which could then be posted again. "+
+	return fmt.Sprintf("the journal %s is damaged at %s (changed, or copied from another account's journal): a record rtctl cannot read may be a POST it made, which could then be posted again. "+
 		"Run rtctl journal verify to see the damage, and rtctl journal repair to set it aside (its items are then treated as uncertain)", e.Path, where)
 }
 
@@ -405,18 +408,22 @@ func readLine(br *bufio.Reader) ([]byte, error) {
 func decode(r io.Reader) (*State, error) {
 	st := &State{}
 	sawSum := false
+	var c chain
 	err := readLines(r, func(l line) error {
 		st.Lines = l.n
 		b := bytes.TrimSpace(l.raw)
 		if len(b) == 0 {
 			return nil
 		}
-		e, summed, err := parseLine(b)
+		e, format, err := c.parse(b)
 		switch {
 		case err == nil:
-			sawSum = sawSum || summed
-			if !summed {
+			sawSum = sawSum || format != unsummed
+			switch format {
+			case unsummed:
 				st.Legacy = true
+			case summed:
+				st.OldSums = true
 			}
 			st.Apply(e)
 		case l.final:
@@ -450,9 +457,29 @@ func tornJSON(b []byte) bool {
 	return bytes.HasPrefix(b, []byte("{")) && errors.As(err, &se) && se.Offset >= int64(len(b))
 }
 
-// sumField ends every line rtctl writes: a CRC-32C of the line without it,
-// so that a changed byte anywhere is found, not folded in.
-const sumField = `,"sum":"`
+// lineFormat is how a line's checksum was made.
+type lineFormat int
+
+const (
+	// unsummed lines come from before checksums.
+	unsummed lineFormat = iota
+	// summed lines end with sumField: a CRC-32C of the line alone, from
+	// before lines were bound to their account.
+	summed
+	// bound lines end with boundSumField: a CRC-32C of the binding in
+	// effect before the line and of the line, so that a line copied from
+	// another account's journal does not verify. Every line rtctl writes
+	// now is bound.
+	bound
+)
+
+// sumField and boundSumField end a line with its checksum, computed over
+// the line without it, so that a changed byte anywhere is found, not
+// folded in.
+const (
+	sumField      = `,"sum":"`
+	boundSumField = `,"bsum":"`
+)
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
@@ -460,48 +487,120 @@ func checksum(b []byte) string {
 	return fmt.Sprintf("%08x", crc32.Checksum(b, castagnoli))
 }
 
-// encodeLine is e as one journal line, checksum included, without newline.
-func encodeLine(e Entry) ([]byte, error) {
+// boundChecksum is the checksum of a line under binding, the account the
+// journal belongs to before the line (the zero Account before the first
+// binding): its endpoint and fingerprint, then the line.
+func boundChecksum(binding Account, b []byte) string {
+	h := crc32.New(castagnoli)
+	fmt.Fprintf(h, "%s\n%s\n", binding.Endpoint, binding.Fingerprint)
+	h.Write(b)
+	return fmt.Sprintf("%08x", h.Sum32())
+}
+
+// encodeLine is e as one journal line, checksum included, without newline,
+// bound to binding, the account the journal belongs to before it.
+func encodeLine(e Entry, binding Account) ([]byte, error) {
 	b, err := json.Marshal(e)
 	if err != nil {
 		return nil, err
 	}
-	sum := checksum(b)
-	return append(append(b[:len(b)-1], sumField...), sum+`"}`...), nil
+	sum := boundChecksum(binding, b)
+	return append(append(b[:len(b)-1], boundSumField...), sum+`"}`...), nil
 }
 
-// parseLine reads one line: it reports whether it carried a checksum, and
-// fails when the checksum does not match or the line is not an entry.
-func parseLine(b []byte) (Entry, bool, error) {
-	var e Entry
-	summed := false
-	if i := bytes.LastIndex(b, []byte(sumField)); i > 0 && len(b)-i == len(sumField)+8+2 && bytes.HasSuffix(b, []byte(`"}`)) {
-		body := append(append([]byte{}, b[:i]...), '}')
-		if checksum(body) != string(b[i+len(sumField):len(b)-2]) {
-			return e, true, errors.New("checksum mismatch")
+// encodeLines appends entries to buf as lines, each bound to the binding
+// in effect before it (from before the first), and returns the binding
+// after the last.
+func encodeLines(buf *bytes.Buffer, from Account, entries []Entry) (Account, error) {
+	for _, e := range entries {
+		b, err := encodeLine(e, from)
+		if err != nil {
+			return from, fmt.Errorf("encoding journal entry for %s: %w", e.Address, err)
 		}
-		summed = true
+		buf.Write(b)
+		buf.WriteByte('\n')
+		if e.Type == Bind && e.Account != nil {
+			from = *e.Account
+		}
+	}
+	return from, nil
+}
+
+// splitSum finds the checksum field at the end of b: the line without it
+// (closed again), the checksum, and whether there was one.
+func splitSum(b []byte, field string) (body []byte, sum string, ok bool) {
+	i := bytes.LastIndex(b, []byte(field))
+	if i <= 0 || len(b)-i != len(field)+8+2 || !bytes.HasSuffix(b, []byte(`"}`)) {
+		return nil, "", false
+	}
+	return append(append([]byte{}, b[:i]...), '}'), string(b[i+len(field) : len(b)-2]), true
+}
+
+// parseLine reads one line written while binding was in effect: it reports
+// how it was summed, and fails when the checksum does not match or the
+// line is not an entry.
+func parseLine(b []byte, binding Account) (Entry, lineFormat, error) {
+	var e Entry
+	format := unsummed
+	if body, sum, ok := splitSum(b, boundSumField); ok {
+		if boundChecksum(binding, body) != sum {
+			return e, bound, errors.New("checksum mismatch: the line was changed, or comes from the journal of another account")
+		}
+		format = bound
+	} else if body, sum, ok := splitSum(b, sumField); ok {
+		if checksum(body) != sum {
+			return e, summed, errors.New("checksum mismatch")
+		}
+		format = summed
 	}
 	if err := json.Unmarshal(b, &e); err != nil {
-		return e, summed, err
+		return e, format, err
 	}
 	switch e.Type {
 	case Intent, Outcome, Forget:
 		if e.Key == "" {
-			return e, summed, errors.New("entry without a key")
+			return e, format, errors.New("entry without a key")
 		}
 	case Bind:
 		if e.Account == nil {
-			return e, summed, errors.New("account entry without an account")
+			return e, format, errors.New("account entry without an account")
 		}
 	case Witness:
 		if e.Evidence == nil {
-			return e, summed, errors.New("evidence entry without evidence")
+			return e, format, errors.New("evidence entry without evidence")
 		}
 	default:
-		return e, summed, fmt.Errorf("unknown entry type %q", clip.String(string(e.Type), 40))
+		return e, format, fmt.Errorf("unknown entry type %q", clip.String(string(e.Type), 40))
 	}
-	return e, summed, nil
+	return e, format, nil
+}
+
+// chain reads a journal's lines in order, following its binding: each
+// bound line is checked under the binding in effect before it. A journal
+// is in the bound format or in an older one from its first line on, never
+// both (a writer rewrites an older journal whole before it binds a line),
+// so a line of the other kind is one copied from another journal.
+type chain struct {
+	binding Account
+	started bool
+	bound   bool
+}
+
+func (c *chain) parse(b []byte) (Entry, lineFormat, error) {
+	e, format, err := parseLine(b, c.binding)
+	if err != nil {
+		return e, format, err
+	}
+	switch {
+	case !c.started:
+		c.started, c.bound = true, format == bound
+	case c.bound != (format == bound):
+		return e, format, errors.New("a line in another format than the rest of the journal: copied from another journal")
+	}
+	if e.Type == Bind {
+		c.binding = *e.Account
+	}
+	return e, format, nil
 }
 
 // DefaultPath is where the journal lives for a configuration directory.
@@ -524,11 +623,14 @@ func Binding(path string) (Account, bool, error) {
 	defer f.Close()
 	var acct Account
 	found := false
+	var c chain
 	err = readLines(f, func(l line) error {
 		if !bytes.Contains(l.raw, []byte(`"type":"account"`)) {
 			return nil
 		}
-		if e, _, err := parseLine(bytes.TrimSpace(l.raw)); err == nil && e.Type == Bind {
+		// Only binding lines reach the chain: each is bound to the one
+		// before it.
+		if e, _, err := c.parse(bytes.TrimSpace(l.raw)); err == nil && e.Type == Bind {
 			acct, found = *e.Account, true
 		}
 		return nil

@@ -17,7 +17,7 @@ var testAccount = Account{Endpoint: "https://www.rescuetime.com", Fingerprint: "
 
 func TestWriteReadFold(t *testing.T) {
 	path := filepath.Join(t.TempDir(), ".rtctl", "journal.jsonl")
-	w, err := OpenWriter(path, fixedNow, "run-1", testAccount)
+	w, err := OpenWriter(locked(t, path), path, fixedNow, "run-1", testAccount)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,8 @@ func TestWriteReadFold(t *testing.T) {
 
 func TestTornLastLineIsSkippedAndRepaired(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "journal.jsonl")
-	w, err := OpenWriter(path, fixedNow, "run-1", testAccount)
+	lk := locked(t, path)
+	w, err := OpenWriter(lk, path, fixedNow, "run-1", testAccount)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +83,7 @@ func TestTornLastLineIsSkippedAndRepaired(t *testing.T) {
 		t.Fatalf("a torn last line: %v, torn %v; want it read as torn, not damage", err, st.Torn)
 	}
 
-	w, err = OpenWriter(path, fixedNow, "run-2", testAccount)
+	w, err = OpenWriter(lk, path, fixedNow, "run-2", testAccount)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,6 +167,17 @@ func TestLockExcludesSecondHolder(t *testing.T) {
 	must(t, l2.Release())
 }
 
+// locked is the lock of the journal at path, held until the test ends.
+func locked(t testing.TB, path string) *Lock {
+	t.Helper()
+	l, err := Acquire(context.Background(), path, AcquireOptions{Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Release() })
+	return l
+}
+
 func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
@@ -180,7 +192,8 @@ func must(t *testing.T, err error) {
 func TestLineCutBeforeItsNewlineIsEnded(t *testing.T) {
 	for _, rebind := range []bool{false, true} {
 		path := filepath.Join(t.TempDir(), "journal.jsonl")
-		w, err := OpenWriter(path, fixedNow, "run-1", testAccount)
+		lk := locked(t, path)
+		w, err := OpenWriter(lk, path, fixedNow, "run-1", testAccount)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -195,9 +208,9 @@ func TestLineCutBeforeItsNewlineIsEnded(t *testing.T) {
 		if rebind {
 			rotated := testAccount
 			rotated.Fingerprint = "0badf00d"
-			must(t, Rebind(path, rotated, fixedNow, "rotate"))
+			must(t, Rebind(lk, path, rotated, fixedNow, "rotate"))
 		} else {
-			w, err = OpenWriter(path, fixedNow, "run-2", testAccount)
+			w, err = OpenWriter(lk, path, fixedNow, "run-2", testAccount)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -23,10 +24,20 @@ import (
 // Who holds the lock is written to a file beside it (HolderPath), not into
 // the lock file: Windows locks the lock file's first byte against every
 // other handle, so nobody could read it there.
+//
+// Every function that writes a journal takes the journal's Lock and checks
+// that it is held and covers that journal (ErrNotLocked otherwise): a
+// writer that did not take the lock does not compile, and one that passes
+// another journal's, or a released one, is refused before it writes.
 type Lock struct {
+	// mu guards fl: a Writer checks the lock on every Append, which may
+	// race with a Release elsewhere.
+	mu     sync.Mutex
 	fl     *flock.Flock
 	path   string
 	holder string
+	// journal is the journal the lock covers, as an absolute path.
+	journal string
 }
 
 // Holder describes who holds a lock, as its holder wrote it.
@@ -51,6 +62,10 @@ func (h Holder) String() string {
 // ErrLocked is returned (wrapped) when the lock stayed held for the whole
 // timeout.
 var ErrLocked = errors.New("journal is locked")
+
+// ErrNotLocked is returned (wrapped) by a journal writer given no lock, a
+// released one, or the lock of another file than the journal it writes.
+var ErrNotLocked = errors.New("journal is not locked by this run")
 
 // LockPath is the lock file for the journal at journalPath. It only ever
 // adds a suffix, so it can never name the journal itself.
@@ -95,7 +110,7 @@ func Acquire(ctx context.Context, journalPath string, opts AcquireOptions) (*Loc
 	}
 	path := LockPath(journalPath)
 	if err := safefile.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("creating journal directory: %w", err)
+		return nil, fmt.Errorf("creating the directory of the lock %s: %w", path, err)
 	}
 	if err := safefile.Check(path); err != nil {
 		return nil, err
@@ -122,7 +137,7 @@ func Acquire(ctx context.Context, journalPath string, opts AcquireOptions) (*Loc
 			return nil, fmt.Errorf("waiting for the journal lock: %w", err)
 		}
 	}
-	l := &Lock{fl: fl, path: path, holder: HolderPath(path)}
+	l := &Lock{fl: fl, path: path, holder: HolderPath(path), journal: absPath(journalPath)}
 	// Where the OS has no O_NOFOLLOW, the Lstat check before the open is all
 	// there is; look again now that the file is open and locked.
 	if err := lockedRegular(fl, path); err != nil {
@@ -186,7 +201,12 @@ func readHolder(path string) string {
 // race with a process that just opened it. The holder file goes first, while
 // the lock is still held, so that it never names a process that is done.
 func (l *Lock) Release() error {
-	if l == nil || l.fl == nil {
+	if l == nil {
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.fl == nil {
 		return nil
 	}
 	// Should removing fail, the next holder overwrites the file.
@@ -194,4 +214,34 @@ func (l *Lock) Release() error {
 	err := l.fl.Unlock()
 	l.fl = nil
 	return err
+}
+
+// Covers checks that l is held and is the lock of the journal at path:
+// every writer of a journal calls it before it reads what it will write
+// after, and again before each write.
+func (l *Lock) Covers(path string) error {
+	if l == nil {
+		return fmt.Errorf("%w: writing %s needs its lock, and none was taken", ErrNotLocked, path)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	switch {
+	case l.fl == nil:
+		return fmt.Errorf("%w: the lock of %s was released before writing it", ErrNotLocked, l.journal)
+	case l.journal != absPath(path):
+		return fmt.Errorf("%w: writing %s needs its own lock, and the lock held is that of %s", ErrNotLocked, path, l.journal)
+	}
+	return nil
+}
+
+// Journal is the path of the journal l covers.
+func (l *Lock) Journal() string { return l.journal }
+
+// absPath is path made absolute and clean, so that two spellings of one
+// journal name one lock; as it is when that fails.
+func absPath(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return filepath.Clean(path)
 }

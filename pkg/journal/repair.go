@@ -41,8 +41,11 @@ var (
 // beside it, and rewrites the journal without them, atomically. What a
 // damaged line still tells (the key of its item) is kept on the safe side:
 // the item is recorded as sent without a known outcome. A journal that is
-// not damaged is left alone.
-func Repair(path string, now func() time.Time) (*RepairReport, error) {
+// not damaged is left alone. held must be the journal's lock.
+func Repair(held *Lock, path string, now func() time.Time) (*RepairReport, error) {
+	if err := held.Covers(path); err != nil {
+		return nil, err
+	}
 	if err := safefile.Check(path); err != nil {
 		return nil, fmt.Errorf("repairing journal: %w", err)
 	}
@@ -51,17 +54,17 @@ func Repair(path string, now func() time.Time) (*RepairReport, error) {
 		return nil, fmt.Errorf("repairing journal: %w", err)
 	}
 	rep := &RepairReport{}
-	var keep, aside bytes.Buffer
-	var salvaged []Entry
+	var aside bytes.Buffer
+	var kept, salvaged []Entry
+	var c chain
 	run := "repair-" + now().UTC().Format("20060102T150405Z")
 	err = readLines(bytes.NewReader(data), func(l line) error {
 		b := bytes.TrimSpace(l.raw)
 		if len(b) == 0 {
 			return nil
 		}
-		if _, _, err := parseLine(b); err == nil {
-			keep.Write(b)
-			keep.WriteByte('\n')
+		if e, _, err := c.parse(b); err == nil {
+			kept = append(kept, e)
 			rep.Kept++
 			return nil
 		}
@@ -94,13 +97,12 @@ func Repair(path string, now func() time.Time) (*RepairReport, error) {
 	if len(rep.Damaged) == 0 && !rep.TornRemoved {
 		return rep, nil
 	}
-	for _, e := range salvaged {
-		b, err := encodeLine(e)
-		if err != nil {
-			return nil, err
-		}
-		keep.Write(b)
-		keep.WriteByte('\n')
+	// Every line is written again, bound to the bindings kept: those
+	// after a binding set aside were bound to it, and an older journal is
+	// rewritten in the current format whole, never half.
+	var keep bytes.Buffer
+	if _, err := encodeLines(&keep, Account{}, append(kept, salvaged...)); err != nil {
+		return nil, fmt.Errorf("repairing journal %s: %w", path, err)
 	}
 	if len(rep.Damaged) > 0 {
 		rep.SetAside = path + ".damaged-" + now().UTC().Format("20060102T150405Z")
@@ -116,34 +118,52 @@ func Repair(path string, now func() time.Time) (*RepairReport, error) {
 
 // Rebind binds the journal at path to acct from now on: the same account
 // with a new credential (a rotated key). The earlier bindings stay in the
-// journal, for its history.
-func Rebind(path string, acct Account, now func() time.Time, run string) error {
+// journal, for its history. held must be the journal's lock.
+func Rebind(held *Lock, path string, acct Account, now func() time.Time, run string) error {
+	if err := held.Covers(path); err != nil {
+		return err
+	}
 	if _, err := os.Stat(path); err != nil {
 		return fmt.Errorf("rebinding journal: %w", err)
 	}
-	st, _, tail, err := scan(path)
+	st, entries, tail, err := scan(path)
 	if err != nil {
 		return err
 	}
 	if bound, ok := st.Account(); ok && bound.Same(acct) {
 		return nil
 	}
+	w := &Writer{lock: held, now: now, run: run, path: path}
+	w.binding, _ = st.Account()
+	if st.Legacy || st.OldSums {
+		// A binding line in the current format after lines of an older
+		// one would be read as copied from another journal.
+		if err := w.migrate(st, entries, acct); err != nil {
+			return err
+		}
+		if _, ok := st.Account(); !ok {
+			return nil // migrate bound it to acct
+		}
+	}
 	f, err := safefile.OpenAppend(path, 0o600)
 	if err != nil {
 		return fmt.Errorf("opening journal: %w", err)
 	}
-	w := &Writer{f: f, now: now, run: run, path: path}
+	w.f = f
 	defer w.Close()
-	if _, err := tail.mend(f, st.Torn); err != nil {
-		return fmt.Errorf("repairing journal %s: %w", path, err)
+	if !w.Migrated {
+		if _, err := tail.mend(f, st.Torn); err != nil {
+			return fmt.Errorf("repairing journal %s: %w", path, err)
+		}
 	}
 	return w.Append(Entry{Type: Bind, Account: &acct})
 }
 
 // AppendForget appends forget entries for the given items (rtctl forget),
-// under the account the journal belongs to.
-func AppendForget(path string, acct Account, now func() time.Time, run string, entries []Entry) error {
-	w, err := OpenWriter(path, now, run, acct)
+// under the account the journal belongs to. held must be the journal's
+// lock.
+func AppendForget(held *Lock, path string, acct Account, now func() time.Time, run string, entries []Entry) error {
+	w, err := OpenWriter(held, path, now, run, acct)
 	if err != nil {
 		return err
 	}

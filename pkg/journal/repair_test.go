@@ -12,7 +12,8 @@ import (
 // an item they name is uncertain, never forgotten.
 func TestRepairSetsDamageAside(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "journal.jsonl")
-	w, err := OpenWriter(path, fixedNow, "run-1", testAccount)
+	lk := locked(t, path)
+	w, err := OpenWriter(lk, path, fixedNow, "run-1", testAccount)
 	must(t, err)
 	must(t, w.Append(Entry{Type: Intent, Key: "a", Address: "highlight.a"}))
 	must(t, w.Append(Entry{Type: Outcome, Key: "a", Result: Applied}))
@@ -27,7 +28,7 @@ func TestRepairSetsDamageAside(t *testing.T) {
 	lines[1] = []byte(`{"ti#@!garbage`)
 	must(t, os.WriteFile(path, bytes.Join(lines, []byte("\n")), 0o600))
 
-	rep, err := Repair(path, fixedNow)
+	rep, err := Repair(lk, path, fixedNow)
 	must(t, err)
 	if len(rep.Damaged) != 3 || rep.SetAside == "" {
 		t.Fatalf("report %+v, want three damaged lines set aside", rep)
@@ -54,13 +55,14 @@ func TestRepairSetsDamageAside(t *testing.T) {
 
 func TestRebind(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "journal.jsonl")
-	w, err := OpenWriter(path, fixedNow, "run-1", testAccount)
+	lk := locked(t, path)
+	w, err := OpenWriter(lk, path, fixedNow, "run-1", testAccount)
 	must(t, err)
 	must(t, w.Append(Entry{Type: Intent, Key: "a"}, Entry{Type: Outcome, Key: "a", Result: Applied}))
 	must(t, w.Close())
 	rotated := Account{Endpoint: testAccount.Endpoint, Fingerprint: "ffff0000", Credential: "api_key"}
-	must(t, Rebind(path, rotated, fixedNow, "rebind"))
-	w, err = OpenWriter(path, fixedNow, "run-2", rotated)
+	must(t, Rebind(lk, path, rotated, fixedNow, "rebind"))
+	w, err = OpenWriter(lk, path, fixedNow, "run-2", rotated)
 	must(t, err)
 	must(t, w.Close())
 	st, err := Read(path)
@@ -71,7 +73,7 @@ func TestRebind(t *testing.T) {
 	if r, _ := st.Lookup("a"); !r.Done() {
 		t.Error("a record was lost in the rebinding")
 	}
-	if _, err := OpenWriter(path, fixedNow, "run-3", testAccount); err == nil {
+	if _, err := OpenWriter(lk, path, fixedNow, "run-3", testAccount); err == nil {
 		t.Error("the old key still opens the journal after rotation")
 	}
 }

@@ -71,7 +71,7 @@ func TestWriterRefusesSymlinkedJournal(t *testing.T) {
 	must(t, os.MkdirAll(dir, 0o700))
 	jpath := filepath.Join(dir, "journal.jsonl")
 	symlink(t, target, jpath)
-	w, err := OpenWriter(jpath, fixedNow, "run-1", testAccount)
+	w, err := OpenWriter(locked(t, jpath), jpath, fixedNow, "run-1", testAccount)
 	if err == nil {
 		w.Append(Entry{Type: Intent, Key: "k"})
 		w.Close()
@@ -89,7 +89,12 @@ func TestSymlinkedStateDirIsRefused(t *testing.T) {
 	symlink(t, elsewhere, link)
 	jpath := filepath.Join(link, "journal.jsonl")
 
-	w, err := OpenWriter(jpath, fixedNow, "run-1", testAccount)
+	// Acquire refuses the link (below), so no writer could hold this
+	// journal's lock; a lock made to cover it shows that the writer
+	// checks for itself.
+	held := locked(t, filepath.Join(root, "journal.jsonl"))
+	held.journal = absPath(jpath)
+	w, err := OpenWriter(held, jpath, fixedNow, "run-1", testAccount)
 	if err == nil {
 		w.Close()
 	}

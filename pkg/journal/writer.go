@@ -17,17 +17,22 @@ import (
 // outcomes, to keep the cost of durability per batch rather than per item.
 type Writer struct {
 	mu   sync.Mutex
+	lock *Lock
 	f    *os.File
 	now  func() time.Time
 	run  string
 	path string
+	// binding is the account the journal belongs to after its last line:
+	// the next line's checksum covers it.
+	binding Account
 	// err is the first write error. After it nothing more is appended: a
 	// short write leaves a fragment that the next entry would be glued to.
 	err error
 
 	// Repaired says a write cut short by a crash was removed from the end
-	// of the journal; Migrated that the journal was rewritten from the
-	// format before checksums and account binding, and bound.
+	// of the journal; Migrated that the journal was rewritten from an
+	// older format (before checksums, or before they covered the account),
+	// every line bound to its account.
 	Repaired, Migrated bool
 }
 
@@ -45,12 +50,16 @@ func (e *AccountError) Error() string {
 
 // OpenWriter opens (creating if needed) the journal of acct at path for
 // appending; run identifies this apply in every entry it writes. A new
-// journal starts with acct's binding; one in the older format is rewritten
-// in the current one and bound to acct; a write cut short at its end is
-// removed. A journal of another account is refused (*AccountError), and a
+// journal starts with acct's binding; one in an older format is rewritten
+// in the current one, bound to acct when it was not; a write cut short at
+// its end is removed. A journal of another account is refused (*AccountError), and a
 // damaged one (*DamagedError). A symbolic link at path, or a .rtctl
-// directory that is one, is refused (see safefile).
-func OpenWriter(path string, now func() time.Time, run string, acct Account) (*Writer, error) {
+// directory that is one, is refused (see safefile). held must be the
+// journal's lock (Acquire), held for as long as the Writer writes.
+func OpenWriter(held *Lock, path string, now func() time.Time, run string, acct Account) (*Writer, error) {
+	if err := held.Covers(path); err != nil {
+		return nil, err
+	}
 	if err := safefile.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("creating journal directory: %w", err)
 	}
@@ -58,7 +67,7 @@ func OpenWriter(path string, now func() time.Time, run string, acct Account) (*W
 	if err := safefile.Check(path); err != nil {
 		return nil, fmt.Errorf("opening journal: %w", err)
 	}
-	w := &Writer{now: now, run: run, path: path}
+	w := &Writer{lock: held, now: now, run: run, path: path}
 	st, entries, tail, err := scan(path)
 	if err != nil {
 		return nil, err
@@ -66,11 +75,11 @@ func OpenWriter(path string, now func() time.Time, run string, acct Account) (*W
 	if bound, ok := st.Account(); ok && !bound.Same(acct) {
 		return nil, &AccountError{Path: path, Journal: bound, Using: acct}
 	}
-	if st.Legacy {
-		if err := w.migrate(entries, acct); err != nil {
+	w.binding, _ = st.Account()
+	if st.Legacy || st.OldSums {
+		if err := w.migrate(st, entries, acct); err != nil {
 			return nil, err
 		}
-		w.Migrated = true
 	}
 	f, err := safefile.OpenAppend(path, 0o600)
 	if err != nil {
@@ -110,8 +119,9 @@ func scan(path string) (*State, []Entry, fileTail, error) {
 		return nil, nil, fileTail{}, &DamagedError{Path: path, Lines: st.Damaged}
 	}
 	var entries []Entry
+	var c chain
 	for _, raw := range bytes.Split(data, []byte("\n")) {
-		if e, _, err := parseLine(bytes.TrimSpace(raw)); err == nil {
+		if e, _, err := c.parse(bytes.TrimSpace(raw)); err == nil {
 			entries = append(entries, e)
 		}
 	}
@@ -151,21 +161,23 @@ func (t fileTail) mend(f *os.File, torn bool) (bool, error) {
 	return false, nil
 }
 
-// migrate rewrites a journal of the older format in the current one, bound
-// to acct, atomically: a crash leaves the old file or the new, whole.
-func (w *Writer) migrate(entries []Entry, acct Account) error {
+// migrate rewrites a journal of an older format in the current one,
+// atomically: a crash leaves the old file or the new, whole. Every line is
+// bound to the binding in effect before it; a journal bound to no account
+// is bound to acct first.
+func (w *Writer) migrate(st *State, entries []Entry, acct Account) error {
+	if _, ok := st.Account(); !ok {
+		entries = append([]Entry{{Type: Bind, Account: &acct, Time: w.now().UTC(), Run: w.run}}, entries...)
+	}
 	var buf bytes.Buffer
-	for _, e := range append([]Entry{{Type: Bind, Account: &acct, Time: w.now().UTC(), Run: w.run}}, entries...) {
-		b, err := encodeLine(e)
-		if err != nil {
-			return fmt.Errorf("rewriting journal %s: %w", w.path, err)
-		}
-		buf.Write(b)
-		buf.WriteByte('\n')
+	binding, err := encodeLines(&buf, Account{}, entries)
+	if err != nil {
+		return fmt.Errorf("rewriting journal %s: %w", w.path, err)
 	}
 	if err := atomicfile.Write(w.path, buf.Bytes()); err != nil {
 		return fmt.Errorf("rewriting journal %s in the current format: %w", w.path, err)
 	}
+	w.binding, w.Migrated = binding, true
 	return nil
 }
 
@@ -175,26 +187,31 @@ func (w *Writer) Append(entries ...Entry) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	var buf bytes.Buffer
 	now := w.now().UTC()
-	for _, e := range entries {
+	filled := make([]Entry, len(entries))
+	for i, e := range entries {
 		if e.Time.IsZero() {
 			e.Time = now
 		}
 		if e.Run == "" {
 			e.Run = w.run
 		}
-		b, err := encodeLine(e)
-		if err != nil {
-			return fmt.Errorf("encoding journal entry for %s: %w", e.Address, err)
-		}
-		buf.Write(b)
-		buf.WriteByte('\n')
+		filled[i] = e
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.err != nil {
 		return fmt.Errorf("journal %s failed earlier: %w", w.path, w.err)
+	}
+	if err := w.lock.Covers(w.path); err != nil {
+		return err
+	}
+	// Encoded under the mutex: each line is bound to the binding the line
+	// before it leaves.
+	var buf bytes.Buffer
+	binding, err := encodeLines(&buf, w.binding, filled)
+	if err != nil {
+		return err
 	}
 	if _, err := w.f.Write(buf.Bytes()); err != nil {
 		w.err = err
@@ -204,6 +221,7 @@ func (w *Writer) Append(entries ...Entry) error {
 		w.err = err
 		return fmt.Errorf("syncing journal %s: %w", w.path, err)
 	}
+	w.binding = binding
 	return nil
 }
 

@@ -80,7 +80,7 @@ func (w *Workspace) Apply(ctx context.Context, opts ApplyOptions) (*ApplyResult,
 		return nil, err
 	}
 	defer locks.Release()
-	pr, client, jw, err := w.prepareApply(ctx, cfg, now, PlanOptions{RetryUncertain: opts.RetryUncertain, Targets: opts.Targets, Replace: opts.Replace})
+	pr, client, jw, err := w.prepareApply(ctx, cfg, now, locks.Journal, PlanOptions{RetryUncertain: opts.RetryUncertain, Targets: opts.Targets, Replace: opts.Replace})
 	if err != nil {
 		return nil, err
 	}
@@ -103,12 +103,13 @@ func (w *Workspace) Apply(ctx context.Context, opts ApplyOptions) (*ApplyResult,
 // account's locks, then the configuration. The lock comes before the load:
 // what the plan decides (deferred items, the minutes left in a focus
 // window) must still hold when it runs. The caller releases the locks.
-func (w *Workspace) beginApply(ctx context.Context, opts ApplyOptions) (time.Time, *spec.Config, Locks, error) {
+func (w *Workspace) beginApply(ctx context.Context, opts ApplyOptions) (time.Time, *spec.Config, *Locks, error) {
 	now := w.instant()
 	locks, err := w.lock(ctx, opts.LockTimeout, "rtctl apply")
 	if err != nil {
 		return now, nil, nil, err
 	}
+	w.unsharedNotice(locks)
 	cfg, err := w.load(ctx, now)
 	if err != nil {
 		locks.Release()
@@ -137,7 +138,7 @@ func (w *Workspace) ApplySaved(ctx context.Context, saved *SavedPlan, opts Apply
 	if saved.file.ConfigHash != cfg.Hash {
 		return nil, &apply.StaleError{Reasons: []string{staleCause(saved.file.Sources, cfg.Sources, saved.file.Inputs.SecretVars, w.dir)}}
 	}
-	pr, client, jw, err := w.prepareApply(ctx, cfg, now, saved.PlanOptions())
+	pr, client, jw, err := w.prepareApply(ctx, cfg, now, locks.Journal, saved.PlanOptions())
 	if err != nil {
 		return nil, err
 	}
@@ -199,8 +200,9 @@ func (r *ApplyResult) Stopped() bool {
 
 // prepareApply plans for an apply, opens the journal for writing and
 // records what the feeds settled since the last run, whatever the person
-// then decides: those are facts about the account.
-func (w *Workspace) prepareApply(ctx context.Context, cfg *spec.Config, now time.Time, opts PlanOptions) (*PlanResult, *rtapi.Client, *journal.Writer, error) {
+// then decides: those are facts about the account. held is the journal's
+// lock, which beginApply took.
+func (w *Workspace) prepareApply(ctx context.Context, cfg *spec.Config, now time.Time, held *journal.Lock, opts PlanOptions) (*PlanResult, *rtapi.Client, *journal.Writer, error) {
 	pr, client, err := w.prepare(ctx, cfg, now, opts)
 	if err != nil {
 		return nil, nil, nil, err
@@ -221,13 +223,13 @@ func (w *Workspace) prepareApply(ctx context.Context, cfg *spec.Config, now time
 		return nil, nil, nil, err
 	}
 	acct.Timezone = cfg.Timezone.String()
-	jw, err := journal.OpenWriter(jpath, w.clientClock(), fmt.Sprintf("%s-%d", now.UTC().Format("20060102T150405Z"), os.Getpid()), acct)
+	jw, err := journal.OpenWriter(held, jpath, w.clientClock(), fmt.Sprintf("%s-%d", now.UTC().Format("20060102T150405Z"), os.Getpid()), acct)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	switch {
 	case jw.Migrated:
-		w.opts.Reporter.Notice(fmt.Sprintf("the journal %s was rewritten in the current format, with a checksum on every line, and bound to %s", jpath, acct))
+		w.opts.Reporter.Notice(fmt.Sprintf("the journal %s was rewritten in the current format, every line with a checksum that covers the account it belongs to (%s)", jpath, acct))
 	case jw.Repaired:
 		w.opts.Reporter.Notice(fmt.Sprintf("removed the end of the journal %s that a crash cut short: it was an intent whose POST was never sent", jpath))
 	}

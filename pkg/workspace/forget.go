@@ -73,7 +73,7 @@ func (w *Workspace) Forget(ctx context.Context, opts ForgetOptions) ([]journal.R
 		return nil, err
 	}
 	run := fmt.Sprintf("forget-%s-%d", now.UTC().Format("20060102T150405Z"), os.Getpid())
-	if err := journal.AppendForget(path, acct, w.clientClock(), run, entries); err != nil {
+	if err := journal.AppendForget(locks.Journal, path, acct, w.clientClock(), run, entries); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -109,7 +109,7 @@ func (w *Workspace) Confirm(ctx context.Context, addresses []string) ([]journal.
 	if err != nil {
 		return nil, err
 	}
-	jw, err := journal.OpenWriter(path, w.clientClock(), fmt.Sprintf("confirm-%d", os.Getpid()), acct)
+	jw, err := journal.OpenWriter(locks.Journal, path, w.clientClock(), fmt.Sprintf("confirm-%d", os.Getpid()), acct)
 	if err != nil {
 		return nil, err
 	}

@@ -181,71 +181,137 @@ func (w *Workspace) ReadJournal() (string, *journal.State, error) {
 	return path, st, err
 }
 
-// Locks are the locks an apply holds; Release lets them all go.
-type Locks []*journal.Lock
+// Locks are the locks that keep two runs on one account apart, each named
+// for what it guards. Journal is the one every journal writer takes
+// (journal.OpenWriter and the others refuse to write without it); taking
+// it is never optional. Release lets them all go.
+type Locks struct {
+	// StateDir is the account's lock in the person's state directory,
+	// shared by every checkout of the configuration. It is the only
+	// optional one: nil for the sandbox, and when there is no state
+	// directory or its lock could not be taken for another reason than
+	// another holder (Unshared says which).
+	StateDir *journal.Lock
+	// Config is the account's lock in the configuration's .rtctl, whatever
+	// journal a run was given; nil for the sandbox, whose journal is its
+	// account.
+	Config *journal.Lock
+	// Journal is the journal's own lock.
+	Journal *journal.Lock
+	// Unshared says why StateDir is not held, "" when it is (or for the
+	// sandbox, which lives in the configuration).
+	Unshared string
+}
 
 // Release releases every lock, the last taken first.
-func (ls Locks) Release() {
-	for i := len(ls) - 1; i >= 0; i-- {
-		_ = ls[i].Release()
+func (ls *Locks) Release() {
+	if ls == nil {
+		return
+	}
+	for _, l := range []*journal.Lock{ls.Journal, ls.Config, ls.StateDir} {
+		_ = l.Release()
 	}
 }
 
-// lock takes the locks that keep two applies to one account apart: one
-// per account in the configuration's .rtctl (whatever journal path a run
-// was given), one per account in the person's state directory when there
-// is one (other checkouts of the configuration), and the journal's own.
-// They are always taken in that order, so two runs never wait on each
-// other in a circle.
-func (w *Workspace) lock(ctx context.Context, timeout time.Duration, command string) (Locks, error) {
-	paths, err := w.LockPaths()
-	if err != nil {
-		return nil, err
-	}
-	var held Locks
-	for i, p := range paths {
-		l, err := journal.Acquire(ctx, p, journal.AcquireOptions{Timeout: timeout, Command: command, Now: w.opts.Clock})
-		if err != nil && i == 0 && w.opts.StateDir != "" && !errors.Is(err, journal.ErrLocked) && !errors.Is(err, context.Canceled) {
-			// The person's state directory is a second line of defence
-			// (another checkout of the configuration); the lock in the
-			// configuration's .rtctl still keeps this one safe. A
-			// machine without a home directory (a CI container) is common
-			// enough not to warn about it every run.
-			if w.opts.Logger != nil {
-				w.opts.Logger.Info(fmt.Sprintf("no account lock in %s: %v", w.opts.StateDir, err))
-			}
-			continue
-		}
-		if err != nil {
-			held.Release()
-			return nil, err
-		}
-		held = append(held, l)
-	}
-	return held, nil
+// LockFiles are the files Workspace.lock takes (each with ".lock" added),
+// in the order it takes them; StateDir and Config are empty for the
+// sandbox, and StateDir when there is no state directory.
+type LockFiles struct {
+	StateDir, Config, Journal string
 }
 
-// LockPaths are the files lock takes, in order (each with ".lock" added):
-// the account's in the person's state directory, the account's in the
-// configuration's .rtctl, and the journal's own.
-func (w *Workspace) LockPaths() ([]string, error) {
+// lock takes the locks of the workspace's account and its journal; see
+// lockJournal.
+func (w *Workspace) lock(ctx context.Context, timeout time.Duration, command string) (*Locks, error) {
 	jpath, err := w.JournalPath()
 	if err != nil {
 		return nil, err
 	}
-	var paths []string
-	if !w.opts.Account.Sandbox {
-		acct, err := w.JournalAccount()
-		if err != nil {
+	return w.lockJournal(ctx, jpath, timeout, command)
+}
+
+// lockJournal takes the locks that keep two runs on one account apart: the
+// account's in the person's state directory when there is one (other
+// checkouts of the configuration), the account's in the configuration's
+// .rtctl (whatever journal path a run was given), and the journal's own,
+// for the journal at jpath. They are always taken in that order, so two
+// runs never wait on each other in a circle.
+func (w *Workspace) lockJournal(ctx context.Context, jpath string, timeout time.Duration, command string) (*Locks, error) {
+	files, err := w.lockFiles(jpath)
+	if err != nil {
+		return nil, err
+	}
+	acquire := func(p string) (*journal.Lock, error) {
+		return journal.Acquire(ctx, p, journal.AcquireOptions{Timeout: timeout, Command: command, Now: w.opts.Clock})
+	}
+	held := &Locks{}
+	switch {
+	case w.opts.Account.Sandbox:
+	case files.StateDir == "":
+		held.Unshared = "there is no state directory (RTCTL_STATE_DIR is not set and there is no user cache directory)"
+	default:
+		l, err := acquire(files.StateDir)
+		switch {
+		case errors.Is(err, journal.ErrLocked) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+			return nil, err
+		case err != nil:
+			// The state directory is a second line of defence (another
+			// checkout of the configuration); the configuration's own
+			// lock still keeps this checkout safe, and the run says so.
+			held.Unshared = fmt.Sprintf("the lock in the state directory %s could not be taken: %v", w.opts.StateDir, err)
+		default:
+			held.StateDir = l
+		}
+	}
+	if files.Config != "" {
+		if held.Config, err = acquire(files.Config); err != nil {
+			held.Release()
 			return nil, err
 		}
-		id := accountLockName(acct)
-		if w.opts.StateDir != "" {
-			paths = append(paths, filepath.Join(w.opts.StateDir, "locks", id))
-		}
-		paths = append(paths, filepath.Join(w.stateDir(), id))
 	}
-	return append(paths, jpath), nil
+	if held.Journal, err = acquire(files.Journal); err != nil {
+		held.Release()
+		return nil, err
+	}
+	return held, nil
+}
+
+// unsharedNotice says, when the state directory's lock is not held, that
+// only the configuration's lock keeps another run of this account away.
+func (w *Workspace) unsharedNotice(ls *Locks) {
+	if ls.Unshared == "" {
+		return
+	}
+	w.opts.Reporter.Notice(fmt.Sprintf("only this configuration's lock is held for the account: %s. "+
+		"Another checkout of this configuration, with its own .rtctl, could apply to the same account at the same time and post its items again; "+
+		"set RTCTL_STATE_DIR to a directory every checkout on this machine shares", ls.Unshared))
+}
+
+// LockPaths are the files lock takes for the workspace's account and
+// journal (see LockFiles).
+func (w *Workspace) LockPaths() (LockFiles, error) {
+	jpath, err := w.JournalPath()
+	if err != nil {
+		return LockFiles{}, err
+	}
+	return w.lockFiles(jpath)
+}
+
+func (w *Workspace) lockFiles(jpath string) (LockFiles, error) {
+	files := LockFiles{Journal: jpath}
+	if w.opts.Account.Sandbox {
+		return files, nil
+	}
+	acct, err := w.JournalAccount()
+	if err != nil {
+		return LockFiles{}, err
+	}
+	id := accountLockName(acct)
+	if w.opts.StateDir != "" {
+		files.StateDir = filepath.Join(w.opts.StateDir, "locks", id)
+	}
+	files.Config = filepath.Join(w.stateDir(), id)
+	return files, nil
 }
 
 // accountLockName names an account's lock without its secret: the
@@ -257,8 +323,8 @@ func accountLockName(a journal.Account) string {
 
 // NewAccountJournal starts a journal for the workspace's account beside
 // the journals of other accounts (rtctl journal new-account), and returns
-// its path.
-func (w *Workspace) NewAccountJournal() (string, error) {
+// its path. It holds the account's locks while it writes.
+func (w *Workspace) NewAccountJournal(ctx context.Context) (string, error) {
 	acct, err := w.JournalAccount()
 	if err != nil {
 		return "", err
@@ -268,15 +334,20 @@ func (w *Workspace) NewAccountJournal() (string, error) {
 			return p, fmt.Errorf("%s already is the journal of %s", p, acct)
 		}
 		if _, err := os.Stat(p); err != nil {
-			return p, w.bindNew(p, acct)
+			return p, w.bindNew(ctx, p, acct)
 		}
 	}
 	p := filepath.Join(w.stateDir(), "journal-"+acct.Fingerprint+".jsonl")
-	return p, w.bindNew(p, acct)
+	return p, w.bindNew(ctx, p, acct)
 }
 
-func (w *Workspace) bindNew(path string, acct journal.Account) error {
-	jw, err := journal.OpenWriter(path, w.opts.Clock, "new-account", acct)
+func (w *Workspace) bindNew(ctx context.Context, path string, acct journal.Account) error {
+	locks, err := w.lockJournal(ctx, path, 0, "rtctl journal new-account")
+	if err != nil {
+		return err
+	}
+	defer locks.Release()
+	jw, err := journal.OpenWriter(locks.Journal, path, w.opts.Clock, "new-account", acct)
 	if err != nil {
 		return err
 	}
@@ -285,8 +356,10 @@ func (w *Workspace) bindNew(path string, acct journal.Account) error {
 
 // RotateKey binds the journal of another credential to the workspace's
 // account: the same account with a new key. from names the old key's
-// fingerprint when the configuration has journals of several accounts.
-func (w *Workspace) RotateKey(from string) (BoundJournal, error) {
+// fingerprint when the configuration has journals of several accounts. It
+// holds the new key's account locks and the journal's own lock (which an
+// apply with the old key holds) while it writes.
+func (w *Workspace) RotateKey(ctx context.Context, from string) (BoundJournal, error) {
 	acct, err := w.JournalAccount()
 	if err != nil {
 		return BoundJournal{}, err
@@ -312,7 +385,12 @@ func (w *Workspace) RotateKey(from string) (BoundJournal, error) {
 		return BoundJournal{}, fmt.Errorf("journals of %d keys are here: name the old one with --from FINGERPRINT (rtctl journal --all lists them)", len(cands))
 	}
 	j := cands[0]
-	if err := journal.Rebind(j.Path, acct, w.opts.Clock, "rotate-key"); err != nil {
+	locks, err := w.lockJournal(ctx, j.Path, 0, "rtctl journal rotate-key")
+	if err != nil {
+		return j, err
+	}
+	defer locks.Release()
+	if err := journal.Rebind(locks.Journal, j.Path, acct, w.opts.Clock, "rotate-key"); err != nil {
 		return j, err
 	}
 	return j, nil
@@ -343,10 +421,10 @@ func (w *Workspace) ShownJournalPath() (string, error) {
 // RepairJournal repairs the journal at path (see journal.Repair), under the
 // apply locks, so that no apply writes it meanwhile.
 func (w *Workspace) RepairJournal(ctx context.Context, path string) (*journal.RepairReport, error) {
-	var locks Locks
+	var locks *Locks
 	if w.opts.Account.Sandbox || w.opts.Account.Credentials != nil {
 		var err error
-		if locks, err = w.lock(ctx, 0, "rtctl journal repair"); err != nil {
+		if locks, err = w.lockJournal(ctx, path, 0, "rtctl journal repair"); err != nil {
 			return nil, err
 		}
 	} else {
@@ -356,8 +434,8 @@ func (w *Workspace) RepairJournal(ctx context.Context, path string) (*journal.Re
 		if err != nil {
 			return nil, err
 		}
-		locks = Locks{l}
+		locks = &Locks{Journal: l}
 	}
 	defer locks.Release()
-	return journal.Repair(path, w.opts.Clock)
+	return journal.Repair(locks.Journal, path, w.opts.Clock)
 }
