@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -50,7 +51,8 @@ func planFor(p function.Parameter) argPlan {
 func (g *guard) wrap(name string, f function.Function) function.Function {
 	// The wrapper's parameters allow marks: cty looks for them by going
 	// through every argument, which the wrapped function does again (and
-	// a set is sorted each time). rtctl marks nothing.
+	// a set is sorted each time). The wrapped function's own parameters
+	// say whether it sees them, and cty marks its result.
 	params := f.Params()
 	plans := make([]argPlan, len(params))
 	for i := range params {
@@ -144,7 +146,7 @@ func (g *guard) wrap(name string, f function.Function) function.Function {
 				res, err = f.Call(args)
 			}
 			if err != nil {
-				return cty.NilVal, err
+				return cty.NilVal, quietError(err, args)
 			}
 			size, err := g.checkValue(res, "the result")
 			if err != nil {
@@ -702,4 +704,25 @@ func allKnown(args []cty.Value) bool {
 		}
 	}
 	return true
+}
+
+// quietError is err, unless an argument is sensitive: a function's message
+// may quote its argument ("... is not a date"), and HCL prints it.
+func quietError(err error, args []cty.Value) error {
+	for _, a := range args {
+		if !isSensitive(a) {
+			continue
+		}
+		var le *limitError
+		if errors.As(err, &le) {
+			return err
+		}
+		msg := "it failed on a sensitive argument, so its message is not shown"
+		var ae function.ArgError
+		if errors.As(err, &ae) {
+			return function.NewArgErrorf(ae.Index, "%s", msg)
+		}
+		return errors.New(msg)
+	}
+	return err
 }
