@@ -29,7 +29,7 @@ type Set struct {
 	// filter has the bit of every gram's hash set: most text has no run
 	// of a credential, and a bit test is far cheaper than a map lookup.
 	filter []uint64
-	long  []string            // the long ones, folded, for HeldBack
+	long   []string // the long ones, folded, for HeldBack
 }
 
 // Add adds credentials; empty ones are ignored.
