@@ -43,7 +43,11 @@ func workspaceOptions(e *env, cf *configFlags, acct *accountFlags) (workspace.Op
 		UserAgent:  "rtctl/" + buildVersion(),
 		Logger:     log,
 		Reporter:   &reporter{e: e},
+		// Commands that reach no account (validate, console) must still
+		// refuse a file holding the key, and not print it.
+		Secrets: workspace.EnvironmentSecrets(e.getenv),
 	}
+	e.secrets.Add(opts.Secrets...)
 	if acct != nil {
 		if opts.Account, err = acct.account(e); err != nil {
 			return opts, err
