@@ -229,3 +229,51 @@ locals {
 		t.Errorf("want the reason the message is not shown:\n%s", text)
 	}
 }
+
+// Issue 20 item 9: where the key is also in another environment variable,
+// a configuration that unwraps it still cannot post it in another case or
+// in pieces, and no diagnostic shows it so.
+func TestCredentialVariantsRefusedAndRedacted(t *testing.T) {
+	const key = "B63nXq0aZ7LmPe4RtY9uWs2DkHf5Jc1Vg8"
+	getenv := func(k string) string {
+		if k == "OTHER" {
+			return key
+		}
+		return ""
+	}
+	for _, tt := range []struct{ name, body, want string }{
+		{"upper", `highlight "h" {
+  date        = "2026-11-20"
+  description = nonsensitive(upper(env("OTHER")))
+}`, "Credential in value"},
+		{"lower", `highlight "h" {
+  date        = "2026-11-20"
+  description = "x"
+  source      = nonsensitive(lower(env("OTHER")))
+}`, "Credential in value"},
+		{"chunks", `highlight "h" {
+  date        = "2026-11-20"
+  description = join(" ", regexall(".{8}", nonsensitive(env("OTHER"))))
+}`, "Credential in value"},
+		{"a message quoting it", `locals {
+  n = tonumber(nonsensitive(lower(env("OTHER"))))
+}`, "Invalid function argument"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, diags := Load(context.Background(), writeConfig(t, map[string]string{
+				"main.rt.hcl": "rtctl {\n  timezone = \"UTC\"\n}\n" + tt.body + "\n",
+			}), LoadOptions{Getenv: getenv, Secrets: []string{key}})
+			text, js := render(t, cfg, diags)
+			if !strings.Contains(text, "Error: "+tt.want) {
+				t.Errorf("want %q:\n%s", tt.want, text)
+			}
+			for _, out := range []string{text, js} {
+				for _, s := range []string{strings.ToLower(key), strings.ToUpper(key), key[8:16]} {
+					if strings.Contains(out, s) {
+						t.Errorf("output shows %q:\n%s", s, out)
+					}
+				}
+			}
+		})
+	}
+}
