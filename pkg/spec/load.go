@@ -61,8 +61,9 @@ type LoadOptions struct {
 	// Secrets are the values of rtctl's credentials (API key, access
 	// token, client secret). A file holding one is not read; text that
 	// would be posted (activity, details, description, source), a
-	// for_each key or a data source's configuration holding one is an
-	// error; no diagnostic shows one. Values shorter than 8 characters
+	// for_each key or a data source's configuration holding one (in any
+	// case, or an 8-character piece of one of 16 characters or more) is
+	// an error; no diagnostic shows one. Values shorter than 8 characters
 	// are ignored: no credential is that short, and hiding them would
 	// garble messages.
 	Secrets []string
