@@ -47,7 +47,14 @@ func workspaceOptions(e *env, cf *configFlags, acct *accountFlags) (workspace.Op
 		// refuse a file holding the key, and not print it.
 		Secrets: workspace.EnvironmentSecrets(e.getenv),
 	}
-	e.secrets.Add(opts.Secrets...)
+	for _, s := range opts.Secrets {
+		// Not a short one: a wrong key shorter than a word would be cut
+		// out of ordinary words (issue 24), and this command may not even
+		// use it.
+		if len(s) >= 8 {
+			e.secrets.Add(s)
+		}
+	}
 	if acct != nil {
 		if opts.Account, err = acct.account(e); err != nil {
 			return opts, err

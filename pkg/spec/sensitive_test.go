@@ -277,3 +277,37 @@ func TestCredentialVariantsRefusedAndRedacted(t *testing.T) {
 		})
 	}
 }
+
+// HCL's diagnostics list the values an expression refers to ("with
+// var.token as ..."); a sensitive one is left out, though nothing else
+// knows its text.
+func TestSensitiveVariableNotInDiagnostics(t *testing.T) {
+	cfg, diags := Load(context.Background(), writeConfig(t, map[string]string{"main.rt.hcl": `
+rtctl {
+  timezone = "UTC"
+}
+
+variable "token" {
+  type      = string
+  sensitive = true
+}
+
+variable "plain" {
+  type = string
+}
+
+locals {
+  n = var.token * var.plain
+}
+`}), LoadOptions{Vars: map[string]string{"token": "tok-0123", "plain": "visible"}})
+	text, js := render(t, cfg, diags)
+	if !diags.HasErrors() {
+		t.Fatal("no error")
+	}
+	if strings.Contains(text+js, "tok-0123") || strings.Contains(text, "with var.token") {
+		t.Errorf("the sensitive value is shown:\n%s", text)
+	}
+	if !strings.Contains(text, `var.plain as "visible"`) {
+		t.Errorf("want the other value shown as before:\n%s", text)
+	}
+}
