@@ -225,7 +225,20 @@ locals {
 			t.Errorf("an error quotes the sensitive argument:\n%s", out)
 		}
 	}
-	if !strings.Contains(flat(text), "sensitive argument, so its message is not shown") {
+	// A message that shows nothing of the value stays.
+	_, diags = Load(context.Background(), writeConfig(t, map[string]string{"main.rt.hcl": `
+rtctl {
+  timezone = "Europe/Berlin"
+}
+
+locals {
+  n = length(env("SECRET"))
+}
+`}), LoadOptions{Getenv: func(string) string { return "s3cr3t-value-0123456789" }})
+	if !diags.HasErrors() || strings.Contains(diags.Error(), "s3cr3t") || strings.Contains(diags.Error(), "not shown") {
+		t.Errorf("length() of a string: %v, want cty's message", diags)
+	}
+	if strings.Count(flat(text), "failed on a sensitive argument, and its message could show it, so it is not shown") != 3 {
 		t.Errorf("want the reason the message is not shown:\n%s", text)
 	}
 }
