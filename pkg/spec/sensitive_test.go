@@ -324,3 +324,34 @@ locals {
 		t.Errorf("want the other value shown as before:\n%s", text)
 	}
 }
+
+// Data sources get plain values: a sensitive path or address is still the
+// one to read, and nothing in a data source has to expect a mark (git_log
+// panicked on one: "value is marked, so must be unmarked first").
+func TestDataSourcesTakeSensitiveConfiguration(t *testing.T) {
+	dir := writeConfig(t, map[string]string{
+		"main.rt.hcl": `
+rtctl {
+  timezone = "Europe/Berlin"
+}
+
+data "ical" "work" {
+  path         = env("CAL_PATH")
+  window_start = "2026-11-16 00:00"
+  window_end   = "2026-11-21 00:00"
+}
+
+data "git_log" "repo" {
+  path = env("REPO")
+}
+`,
+		"work.ics": testICS,
+	})
+	_, diags := Load(context.Background(), dir, LoadOptions{Now: testNow, Getenv: func(k string) string {
+		return map[string]string{"CAL_PATH": "work.ics", "REPO": "no-such-repo"}[k]
+	}})
+	// The repository does not exist: an error about it, not a crash.
+	if len(diags) != 1 || !strings.Contains(diags.Error(), "git_log") {
+		t.Fatalf("want the git_log error alone, got %v", diags)
+	}
+}
