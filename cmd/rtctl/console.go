@@ -31,8 +31,9 @@ expression whose brackets are still open continues on the next line.
 
 On a terminal it prompts and goes on after an error; piped in, it prints one
 value a line and exits 1 if any expression failed. It reads the calendars
-and repositories the configuration reads, never the account. Secrets (a
-calendar's address) are shown redacted. "exit" or end of input ends it.`,
+and repositories the configuration reads, never the account. Sensitive
+values (env(), variables declared sensitive, a calendar's address) are shown
+as (sensitive value), and credentials never. "exit" or end of input ends it.`,
 		Example: `  rtctl console
   echo 'today()' | rtctl console
   echo '[for e in data.ical.work.events : e.summary]' | rtctl console --now 2026-11-20T18:00:00Z`,

@@ -43,6 +43,17 @@ func workspaceOptions(e *env, cf *configFlags, acct *accountFlags) (workspace.Op
 		UserAgent:  "rtctl/" + buildVersion(),
 		Logger:     log,
 		Reporter:   &reporter{e: e},
+		// Commands that reach no account (validate, console) must still
+		// refuse a file holding the key, and not print it.
+		Secrets: workspace.EnvironmentSecrets(e.getenv),
+	}
+	for _, s := range opts.Secrets {
+		// Not a short one: a wrong key shorter than a word would be cut
+		// out of ordinary words (issue 24), and this command may not even
+		// use it.
+		if len(s) >= 8 {
+			e.secrets.Add(s)
+		}
 	}
 	if acct != nil {
 		if opts.Account, err = acct.account(e); err != nil {

@@ -10,10 +10,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
 	"sync"
 
 	"github.com/rtctl/rtctl/internal/safefile"
+	"github.com/rtctl/rtctl/internal/secretscan"
 )
 
 // Options say what to log where.
@@ -30,11 +30,13 @@ type Options struct {
 	Path string
 }
 
-// Redactor removes known secrets from text. It is safe for concurrent use;
-// secrets are added as they become known (the API key once it is read).
+// Redactor removes known secrets from text: exactly, and a long one (an API
+// key, a token) also in another case or by a piece of it (see secretscan).
+// It is safe for concurrent use; secrets are added as they become known
+// (the API key once it is read).
 type Redactor struct {
 	mu      sync.RWMutex
-	secrets []string
+	secrets secretscan.Set
 }
 
 // Add registers secrets to remove; empty and very short values are ignored
@@ -44,7 +46,7 @@ func (r *Redactor) Add(secrets ...string) {
 	defer r.mu.Unlock()
 	for _, s := range secrets {
 		if len(s) >= 4 {
-			r.secrets = append(r.secrets, s)
+			r.secrets.Add(s)
 		}
 	}
 }
@@ -53,10 +55,7 @@ func (r *Redactor) Add(secrets ...string) {
 func (r *Redactor) Redact(s string) string {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	for _, sec := range r.secrets {
-		s = strings.ReplaceAll(s, sec, "REDACTED")
-	}
-	return s
+	return r.secrets.Replace(s, "REDACTED")
 }
 
 // New returns the logger, and a function that closes the log file.
@@ -204,18 +203,9 @@ func (rw *RedactingWriter) Flush() error {
 	return err
 }
 
-// heldBack is how many bytes at the end of s are the start of a secret.
+// heldBack is how many bytes at the end of s may be the start of a secret.
 func (r *Redactor) heldBack(s string) int {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	longest := 0
-	for _, sec := range r.secrets {
-		for n := min(len(sec)-1, len(s)); n > longest; n-- {
-			if strings.HasSuffix(s, sec[:n]) {
-				longest = n
-				break
-			}
-		}
-	}
-	return longest
+	return r.secrets.HeldBack(s)
 }

@@ -73,3 +73,27 @@ func TestRedactingWriter(t *testing.T) {
 		t.Errorf("got %q\nwant %q", out.String(), want)
 	}
 }
+
+// Issue 20 item 9: a long key is removed in another case and by its
+// pieces too, also when a piece is split across writes; ordinary text
+// passes as it is.
+func TestRedactingWriterKeyVariants(t *testing.T) {
+	const key = "B63nXq0aZ7LmPe4RtY9uWs2DkHf5Jc1Vg8"
+	red := &Redactor{}
+	red.Add(key)
+	var out bytes.Buffer
+	w := red.Writer(&out)
+	w.Write([]byte("upper " + strings.ToUpper(key) + "\n"))
+	w.Write([]byte("lower " + strings.ToLower(key) + "\n"))
+	w.Write([]byte("chunks " + key[0:8] + " " + key[8:16] + "\n"))
+	w.Write([]byte("split " + key[20:24]))
+	w.Write([]byte(key[24:28] + " end\n"))
+	w.Write([]byte("Shipped the release notes on Friday.\n"))
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	want := "upper REDACTED\nlower REDACTED\nchunks REDACTED REDACTED\nsplit REDACTED end\nShipped the release notes on Friday.\n"
+	if out.String() != want {
+		t.Errorf("got %q\nwant %q", out.String(), want)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/url"
 	"strings"
+
+	"github.com/rtctl/rtctl/internal/secretscan"
 )
 
 // secretParams are the query parameters whose values are never shown.
@@ -38,6 +40,8 @@ type redactor struct {
 }
 
 func (r redactor) scrub(s string) string {
+	// A server may echo the key in another case, or a piece of it.
+	var long secretscan.Set
 	for _, sec := range r.secrets {
 		if sec == "" {
 			continue
@@ -47,8 +51,11 @@ func (r redactor) scrub(s string) string {
 		if esc := url.QueryEscape(sec); esc != sec {
 			s = strings.ReplaceAll(s, esc, redacted)
 		}
+		if len(sec) >= secretscan.MinChunkedLength {
+			long.Add(sec)
+		}
 	}
-	return s
+	return long.Replace(s, redacted)
 }
 
 // transportError rewrites an error from http.Client.Do: its *url.Error

@@ -182,3 +182,21 @@ func TestPlainHTTPRefusedExceptLoopback(t *testing.T) {
 		t.Error("empty key accepted")
 	}
 }
+
+// Issue 20 item 9: a server that echoes the key in capitals, in small
+// letters or in pieces shows none of it; a short secret is matched exactly
+// only, so that ordinary words are not redacted more than they were.
+func TestScrubKeyVariants(t *testing.T) {
+	const key = "B63nXq0aZ7LmPe4RtY9uWs2DkHf5Jc1Vg8"
+	r := redactor{secrets: []string{key, "code"}}
+	for _, tt := range []struct{ in, want string }{
+		{"bad key " + strings.ToUpper(key), "bad key " + redacted},
+		{"bad key " + strings.ToLower(key), "bad key " + redacted},
+		{"pieces " + key[:8] + "," + key[8:16], "pieces " + redacted + "," + redacted},
+		{"a code and a CODE", "a " + redacted + " and a CODE"},
+	} {
+		if got := r.scrub(tt.in); got != tt.want {
+			t.Errorf("scrub(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

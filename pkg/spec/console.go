@@ -22,7 +22,7 @@ const ConsoleFilename = "<console>"
 // what it returns. A Console is not safe for concurrent use.
 type Console struct {
 	l       *loader
-	secrets []string
+	secrets redaction
 	files   map[string]*hcl.File
 }
 
@@ -69,18 +69,28 @@ func (c *Console) finish(diags hcl.Diagnostics) hcl.Diagnostics {
 }
 
 // format writes v as HCL: the way a person would write it in a
-// configuration, and the way terraform console shows values.
+// configuration, and the way terraform console shows values. Sensitive
+// parts are written (sensitive value), as terraform console writes them.
 func (c *Console) format(v cty.Value) string {
-	v, _ = v.UnmarkDeep()
+	if v.IsMarked() {
+		return sensitiveValue
+	}
 	if !v.IsWhollyKnown() {
 		return "(unknown)"
 	}
-	out := hclwrite.Format(hclwrite.TokensForValue(v).Bytes())
-	return redactSecrets(strings.TrimSpace(string(out)), c.secrets)
+	// A string written in place of each sensitive part, and replaced,
+	// quotes and all, once the value is written. A value holding it
+	// would be shown as sensitive, which gives nothing away.
+	const sentinel = "\x00" + sensitiveValue + "\x00"
+	quoted := string(hclwrite.TokensForValue(cty.StringVal(sentinel)).Bytes())
+	v = shownValue(v, sentinel)
+	out := string(hclwrite.Format(hclwrite.TokensForValue(v).Bytes()))
+	out = strings.ReplaceAll(out, quoted, sensitiveValue)
+	return c.secrets.redact(strings.TrimSpace(out))
 }
 
 // keepScope makes the loader's scope a Console of cfg.
-func (l *loader) keepScope(secrets []string) {
+func (l *loader) keepScope(secrets redaction) {
 	files := make(map[string]*hcl.File, len(l.cfg.Files)+1)
 	for name, f := range l.cfg.Files {
 		files[name] = f

@@ -51,8 +51,15 @@ data "ical" "work" {
 		{`local.week`, "[\"2026-11-18\", \"2026-11-19\", \"2026-11-20\"]"},
 		{`[for e in data.ical.work.events : e.key]`, `["allhands@example.com"]`},
 		{`{ n = length(local.week) }`, "{\n  n = 3\n}"},
-		// Secrets are shown redacted, whichever way they come out.
-		{`var.cal_url`, `"http://127.0.0.1:`},
+		// Sensitive values are shown as such, as parts of a value too;
+		// secrets unwrapped are redacted, whichever way they come out.
+		{`var.cal_url`, `(sensitive value)`},
+		{`upper(var.cal_url)`, `(sensitive value)`},
+		{`{ u = var.cal_url, n = 1 }`, "{\n  n = 1\n  u = (sensitive value)\n}"},
+		{`[sensitive(1), 2]`, "[(sensitive value), 2]"},
+		{`env("HOME")`, `(sensitive value)`},
+		{`nonsensitive(var.cal_url)`, `"http://127.0.0.1:`},
+		{`nonsensitive(upper("rtctl-api-key-0123456789"))`, `"(secret)"`},
 		{`"key ${"rtctl-api-key-0123456789"}"`, `"key (secret)"`},
 	} {
 		got, diags := con.Evaluate(tc.expr)

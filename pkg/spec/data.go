@@ -153,6 +153,9 @@ func (d *dataBlock) read(ectx *hcl.EvalContext, dc DataContext) (cty.Value, hcl.
 			Subject:  d.DeclRange.Ptr(),
 		})
 	}
+	// A data source gets plain values (a sensitive url is still the
+	// address to fetch); what it returns is its content, not marked.
+	cfg, _ = cfg.UnmarkDeep()
 	val, more := d.source.Read(dc, cfg)
 	diags = append(diags, more...)
 	if val == cty.NilVal {

@@ -57,10 +57,16 @@
 // validation rules is unknown afterwards, so nothing is read or declared
 // with it.
 //
-// Secrets: a calendar's url, and the variables and locals it is computed
-// from, and LoadOptions.Secrets are scrubbed from every diagnostic Load
-// returns (see SecretAttributes); env() refuses rtctl's own credentials; and
-// a text that would be posted (activity, details, description, source) is
-// refused when its value holds one of LoadOptions.Secrets or looks like an
-// API key, wherever it came from, as is a for_each key holding a secret.
+// Secrets: values a configuration handles as secrets are sensitive (go-cty
+// marks, see sensitive): a variable declared sensitive = true, every env()
+// result, the variables and locals a calendar's url is computed from, and
+// everything an expression derives from them. One set to an item's
+// attribute, for_each or count is an error naming the attribute, unless the
+// configuration unwraps it with nonsensitive(); Console shows it as
+// (sensitive value). env() refuses rtctl's own credentials; a text that would
+// be posted (activity, details, description, source) is refused when it
+// holds one of LoadOptions.Secrets (in any case, or an 8-character piece of
+// a long one) or looks like an API key, as is a for_each key holding one;
+// and the text of sensitive values and credentials is scrubbed from every
+// diagnostic Load returns, as a last line of defence.
 package spec

@@ -55,6 +55,11 @@ func evalAs(a *hcl.Attribute, ctx *hcl.EvalContext, ty cty.Type, diags *hcl.Diag
 	if v.IsNull() {
 		return cty.NilVal, false
 	}
+	// Before the conversion, whose error could quote the value.
+	if isSensitive(v) {
+		*diags = append(*diags, sensitiveAttr(a))
+		return cty.NilVal, false
+	}
 	cv, err := fastConvert(v, ty, false)
 	if err != nil {
 		*diags = append(*diags, &hcl.Diagnostic{
@@ -67,7 +72,6 @@ func evalAs(a *hcl.Attribute, ctx *hcl.EvalContext, ty cty.Type, diags *hcl.Diag
 		})
 		return cty.NilVal, false
 	}
-	cv, _ = cv.Unmark()
 	return cv, true
 }
 

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -9,6 +10,8 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
+
+	"github.com/rtctl/rtctl/internal/secretscan"
 )
 
 // wrapFunctions returns funcs with every function guarded by g: arguments
@@ -50,7 +53,8 @@ func planFor(p function.Parameter) argPlan {
 func (g *guard) wrap(name string, f function.Function) function.Function {
 	// The wrapper's parameters allow marks: cty looks for them by going
 	// through every argument, which the wrapped function does again (and
-	// a set is sorted each time). rtctl marks nothing.
+	// a set is sorted each time). The wrapped function's own parameters
+	// say whether it sees them, and cty marks its result.
 	params := f.Params()
 	plans := make([]argPlan, len(params))
 	for i := range params {
@@ -144,7 +148,7 @@ func (g *guard) wrap(name string, f function.Function) function.Function {
 				res, err = f.Call(args)
 			}
 			if err != nil {
-				return cty.NilVal, err
+				return cty.NilVal, quietError(err, args)
 			}
 			size, err := g.checkValue(res, "the result")
 			if err != nil {
@@ -702,4 +706,75 @@ func allKnown(args []cty.Value) bool {
 		}
 	}
 	return true
+}
+
+// quietError is err, unless it may show a sensitive argument: a
+// function's message may quote its argument ("... is not a date"), and HCL
+// prints it. A message that quotes nothing and holds no text of a sensitive
+// argument (a collection was required, say) stays, as it helps.
+func quietError(err error, args []cty.Value) error {
+	var le *limitError
+	if errors.As(err, &le) {
+		return err
+	}
+	var texts secretscan.Set
+	total, marked := 0, false
+	for _, a := range args {
+		if !isSensitive(a) {
+			continue
+		}
+		marked = true
+		set := map[string]bool{}
+		addSensitiveText(set, a)
+		for t := range set {
+			total += len(t)
+			texts.Add(t)
+		}
+	}
+	if !marked {
+		return err
+	}
+	msg := err.Error()
+	// Beyond a size, looking is not worth it: the message goes. So does
+	// one that quotes anything (a character of the value, say).
+	if total <= maxSensitiveScan && !strings.ContainsAny(msg, "\"'`") && !texts.Contains(msg) {
+		return err
+	}
+	quiet := "it failed on a sensitive argument, and its message could show it, so it is not shown"
+	var ae function.ArgError
+	if errors.As(err, &ae) {
+		return function.NewArgErrorf(ae.Index, "%s", quiet)
+	}
+	return errors.New(quiet)
+}
+
+// maxSensitiveScan bounds the text of sensitive arguments quietError
+// looks for in a message.
+const maxSensitiveScan = 64 << 10
+
+// addSensitiveText adds the text of every marked part of v, however deep:
+// strings, and numbers and bools as a message would write them.
+func addSensitiveText(set map[string]bool, v cty.Value) {
+	un, pvm := v.UnmarkDeepWithPaths()
+	for _, pm := range pvm {
+		if _, ok := pm.Marks[sensitive]; !ok {
+			continue
+		}
+		part, err := pm.Path.Apply(un)
+		if err != nil {
+			continue
+		}
+		_ = cty.Walk(part, func(_ cty.Path, val cty.Value) (bool, error) {
+			if !val.IsKnown() || val.IsNull() {
+				return false, nil
+			}
+			switch val.Type() {
+			case cty.String:
+				set[val.AsString()] = true
+			case cty.Number:
+				set[val.AsBigFloat().Text('f', -1)] = true
+			}
+			return true, nil
+		})
+	}
 }

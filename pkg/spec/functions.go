@@ -103,6 +103,9 @@ func newFunctions(files *filePolicy, getenv func(string) string, limits Limits) 
 		"dateadd":   dateAddFunc,
 		"daterange": dateRangeFunc(limits.MaxDateRange),
 		"weekday":   weekdayFunc,
+		// Sensitivity (see sensitive).
+		"sensitive":    sensitiveFunc,
+		"nonsensitive": nonsensitiveFunc,
 	}
 }
 
@@ -142,10 +145,10 @@ func unwrapPathError(err error) error {
 var credentialEnv = []string{"RESCUETIME_API_KEY", "RESCUETIME_ACCESS_TOKEN", "RESCUETIME_CLIENT_SECRET"}
 
 // envFunc reads an environment variable, "" when unset: for values that
-// differ between machines. Its results end up in the plan like any other
-// value, so it is no place for secrets, and it refuses rtctl's credentials
-// outright: a key interpolated into a description would be posted to the
-// account and printed by every plan.
+// differ between machines. The environment is where secrets are kept (CI
+// passes RTCTL_CALENDAR_URL there), so every value it returns is marked
+// sensitive: never shown, and not posted unless the configuration unwraps
+// it with nonsensitive(). rtctl's own credentials it refuses outright.
 func envFunc(getenv func(string) string) function.Function {
 	return function.New(&function.Spec{
 		Description: "Returns the value of an environment variable, or an empty string.",
@@ -159,9 +162,9 @@ func envFunc(getenv func(string) string) function.Function {
 				}
 			}
 			if getenv == nil {
-				return cty.StringVal(""), nil
+				return cty.StringVal("").Mark(sensitive), nil
 			}
-			return cty.StringVal(getenv(args[0].AsString())), nil
+			return cty.StringVal(getenv(args[0].AsString())).Mark(sensitive), nil
 		},
 	})
 }

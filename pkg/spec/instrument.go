@@ -234,7 +234,7 @@ func (g *guard) operation(op *hclsyntax.Operation) *hclsyntax.Operation {
 	equality := len(params) == 2 && params[0].Type == cty.DynamicPseudoType
 	for i := range params {
 		// cty would go through the operands looking for marks, which the
-		// wrapped operation does again; rtctl marks nothing.
+		// wrapped operation does again; The wrapped operation marks its result as cty does.
 		params[i].AllowMarked = true
 	}
 	w := &hclsyntax.Operation{

@@ -19,6 +19,8 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
+
+	"github.com/rtctl/rtctl/internal/secretscan"
 )
 
 // File name suffixes of configuration and auto-loaded variables files.
@@ -59,8 +61,9 @@ type LoadOptions struct {
 	// Secrets are the values of rtctl's credentials (API key, access
 	// token, client secret). A file holding one is not read; text that
 	// would be posted (activity, details, description, source), a
-	// for_each key or a data source's configuration holding one is an
-	// error; no diagnostic shows one. Values shorter than 8 characters
+	// for_each key or a data source's configuration holding one (in any
+	// case, or an 8-character piece of one of 16 characters or more) is
+	// an error; no diagnostic shows one. Values shorter than 8 characters
 	// are ignored: no credential is that short, and hiding them would
 	// garble messages.
 	Secrets []string
@@ -92,9 +95,9 @@ type Config struct {
 	Sources map[string]string
 	// VariableNames are the configuration's declared variables, sorted.
 	VariableNames []string
-	// SecretVars are the variables whose values flow into a secret
-	// attribute (a calendar's url): never written down, in a saved plan or
-	// anywhere else.
+	// SecretVars are the variables whose values are sensitive (declared
+	// sensitive = true, or a calendar's url is computed from them): never
+	// written down, in a saved plan or anywhere else.
 	SecretVars map[string]bool
 
 	console *Console // with LoadOptions.KeepScope
@@ -191,8 +194,9 @@ type loader struct {
 	// sourceBytes counts the bytes of every file read, against
 	// limits.MaxSourceBytes.
 	sourceBytes int64
-	files       *filePolicy // what file() and data sources may read
-	guard       *guard      // the evaluation limits
+	files       *filePolicy     // what file() and data sources may read
+	creds       *secretscan.Set // LoadOptions.Secrets
+	guard       *guard          // the evaluation limits
 	baseDir     string
 	parser      *hclparse.Parser
 	funcs       map[string]function.Function
@@ -213,6 +217,9 @@ type loader struct {
 	varSeen     map[string]cty.Value // every variable's value, also those that failed validation
 	localValues map[string]cty.Value
 	dataValues  map[string]map[string]cty.Value
+	// secretLocals are the locals a secret attribute is computed from,
+	// whose values are marked sensitive.
+	secretLocals map[string]bool
 }
 
 func newLoader(ctx context.Context, dir string, opts LoadOptions) *loader {
@@ -226,6 +233,12 @@ func newLoader(ctx context.Context, dir string, opts LoadOptions) *loader {
 	parser := hclparse.NewParser()
 	limits := opts.Limits.withDefaults()
 	files := newFilePolicy(dir, opts.ReadDirs, opts.SecretFiles, opts.Secrets)
+	creds := &secretscan.Set{}
+	for _, s := range opts.Secrets {
+		if s = strings.TrimSpace(s); len(s) >= minSecretLength {
+			creds.Add(s)
+		}
+	}
 	funcs := newFunctions(files, opts.Getenv, limits)
 	today := &todayClock{now: opts.Now}
 	funcs["today"] = todayFunc(today)
@@ -239,6 +252,7 @@ func newLoader(ctx context.Context, dir string, opts LoadOptions) *loader {
 		opts:     opts,
 		limits:   limits,
 		files:    files,
+		creds:    creds,
 		guard:    guard,
 		baseDir:  dir,
 		parser:   parser,
@@ -319,12 +333,28 @@ func (l *loader) load(sources []source, autoFiles []string) {
 		return
 	}
 
+	// What a calendar's url is computed from is sensitive from the start,
+	// so that everything computed from it is too.
+	secretVars, secretLocals := l.secretReferences()
+	for name := range secretVars {
+		if v := l.variables[name]; v != nil {
+			v.Sensitive = true
+		}
+	}
+	l.secretLocals = secretLocals
+
 	// Variables first: they depend on nothing.
 	raw, diags := l.collectVariableValues(autoFiles, l.opts.VarFiles)
 	l.diags = append(l.diags, diags...)
 	l.varValues, l.varSeen, diags = finalVariableValues(l.variables, raw, l.funcs, l.guard)
-	for name := range l.variables {
+	for name, v := range l.variables {
 		l.cfg.VariableNames = append(l.cfg.VariableNames, name)
+		if v.Sensitive {
+			if l.cfg.SecretVars == nil {
+				l.cfg.SecretVars = map[string]bool{}
+			}
+			l.cfg.SecretVars[name] = true
+		}
 	}
 	sort.Strings(l.cfg.VariableNames)
 	l.diags = append(l.diags, diags...)
@@ -607,6 +637,9 @@ func (l *loader) evaluateGraph() {
 				})
 				continue
 			}
+			if l.secretLocals[lc.Name] {
+				v = v.Mark(sensitive)
+			}
 			l.localValues[lc.Name] = v
 		default:
 			d := l.data[strings.TrimPrefix(n.key, "data.")]
@@ -736,6 +769,8 @@ func (l *loader) hash() string {
 		if !v.IsWhollyKnown() {
 			continue
 		}
+		// A digest, not the value: a sensitive one counts like any other.
+		v, _ = v.UnmarkDeep()
 		if b, err := ctyjson.Marshal(v, cty.DynamicPseudoType); err == nil {
 			digest("var", n, b)
 		}

@@ -348,7 +348,7 @@ func TestFileAndEnvFunctions(t *testing.T) {
 rtctl { timezone = "UTC" }
 highlight "h" {
   date        = "2026-11-20"
-  description = "${trimspace(file("notes/today.txt"))} on ${env("HOST_LABEL")}${env("UNSET")}"
+  description = "${trimspace(file("notes/today.txt"))} on ${nonsensitive(env("HOST_LABEL"))}${nonsensitive(env("UNSET"))}"
 }
 `,
 	})

@@ -9,14 +9,16 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/rtctl/rtctl/internal/secretscan"
 	"github.com/rtctl/rtctl/pkg/calendar"
 )
 
 // SecretAttributes is implemented by data sources some of whose attributes
-// hold secrets, such as data "ical"'s url. Load keeps their values, and the
-// values of the variables and locals they are computed from, out of every
-// diagnostic it returns: HCL's diagnostics quote the values an expression
-// refers to ("with var.cal_url as ..."), and error messages may quote them.
+// hold secrets, such as data "ical"'s url. The variables and locals their
+// values are computed from are marked sensitive (see sensitive), so that
+// what is derived from them is never shown nor posted; and their values,
+// like every sensitive value Load computed, are kept out of every
+// diagnostic by their text as well, should one quote them.
 type SecretAttributes interface {
 	SecretAttributes() []string
 }
@@ -25,10 +27,12 @@ type SecretAttributes interface {
 // of a secret's value (a "/" or "ics") would redact ordinary text.
 const minSecretLength = 8
 
-// secrets lists the strings no diagnostic may show, longest first.
-func (l *loader) secrets() []string {
-	set := map[string]bool{}
-	seenVar, seenLocal := map[string]bool{}, map[string]bool{}
+// secretReferences are the variables and locals the secret attributes of
+// data sources are computed from, directly or through other locals: found
+// from the expressions before anything is evaluated, so their values are
+// marked from the start.
+func (l *loader) secretReferences() (vars, locals map[string]bool) {
+	vars, locals = map[string]bool{}, map[string]bool{}
 	var addRefs func(travs []hcl.Traversal)
 	addRefs = func(travs []hcl.Traversal) {
 		for _, t := range travs {
@@ -38,18 +42,10 @@ func (l *loader) secrets() []string {
 			}
 			switch t.RootName() {
 			case "var":
-				if !seenVar[name] {
-					seenVar[name] = true
-					addSecretStrings(set, l.varSeen[name])
-					if l.cfg.SecretVars == nil {
-						l.cfg.SecretVars = map[string]bool{}
-					}
-					l.cfg.SecretVars[name] = true
-				}
+				vars[name] = true
 			case "local":
-				if !seenLocal[name] {
-					seenLocal[name] = true
-					addSecretStrings(set, l.localValues[name])
+				if !locals[name] {
+					locals[name] = true
 					if lc := l.locals[name]; lc != nil {
 						addRefs(lc.Expr.Variables())
 					}
@@ -57,7 +53,15 @@ func (l *loader) secrets() []string {
 			}
 		}
 	}
-	var ctx *hcl.EvalContext
+	for _, a := range l.secretAttributes() {
+		addRefs(a.Expr.Variables())
+	}
+	return vars, locals
+}
+
+// secretAttributes are the attributes of data blocks that hold secrets.
+func (l *loader) secretAttributes() []*hcl.Attribute {
+	var out []*hcl.Attribute
 	for _, d := range l.data {
 		sa, ok := d.source.(SecretAttributes)
 		if !ok {
@@ -69,18 +73,31 @@ func (l *loader) secrets() []string {
 		}
 		content, _, _ := d.Body.PartialContent(schema)
 		for _, a := range content.Attributes {
-			if ctx == nil {
-				ctx = l.evalContext()
-			}
+			out = append(out, a)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Range.String() < out[j].Range.String() })
+	return out
+}
+
+// secrets is what no diagnostic may show: the text of every sensitive value
+// of a variable or local, of the secret attributes (an address written
+// literally is marked by nothing), and rtctl's credentials.
+func (l *loader) secrets() redaction {
+	set := map[string]bool{}
+	for _, v := range l.varSeen {
+		addSensitiveStrings(set, v)
+	}
+	for _, v := range l.localValues {
+		addSensitiveStrings(set, v)
+	}
+	if attrs := l.secretAttributes(); len(attrs) > 0 {
+		ctx := l.evalContext()
+		for _, a := range attrs {
 			if v, diags := a.Expr.Value(ctx); !diags.HasErrors() {
 				addSecretStrings(set, v)
 			}
-			addRefs(a.Expr.Variables())
 		}
-	}
-	// rtctl's own credentials, as the command line gave them.
-	for _, s := range l.files.secrets {
-		set[s] = true
 	}
 	out := make([]string, 0, len(set))
 	for s := range set {
@@ -92,7 +109,51 @@ func (l *loader) secrets() []string {
 		}
 		return out[i] < out[j]
 	})
-	return out
+	return redaction{exact: out, creds: l.creds}
+}
+
+// redaction is the text a diagnostic or a console value may not show.
+type redaction struct {
+	exact []string        // longest first
+	creds *secretscan.Set // rtctl's credentials, in any case and by pieces
+}
+
+func (r redaction) empty() bool { return len(r.exact) == 0 && r.creds.Empty() }
+
+// redact replaces what r holds in msg.
+func (r redaction) redact(msg string) string {
+	for _, s := range r.exact {
+		if strings.Contains(msg, s) {
+			msg = strings.ReplaceAll(msg, s, redactedForm(s))
+		}
+	}
+	return r.creds.Replace(msg, "(secret)")
+}
+
+// contains reports whether s holds something of r.
+func (r redaction) contains(s string) bool {
+	for _, sec := range r.exact {
+		if strings.Contains(s, sec) {
+			return true
+		}
+	}
+	return r.creds.Contains(s)
+}
+
+// addSensitiveStrings adds every string inside the marked parts of v.
+func addSensitiveStrings(set map[string]bool, v cty.Value) {
+	if v == cty.NilVal {
+		return
+	}
+	un, pvm := v.UnmarkDeepWithPaths()
+	for _, pm := range pvm {
+		if _, ok := pm.Marks[sensitive]; !ok {
+			continue
+		}
+		if part, err := pm.Path.Apply(un); err == nil {
+			addSecretStrings(set, part)
+		}
+	}
 }
 
 // addSecretStrings adds every string inside v, however deep, to set.
@@ -119,13 +180,13 @@ func addSecretStrings(set map[string]bool, v cty.Value) {
 // scrubDiagnostics removes every secret from diags: replaced by its redacted
 // form in summaries and details, and by dropping the values an expression
 // refers to, or the source snippet, when they would show one.
-func scrubDiagnostics(diags hcl.Diagnostics, files map[string]*hcl.File, secrets []string) {
-	if len(secrets) == 0 {
+func scrubDiagnostics(diags hcl.Diagnostics, files map[string]*hcl.File, secrets redaction) {
+	if secrets.empty() {
 		return
 	}
 	for _, d := range diags {
-		d.Summary = redactSecrets(d.Summary, secrets)
-		d.Detail = redactSecrets(d.Detail, secrets)
+		d.Summary = secrets.redact(d.Summary)
+		d.Detail = secrets.redact(d.Detail)
 		if d.Expression != nil && d.EvalContext != nil && exprShowsSecret(d.Expression, d.EvalContext, secrets) {
 			d.Expression, d.EvalContext = nil, nil
 		}
@@ -142,15 +203,6 @@ func scrubDiagnostics(diags hcl.Diagnostics, files map[string]*hcl.File, secrets
 	}
 }
 
-func redactSecrets(msg string, secrets []string) string {
-	for _, s := range secrets {
-		if strings.Contains(msg, s) {
-			msg = strings.ReplaceAll(msg, s, redactedForm(s))
-		}
-	}
-	return msg
-}
-
 // redactedForm is what is shown instead of a secret: the scheme and host of
 // an address, nothing of anything else.
 func redactedForm(s string) string {
@@ -160,18 +212,9 @@ func redactedForm(s string) string {
 	return "(secret)"
 }
 
-func containsSecret(s string, secrets []string) bool {
-	for _, sec := range secrets {
-		if strings.Contains(s, sec) {
-			return true
-		}
-	}
-	return false
-}
-
 // exprShowsSecret reports whether the values HCL's diagnostic writer would
 // print for the references of expr hold a secret.
-func exprShowsSecret(expr hcl.Expression, ctx *hcl.EvalContext, secrets []string) bool {
+func exprShowsSecret(expr hcl.Expression, ctx *hcl.EvalContext, secrets redaction) bool {
 	for _, t := range expr.Variables() {
 		v, diags := t.TraverseAbs(ctx)
 		if diags.HasErrors() {
@@ -183,7 +226,7 @@ func exprShowsSecret(expr hcl.Expression, ctx *hcl.EvalContext, secrets []string
 			if found || !val.IsKnown() || val.IsNull() {
 				return false, nil
 			}
-			if val.Type() == cty.String && containsSecret(val.AsString(), secrets) {
+			if val.Type() == cty.String && secrets.contains(val.AsString()) {
 				found = true
 			}
 			return !found, nil
@@ -198,7 +241,7 @@ func exprShowsSecret(expr hcl.Expression, ctx *hcl.EvalContext, secrets []string
 // snippetShowsSecret reports whether the source lines a diagnostic shows
 // (those of its subject and context) hold a secret, as a literal address
 // written in the configuration or a variables file does.
-func snippetShowsSecret(subject, context *hcl.Range, files map[string]*hcl.File, secrets []string) bool {
+func snippetShowsSecret(subject, context *hcl.Range, files map[string]*hcl.File, secrets redaction) bool {
 	f := files[subject.Filename]
 	if f == nil {
 		return false
@@ -209,7 +252,7 @@ func snippetShowsSecret(subject, context *hcl.Range, files map[string]*hcl.File,
 	}
 	lines := bytes.Split(f.Bytes, []byte("\n"))
 	for n := max(first, 1); n <= last && n <= len(lines); n++ {
-		if containsSecret(string(lines[n-1]), secrets) {
+		if secrets.contains(string(lines[n-1])) {
 			return true
 		}
 	}

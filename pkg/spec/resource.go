@@ -139,7 +139,11 @@ func (rb *resourceBlock) expandForEach(ctx *hcl.EvalContext, x expansion) ([]ins
 	if diags.HasErrors() || !v.IsWhollyKnown() {
 		return nil, diags
 	}
-	v, _ = v.Unmark()
+	// Keys become addresses, which every plan and journal shows. A
+	// set's elements are its keys: cty marks the set for a marked one.
+	if v.IsMarked() {
+		return nil, append(diags, sensitiveAttr(a))
+	}
 	invalid := func(detail string) ([]instance, hcl.Diagnostics) {
 		return nil, append(diags, &hcl.Diagnostic{
 			Severity:    hcl.DiagError,
@@ -201,7 +205,11 @@ func (rb *resourceBlock) expandCount(ctx *hcl.EvalContext, x expansion) ([]insta
 	if diags.HasErrors() || !v.IsWhollyKnown() {
 		return nil, diags
 	}
-	v, _ = v.Unmark()
+	// The number of items is shown, and a count computed from a secret
+	// says something about it (its length, say).
+	if isSensitive(v) {
+		return nil, append(diags, sensitiveAttr(a))
+	}
 	invalid := func(detail string) ([]instance, hcl.Diagnostics) {
 		return nil, append(diags, &hcl.Diagnostic{
 			Severity:    hcl.DiagError,

@@ -62,12 +62,8 @@ func literalHasAPIKey(expr hcl.Expression) bool {
 }
 
 // holdsSecret reports whether s contains one of the known credentials of
-// LoadOptions.Secrets.
+// LoadOptions.Secrets, in any case or by a piece of it (see secretscan): a
+// configuration may unwrap a value with nonsensitive(), never a credential.
 func (l *loader) holdsSecret(s string) bool {
-	for _, sec := range l.files.secrets {
-		if strings.Contains(s, sec) {
-			return true
-		}
-	}
-	return false
+	return l.creds.Contains(s)
 }

@@ -24,6 +24,7 @@ var variableSchema = &hcl.BodySchema{
 		{Name: "type"},
 		{Name: "default"},
 		{Name: "description"},
+		{Name: "sensitive"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{{Type: "validation"}},
 }
@@ -44,6 +45,9 @@ type variable struct {
 	Default     cty.Value // cty.NilVal when there is none
 	Validations []*variableValidation
 	DeclRange   hcl.Range
+	// Sensitive is sensitive = true, or a calendar's url computed from
+	// the variable: its value is marked (see sensitive).
+	Sensitive bool
 	// badDefault marks a default that was already reported invalid, so
 	// the variable is not also reported as having no value.
 	badDefault bool
@@ -67,6 +71,9 @@ func decodeVariableBlock(block *hcl.Block, funcs map[string]function.Function) (
 
 	if a, ok := content.Attributes["description"]; ok {
 		v.Description, _ = evalString(a, nil, &diags)
+	}
+	if a, ok := content.Attributes["sensitive"]; ok {
+		v.Sensitive, _ = evalBool(a, nil, &diags)
 	}
 	if a, ok := content.Attributes["type"]; ok {
 		ty, defaults, more := typeexpr.TypeConstraintWithDefaults(a.Expr)
@@ -305,6 +312,9 @@ func finalVariableValues(decl map[string]*variable, raw map[string]rawVariableVa
 			}
 			out[name] = cv
 		}
+		if v.Sensitive {
+			out[name] = out[name].Mark(sensitive)
+		}
 		seen[name] = out[name]
 		vd := v.validate(out[name], rv.rng, funcs)
 		diags = append(diags, vd...)
@@ -367,6 +377,9 @@ func (v *variable) validate(val cty.Value, valRange *hcl.Range, funcs map[string
 			continue
 		}
 		res, err := convert.Convert(res, cty.Bool)
+		// A condition on a sensitive value is marked too; whether it
+		// holds says nothing worth hiding, and True needs it unmarked.
+		res, _ = res.Unmark()
 		if err != nil || res.IsNull() {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
@@ -381,7 +394,11 @@ func (v *variable) validate(val cty.Value, valRange *hcl.Range, funcs map[string
 		}
 		msg := "The value of var." + v.Name + " is not valid."
 		if m, more := rule.ErrorMessage.Value(ctx); !more.HasErrors() && m.IsWhollyKnown() {
-			if s, err := convert.Convert(m, cty.String); err == nil && !s.IsNull() {
+			if isSensitive(m) {
+				// As Terraform does: the rule still fails, its message
+				// stays unsaid.
+				msg = "The value of var." + v.Name + " is not valid. The error message includes a sensitive value, so it is not shown."
+			} else if s, err := convert.Convert(m, cty.String); err == nil && !s.IsNull() {
 				msg = strings.TrimSpace(s.AsString())
 			}
 		}

@@ -270,6 +270,23 @@ func Credentials(src CredentialSources) (creds rtapi.Credentials, warning string
 	return nil, "", nil
 }
 
+// EnvironmentSecrets are the credentials set in the environment
+// (RESCUETIME_API_KEY, RESCUETIME_ACCESS_TOKEN, RESCUETIME_CLIENT_SECRET),
+// whether or not the command uses one: every command keeps them out of what
+// a configuration may read or post.
+func EnvironmentSecrets(getenv func(string) string) []string {
+	if getenv == nil {
+		return nil
+	}
+	var out []string
+	for _, name := range []string{"RESCUETIME_API_KEY", "RESCUETIME_ACCESS_TOKEN", "RESCUETIME_CLIENT_SECRET"} {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // ReadSecretFile reads a one-line secret from the file a flag names: a
 // regular file of at most secretfile.MaxBytes. The warning says when others
 // can read it. Errors name the flag and the path, never the content.

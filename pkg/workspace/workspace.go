@@ -68,6 +68,11 @@ type Options struct {
 	// SecretFiles are the files the credentials were read from: a
 	// configuration's file() never reads them, however it names them.
 	SecretFiles []string
+	// Secrets are credential values besides the account's, refused and
+	// redacted like them: those in the environment, which validate and
+	// console do not use but a configuration could read (a file holding
+	// the key), and one the account did not pick when several are set.
+	Secrets []string
 }
 
 // Reporter receives what an operation wants a person to see while it runs.
@@ -179,13 +184,14 @@ func (w *Workspace) loadOptions(now time.Time) spec.LoadOptions {
 // secrets are the credentials' values, which a configuration may neither
 // read nor post.
 func (w *Workspace) secrets() []string {
+	out := append([]string(nil), w.opts.Secrets...)
 	switch c := w.opts.Account.Credentials.(type) {
 	case rtapi.APIKey:
-		return []string{string(c)}
+		out = append(out, string(c))
 	case rtapi.AccessToken:
-		return []string{string(c)}
+		out = append(out, string(c))
 	}
-	return nil
+	return out
 }
 
 // Now is the instant the next operation would work at.
