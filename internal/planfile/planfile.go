@@ -13,6 +13,7 @@ import (
 
 	"github.com/rtctl/rtctl/internal/atomicfile"
 	"github.com/rtctl/rtctl/internal/clip"
+	"github.com/rtctl/rtctl/internal/dirlist"
 	"github.com/rtctl/rtctl/internal/jsonplan"
 	"github.com/rtctl/rtctl/pkg/plan"
 )
@@ -155,6 +156,6 @@ func relativeTo(base, target string) (string, error) {
 
 // holdsConfig reports whether dir has configuration files.
 func holdsConfig(dir string) bool {
-	m, err := filepath.Glob(filepath.Join(dir, "*.rt.hcl"))
+	m, err := dirlist.Files(dir, "", ".rt.hcl")
 	return err == nil && len(m) > 0
 }
