@@ -43,6 +43,12 @@ func TestLoadRefusesEntriesLeavingTheDirectory(t *testing.T) {
 			want:  "c.rt.hcl is a symbolic link to"},
 		{name: "the directory itself", links: map[string]string{"d.rt.hcl": "."},
 			want: "d.rt.hcl is a symbolic link to"},
+		{name: "file() through a link", links: map[string]string{"notes.txt": "../secret.env"},
+			files: map[string]string{"use.rt.hcl": "highlight \"h\" {\n  date = \"2026-11-20\"\n  description = file(\"notes.txt\")\n}\n"},
+			want:  "cannot read notes.txt: it leads through a symbolic link to"},
+		{name: "calendar through a link", links: map[string]string{"cal.ics": "../secret.env"},
+			files: map[string]string{"use.rt.hcl": "data \"ical\" \"c\" {\n  path = \"cal.ics\"\n  window_start = \"2026-11-20\"\n  window_end = \"2026-11-21\"\n}\n"},
+			want:  "Reading cal.ics for data.ical.c: it leads through a symbolic link to"},
 		{name: "inside the directory", links: map[string]string{"i.rtvars.hcl": "sub/vars.txt"},
 			files: map[string]string{"sub/vars.txt": "x = \"inside\"\n"}},
 	}
