@@ -114,3 +114,22 @@ func assertNoCanary(t *testing.T, cfg *Config, diags hcl.Diagnostics) {
 		t.Fatalf("the content of a file outside the directory is shown:\n%s", b.String())
 	}
 }
+
+// TestVarFileFromTheCommandLineIsTrusted: a --var-file is the person's own
+// choice and is read wherever it is, through links too; only the
+// directory's entries are held to the boundary.
+func TestVarFileFromTheCommandLineIsTrusted(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "conf")
+	writeFile(t, filepath.Join(dir, "main.rt.hcl"), "rtctl {\n  timezone = \"UTC\"\n}\nvariable \"x\" {\n  default = \"\"\n}\n")
+	writeFile(t, filepath.Join(root, "elsewhere", "values.hcl"), "x = \"from the command line\"\n")
+	if err := os.Symlink(filepath.Join(root, "elsewhere", "values.hcl"), filepath.Join(root, "link.rtvars.hcl")); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{filepath.Join(root, "elsewhere", "values.hcl"), filepath.Join(root, "link.rtvars.hcl")} {
+		_, diags := Load(context.Background(), dir, LoadOptions{VarFiles: []string{path}})
+		if diags.HasErrors() {
+			t.Errorf("--var-file %s: %s", path, diags.Error())
+		}
+	}
+}
