@@ -30,7 +30,7 @@ func TestLoadRefusesEntriesLeavingTheDirectory(t *testing.T) {
 		want  string            // in an error's detail; "" means no error
 	}{
 		{name: "configuration file to a sibling", links: map[string]string{"e.rt.hcl": "../secret.env"},
-			want: "e.rt.hcl is a symbolic link to"},
+			want: `e.rt.hcl is a symbolic link to "ROOT/secret.env", outside the configuration directory`},
 		{name: "variables file to a sibling", links: map[string]string{"v.rtvars.hcl": "../secret.env"},
 			want: "v.rtvars.hcl is a symbolic link to"},
 		{name: "absolute target", links: map[string]string{"a.rt.hcl": "ABS/secret.env"},
@@ -42,7 +42,7 @@ func TestLoadRefusesEntriesLeavingTheDirectory(t *testing.T) {
 			files: map[string]string{"sub/keep": ""},
 			want:  "c.rt.hcl is a symbolic link to"},
 		{name: "the directory itself", links: map[string]string{"d.rt.hcl": "."},
-			want: "d.rt.hcl is a symbolic link to"},
+			want: "d.rt.hcl is a directory; only regular files are read"},
 		{name: "file() through a link", links: map[string]string{"notes.txt": "../secret.env"},
 			files: map[string]string{"use.rt.hcl": "highlight \"h\" {\n  date = \"2026-11-20\"\n  description = file(\"notes.txt\")\n}\n"},
 			want:  "cannot read notes.txt: it leads through a symbolic link to"},
@@ -78,6 +78,13 @@ func TestLoadRefusesEntriesLeavingTheDirectory(t *testing.T) {
 			}
 			t.Setenv("RTCTL_TEST_CANARY", boundaryCanary)
 			cfg, diags := Load(context.Background(), dir, LoadOptions{})
+			// The temporary directory may itself be reached through a
+			// link (/tmp on macOS).
+			realRoot, err := filepath.EvalSymlinks(root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.want = strings.ReplaceAll(tt.want, "ROOT", realRoot)
 			assertNoCanary(t, cfg, diags)
 			if tt.want == "" {
 				if diags.HasErrors() {
@@ -87,12 +94,12 @@ func TestLoadRefusesEntriesLeavingTheDirectory(t *testing.T) {
 			}
 			var found bool
 			for _, d := range diags {
-				if d.Severity == hcl.DiagError && strings.Contains(d.Detail, tt.want) && strings.Contains(d.Detail, "outside the configuration directory") {
+				if d.Severity == hcl.DiagError && strings.Contains(d.Detail, tt.want) {
 					found = true
 				}
 			}
 			if !found {
-				t.Fatalf("no error saying %q ... outside the configuration directory; got %s", tt.want, diags.Error())
+				t.Fatalf("no error saying %q; got %s", tt.want, diags.Error())
 			}
 		})
 	}

@@ -82,7 +82,9 @@ func readInside(dir, path string, maxBytes int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !within(resolved, root) || resolved == root {
+	// A link to the directory itself is inside: readRegular calls it a
+	// directory.
+	if !within(resolved, root) {
 		return nil, &OutsideError{Path: path, Target: resolved}
 	}
 	return readRegular(resolved, path, maxBytes)
