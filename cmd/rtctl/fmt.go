@@ -107,10 +107,13 @@ func (f *formatter) path(p string) {
 		return
 	}
 	for _, name := range files {
-		src, err := spec.ReadSourceFile(name)
+		// An entry of the directory is read only if it stays inside it
+		// (fmt would otherwise show, and rewrite, a linked file anywhere).
+		src, err := spec.ReadDirFile(p, name)
 		var nr *spec.NotRegularError
+		var out *spec.OutsideError
 		switch {
-		case errors.As(err, &nr):
+		case errors.As(err, &nr), errors.As(err, &out):
 			f.fail(fmt.Errorf("cannot format: %w", err))
 			continue
 		case err != nil:

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rtctl/rtctl/internal/dirlist"
 	"github.com/rtctl/rtctl/pkg/spec"
 )
 
@@ -32,7 +33,7 @@ The time zone is --timezone, else $TZ when it names an IANA zone, else UTC.`,
 			if err != nil {
 				return err
 			}
-			if existing, _ := filepath.Glob(filepath.Join(dir, "*"+spec.ConfigFileSuffix)); len(existing) > 0 {
+			if existing, _ := dirlist.Files(dir, "", spec.ConfigFileSuffix); len(existing) > 0 {
 				return fmt.Errorf("%s already holds a configuration (%s); rtctl init does not overwrite it", dir, filepath.Base(existing[0]))
 			}
 			if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -5,15 +5,17 @@ package planfile
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/rtctl/rtctl/internal/atomicfile"
 	"github.com/rtctl/rtctl/internal/clip"
+	"github.com/rtctl/rtctl/internal/dirlist"
 	"github.com/rtctl/rtctl/internal/jsonplan"
+	"github.com/rtctl/rtctl/internal/safefile"
 	"github.com/rtctl/rtctl/pkg/plan"
 )
 
@@ -98,7 +100,13 @@ func Write(path string, p *plan.Plan, meta Meta) error {
 
 // Read reads a saved plan.
 func Read(path string) (*File, error) {
-	fh, err := os.Open(path)
+	// Not os.Open: opening a named pipe waits for a writer, for ever if
+	// none comes, and a first SIGTERM did not end the wait.
+	fh, err := safefile.OpenRead(path)
+	var nr *safefile.NotRegularError
+	if errors.As(err, &nr) {
+		return nil, fmt.Errorf("%s is not a saved rtctl plan: it is %s, not a regular file", path, safefile.Describe(nr.Mode))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading saved plan: %w", err)
 	}
@@ -106,9 +114,6 @@ func Read(path string) (*File, error) {
 	st, err := fh.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("reading saved plan: %w", err)
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a saved rtctl plan: not a regular file", path)
 	}
 	if st.Size() > MaxSize {
 		return nil, fmt.Errorf("%s is not a saved rtctl plan: it is larger than %d MB", path, MaxSize>>20)
@@ -155,6 +160,6 @@ func relativeTo(base, target string) (string, error) {
 
 // holdsConfig reports whether dir has configuration files.
 func holdsConfig(dir string) bool {
-	m, err := filepath.Glob(filepath.Join(dir, "*.rt.hcl"))
+	m, err := dirlist.Files(dir, "", ".rt.hcl")
 	return err == nil && len(m) > 0
 }

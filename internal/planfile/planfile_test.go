@@ -78,3 +78,25 @@ func TestReadRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestHoldsConfigTakesNamesLiterally: a directory's name is not a pattern.
+// "x*" holds no configuration although "xa" beside it does, and "a[b" is
+// an ordinary name, not a malformed pattern.
+func TestHoldsConfigTakesNamesLiterally(t *testing.T) {
+	root := t.TempDir()
+	for _, d := range []string{"x*", "xa", "a[b"} {
+		if err := os.Mkdir(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []string{"xa/main.rt.hcl", "a[b/main.rt.hcl"} {
+		if err := os.WriteFile(filepath.Join(root, f), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for dir, want := range map[string]bool{"x*": false, "xa": true, "a[b": true} {
+		if got := holdsConfig(filepath.Join(root, dir)); got != want {
+			t.Errorf("holdsConfig(%q) = %v, want %v", dir, got, want)
+		}
+	}
+}

@@ -62,12 +62,17 @@ const fingerprintIterations = 200_000
 // person's few keys apart; they are far too few to single out the key they
 // came from, and the slow hash makes trying candidates expensive.
 func Fingerprint(secret string) string {
-	sum, err := pbkdf2.Key(sha256.New, secret, []byte(fingerprintSalt), fingerprintIterations, 4)
+	// 16 bytes are derived and 4 kept: FIPS 140-only mode (GODEBUG=
+	// fips140=only) refuses PBKDF2 outputs shorter than 112 bits, and
+	// PBKDF2's first bytes do not depend on the length asked for, so these
+	// are the 4 bytes every fingerprint written so far holds.
+	sum, err := pbkdf2.Key(sha256.New, secret, []byte(fingerprintSalt), fingerprintIterations, 16)
 	if err != nil {
-		// Only an out-of-range key length fails, and 4 is in range.
+		// Only an out-of-range key length or, in FIPS 140-only mode, a
+		// short salt fails; neither is the case.
 		panic(fmt.Sprintf("journal: fingerprint: %v", err))
 	}
-	return hex.EncodeToString(sum)
+	return hex.EncodeToString(sum[:4])
 }
 
 // NormalizeEndpoint reduces an API base URL to what identifies the service:

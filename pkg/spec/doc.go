@@ -30,7 +30,12 @@
 // regular files inside the configuration directory (or LoadOptions.ReadDirs),
 // decided with symbolic links resolved; never anything in /proc, /dev or
 // /sys, never one of LoadOptions.SecretFiles (however linked), never a file
-// holding one of LoadOptions.Secrets.
+// holding one of LoadOptions.Secrets. The directory's own *.rt.hcl and
+// *.rtvars.hcl entries are read only when they resolve inside it (a
+// symbolic link leading out is an error naming it, and nothing of its
+// target is read), so diagnostics, which show snippets only of the files
+// Config.Files holds, never show another file; a LoadOptions.VarFiles file
+// is the person's choice and is read wherever it is.
 //
 // Every input is bounded (Limits): file sizes, nesting depth, declarations,
 // instances per block, the size of any value, and the work all expressions

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/rtctl/rtctl/internal/safefile"
@@ -85,7 +86,11 @@ func (p *filePolicy) read(path string, maxBytes int64) ([]byte, error) {
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(p.baseDir, path)
 	}
-	resolved, err := resolvePath(path)
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	resolved, err := filepath.EvalSymlinks(abs)
 	if err != nil {
 		return nil, unwrapPathError(err)
 	}
@@ -99,6 +104,12 @@ func (p *filePolicy) read(path string, maxBytes int64) ([]byte, error) {
 		}
 	}
 	if !inside {
+		if resolved != abs {
+			// Say where the link leads, so that the person sees why a
+			// name inside the directory is refused; quoted, as the link
+			// is text from the repository.
+			return nil, fmt.Errorf("it leads through a symbolic link to %s: %w", strconv.Quote(resolved), errOutside)
+		}
 		return nil, errOutside
 	}
 	info, err := os.Stat(resolved)
@@ -117,14 +128,16 @@ func (p *filePolicy) read(path string, maxBytes int64) ([]byte, error) {
 	if info.Size() > maxBytes {
 		return nil, fmt.Errorf("it is larger than the limit of %d bytes", maxBytes)
 	}
-	f, err := os.Open(resolved)
+	// NonBlock: a named pipe put in its place since the check must not
+	// block the open; the check below refuses it.
+	f, err := os.OpenFile(resolved, os.O_RDONLY|safefile.NonBlock, 0)
 	if err != nil {
 		return nil, unwrapPathError(err)
 	}
 	defer f.Close()
 	// What was checked must be what is read: the path may have been
 	// pointed elsewhere since.
-	if opened, err := f.Stat(); err != nil || !os.SameFile(info, opened) {
+	if opened, err := f.Stat(); err != nil || !os.SameFile(info, opened) || !opened.Mode().IsRegular() {
 		return nil, errors.New("it changed while it was being read")
 	}
 	var buf bytes.Buffer

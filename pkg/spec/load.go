@@ -128,7 +128,7 @@ func Load(ctx context.Context, dir string, opts LoadOptions) (*Config, hcl.Diagn
 			continue
 		}
 		path := filepath.Join(dir, e.Name())
-		b, diag := l.readSource(path, "configuration file")
+		b, diag := l.readSource(dir, path, "configuration file")
 		if diag != nil {
 			l.diags = append(l.diags, diag)
 			continue
@@ -166,9 +166,10 @@ func (l *loader) instrument(f *hcl.File) hcl.Diagnostics {
 }
 
 // readSource reads a file to parse, within the limits of one file and of
-// all files together.
-func (l *loader) readSource(path, what string) ([]byte, *hcl.Diagnostic) {
-	b, diag := readSource(path, what, l.limits.MaxFileBytes)
+// all files together; dir is the configuration directory path must stay
+// in, or "" for a file the person named (see readSource).
+func (l *loader) readSource(dir, path, what string) ([]byte, *hcl.Diagnostic) {
+	b, diag := readSource(dir, path, what, l.limits.MaxFileBytes)
 	if diag != nil {
 		return nil, diag
 	}

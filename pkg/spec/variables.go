@@ -162,8 +162,9 @@ func (l *loader) collectVariableValues(autoFiles, varFiles []string) (map[string
 			}
 		}
 	}
-	readFile := func(path string) {
-		src, diag := l.readSource(path, "variables file")
+	// dir: see loader.readSource.
+	readFile := func(dir, path string) {
+		src, diag := l.readSource(dir, path, "variables file")
 		if diag != nil {
 			diags = append(diags, diag)
 			return
@@ -215,10 +216,10 @@ func (l *loader) collectVariableValues(autoFiles, varFiles []string) (map[string
 		}
 	}
 	for _, p := range autoFiles {
-		readFile(p)
+		readFile(l.baseDir, p)
 	}
 	for _, p := range varFiles {
-		readFile(p)
+		readFile("", p)
 	}
 	names := make([]string, 0, len(opts.Vars))
 	for n := range opts.Vars {

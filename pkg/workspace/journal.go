@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rtctl/rtctl/internal/dirlist"
 	"github.com/rtctl/rtctl/pkg/journal"
 	"github.com/rtctl/rtctl/pkg/rtapi"
 )
@@ -95,7 +96,7 @@ type BoundJournal struct {
 // journals lists the configuration's journals: those bound to an account,
 // and the paths of those not bound yet (older format, or empty).
 func (w *Workspace) journals() (bound []BoundJournal, unbound []string, err error) {
-	paths, err := filepath.Glob(filepath.Join(w.stateDir(), "journal*.jsonl"))
+	paths, err := dirlist.Files(w.stateDir(), "journal", ".jsonl")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -405,7 +406,7 @@ func (w *Workspace) ShownJournalPath() (string, error) {
 	if w.opts.Account.Sandbox || w.opts.JournalPath != "" || w.opts.Account.Credentials != nil {
 		return w.JournalPath()
 	}
-	paths, err := filepath.Glob(filepath.Join(w.stateDir(), "journal*.jsonl"))
+	paths, err := dirlist.Files(w.stateDir(), "journal", ".jsonl")
 	if err != nil {
 		return "", err
 	}
