@@ -55,6 +55,7 @@ as (sensitive value), and credentials never. "exit" or end of input ends it.`,
 	f.StringVar(&cf.now, "now", "", "evaluate as if it were this instant, for today() and data source windows (RFC 3339; default RTCTL_NOW, else the current time)")
 	addVarFlags(cmd, &cf.vars, &cf.varFiles)
 	addLimitFlag(cmd, &cf.limits)
+	addCredentialFileFlags(cmd, &cf)
 	return cmd
 }
 

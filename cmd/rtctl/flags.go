@@ -79,6 +79,20 @@ type configFlags struct {
 	now            string
 	journal        string
 	noColor        bool
+	// credentialFiles are --api-key-file and --access-token-file of the
+	// commands that never reach the account (validate, console): given,
+	// what they hold is kept from the configuration as plan keeps it.
+	credentialFiles [2]string
+}
+
+// addCredentialFileFlags lets validate and console know the credential
+// files plan would be given, so that a configuration cannot read or show
+// what they hold there either. They are optional: neither command talks to
+// RescueTime.
+func addCredentialFileFlags(cmd *cobra.Command, cf *configFlags) {
+	f := cmd.Flags()
+	f.StringVar(&cf.credentialFiles[0], "api-key-file", "", "the API key's `FILE`, as plan is given it: RescueTime is not contacted, but the configuration may not read or show what it holds")
+	f.StringVar(&cf.credentialFiles[1], "access-token-file", "", "the access token's `FILE`, as plan is given it: RescueTime is not contacted, but the configuration may not read or show what it holds")
 }
 
 func (f *configFlags) register(cmd *cobra.Command) {

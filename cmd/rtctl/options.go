@@ -70,6 +70,18 @@ func workspaceOptions(e *env, cf *configFlags, acct *accountFlags) (workspace.Op
 		opts.Now, err = pinnedNow(e, "")
 		return opts, err
 	}
+	for _, path := range cf.credentialFiles {
+		if path == "" {
+			continue
+		}
+		secret, _, err := workspace.ReadSecretFile("a credential file", path)
+		if err != nil {
+			return opts, err
+		}
+		e.secrets.Add(secret)
+		opts.Secrets = append(opts.Secrets, secret)
+		opts.SecretFiles = append(opts.SecretFiles, path)
+	}
 	opts.Reporter = &reporter{e: e, noColor: cf.noColor}
 	opts.StateDir = stateDir(e)
 	if opts.Now, err = pinnedNow(e, cf.now); err != nil {

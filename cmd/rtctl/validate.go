@@ -59,5 +59,6 @@ configuration is valid and 1 when it is not. Warnings do not make it invalid.`,
 	f.StringVar(&cf.now, "now", "", "validate as if it were this instant, for today() and data source windows (RFC 3339; default RTCTL_NOW, else the current time)")
 	addVarFlags(cmd, &cf.vars, &cf.varFiles)
 	addLimitFlag(cmd, &cf.limits)
+	addCredentialFileFlags(cmd, &cf)
 	return cmd
 }
