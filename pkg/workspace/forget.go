@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/rtctl/rtctl/pkg/journal"
 	"github.com/rtctl/rtctl/pkg/plan"
@@ -24,6 +25,13 @@ type ForgetOptions struct {
 // orphans, and one declared again is planned afresh. Nothing is posted and
 // the journal keeps their history (rtctl journal lists them as forgotten).
 // It returns the records it forgot.
+//
+// It never forgets the live version of a declared item: forgotten, it
+// would be planned afresh and posted a second time. An address names the
+// records at it that the configuration no longer declares (a superseded
+// version, yesterday's item of a daily address), or one of them in the
+// form the plan shows it ("highlight.e (superseded 2026-12-01)"); an
+// address whose only item is live is refused, saying so.
 func (w *Workspace) Forget(ctx context.Context, opts ForgetOptions) ([]journal.Record, error) {
 	if len(opts.Addresses) == 0 && !opts.Orphaned {
 		return nil, fmt.Errorf("name the items to forget (an address such as highlight.ship, or a pattern such as highlight.*), or give --orphaned")
@@ -38,24 +46,34 @@ func (w *Workspace) Forget(ctx context.Context, opts ForgetOptions) ([]journal.R
 	if err != nil {
 		return nil, err
 	}
+	live, shownAs, orphans, err := w.forgettable(ctx, now, st, opts.Orphaned)
+	if err != nil {
+		return nil, err
+	}
 	keys := map[string]bool{}
-	if opts.Orphaned {
-		r, err := w.plan(ctx, now, PlanOptions{})
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range r.Plan.Actions {
-			if a.Status == plan.Orphaned {
-				keys[a.Key] = true
+	for _, k := range orphans {
+		keys[k] = true
+	}
+	var liveOnly []string
+	for _, pat := range opts.Addresses {
+		named, _ := matchRecords(st.Records(), []string{pat}, func(r journal.Record) bool { return !r.Forgotten }, shownAs)
+		n := 0
+		for _, rec := range named {
+			if !live[rec.Key] {
+				keys[rec.Key] = true
+				n++
 			}
 		}
+		switch {
+		case n > 0:
+		case len(named) > 0:
+			liveOnly = append(liveOnly, pat)
+		default:
+			return nil, fmt.Errorf("%s names no item of the journal (rtctl journal lists them)", pat)
+		}
 	}
-	named, unmatched := matchRecords(st.Records(), opts.Addresses, func(r journal.Record) bool { return !r.Forgotten })
-	if len(unmatched) > 0 {
-		return nil, fmt.Errorf("%s names no item of the journal (rtctl journal lists them)", strings.Join(unmatched, ", "))
-	}
-	for _, rec := range named {
-		keys[rec.Key] = true
+	if len(liveOnly) > 0 {
+		return nil, fmt.Errorf("%s names only items the configuration declares: forgotten, they would be posted again. Forget takes out what is no longer declared: remove the item from the configuration first, or name an earlier version as the plan shows it (ADDRESS (superseded DATE))", strings.Join(liveOnly, ", "))
 	}
 	var out []journal.Record
 	var entries []journal.Entry
@@ -79,6 +97,40 @@ func (w *Workspace) Forget(ctx context.Context, opts ForgetOptions) ([]journal.R
 	return out, nil
 }
 
+// forgettable plans the configuration to tell what Forget may touch: the
+// journal keys of the items it declares (live), the address each orphan
+// is shown under, and, when withOrphans, the keys of the orphans of a
+// plan made against the account (which needs the account; the rest does
+// not).
+func (w *Workspace) forgettable(ctx context.Context, now time.Time, st *journal.State, withOrphans bool) (live map[string]bool, shownAs map[string]string, orphans []string, err error) {
+	var p *plan.Plan
+	if withOrphans {
+		r, err := w.plan(ctx, now, PlanOptions{})
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		p = r.Plan
+	} else {
+		cfg, err := w.load(ctx, now)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("forget tells declared items from the ones to forget by the configuration: %w", err)
+		}
+		p = plan.Make(plan.FromConfig(cfg, w.dir), nil, st, now)
+	}
+	live, shownAs = map[string]bool{}, map[string]string{}
+	for _, a := range p.Actions {
+		if a.Status == plan.Orphaned {
+			shownAs[a.Key] = a.Address
+			if withOrphans {
+				orphans = append(orphans, a.Key)
+			}
+		} else {
+			live[a.Key] = true
+		}
+	}
+	return live, shownAs, orphans, nil
+}
+
 // Confirm records that a person found items in the account that rtctl
 // sent without a known outcome (rtctl journal confirm): they are applied
 // from then on, never sent again. It returns the records it settled.
@@ -97,7 +149,7 @@ func (w *Workspace) Confirm(ctx context.Context, addresses []string) ([]journal.
 	}
 	out, unmatched := matchRecords(st.Records(), addresses, func(r journal.Record) bool {
 		return r.Pending() || r.Result == journal.AppliedUnverified
-	})
+	}, nil)
 	if len(unmatched) > 0 {
 		return nil, fmt.Errorf("%s names no item sent without a known outcome (rtctl journal lists them as unknown, pending or applied_unverified)", strings.Join(unmatched, ", "))
 	}
@@ -120,7 +172,10 @@ func (w *Workspace) Confirm(ctx context.Context, addresses []string) ([]journal.
 // matchRecords is the records that keep accepts and one of the patterns
 // names, each once however many patterns name it, in the journal's order;
 // and the patterns that named none of them.
-func matchRecords(records []journal.Record, patterns []string, keep func(journal.Record) bool) (named []journal.Record, unmatched []string) {
+//
+// A record matches by its address or, when shownAs has one for its key, by
+// the address the plan shows it under.
+func matchRecords(records []journal.Record, patterns []string, keep func(journal.Record) bool, shownAs map[string]string) (named []journal.Record, unmatched []string) {
 	hit := make([]bool, len(patterns))
 	for _, rec := range records {
 		if !keep(rec) {
@@ -128,7 +183,7 @@ func matchRecords(records []journal.Record, patterns []string, keep func(journal
 		}
 		matched := false
 		for i, pat := range patterns {
-			if plan.MatchAddress(pat, rec.Address) {
+			if plan.MatchAddress(pat, rec.Address) || (shownAs[rec.Key] != "" && plan.MatchAddress(pat, shownAs[rec.Key])) {
 				hit[i], matched = true, true
 			}
 		}
