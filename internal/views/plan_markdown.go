@@ -39,8 +39,10 @@ func writePlanMarkdown(w io.Writer, p *plan.Plan, opts PlanOptions) error {
 	if eta := etaLine(p, opts.Rate); eta != "" {
 		t.printf("%s\n", mdEscape(eta))
 	}
-	for _, warn := range p.Warnings {
-		t.printf("\n> [!WARNING]\n> %s\n", mdEscape(warn))
+	for _, warn := range append([]string{p.JournalDoubt}, p.Warnings...) {
+		if warn != "" {
+			t.printf("\n> [!WARNING]\n> %s\n", mdEscape(warn))
+		}
 	}
 	for _, s := range plan.Statuses {
 		actions := groups[s]

@@ -63,6 +63,10 @@ func writePlanText(w io.Writer, p *plan.Plan, opts PlanOptions) error {
 	}
 	listed := func(s plan.Status) bool { return len(groups[s]) > 0 && (opts.Verbose || listedByDefault(s)) }
 
+	if p.JournalDoubt != "" {
+		// First: it changes what "not in the account" means for every item.
+		t.printf("%s %s\n\n", t.paint("33", "Warning:"), p.JournalDoubt)
+	}
 	var legend []string
 	for _, s := range plan.Statuses {
 		if listed(s) {
