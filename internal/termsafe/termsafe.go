@@ -22,6 +22,7 @@
 package termsafe
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -114,6 +115,38 @@ func EscapeLinesMapped(src []byte) (out []byte, at func(offset int) int) {
 		}
 		return o + grown[k-1]
 	}
+}
+
+// JSON returns the JSON text b with every unsafe character that
+// encoding/json writes as it is (the C1 controls and the bidi formatting
+// characters; it escapes the C0 ones and the line separators itself)
+// written as a \u escape instead. The value is the same, exactly: outside
+// its strings JSON is ASCII, so every such character is inside a string,
+// where \uNNNN means that character.
+func JSON(b []byte) []byte {
+	i := 0
+	for i < len(b) {
+		r, size := utf8.DecodeRune(b[i:])
+		if r >= utf8.RuneSelf && Unsafe(r) {
+			break
+		}
+		i += size
+	}
+	if i == len(b) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	out = append(out, b[:i]...)
+	for i < len(b) {
+		r, size := utf8.DecodeRune(b[i:])
+		if r >= utf8.RuneSelf && Unsafe(r) {
+			out = fmt.Appendf(out, `\u%04x`, r)
+		} else {
+			out = append(out, b[i:i+size]...)
+		}
+		i += size
+	}
+	return out
 }
 
 // firstUnsafe is the offset of the first character Escape changes, or -1.

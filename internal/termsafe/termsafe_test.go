@@ -1,10 +1,13 @@
 package termsafe
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestEscape(t *testing.T) {
@@ -110,5 +113,32 @@ func TestEscapeLinesMappedMovesOffsets(t *testing.T) {
 	safe := []byte("nothing to escape")
 	if out, at := EscapeLinesMapped(safe); &out[0] != &safe[0] || at(5) != 5 {
 		t.Error("safe input was copied or moved")
+	}
+}
+
+// TestJSONKeepsTheValue: the C1 and bidi characters encoding/json writes
+// raw are escaped, and the document still decodes to the same value.
+func TestJSONKeepsTheValue(t *testing.T) {
+	in := map[string]string{"d\u202e": "a\x1b\u009b\u202e\u2066b\u2028 日本 👍 \\"}
+	b, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := JSON(b)
+	for _, r := range string(out) {
+		if Unsafe(r) {
+			t.Errorf("JSON left %U raw: %s", r, out)
+		}
+	}
+	var back map[string]string
+	if err := json.Unmarshal(out, &back); err != nil {
+		t.Fatalf("%s: %v", out, err)
+	}
+	if diff := cmp.Diff(in, back); diff != "" {
+		t.Errorf("value changed (-in +decoded):\n%s", diff)
+	}
+	safe := []byte(`{"a":"plain"}`)
+	if out := JSON(safe); &out[0] != &safe[0] {
+		t.Error("safe JSON was copied")
 	}
 }
