@@ -1,0 +1,65 @@
+package views
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rtctl/rtctl/pkg/plan"
+)
+
+// Text the plan's Markdown takes from the configuration or the account
+// (a warning, a reason, a description) is posted as a pull request
+// comment and shown in terminals: it carries no raw control or bidi
+// character, and no HTML character reference, which GitHub would turn
+// into one ("&rlm;", "&#x202e;").
+func TestMarkdownEscapesTextFromOutside(t *testing.T) {
+	p := &plan.Plan{
+		Now: at("2026-11-20 19:00"), Location: berlin, Lookback: 14 * 24 * time.Hour,
+		Warnings: []string{"feed said \x1b]0;PWN\a\u202e"},
+		Actions: []plan.Action{
+			{Address: "highlight.x\x1b[2J", Kind: plan.KindHighlight, Status: plan.Conflict, Reason: "the account holds \x1b[2J\r\u202e&rlm;",
+				Highlight: &plan.Highlight{Date: "2026-11-20", Description: "a &rlm;b &#x202e;c"}},
+		},
+	}
+	var b strings.Builder
+	if err := writePlanMarkdown(&b, p, PlanOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	assertNoRawControls(t, "markdown", []byte(out))
+	for _, want := range []string{
+		`feed said \\x1b\]0;PWN\\a\\u202e`,
+		"`highlight.x\\x1b[2J`",
+		`the account holds \\x1b\[2J \\u202e&amp;rlm;`,
+		`a &amp;rlm;b &amp;\#x202e;c`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("want %s in:\n%s", want, out)
+		}
+	}
+}
+
+// The plan's text quotes values with %q; its reasons, notes and warnings,
+// which may quote the account, are escaped too.
+func TestPlanTextEscapesTextFromOutside(t *testing.T) {
+	p := &plan.Plan{
+		Now: at("2026-11-20 19:00"), Location: berlin, Lookback: 14 * 24 * time.Hour,
+		Warnings: []string{"feed said \x1b]0;PWN\a\u202e"},
+		Actions: []plan.Action{
+			{Address: "offline_time.x", Kind: plan.KindOffline, Status: plan.Conflict, Reason: "the account holds \x1b[2J\r\u202e",
+				Offline: &plan.Offline{Start: at("2026-11-20 09:00"), End: at("2026-11-20 09:15"), Activity: "a\x1b", Note: "trimmed \u009b31m"}},
+		},
+	}
+	var b strings.Builder
+	if err := WritePlan(&b, p, PlanText, PlanOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	assertNoRawControls(t, "plan text", []byte(out))
+	for _, want := range []string{`feed said \x1b]0;PWN\a\u202e`, `# the account holds \x1b[2J\r\u202e`, `# trimmed \u009b31m`, `"a\x1b"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("want %s in:\n%s", want, out)
+		}
+	}
+}
