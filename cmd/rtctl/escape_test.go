@@ -1,0 +1,58 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// hostileName is a file name a pull request may commit: it clears the
+// screen, retitles the terminal, rings the bell and returns to the start
+// of the line.
+const hostileName = "x\x1b[2J\x1b]0;PWN\a\r.rt.hcl"
+
+func assertNoRawControls(t *testing.T, out string) {
+	t.Helper()
+	for _, bad := range []string{"\x1b", "\a", "\r", "\u202e"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("output holds %q raw:\n%q", bad, out)
+		}
+	}
+}
+
+func plainEnv(out *bytes.Buffer) *env {
+	return &env{stdin: strings.NewReader(""), stdout: out, stderr: out, getenv: func(string) string { return "" }, now: time.Now, isTerminal: func(any) bool { return false }}
+}
+
+// fmt names the files it rewrote and shows their changes: both escaped.
+func TestFmtEscapesNamesAndDiffs(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, hostileName), []byte("rtctl {\ntimezone=\"UTC\x1b]0;T\a\u202e\"\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if code := run([]string{"fmt", "-check", "-diff", dir}, plainEnv(&out)); code != exitAttention {
+		t.Fatalf("fmt -check exited %d: %s", code, out.String())
+	}
+	assertNoRawControls(t, out.String())
+	for _, want := range []string{`x\x1b[2J\x1b]0;PWN\a\r.rt.hcl` + "\n", `timezone = "UTC\x1b]0;T\a\u202e"`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("want %q in:\n%s", want, out.String())
+		}
+	}
+}
+
+// An error naming a file shows the name escaped.
+func TestErrorsEscapeNames(t *testing.T) {
+	var out bytes.Buffer
+	if code := run([]string{"show", filepath.Join(t.TempDir(), hostileName)}, plainEnv(&out)); code != 1 {
+		t.Fatalf("show exited %d: %s", code, out.String())
+	}
+	assertNoRawControls(t, out.String())
+	if want := `x\x1b[2J\x1b]0;PWN\a\r.rt.hcl`; !strings.Contains(out.String(), want) {
+		t.Errorf("want %q in:\n%s", want, out.String())
+	}
+}
