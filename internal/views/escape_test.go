@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rtctl/rtctl/pkg/journal"
 	"github.com/rtctl/rtctl/pkg/plan"
 )
 
@@ -60,6 +61,25 @@ func TestPlanTextEscapesTextFromOutside(t *testing.T) {
 	for _, want := range []string{`feed said \x1b]0;PWN\a\u202e`, `# the account holds \x1b[2J\r\u202e`, `# trimmed \u009b31m`, `"a\x1b"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("want %s in:\n%s", want, out)
+		}
+	}
+}
+
+// The journal is a file of the configuration's directory, committed with
+// it: its addresses and errors are listed escaped.
+func TestJournalTableEscapesTheJournal(t *testing.T) {
+	var st journal.State
+	at := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	st.Apply(journal.Entry{Time: at, Type: journal.Intent, Key: "k", Address: "highlight.x\x1b[2J\u202e"})
+	st.Apply(journal.Entry{Time: at, Type: journal.Outcome, Key: "k", Result: journal.Failed, Error: "said \x1b]0;PWN\a\r"})
+	var b strings.Builder
+	if _, err := WriteJournalTable(&b, &st, time.UTC); err != nil {
+		t.Fatal(err)
+	}
+	assertNoRawControls(t, "journal table", []byte(b.String()))
+	for _, want := range []string{`highlight.x\x1b[2J\u202e`, `said \x1b]0;PWN\a\r`} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("want %s in:\n%s", want, b.String())
 		}
 	}
 }
