@@ -56,3 +56,21 @@ func TestErrorsEscapeNames(t *testing.T) {
 		t.Errorf("want %q in:\n%s", want, out.String())
 	}
 }
+
+// validate -json keeps a file's name exact, with the bidi override that
+// encoding/json would write raw as a \u escape.
+func TestValidateJSONEscapesBidiNames(t *testing.T) {
+	dir := t.TempDir()
+	name := "gpj\u202e.rt.hcl"
+	if err := os.WriteFile(filepath.Join(dir, name), []byte("rtctl {\n  timezone = \"Nowhere/City\"\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if code := run([]string{"validate", "-json", dir}, plainEnv(&out)); code != 1 {
+		t.Fatalf("validate exited %d: %s", code, out.String())
+	}
+	assertNoRawControls(t, out.String())
+	if want := `gpj\u202e.rt.hcl"`; !strings.Contains(out.String(), want) {
+		t.Errorf("want %s in:\n%s", want, out.String())
+	}
+}

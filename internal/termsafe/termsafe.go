@@ -23,6 +23,7 @@ package termsafe
 
 import (
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -147,6 +148,20 @@ func JSON(b []byte) []byte {
 		i += size
 	}
 	return out
+}
+
+// JSONWriter passes each JSON text written to it to w through JSON. It
+// relies on what json.Encoder does, one call of Write for each value: a
+// character cut between two calls is passed as it is.
+func JSONWriter(w io.Writer) io.Writer { return jsonWriter{w} }
+
+type jsonWriter struct{ w io.Writer }
+
+func (j jsonWriter) Write(p []byte) (int, error) {
+	if _, err := j.w.Write(JSON(p)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // firstUnsafe is the offset of the first character Escape changes, or -1.

@@ -142,3 +142,14 @@ func TestJSONKeepsTheValue(t *testing.T) {
 		t.Error("safe JSON was copied")
 	}
 }
+
+func TestJSONWriter(t *testing.T) {
+	var b strings.Builder
+	enc := json.NewEncoder(JSONWriter(&b))
+	if err := enc.Encode([]string{"a\u202eb", "c"}); err != nil {
+		t.Fatal(err)
+	}
+	if want := `["a\u202eb","c"]` + "\n"; b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
+	}
+}

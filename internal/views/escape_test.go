@@ -83,3 +83,31 @@ func TestJournalTableEscapesTheJournal(t *testing.T) {
 		}
 	}
 }
+
+// encoding/json writes the C1 controls and the bidi characters as they
+// are; the JSON renderings write them as \u escapes, the same value.
+func TestJSONEscapesC1AndBidi(t *testing.T) {
+	p := &plan.Plan{
+		Now: at("2026-11-20 19:00"), Location: berlin, Lookback: 14 * 24 * time.Hour,
+		Actions: []plan.Action{
+			{Address: "highlight.x", Kind: plan.KindHighlight, Status: plan.Create, Reason: "not in the account",
+				Highlight: &plan.Highlight{Date: "2026-11-20", Description: "a\u009b31m\u202eb"}},
+		},
+	}
+	var b strings.Builder
+	if err := WritePlan(&b, p, PlanJSON, PlanOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	assertNoRawControls(t, "plan json", []byte(b.String()))
+	if want := `a\u009b31m\u202eb`; !strings.Contains(b.String(), want) {
+		t.Errorf("want %s in:\n%s", want, b.String())
+	}
+
+	b.Reset()
+	v := NewApplyJSON(&b, func() time.Time { return at("2026-11-20 19:00") })
+	v.Notice("note \u202e\u009b")
+	assertNoRawControls(t, "apply json", []byte(b.String()))
+	if want := `note \u202e\u009b`; !strings.Contains(b.String(), want) {
+		t.Errorf("want %s in:\n%s", want, b.String())
+	}
+}

@@ -1,7 +1,6 @@
 package views
 
 import (
-	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -52,15 +51,10 @@ type Listing struct {
 func (l Listing) Write(w io.Writer, format string) error {
 	switch format {
 	case OutputJSON:
-		var b bytes.Buffer
-		enc := json.NewEncoder(&b)
+		enc := json.NewEncoder(termsafe.JSONWriter(w))
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
-		if err := enc.Encode(l.JSON); err != nil {
-			return err
-		}
-		_, err := w.Write(termsafe.JSON(b.Bytes()))
-		return err
+		return enc.Encode(l.JSON)
 	case OutputCSV:
 		cw := csv.NewWriter(w)
 		cols := l.Columns
