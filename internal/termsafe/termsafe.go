@@ -83,10 +83,12 @@ func escape(s string, keepNewlines bool) string {
 // by byte ranges (HCL's diagnostic snippets) escapes the file and moves
 // its ranges with at.
 func EscapeLinesMapped(src []byte) (out []byte, at func(offset int) int) {
-	s := string(src)
-	if firstUnsafe(s, true) < 0 {
+	// Files are large and almost never hold anything to escape: look
+	// before copying.
+	if !hasUnsafeLines(src) {
 		return src, func(o int) int { return o }
 	}
+	s := string(src)
 	// grown[i] is how much longer the result is after the i-th escape,
 	// which replaced the character at from[i].
 	var from, grown []int
@@ -162,6 +164,26 @@ func (j jsonWriter) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// hasUnsafeLines is firstUnsafe(string(b), true) >= 0, without copying b.
+func hasUnsafeLines(b []byte) bool {
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			if (c < 0x20 || c == 0x7f) && c != '\n' {
+				return true
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if (r == utf8.RuneError && size == 1) || Unsafe(r) {
+			return true
+		}
+		i += size
+	}
+	return false
 }
 
 // firstUnsafe is the offset of the first character Escape changes, or -1.
