@@ -63,10 +63,24 @@ func printable(d *hcl.Diagnostic, files map[string]*hcl.File) (*hcl.Diagnostic, 
 	if f == nil {
 		return &c, nil
 	}
-	src, at := termsafe.EscapeLinesMapped(f.Bytes)
+	// Only the snippet's lines are shown: the bytes before them stay as
+	// they are, and so do the offsets into them.
+	from := min(d.Subject.Start.Byte, len(f.Bytes))
+	if d.Context != nil && d.Context.Start.Byte < from {
+		from = d.Context.Start.Byte
+	}
+	from = max(from, 0)
+	from = bytes.LastIndexByte(f.Bytes[:from], '\n') + 1
+	tail, tailAt := termsafe.EscapeLinesMapped(f.Bytes[from:])
+	at := func(o int) int {
+		if o < from {
+			return o
+		}
+		return from + tailAt(o-from)
+	}
 	shown := *f
-	if len(src) != len(f.Bytes) {
-		shown.Bytes = src
+	if len(tail) != len(f.Bytes)-from {
+		shown.Bytes = append(f.Bytes[:from:from], tail...)
 		// HCL names the block the subject is in ("in highlight "a"")
 		// from the parsed file, by the subject's offset in it.
 		shown.Nav = blockName(contextOf(f, d.Subject.Start.Byte))

@@ -99,3 +99,26 @@ func TestRenderDiagnosticsEscapesMessages(t *testing.T) {
 		t.Errorf("got:\n%q\nwant:\n%q", b.String(), want)
 	}
 }
+
+// Escapes on lines the snippet does not show leave its offsets alone; on
+// its own line they move the underline with them.
+func TestRenderDiagnosticsEscapesOnlyTheSnippet(t *testing.T) {
+	src := "# a comment \x1b[2J with an escape\nrtctl {\n  timezone = \"UTC\"\n}\nhighlight \"h\" {\n  date        = \"\u202e\" # \x1b\n  description = \"d\"\n}\n"
+	dir := writeConfig(t, map[string]string{"main.rt.hcl": src})
+	cfg, diags := Load(context.Background(), dir, LoadOptions{Now: testNow})
+	if !diags.HasErrors() {
+		t.Fatal("want the invalid date reported")
+	}
+	var b strings.Builder
+	if err := RenderDiagnostics(&b, cfg.Files, diags, true); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	assertPrintable(t, hclColours.Replace(out))
+	if want := `6:   date        = ` + "\x1b[1;4m" + `"\u202e"` + "\x1b[0m" + ` # \x1b`; !strings.Contains(out, want) {
+		t.Errorf("want %q in:\n%q", want, out)
+	}
+	if !strings.Contains(out, `line 6, in highlight "h":`) {
+		t.Errorf("want the context line:\n%s", out)
+	}
+}
