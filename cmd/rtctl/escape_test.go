@@ -74,3 +74,11 @@ func TestValidateJSONEscapesBidiNames(t *testing.T) {
 		t.Errorf("want %s in:\n%s", want, out.String())
 	}
 }
+
+func TestReporterNoticeIsEscaped(t *testing.T) {
+	var out bytes.Buffer
+	(&reporter{e: plainEnv(&out)}).Notice("the journal x\x1b[2J\u202e.jsonl")
+	if want := "Note: the journal x\\x1b[2J\\u202e.jsonl\n"; out.String() != want {
+		t.Errorf("got %q, want %q", out.String(), want)
+	}
+}

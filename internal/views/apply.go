@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/rtctl/rtctl/internal/termsafe"
 	"github.com/rtctl/rtctl/pkg/apply"
 	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/rtapi"
@@ -75,7 +76,9 @@ func (v *applyText) Diagnostics(files map[string]*hcl.File, diags hcl.Diagnostic
 	}
 }
 
-func (v *applyText) Notice(msg string) { fmt.Fprintf(v.opts.Stderr, "Note: %s\n", msg) }
+func (v *applyText) Notice(msg string) {
+	fmt.Fprintf(v.opts.Stderr, "Note: %s\n", termsafe.EscapeLines(msg))
+}
 
 func (v *applyText) Plan(p *plan.Plan) error {
 	return WritePlan(v.w, p, PlanText, PlanOptions{Color: v.opts.Color, Rate: v.opts.Rate})

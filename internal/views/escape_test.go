@@ -111,3 +111,14 @@ func TestJSONEscapesC1AndBidi(t *testing.T) {
 		t.Errorf("want %s in:\n%s", want, b.String())
 	}
 }
+
+// A notice may name a journal of the directory or quote what a data
+// source read.
+func TestApplyTextNoticeIsEscaped(t *testing.T) {
+	var out, errs strings.Builder
+	NewApplyText(&out, ApplyTextOptions{Stderr: &errs}).Notice("the journal x\x1b[2J\u202e.jsonl")
+	assertNoRawControls(t, "notice", []byte(errs.String()))
+	if want := "Note: the journal x\\x1b[2J\\u202e.jsonl\n"; errs.String() != want {
+		t.Errorf("got %q, want %q", errs.String(), want)
+	}
+}
