@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rtctl/rtctl/pkg/journal"
 )
 
 // hostileName is a file name a pull request may commit: it clears the
@@ -80,5 +82,39 @@ func TestReporterNoticeIsEscaped(t *testing.T) {
 	(&reporter{e: plainEnv(&out)}).Notice("the journal x\x1b[2J\u202e.jsonl")
 	if want := "Note: the journal x\\x1b[2J\\u202e.jsonl\n"; out.String() != want {
 		t.Errorf("got %q, want %q", out.String(), want)
+	}
+}
+
+// forget and journal confirm name the items of the journal they changed:
+// the journal is committed with the configuration, so a crafted line's
+// address is escaped.
+func TestForgetAndConfirmEscapeAddresses(t *testing.T) {
+	e, out, _, dir := terminalEnv(t, "")
+	acct := journal.Account{Endpoint: journal.NormalizeEndpoint(e.getenv("RTCTL_ENDPOINT")), Fingerprint: journal.Fingerprint("tty-key"), Credential: "api_key", Timezone: "Europe/Berlin"}
+	w, err := journal.OpenWriter(journal.DefaultPath(dir), e.now, "crafted", acct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostile := "highlight.x\x1b]0;PWN\a\u202e"
+	for _, key := range []string{"highlight:a", "highlight:b"} {
+		if err := w.Append(journal.Entry{Type: journal.Intent, Key: key, Address: hostile + key[len(key)-1:], Kind: "highlight"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Append(journal.Entry{Type: journal.Outcome, Key: "highlight:a", Result: journal.Applied}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"-chdir=" + dir, "journal", "confirm", "highlight.*"}, {"-chdir=" + dir, "forget", "highlight.*"}} {
+		out.Reset()
+		if code := run(args, e); code != 0 {
+			t.Fatalf("%s exited %d:\n%s", strings.Join(args, " "), code, out.String())
+		}
+		assertNoRawControls(t, out.String())
+		if want := `highlight.x\x1b]0;PWN\a\u202e`; !strings.Contains(out.String(), want) {
+			t.Errorf("%s: want %s in:\n%s", strings.Join(args, " "), want, out.String())
+		}
 	}
 }
