@@ -118,3 +118,25 @@ func TestForgetAndConfirmEscapeAddresses(t *testing.T) {
 		}
 	}
 }
+
+// A journal bound to another account is refused, naming the account the
+// journal says it belongs to: escaped, as the journal is committed with the
+// configuration.
+func TestJournalBindingIsEscapedInErrors(t *testing.T) {
+	e, out, _, dir := terminalEnv(t, "")
+	acct := journal.Account{Endpoint: "https://x\x1b]0;PWN\a\u202e.example", Fingerprint: "f\x1b[2J", Credential: "api_key"}
+	w, err := journal.OpenWriter(journal.DefaultPath(dir), e.now, "crafted", acct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if code := run([]string{"-chdir=" + dir, "journal", "verify"}, e); code != 1 {
+		t.Fatalf("journal verify exited %d:\n%s", code, out.String())
+	}
+	assertNoRawControls(t, out.String())
+	if want := `key f\x1b[2J at https://x\x1b]0;PWN\a\u202e.example`; !strings.Contains(out.String(), want) {
+		t.Errorf("want %s in:\n%s", want, out.String())
+	}
+}
