@@ -15,8 +15,9 @@
 //
 // A backslash is kept as it is: these are listings and messages for a
 // person, not quoted strings, and "C:\temp" should read as written. Where
-// a value must be exact, rtctl offers JSON, whose encoding escapes the same
-// characters without loss. Plan text quotes values with Go's %q, which
+// a value must be exact, rtctl offers JSON, which writes the same
+// characters as \u escapes (encoding/json, completed by JSON), the value
+// unchanged. Plan text quotes values with Go's %q, which
 // escapes all of these characters too (TestQuoteEscapesEveryUnsafeRune
 // holds it to that).
 package termsafe
