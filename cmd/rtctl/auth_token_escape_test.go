@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"net/http/httptest"
-	"os"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,32 +21,37 @@ func TestAuthTokenEscapesScopes(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	dir := t.TempDir()
-	codeFile, tokenFile := filepath.Join(dir, "code.txt"), filepath.Join(dir, "token.txt")
-	if err := os.WriteFile(codeFile, []byte("the-code\n"), 0o600); err != nil {
-		t.Fatal(err)
+	vars := map[string]string{
+		"RTCTL_ENDPOINT": srv.URL, "RTCTL_STATE_DIR": filepath.Join(dir, "state"),
+		"RESCUETIME_CLIENT_SECRET": "client-secret",
 	}
-	vars := map[string]string{"RESCUETIME_CLIENT_SECRET": "client-secret"}
-	var out bytes.Buffer
-	e := &env{
-		stdin:      strings.NewReader(""),
-		stdout:     &out,
-		stderr:     &out,
-		getenv:     func(k string) string { return vars[k] },
-		now:        func() time.Time { return time.Date(2026, 11, 20, 18, 0, 0, 0, time.UTC) },
-		httpClient: &http.Client{},
-		isTerminal: func(any) bool { return true },
+	runAuth := func(stdin string, args ...string) (int, string) {
+		var out bytes.Buffer
+		e := &env{
+			stdin: strings.NewReader(stdin), stdout: &out, stderr: &out,
+			getenv:     func(k string) string { return vars[k] },
+			now:        func() time.Time { return time.Date(2026, 11, 20, 18, 0, 0, 0, time.UTC) },
+			httpClient: srv.Client(), isTerminal: func(any) bool { return true },
+		}
+		args = append(args, "--client-id", "app", "--redirect-uri", "https://app.example/cb", "--scope", "time_data,highlight_data")
+		return run(args, e), out.String()
 	}
-	args := []string{"auth", "token", "--endpoint", srv.URL, "--client-id", "c", "--redirect-uri", "https://app.example/callback",
-		"--scope", "time_data,highlight_data", "--code-file", codeFile, "--token-file", tokenFile}
-	if code := run(args, e); code != 0 {
-		t.Fatalf("exit %d:\n%s", code, out.String())
+	code, out := runAuth("", "auth", "url")
+	if code != 0 {
+		t.Fatalf("auth url: %d %s", code, out)
+	}
+	page, _ := url.Parse(strings.TrimSpace(strings.SplitN(out, "\n", 2)[0]))
+	redirect := "https://app.example/cb?code=c0de-123&state=" + url.QueryEscape(page.Query().Get("state"))
+	code, out = runAuth(redirect+"\n", "auth", "token", "--token-file", filepath.Join(dir, "token.txt"))
+	if code != 0 {
+		t.Fatalf("auth token: exit %d:\n%s", code, out)
 	}
 	for _, bad := range []string{"\x1b", "\a", "\r", "\u202e"} {
-		if strings.Contains(out.String(), bad) {
-			t.Errorf("output holds %q raw:\n%q", bad, out.String())
+		if strings.Contains(out, bad) {
+			t.Errorf("output holds %q raw:\n%q", bad, out)
 		}
 	}
-	if want := `(scopes: time_data\x1b]0;PWN\a\r\u202ehighlight_data)`; !strings.Contains(out.String(), want) {
-		t.Errorf("want %s in:\n%s", want, out.String())
+	if want := `(scopes: time_data\x1b]0;PWN\a\r\u202ehighlight_data)`; !strings.Contains(out, want) {
+		t.Errorf("want %s in:\n%s", want, out)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,22 +92,11 @@ func TestReporterNoticeIsEscaped(t *testing.T) {
 func TestForgetAndConfirmEscapeAddresses(t *testing.T) {
 	e, out, _, dir := terminalEnv(t, "")
 	acct := journal.Account{Endpoint: journal.NormalizeEndpoint(e.getenv("RTCTL_ENDPOINT")), Fingerprint: journal.Fingerprint("tty-key"), Credential: "api_key", Timezone: "Europe/Berlin"}
-	w, err := journal.OpenWriter(journal.DefaultPath(dir), e.now, "crafted", acct)
-	if err != nil {
-		t.Fatal(err)
-	}
 	hostile := "highlight.x\x1b]0;PWN\a\u202e"
-	for _, key := range []string{"highlight:a", "highlight:b"} {
-		if err := w.Append(journal.Entry{Type: journal.Intent, Key: key, Address: hostile + key[len(key)-1:], Kind: "highlight"}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Append(journal.Entry{Type: journal.Outcome, Key: "highlight:a", Result: journal.Applied}); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	craftJournal(t, journal.DefaultPath(dir), e.now, acct,
+		journal.Entry{Type: journal.Intent, Key: "highlight:a", Address: hostile + "a", Kind: "highlight"},
+		journal.Entry{Type: journal.Intent, Key: "highlight:b", Address: hostile + "b", Kind: "highlight"},
+		journal.Entry{Type: journal.Outcome, Key: "highlight:a", Result: journal.Applied})
 	for _, args := range [][]string{{"-chdir=" + dir, "journal", "confirm", "highlight.*"}, {"-chdir=" + dir, "forget", "highlight.*"}} {
 		out.Reset()
 		if code := run(args, e); code != 0 {
@@ -125,18 +115,35 @@ func TestForgetAndConfirmEscapeAddresses(t *testing.T) {
 func TestJournalBindingIsEscapedInErrors(t *testing.T) {
 	e, out, _, dir := terminalEnv(t, "")
 	acct := journal.Account{Endpoint: "https://x\x1b]0;PWN\a\u202e.example", Fingerprint: "f\x1b[2J", Credential: "api_key"}
-	w, err := journal.OpenWriter(journal.DefaultPath(dir), e.now, "crafted", acct)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	craftJournal(t, journal.DefaultPath(dir), e.now, acct)
 	if code := run([]string{"-chdir=" + dir, "journal", "verify"}, e); code != 1 {
 		t.Fatalf("journal verify exited %d:\n%s", code, out.String())
 	}
 	assertNoRawControls(t, out.String())
 	if want := `key f\x1b[2J at https://x\x1b]0;PWN\a\u202e.example`; !strings.Contains(out.String(), want) {
 		t.Errorf("want %s in:\n%s", want, out.String())
+	}
+}
+
+// craftJournal writes a journal bound to acct holding entries, as a pull
+// request could commit one.
+func craftJournal(t *testing.T, path string, now func() time.Time, acct journal.Account, entries ...journal.Entry) {
+	t.Helper()
+	l, err := journal.Acquire(context.Background(), path, journal.AcquireOptions{Command: "the test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	w, err := journal.OpenWriter(l, path, now, "crafted", acct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) > 0 {
+		if err := w.Append(entries...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
