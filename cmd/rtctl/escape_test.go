@@ -97,7 +97,10 @@ func TestForgetAndConfirmEscapeAddresses(t *testing.T) {
 		journal.Entry{Type: journal.Intent, Key: "highlight:a", Address: hostile + "a", Kind: "highlight"},
 		journal.Entry{Type: journal.Intent, Key: "highlight:b", Address: hostile + "b", Kind: "highlight"},
 		journal.Entry{Type: journal.Outcome, Key: "highlight:a", Result: journal.Applied})
-	for _, args := range [][]string{{"-chdir=" + dir, "journal", "confirm", "highlight.*"}, {"-chdir=" + dir, "forget", "highlight.*"}} {
+	// forget works on the configuration of the working directory. run's
+	// -chdir would move the whole test binary, for good.
+	t.Chdir(dir)
+	for _, args := range [][]string{{"journal", "confirm", "highlight.*"}, {"forget", "highlight.*"}} {
 		out.Reset()
 		if code := run(args, e); code != 0 {
 			t.Fatalf("%s exited %d:\n%s", strings.Join(args, " "), code, out.String())
@@ -116,7 +119,7 @@ func TestJournalBindingIsEscapedInErrors(t *testing.T) {
 	e, out, _, dir := terminalEnv(t, "")
 	acct := journal.Account{Endpoint: "https://x\x1b]0;PWN\a\u202e.example", Fingerprint: "f\x1b[2J", Credential: "api_key"}
 	craftJournal(t, journal.DefaultPath(dir), e.now, acct)
-	if code := run([]string{"-chdir=" + dir, "journal", "verify"}, e); code != 1 {
+	if code := run([]string{"journal", "verify", dir}, e); code != 1 {
 		t.Fatalf("journal verify exited %d:\n%s", code, out.String())
 	}
 	assertNoRawControls(t, out.String())
