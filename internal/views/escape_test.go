@@ -1,10 +1,13 @@
 package views
 
 import (
+	"bytes"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/rtctl/rtctl/pkg/apply"
 	"github.com/rtctl/rtctl/pkg/journal"
 	"github.com/rtctl/rtctl/pkg/plan"
 )
@@ -120,5 +123,23 @@ func TestApplyTextNoticeIsEscaped(t *testing.T) {
 	assertNoRawControls(t, "notice", []byte(errs.String()))
 	if want := "Note: the journal x\\x1b[2J\\u202e.jsonl\n"; errs.String() != want {
 		t.Errorf("got %q, want %q", errs.String(), want)
+	}
+}
+
+// apply's lines name items, some of them the journal's (an uncertain item
+// no longer declared), and quote errors, some of them naming files.
+func TestApplyTextEscapesAddressesAndErrors(t *testing.T) {
+	var out bytes.Buffer
+	now := func() time.Time { return at("2026-11-20 19:00") }
+	v := NewApplyText(&out, ApplyTextOptions{Now: now, Stderr: &out})
+	a := plan.Action{Address: "highlight.x\x1b]0;PWN\a\u202e"}
+	v.Run([]plan.Action{a, a})
+	v.Result(apply.ItemResult{Action: a, Outcome: apply.Created})
+	v.Result(apply.ItemResult{Action: a, Outcome: apply.Failed, Err: errors.New("writing the journal x\x1b[2J: disk full")})
+	assertNoRawControls(t, "apply text", out.Bytes())
+	for _, want := range []string{`[1/2] + highlight.x\x1b]0;PWN\a\u202e: created`, `[2/2] ! highlight.x\x1b]0;PWN\a\u202e: failed. writing the journal x\x1b[2J: disk full`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("want %s in:\n%s", want, out.String())
+		}
 	}
 }
