@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/logging"
+	"github.com/rtctl/rtctl/internal/termsafe"
 )
 
 // run executes rtctl with args and returns the process exit code. It never
@@ -56,11 +57,12 @@ func run(args []string, e *env) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintf(e.stderr, "Error: %v\n", ee.err)
+			fmt.Fprintf(e.stderr, "Error: %s\n", termsafe.EscapeLines(ee.err.Error()))
 		}
 		return ee.code
 	}
-	fmt.Fprintf(e.stderr, "Error: %v\n", errorMessage(err))
+	// An error may name a file of the directory or quote a server.
+	fmt.Fprintf(e.stderr, "Error: %s\n", termsafe.EscapeLines(errorMessage(err).Error()))
 	return 1
 }
 

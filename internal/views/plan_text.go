@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rtctl/rtctl/internal/termsafe"
 	"github.com/rtctl/rtctl/pkg/plan"
 )
 
@@ -84,18 +85,20 @@ func writePlanText(w io.Writer, p *plan.Plan, opts PlanOptions) error {
 		st := styles[s]
 		t.printf("\n%s (%d):\n", capitalize(st.title), len(groups[s]))
 		for _, a := range groups[s] {
-			t.printf("  %s %s\n", t.paint(st.color, st.symbol), t.paint("1", a.Address))
+			// Values are quoted with %q; reasons, notes and warnings
+			// may quote the account or a file as they are.
+			t.printf("  %s %s\n", t.paint(st.color, st.symbol), t.paint("1", termsafe.Escape(a.Address)))
 			t.printf("      %s\n", describe(p, a))
 			if a.Status != plan.Create || a.Reason != "not in the account" {
-				t.printf("      %s\n", t.paint("90", "# "+a.Reason))
+				t.printf("      %s\n", t.paint("90", "# "+termsafe.Escape(a.Reason)))
 			}
 			if a.Offline != nil && a.Offline.Note != "" {
-				t.printf("      %s\n", t.paint("90", "# "+a.Offline.Note))
+				t.printf("      %s\n", t.paint("90", "# "+termsafe.Escape(a.Offline.Note)))
 			}
 		}
 	}
 	for _, warn := range p.Warnings {
-		t.printf("\n%s %s\n", t.paint("33", "Warning:"), warn)
+		t.printf("\n%s %s\n", t.paint("33", "Warning:"), termsafe.EscapeLines(warn))
 	}
 	t.printf("\n%s\n", PlanSummaryLine(p))
 	if eta := etaLine(p, opts.Rate); eta != "" {
