@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rtctl/rtctl/internal/termsafe"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
@@ -42,7 +43,9 @@ configuration elsewhere.`,
 			}
 			var names []string
 			for _, a := range adopted {
-				names = append(names, a.Address)
+				// Addresses come from the configuration: escaped like
+				// every text from outside.
+				names = append(names, termsafe.Escape(a.Address))
 			}
 			fmt.Fprintf(e.stdout, "Adopted %d item(s) as in the account: %s.\nNothing was posted; they will never be sent.\n", len(adopted), strings.Join(names, ", "))
 			return nil
