@@ -123,8 +123,16 @@ func (m *maker) applyDoubt(doubts []JournalDoubt) {
 		a.Reason = fmt.Sprintf("not shown in the account and not in this journal, but the journal may not hold all rtctl posted (%s), and the feeds cannot prove it was never posted. Check %s in the RescueTime web app: if it is there, run rtctl journal adopt %s; if it is not, run rtctl apply --retry-uncertain --target %s",
 			why, check, a.Address, a.Address)
 	}
-	m.plan.JournalDoubt = fmt.Sprintf("This journal may not be the account's whole record: %s. Only what the feeds prove absent is planned; %d item%s the feeds cannot settle %s uncertain. If rtctl's journal was lost or another copy of this configuration applies the account, keep one journal (see rtctl journal --all); items you find in the account are recorded with rtctl journal adopt, the others sent with rtctl apply --retry-uncertain.",
-		why, held, plural(held), map[bool]string{true: "is", false: "are"}[held == 1])
+	settled := "the feeds settle every item"
+	switch held {
+	case 0:
+	case 1:
+		settled = "1 item the feeds cannot settle is uncertain"
+	default:
+		settled = fmt.Sprintf("%d items the feeds cannot settle are uncertain", held)
+	}
+	m.plan.JournalDoubt = fmt.Sprintf("This journal may not be the account's whole record: %s. Only what the feeds prove absent is planned; %s. If rtctl's journal was lost or another copy of this configuration applies the account, keep one journal (see rtctl journal --all); items you find in the account are recorded with rtctl journal adopt, the others sent with rtctl apply --retry-uncertain.",
+		why, settled)
 }
 
 // provenAbsent reports whether a feed proves that an item rtctl has no
