@@ -1,12 +1,18 @@
 package spec
 
 import (
+	"bufio"
 	"context"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // gitTool runs the real git to build fixtures, isolated from the machine's
@@ -291,5 +297,137 @@ func TestGitLogHostileRepositoryRunsNothing(t *testing.T) {
 				t.Errorf("diagnostics lack %q:\n%s", tc.want, out)
 			}
 		})
+	}
+}
+
+// fastImport fills a new repository in dir/name with commits on main, the
+// message of commit i being msg(i) and its dates date(i), through git
+// fast-import (thousands of commits in well under a second).
+func (g *gitTool) fastImport(dir, name string, n int, date func(i int) time.Time, msg func(i int) string) string {
+	g.t.Helper()
+	repo := filepath.Join(dir, name)
+	g.run(dir, "init", "-q", name)
+	g.run(repo, "symbolic-ref", "HEAD", "refs/heads/main")
+	pr, pw := io.Pipe()
+	go func() {
+		w := bufio.NewWriter(pw)
+		for i := range n {
+			m := msg(i)
+			ts := date(i).Unix()
+			fmt.Fprintf(w, "commit refs/heads/main\nmark :%d\nauthor Ann <ann@example.com> %d +0000\ncommitter Ann <ann@example.com> %d +0000\ndata %d\n%s\n", i+1, ts, ts, len(m), m)
+			if i > 0 {
+				fmt.Fprintf(w, "from :%d\n", i)
+			}
+			fmt.Fprintf(w, "M 644 inline f.txt\ndata %d\n%d\n\n", len(strconv.Itoa(i))+1, i)
+		}
+		w.Flush()
+		pw.Close()
+	}()
+	cmd := exec.Command("git", "-C", repo, "fast-import", "--quiet")
+	cmd.Env = g.env()
+	cmd.Stdin = pr
+	if out, err := cmd.CombinedOutput(); err != nil {
+		g.t.Fatalf("git fast-import: %v\n%s", err, out)
+	}
+	return repo
+}
+
+// TestGitLogBounded: what a repository makes data "git_log" read is
+// bounded. A commit larger than git-object-size is refused from its
+// header, without inflating it (the issue's 300 MB messages ran rtctl out
+// of memory; RTCTL_HARDENING_FULL=1 builds one); the commits read together
+// stop at git-log-size; and the walk stops at the window, so history
+// before it is never read.
+func TestGitLogBounded(t *testing.T) {
+	g := newGitTool(t)
+	big := 4 << 20
+	if hardeningScale() == 1 {
+		big = 300 << 20
+	}
+	inWindow := func(i int) time.Time { return time.Date(2026, 11, 19, 9, 0, i, 0, time.UTC) }
+	tests := []struct {
+		name   string
+		build  func(dir string) string
+		limits Limits
+		limit  string // the LimitExceeded wanted; "" for success
+		want   int    // commits, on success
+	}{
+		{"huge message", func(dir string) string {
+			return g.fastImport(dir, "repo", 3, inWindow, func(i int) string {
+				if i == 1 {
+					return "Huge\n\n" + strings.Repeat("x", big)
+				}
+				return fmt.Sprintf("Commit %d", i)
+			})
+		}, Limits{}, "MaxGitObjectBytes", 0},
+		{"many commits in the window", func(dir string) string {
+			return g.fastImport(dir, "repo", 200, inWindow, func(i int) string {
+				return fmt.Sprintf("Commit %d\n\n%s", i, strings.Repeat("body ", 200))
+			})
+		}, Limits{MaxGitLogBytes: 64 << 10}, "MaxGitLogBytes", 0},
+		{"long history before the window", func(dir string) string {
+			return g.fastImport(dir, "repo", 20000, func(i int) time.Time {
+				if i >= 19998 {
+					return inWindow(i)
+				}
+				return time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Hour)
+			}, func(i int) string { return fmt.Sprintf("Commit %d", i) })
+		}, Limits{MaxGitLogBytes: 4 << 10}, "", 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			repo := tc.build(dir)
+			r, err := findRepository(dir, filepath.Base(repo))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			commits, err := readGitLog(context.Background(), r, gitLogQuery{
+				Since: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Until: testNow,
+			}, tc.limits.withDefaults())
+			runtime.ReadMemStats(&after)
+			// The pack indexes of a large history take their share;
+			// the huge message must not be read at all.
+			if alloc := after.TotalAlloc - before.TotalAlloc; tc.name == "huge message" && alloc > uint64(big/4) {
+				t.Errorf("reading allocated %d bytes for a %d-byte message", alloc, big)
+			}
+			if tc.limit == "" {
+				if err != nil || len(commits) != tc.want {
+					t.Fatalf("got %d commits, %v; want %d", len(commits), err, tc.want)
+				}
+				return
+			}
+			le, _ := limitExtra(err).(*LimitExceeded)
+			if le == nil || le.Limit != tc.limit {
+				t.Fatalf("got %v, want the limit %s", err, tc.limit)
+			}
+		})
+	}
+}
+
+// The limit reaches the user as a diagnostic on the block with the limit's
+// Extra, so the command line can say how to raise it.
+func TestGitLogLimitDiagnostic(t *testing.T) {
+	h := newHostileFixture(t)
+	h.work("repo")
+	if err := os.WriteFile(filepath.Join(h.dir, "main.rt.hcl"), []byte(icalHeader+`
+data "git_log" "r" {
+  path = "repo"
+  window_start = "2026-11-01"
+}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, diags := Load(context.Background(), h.dir, LoadOptions{Now: testNow, Limits: Limits{MaxGitObjectBytes: 100}})
+	if len(diags) != 1 {
+		t.Fatalf("diagnostics: %v", diags)
+	}
+	le, _ := diags[0].Extra.(*LimitExceeded)
+	if le == nil || le.Limit != "MaxGitObjectBytes" || le.Value != 100 || LimitName(le.Limit) != "git-object-size" ||
+		!strings.Contains(diags[0].Detail, "more than the 100 bytes one commit or tree may have") || diags[0].Subject == nil {
+		t.Errorf("diagnostic %+v (extra %+v)", diags[0], le)
 	}
 }
