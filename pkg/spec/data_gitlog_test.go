@@ -262,7 +262,7 @@ func TestGitLogIgnoresInheritedRepositoryEnv(t *testing.T) {
 
 // gitLogByGit is what data "git_log" read when it ran git log: the
 // reference readGitLog must agree with on ordinary repositories.
-func gitLogByGit(t *testing.T, g *gitTool, repo string, q gitLogQuery) []gitCommit {
+func gitLogByGit(t testing.TB, g *gitTool, repo string, q gitLogQuery) []gitCommit {
 	t.Helper()
 	args := []string{"-c", "log.showSignature=false", "log", "--no-color", "--encoding=UTF-8", "--reverse",
 		"--format=%H%x1f%h%x1f%aI%x1f%an%x1f%ae%x1f%s%x1e",
@@ -396,4 +396,37 @@ func writeLatin1(t *testing.T, msg string) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// BenchmarkGitLog reads a window of 500 commits at the end of a
+// 10,000-commit history, as data "git_log" does now and as the git log it
+// ran before did.
+func BenchmarkGitLog(b *testing.B) {
+	g := newGitTool(b)
+	dir := b.TempDir()
+	const n, window = 10000, 500
+	first := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	repo := g.fastImport(dir, "repo", n, func(i int) time.Time {
+		return first.Add(time.Duration(i) * time.Hour)
+	}, func(i int) string { return fmt.Sprintf("Commit %d\n\nA body of a few words.", i) })
+	q := gitLogQuery{Since: first.Add(time.Duration(n-window) * time.Hour), Until: first.Add(time.Duration(n+1) * time.Hour)}
+	b.Run("go-git", func(b *testing.B) {
+		for range b.N {
+			r, err := findRepository(dir, "repo")
+			if err != nil {
+				b.Fatal(err)
+			}
+			c, err := readGitLog(context.Background(), r, q, DefaultLimits())
+			if err != nil || len(c) != window {
+				b.Fatalf("%d commits, %v", len(c), err)
+			}
+		}
+	})
+	b.Run("git log", func(b *testing.B) {
+		for range b.N {
+			if c := gitLogByGit(b, g, repo, q); len(c) != window {
+				b.Fatalf("%d commits", len(c))
+			}
+		}
+	})
 }
