@@ -205,6 +205,28 @@ func TestGitLogDiagnostics(t *testing.T) {
 	if err := os.Symlink(outside, filepath.Join(dir, "link")); err != nil {
 		t.Fatal(err)
 	}
+	// A .git file naming a git directory outside.
+	if err := os.MkdirAll(filepath.Join(dir, "gitfile"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "gitfile", ".git"), []byte("gitdir: "+filepath.Join(outside, ".git")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Objects borrowed from a repository outside.
+	borrow := makeRepoIn(t, filepath.Join(dir, "borrow"), nil)
+	if err := os.WriteFile(filepath.Join(borrow, ".git", "objects", "info", "alternates"), []byte(filepath.Join(outside, ".git", "objects")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A git directory whose objects and refs are links to another's.
+	sneaky := makeRepoIn(t, filepath.Join(dir, "sneaky"), nil)
+	for _, sub := range []string{"objects", "refs"} {
+		if err := os.RemoveAll(filepath.Join(sneaky, ".git", sub)); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(filepath.Join(outside, ".git", sub), filepath.Join(sneaky, ".git", sub)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	tests := []struct {
 		name, path, attrs, want string
 	}{
@@ -217,6 +239,9 @@ func TestGitLogDiagnostics(t *testing.T) {
 		{"parent", "..", "", "Repository outside the configuration"},
 		{"symbolic link out", "link", "", `path "link" is a symbolic link that leads outside`},
 		{"pathspec magic", "repo", `paths = [":!docs"]`, "pathspec magic"},
+		{"gitdir outside", "gitfile", "", "its git directory is " + outside},
+		{"alternates", "borrow", "", "Repository borrows objects"},
+		{"linked objects and refs", "sneaky", `branch = "main"`, "Unknown branch"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -354,6 +379,9 @@ func TestGitLogMatchesGit(t *testing.T) {
 		{Paths: []string{"src/deep/x"}},
 		{Paths: []string{"docs/", "notes.txt"}},
 		{Paths: []string{"src/a"}},
+		{Paths: []string{"notes.txt/"}},
+		{Paths: []string{"./src/../docs"}},
+		{Paths: []string{"src/[ab].go", "?otes.txt"}},
 		{Merges: true},
 		{Merges: true, Paths: []string{"docs/"}},
 		{Merges: true, Paths: []string{"src/"}},
@@ -429,4 +457,28 @@ func BenchmarkGitLog(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestGitLogShallowClone: CI checks out with a limited fetch-depth; the
+// shallow commit ends the history, as in git log, rather than being a
+// missing parent.
+func TestGitLogShallowClone(t *testing.T) {
+	g := newGitTool(t)
+	src := makeRepo(t, testCommits)
+	dir := t.TempDir()
+	g.run(dir, "clone", "-q", "--depth", "3", "--branch", "main", "file://"+src, "repo")
+	q := gitLogQuery{Since: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Until: testNow}
+	want := gitLogByGit(t, g, filepath.Join(dir, "repo"), q)
+	r, err := findRepository(dir, "repo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := readGitLog(context.Background(), r, q, DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq := cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })
+	if diff := cmp.Diff(want, got, eq); diff != "" || len(got) != 2 {
+		t.Errorf("%d commits; readGitLog differs from git log (-git +rtctl):\n%s", len(got), diff)
+	}
 }

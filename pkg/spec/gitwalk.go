@@ -339,8 +339,8 @@ type pathspec struct {
 }
 
 func newPathspec(p string) pathspec {
-	p = strings.TrimPrefix(path.Clean("/"+strings.ReplaceAll(p, "\\", "/")), "/")
-	dirOnly := strings.HasSuffix(strings.TrimSpace(p), "/")
+	dirOnly := strings.HasSuffix(p, "/")
+	p = strings.TrimPrefix(path.Clean("/"+p), "/")
 	if p == "" || p == "." {
 		return pathspec{all: true}
 	}
