@@ -9,6 +9,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // calendarsConfig declares n calendars at srv, c0 to c(n-1), in order.
@@ -100,5 +104,35 @@ func TestLoadDataDiagnosticsInOrder(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("diagnostics\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// stuckSource is a data source whose Read ignores its context, as a read
+// blocked in a system call would.
+type stuckSource struct{ release chan struct{} }
+
+func (stuckSource) ConfigSpec() hcldec.Spec { return hcldec.ObjectSpec{} }
+func (s stuckSource) Read(DataContext, cty.Value) (cty.Value, hcl.Diagnostics) {
+	<-s.release
+	return cty.EmptyObjectVal, nil
+}
+
+// TestLoadDeadlineWithStuckRead: the load ends at its deadline even when a
+// read cannot be stopped; the read is left behind.
+func TestLoadDeadlineWithStuckRead(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	dir := writeConfig(t, map[string]string{"main.rt.hcl": icalHeader + `
+data "stuck" "a" {}
+`})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	_, diags := Load(ctx, dir, LoadOptions{Now: testNow, DataTimeout: 100 * time.Millisecond,
+		DataSources: Registry{"stuck": stuckSource{release}}})
+	if ctx.Err() != nil {
+		t.Fatal("the load waited for the stuck read")
+	}
+	if len(diags) != 1 || !strings.Contains(diags[0].Detail, "ran out of time") {
+		t.Errorf("diagnostics: %v", diags)
 	}
 }

@@ -268,9 +268,9 @@ func readSmall(path string) ([]byte, error) {
 // open opens the repository's storage, every file read through a
 // filesystem bound to its git directories.
 func (r *gitRepository) open() *filesystem.Storage {
-	var fs billy.Filesystem = osfs.New(r.gitDir, osfs.WithBoundOS())
+	var fs billy.Filesystem = regularOnly{osfs.New(r.gitDir, osfs.WithBoundOS())}
 	if r.commonDir != "" {
-		fs = dotgit.NewRepositoryFilesystem(fs, osfs.New(r.commonDir, osfs.WithBoundOS()))
+		fs = dotgit.NewRepositoryFilesystem(fs, regularOnly{osfs.New(r.commonDir, osfs.WithBoundOS())})
 	}
 	return filesystem.NewStorageWithOptions(fs, cache.NewObjectLRU(gitObjectCacheBytes), filesystem.Options{
 		// A read lasts a moment: list the objects and open each pack
@@ -283,4 +283,19 @@ func (r *gitRepository) open() *filesystem.Storage {
 		// appear meanwhile, it resolves inside the git directory only.
 		AlternatesFS: fs,
 	})
+}
+
+// regularOnly opens regular files only: a named pipe as HEAD or as a pack
+// index would block the read for ever (and a device read without end).
+type regularOnly struct{ billy.Filesystem }
+
+func (fs regularOnly) Open(name string) (billy.File, error) {
+	return fs.OpenFile(name, os.O_RDONLY, 0)
+}
+
+func (fs regularOnly) OpenFile(name string, flag int, perm os.FileMode) (billy.File, error) {
+	if st, err := fs.Filesystem.Stat(name); err == nil && !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", name)
+	}
+	return fs.Filesystem.OpenFile(name, flag, perm)
 }

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -693,28 +692,52 @@ func (l *loader) readData(ctx context.Context, batch []*graphNode, results map[s
 			jobs = append(jobs, job{n.key, d, dc, cfg})
 		}
 	}
-	out := make([]dataResult, len(jobs))
+	type done struct {
+		i   int
+		res dataResult
+	}
+	// Buffered, so that a read stuck where its context cannot reach
+	// (a blocking open) never holds the load past its deadline: it is
+	// left behind, and its answer, if it ever comes, has a place to go.
+	finished := make(chan done, len(jobs))
 	sem := make(chan struct{}, maxDataReads)
-	var wg sync.WaitGroup
 	for i, j := range jobs {
-		wg.Add(1)
 		go func() {
-			defer wg.Done()
 			select {
 			case sem <- struct{}{}:
 				defer func() { <-sem }()
 			case <-ctx.Done():
-				out[i] = dataResult{val: cty.DynamicVal, diags: hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Not read", Subject: j.d.DeclRange.Ptr()}}}
+				finished <- done{i, dataResult{val: cty.DynamicVal, diags: notRead(j.d)}}
 				return
 			}
-			out[i].val, out[i].diags = j.d.call(j.dc, j.cfg)
+			val, diags := j.d.call(j.dc, j.cfg)
+			finished <- done{i, dataResult{val: val, diags: diags}}
 		}()
 	}
-	wg.Wait()
+	out := make([]dataResult, len(jobs))
+	got := make([]bool, len(jobs))
+	for range jobs {
+		select {
+		case f := <-finished:
+			out[f.i], got[f.i] = f.res, true
+			continue
+		case <-ctx.Done():
+		}
+		break
+	}
 	for i, j := range jobs {
+		if !got[i] {
+			out[i] = dataResult{val: cty.DynamicVal, diags: notRead(j.d)}
+		}
 		r := results[j.key]
 		results[j.key] = dataResult{val: out[i].val, diags: append(r.diags, out[i].diags...)}
 	}
+}
+
+// notRead stands for the result of a read the load's end cut short; the
+// loader reports the interruption instead.
+func notRead(d *dataBlock) hcl.Diagnostics {
+	return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Not read", Subject: d.DeclRange.Ptr()}}
 }
 
 // readyAt reports whether everything n depends on comes before position i
