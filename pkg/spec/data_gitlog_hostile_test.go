@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // gitTool runs the real git to build fixtures, isolated from the machine's
@@ -397,6 +399,11 @@ func TestGitLogBounded(t *testing.T) {
 			if tc.limit == "" {
 				if err != nil || len(commits) != tc.want {
 					t.Fatalf("got %d commits, %v; want %d", len(commits), err, tc.want)
+				}
+				// 60,000 packed objects: git abbreviates to 8 digits.
+				want := gitLogByGit(t, g, repo, gitLogQuery{Since: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Until: testNow})
+				if diff := cmp.Diff(want, commits, cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" || len(commits[0].ShortHash) != 8 {
+					t.Errorf("readGitLog differs from git log (-git +rtctl):\n%s", diff)
 				}
 				return
 			}

@@ -1,10 +1,13 @@
 package spec
 
 import (
+	"bytes"
 	"container/heap"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"math/bits"
 	"path"
 	"regexp"
@@ -15,7 +18,6 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/storage/filesystem"
@@ -49,6 +51,7 @@ func readGitLog(ctx context.Context, repo *gitRepository, q gitLogQuery, limits 
 	s := repo.open()
 	defer s.Close()
 	r := &gitReader{ctx: ctx, s: s, limits: limits, trees: map[plumbing.Hash]plumbing.Hash{}}
+	defer r.close()
 	start, ok, err := r.resolve(q.Branch)
 	if err != nil || !ok {
 		return nil, err
@@ -176,7 +179,7 @@ type gitReader struct {
 	// trees are the root trees of the commits read, for comparing a
 	// commit with a parent read before.
 	trees  map[plumbing.Hash]plumbing.Hash
-	packs  []*idxfile.MemoryIndex // for abbrev, read on first use
+	packs  []*packIndex // for abbrev, opened on first use
 	minLen int
 }
 
@@ -506,60 +509,20 @@ func gitText(s string, enc object.MessageEncoding) string {
 // per fourfold growth), that no other object shares.
 func (r *gitReader) abbrev(h plumbing.Hash) (string, error) {
 	if r.packs == nil {
-		r.packs = []*idxfile.MemoryIndex{}
-		packs, err := r.s.ObjectPacks()
-		if err != nil {
-			return "", fmt.Errorf("listing packs: %w", err)
+		if err := r.openPackIndexes(); err != nil {
+			return "", err
 		}
-		var count uint64
-		fs := r.s.Filesystem()
-		for _, p := range packs {
-			f, err := fs.Open(fs.Join("objects", "pack", "pack-"+p.String()+".idx"))
-			if err != nil {
-				return "", fmt.Errorf("reading pack index %s: %w", p, err)
-			}
-			idx := idxfile.NewMemoryIndex()
-			err = idxfile.NewDecoder(f).Decode(idx)
-			f.Close()
-			if err != nil {
-				return "", fmt.Errorf("reading pack index %s: %w", p, err)
-			}
-			r.packs = append(r.packs, idx)
-			count += uint64(idx.Fanout[255])
-		}
-		r.minLen = max(7, (bits.Len64(max(count, 1))+1)/2)
 	}
 	common := 0
 	for _, idx := range r.packs {
-		k := idx.FanoutMapping[h[0]]
-		if k < 0 {
-			continue
+		n, err := idx.neighbours(h)
+		if err != nil {
+			return "", err
 		}
-		names := idx.Names[k]
-		n := len(names) / len(h)
-		// Binary search over the fixed-size records of this fanout slot.
-		lo, hi := 0, n
-		for lo < hi {
-			m := (lo + hi) / 2
-			if string(names[m*len(h):(m+1)*len(h)]) < string(h[:]) {
-				lo = m + 1
-			} else {
-				hi = m
-			}
-		}
-		for _, j := range []int{lo - 1, lo, lo + 1} {
-			if j < 0 || j >= n {
-				continue
-			}
-			var other plumbing.Hash
-			copy(other[:], names[j*len(h):(j+1)*len(h)])
-			if other != h {
-				common = max(common, commonHex(h, other))
-			}
-		}
+		common = max(common, n)
 	}
-	loose, err := r.s.Filesystem().ReadDir(r.s.Filesystem().Join("objects", h.String()[:2]))
-	if err == nil {
+	fs := r.s.Filesystem()
+	if loose, err := fs.ReadDir(fs.Join("objects", h.String()[:2])); err == nil {
 		for _, fi := range loose {
 			if other := plumbing.NewHash(h.String()[:2] + fi.Name()); len(fi.Name()) == 38 && other != h {
 				common = max(common, commonHex(h, other))
@@ -567,6 +530,116 @@ func (r *gitReader) abbrev(h plumbing.Hash) (string, error) {
 		}
 	}
 	return h.String()[:min(40, max(r.minLen, common+1))], nil
+}
+
+// openPackIndexes opens the pack indexes, for abbrev, and sets the
+// shortest abbreviation from the objects they hold, as git counts them.
+func (r *gitReader) openPackIndexes() error {
+	r.packs = []*packIndex{}
+	packs, err := r.s.ObjectPacks()
+	if err != nil {
+		return fmt.Errorf("listing packs: %w", err)
+	}
+	var count uint64
+	fs := r.s.Filesystem()
+	for _, p := range packs {
+		f, err := fs.Open(fs.Join("objects", "pack", "pack-"+p.String()+".idx"))
+		if err != nil {
+			return fmt.Errorf("reading pack index %s: %w", p, err)
+		}
+		idx := &packIndex{f: f}
+		if err := idx.readFanout(); err != nil {
+			f.Close()
+			return fmt.Errorf("reading pack index %s: %w", p, err)
+		}
+		r.packs = append(r.packs, idx)
+		count += uint64(idx.fanout[255])
+	}
+	r.minLen = max(7, (bits.Len64(max(count, 1))+1)/2)
+	return nil
+}
+
+// close releases the pack indexes abbrev opened.
+func (r *gitReader) close() {
+	for _, p := range r.packs {
+		p.f.Close()
+	}
+}
+
+// packIndex is a version 2 pack index, read in place: a few reads a
+// lookup, where decoding it whole cost its size in memory again (go-git
+// holds its own copy) and most of a large repository's reading time.
+type packIndex struct {
+	f interface {
+		io.ReaderAt
+		io.Closer
+	}
+	fanout [256]uint32
+}
+
+const (
+	packIndexHeader = 8        // magic and version
+	packIndexNames  = 8 + 1024 // after the fanout table
+)
+
+func (p *packIndex) readFanout() error {
+	var b [packIndexNames]byte
+	if _, err := p.f.ReadAt(b[:], 0); err != nil {
+		return err
+	}
+	if string(b[:4]) != "\xfftOc" || binary.BigEndian.Uint32(b[4:8]) != 2 {
+		return errors.New("not a version 2 pack index")
+	}
+	for i := range p.fanout {
+		p.fanout[i] = binary.BigEndian.Uint32(b[packIndexHeader+4*i:])
+		if i > 0 && p.fanout[i] < p.fanout[i-1] {
+			return errors.New("damaged fanout table")
+		}
+	}
+	return nil
+}
+
+// name is the object id at position i of the sorted table.
+func (p *packIndex) name(i uint32) (plumbing.Hash, error) {
+	var h plumbing.Hash
+	_, err := p.f.ReadAt(h[:], packIndexNames+int64(i)*int64(len(h)))
+	return h, err
+}
+
+// neighbours is the longest run of leading hex digits h shares with
+// another object of the pack: its neighbours in the sorted table.
+func (p *packIndex) neighbours(h plumbing.Hash) (int, error) {
+	lo, hi := uint32(0), p.fanout[h[0]]
+	if h[0] > 0 {
+		lo = p.fanout[h[0]-1]
+	}
+	first, end := lo, hi
+	for lo < hi {
+		m := lo + (hi-lo)/2
+		name, err := p.name(m)
+		if err != nil {
+			return 0, err
+		}
+		if bytes.Compare(name[:], h[:]) < 0 {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	common := 0
+	for _, j := range []int64{int64(lo) - 1, int64(lo), int64(lo) + 1} {
+		if j < int64(first) || j >= int64(end) {
+			continue
+		}
+		other, err := p.name(uint32(j))
+		if err != nil {
+			return 0, err
+		}
+		if other != h {
+			common = max(common, commonHex(h, other))
+		}
+	}
+	return common, nil
 }
 
 // commonHex is how many leading hexadecimal digits a and b share.
