@@ -2,6 +2,8 @@ package spec
 
 import (
 	"bufio"
+	"bytes"
+	"compress/zlib"
 	"context"
 	"fmt"
 	"io"
@@ -436,5 +438,42 @@ data "git_log" "r" {
 	if le == nil || le.Limit != "MaxGitObjectBytes" || le.Value != 100 || LimitName(le.Limit) != "git-object-size" ||
 		!strings.Contains(diags[0].Detail, "more than the 100 bytes one commit or tree may have") || diags[0].Subject == nil {
 		t.Errorf("diagnostic %+v (extra %+v)", diags[0], le)
+	}
+}
+
+// TestGitLogLooseObjectLongerThanItsHeader: a loose object's header gives
+// its size, which the limits check; one whose content runs on past it (a
+// few bytes declared, megabytes of zeros that compress to nothing) is
+// refused without being inflated, where go-git alone reads to the end.
+func TestGitLogLooseObjectLongerThanItsHeader(t *testing.T) {
+	h := newHostileFixture(t)
+	repo := h.work("repo")
+	id := h.g.run(repo, "rev-parse", "HEAD")
+	content := h.g.run(repo, "cat-file", "commit", "HEAD") + "\n"
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	fmt.Fprintf(zw, "commit %d\x00%s", len(content), content)
+	const padding = 16 << 20
+	zw.Write(make([]byte, padding))
+	zw.Close()
+	p := filepath.Join(repo, ".git", "objects", id[:2], id[2:])
+	os.Chmod(p, 0o644)
+	if err := os.WriteFile(p, z.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := findRepository(h.dir, "repo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err = readGitLog(context.Background(), r, gitLogQuery{Since: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Until: testNow}, DefaultLimits())
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), "longer than its header") {
+		t.Errorf("err = %v, want the object refused", err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > padding/4 {
+		t.Errorf("reading allocated %d bytes", alloc)
 	}
 }

@@ -1,7 +1,9 @@
 package spec
 
 import (
+	"bufio"
 	"bytes"
+	"compress/zlib"
 	"container/heap"
 	"context"
 	"encoding/binary"
@@ -181,6 +183,9 @@ type gitReader struct {
 	trees  map[plumbing.Hash]plumbing.Hash
 	packs  []*packIndex // for abbrev, opened on first use
 	minLen int
+	// looseNames are the loose objects, by the first two digits of
+	// their ids, listed on first use.
+	looseNames map[string]map[string]bool
 }
 
 // missing is the error for an object the repository lacks: a partial clone
@@ -202,7 +207,48 @@ func (r *gitReader) size(h plumbing.Hash, what string) (int64, error) {
 		return 0, newLimitError("MaxGitObjectBytes", r.limits.MaxGitObjectBytes,
 			"%s %s is %d bytes, more than the %d bytes one commit or tree may have", what, h, n, r.limits.MaxGitObjectBytes)
 	}
+	if err := r.checkLoose(h, n); err != nil {
+		return 0, err
+	}
 	return n, nil
+}
+
+// checkLoose makes sure a loose object holds no more than its header
+// says: go-git reads a loose object to the end of its stream, whatever
+// the header declared (a pack's reader stops at the declared size), so a
+// few bytes declared and gigabytes of compressed zeros would be read into
+// memory. Inflating it once more, at most n+1 bytes, costs little: the
+// header already kept it under MaxGitObjectBytes.
+func (r *gitReader) checkLoose(h plumbing.Hash, n int64) error {
+	fs := r.s.Filesystem()
+	hex := h.String()
+	if !r.loose(hex[:2])[hex[2:]] {
+		return nil // packed
+	}
+	f, err := fs.Open(fs.Join("objects", hex[:2], hex[2:]))
+	if err != nil {
+		return fmt.Errorf("reading object %s: %w", h, err)
+	}
+	defer f.Close()
+	zr, err := zlib.NewReader(bufio.NewReader(f))
+	if err != nil {
+		return fmt.Errorf("reading object %s: %w", h, err)
+	}
+	defer zr.Close()
+	br := bufio.NewReader(io.LimitReader(zr, 64))
+	header, err := br.ReadString(0)
+	if err != nil {
+		return fmt.Errorf("reading object %s: no header", h)
+	}
+	rest := io.MultiReader(br, zr)
+	got, err := io.Copy(io.Discard, io.LimitReader(rest, n+1))
+	if err != nil {
+		return fmt.Errorf("reading object %s: %w", h, err)
+	}
+	if got > n {
+		return &gitError{"Damaged repository", fmt.Sprintf("object %s is longer than its header says (%q); rtctl does not read it.", h, strings.TrimSuffix(header, "\x00"))}
+	}
+	return nil
 }
 
 // commit reads a commit, counting its size against MaxGitLogBytes before
@@ -521,15 +567,37 @@ func (r *gitReader) abbrev(h plumbing.Hash) (string, error) {
 		}
 		common = max(common, n)
 	}
+	hex := h.String()
+	for name := range r.loose(hex[:2]) {
+		if other := plumbing.NewHash(hex[:2] + name); other != h {
+			common = max(common, commonHex(h, other))
+		}
+	}
+	return hex[:min(40, max(r.minLen, common+1))], nil
+}
+
+// loose lists the loose objects whose ids start with prefix (two hex
+// digits), by the rest of their ids; read once for each prefix, not
+// looked for object by object (every path a bound filesystem opens is
+// resolved component by component).
+func (r *gitReader) loose(prefix string) map[string]bool {
+	if names, ok := r.looseNames[prefix]; ok {
+		return names
+	}
+	names := map[string]bool{}
 	fs := r.s.Filesystem()
-	if loose, err := fs.ReadDir(fs.Join("objects", h.String()[:2])); err == nil {
-		for _, fi := range loose {
-			if other := plumbing.NewHash(h.String()[:2] + fi.Name()); len(fi.Name()) == 38 && other != h {
-				common = max(common, commonHex(h, other))
+	if entries, err := fs.ReadDir(fs.Join("objects", prefix)); err == nil {
+		for _, e := range entries {
+			if len(e.Name()) == 38 && strings.Trim(e.Name(), "0123456789abcdef") == "" {
+				names[e.Name()] = true
 			}
 		}
 	}
-	return h.String()[:min(40, max(r.minLen, common+1))], nil
+	if r.looseNames == nil {
+		r.looseNames = map[string]map[string]bool{}
+	}
+	r.looseNames[prefix] = names
+	return names
 }
 
 // openPackIndexes opens the pack indexes, for abbrev, and sets the
