@@ -50,7 +50,7 @@ func TestLoadReadsDataSourcesUnderOneDeadline(t *testing.T) {
 	// alone waited for it.
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	const deadline = 2 * time.Second
+	const deadline = time.Second
 	_, diags := Load(ctx, dir, LoadOptions{Now: testNow, HTTPClient: srv.Client(), DataTimeout: deadline})
 	if ctx.Err() != nil {
 		t.Fatal("the load outlived its deadline")
@@ -61,7 +61,7 @@ func TestLoadReadsDataSourcesUnderOneDeadline(t *testing.T) {
 		t.Errorf("%d requests were in flight at once, want all %d", most, n)
 	}
 	if len(diags) != 1 || diags[0].Summary != "Loading interrupted" ||
-		!strings.Contains(diags[0].Detail, "ran out of time (reading the data sources may take 2s in all; --timeout sets it) while reading data.ical.c0") {
+		!strings.Contains(diags[0].Detail, "ran out of time (reading the data sources may take 1s in all; --timeout sets it) while reading data.ical.c0") {
 		t.Errorf("diagnostics: %v", diags)
 	}
 }
