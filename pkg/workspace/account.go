@@ -44,6 +44,8 @@ func (a Account) check() error {
 }
 
 // ErrNoCredentials tells a new user how to get going.
+//
+//lint:ignore ST1005 it is the whole message a new user reads, steps on lines of their own
 var ErrNoCredentials = errors.New(`no RescueTime credentials found.
 
 Create an API key on your RescueTime key management page
