@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -85,7 +86,7 @@ func TestDataMemberPerspective(t *testing.T) {
 				case "productivity":
 					cols = []string{fmt.Sprint(s.Productivity)}
 				case "efficiency":
-					cols = []string{levelLabels[s.Productivity]}
+					cols = nil // one row: the efficiency of all the time
 				case "document":
 					doc := s.Document
 					if doc == "" {
@@ -101,7 +102,8 @@ func TestDataMemberPerspective(t *testing.T) {
 			}
 			rankHeaders := wantHeaders["rank/"+k]
 			if kind == "efficiency" {
-				rankHeaders = []string{"Rank", "Time Spent (seconds)", "Number of People", "Efficiency"}
+				// Numeric, as the interval perspective (recorded, 2015).
+				rankHeaders = []string{"Rank", "Time Spent (seconds)", "Number of People", "Efficiency (-2:2)", "Efficiency (percent)"}
 			}
 			wantH := append([]string{"Person", "Time Spent (seconds)"}, rankHeaders[3:]...)
 			if diff := cmp.Diff(wantH, a.RowHeaders); diff != "" {
@@ -121,6 +123,10 @@ func TestDataMemberPerspective(t *testing.T) {
 				var cols []string
 				for _, c := range row[2:] {
 					cols = append(cols, fmt.Sprint(c))
+				}
+				if kind == "efficiency" {
+					checkEfficiency(t, row, samples)
+					cols = nil
 				}
 				got[strings.Join(cols, "|")] += secs
 			}
@@ -155,12 +161,36 @@ func TestFloatsWrittenAsTheRealAPI(t *testing.T) {
 	if m := regexp.MustCompile(`,-?\d+,-?\d+(\.\d+)?\]|,-?\d+(\.\d+)?,-?\d+\]`).FindString(js); m != "" {
 		t.Errorf("efficiency without a decimal point in JSON: %s", m)
 	}
-	// The daily summary's percentages and hours are floats too.
+	// The daily summary writes whole numbers without a decimal point
+	// ("34", "0", "3"; recorded), unlike Analytic Data.
 	sum := get(t, e, "/anapi/daily_summary_feed", url.Values{"key": {premiumKey}}).Body.String()
-	if m := regexp.MustCompile(`"[a-z_]+_(percentage|hours)":-?\d+[,}]`).FindString(sum); m != "" {
-		t.Errorf("summary float without a decimal point: %s", m)
+	if m := regexp.MustCompile(`"[a-z_]+_(percentage|hours)":-?\d+\.0[,}]`).FindString(sum); m != "" {
+		t.Errorf("summary whole number written with a decimal point: %s", m)
+	}
+	if !regexp.MustCompile(`"[a-z_]+_(percentage|hours)":0[,}]`).MatchString(sum) {
+		t.Errorf("no whole summary number written as 0: %.300s", sum)
 	}
 	if !regexp.MustCompile(`"productivity_pulse":\d+,`).MatchString(sum) {
 		t.Errorf("productivity_pulse is not an integer: %.200s", sum)
+	}
+}
+
+// checkEfficiency holds a member efficiency row to the samples: the
+// time-weighted mean productivity and its percentage, as floats.
+func checkEfficiency(t *testing.T, row []any, samples []Activity) {
+	t.Helper()
+	secs, weighted := 0, 0
+	for _, s := range samples {
+		secs += s.Seconds
+		weighted += s.Seconds * s.Productivity
+	}
+	mean := float64(weighted) / float64(secs)
+	if len(row) != 4 {
+		t.Fatalf("member efficiency row %v: want Person, seconds, and two numbers", row)
+	}
+	eff, okE := row[2].(float64)
+	pct, okP := row[3].(float64)
+	if !okE || !okP || math.Abs(eff-mean) > 0.005 || math.Abs(pct-(mean+2)/4*100) > 0.005 {
+		t.Errorf("member efficiency row %v, want %.2f and %.2f", row, mean, (mean+2)/4*100)
 	}
 }
