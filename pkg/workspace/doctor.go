@@ -79,8 +79,10 @@ type ModelGuess struct {
 	// time (other-name).
 	ShownAs       string `json:"shown_as,omitempty"`
 	ShownCategory string `json:"shown_category,omitempty"`
-	// SyncDelay is the longest delay observed between a POST and its
-	// appearance; SyncDelayKnown is false while nothing was observed.
+	// SyncDelay is the delay observed between a POST and its appearance:
+	// at most this, since it was seen when a run first looked (the probe
+	// looks every minute); SyncDelayKnown is false while nothing was
+	// observed.
 	SyncDelay      time.Duration `json:"sync_delay,omitempty"`
 	SyncDelayKnown bool          `json:"sync_delay_known"`
 	// HighlightsShown says the highlights feed showed one of rtctl's
@@ -684,8 +686,11 @@ func (w *Workspace) checkEvidence(r *DoctorReport, st *journal.State) {
 		if ev.PostedAt.IsZero() || ev.SeenAt.IsZero() {
 			return
 		}
+		// SeenAt is when a run first looked and found the item: each
+		// observation bounds the delay from above, the smallest bound is
+		// the best one (the probe's, which looks every minute).
 		d := ev.SeenAt.Sub(ev.PostedAt)
-		if !m.SyncDelayKnown || d > m.SyncDelay {
+		if !m.SyncDelayKnown || d < m.SyncDelay {
 			m.SyncDelay, m.SyncDelayKnown = max(d, 0), true
 		}
 	}
@@ -693,7 +698,7 @@ func (w *Workspace) checkEvidence(r *DoctorReport, st *journal.State) {
 		observe(ev)
 		if norm(ev.Activity) == norm(ev.PostedActivity) {
 			m.OfflineReport = string(emulator.OfflineAsPosted)
-			r.add("offline report", CheckOK, fmt.Sprintf("the Analytic Data report shows rtctl's offline time under the activity it was posted with (category %q), seen within %s of the POST", ev.Category, shortDelay(ev.SeenAt.Sub(ev.PostedAt))), "")
+			r.add("offline report", CheckOK, fmt.Sprintf("the Analytic Data report shows rtctl's offline time under the activity it was posted with (category %q), seen at most %s after the POST", ev.Category, shortDelay(ev.SeenAt.Sub(ev.PostedAt))), "")
 		} else {
 			m.OfflineReport = string(emulator.OfflineOtherName)
 			m.ShownAs, m.ShownCategory = ev.Activity, ev.Category
@@ -718,7 +723,7 @@ func (w *Workspace) checkEvidence(r *DoctorReport, st *journal.State) {
 	if ev, ok := st.Evidence(journal.FeedHighlights); ok {
 		observe(ev)
 		m.HighlightsShown = true
-		r.add("highlights evidence", CheckOK, fmt.Sprintf("the highlights feed shows rtctl's highlights (seen within %s of the POST)", shortDelay(ev.SeenAt.Sub(ev.PostedAt))), "")
+		r.add("highlights evidence", CheckOK, fmt.Sprintf("the highlights feed shows rtctl's highlights (seen at most %s after the POST)", shortDelay(ev.SeenAt.Sub(ev.PostedAt))), "")
 	} else {
 		r.add("highlights evidence", CheckUnknown, "not demonstrated yet: the highlights feed has not shown one of rtctl's highlights", "apply a highlight and plan again after a few minutes")
 	}
