@@ -107,13 +107,10 @@ func (m ModelGuess) Flags() string {
 	return strings.Join(f, " ")
 }
 
-// roundDelay rounds an observed delay up to the minute: the feeds are read
-// at most once a minute, so finer figures would be noise.
+// roundDelay rounds an observed delay to the minute: the feeds are read at
+// most once a minute, so finer figures would be noise.
 func roundDelay(d time.Duration) time.Duration {
-	if d <= 0 {
-		return 0
-	}
-	return time.Duration(math.Ceil(float64(d)/float64(time.Minute))) * time.Minute
+	return max(d, 0).Round(time.Minute)
 }
 
 // DoctorReport is what rtctl doctor found.
@@ -273,10 +270,14 @@ func (w *Workspace) Doctor(ctx context.Context, opts DoctorOptions) (*DoctorRepo
 		if err != nil {
 			return r, err
 		}
-		// The probe's evidence is in the journal now: read it again.
+		// The probe's evidence is in the journal now: read it again, as
+		// of the end of the watch.
 		st = w.rereadJournal(st)
+		if t := w.opts.Clock(); w.opts.Now.IsZero() && t.After(now) {
+			now = t
+		}
 	}
-	w.checkEvidence(r, st)
+	w.checkEvidence(r, st, now)
 	return r, nil
 }
 
@@ -680,7 +681,7 @@ func (w *Workspace) checkLocks(ctx context.Context, r *DoctorReport) {
 
 // checkEvidence says what the journal has demonstrated about the feeds,
 // and so which emulator model the account behaves like.
-func (w *Workspace) checkEvidence(r *DoctorReport, st *journal.State) {
+func (w *Workspace) checkEvidence(r *DoctorReport, st *journal.State, now time.Time) {
 	m := &r.Model
 	observe := func(ev journal.Evidence) {
 		if ev.PostedAt.IsZero() || ev.SeenAt.IsZero() {
@@ -707,7 +708,7 @@ func (w *Workspace) checkEvidence(r *DoctorReport, st *journal.State) {
 	} else {
 		unseen := 0
 		for _, rec := range st.Records() {
-			if rec.Kind == string(plan.KindOffline) && rec.Result == journal.Applied && r.Now.Sub(rec.ResultAt) >= plan.SettleAfter {
+			if rec.Kind == string(plan.KindOffline) && rec.Result == journal.Applied && now.Sub(rec.ResultAt) >= plan.SettleAfter {
 				unseen++
 			}
 		}
@@ -741,7 +742,7 @@ func (w *Workspace) checkEvidence(r *DoctorReport, st *journal.State) {
 }
 
 // shortDelay writes an observed delay as doctor reports it: "a minute",
-// "3m", "1h05m" (rounded up: the feeds are read at most once a minute).
+// "3m", "1h05m" (to the minute: the feeds are read at most once a minute).
 func shortDelay(d time.Duration) string {
 	if d <= time.Minute {
 		return "a minute"
