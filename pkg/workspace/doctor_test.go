@@ -3,6 +3,9 @@ package workspace
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -143,5 +146,62 @@ func TestProbeWithoutConsentPostsNothing(t *testing.T) {
 	}
 	if !hidden {
 		t.Errorf("checks %+v: want the offline report found hiding the probe", r.Checks)
+	}
+}
+
+// TestDoctorSeesACappedHighlightsFeed: a feed that returns exactly a round
+// count may be cut at a cap, and doctor says so.
+func TestDoctorSeesACappedHighlightsFeed(t *testing.T) {
+	ws, emu, _, _ := probeWorld(t, emulator.Model{HighlightsCap: 10})
+	srvURL := ws.opts.Account.Endpoint
+	for i := range 12 {
+		q := url.Values{"key": {"key-a"}, "highlight_date": {"2026-11-20"}, "description": {fmt.Sprintf("h%d", i)}}
+		resp, err := http.Post(srvURL+"/anapi/highlights_post?"+q.Encode(), "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	if n := len(emu.Record().Accounts[0].Highlights); n != 12 {
+		t.Fatalf("%d highlights posted, want 12", n)
+	}
+	r, err := ws.Doctor(context.Background(), DoctorOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, c := range r.Checks {
+		if c.Name == "feed highlights_feed" {
+			found = c.Status == CheckWarn && strings.Contains(c.Finding, "exactly 10 may be a cap") && strings.Contains(c.Do, "--highlights-cap 10")
+		}
+	}
+	if !found || r.Model.HighlightsCap != 10 {
+		t.Errorf("checks %+v, model %+v: want the highlights feed flagged as capped at 10", r.Checks, r.Model)
+	}
+}
+
+func TestShapeClasses(t *testing.T) {
+	for in, want := range map[string]string{
+		"2.0": "whole-with-point", "100.0": "whole-with-point", "34": "integer", "0": "integer", "1.74": "decimal", "-0.4": "decimal",
+	} {
+		if got := numberClass(in); got != want {
+			t.Errorf("numberClass(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"": "empty", "2026-11-20": "date", "2026-11-20T09:00:00+01:00": "datetime-offset", "2026-11-20T08:00:00Z": "datetime-offset",
+		"2026-11-20 09:00:00": "datetime-naive", "2026-11-20T09:00:00": "datetime-naive", "2h 32m": "duration", "no time": "duration",
+		"30s": "duration", "https://example.org/x": "url", "VS Code": "text", "12": "number",
+	} {
+		if got := stringClass(in); got != want {
+			t.Errorf("stringClass(%q) = %q, want %q", in, got, want)
+		}
+	}
+	// A table's columns keep their recorded headers and cell types; an
+	// unknown header is written as its length only.
+	s := bodyShape([]byte("Date,Time Spent (seconds),Secret Header,Efficiency (-2:2)\n2026-11-20T09:00:00,300,Walrus,2.0\n"), "text/csv; charset=utf-8")
+	if s == nil || len(s.Columns) != 4 || s.Columns[0].Header != "Date" || s.Columns[2].Header != "text(13)" ||
+		s.Columns[0].Cells.Class != "datetime-naive" || s.Columns[1].Cells.Class != "integer" || s.Columns[3].Cells.Class != "whole-with-point" || *s.Rows != 1 {
+		t.Errorf("CSV shape %+v", s)
 	}
 }
