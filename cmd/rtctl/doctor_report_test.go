@@ -66,10 +66,11 @@ offline_time "canary" {
 		getenv: func(k string) string { return vars[k] }, now: func() time.Time { return now },
 		httpClient: &http.Client{}, isTerminal: func(any) bool { return false },
 	}
+	t.Chdir(dir) // doctor works on the configuration in the working directory
 	for _, args := range [][]string{
-		{"-chdir=" + dir, "apply", "--auto-approve"},
-		{"-chdir=" + dir, "apply", "--auto-approve"}, // the feeds show the posts: evidence
-		{"-chdir=" + dir, "doctor", "--probe", "--auto-approve", "--report", report},
+		{"apply", "--auto-approve"},
+		{"apply", "--auto-approve"}, // the feeds show the posts: evidence
+		{"doctor", "--probe", "--auto-approve", "--report", report},
 	} {
 		if code := run(args, e); code != 0 {
 			t.Fatalf("rtctl %s: exit %d\n%s", strings.Join(args, " "), code, out.String())
