@@ -82,7 +82,8 @@ func WriteProbePrompt(w io.Writer, in workspace.ProbeIntent) {
 The API cannot delete it: it stays in the account until you remove it by
 hand in RescueTime's web app. rtctl then reads the report every minute
 until the block appears, and records when and how it did in the journal,
-for later plans to use.
+for later plans to use. Offline time you declare over those five minutes
+would then show as a conflict with it.
 `, in.Start.Format("2006-01-02 15:04"), in.End.In(loc).Format("15:04"), loc, doctorClean(in.Activity), doctorClean(in.Details), doctorClean(in.Request.String()))
 }
 

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"net/http"
+	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -669,9 +671,18 @@ func (w *Workspace) checkLocks(ctx context.Context, r *DoctorReport) {
 		if p == "" {
 			continue
 		}
+		// A lock file that does not exist is held by nobody; doctor
+		// creates none (nor the directory it would go in).
+		if _, err := os.Lstat(journal.LockPath(p)); errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
 		l, err := journal.Acquire(ctx, p, journal.AcquireOptions{Command: "rtctl doctor", Now: w.opts.Clock})
-		if err != nil {
+		switch {
+		case errors.Is(err, journal.ErrLocked):
 			r.add("locks", CheckWarn, fmt.Sprintf("the account is locked: %v", err), "wait for the other run to finish; a lock left by a crashed run is taken over once its process is gone")
+			return
+		case err != nil:
+			r.add("locks", CheckUnknown, fmt.Sprintf("a lock could not be checked: %v", err), "")
 			return
 		}
 		_ = l.Release()
