@@ -70,6 +70,8 @@ type FeedCheck struct {
 	Capped bool `json:"capped,omitempty"`
 
 	err error
+	// answer is the last HTTP answer of the call, nil without one.
+	answer *Answer
 }
 
 // ModelGuess is which of the emulator's models (emulator.Model) the
@@ -250,7 +252,7 @@ func (w *Workspace) Doctor(ctx context.Context, opts DoctorOptions) (*DoctorRepo
 		return nil, err
 	}
 	w.checkCredentialKind(r)
-	w.readFeeds(ctx, client, r, now)
+	w.readFeeds(ctx, client, r, now, rec)
 	r.Answers = rec.snapshot()
 	w.checkCredentials(r)
 	w.checkPlan(r)
@@ -333,7 +335,7 @@ var doctorFeeds = []string{
 // default lookback.
 const doctorLookback = 14 * 24 * time.Hour
 
-func (w *Workspace) readFeeds(ctx context.Context, c *rtapi.Client, r *DoctorReport, now time.Time) {
+func (w *Workspace) readFeeds(ctx context.Context, c *rtapi.Client, r *DoctorReport, now time.Time, rec *recorder) {
 	loc := c.Location()
 	day := func(t time.Time) time.Time {
 		t = t.In(loc)
@@ -342,6 +344,7 @@ func (w *Workspace) readFeeds(ctx context.Context, c *rtapi.Client, r *DoctorRep
 	begin, end := day(now.Add(-doctorLookback)), day(now)
 	for _, name := range doctorFeeds {
 		f := FeedCheck{Endpoint: name}
+		before := len(rec.snapshot())
 		var dates []time.Time
 		switch name {
 		case "data", "data (offline)":
@@ -403,6 +406,9 @@ func (w *Workspace) readFeeds(ctx context.Context, c *rtapi.Client, r *DoctorRep
 		}
 		if f.err != nil {
 			f.Err = f.err.Error()
+		}
+		if answers := rec.snapshot(); len(answers) > before {
+			f.answer = &answers[len(answers)-1]
 		}
 		for _, d := range dates {
 			if d.IsZero() {
@@ -551,10 +557,10 @@ func (w *Workspace) checkFeeds(r *DoctorReport) {
 		if !f.Oldest.IsZero() {
 			finding += fmt.Sprintf(", reaching back to %s", f.Oldest.Format(time.DateOnly))
 		}
-		for _, a := range r.Answers {
-			if a.Endpoint == strings.Fields(f.Endpoint)[0] && a.ContentType != "" {
+		if a := f.answer; a != nil && a.Endpoint == strings.Fields(f.Endpoint)[0] {
+			finding += "; " + shapeLine(bodyShape(a.Body, a.ContentType))
+			if a.ContentType != "" {
 				finding += " (" + a.ContentType + ")"
-				break
 			}
 		}
 		st, do := CheckOK, ""
@@ -762,3 +768,30 @@ func shortDelay(d time.Duration) string {
 }
 
 func norm(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// shapeLine sums up an answer's shape in a few words: a table's columns, a
+// list's item keys.
+func shapeLine(s *Shape) string {
+	if s == nil {
+		return "an empty answer"
+	}
+	if rows := s.Keys["rows"]; s.Kind == "object" && rows != nil && rows.Kind == "table" {
+		s = rows
+	}
+	switch s.Kind {
+	case "table", "csv":
+		var h []string
+		for _, c := range s.Columns {
+			h = append(h, c.Header)
+		}
+		return "columns " + strings.Join(h, ", ")
+	case "array":
+		if s.Items != nil && s.Items.Kind == "object" {
+			return fmt.Sprintf("a list of objects with %d keys", len(s.Items.Keys))
+		}
+		return "a list"
+	case "object":
+		return fmt.Sprintf("an object with %d keys", len(s.Keys))
+	}
+	return "a " + s.Kind + " answer"
+}
