@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -61,8 +62,14 @@ Attach it to a bug report as it is.`,
 			}
 			opts := workspace.DoctorOptions{Probe: probe, ProbeDeadline: deadline}
 			if probe {
+				// With -o json the prompt goes to stderr, so that stdout
+				// stays one JSON document.
+				promptTo := e.stdout
+				if output == "json" {
+					promptTo = e.stderr
+				}
 				opts.Consent = func(in workspace.ProbeIntent) (bool, error) {
-					return probeConsent(cmd.Context(), e, in, autoApprove)
+					return probeConsent(cmd.Context(), e, promptTo, in, autoApprove)
 				}
 			}
 			report, runErr := ws.Doctor(cmd.Context(), opts)
@@ -113,15 +120,15 @@ Attach it to a bug report as it is.`,
 // probeConsent shows what the probe will post and asks for a yes on a
 // terminal. Nothing piped in counts: a post that cannot be deleted needs a
 // person at the keyboard, or --auto-approve.
-func probeConsent(ctx context.Context, e *env, in workspace.ProbeIntent, autoApprove bool) (bool, error) {
-	views.WriteProbePrompt(e.stdout, in)
+func probeConsent(ctx context.Context, e *env, out io.Writer, in workspace.ProbeIntent, autoApprove bool) (bool, error) {
+	views.WriteProbePrompt(out, in)
 	if in.Already || autoApprove {
 		return true, nil
 	}
 	if !e.isTerminal(e.stdin) {
 		return false, errors.New("the probe posts what cannot be deleted and asks first, but there is no terminal to ask on: run it in a terminal, or pass --auto-approve")
 	}
-	fmt.Fprint(e.stdout, "\nPost it? Only 'yes' will be accepted: ")
+	fmt.Fprint(out, "\nPost it? Only 'yes' will be accepted: ")
 	answer := make(chan string, 1)
 	go func() {
 		line, _ := bufio.NewReader(e.stdin).ReadString('\n')

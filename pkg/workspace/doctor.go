@@ -263,10 +263,13 @@ func (w *Workspace) Doctor(ctx context.Context, opts DoctorOptions) (*DoctorRepo
 	w.checkLocks(ctx, r)
 	if opts.Probe {
 		if cfgErr != nil {
-			return nil, fmt.Errorf("the probe needs the configuration, to know the account's time zone: %w", cfgErr)
+			return r, fmt.Errorf("the probe needs the configuration, to know the account's time zone: %w", cfgErr)
 		}
 		if r.Problems() > 0 {
-			return nil, fmt.Errorf("the probe posts nothing while a check fails: %s", r.firstProblem())
+			return r, fmt.Errorf("the probe posts nothing while a check fails: %s", r.firstProblem())
+		}
+		if r.Plan == "lite" {
+			return r, errors.New("the probe posts offline time, which needs RescueTime Premium: this account is Lite, so nothing was posted")
 		}
 		pr, err := w.probe(ctx, client, cfg.Timezone, opts, rec)
 		r.Probe = pr
