@@ -432,55 +432,75 @@ func (w *Workspace) readFeeds(ctx context.Context, c *rtapi.Client, r *DoctorRep
 // positive multiple of 10, or 25.
 func roundCount(n int) bool { return n >= 10 && (n%10 == 0 || n == 25) }
 
-func (w *Workspace) checkCredentials(r *DoctorReport) {
+// feedScopes are the OAuth2 scopes each of doctor's reads needs.
+var feedScopes = map[string]rtapi.Scope{
+	"data": rtapi.ScopeTimeData, "data (offline)": rtapi.ScopeTimeData, "daily_summary_feed": rtapi.ScopeTimeData,
+	"highlights_feed": rtapi.ScopeHighlightData, "alerts_feed (list)": rtapi.ScopeAlertData, "alerts_feed (status)": rtapi.ScopeAlertData,
+	"focustime_started_feed": rtapi.ScopeFocusTimeData, "focustime_ended_feed": rtapi.ScopeFocusTimeData,
+}
+
+// forbidden reports whether err is an HTTP 403: credentials that work but
+// may not read this (a token without the scope).
+func forbidden(err error) bool {
 	var unauth *rtapi.UnauthorizedError
-	var other error
+	return errors.As(err, &unauth) && unauth.StatusCode == http.StatusForbidden
+}
+
+func (w *Workspace) checkCredentials(r *DoctorReport) {
+	token := r.Credential == "access token"
+	var refused, other error
+	granted, missing := map[rtapi.Scope]bool{}, map[rtapi.Scope]bool{}
 	for _, f := range r.Feeds {
+		var unauth *rtapi.UnauthorizedError
+		var prem *rtapi.PremiumRequiredError
 		switch {
 		case f.err == nil:
+			granted[feedScopes[f.Endpoint]] = true
+		case forbidden(f.err):
+			missing[feedScopes[f.Endpoint]] = true
 		case errors.As(f.err, &unauth):
-			what := "the API key"
-			if r.Credential == "access token" {
-				what = "the access token"
+			if refused == nil {
+				refused = f.err
 			}
-			do := "check the key at https://www.rescuetime.com/anapi/manage, or set another with RESCUETIME_API_KEY or --api-key-file"
-			if r.Credential == "access token" {
-				do = "authorise again (rtctl auth login), or check the token's scopes: a 403 names a scope the token lacks"
-			}
-			if unauth.StatusCode == http.StatusForbidden {
-				r.add("credentials", CheckFail, fmt.Sprintf("%s works but may not read %s (HTTP 403): a scope is missing", what, f.Endpoint), do)
-				return
-			}
-			r.add("credentials", CheckFail, fmt.Sprintf("%s was refused: %v", what, f.err), do)
-			return
+		case errors.As(f.err, &prem):
 		default:
-			var prem *rtapi.PremiumRequiredError
-			if other == nil && !errors.As(f.err, &prem) {
+			if other == nil {
 				other = f.err
 			}
 		}
 	}
-	if other != nil && r.allFailed() {
-		r.add("credentials", CheckFail, fmt.Sprintf("no endpoint answered, so the credentials are untested: %v", other), "check the network and the endpoint; rtctl -v shows each request")
-		return
-	}
-	switch r.Credential {
-	case "sandbox":
+	switch {
+	case refused != nil:
+		what, do := "the API key", "check the key at https://www.rescuetime.com/anapi/manage, or set another with RESCUETIME_API_KEY or --api-key-file"
+		if token {
+			what, do = "the access token", "authorise again (rtctl auth login), or set another token with RESCUETIME_ACCESS_TOKEN or --access-token-file"
+		}
+		r.add("credentials", CheckFail, fmt.Sprintf("%s was refused: %v", what, refused), do)
+	case other != nil && len(granted) == 0 && len(missing) == 0:
+		r.add("credentials", CheckFail, fmt.Sprintf("no endpoint answered, so the credentials are untested: %v", other), "check the network and the endpoint; rtctl -v doctor shows each request")
+	case r.Credential == "sandbox":
 		r.add("credentials", CheckOK, "the sandbox's built-in key works (nothing real is reached)", "")
-	case "access token":
-		r.add("credentials", CheckOK, "an OAuth2 access token works; its scopes are not shown by the API, but every feed it may read answered", "")
+	case token && len(missing) > 0:
+		r.add("credentials", CheckWarn, fmt.Sprintf("an OAuth2 access token works with the scopes %s, and lacks %s (HTTP 403)", scopeList(granted), scopeList(missing)),
+			"authorise again with the missing scopes (rtctl auth login): without them rtctl cannot read, nor check what it posts to, those feeds")
+	case token:
+		r.add("credentials", CheckOK, fmt.Sprintf("an OAuth2 access token works with the scopes %s (as the feeds it read show; the API does not list a token's scopes)", scopeList(granted)), "")
+	case len(missing) > 0:
+		r.add("credentials", CheckFail, fmt.Sprintf("the API key works but may not read the feeds needing %s (HTTP 403)", scopeList(missing)), "check the key at https://www.rescuetime.com/anapi/manage")
 	default:
 		r.add("credentials", CheckOK, "an API key works (keys read and write everything the plan allows)", "")
 	}
 }
 
-func (r *DoctorReport) allFailed() bool {
-	for _, f := range r.Feeds {
-		if f.err == nil {
-			return false
+func scopeList(set map[rtapi.Scope]bool) string {
+	var out []string
+	for s := range set {
+		if s != "" {
+			out = append(out, string(s))
 		}
 	}
-	return len(r.Feeds) > 0
+	sort.Strings(out)
+	return strings.Join(out, ", ")
 }
 
 func (w *Workspace) checkPlan(r *DoctorReport) {
@@ -551,6 +571,10 @@ func (w *Workspace) checkFeeds(r *DoctorReport) {
 			var prem *rtapi.PremiumRequiredError
 			if errors.As(f.err, &prem) {
 				r.add(name, CheckWarn, "needs Premium", "")
+				continue
+			}
+			if forbidden(f.err) && r.Credential == "access token" {
+				r.add(name, CheckWarn, fmt.Sprintf("not readable with this token: it lacks %s", feedScopes[f.Endpoint]), "")
 				continue
 			}
 			r.add(name, CheckFail, f.Err, "rtctl -v doctor shows the request and its answer")
