@@ -256,7 +256,7 @@ func (w *Workspace) Doctor(ctx context.Context, opts DoctorOptions) (*DoctorRepo
 	r.Answers = rec.snapshot()
 	w.checkCredentials(r)
 	w.checkPlan(r)
-	w.checkTimezone(r, client.Location(), cfgErr == nil)
+	w.checkTimezone(r, client.Location(), cfgErr == nil && cfg.Timezone != nil && cfg.Timezone != time.Local)
 	w.checkFeeds(r)
 	w.checkClock(r)
 	st := w.checkJournal(r)
@@ -538,7 +538,7 @@ func (w *Workspace) checkTimezone(r *DoctorReport, loc *time.Location, configure
 	}
 	source := "the configuration's rtctl.timezone"
 	if !configured {
-		source = "this machine's zone"
+		source = "the zone rtctl reads the account in (no rtctl.timezone: --timezone, RTCTL_TIMEZONE or this machine's)"
 	}
 	for _, d := range r.summaries {
 		y, m, dd := d.Date.Date()
