@@ -136,6 +136,7 @@ The API key is read from RESCUETIME_API_KEY and never printed.`,
 		newHighlightsCmd(e),
 		newFocusCmd(e),
 		newGenDocsCmd(e),
+		newDoctorCmd(e),
 	)
 	return root
 }
