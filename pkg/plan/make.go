@@ -59,6 +59,7 @@ func Make(d Desired, r *Remote, j *journal.State, now time.Time) *Plan {
 	m.focusEnd(d.Focus)
 	doubts := m.doubtJournal(d, r)
 	m.pairEdits(d)
+	m.applyOtherJournals(d.OtherJournals)
 	m.applyDoubt(doubts)
 	m.orphans()
 	m.journalAloneWarnings()

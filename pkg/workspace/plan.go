@@ -62,7 +62,7 @@ func (w *Workspace) prepare(ctx context.Context, cfg *spec.Config, now time.Time
 	if err != nil {
 		return nil, nil, err
 	}
-	doubts, err := w.journalDoubts(jpath, j)
+	doubts, others, err := w.journalDoubts(jpath, j)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -72,6 +72,7 @@ func (w *Workspace) prepare(ctx context.Context, cfg *spec.Config, now time.Time
 		RetryUncertain: opts.RetryUncertain,
 		Replace:        opts.Replace,
 		JournalDoubts:  doubts,
+		OtherJournals:  others,
 	})
 	if err != nil {
 		return nil, nil, err
