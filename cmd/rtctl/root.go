@@ -135,6 +135,7 @@ The API key is read from RESCUETIME_API_KEY and never printed.`,
 		newFocusCmd(e),
 		newGenDocsCmd(e),
 	)
+	root.AddCommand(terraformCommandStubs(root)...)
 	return root
 }
 

@@ -1,5 +1,13 @@
 package main
 
+// This file is where rtctl meets Terraform's habits: the spellings it
+// rewrites (-auto-approve), the commands and flags it answers with its own
+// equivalent or why there is none (destroy, -lock=false), and the one place
+// that reads pflag's error wording ("unknown shorthand flag: 'd' in
+// -destroy") to recover what was typed. A change of pflag's wording breaks
+// only flagError, and cli_terraform_spellings and ux_terraform_commands
+// say so.
+
 import (
 	"errors"
 	"fmt"
@@ -47,7 +55,67 @@ func longFlagNames(root *cobra.Command) map[string]bool {
 	return names
 }
 
-// flagError adds "did you mean" to an unknown flag, and where to look.
+// noDelete is why rtctl has no way to remove what it posted.
+const noDelete = "the RescueTime API cannot delete offline time, highlights or FocusTime sessions. " +
+	"Remove an item in the RescueTime web app, take it out of the configuration, and run rtctl forget ADDRESS " +
+	"so that plan stops reporting it (rtctl journal lists what rtctl posted)"
+
+// terraformCommands are Terraform's commands rtctl does not have, each
+// with what to do instead.
+var terraformCommands = map[string]string{
+	"destroy":      noDelete,
+	"taint":        "rtctl plan -replace=ADDRESS posts a changed item again (the old one stays in the account: " + noDelete + ")",
+	"untaint":      "an item is replaced only for the run whose plan names it with -replace=ADDRESS; there is nothing to undo",
+	"refresh":      "every plan reads the account afresh (the account is the state), so there is nothing to refresh; rtctl plan shows what it found",
+	"output":       "a configuration has no outputs; evaluate any expression with rtctl console (echo 'local.NAME' | rtctl console)",
+	"state":        "the account is the state, and the journal records what rtctl posted: rtctl journal lists it, rtctl forget ADDRESS stops tracking an item, rtctl import highlights declares what the account holds",
+	"workspace":    "a directory is one configuration for one account; use another directory (-chdir=DIR) and its own key or --endpoint",
+	"login":        "rtctl auth url and rtctl auth token sign in with OAuth2; an API key is read from RESCUETIME_API_KEY or --api-key-file",
+	"logout":       "rtctl keeps no login: delete the token file given to --access-token-file, or unset RESCUETIME_API_KEY",
+	"force-unlock": "rtctl's lock is the operating system's and goes when the process holding it ends, even after a crash; --lock-timeout waits for another run",
+	"providers":    "rtctl talks to one API and needs no providers",
+	"get":          "rtctl has no modules to download",
+	"graph":        "rtctl plan -v lists every item with its address",
+	"test":         "rtctl validate checks a configuration, and rtctl plan --sandbox tries it against an emulated account",
+}
+
+// terraformFlags are Terraform's plan and apply flags rtctl does not have,
+// by name, each with what to do instead.
+var terraformFlags = map[string]string{
+	"destroy":          noDelete,
+	"input":            "rtctl never asks for a variable's value; apply asks for approval only on a terminal, and -auto-approve skips it in CI",
+	"lock":             "rtctl always takes the account's lock, which keeps two runs from posting one item twice; the operating system releases it when rtctl ends, even after a crash, and --lock-timeout waits for another run",
+	"refresh":          "every plan reads the account afresh; there is no state to refresh or to trust instead",
+	"refresh-only":     "every plan reads the account afresh; there is no state to refresh",
+	"state":            "the account is the state; the journal is found from the configuration's directory (--journal names another)",
+	"state-out":        "the account is the state; the journal is found from the configuration's directory (--journal names another)",
+	"backup":           "rtctl keeps no state file to back up; the journal is append-only",
+	"compact-warnings": "rtctl's warnings are one line each already",
+}
+
+// terraformCommandStubs are hidden commands that answer a Terraform
+// command rtctl does not have, where cobra would only say "unknown command".
+func terraformCommandStubs(existing *cobra.Command) []*cobra.Command {
+	var cmds []*cobra.Command
+	for name, why := range terraformCommands {
+		if c, _, err := existing.Find([]string{name}); err == nil && c != existing {
+			continue
+		}
+		cmds = append(cmds, &cobra.Command{
+			Use:                name,
+			Hidden:             true,
+			DisableFlagParsing: true,
+			RunE: func(*cobra.Command, []string) error {
+				return fmt.Errorf("rtctl has no %s: %s", name, why)
+			},
+		})
+	}
+	sort.Slice(cmds, func(i, j int) bool { return cmds[i].Use < cmds[j].Use })
+	return cmds
+}
+
+// flagError adds "did you mean" to an unknown flag, and where to look; a
+// Terraform flag rtctl does not have says what to do instead.
 func flagError(cmd *cobra.Command, err error) error {
 	msg := err.Error()
 	var typed string
@@ -61,7 +129,14 @@ func flagError(cmd *cobra.Command, err error) error {
 			typed = rest
 		}
 	}
-	typed, _, _ = strings.Cut(typed, "=")
+	typed, value, _ := strings.Cut(typed, "=")
+	if why, ok := terraformFlags[typed]; ok {
+		spelled := "-" + typed
+		if typed == "lock" && value != "" {
+			spelled += "=" + value
+		}
+		return fmt.Errorf("rtctl has no %s: %s", spelled, why)
+	}
 	if s := suggestFlag(cmd, typed); s != "" {
 		return fmt.Errorf("%s; did you mean --%s?", msg, s)
 	}

@@ -127,6 +127,14 @@ func Read(path string) (*File, error) {
 	}
 	var f File
 	if err := json.Unmarshal(b, &f); err != nil {
+		const how = "run rtctl plan -out=FILE first"
+		var se *json.SyntaxError
+		switch {
+		case strings.HasSuffix(path, ".rt.hcl") || strings.HasSuffix(path, ".rtvars.hcl"):
+			return nil, fmt.Errorf("%s is a configuration file, not a saved plan; %s", path, how)
+		case errors.As(err, &se):
+			return nil, fmt.Errorf("%s is not a saved rtctl plan (it is not JSON); %s", path, how)
+		}
 		return nil, fmt.Errorf("%s is not a saved rtctl plan: %s", path, clip.String(err.Error(), 0))
 	}
 	major, _, _ := strings.Cut(f.FormatVersion, ".")
