@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/logging"
+	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
 // run executes rtctl with args and returns the process exit code. It never
@@ -49,10 +51,11 @@ func run(args []string, e *env) int {
 	}()
 	root := newRootCmd(e)
 	root.SetArgs(terraformSpellings(root, args))
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return 0
 	}
+	err = subcommandTypo(cmd, err)
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
@@ -136,13 +139,44 @@ The API key is read from RESCUETIME_API_KEY and never printed.`,
 		newGenDocsCmd(e),
 	)
 	root.AddCommand(terraformCommandStubs(root)...)
+	// Cobra sets the distance of "did you mean" on the root only, when it
+	// first looks; the groups (journal, auth, sandbox) suggest too.
+	var suggest func(c *cobra.Command)
+	suggest = func(c *cobra.Command) {
+		c.SuggestionsMinimumDistance = 2
+		for _, sub := range c.Commands() {
+			suggest(sub)
+		}
+	}
+	suggest(root)
 	return root
+}
+
+// subcommandTypo turns "no configuration directory verfy" into the
+// unknown subcommand it most likely was, for commands such as journal that
+// take both a directory and subcommands.
+func subcommandTypo(cmd *cobra.Command, err error) error {
+	var nd *workspace.NoConfigDirError
+	if cmd == nil || !cmd.HasAvailableSubCommands() || !errors.As(err, &nd) || cmd.Flags().NArg() != 1 {
+		return err
+	}
+	typed := cmd.Flags().Arg(0)
+	if strings.ContainsAny(typed, `/\.`) {
+		return err
+	}
+	if s := cmd.SuggestionsFor(typed); len(s) > 0 {
+		return fmt.Errorf("unknown command %q for %q; did you mean %s? (a directory is given as ./%s)", typed, cmd.CommandPath(), s[0], typed)
+	}
+	return err
 }
 
 // groupRunE makes a command that only groups subcommands refuse an unknown
 // one, as the root does, instead of printing help and exiting 0 on a typo.
 func groupRunE(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
+		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+			return fmt.Errorf("unknown command %q for %q; did you mean %s?", args[0], cmd.CommandPath(), s[0])
+		}
 		return fmt.Errorf("unknown command %q for %q; see %s --help", args[0], cmd.CommandPath(), cmd.CommandPath())
 	}
 	return cmd.Help()
