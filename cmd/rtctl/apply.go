@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -87,7 +89,15 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.
 				}
 				return confirm(ctx, e)
 			}
-			opts.OnRun, opts.OnStart, opts.OnResult, opts.OnStop = view.Run, view.Start, view.Result, view.Stopping
+			opts.OnRun, opts.OnStop = view.Run, view.Stopping
+			opts.OnStart = func(a plan.Action) {
+				e.inFlight.start(a)
+				view.Start(a)
+			}
+			opts.OnResult = func(r apply.ItemResult) {
+				e.inFlight.result(r)
+				view.Result(r)
+			}
 			var res *workspace.ApplyResult
 			if saved != nil {
 				res, err = ws.ApplySaved(cmd.Context(), saved, opts)
@@ -202,4 +212,67 @@ func savedOptions(saved *workspace.SavedPlan, opts workspace.Options) (workspace
 		}
 	}
 	return saved.Options(opts), nil
+}
+
+// inFlight tracks the POSTs sent and not yet answered, from the apply
+// view's callbacks (called by concurrent workers), for the line a second
+// interrupt prints as it abandons them.
+type inFlight struct {
+	mu      sync.Mutex
+	started bool
+	sent    map[string]bool
+}
+
+func (f *inFlight) start(a plan.Action) {
+	if f == nil {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.sent == nil {
+		f.sent = map[string]bool{}
+	}
+	f.started = true
+	f.sent[a.Address] = true
+}
+
+func (f *inFlight) result(r apply.ItemResult) {
+	if f == nil {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.sent, r.Action.Address)
+}
+
+// abandonLine says what a second interrupt leaves behind, and what to do.
+func (f *inFlight) abandonLine() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.started {
+		return fmt.Sprintf("Interrupted again: stopped at once (exit code %d); nothing had been sent.", exitAbandoned)
+	}
+	if len(f.sent) == 0 {
+		return fmt.Sprintf("Interrupted again: stopped at once (exit code %d) with no POST in flight; run rtctl plan to see what is left.", exitAbandoned)
+	}
+	addrs := make([]string, 0, len(f.sent))
+	for a := range f.sent {
+		addrs = append(addrs, a)
+	}
+	sort.Strings(addrs)
+	const shown = 10
+	list := strings.Join(addrs[:min(shown, len(addrs))], ", ")
+	if len(addrs) > shown {
+		list += fmt.Sprintf(" and %d more", len(addrs)-shown)
+	}
+	return fmt.Sprintf("Interrupted again: abandoned the %s in flight (%s), exit code %d. Their outcome is unknown: the next plan settles them from the account's feeds, and nothing is sent twice.",
+		plural(len(addrs), "POST", "POSTs"), list, exitAbandoned)
+}
+
+// plural is "1 POST" or "3 POSTs".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

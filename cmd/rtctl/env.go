@@ -32,6 +32,9 @@ type env struct {
 	verbose bool
 	secrets *logging.Redactor
 	closers []func() error
+	// inFlight are the POSTs an apply has sent and not yet heard back
+	// from, for what a second interrupt abandons.
+	inFlight *inFlight
 }
 
 func systemEnv() *env {

@@ -19,14 +19,31 @@ import (
 // panics on bad input and never prints a Go stack trace.
 //
 // The first interrupt (Ctrl-C) or SIGTERM cancels the command's context, so
-// apply stops starting POSTs and records those in flight; a second one kills
-// the process as usual.
+// apply stops starting POSTs and records those in flight; a second one ends
+// the process at once with exitAbandoned, after a line that names the POSTs
+// it abandons.
 func run(args []string, e *env) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	done := make(chan struct{})
+	defer close(done)
+	// e is replaced below; the goroutine reads what it becomes.
+	var abandon func()
 	go func() {
-		<-ctx.Done()
-		stop()
+		select {
+		case <-sigs:
+			cancel()
+		case <-done:
+			return
+		}
+		select {
+		case <-sigs:
+			abandon()
+		case <-done:
+		}
 	}()
 	// Everything printed passes a redactor that learns the credentials as
 	// they are read: the last line of defence behind every view's care.
@@ -49,6 +66,13 @@ func run(args []string, e *env) int {
 		_ = stdout.Flush()
 		_ = stderr.Flush()
 	}()
+	e.inFlight = &inFlight{}
+	abandon = func() {
+		_ = stdout.Flush()
+		fmt.Fprintln(e.stderr, e.inFlight.abandonLine())
+		_ = stderr.Flush()
+		os.Exit(exitAbandoned)
+	}
 	root := newRootCmd(e)
 	root.SetArgs(terraformSpellings(root, args))
 	cmd, err := root.ExecuteContextC(ctx)
