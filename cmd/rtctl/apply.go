@@ -170,11 +170,11 @@ func applyOutcome(e *env, view views.ApplyView, res *workspace.ApplyResult, runE
 	case runErr != nil:
 		return runErr
 	case sent.Broken != "":
-		return &exitError{code: exitError1, err: fmt.Errorf("%s: stopped sending; the %d item(s) not sent are planned again by the next run", strings.TrimSuffix(sent.Broken, "."), sent.Count(apply.Skipped))}
+		return &exitError{code: exitError1, err: fmt.Errorf("%s: stopped sending; the %s not sent are planned again by the next run", strings.TrimSuffix(sent.Broken, "."), plural(sent.Count(apply.Skipped), "item", "items"))}
 	case sent.Interrupted:
 		return &exitError{code: exitError1, err: errors.New("interrupted; run apply again to post the rest")}
 	case sent.Count(apply.Failed) > 0:
-		return &exitError{code: exitError1, err: fmt.Errorf("%d item(s) failed; see the reasons above", sent.Count(apply.Failed))}
+		return &exitError{code: exitError1, err: fmt.Errorf("%s failed; see the reasons above", plural(sent.Count(apply.Failed), "item", "items"))}
 	case res.Stopped():
 		return &exitError{code: exitError1, err: errors.New("the apply stopped before sending everything; see the reasons above, then run apply again")}
 	case len(att) > 0:
@@ -193,7 +193,7 @@ func attentionError(att map[plan.Status]int, unknown int) error {
 	}
 	msg := fmt.Sprintf("not everything declared is in the account (%s): see the reasons above", strings.Join(parts, ", "))
 	if unknown > 0 {
-		msg += fmt.Sprintf("; the next plan checks the account for the %d POST(s) that got no answer (after %s)", unknown, plan.SettleAfter)
+		msg += fmt.Sprintf("; the next plan checks the account for the %s that got no answer (after %s)", plural(unknown, "POST", "POSTs"), plan.SettleAfter)
 	}
 	return errors.New(msg)
 }

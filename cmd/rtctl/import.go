@@ -80,7 +80,7 @@ buckets, which do not say where a block began.`,
 			if err := atomicfile.Write(out, src); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "Wrote %d highlight(s) to %s (%d already declared). Run rtctl plan: they are in sync, and nothing is posted.\n", len(res.Highlights), out, res.Declared)
+			fmt.Fprintf(e.stdout, "Wrote %s to %s (%d already declared). Run rtctl plan: they are in sync, and nothing is posted.\n", plural(len(res.Highlights), "highlight", "highlights"), out, res.Declared)
 			return nil
 		},
 	}

@@ -31,7 +31,7 @@ Use -chdir=DIR for a configuration elsewhere.`,
 			for _, r := range recs {
 				names = append(names, r.Address)
 			}
-			fmt.Fprintf(e.stdout, "Recorded %d item(s) as in the account: %s.\n", len(recs), strings.Join(names, ", "))
+			fmt.Fprintf(e.stdout, "Recorded %s as in the account: %s.\n", plural(len(recs), "item", "items"), strings.Join(names, ", "))
 			return nil
 		},
 	}
