@@ -173,6 +173,7 @@ The API key is read from RESCUETIME_API_KEY and never printed.`,
 		}
 	}
 	suggest(root)
+	registerCompletions(root)
 	return root
 }
 
