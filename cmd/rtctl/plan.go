@@ -65,7 +65,7 @@ Plan never writes to the account. With --out it saves the plan, which
 				}
 				return err
 			}
-			if err := views.WritePlan(e.stdout, r.Plan, f, views.PlanOptions{Color: diagColor(e, cf.noColor, e.stdout), Verbose: verbose, Rate: ws.Rate(nil)}); err != nil {
+			if err := views.WritePlan(e.stdout, r.Plan, f, views.PlanOptions{Color: diagColor(e, cf.noColor, e.stdout), Verbose: verbose, Rate: ws.Rate(nil), Width: e.width(e.stdout)}); err != nil {
 				return err
 			}
 			if out != "" {

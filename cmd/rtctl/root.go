@@ -59,6 +59,14 @@ func run(args []string, e *env) int {
 		}
 		return isTerminal(w)
 	}
+	if termWidth := e.termWidth; termWidth != nil {
+		e.termWidth = func(w any) int {
+			if rw, ok := w.(*logging.RedactingWriter); ok {
+				w = rw.Underlying()
+			}
+			return termWidth(w)
+		}
+	}
 	defer func() {
 		for _, c := range e.closers {
 			_ = c()
