@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -31,6 +32,25 @@ func TestExitCodesDocumented(t *testing.T) {
 		}
 		if !slices.Equal(got, want) {
 			t.Errorf("%s documents exit codes %v, want %v", name, got, want)
+		}
+	}
+}
+
+// TestTerraformAnswersDocumented checks that the README names every
+// Terraform command and flag rtctl answers with its own way.
+func TestTerraformAnswersDocumented(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name := range terraformCommands {
+		if !strings.Contains(string(readme), "`"+name+"`") {
+			t.Errorf("the README does not name the Terraform command %s", name)
+		}
+	}
+	for name := range terraformFlags {
+		if !strings.Contains(string(readme), "`-"+name+"`") {
+			t.Errorf("the README does not name the Terraform flag -%s", name)
 		}
 	}
 }
