@@ -88,6 +88,9 @@ func run(args []string, e *env) int {
 		return 0
 	}
 	err = subcommandTypo(cmd, err)
+	if cmd != nil {
+		err = usageError(cmd, cmd.Flags().Args(), err)
+	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {

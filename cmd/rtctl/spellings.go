@@ -4,13 +4,15 @@ package main
 // rewrites (-auto-approve), the commands and flags it answers with its own
 // equivalent or why there is none (destroy, -lock=false), and the one place
 // that reads pflag's error wording ("unknown shorthand flag: 'd' in
-// -destroy") to recover what was typed. A change of pflag's wording breaks
-// only flagError, and cli_terraform_spellings and ux_terraform_commands
-// say so.
+// -destroy") to recover what was typed, and cobra's ("accepts 1 arg(s),
+// received 0") to say what a command takes in words. A change of that
+// wording breaks only flagError and usageError, and cli_terraform_spellings,
+// ux_terraform_commands and ux_arg_counts say so.
 
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -173,4 +175,75 @@ func suggestFlag(cmd *cobra.Command, typed string) string {
 		return cands[i].name < cands[j].name
 	})
 	return cands[0].name
+}
+
+// cobraArgCount matches cobra's argument-count refusals, which say
+// "accepts 1 arg(s), received 0" without naming what the arguments are.
+var cobraArgCount = regexp.MustCompile(`^(?:accepts at most (\d+)|accepts (\d+)|accepts between (\d+) and (\d+)|requires at least (\d+)) arg\(s\), (?:only )?received (\d+)$`)
+
+// cobraRequired matches cobra's refusal of missing required flags.
+var cobraRequired = regexp.MustCompile(`^required flag\(s\) (.+) not set$`)
+
+// usageError says in words what cmd takes, in place of cobra's wording of
+// a wrong argument count or a missing required flag; other errors are
+// returned as they are.
+func usageError(cmd *cobra.Command, args []string, err error) error {
+	if cmd == nil || err == nil {
+		return err
+	}
+	usage := strings.TrimSuffix(cmd.UseLine(), " [flags]")
+	if m := cobraRequired.FindStringSubmatch(err.Error()); m != nil {
+		var names []string
+		for _, q := range strings.Split(m[1], ", ") {
+			names = append(names, "--"+strings.Trim(q, `"`))
+		}
+		return fmt.Errorf("%s needs %s; see %s --help", cmd.CommandPath(), joinAnd(names), cmd.CommandPath())
+	}
+	m := cobraArgCount.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err
+	}
+	var takes string
+	switch {
+	case m[1] != "":
+		takes = "at most " + countWord(m[1], "argument", "arguments")
+	case m[2] != "":
+		takes = countWord(m[2], "argument", "arguments")
+	case m[3] != "":
+		takes = numberWord(m[3]) + " or " + numberWord(m[4]) + " arguments"
+		if m[3] == "0" {
+			takes = "at most " + countWord(m[4], "argument", "arguments")
+		}
+	default:
+		takes = "at least " + countWord(m[5], "argument", "arguments")
+	}
+	given := "none"
+	if len(args) > 0 {
+		given = fmt.Sprintf("%d: %s", len(args), strings.Join(args, " "))
+	}
+	return fmt.Errorf("%s takes %s (usage: %s), and was given %s", cmd.CommandPath(), takes, usage, given)
+}
+
+// countWord is "one argument", "two arguments", "3 arguments".
+func countWord(n, one, many string) string {
+	if n == "1" {
+		return "one " + one
+	}
+	return numberWord(n) + " " + many
+}
+
+// numberWord spells the small numbers usage talks about.
+func numberWord(n string) string {
+	if w, ok := map[string]string{"0": "no", "1": "one", "2": "two", "3": "three"}[n]; ok {
+		return w
+	}
+	return n
+}
+
+// joinAnd is "a", "a and b", "a, b and c".
+func joinAnd(s []string) string {
+	if len(s) <= 1 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
 }
