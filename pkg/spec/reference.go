@@ -426,3 +426,91 @@ func referenceGaps() []string {
 	sort.Strings(gaps)
 	return gaps
 }
+
+// SchemaDoc is the language's schema for programs (an editor's completion
+// and hover, a linter), in the spirit of terraform providers schema -json:
+// every block with its labels and attributes, every data source and
+// function, each with its description. docs/configuration.schema.json is
+// this document.
+type SchemaDoc struct {
+	FormatVersion string              `json:"format_version"`
+	Blocks        map[string]BlockDoc `json:"blocks"`
+	DataSources   map[string]BlockDoc `json:"data_sources"`
+	Functions     map[string]FuncDoc  `json:"functions"`
+}
+
+// BlockDoc describes one block type.
+type BlockDoc struct {
+	Labels      []string            `json:"labels,omitempty"`
+	Description string              `json:"description"`
+	Attributes  map[string]AttrDoc  `json:"attributes,omitempty"`
+	Blocks      map[string]BlockDoc `json:"blocks,omitempty"`
+}
+
+// AttrDoc describes one attribute.
+type AttrDoc struct {
+	Required    bool   `json:"required,omitempty"`
+	Type        string `json:"type,omitempty"`
+	Description string `json:"description"`
+}
+
+// FuncDoc describes one function.
+type FuncDoc struct {
+	Signature   string `json:"signature"`
+	Description string `json:"description"`
+}
+
+// Schema is the language's schema as data; see SchemaDoc.
+func Schema() SchemaDoc {
+	s := SchemaDoc{FormatVersion: "1.0", Blocks: map[string]BlockDoc{}, DataSources: map[string]BlockDoc{}, Functions: map[string]FuncDoc{}}
+	attrs := func(schema *hcl.BodySchema, docs map[string]string) map[string]AttrDoc {
+		if schema == nil {
+			return nil
+		}
+		out := map[string]AttrDoc{}
+		for _, a := range schema.Attributes {
+			out[a.Name] = AttrDoc{Required: a.Required, Description: docs[a.Name]}
+		}
+		return out
+	}
+	for _, bs := range rootSchema.Blocks {
+		doc := referenceBlocks[bs.Type]
+		b := BlockDoc{Labels: bs.LabelNames, Description: doc.summary, Attributes: attrs(blockSchemas[bs.Type], doc.attrs)}
+		if bs.Type == KindOfflineTime || bs.Type == KindHighlight || bs.Type == KindFocusSession {
+			for _, a := range metaArguments {
+				b.Attributes[a.Name] = AttrDoc{Description: referenceMeta[a.Name]}
+			}
+		}
+		if schema := blockSchemas[bs.Type]; schema != nil {
+			for _, nb := range schema.Blocks {
+				if b.Blocks == nil {
+					b.Blocks = map[string]BlockDoc{}
+				}
+				nested := referenceBlocks[nb.Type]
+				inner := lifecycleSchema
+				if nb.Type == "validation" {
+					inner = validationSchema
+				}
+				b.Blocks[nb.Type] = BlockDoc{Description: doc.blocks[nb.Type], Attributes: attrs(inner, nested.attrs)}
+			}
+		}
+		s.Blocks[bs.Type] = b
+	}
+	for typ, src := range builtinDataSources() {
+		doc := referenceData[typ]
+		b := BlockDoc{Description: doc.summary, Attributes: map[string]AttrDoc{}}
+		obj, _ := src.ConfigSpec().(hcldec.ObjectSpec)
+		for name, spec := range obj {
+			ad := AttrDoc{Description: doc.attrs[name]}
+			if as, ok := spec.(*hcldec.AttrSpec); ok {
+				ad.Type = as.Type.FriendlyName()
+			}
+			b.Attributes[name] = ad
+		}
+		s.DataSources[typ] = b
+	}
+	for name, f := range referenceFunctions() {
+		s.Functions[name] = FuncDoc{Signature: signature(name, f), Description: funcDescription(name, f)}
+	}
+	return s
+}
