@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/hclfmt"
+	"github.com/rtctl/rtctl/internal/termsafe"
 	"github.com/rtctl/rtctl/pkg/spec"
 )
 
@@ -73,7 +74,7 @@ type formatter struct {
 }
 
 func (f *formatter) fail(err error) {
-	fmt.Fprintf(f.e.stderr, "Error: %v\n", err)
+	fmt.Fprintf(f.e.stderr, "Error: %s\n", termsafe.EscapeLines(err.Error()))
 	f.failed = true
 }
 
@@ -148,9 +149,10 @@ func (f *formatter) file(name string, src []byte, stdin bool) {
 	if !changed {
 		return
 	}
-	fmt.Fprintln(f.e.stdout, name)
+	// The names and the lines are the directory's, shown to a person.
+	fmt.Fprintln(f.e.stdout, termsafe.Escape(name))
 	if f.diff {
-		f.e.stdout.Write(diff.Diff("old/"+name, src, "new/"+name, out))
+		f.e.stdout.Write([]byte(termsafe.EscapeLines(string(diff.Diff("old/"+name, src, "new/"+name, out)))))
 	}
 	if f.check {
 		return

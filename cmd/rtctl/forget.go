@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rtctl/rtctl/internal/termsafe"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
@@ -46,7 +47,8 @@ afresh, and says so. Use -chdir=DIR for a configuration elsewhere.`,
 			}
 			var names []string
 			for _, r := range forgotten {
-				names = append(names, r.Address)
+				// The address is the journal's, a file committed with the configuration.
+				names = append(names, termsafe.Escape(r.Address))
 			}
 			fmt.Fprintf(e.stdout, "Forgot %s: %s.\nNothing was posted; rtctl journal still lists them, as forgotten.\n", plural(len(forgotten), "item", "items"), strings.Join(names, ", "))
 			return nil

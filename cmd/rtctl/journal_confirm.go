@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/rtctl/rtctl/internal/termsafe"
 )
 
 func newJournalConfirmCmd(e *env) *cobra.Command {
@@ -29,7 +31,8 @@ Use -chdir=DIR for a configuration elsewhere.`,
 			}
 			var names []string
 			for _, r := range recs {
-				names = append(names, r.Address)
+				// The address is the journal's, a file committed with the configuration.
+				names = append(names, termsafe.Escape(r.Address))
 			}
 			fmt.Fprintf(e.stdout, "Recorded %s as in the account: %s.\n", plural(len(recs), "item", "items"), strings.Join(names, ", "))
 			return nil

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/rtctl/rtctl/internal/termsafe"
 	"github.com/rtctl/rtctl/pkg/spec"
 )
 
@@ -44,7 +45,8 @@ func limitHints(w io.Writer, diags hcl.Diagnostics) {
 }
 
 func (r *reporter) Notice(msg string) {
-	fmt.Fprintf(r.e.stderr, "Note: %s\n", msg)
+	// A notice may name a file of the directory.
+	fmt.Fprintf(r.e.stderr, "Note: %s\n", termsafe.EscapeLines(msg))
 }
 
 // diagColor decides whether output to w is coloured: never with --no-color

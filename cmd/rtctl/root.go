@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/logging"
+	"github.com/rtctl/rtctl/internal/termsafe"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
@@ -77,7 +78,8 @@ func run(args []string, e *env) int {
 	e.inFlight = &inFlight{}
 	abandon = func() {
 		_ = stdout.Flush()
-		fmt.Fprintln(e.stderr, e.inFlight.abandonLine())
+		// Addresses may hold a calendar's or a file's text.
+		fmt.Fprintln(e.stderr, termsafe.EscapeLines(e.inFlight.abandonLine()))
 		_ = stderr.Flush()
 		os.Exit(exitAbandoned)
 	}
@@ -87,18 +89,19 @@ func run(args []string, e *env) int {
 	if err == nil {
 		return 0
 	}
-	err = subcommandTypo(cmd, err)
+	err = unknownCommandError(subcommandTypo(cmd, err))
 	if cmd != nil {
 		err = usageError(cmd, cmd.Flags().Args(), err)
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintf(e.stderr, "Error: %v\n", ee.err)
+			fmt.Fprintf(e.stderr, "Error: %s\n", termsafe.EscapeLines(ee.err.Error()))
 		}
 		return ee.code
 	}
-	fmt.Fprintf(e.stderr, "Error: %v\n", errorMessage(err))
+	// An error may name a file of the directory or quote a server.
+	fmt.Fprintf(e.stderr, "Error: %s\n", termsafe.EscapeLines(errorMessage(err).Error()))
 	return 1
 }
 
@@ -172,6 +175,7 @@ The API key is read from RESCUETIME_API_KEY and never printed.`,
 		newHighlightsCmd(e),
 		newFocusCmd(e),
 		newGenDocsCmd(e),
+		newDoctorCmd(e),
 	)
 	root.AddCommand(terraformCommandStubs(root)...)
 	// Cobra sets the distance of "did you mean" on the root only, when it

@@ -247,3 +247,24 @@ func joinAnd(s []string) string {
 	}
 	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
 }
+
+// cobraUnknown matches cobra's refusal of an unknown command, with its
+// suggestions on tab-indented lines.
+var cobraUnknown = regexp.MustCompile(`^(unknown command "[^"]*" for "[^"]*")(?:\s+Did you mean this\?\s+((?:\S+\s*)+))?$`)
+
+// unknownCommandError writes cobra's unknown command on one line, as the
+// groups' is, with its suggestion as "did you mean" (a tab-indented list
+// came out escaped, "\tvalidate", through the terminal sanitiser).
+func unknownCommandError(err error) error {
+	if err == nil {
+		return nil
+	}
+	m := cobraUnknown.FindStringSubmatch(strings.TrimSpace(err.Error()))
+	if m == nil {
+		return err
+	}
+	if m[2] == "" {
+		return fmt.Errorf("%s; see rtctl --help", m[1])
+	}
+	return fmt.Errorf("%s; did you mean %s?", m[1], strings.Join(strings.Fields(m[2]), " or "))
+}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rtctl/rtctl/internal/termsafe"
 	"github.com/rtctl/rtctl/pkg/spec"
 )
 
@@ -31,7 +32,7 @@ configuration is valid and 1 when it is not. Warnings do not make it invalid.`,
 			// --now or RTCTL_NOW, so validate checks what plan would plan.
 			cfg, diags := ws.LoadConfig(cmd.Context(), ws.Now())
 			if jsonOut {
-				enc := json.NewEncoder(e.stdout)
+				enc := json.NewEncoder(termsafe.JSONWriter(e.stdout))
 				enc.SetIndent("", "  ")
 				if err := enc.Encode(spec.NewValidateReport(diags)); err != nil {
 					return fmt.Errorf("writing report: %w", err)

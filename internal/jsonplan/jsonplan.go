@@ -38,6 +38,9 @@ type Plan struct {
 	Summary     map[string]int `json:"summary"`
 	Actions     []Action       `json:"actions"`
 	Warnings    []string       `json:"warnings,omitempty"`
+	// JournalDoubt says why the journal may not be the account's whole
+	// record; then only what the feeds prove absent is created.
+	JournalDoubt string `json:"journal_doubt,omitempty"`
 }
 
 // Action is one item of the plan.
@@ -112,6 +115,7 @@ func FromPlan(p *plan.Plan) Plan {
 		Summary:       map[string]int{},
 		Actions:       make([]Action, 0, len(p.Actions)),
 		Warnings:      p.Warnings,
+		JournalDoubt:  p.JournalDoubt,
 	}
 	for st, n := range p.Summary() {
 		d.Summary[string(st)] = n
@@ -187,12 +191,13 @@ func (d Plan) ToPlan() (*plan.Plan, error) {
 		return nil, fmt.Errorf("invalid lookback %q", clip.String(d.Lookback, 0))
 	}
 	p := &plan.Plan{
-		Now:         d.Now.In(loc),
-		Location:    loc,
-		Lookback:    lookback,
-		WindowStart: d.WindowStart.In(loc),
-		Warnings:    d.Warnings,
-		Actions:     make([]plan.Action, 0, len(d.Actions)),
+		Now:          d.Now.In(loc),
+		Location:     loc,
+		Lookback:     lookback,
+		WindowStart:  d.WindowStart.In(loc),
+		Warnings:     d.Warnings,
+		JournalDoubt: d.JournalDoubt,
+		Actions:      make([]plan.Action, 0, len(d.Actions)),
 	}
 	for i, a := range d.Actions {
 		pa, err := a.toAction()

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/rtctl/rtctl/internal/termsafe"
 	"github.com/rtctl/rtctl/pkg/apply"
 	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/rtapi"
@@ -77,7 +78,9 @@ func (v *applyText) Diagnostics(files map[string]*hcl.File, diags hcl.Diagnostic
 	}
 }
 
-func (v *applyText) Notice(msg string) { fmt.Fprintf(v.opts.Stderr, "Note: %s\n", msg) }
+func (v *applyText) Notice(msg string) {
+	fmt.Fprintf(v.opts.Stderr, "Note: %s\n", termsafe.EscapeLines(msg))
+}
 
 func (v *applyText) Plan(p *plan.Plan) error {
 	return WritePlan(v.w, p, PlanText, PlanOptions{Color: v.opts.Color, Rate: v.opts.Rate, Width: v.opts.Width})
@@ -94,7 +97,7 @@ func (v *applyText) Start(a plan.Action) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if v.opts.Terminal {
-		fmt.Fprintf(v.w, "\r\x1b[K[%d/%d] %s  %s", v.done, v.total, v.timing(), a.Address)
+		fmt.Fprintf(v.w, "\r\x1b[K[%d/%d] %s  %s", v.done, v.total, v.timing(), termsafe.Escape(a.Address))
 	}
 }
 
@@ -118,17 +121,21 @@ func (v *applyText) Result(r apply.ItemResult) {
 		fmt.Fprint(v.w, "\r\x1b[K")
 	}
 	n := fmt.Sprintf("[%d/%d] ", v.done, v.total)
+	// An uncertain item may be the journal's, no longer declared, and an
+	// error may name a file.
+	addr := termsafe.Escape(r.Action.Address)
+	explain := func() string { return termsafe.EscapeLines(rtapi.Explain(r.Err)) }
 	switch r.Outcome {
 	case apply.Created:
 		if !v.opts.Terminal {
-			fmt.Fprintf(v.w, "%s+ %s: created\n", n, r.Action.Address)
+			fmt.Fprintf(v.w, "%s+ %s: created\n", n, addr)
 		}
 	case apply.Unknown:
-		fmt.Fprintf(v.w, "%s? %s: outcome unknown; the next plan checks the account for it. %s\n", n, r.Action.Address, rtapi.Explain(r.Err))
+		fmt.Fprintf(v.w, "%s? %s: outcome unknown; the next plan checks the account for it. %s\n", n, addr, explain())
 	case apply.Failed:
-		fmt.Fprintf(v.w, "%s! %s: failed. %s\n", n, r.Action.Address, rtapi.Explain(r.Err))
+		fmt.Fprintf(v.w, "%s! %s: failed. %s\n", n, addr, explain())
 	case apply.Skipped:
-		fmt.Fprintf(v.w, "%s- %s: %s\n", n, r.Action.Address, rtapi.Explain(r.Err))
+		fmt.Fprintf(v.w, "%s- %s: %s\n", n, addr, explain())
 	}
 }
 
@@ -155,7 +162,7 @@ func (v *applyText) Finish() {
 
 func (v *applyText) Summary(res *workspace.ApplyResult, stopped bool) error {
 	for _, a := range res.Skipped {
-		if _, err := fmt.Fprintf(v.w, "= %s: skipped, it is in the account already\n", a.Address); err != nil {
+		if _, err := fmt.Fprintf(v.w, "= %s: skipped, it is in the account already\n", termsafe.Escape(a.Address)); err != nil {
 			return err
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/rtctl/rtctl/internal/termsafe"
 	"github.com/rtctl/rtctl/pkg/journal"
 )
 
@@ -64,7 +65,8 @@ func WriteJournalTable(w io.Writer, st *journal.State, loc *time.Location) (bool
 			if r.Forgotten {
 				note = strings.TrimPrefix(note+"; forgotten "+r.ForgottenAt.In(loc).Format("2006-01-02 15:04"), "; ")
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", sent, ResultName(r), r.Address, note)
+			// The journal is a file of the directory, committed with it.
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", sent, ResultName(r), termsafe.Escape(r.Address), termsafe.Escape(note))
 		}
 		if err := tw.Flush(); err != nil {
 			return true, err

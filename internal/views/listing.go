@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/rtctl/rtctl/internal/termsafe"
 )
 
 // Output formats of the read commands.
@@ -48,7 +51,7 @@ type Listing struct {
 func (l Listing) Write(w io.Writer, format string) error {
 	switch format {
 	case OutputJSON:
-		enc := json.NewEncoder(w)
+		enc := json.NewEncoder(termsafe.JSONWriter(w))
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
 		return enc.Encode(l.JSON)
@@ -58,12 +61,15 @@ func (l Listing) Write(w io.Writer, format string) error {
 		if l.CSVColumns != nil {
 			cols = l.CSVColumns
 		}
-		cw.Write(cols)
+		cw.Write(csvCells(cols))
 		rows := l.Rows
 		if l.CSVRows != nil {
 			rows = l.CSVRows
 		}
-		cw.WriteAll(rows)
+		for _, r := range rows {
+			cw.Write(csvCells(r))
+		}
+		cw.Flush()
 		return cw.Error()
 	default:
 		if len(l.Rows) == 0 && l.Empty != "" {
@@ -73,19 +79,44 @@ func (l Listing) Write(w io.Writer, format string) error {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		heads := make([]string, len(l.Columns))
 		for i, c := range l.Columns {
-			heads[i] = strings.ToUpper(strings.ReplaceAll(c, "_", " "))
+			heads[i] = termsafe.Escape(strings.ToUpper(strings.ReplaceAll(c, "_", " ")))
 		}
 		fmt.Fprintln(tw, strings.Join(heads, "\t"))
 		for _, r := range l.Rows {
 			cells := make([]string, len(r))
 			for i, c := range r {
-				// A tab or newline in a description would break the columns.
-				cells[i] = strings.Join(strings.Fields(c), " ")
+				// A tab or newline in a description would break the
+				// columns: white space becomes one space, and what is
+				// left that a terminal would act on is escaped.
+				cells[i] = termsafe.Escape(strings.Join(strings.Fields(c), " "))
 			}
 			fmt.Fprintln(tw, strings.Join(cells, "\t"))
 		}
 		return tw.Flush()
 	}
+}
+
+// csvCells prepares a CSV row: the text is escaped as in the table (a CSV
+// file is shown in terminals too, and a carriage return or a bidi override
+// hides or reorders what a reader sees), and a cell that a spreadsheet
+// would run as a formula gets a leading apostrophe, which spreadsheets show
+// as text. Numbers, negative ones included, are left alone; -o json keeps
+// every value exact.
+func csvCells(row []string) []string {
+	out := make([]string, len(row))
+	for i, c := range row {
+		c = termsafe.Escape(c)
+		if c != "" && strings.ContainsRune("=+-@", rune(c[0])) && !isNumber(c) {
+			c = "'" + c
+		}
+		out[i] = c
+	}
+	return out
+}
+
+func isNumber(s string) bool {
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
 }
 
 // Time renderings: the table shows the account's local wall clock; CSV

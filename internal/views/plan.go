@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rtctl/rtctl/internal/jsonplan"
+	"github.com/rtctl/rtctl/internal/termsafe"
 	"github.com/rtctl/rtctl/pkg/plan"
 )
 
@@ -71,7 +72,7 @@ func roughDuration(d time.Duration) string {
 
 // writeJSON writes v as indented JSON, as every JSON output of rtctl is.
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	enc := json.NewEncoder(termsafe.JSONWriter(w))
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rtctl/rtctl/internal/termsafe"
 	"github.com/rtctl/rtctl/pkg/plan"
 )
 
@@ -39,8 +40,10 @@ func writePlanMarkdown(w io.Writer, p *plan.Plan, opts PlanOptions) error {
 	if eta := etaLine(p, opts.Rate); eta != "" {
 		t.printf("%s\n", mdEscape(eta))
 	}
-	for _, warn := range p.Warnings {
-		t.printf("\n> [!WARNING]\n> %s\n", mdEscape(warn))
+	for _, warn := range append([]string{p.JournalDoubt}, p.Warnings...) {
+		if warn != "" {
+			t.printf("\n> [!WARNING]\n> %s\n", mdEscape(warn))
+		}
 	}
 	for _, s := range plan.Statuses {
 		actions := groups[s]
@@ -79,20 +82,29 @@ func writePlanMarkdown(w io.Writer, p *plan.Plan, opts PlanOptions) error {
 
 // mdReplacer escapes what Markdown or a table cell would interpret:
 // punctuation that formats, "|" that ends a cell, "<" that opens HTML, and
-// line breaks that end the row.
+// "&" that starts a character reference ("&rlm;" would put back the bidi
+// mark termsafe escaped).
 var mdReplacer = strings.NewReplacer(
 	`\`, `\\`, "`", "\\`", `*`, `\*`, `_`, `\_`, `[`, `\[`, `]`, `\]`,
-	`<`, `&lt;`, `>`, `&gt;`, `|`, `\|`, `~`, `\~`, `#`, `\#`, `!`, `\!`,
-	"\r\n", " ", "\n", " ", "\r", " ",
+	`<`, `&lt;`, `>`, `&gt;`, `&`, `&amp;`, `|`, `\|`, `~`, `\~`, `#`, `\#`, `!`, `\!`,
 )
 
-func mdEscape(s string) string { return mdReplacer.Replace(s) }
+// lineBreaks would end a table row or a quoted warning: they read as
+// spaces.
+var lineBreaks = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ")
+
+// mdEscape makes s plain text in Markdown: line breaks become spaces,
+// what a terminal would act on is escaped (termsafe), then Markdown's own
+// characters.
+func mdEscape(s string) string {
+	return mdReplacer.Replace(termsafe.Escape(lineBreaks.Replace(s)))
+}
 
 // mdCode renders s as a code span inside a table cell. A code span shows
 // its content literally, except that "|" must still be escaped for the table
 // and a backtick in s needs a longer fence.
 func mdCode(s string) string {
-	s = strings.NewReplacer("|", `\|`, "\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+	s = strings.ReplaceAll(termsafe.Escape(lineBreaks.Replace(s)), "|", `\|`)
 	fence := "`"
 	for strings.Contains(s, fence) {
 		fence += "`"

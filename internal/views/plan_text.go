@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/rtctl/rtctl/internal/termsafe"
 	"github.com/rtctl/rtctl/pkg/plan"
 )
 
@@ -64,6 +65,10 @@ func writePlanText(w io.Writer, p *plan.Plan, opts PlanOptions) error {
 	}
 	listed := func(s plan.Status) bool { return len(groups[s]) > 0 && (opts.Verbose || listedByDefault(s)) }
 
+	if p.JournalDoubt != "" {
+		// First: it changes what "not in the account" means for every item.
+		t.printf("%s %s\n\n", t.paint("33", "Warning:"), p.JournalDoubt)
+	}
 	var legend []string
 	for _, s := range plan.Statuses {
 		if listed(s) {
@@ -81,16 +86,18 @@ func writePlanText(w io.Writer, p *plan.Plan, opts PlanOptions) error {
 		st := styles[s]
 		t.printf("\n%s (%d):\n", capitalize(st.title), len(groups[s]))
 		for _, a := range groups[s] {
-			t.printf("  %s %s\n", t.paint(st.color, st.symbol), t.paint("1", a.Address))
+			// Values are quoted with %q; reasons, notes and warnings
+			// may quote the account or a file as they are.
+			t.printf("  %s %s\n", t.paint(st.color, st.symbol), t.paint("1", termsafe.Escape(a.Address)))
 			t.printf("      %s\n", describe(p, a))
 			if a.Status != plan.Create || a.Reason != "not in the account" {
-				for _, line := range wrapComment(a.Reason, opts.Width) {
+				for _, line := range wrapComment(termsafe.Escape(a.Reason), opts.Width) {
 					body := strings.TrimLeft(line, " ")
 					t.printf("%s%s\n", line[:len(line)-len(body)], t.paint("90", body))
 				}
 			}
 			if a.Offline != nil && a.Offline.Note != "" {
-				for _, line := range wrapComment(a.Offline.Note, opts.Width) {
+				for _, line := range wrapComment(termsafe.Escape(a.Offline.Note), opts.Width) {
 					body := strings.TrimLeft(line, " ")
 					t.printf("%s%s\n", line[:len(line)-len(body)], t.paint("90", body))
 				}
@@ -98,7 +105,7 @@ func writePlanText(w io.Writer, p *plan.Plan, opts PlanOptions) error {
 		}
 	}
 	for _, warn := range p.Warnings {
-		t.printf("\n%s %s\n", t.paint("33", "Warning:"), warn)
+		t.printf("\n%s %s\n", t.paint("33", "Warning:"), termsafe.EscapeLines(warn))
 	}
 	t.printf("\n%s\n", PlanSummaryLine(p))
 	if eta := etaLine(p, opts.Rate); eta != "" {

@@ -159,6 +159,9 @@ type State struct {
 	Accounts []Account
 	// evidence is the first evidence per feed.
 	evidence map[string]Evidence
+	// Began is the time of the journal's earliest entry: when it was
+	// started (zero for an empty journal).
+	Began time.Time
 
 	// Torn is set when the last line is a write cut short by a crash: it
 	// is ignored, and the next writer removes it.
@@ -245,6 +248,9 @@ func (s *State) Apply(e Entry) {
 		s.records = make(map[string]*Record)
 		s.lastSeen = make(map[string]time.Time)
 		s.evidence = make(map[string]Evidence)
+	}
+	if !e.Time.IsZero() && (s.Began.IsZero() || e.Time.Before(s.Began)) {
+		s.Began = e.Time
 	}
 	if e.Run != "" && e.Time.After(s.lastSeen[e.Run]) {
 		s.lastSeen[e.Run] = e.Time

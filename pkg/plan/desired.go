@@ -22,6 +22,11 @@ type Desired struct {
 	// Replace are address patterns (MatchAddress) whose changed items are
 	// posted rather than held: the person asked for it (--replace).
 	Replace []string
+
+	// JournalDoubts are reasons the caller found to doubt that the journal
+	// holds all rtctl posted to the account (a lock file of an earlier
+	// apply with no journal, another journal of the account beside it).
+	JournalDoubts []JournalDoubt
 }
 
 // DesiredOffline is a declared offline-time block, before splitting.

@@ -57,7 +57,9 @@ func Make(d Desired, r *Remote, j *journal.State, now time.Time) *Plan {
 		m.focus(f)
 	}
 	m.focusEnd(d.Focus)
+	doubts := m.doubtJournal(d, r)
 	m.pairEdits(d)
+	m.applyDoubt(doubts)
 	m.orphans()
 	m.journalAloneWarnings()
 	p.Warnings = append(p.Warnings, d.Notes...)

@@ -79,6 +79,9 @@ type Action struct {
 	overEarlier bool
 }
 
+// Shown reports whether a feed of this plan's read showed the item.
+func (a Action) Shown() bool { return a.observed }
+
 // Previous is an earlier version of an item, as the journal recorded it.
 type Previous struct {
 	Address   string
@@ -140,6 +143,11 @@ type Plan struct {
 	// Warnings are things the person should know that are not about one
 	// item (a journal with damaged lines, a lookback longer than the feeds).
 	Warnings []string
+	// JournalDoubt, when set, says why the journal may not be the account's
+	// whole record (lost and begun again, another journal of the account
+	// beside it): the plan's first line, since it changes what "not in the
+	// account" means for every item.
+	JournalDoubt string
 	// Evidence is what this plan saw feeds show of rtctl's own confirmed
 	// POSTs, for the journal: from then on those feeds' silence counts.
 	Evidence []journal.Evidence

@@ -36,6 +36,9 @@ type PrepareOptions struct {
 	// Replace are address patterns whose changed items are posted rather
 	// than held (--replace).
 	Replace []string
+	// JournalDoubts are the caller's reasons to doubt the journal holds
+	// all rtctl posted (see Desired.JournalDoubts).
+	JournalDoubts []JournalDoubt
 }
 
 // Prepare observes the account and makes the plan for a loaded
@@ -44,6 +47,7 @@ type PrepareOptions struct {
 func Prepare(ctx context.Context, cfg *spec.Config, c Client, j *journal.State, opts PrepareOptions) (*Prepared, error) {
 	d := FromConfig(cfg, opts.ConfigDir)
 	d.Replace = opts.Replace
+	d.JournalDoubts = opts.JournalDoubts
 	now := opts.Now.In(cfg.Timezone)
 	rem, err := Observe(ctx, c, d.Needs(), now.Add(-d.Lookback), now)
 	if err != nil {

@@ -12,6 +12,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/rtctl/rtctl/internal/termsafe"
 )
 
 // diagnosticWidth is the width HCL wraps diagnostic details to.
@@ -26,11 +28,82 @@ func RenderDiagnostics(w io.Writer, files map[string]*hcl.File, diags hcl.Diagno
 		return nil
 	}
 	for _, d := range diags {
-		if err := hcl.NewDiagnosticTextWriter(w, snippetFiles(files, d), diagnosticWidth, color).WriteDiagnostic(d); err != nil {
+		d, shown := printable(d, snippetFiles(files, d))
+		if err := hcl.NewDiagnosticTextWriter(w, shown, diagnosticWidth, color).WriteDiagnostic(d); err != nil {
 			return fmt.Errorf("writing diagnostics: %w", err)
 		}
 	}
 	return nil
+}
+
+// printable is d and the file it shows a snippet of as they can be
+// printed: control characters, bidi overrides and bytes that are not UTF-8
+// in the summary, the detail, the file's name ("on FILE line N") and the
+// snippet are escaped (see termsafe), so that neither a file committed
+// beside the configuration nor its name can drive the terminal or hide
+// what a line says. The ranges move with the escapes, so the subject is
+// still the part underlined. The JSON report keeps the exact name.
+func printable(d *hcl.Diagnostic, files map[string]*hcl.File) (*hcl.Diagnostic, map[string]*hcl.File) {
+	c := *d
+	c.Summary = termsafe.Escape(d.Summary)
+	c.Detail = termsafe.EscapeLines(d.Detail)
+	if d.Subject == nil {
+		return &c, files
+	}
+	f := files[d.Subject.Filename]
+	subject := *d.Subject
+	subject.Filename = termsafe.Escape(subject.Filename)
+	c.Subject = &subject
+	var context *hcl.Range
+	if d.Context != nil {
+		ctx := *d.Context
+		ctx.Filename = termsafe.Escape(ctx.Filename)
+		c.Context, context = &ctx, &ctx
+	}
+	if f == nil {
+		return &c, nil
+	}
+	// Only the snippet's lines are shown: the bytes before them stay as
+	// they are, and so do the offsets into them.
+	from := min(d.Subject.Start.Byte, len(f.Bytes))
+	if d.Context != nil && d.Context.Start.Byte < from {
+		from = d.Context.Start.Byte
+	}
+	from = max(from, 0)
+	from = bytes.LastIndexByte(f.Bytes[:from], '\n') + 1
+	tail, tailAt := termsafe.EscapeLinesMapped(f.Bytes[from:])
+	at := func(o int) int {
+		if o < from {
+			return o
+		}
+		return from + tailAt(o-from)
+	}
+	shown := *f
+	if len(tail) != len(f.Bytes)-from {
+		shown.Bytes = append(f.Bytes[:from:from], tail...)
+		// HCL names the block the subject is in ("in highlight "a"")
+		// from the parsed file, by the subject's offset in it.
+		shown.Nav = blockName(contextOf(f, d.Subject.Start.Byte))
+		for _, r := range []*hcl.Range{&subject, context} {
+			if r != nil {
+				r.Start.Byte, r.End.Byte = at(r.Start.Byte), at(r.End.Byte)
+			}
+		}
+	}
+	return &c, map[string]*hcl.File{subject.Filename: &shown}
+}
+
+// blockName is the name of the block a snippet is in, for a file whose
+// bytes no longer match its parsed body.
+type blockName string
+
+func (n blockName) ContextString(int) string { return string(n) }
+
+func contextOf(f *hcl.File, offset int) string {
+	if cs, ok := f.Nav.(interface{ ContextString(int) string }); ok {
+		return cs.ContextString(offset)
+	}
+	return ""
 }
 
 // snippetFiles is the file d shows a snippet of, cut after the snippet:

@@ -2,7 +2,9 @@ package workspace
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"slices"
 	"sort"
@@ -80,7 +82,7 @@ func (w *Workspace) Apply(ctx context.Context, opts ApplyOptions) (*ApplyResult,
 		return nil, err
 	}
 	defer locks.Release()
-	pr, client, jw, err := w.prepareApply(ctx, cfg, now, locks.Journal, PlanOptions{RetryUncertain: opts.RetryUncertain, Targets: opts.Targets, Replace: opts.Replace})
+	pr, client, jw, err := w.prepareApply(ctx, cfg, now, locks, PlanOptions{RetryUncertain: opts.RetryUncertain, Targets: opts.Targets, Replace: opts.Replace})
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +153,7 @@ func (w *Workspace) ApplySaved(ctx context.Context, saved *SavedPlan, opts Apply
 	if saved.file.ConfigHash != cfg.Hash {
 		return nil, &apply.StaleError{Reasons: []string{staleCause(saved.file.Sources, cfg.Sources, saved.file.Inputs.SecretVars, w.dir)}}
 	}
-	pr, client, jw, err := w.prepareApply(ctx, cfg, now, locks.Journal, saved.PlanOptions())
+	pr, client, jw, err := w.prepareApply(ctx, cfg, now, locks, saved.PlanOptions())
 	if err != nil {
 		return nil, err
 	}
@@ -218,7 +220,7 @@ func (r *ApplyResult) Stopped() bool {
 // records what the feeds settled since the last run, whatever the person
 // then decides: those are facts about the account. held is the journal's
 // lock, which beginApply took.
-func (w *Workspace) prepareApply(ctx context.Context, cfg *spec.Config, now time.Time, held *journal.Lock, opts PlanOptions) (*PlanResult, *rtapi.Client, *journal.Writer, error) {
+func (w *Workspace) prepareApply(ctx context.Context, cfg *spec.Config, now time.Time, locks *Locks, opts PlanOptions) (*PlanResult, *rtapi.Client, *journal.Writer, error) {
 	pr, client, err := w.prepare(ctx, cfg, now, opts)
 	if err != nil {
 		return nil, nil, nil, err
@@ -239,9 +241,16 @@ func (w *Workspace) prepareApply(ctx context.Context, cfg *spec.Config, now time
 		return nil, nil, nil, err
 	}
 	acct.Timezone = cfg.Timezone.String()
-	jw, err := journal.OpenWriter(held, jpath, w.clientClock(), fmt.Sprintf("%s-%d", now.UTC().Format("20060102T150405Z"), os.Getpid()), acct)
+	_, statErr := os.Lstat(jpath)
+	jw, err := journal.OpenWriter(locks.Journal, jpath, w.clientClock(), fmt.Sprintf("%s-%d", now.UTC().Format("20060102T150405Z"), os.Getpid()), acct)
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	if errors.Is(statErr, fs.ErrNotExist) && !w.opts.Account.Sandbox {
+		if err := w.markJournalStarted(locks, jpath, w.clientClock()()); err != nil {
+			jw.Close()
+			return nil, nil, nil, err
+		}
 	}
 	switch {
 	case jw.Migrated:

@@ -151,7 +151,7 @@ func (w *Workspace) Confirm(ctx context.Context, addresses []string) ([]journal.
 		return r.Pending() || r.Result == journal.AppliedUnverified
 	}, nil)
 	if len(unmatched) > 0 {
-		return nil, fmt.Errorf("%s names no item sent without a known outcome (rtctl journal lists them as unknown, pending or applied_unverified)", strings.Join(unmatched, ", "))
+		return nil, fmt.Errorf("%s names no item sent without a known outcome (rtctl journal lists them as unknown, pending or applied_unverified); a declared item you found in the account that the journal has no record of is recorded with rtctl journal adopt", strings.Join(unmatched, ", "))
 	}
 	entries := make([]journal.Entry, 0, len(out))
 	for _, rec := range out {
@@ -197,4 +197,87 @@ func matchRecords(records []journal.Record, patterns []string, keep func(journal
 		}
 	}
 	return named, unmatched
+}
+
+// AdoptOptions say which declared items Adopt records as in the account.
+type AdoptOptions struct {
+	// Addresses are address patterns of declared items the journal has no
+	// record of that the plan shows uncertain, in conflict or in sync.
+	Addresses []string
+	// Present adopts every declared item the feeds show that the journal
+	// has no record of.
+	Present bool
+}
+
+// Adopt records declared items a person found in the account as in it,
+// though rtctl's journal has no record of posting them (rtctl journal
+// adopt): posted by a journal that was lost, by another machine, by hand,
+// or shown by the report under a name of its own (a conflict no run can
+// settle). They are never sent again, and no longer make the journal look
+// lost. It returns the actions it adopted.
+func (w *Workspace) Adopt(ctx context.Context, opts AdoptOptions) ([]plan.Action, error) {
+	if len(opts.Addresses) == 0 && !opts.Present {
+		return nil, fmt.Errorf("name the items you found in the account, by address (rtctl plan lists them), or give --present for every declared item the feeds show")
+	}
+	now := w.instant()
+	locks, err := w.lock(ctx, 0, "rtctl journal adopt")
+	if err != nil {
+		return nil, err
+	}
+	defer locks.Release()
+	r, err := w.plan(ctx, now, PlanOptions{})
+	if err != nil {
+		return nil, err
+	}
+	path, st, err := w.readJournal()
+	if err != nil {
+		return nil, err
+	}
+	hit := make([]bool, len(opts.Addresses))
+	var out []plan.Action
+	var entries []journal.Entry
+	for _, a := range r.Plan.Actions {
+		if a.Kind != plan.KindOffline && a.Kind != plan.KindHighlight {
+			continue
+		}
+		if rec, ok := st.Lookup(a.Key); ok && !rec.Forgotten {
+			continue // the journal knows it: confirm or forget are for that
+		}
+		named := false
+		for i, pat := range opts.Addresses {
+			if plan.MatchAddress(pat, a.Address) {
+				hit[i], named = true, true
+			}
+		}
+		shown := a.Status == plan.InSync && a.Shown()
+		adoptable := a.Status == plan.Uncertain || a.Status == plan.Conflict || a.Status == plan.InSync
+		if !adoptable || !(named || (opts.Present && shown)) {
+			continue
+		}
+		out = append(out, a)
+		entries = append(entries, journal.Entry{Type: journal.Outcome, Key: a.Key, Address: a.Address, Kind: string(a.Kind), Item: a.JournalItem(),
+			Result: journal.Settled, Error: "adopted: found in the account by a person (rtctl journal adopt)"})
+	}
+	var unmatched []string
+	for i, pat := range opts.Addresses {
+		if !hit[i] {
+			unmatched = append(unmatched, pat)
+		}
+	}
+	if len(unmatched) > 0 {
+		return nil, fmt.Errorf("%s names no declared item the journal has no record of (an item rtctl sent is settled with rtctl journal confirm)", strings.Join(unmatched, ", "))
+	}
+	if len(entries) == 0 {
+		return nil, nil
+	}
+	acct, err := w.JournalAccount()
+	if err != nil {
+		return nil, err
+	}
+	jw, err := journal.OpenWriter(locks.Journal, path, w.clientClock(), fmt.Sprintf("adopt-%d", os.Getpid()), acct)
+	if err != nil {
+		return nil, err
+	}
+	defer jw.Close()
+	return out, jw.Append(entries...)
 }

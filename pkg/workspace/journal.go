@@ -6,14 +6,18 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/rtctl/rtctl/internal/atomicfile"
 	"github.com/rtctl/rtctl/internal/dirlist"
+	"github.com/rtctl/rtctl/internal/safefile"
 	"github.com/rtctl/rtctl/pkg/journal"
+	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/rtapi"
 )
 
@@ -199,6 +203,7 @@ type Locks struct {
 	Config *journal.Lock
 	// Journal is the journal's own lock.
 	Journal *journal.Lock
+
 	// Unshared says why StateDir is not held, "" when it is (or for the
 	// sandbox, which lives in the configuration).
 	Unshared string
@@ -439,4 +444,179 @@ func (w *Workspace) RepairJournal(ctx context.Context, path string) (*journal.Re
 	}
 	defer locks.Release()
 	return journal.Repair(locks.Journal, path, w.opts.Clock)
+}
+
+// journalDoubts are the reasons, found beside the journal in use, to doubt
+// that it holds all rtctl posted to the account (plan.JournalDoubt): the
+// planner then creates only what the feeds prove absent.
+//
+//   - Another journal of the same account is in the configuration's .rtctl
+//     (a run given --journal or RTCTL_JOURNAL elsewhere, or the other way
+//     round): what it recorded, this one does not know.
+//   - The journal is empty or missing, yet a lock file of this account is in
+//     the configuration's .rtctl or the person's state directory: only
+//     apply and the journal commands make one, so a journal was here, and
+//     is gone.
+//
+// The sandbox keeps its account beside its journal: a reset clears both.
+func (w *Workspace) journalDoubts(jpath string, st *journal.State) ([]plan.JournalDoubt, error) {
+	if w.opts.Account.Sandbox || w.opts.Account.Credentials == nil {
+		return nil, nil
+	}
+	acct, err := w.JournalAccount()
+	if err != nil {
+		return nil, err
+	}
+	var doubts []plan.JournalDoubt
+	bound, _, err := w.journals()
+	if err != nil {
+		return nil, err
+	}
+	for _, j := range bound {
+		if !j.Account.Same(acct) || sameFile(j.Path, jpath) {
+			continue
+		}
+		other, err := journal.Read(j.Path)
+		if err != nil && other == nil {
+			return nil, fmt.Errorf("reading %s, another journal of this account: %w", j.Path, err)
+		}
+		doubts = append(doubts, plan.JournalDoubt{
+			Reason: fmt.Sprintf("another journal of this account is in the configuration (%s), beside the one in use (%s)", j.Path, jpath),
+			Since:  lastEntry(other),
+		})
+	}
+	files, err := w.lockFiles(jpath)
+	if err != nil {
+		return nil, err
+	}
+	abs := absPath(jpath)
+	for _, f := range []string{files.Config, files.StateDir} {
+		if f == "" {
+			continue
+		}
+		for _, started := range readStarted(startedMarker(f)) {
+			if d, ok := lostJournal(started, abs, st); ok {
+				return append(doubts, plan.JournalDoubt{Reason: d.Reason + fmt.Sprintf(" (%s records the journals started for this account)", startedMarker(f)), Since: d.Since}), nil
+			}
+		}
+	}
+	return doubts, nil
+}
+
+// lostJournal reads one line of a started marker against the journal in
+// use (abs, st): the same journal, but empty (deleted) or begun after the
+// marker says it was started (deleted, and begun again); or another
+// journal started here that is gone, while the one in use is empty (the
+// configuration deleted and cloned again). A journal of another
+// configuration that is still there is that configuration's own.
+func lostJournal(started startedJournal, abs string, st *journal.State) (plan.JournalDoubt, bool) {
+	at, err := time.Parse(startedLayout, started.at)
+	if err != nil {
+		return plan.JournalDoubt{}, false
+	}
+	switch {
+	case started.path == abs && st.Began.IsZero():
+		return plan.JournalDoubt{Reason: fmt.Sprintf("rtctl started the journal %s for this account on %s, and it is gone now: was it deleted?", abs, started.at)}, true
+	case started.path == abs && st.Began.After(at.Add(time.Minute)):
+		return plan.JournalDoubt{Reason: fmt.Sprintf("rtctl started the journal %s for this account on %s, but the one there now began on %s: the first was lost",
+			abs, started.at, st.Began.UTC().Format(startedLayout)), Since: st.Began}, true
+	case started.path != abs && st.Began.IsZero():
+		if _, err := os.Lstat(started.path); errors.Is(err, fs.ErrNotExist) {
+			return plan.JournalDoubt{Reason: fmt.Sprintf("rtctl started the journal %s for this account on %s, which is gone, and the journal in use, %s, is empty", started.path, started.at, abs)}, true
+		}
+	}
+	return plan.JournalDoubt{}, false
+}
+
+// startedLayout is how a started marker writes times.
+const startedLayout = "2006-01-02 15:04:05 UTC"
+
+// startedJournal is one line of a started marker.
+type startedJournal struct{ path, at string }
+
+// readStarted reads the journals a marker records; a missing or unreadable
+// marker records none.
+func readStarted(marker string) []startedJournal {
+	data, err := safefile.ReadFile(marker, 1<<20)
+	if err != nil {
+		return nil
+	}
+	var out []startedJournal
+	for _, line := range strings.Split(string(data), "\n") {
+		if path, at, ok := strings.Cut(line, "\t"); ok {
+			out = append(out, startedJournal{path, at})
+		}
+	}
+	return out
+}
+
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return filepath.Clean(p)
+}
+
+// startedMarker is the file beside an account's lock that records that a
+// journal of the account was started (markJournalStarted): it outlives a
+// deleted journal, and a deleted .rtctl in the state directory.
+func startedMarker(accountLock string) string { return accountLock + ".journal" }
+
+// markJournalStarted records, beside the account's locks, that the
+// journal at jpath was started for it (at now), so that a journal lost
+// later is noticed (journalDoubts). The caller holds those locks.
+func (w *Workspace) markJournalStarted(ls *Locks, jpath string, now time.Time) error {
+	files, err := w.lockFiles(jpath)
+	if err != nil {
+		return err
+	}
+	abs := absPath(jpath)
+	for _, f := range []struct {
+		path string
+		held *journal.Lock
+	}{{files.StateDir, ls.StateDir}, {files.Config, ls.Config}} {
+		if f.path == "" || f.held == nil {
+			continue
+		}
+		// The first start of a journal is kept: a later one at the same
+		// path is a lost journal begun again, which the first start shows.
+		var b strings.Builder
+		seen := false
+		for _, s := range readStarted(startedMarker(f.path)) {
+			fmt.Fprintf(&b, "%s\t%s\n", s.path, s.at)
+			seen = seen || s.path == abs
+		}
+		if seen {
+			continue
+		}
+		fmt.Fprintf(&b, "%s\t%s\n", abs, now.UTC().Format(startedLayout))
+		if err := atomicfile.Write(startedMarker(f.path), []byte(b.String())); err != nil {
+			return fmt.Errorf("recording that the journal %s was started: %w", jpath, err)
+		}
+	}
+	return nil
+}
+
+// lastEntry is the time of a journal's latest intent or outcome: until
+// then, that journal's run may have posted what it alone recorded.
+func lastEntry(st *journal.State) time.Time {
+	var last time.Time
+	for _, r := range st.Records() {
+		for _, t := range []time.Time{r.IntentAt, r.ResultAt} {
+			if t.After(last) {
+				last = t
+			}
+		}
+	}
+	return last
+}
+
+// sameFile reports whether two journal paths name one file.
+func sameFile(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
 }

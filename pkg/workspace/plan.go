@@ -58,7 +58,11 @@ func (w *Workspace) prepare(ctx context.Context, cfg *spec.Config, now time.Time
 	if err != nil {
 		return nil, nil, err
 	}
-	_, j, err := w.readJournal()
+	jpath, j, err := w.readJournal()
+	if err != nil {
+		return nil, nil, err
+	}
+	doubts, err := w.journalDoubts(jpath, j)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -67,6 +71,7 @@ func (w *Workspace) prepare(ctx context.Context, cfg *spec.Config, now time.Time
 		Now:            now,
 		RetryUncertain: opts.RetryUncertain,
 		Replace:        opts.Replace,
+		JournalDoubts:  doubts,
 	})
 	if err != nil {
 		return nil, nil, err

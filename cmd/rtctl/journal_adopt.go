@@ -1,0 +1,57 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rtctl/rtctl/internal/termsafe"
+	"github.com/rtctl/rtctl/pkg/workspace"
+)
+
+func newJournalAdoptCmd(e *env) *cobra.Command {
+	var (
+		jf      journalFlags
+		present bool
+	)
+	cmd := &cobra.Command{
+		Use:   "adopt [ADDRESS...]",
+		Short: "Record declared items you found in the account, which the journal has no record of",
+		Long: `Adopt records declared items as in the account although rtctl's journal has
+no record of posting them: they were posted by a journal that was lost, by
+another machine, by hand, or the offline report shows them under a name of
+its own (a conflict no run can settle). They are never sent again.
+
+Name them by address (a pattern such as highlight.* works), or give
+--present for every declared item the feeds show. Use -chdir=DIR for a
+configuration elsewhere.`,
+		Example: `  rtctl journal adopt offline_time.standup
+  rtctl journal adopt --present`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ws, err := jf.open(e, nil)
+			if err != nil {
+				return err
+			}
+			adopted, err := ws.Adopt(cmd.Context(), workspace.AdoptOptions{Addresses: args, Present: present})
+			if err != nil {
+				return err
+			}
+			if len(adopted) == 0 {
+				fmt.Fprintln(e.stdout, "Nothing to adopt: every declared item the feeds show is in the journal.")
+				return nil
+			}
+			var names []string
+			for _, a := range adopted {
+				// Addresses come from the configuration: escaped like
+				// every text from outside.
+				names = append(names, termsafe.Escape(a.Address))
+			}
+			fmt.Fprintf(e.stdout, "Adopted %d item(s) as in the account: %s.\nNothing was posted; they will never be sent.\n", len(adopted), strings.Join(names, ", "))
+			return nil
+		},
+	}
+	jf.register(cmd)
+	cmd.Flags().BoolVar(&present, "present", false, "adopt every declared item the feeds show that the journal has no record of")
+	return cmd
+}
