@@ -32,7 +32,8 @@ func newApplyCmd(e *env) *cobra.Command {
 		Long: `Apply makes a plan for the configuration in DIR (default: the current
 directory), shows it, asks for confirmation and posts the items to create.
 Given a FILE saved by "rtctl plan --out", it applies exactly that plan without
-asking, after checking that it is not stale.
+asking, after checking that it is not stale. A saved plan is applied once, as
+Terraform's: a second apply of it is refused (run rtctl plan again).
 
 Every POST is recorded in the journal (.rtctl/journal.jsonl beside the
 configuration) before it is sent and after it returns, so an interrupted or
