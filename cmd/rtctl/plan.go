@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/jsonplan"
+	"github.com/rtctl/rtctl/internal/termsafe"
 	"github.com/rtctl/rtctl/internal/views"
 	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/workspace"
@@ -160,9 +161,7 @@ func writeErroredJSON(e *env, err error) {
 		diags = ce.Diagnostics
 		msg = "the configuration in " + ce.Dir + " has errors"
 	}
-	b, jerr := json.MarshalIndent(jsonplan.NewErrored(msg, diags), "", "  ")
-	if jerr != nil {
-		return
-	}
-	_, _ = e.stdout.Write(append(b, '\n'))
+	enc := json.NewEncoder(termsafe.JSONWriter(e.stdout))
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(jsonplan.NewErrored(msg, diags))
 }
