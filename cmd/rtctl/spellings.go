@@ -57,6 +57,19 @@ func longFlagNames(root *cobra.Command) map[string]bool {
 	return names
 }
 
+// pflagInvalid matches pflag's refusal of a flag's value, which quotes
+// Go's parser ("strconv.ParseInt: parsing "abc": invalid syntax").
+var pflagInvalid = regexp.MustCompile(`^invalid argument "(.*)" for "(?:-\w, )?(--[\w-]+)" flag: `)
+
+// flagValueKinds say, by pflag's type name, what a flag's value must be.
+var flagValueKinds = map[string]string{
+	"int":      "a whole number, such as 4",
+	"int64":    "a whole number, such as 4",
+	"float64":  "a number, such as 2 or 0.5",
+	"duration": "a duration with a unit after every number, such as 30s, 5m or 1h30m",
+	"bool":     "true or false",
+}
+
 // noDelete is why rtctl has no way to remove what it posted.
 const noDelete = "the RescueTime API cannot delete offline time, highlights or FocusTime sessions. " +
 	"Remove an item in the RescueTime web app, take it out of the configuration, and run rtctl forget ADDRESS " +
@@ -120,6 +133,17 @@ func terraformCommandStubs(existing *cobra.Command) []*cobra.Command {
 // Terraform flag rtctl does not have says what to do instead.
 func flagError(cmd *cobra.Command, err error) error {
 	msg := err.Error()
+	if m := pflagInvalid.FindStringSubmatch(msg); m != nil {
+		if f := cmd.Flags().Lookup(strings.TrimPrefix(m[2], "--")); f != nil {
+			if want, ok := flagValueKinds[f.Value.Type()]; ok {
+				return fmt.Errorf("%s %q: want %s; see %s --help", m[2], m[1], want, cmd.CommandPath())
+			}
+		}
+	}
+	if msg == "unknown shorthand flag: 'o' in -o" && cmd.Flags().Lookup("format") != nil {
+		// The read commands' -o; plan and show spell it --format.
+		return fmt.Errorf("%s; did you mean --format?", msg)
+	}
 	var typed string
 	switch {
 	case strings.HasPrefix(msg, "unknown flag: --"):
