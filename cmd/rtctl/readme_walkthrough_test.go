@@ -14,8 +14,15 @@ import (
 // finds nothing to do, with no message that leaves them guessing (issue 24:
 // "done when").
 func TestREADMEWalkthrough(t *testing.T) {
+	src, err := filepath.Abs(filepath.Join(examplesDir, "quickstart"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	dir := filepath.Join(t.TempDir(), "quickstart")
-	copyDir(t, filepath.Join(examplesDir, "quickstart"), dir)
+	copyDir(t, src, dir)
+	// -chdir changes the process's directory: t.Chdir puts it back for the
+	// package's other tests, which read files relative to it.
+	t.Chdir(dir)
 	now := time.Date(2026, 11, 20, 18, 0, 0, 0, time.UTC)
 	environ := map[string]string{"NO_COLOR": "1"}
 	e := &env{
