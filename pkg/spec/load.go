@@ -147,6 +147,7 @@ func Load(ctx context.Context, dir string, opts LoadOptions) (*Config, hcl.Diagn
 		return l.cfg, l.diags
 	}
 	l.load(sources, autoVarFiles(dir, entries))
+	l.diags = append(l.diags, foreignVarFiles(entries)...)
 	sortDiagnostics(l.diags)
 	// Secrets out first: clipping could cut one where it is no longer
 	// recognised.
