@@ -1,6 +1,8 @@
 package spec
 
 import (
+	"github.com/zclconf/go-cty/cty"
+
 	"os"
 	"path/filepath"
 	"sort"
@@ -19,6 +21,9 @@ type Declarations struct {
 	Resources []string
 	// Variables are the declared variables' names.
 	Variables []string
+	// Timezone is rtctl.timezone when it is written as a plain string
+	// (the read commands read the account's times in it); "" otherwise.
+	Timezone string
 }
 
 // Declared reads the declarations of the *.rt.hcl files of dir, with the
@@ -50,6 +55,12 @@ func Declared(dir string) Declarations {
 		}
 		for _, blk := range body.Blocks {
 			switch {
+			case blk.Type == "rtctl" && len(blk.Labels) == 0:
+				if a, ok := blk.Body.Attributes["timezone"]; ok {
+					if v, diags := a.Expr.Value(nil); !diags.HasErrors() && v.Type() == cty.String && v.IsKnown() && !v.IsNull() {
+						d.Timezone = v.AsString()
+					}
+				}
 			case blk.Type == "variable" && len(blk.Labels) == 1:
 				d.Variables = append(d.Variables, blk.Labels[0])
 			case (blk.Type == KindOfflineTime || blk.Type == KindHighlight || blk.Type == KindFocusSession) && len(blk.Labels) == 1:

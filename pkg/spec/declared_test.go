@@ -29,7 +29,7 @@ offline_time "standup" {
 		"notes.txt":     `highlight "y" {}`,
 	})
 	got := Declared(dir)
-	want := Declarations{Resources: []string{"highlight.release", "offline_time.standup"}, Variables: []string{"team", "who"}}
+	want := Declarations{Resources: []string{"highlight.release", "offline_time.standup"}, Variables: []string{"team", "who"}, Timezone: "Europe/Berlin"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Declared (-want +got):\n%s", diff)
 	}
