@@ -59,6 +59,9 @@ type Lease interface {
 	// entries are in the store as well, and fails when they could not be
 	// put there.
 	Writer(jw *journal.Writer) Writer
+	// Push puts the local copy in the store as it is now (a journal
+	// migrated to the store).
+	Push(ctx context.Context) error
 	// Release gives the lock up.
 	Release(ctx context.Context) error
 }
@@ -137,3 +140,4 @@ type localLease struct{}
 func (localLease) ID() string                       { return "" }
 func (localLease) Writer(jw *journal.Writer) Writer { return jw }
 func (localLease) Release(context.Context) error    { return nil }
+func (localLease) Push(context.Context) error       { return nil }

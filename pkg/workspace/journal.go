@@ -16,6 +16,7 @@ import (
 	"github.com/rtctl/rtctl/internal/atomicfile"
 	"github.com/rtctl/rtctl/internal/dirlist"
 	"github.com/rtctl/rtctl/internal/safefile"
+	"github.com/rtctl/rtctl/pkg/backend"
 	"github.com/rtctl/rtctl/pkg/journal"
 	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/rtapi"
@@ -63,6 +64,18 @@ func (w *Workspace) stateDir() string { return filepath.Join(w.dir, ".rtctl") }
 // journal must then follow it (rtctl journal rotate-key), or another
 // account, which needs a journal of its own (rtctl journal new-account).
 func (w *Workspace) JournalPath() (string, error) {
+	if w.shared() {
+		acct, err := w.JournalAccount()
+		if err != nil {
+			return "", err
+		}
+		return w.sharedCopyPath(acct), nil
+	}
+	return w.localJournalPath()
+}
+
+// localJournalPath is JournalPath with the local backend.
+func (w *Workspace) localJournalPath() (string, error) {
 	switch {
 	case w.opts.Account.Sandbox:
 		return SandboxJournalPath(w.dir), nil
@@ -207,12 +220,23 @@ type Locks struct {
 	// Unshared says why StateDir is not held, "" when it is (or for the
 	// sandbox, which lives in the configuration).
 	Unshared string
+
+	// lease is the backend's lock, taken after the local ones: a no-op
+	// with the local backend.
+	lease backend.Lease
 }
 
 // Release releases every lock, the last taken first.
 func (ls *Locks) Release() {
 	if ls == nil {
 		return
+	}
+	if ls.lease != nil {
+		// The lease outlives a cancelled run just long enough to be given
+		// back; should that fail, it expires on its own.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		_ = ls.lease.Release(ctx)
+		cancel()
 	}
 	for _, l := range []*journal.Lock{ls.Journal, ls.Config, ls.StateDir} {
 		_ = l.Release()
@@ -276,6 +300,10 @@ func (w *Workspace) lockJournal(ctx context.Context, jpath string, timeout time.
 		}
 	}
 	if held.Journal, err = acquire(files.Journal); err != nil {
+		held.Release()
+		return nil, err
+	}
+	if held.lease, err = w.takeLease(ctx, jpath, command); err != nil {
 		held.Release()
 		return nil, err
 	}

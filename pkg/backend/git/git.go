@@ -340,7 +340,12 @@ func (s *Store) cas(ctx context.Context, ref, old, new string) error {
 	_, err := s.git(ctx, nil, "push", "--porcelain", "--quiet", "--no-verify",
 		"--force-with-lease="+ref+":"+old, "--", s.cfg.Remote, src+":"+ref)
 	var ge *Error
-	if errors.As(err, &ge) && (strings.Contains(ge.Stdout, "[rejected]") || strings.Contains(ge.Stdout, "stale info") || strings.Contains(ge.Stderr, "stale info")) {
+	// "stale info" is the lease failing on the remote's advertised value;
+	// "cannot lock ref" the remote's own check failing when another push
+	// changed the ref in between. Both mean another run moved it. A hook's
+	// refusal is not a conflict.
+	if errors.As(err, &ge) && (strings.Contains(ge.Stdout, "[rejected]") || strings.Contains(ge.Stdout, "stale info") ||
+		strings.Contains(ge.Stderr, "stale info") || strings.Contains(ge.Stderr, "cannot lock ref")) {
 		return fmt.Errorf("pushing %s: %w", ref, ErrConflict)
 	}
 	if err != nil {
@@ -576,6 +581,9 @@ func Renew(l backend.Lease) error {
 	}
 	return gl.renew()
 }
+
+// Push puts the local copy on the remote.
+func (l *lease) Push(context.Context) error { return l.push() }
 
 func (l *lease) Writer(jw *journal.Writer) backend.Writer { return &writer{jw: jw, l: l} }
 

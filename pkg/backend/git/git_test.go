@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rtctl/rtctl/pkg/backend"
+	"github.com/rtctl/rtctl/pkg/backend/git/gittest"
 	"github.com/rtctl/rtctl/pkg/journal"
 )
 
@@ -87,10 +88,10 @@ func intent(key string) journal.Entry {
 	return journal.Entry{Type: journal.Intent, Key: key, Address: "highlight." + key, Kind: "highlight"}
 }
 
-func remoteState(t *testing.T, srv *server, name string) *journal.State {
+func remoteState(t *testing.T, srv *gittest.Server, name string) *journal.State {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "j.jsonl")
-	if err := os.WriteFile(p, []byte(srv.file(t, JournalRef(name), journalFile)), 0o600); err != nil {
+	if err := os.WriteFile(p, []byte(srv.File(t, JournalRef(name), journalFile)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	st, err := journal.Read(p)
@@ -101,7 +102,7 @@ func remoteState(t *testing.T, srv *server, name string) *journal.State {
 }
 
 func TestIntentsReachTheRemoteBeforeAppendReturns(t *testing.T) {
-	srv := newServer(t, 0)
+	srv := gittest.NewServer(t, 0)
 	clock := &fakeClock{t: time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC)}
 	m := newMachine(t, srv.URL, clock, "laptop")
 	_, w, done := m.open(t)
@@ -114,21 +115,21 @@ func TestIntentsReachTheRemoteBeforeAppendReturns(t *testing.T) {
 			t.Errorf("intent %s is not on the remote after Append returned", k)
 		}
 	}
-	if srv.ref(t, LockRef(m.acct.Name)) == "" {
+	if srv.Ref(t, LockRef(m.acct.Name)) == "" {
 		t.Error("no lock ref on the remote while the lease is held")
 	}
 	done()
-	if got := srv.ref(t, LockRef(m.acct.Name)); got != "" {
+	if got := srv.Ref(t, LockRef(m.acct.Name)); got != "" {
 		t.Errorf("the lock ref is still on the remote after Release: %s", got)
 	}
 	// Never a branch: applying makes no commit on any branch.
-	if out := srv.ref(t, "refs/heads/main"); out != "" {
+	if out := srv.Ref(t, "refs/heads/main"); out != "" {
 		t.Errorf("a branch was written: %s", out)
 	}
 }
 
 func TestSecondMachineIsRefusedWhileTheLeaseHolds(t *testing.T) {
-	srv := newServer(t, 0)
+	srv := gittest.NewServer(t, 0)
 	clock := &fakeClock{t: time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC)}
 	a := newMachine(t, srv.URL, clock, "laptop")
 	b := newMachine(t, srv.URL, clock, "ci")
@@ -148,7 +149,7 @@ func TestSecondMachineIsRefusedWhileTheLeaseHolds(t *testing.T) {
 }
 
 func TestSimultaneousLocksOneWins(t *testing.T) {
-	srv := newServer(t, 0)
+	srv := gittest.NewServer(t, 0)
 	clock := &fakeClock{t: time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC)}
 	const n = 4
 	var wg sync.WaitGroup
@@ -177,7 +178,7 @@ func TestSimultaneousLocksOneWins(t *testing.T) {
 }
 
 func TestExpiredLeaseIsTakenOverAndTheOldHolderIsFenced(t *testing.T) {
-	srv := newServer(t, 0)
+	srv := gittest.NewServer(t, 0)
 	clock := &fakeClock{t: time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC)}
 	a := newMachine(t, srv.URL, clock, "stalled")
 	b := newMachine(t, srv.URL, clock, "next")
@@ -218,13 +219,13 @@ func TestExpiredLeaseIsTakenOverAndTheOldHolderIsFenced(t *testing.T) {
 }
 
 func TestRenewalKeepsTheLease(t *testing.T) {
-	srv := newServer(t, 0)
+	srv := gittest.NewServer(t, 0)
 	clock := &fakeClock{t: time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC)}
 	a := newMachine(t, srv.URL, clock, "long")
 	b := newMachine(t, srv.URL, clock, "other")
 	lease, _, done := a.open(t)
 	defer done()
-	before := srv.ref(t, LockRef(a.acct.Name))
+	before := srv.Ref(t, LockRef(a.acct.Name))
 	clock.Add(40 * time.Second)
 	a.tick <- clock.Now() // the renewal timer fires
 	// The renewal runs on its own goroutine; Renew waits for its turn on
@@ -232,7 +233,7 @@ func TestRenewalKeepsTheLease(t *testing.T) {
 	if err := Renew(lease); err != nil {
 		t.Fatal(err)
 	}
-	if srv.ref(t, LockRef(a.acct.Name)) == before {
+	if srv.Ref(t, LockRef(a.acct.Name)) == before {
 		t.Fatal("the lock ref did not move on renewal")
 	}
 	clock.Add(40 * time.Second) // past the first lease, within the renewed one
@@ -242,7 +243,7 @@ func TestRenewalKeepsTheLease(t *testing.T) {
 }
 
 func TestForceUnlock(t *testing.T) {
-	srv := newServer(t, 0)
+	srv := gittest.NewServer(t, 0)
 	clock := &fakeClock{t: time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC)}
 	a := newMachine(t, srv.URL, clock, "gone")
 	b := newMachine(t, srv.URL, clock, "person")
@@ -268,14 +269,14 @@ func TestForceUnlock(t *testing.T) {
 func TestPushFailuresStopWriting(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
-		inject func(t *testing.T, s *server)
+		inject func(t *testing.T, s *gittest.Server)
 	}{
-		{"refused", func(t *testing.T, s *server) { s.refuse(t) }},
-		{"connection dropped", func(t *testing.T, s *server) { s.drop.Store(5) }},
-		{"unreachable", func(t *testing.T, s *server) { s.srv.Close() }},
+		{"refused", func(t *testing.T, s *gittest.Server) { s.Refuse(t) }},
+		{"connection dropped", func(t *testing.T, s *gittest.Server) { s.Drop.Store(5) }},
+		{"unreachable", func(t *testing.T, s *gittest.Server) { s.Srv.Close() }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := newServer(t, 0)
+			srv := gittest.NewServer(t, 0)
 			clock := &fakeClock{t: time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC)}
 			m := newMachine(t, srv.URL, clock, "m")
 			_, w, done := m.open(t)
@@ -289,7 +290,7 @@ func TestPushFailuresStopWriting(t *testing.T) {
 }
 
 func TestReadWithoutLockAndOffline(t *testing.T) {
-	srv := newServer(t, 0)
+	srv := gittest.NewServer(t, 0)
 	clock := &fakeClock{t: time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC)}
 	a := newMachine(t, srv.URL, clock, "writer")
 	r := newMachine(t, srv.URL, clock, "reader")
@@ -316,7 +317,7 @@ func TestReadWithoutLockAndOffline(t *testing.T) {
 	}
 	fetched := clock.Now()
 	clock.Add(time.Hour)
-	srv.srv.Close()
+	srv.Srv.Close()
 	cp, err = r.store.Read(ctx, r.acct)
 	if err != nil {
 		t.Fatalf("offline Read with a copy: %v", err)
@@ -331,7 +332,7 @@ func TestReadWithoutLockAndOffline(t *testing.T) {
 }
 
 func TestRemoteURLIsNeverShown(t *testing.T) {
-	url := strings.Replace(unreachable(t), "http://", "http://user:s3cr3t@", 1)
+	url := strings.Replace(gittest.Unreachable(t), "http://", "http://user:s3cr3t@", 1)
 	clock := &fakeClock{t: time.Now()}
 	m := newMachine(t, url, clock, "m")
 	_, err := m.store.Lock(context.Background(), m.acct, backend.LockInfo{})

@@ -1,4 +1,8 @@
-package git
+// Package gittest serves a real git remote on loopback for tests: a bare
+// repository behind git http-backend and net/http/cgi, with latency and
+// faults (a push refused, its connection dropped, the server gone) to
+// inject.
+package gittest
 
 import (
 	"net"
@@ -14,22 +18,23 @@ import (
 	"time"
 )
 
-// server is a real git remote on loopback: a bare repository served by
+// Server is a real git remote on loopback: a bare repository served by
 // git http-backend behind net/http/cgi, with faults to inject.
-type server struct {
-	dir string // the bare repository
-	srv *httptest.Server
+type Server struct {
+	Dir string // the bare repository
+	Srv *httptest.Server
 	URL string
-	// drop is how many receive-packs still to drop the connection of (curl
+	// Drop is how many receive-packs still to drop the connection of (curl
 	// retries a request whose reused connection died once).
-	drop atomic.Int64
+	Drop atomic.Int64
 	// delay is added to every request (latency of a hosted remote).
 	delay time.Duration
 	// pushes counts receive-pack POSTs.
-	pushes atomic.Int64
+	Pushes atomic.Int64
 }
 
-func gitOrSkip(t testing.TB) string {
+// GitOrSkip skips the test when git or its http-backend is missing.
+func GitOrSkip(t testing.TB) string {
 	t.Helper()
 	out, err := exec.Command("git", "--exec-path").Output()
 	if err != nil {
@@ -42,14 +47,16 @@ func gitOrSkip(t testing.TB) string {
 	return backend
 }
 
-func newServer(t testing.TB, delay time.Duration) *server {
+// NewServer starts a remote with delay added to every request (zero in
+// tests; the benchmark's hosted-remote latency).
+func NewServer(t testing.TB, delay time.Duration) *Server {
 	t.Helper()
-	backend := gitOrSkip(t)
+	backend := GitOrSkip(t)
 	root := t.TempDir()
 	dir := filepath.Join(root, "remote.git")
 	run(t, "", "git", "init", "--bare", "--quiet", dir)
 	run(t, dir, "git", "config", "http.receivepack", "true")
-	s := &server{dir: dir, delay: delay}
+	s := &Server{Dir: dir, delay: delay}
 	h := &cgi.Handler{
 		Path: backend,
 		Root: "/",
@@ -60,13 +67,13 @@ func newServer(t testing.TB, delay time.Duration) *server {
 			"HOME=" + root,
 		},
 	}
-	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.Srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.delay > 0 {
 			time.Sleep(s.delay) // the latency under test, not a wait for an event
 		}
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "git-receive-pack") {
-			s.pushes.Add(1)
-			if s.drop.Add(-1) >= 0 {
+			s.Pushes.Add(1)
+			if s.Drop.Add(-1) >= 0 {
 				hj, ok := w.(http.Hijacker)
 				if ok {
 					if c, _, err := hj.Hijack(); err == nil {
@@ -78,31 +85,31 @@ func newServer(t testing.TB, delay time.Duration) *server {
 		}
 		h.ServeHTTP(w, r)
 	}))
-	t.Cleanup(s.srv.Close)
-	s.URL = s.srv.URL + "/remote.git"
+	t.Cleanup(s.Srv.Close)
+	s.URL = s.Srv.URL + "/remote.git"
 	return s
 }
 
-// refuse installs a pre-receive hook on the server that refuses pushes.
-func (s *server) refuse(t *testing.T) {
-	hook := filepath.Join(s.dir, "hooks", "pre-receive")
+// Refuse installs a pre-receive hook on the server that refuses pushes.
+func (s *Server) Refuse(t testing.TB) {
+	hook := filepath.Join(s.Dir, "hooks", "pre-receive")
 	if err := os.WriteFile(hook, []byte("#!/bin/sh\necho refused by policy >&2\nexit 1\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// ref is the server's value of ref, "" when missing.
-func (s *server) ref(t testing.TB, ref string) string {
-	out, err := exec.Command("git", "--git-dir="+s.dir, "rev-parse", "--verify", "--quiet", ref).Output()
+// Ref is the server's value of ref, "" when missing.
+func (s *Server) Ref(t testing.TB, ref string) string {
+	out, err := exec.Command("git", "--git-dir="+s.Dir, "rev-parse", "--verify", "--quiet", ref).Output()
 	if err != nil {
 		return ""
 	}
 	return strings.TrimSpace(string(out))
 }
 
-// file reads name at ref on the server.
-func (s *server) file(t testing.TB, ref, name string) string {
-	out, err := exec.Command("git", "--git-dir="+s.dir, "cat-file", "blob", ref+":"+name).Output()
+// File reads name at ref on the server.
+func (s *Server) File(t testing.TB, ref, name string) string {
+	out, err := exec.Command("git", "--git-dir="+s.Dir, "cat-file", "blob", ref+":"+name).Output()
 	if err != nil {
 		t.Fatalf("reading %s:%s on the server: %v", ref, name, err)
 	}
@@ -119,8 +126,8 @@ func run(t testing.TB, dir string, name string, args ...string) {
 	}
 }
 
-// unreachable is a loopback URL nobody listens on.
-func unreachable(t testing.TB) string {
+// Unreachable is a loopback URL nobody listens on.
+func Unreachable(t testing.TB) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,254 @@
+package workspace
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/rtctl/rtctl/internal/atomicfile"
+	"github.com/rtctl/rtctl/internal/safefile"
+	"github.com/rtctl/rtctl/pkg/backend"
+	"github.com/rtctl/rtctl/pkg/journal"
+)
+
+// BackendKind is the kind of backend the workspace keeps its journal in.
+func (w *Workspace) BackendKind() string { return w.opts.Backend.Kind() }
+
+// shared reports whether the account's journal lives in a store other
+// machines reach. The sandbox's journal is always its own, beside it.
+func (w *Workspace) shared() bool {
+	return w.opts.Backend.Kind() != "local" && !w.opts.Account.Sandbox
+}
+
+// sharedCopyPath is this machine's copy of the journal a shared backend
+// keeps: in .rtctl, so that an offline plan still has it, and apart from
+// the local backend's journals (.rtctl/journal*.jsonl), so that neither is
+// ever taken for the other.
+func (w *Workspace) sharedCopyPath(acct journal.Account) string {
+	return filepath.Join(w.stateDir(), w.opts.Backend.Kind(), "journal-"+accountLockName(acct)+".jsonl")
+}
+
+func (w *Workspace) backendAccount(local string) (backend.Account, error) {
+	acct, err := w.JournalAccount()
+	if err != nil {
+		return backend.Account{}, err
+	}
+	return backend.Account{Name: accountLockName(acct), Local: local}, nil
+}
+
+// leaseCommands are the commands that may write a shared backend's journal:
+// those that write only through the lease's writer, so that nothing they
+// write stays on this machine alone.
+var leaseCommands = map[string]bool{"rtctl apply": true}
+
+// migrateCommand takes the local locks alone: it takes the lease itself,
+// for the shared copy, not for the local journal it moves.
+const migrateCommand = "rtctl journal migrate"
+
+// takeLease takes the backend's lock, once the local ones are held, and
+// brings the store's journal to the local copy at jpath.
+func (w *Workspace) takeLease(ctx context.Context, jpath, command string) (backend.Lease, error) {
+	if !w.shared() || command == migrateCommand {
+		return backend.Local{}.Lock(ctx, backend.Account{}, backend.LockInfo{})
+	}
+	if !leaseCommands[command] {
+		return nil, fmt.Errorf("%s does not work with the %s backend yet: move the journal back with rtctl journal migrate --to local, run it, and move it again with --to %[2]s", command, w.opts.Backend.Kind())
+	}
+	acct, err := w.backendAccount(jpath)
+	if err != nil {
+		return nil, err
+	}
+	host, _ := os.Hostname()
+	lease, err := w.opts.Backend.Lock(ctx, acct, backend.LockInfo{Operation: command, Host: host, PID: os.Getpid()})
+	if err != nil {
+		return nil, fmt.Errorf("taking the journal's lock on the %s backend: %w", w.opts.Backend.Kind(), err)
+	}
+	return lease, nil
+}
+
+// refreshJournal brings the shared backend's journal to its local copy
+// before a plan, without the lock; offline, the plan goes on with the copy
+// and says how old it is.
+func (w *Workspace) refreshJournal(ctx context.Context) error {
+	if !w.shared() {
+		return nil
+	}
+	path, err := w.JournalPath()
+	if err != nil {
+		return err
+	}
+	acct, err := w.backendAccount(path)
+	if err != nil {
+		return err
+	}
+	cp, err := w.opts.Backend.Read(ctx, acct)
+	if err != nil {
+		return err
+	}
+	if cp.Offline != "" {
+		age := w.opts.Clock().Sub(cp.Fetched).Round(time.Second)
+		w.opts.Reporter.Notice(fmt.Sprintf("the journal could not be read from the %s backend (%s): this plan uses the copy fetched %s ago (%s); what other machines applied since is not in it",
+			w.opts.Backend.Kind(), cp.Offline, age, cp.Fetched.UTC().Format(time.RFC3339)))
+	}
+	return nil
+}
+
+// ForceUnlock removes the backend's lock of the account when its ID is id,
+// for a holder that is gone (rtctl force-unlock).
+func (w *Workspace) ForceUnlock(ctx context.Context, id string) error {
+	path, err := w.JournalPath()
+	if err != nil {
+		return err
+	}
+	acct, err := w.backendAccount(path)
+	if err != nil {
+		return err
+	}
+	return w.opts.Backend.ForceUnlock(ctx, acct, id)
+}
+
+// MigrateResult says what MigrateJournal moved.
+type MigrateResult struct {
+	From, To string
+	// Same is set when the destination already held this journal.
+	Same bool
+	// Entries is how many lines the journal moved has.
+	Entries int
+}
+
+// MigrateJournal moves the account's journal between the local backend and
+// the workspace's shared one (to is "local" or the shared backend's kind),
+// under the local locks and the backend's lease. It refuses when the
+// destination already holds a different journal of the account: which of
+// the two holds what was posted is for a person to decide.
+func (w *Workspace) MigrateJournal(ctx context.Context, to string) (*MigrateResult, error) {
+	if w.opts.Account.Sandbox {
+		return nil, errors.New("the sandbox keeps its journal beside it: there is nothing to migrate")
+	}
+	kind := w.opts.Backend.Kind()
+	if kind == "local" {
+		return nil, errors.New("rtctl journal migrate moves the journal between the local backend and a shared one: choose the shared one with --backend git and its remote with --backend-remote URL (or RTCTL_BACKEND, RTCTL_BACKEND_REMOTE)")
+	}
+	if to != "local" && to != kind {
+		return nil, fmt.Errorf("cannot migrate to %q: the backends are local and %s", to, kind)
+	}
+	localPath, err := w.localJournalPath()
+	if err != nil {
+		return nil, err
+	}
+	acct, err := w.JournalAccount()
+	if err != nil {
+		return nil, err
+	}
+	copyPath := w.sharedCopyPath(acct)
+	// The local journal's locks, then the copy's own, then the lease.
+	locks, err := w.lockJournal(ctx, localPath, 0, migrateCommand)
+	if err != nil {
+		return nil, err
+	}
+	defer locks.Release()
+	held, err := journal.Acquire(ctx, copyPath, journal.AcquireOptions{Command: "rtctl journal migrate", Now: w.opts.Clock})
+	if err != nil {
+		return nil, err
+	}
+	defer held.Release()
+	localData, err := readOptional(localPath)
+	if err != nil {
+		return nil, err
+	}
+	if to != "local" && len(bytes.TrimSpace(localData)) > 0 {
+		// The shared copy on this machine is a cache: the store's journal
+		// replaces it when the lease is taken, and none in the store means
+		// it is stale.
+		if err := os.Remove(copyPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("clearing the copy %s: %w", copyPath, err)
+		}
+	}
+	bacct := backend.Account{Name: accountLockName(acct), Local: copyPath}
+	host, _ := os.Hostname()
+	lease, err := w.opts.Backend.Lock(ctx, bacct, backend.LockInfo{Operation: "rtctl journal migrate", Host: host, PID: os.Getpid()})
+	if err != nil {
+		return nil, fmt.Errorf("taking the journal's lock on the %s backend: %w", kind, err)
+	}
+	defer func() { _ = lease.Release(context.WithoutCancel(ctx)) }()
+	remoteData, err := readOptional(copyPath)
+	if err != nil {
+		return nil, err
+	}
+	from, dst := localData, remoteData
+	res := &MigrateResult{From: localPath, To: kind + " backend"}
+	if to == "local" {
+		from, dst = remoteData, localData
+		res.From, res.To = kind+" backend", localPath
+	}
+	if len(bytes.TrimSpace(from)) == 0 {
+		return nil, fmt.Errorf("there is no journal of %s in %s to migrate", acct, res.From)
+	}
+	if err := checkJournalOf(from, acct, res.From); err != nil {
+		return nil, err
+	}
+	res.Entries = bytes.Count(from, []byte("\n"))
+	switch {
+	case bytes.Equal(from, dst):
+		res.Same = true
+		return res, nil
+	case len(bytes.TrimSpace(dst)) > 0:
+		return nil, fmt.Errorf("%s already holds a different journal of %s: rtctl does not choose which of the two records what was posted; compare them (rtctl journal), keep the one that holds the other, and move or remove the other before migrating", res.To, acct)
+	}
+	if to == "local" {
+		if err := atomicfile.Write(localPath, from); err != nil {
+			return nil, fmt.Errorf("writing %s: %w", localPath, err)
+		}
+		return res, nil
+	}
+	if err := atomicfile.Write(copyPath, from); err != nil {
+		return nil, fmt.Errorf("writing %s: %w", copyPath, err)
+	}
+	if err := lease.Push(ctx); err != nil {
+		return nil, err
+	}
+	// The local journal is kept, renamed so that the local backend does not
+	// take it up again: from now on the remote's is the account's record.
+	if err := os.Rename(localPath, localPath+".migrated"); err != nil {
+		return nil, fmt.Errorf("the journal is on the %s backend; renaming the local one %s out of the way failed: %w", kind, localPath, err)
+	}
+	return res, nil
+}
+
+func readOptional(path string) ([]byte, error) {
+	b, err := safefile.ReadFile(path, journal.MaxSize)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	return b, nil
+}
+
+// checkJournalOf refuses to migrate a journal that is damaged or belongs
+// to another account.
+func checkJournalOf(data []byte, acct journal.Account, where string) error {
+	dir, err := os.MkdirTemp("", "rtctl-migrate-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	p := filepath.Join(dir, "journal.jsonl")
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		return err
+	}
+	st, err := journal.Read(p)
+	if err != nil {
+		return fmt.Errorf("the journal in %s cannot be migrated: %w", where, err)
+	}
+	if bound, ok := st.Account(); ok && !bound.Same(acct) {
+		return fmt.Errorf("the journal in %s belongs to %s, and this run uses %s", where, bound, acct)
+	}
+	return nil
+}
