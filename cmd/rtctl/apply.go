@@ -73,6 +73,11 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.
 					return err
 				}
 			}
+			if !wopts.Account.Sandbox {
+				if wopts.Backend, err = backendFor(e, dir, &cf.backend, wopts.StateDir); err != nil {
+					return err
+				}
+			}
 			ws, err := workspace.Open(dir, wopts)
 			if err != nil {
 				return err

@@ -186,7 +186,12 @@ func (w *Workspace) MigrateJournal(ctx context.Context, to string) (*MigrateResu
 		from, dst = remoteData, localData
 		res.From, res.To = kind+" backend", localPath
 	}
-	if len(bytes.TrimSpace(from)) == 0 {
+	switch {
+	case len(bytes.TrimSpace(from)) == 0 && len(bytes.TrimSpace(dst)) > 0:
+		// Migrated before: the journal is where it was to go.
+		res.Same, res.Entries = true, bytes.Count(dst, []byte("\n"))
+		return res, nil
+	case len(bytes.TrimSpace(from)) == 0:
 		return nil, fmt.Errorf("there is no journal of %s in %s to migrate", acct, res.From)
 	}
 	if err := checkJournalOf(from, acct, res.From); err != nil {

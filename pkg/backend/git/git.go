@@ -349,7 +349,7 @@ func (s *Store) cas(ctx context.Context, ref, old, new string) error {
 		return fmt.Errorf("pushing %s: %w", ref, ErrConflict)
 	}
 	if err != nil {
-		return fmt.Errorf("pushing %s to the remote: %w", ref, err)
+		return fmt.Errorf("pushing %s to the remote failed (the git backend needs push access to refs/rtctl/ on it: a clone that can only read can plan, not apply): %w", ref, err)
 	}
 	return nil
 }

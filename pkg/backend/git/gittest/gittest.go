@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
-	"testing"
 	"time"
 )
 
@@ -33,8 +32,18 @@ type Server struct {
 	Pushes atomic.Int64
 }
 
+// T is what the helpers need of a test: *testing.T and *testing.B are
+// one, and a testscript command can adapt its script to it.
+type T interface {
+	Helper()
+	Skip(args ...any)
+	Fatalf(format string, args ...any)
+	TempDir() string
+	Cleanup(func())
+}
+
 // GitOrSkip skips the test when git or its http-backend is missing.
-func GitOrSkip(t testing.TB) string {
+func GitOrSkip(t T) string {
 	t.Helper()
 	out, err := exec.Command("git", "--exec-path").Output()
 	if err != nil {
@@ -49,7 +58,7 @@ func GitOrSkip(t testing.TB) string {
 
 // NewServer starts a remote with delay added to every request (zero in
 // tests; the benchmark's hosted-remote latency).
-func NewServer(t testing.TB, delay time.Duration) *Server {
+func NewServer(t T, delay time.Duration) *Server {
 	t.Helper()
 	backend := GitOrSkip(t)
 	root := t.TempDir()
@@ -91,15 +100,15 @@ func NewServer(t testing.TB, delay time.Duration) *Server {
 }
 
 // Refuse installs a pre-receive hook on the server that refuses pushes.
-func (s *Server) Refuse(t testing.TB) {
+func (s *Server) Refuse(t T) {
 	hook := filepath.Join(s.Dir, "hooks", "pre-receive")
 	if err := os.WriteFile(hook, []byte("#!/bin/sh\necho refused by policy >&2\nexit 1\n"), 0o755); err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v", err)
 	}
 }
 
 // Ref is the server's value of ref, "" when missing.
-func (s *Server) Ref(t testing.TB, ref string) string {
+func (s *Server) Ref(t T, ref string) string {
 	out, err := exec.Command("git", "--git-dir="+s.Dir, "rev-parse", "--verify", "--quiet", ref).Output()
 	if err != nil {
 		return ""
@@ -108,7 +117,7 @@ func (s *Server) Ref(t testing.TB, ref string) string {
 }
 
 // File reads name at ref on the server.
-func (s *Server) File(t testing.TB, ref, name string) string {
+func (s *Server) File(t T, ref, name string) string {
 	out, err := exec.Command("git", "--git-dir="+s.Dir, "cat-file", "blob", ref+":"+name).Output()
 	if err != nil {
 		t.Fatalf("reading %s:%s on the server: %v", ref, name, err)
@@ -116,7 +125,7 @@ func (s *Server) File(t testing.TB, ref, name string) string {
 	return string(out)
 }
 
-func run(t testing.TB, dir string, name string, args ...string) {
+func run(t T, dir string, name string, args ...string) {
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
@@ -127,10 +136,10 @@ func run(t testing.TB, dir string, name string, args ...string) {
 }
 
 // Unreachable is a loopback URL nobody listens on.
-func Unreachable(t testing.TB) string {
+func Unreachable(t T) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v", err)
 	}
 	addr := l.Addr().String()
 	l.Close()
