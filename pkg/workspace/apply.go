@@ -265,6 +265,7 @@ func (w *Workspace) run(ctx context.Context, client *rtapi.Client, jw backend.Wr
 		OnStart:     opts.OnStart,
 		OnResult:    opts.OnResult,
 		OnStop:      opts.OnStop,
+		Batch:       w.journalBatch(),
 	})
 	res.Sent = sent
 	return res, err

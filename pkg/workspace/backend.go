@@ -41,6 +41,16 @@ func (w *Workspace) backendAccount(local string) (backend.Account, error) {
 	return backend.Account{Name: accountLockName(acct), Local: local}, nil
 }
 
+// journalBatch is how many intents one journal write of an apply covers:
+// more where each write is a round trip to the backend's store (see
+// apply.Options.Batch); 0 leaves apply's own choice.
+func (w *Workspace) journalBatch() int {
+	if b, ok := w.opts.Backend.(interface{ Batch() int }); ok && w.shared() {
+		return b.Batch()
+	}
+	return 0
+}
+
 // leaseCommands are the commands that may write a shared backend's journal:
 // those that write only through the lease's writer, so that nothing they
 // write stays on this machine alone.

@@ -10,9 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rtctl/rtctl/pkg/apply"
 	"github.com/rtctl/rtctl/pkg/backend"
 	gitbackend "github.com/rtctl/rtctl/pkg/backend/git"
 	"github.com/rtctl/rtctl/pkg/backend/git/gittest"
+	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/rtapi"
 	"github.com/rtctl/rtctl/pkg/rtapi/emulator"
 )
@@ -23,6 +25,9 @@ highlight "notes" {
   description = "Wrote the notes"
 }
 `
+
+// unlimited lets the tests' applies send without waiting for a real clock.
+func unlimited() *float64 { r := 0.0; return &r }
 
 // gitMachine is one place rtctl runs with the git backend: its own clone
 // of the configuration, state directory and HOME.
@@ -70,7 +75,7 @@ func TestGitBackendTwoMachinesPostEachItemOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, errs[i] = ws.Apply(ctx, ApplyOptions{})
+			_, errs[i] = ws.Apply(ctx, ApplyOptions{Rate: unlimited()})
 		}()
 	}
 	wg.Wait()
@@ -82,7 +87,7 @@ func TestGitBackendTwoMachinesPostEachItemOnce(t *testing.T) {
 	}
 	// Within the sync delay, both again, one after the other.
 	for _, ws := range []*Workspace{laptop, ci} {
-		if _, err := ws.Apply(ctx, ApplyOptions{}); err != nil {
+		if _, err := ws.Apply(ctx, ApplyOptions{Rate: unlimited()}); err != nil {
 			t.Fatalf("apply within the sync delay: %v", err)
 		}
 	}
@@ -104,7 +109,7 @@ func TestGitBackendPlanOffline(t *testing.T) {
 	rep := &recorder{}
 	ws.opts.Reporter = rep
 	ctx := context.Background()
-	if _, err := ws.Apply(ctx, ApplyOptions{}); err != nil {
+	if _, err := ws.Apply(ctx, ApplyOptions{Rate: unlimited()}); err != nil {
 		t.Fatal(err)
 	}
 	srv.Srv.Close()
@@ -138,7 +143,7 @@ func TestMigrateJournal(t *testing.T) {
 	dir, endpoint, emu := world(t)
 	ctx := context.Background()
 	local := open(t, dir, Options{Account: Account{Endpoint: endpoint, Credentials: rtapi.APIKey("key-a")}, Now: testNow})
-	if _, err := local.Apply(ctx, ApplyOptions{}); err != nil {
+	if _, err := local.Apply(ctx, ApplyOptions{Rate: unlimited()}); err != nil {
 		t.Fatal(err)
 	}
 	srv := gittest.NewServer(t, 0)
@@ -161,14 +166,14 @@ func TestMigrateJournal(t *testing.T) {
 	}
 	// Another machine with the git backend knows the item was posted.
 	other := gitMachine(t, srv.URL, endpoint, testConfig)
-	if _, err := other.Apply(ctx, ApplyOptions{}); err != nil {
+	if _, err := other.Apply(ctx, ApplyOptions{Rate: unlimited()}); err != nil {
 		t.Fatal(err)
 	}
 	if acct, _ := emu.Record().Account("key-a"); len(acct.Highlights) != 1 {
 		t.Fatalf("%d highlights after the migration, want 1", len(acct.Highlights))
 	}
 	// A different local journal of the account: migrating either way is refused.
-	if _, err := local.Apply(ctx, ApplyOptions{}); err != nil { // a fresh local journal
+	if _, err := local.Apply(ctx, ApplyOptions{Rate: unlimited()}); err != nil { // a fresh local journal
 		t.Fatal(err)
 	}
 	for _, to := range []string{"git", "local"} {
@@ -199,7 +204,7 @@ func TestForceUnlockThroughWorkspace(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer locks.Release()
-	_, err = b.Apply(ctx, ApplyOptions{})
+	_, err = b.Apply(ctx, ApplyOptions{Rate: unlimited()})
 	var le *backend.LockedError
 	if !errors.As(err, &le) {
 		t.Fatalf("apply while another holds the lease = %v", err)
@@ -207,7 +212,7 @@ func TestForceUnlockThroughWorkspace(t *testing.T) {
 	if err := b.ForceUnlock(ctx, le.Info.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.Apply(ctx, ApplyOptions{}); err != nil {
+	if _, err := b.Apply(ctx, ApplyOptions{Rate: unlimited()}); err != nil {
 		t.Fatalf("apply after force-unlock: %v", err)
 	}
 	if local := open(t, t.TempDir(), Options{Account: Account{Endpoint: endpoint, Credentials: rtapi.APIKey("key-a")}}); local.ForceUnlock(ctx, "x") == nil {
@@ -222,3 +227,36 @@ type recorder struct {
 }
 
 func (r *recorder) Notice(msg string) { r.notices = append(r.notices, msg) }
+
+// TestGitBackendPushFailureStopsSending makes the remote refuse pushes
+// once the apply holds its lease: the first batch's intents cannot reach
+// it, so nothing is posted, and the apply says why.
+func TestGitBackendPushFailureStopsSending(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		inject func(*gittest.Server)
+	}{
+		{"refused", func(s *gittest.Server) { s.Refuse(t) }},
+		{"connection dropped", func(s *gittest.Server) { s.Drop.Store(5) }},
+		{"unreachable", func(s *gittest.Server) { s.Srv.Close() }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, endpoint, emu := world(t)
+			srv := gittest.NewServer(t, 0)
+			ws := gitMachine(t, srv.URL, endpoint, twoHighlights)
+			res, err := ws.Apply(context.Background(), ApplyOptions{Rate: unlimited(), Review: func(context.Context, *plan.Plan) (bool, error) {
+				tc.inject(srv)
+				return true, nil
+			}})
+			if err == nil || !strings.Contains(err.Error(), "recording intents") {
+				t.Fatalf("apply with pushes failing = %v, want the intents' push to fail", err)
+			}
+			if acct, _ := emu.Record().Account("key-a"); len(acct.Highlights) != 0 {
+				t.Errorf("%d highlights posted whose intents never reached the remote", len(acct.Highlights))
+			}
+			if res == nil || res.Sent == nil || res.Sent.Count(apply.Skipped) != 2 {
+				t.Errorf("apply result = %+v, want both items skipped", res)
+			}
+		})
+	}
+}

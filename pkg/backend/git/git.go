@@ -49,6 +49,10 @@ import (
 // holding it blocks the next scheduled run only briefly.
 const DefaultTTL = 10 * time.Minute
 
+// DefaultBatch is how many intents one push covers: see docs/BENCHMARKS.md
+// for the measurement it is chosen from.
+const DefaultBatch = 20
+
 // Config configures a Store.
 type Config struct {
 	// Remote is the URL pushed to and fetched from. Only the person or CI
@@ -69,6 +73,9 @@ type Config struct {
 	// After is the timer renewal waits on (time.After when nil); tests
 	// pass one they fire by hand.
 	After func(time.Duration) <-chan time.Time
+	// Batch is how many intents one push should cover (DefaultBatch when
+	// zero): each push is a round trip to the remote.
+	Batch int
 	// Host, Who and CIRun fill the lock info.
 	Host, Who, CIRun string
 }
@@ -108,6 +115,9 @@ func New(cfg Config) (*Store, error) {
 	if cfg.After == nil {
 		cfg.After = time.After
 	}
+	if cfg.Batch <= 0 {
+		cfg.Batch = DefaultBatch
+	}
 	return &Store{cfg: cfg}, nil
 }
 
@@ -117,6 +127,9 @@ func CacheDir(stateDir, remote string) string {
 	sum := sha256.Sum256([]byte(remote))
 	return filepath.Join(stateDir, "git", hex.EncodeToString(sum[:8])+".git")
 }
+
+// Batch is how many intents one journal write should cover.
+func (s *Store) Batch() int { return s.cfg.Batch }
 
 // Kind is "git".
 func (s *Store) Kind() string { return "git" }

@@ -26,7 +26,7 @@ type Server struct {
 	// Drop is how many receive-packs still to drop the connection of (curl
 	// retries a request whose reused connection died once).
 	Drop atomic.Int64
-	// delay is added to every request (latency of a hosted remote).
+	// delay is added to every push (latency of a hosted remote).
 	delay time.Duration
 	// pushes counts receive-pack POSTs.
 	Pushes atomic.Int64
@@ -56,7 +56,7 @@ func GitOrSkip(t T) string {
 	return backend
 }
 
-// NewServer starts a remote with delay added to every request (zero in
+// NewServer starts a remote with delay added to every push (zero in
 // tests; the benchmark's hosted-remote latency).
 func NewServer(t T, delay time.Duration) *Server {
 	t.Helper()
@@ -77,11 +77,11 @@ func NewServer(t T, delay time.Duration) *Server {
 		},
 	}
 	s.Srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.delay > 0 {
-			time.Sleep(s.delay) // the latency under test, not a wait for an event
-		}
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "git-receive-pack") {
 			s.Pushes.Add(1)
+			if s.delay > 0 {
+				time.Sleep(s.delay) // the latency under test, not a wait for an event
+			}
 			if s.Drop.Add(-1) >= 0 {
 				hj, ok := w.(http.Hijacker)
 				if ok {
