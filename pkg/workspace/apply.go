@@ -232,7 +232,10 @@ func (w *Workspace) prepareApply(ctx context.Context, cfg *spec.Config, now time
 		return nil, nil, nil, err
 	}
 	jw := locks.lease.Writer(local)
-	if errors.Is(statErr, fs.ErrNotExist) && !w.opts.Account.Sandbox {
+	// A shared backend's copy is always there once the lease is taken;
+	// it is recorded too, so that a run with the local backend later
+	// knows the account's journal was elsewhere (journalDoubts).
+	if (errors.Is(statErr, fs.ErrNotExist) || w.shared()) && !w.opts.Account.Sandbox {
 		if err := w.markJournalStarted(locks, jpath, w.clientClock()()); err != nil {
 			jw.Close()
 			return nil, nil, nil, err

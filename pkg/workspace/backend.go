@@ -134,8 +134,9 @@ type MigrateResult struct {
 // MigrateJournal moves the account's journal between the local backend and
 // the workspace's shared one (to is "local" or the shared backend's kind),
 // under the local locks and the backend's lease. It refuses when the
-// destination already holds a different journal of the account: which of
-// the two holds what was posted is for a person to decide.
+// destination already holds a different journal of the account, one the
+// source does not continue: which of the two holds what was posted is for
+// a person to decide.
 func (w *Workspace) MigrateJournal(ctx context.Context, to string) (*MigrateResult, error) {
 	if w.opts.Account.Sandbox {
 		return nil, errors.New("the sandbox keeps its journal beside it: there is nothing to migrate")
@@ -212,12 +213,27 @@ func (w *Workspace) MigrateJournal(ctx context.Context, to string) (*MigrateResu
 	case bytes.Equal(from, dst):
 		res.Same = true
 		return res, nil
-	case len(bytes.TrimSpace(dst)) > 0:
+	case len(bytes.TrimSpace(dst)) > 0 && !bytes.HasPrefix(from, dst):
+		// A destination whose journal the source continues (the journal
+		// moved away, written there, moved back) is only behind: it is
+		// replaced. Any other is a different record of the account.
 		return nil, fmt.Errorf("%s already holds a different journal of %s: rtctl does not choose which of the two records what was posted; compare them (rtctl journal), keep the one that holds the other, and move or remove the other before migrating", res.To, acct)
 	}
 	if to == "local" {
 		if err := atomicfile.Write(localPath, from); err != nil {
 			return nil, fmt.Errorf("writing %s: %w", localPath, err)
+		}
+		// As apply records a journal it starts, so that losing this one
+		// later is noticed (journalDoubts).
+		if err := w.markJournalStarted(locks, localPath, w.opts.Clock()); err != nil {
+			return nil, err
+		}
+		// The copy is the shared backend's cache: left here, it would tell
+		// every local run that the journal is elsewhere.
+		for _, p := range []string{copyPath, copyPath + ".fetched"} {
+			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return nil, fmt.Errorf("removing the git backend's copy %s: %w", p, err)
+			}
 		}
 		return res, nil
 	}

@@ -172,8 +172,10 @@ func TestMigrateJournal(t *testing.T) {
 	if acct, _ := emu.Record().Account("key-a"); len(acct.Highlights) != 1 {
 		t.Fatalf("%d highlights after the migration, want 1", len(acct.Highlights))
 	}
-	// A different local journal of the account: migrating either way is refused.
-	if _, err := local.Apply(ctx, ApplyOptions{Rate: unlimited()}); err != nil { // a fresh local journal
+	// A different local journal of the account (begun by another run):
+	// migrating either way is refused.
+	later := open(t, dir, Options{Account: Account{Endpoint: endpoint, Credentials: rtapi.APIKey("key-a")}, Now: testNow.Add(time.Minute)})
+	if _, err := later.Apply(ctx, ApplyOptions{Rate: unlimited()}); err != nil {
 		t.Fatal(err)
 	}
 	for _, to := range []string{"git", "local"} {
@@ -189,6 +191,25 @@ func TestMigrateJournal(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, ".rtctl", "journal.jsonl")); err != nil {
 		t.Errorf("no local journal after migrate --to local: %v", err)
+	}
+	// Written locally, then moved back: the remote's journal is behind
+	// the local one, not different, so it is replaced.
+	if err := os.WriteFile(filepath.Join(dir, "main.rt.hcl"), []byte(twoHighlights), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := local.Apply(ctx, ApplyOptions{Rate: unlimited()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := shared.MigrateJournal(ctx, "git"); err != nil {
+		t.Fatalf("migrate --to git of a journal that continues the remote's: %v", err)
+	}
+	again := gitMachine(t, srv.URL, endpoint, twoHighlights)
+	r, err := again.Plan(ctx, PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(r.Plan.ToCreate()); n != 0 {
+		t.Errorf("after moving back, another machine would post %d items again", n)
 	}
 }
 

@@ -513,6 +513,18 @@ func (w *Workspace) journalDoubts(jpath string, st *journal.State) ([]plan.Journ
 			Since:  lastEntry(other),
 		})
 	}
+	if !w.shared() {
+		// The account's journal kept by the git backend, as its copy in
+		// .rtctl shows: a run with the local backend does not know what
+		// was posted through it.
+		cp := filepath.Join(w.stateDir(), "git", "journal-"+accountLockName(acct)+".jsonl")
+		if other, err := journal.Read(cp); err == nil && other.Len() > 0 {
+			doubts = append(doubts, plan.JournalDoubt{
+				Reason: fmt.Sprintf("this account's journal is kept on a git remote (its copy is %s), and this run uses the local backend: apply with --backend git (or RTCTL_BACKEND=git), or move the journal here with rtctl journal migrate --to local", cp),
+				Since:  lastEntry(other),
+			})
+		}
+	}
 	files, err := w.lockFiles(jpath)
 	if err != nil {
 		return nil, err
