@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rtctl/rtctl/internal/atomicfile"
+	"github.com/rtctl/rtctl/internal/ctxtime"
 	"github.com/rtctl/rtctl/internal/safefile"
 	"github.com/rtctl/rtctl/pkg/backend"
 	"github.com/rtctl/rtctl/pkg/journal"
@@ -61,8 +62,9 @@ var leaseCommands = map[string]bool{"rtctl apply": true}
 const migrateCommand = "rtctl journal migrate"
 
 // takeLease takes the backend's lock, once the local ones are held, and
-// brings the store's journal to the local copy at jpath.
-func (w *Workspace) takeLease(ctx context.Context, jpath, command string) (backend.Lease, error) {
+// brings the store's journal to the local copy at jpath, waiting up to
+// timeout for another run that holds it.
+func (w *Workspace) takeLease(ctx context.Context, jpath string, timeout time.Duration, command string) (backend.Lease, error) {
 	if !w.shared() || command == migrateCommand {
 		return backend.Local{}.Lock(ctx, backend.Account{}, backend.LockInfo{})
 	}
@@ -74,12 +76,28 @@ func (w *Workspace) takeLease(ctx context.Context, jpath, command string) (backe
 		return nil, err
 	}
 	host, _ := os.Hostname()
-	lease, err := w.opts.Backend.Lock(ctx, acct, backend.LockInfo{Operation: command, Host: host, PID: os.Getpid()})
-	if err != nil {
-		return nil, fmt.Errorf("taking the journal's lock on the %s backend: %w", w.opts.Backend.Kind(), err)
+	deadline := w.opts.Clock().Add(timeout)
+	for {
+		lease, err := w.opts.Backend.Lock(ctx, acct, backend.LockInfo{Operation: command, Host: host, PID: os.Getpid()})
+		var le *backend.LockedError
+		if errors.As(err, &le) && w.opts.Clock().Before(deadline) {
+			// Another run holds it: wait as for the local locks, polling
+			// slowly, since every poll is a round trip to the remote.
+			if serr := ctxtime.Sleep(ctx, min(leasePoll, deadline.Sub(w.opts.Clock()))); serr != nil {
+				return nil, fmt.Errorf("waiting for the journal's lock on the %s backend: %w", w.opts.Backend.Kind(), serr)
+			}
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("taking the journal's lock on the %s backend: %w", w.opts.Backend.Kind(), err)
+		}
+		return lease, nil
 	}
-	return lease, nil
 }
+
+// leasePoll is how often a run waiting for a shared backend's lock asks
+// again.
+const leasePoll = 5 * time.Second
 
 // refreshJournal brings the shared backend's journal to its local copy
 // before a plan, without the lock; offline, the plan goes on with the copy

@@ -303,7 +303,7 @@ func (w *Workspace) lockJournal(ctx context.Context, jpath string, timeout time.
 		held.Release()
 		return nil, err
 	}
-	if held.lease, err = w.takeLease(ctx, jpath, command); err != nil {
+	if held.lease, err = w.takeLease(ctx, jpath, timeout, command); err != nil {
 		held.Release()
 		return nil, err
 	}

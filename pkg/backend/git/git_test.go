@@ -351,3 +351,57 @@ func TestRefusesOptionLikeRemote(t *testing.T) {
 		}
 	}
 }
+
+// TestHardenedAgainstThePersonsGitConfig gives the person's own git
+// configuration hooks, an fsmonitor and the ext transport, and the
+// environment a GIT_DIR: rtctl's git runs none of them and works in its
+// own cache repository.
+func TestHardenedAgainstThePersonsGitConfig(t *testing.T) {
+	srv := gittest.NewServer(t, 0)
+	clock := &fakeClock{t: time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC)}
+	m := newMachine(t, srv.URL, clock, "m")
+	home := ""
+	for _, kv := range m.store.cfg.Env {
+		if v, ok := strings.CutPrefix(kv, "HOME="); ok {
+			home = v
+		}
+	}
+	ran := filepath.Join(t.TempDir(), "ran")
+	hooks := t.TempDir()
+	script := "#!/bin/sh\necho \"$0\" >> " + ran + "\n"
+	for _, h := range []string{"reference-transaction", "pre-push", "post-update"} {
+		if err := os.WriteFile(filepath.Join(hooks, h), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	monitor := filepath.Join(hooks, "fsmonitor")
+	if err := os.WriteFile(monitor, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	gitconfig := "[core]\n\thooksPath = " + hooks + "\n\tfsmonitor = " + monitor + "\n[protocol \"ext\"]\n\tallow = always\n"
+	if err := os.WriteFile(filepath.Join(home, ".gitconfig"), []byte(gitconfig), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, w, done := m.open(t)
+	if err := w.Append(intent("a")); err != nil {
+		t.Fatal(err)
+	}
+	done()
+	if b, err := os.ReadFile(ran); err == nil {
+		t.Errorf("the person's hooks ran: %s", b)
+	}
+	if _, err := os.Stat(filepath.Join(m.store.cfg.Cache, "HEAD")); err != nil {
+		t.Errorf("the cache repository was not used: %v", err)
+	}
+	extRan := filepath.Join(t.TempDir(), "ext-ran")
+	ext, err := New(Config{Remote: "ext::sh -c touch% " + extRan, Cache: t.TempDir()})
+	if err == nil {
+		_, err = ext.Read(context.Background(), m.acct)
+	}
+	if err == nil {
+		t.Error("an ext:: remote was used")
+	}
+	if _, err := os.Stat(extRan); err == nil {
+		t.Error("the ext:: transport ran a program")
+	}
+}
