@@ -134,7 +134,7 @@ func remoteURL(path, name string) (string, error) {
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
 		if strings.HasPrefix(line, "[") {
-			in = strings.EqualFold(strings.ReplaceAll(line, " \"", " \""), want)
+			in = line == want
 			continue
 		}
 		if !in {
