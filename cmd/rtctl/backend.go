@@ -106,7 +106,13 @@ func checkoutRemote(dir, name string) (string, error) {
 	}
 	for d := abs; ; d = filepath.Dir(d) {
 		cfg := filepath.Join(d, ".git", "config")
-		if st, err := os.Stat(filepath.Join(d, ".git")); err == nil && st.IsDir() {
+		st, err := os.Lstat(filepath.Join(d, ".git"))
+		if err == nil && !st.IsDir() {
+			// A worktree's or submodule's .git file points elsewhere;
+			// following it is more than this reader does.
+			return "", fmt.Errorf("%s is in a git worktree or submodule (.git is not a directory): give the git backend's remote with --backend-remote URL or RTCTL_BACKEND_REMOTE", dir)
+		}
+		if err == nil {
 			u, err := remoteURL(cfg, name)
 			if err != nil {
 				return "", err
