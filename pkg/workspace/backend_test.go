@@ -281,3 +281,34 @@ func TestGitBackendPushFailureStopsSending(t *testing.T) {
 		})
 	}
 }
+
+// TestGitBackendUncertainOnOneMachineIsKnownOnTheOther loses the answer
+// to a POST on the laptop (it landed, the laptop cannot tell): CI, within
+// the sync delay, finds the laptop's intent in the journal on the remote
+// and does not post the item again.
+func TestGitBackendUncertainOnOneMachineIsKnownOnTheOther(t *testing.T) {
+	_, endpoint, emu := world(t)
+	if err := emu.SetModel("key-a", emulator.Model{SyncDelay: emulator.SyncDelay{Fixed: 3 * time.Hour}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := emu.SetFaults(emulator.Faults{Rules: []emulator.FaultRule{{Path: "highlights_post", LoseResponses: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	srv := gittest.NewServer(t, 0)
+	laptop := gitMachine(t, srv.URL, endpoint, testConfig)
+	ci := gitMachine(t, srv.URL, endpoint, testConfig)
+	ctx := context.Background()
+	res, err := laptop.Apply(ctx, ApplyOptions{Rate: unlimited()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Sent.Count(apply.Unknown) != 1 {
+		t.Fatalf("the laptop's POST outcome = %+v, want unknown", res.Sent.Items)
+	}
+	if _, err := ci.Apply(ctx, ApplyOptions{Rate: unlimited()}); err != nil {
+		t.Fatal(err)
+	}
+	if acct, _ := emu.Record().Account("key-a"); len(acct.Highlights) != 1 {
+		t.Fatalf("%d highlights posted, want 1: CI posted the laptop's uncertain item again", len(acct.Highlights))
+	}
+}
