@@ -73,10 +73,8 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.
 					return err
 				}
 			}
-			if !wopts.Account.Sandbox {
-				if wopts.Backend, err = backendFor(e, dir, &cf.backend, wopts.StateDir); err != nil {
-					return err
-				}
+			if err := setBackend(e, dir, &cf.backend, &wopts); err != nil {
+				return err
 			}
 			ws, err := workspace.Open(dir, wopts)
 			if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/rtctl/rtctl/internal/safefile"
 	"github.com/rtctl/rtctl/pkg/backend"
 	gitbackend "github.com/rtctl/rtctl/pkg/backend/git"
+	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
 // backendFlags choose where the account's journal lives. Only the person
@@ -31,13 +32,29 @@ func (b *backendFlags) register(cmd *cobra.Command) {
 	f.StringVar(&b.remote, "backend-remote", "", "the git backend's remote: a URL, or the name of a remote of the configuration's checkout (default $RTCTL_BACKEND_REMOTE, else origin)")
 }
 
-// backendFor builds the backend the flags and the environment choose for
-// the configuration in dir.
-func backendFor(e *env, dir string, b *backendFlags, stateDir string) (backend.Backend, error) {
+// setBackend sets the backend of opts as the flags and the environment
+// choose it for the configuration in dir, and how to build the one the
+// configuration's rtctl block asks for when they choose none.
+func setBackend(e *env, dir string, b *backendFlags, opts *workspace.Options) error {
+	if opts.Account.Sandbox {
+		return nil
+	}
 	kind, from := b.kind, "--backend"
 	if kind == "" {
 		kind, from = e.getenv("RTCTL_BACKEND"), "RTCTL_BACKEND"
 	}
+	opts.BackendChosen = kind != ""
+	opts.ConfigBackend = func(kind string) (backend.Backend, error) {
+		return backendFor(e, dir, kind, "rtctl { backend }", b.remote, opts.StateDir)
+	}
+	var err error
+	opts.Backend, err = backendFor(e, dir, kind, from, b.remote, opts.StateDir)
+	return err
+}
+
+// backendFor builds the backend of kind for the configuration in dir:
+// nil for the local one.
+func backendFor(e *env, dir, kind, from, remoteFlag, stateDir string) (backend.Backend, error) {
 	switch kind {
 	case "", "local":
 		return nil, nil
@@ -45,7 +62,7 @@ func backendFor(e *env, dir string, b *backendFlags, stateDir string) (backend.B
 	default:
 		return nil, fmt.Errorf("%s %q: the backends are local and git", from, kind)
 	}
-	remote := b.remote
+	remote := remoteFlag
 	if remote == "" {
 		remote = e.getenv("RTCTL_BACKEND_REMOTE")
 	}

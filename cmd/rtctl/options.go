@@ -122,8 +122,8 @@ func openWorkspace(e *env, dir string, cf *configFlags, acct *accountFlags) (*wo
 	if err != nil {
 		return nil, err
 	}
-	if cf != nil && acct != nil && !opts.Account.Sandbox {
-		if opts.Backend, err = backendFor(e, dir, &cf.backend, opts.StateDir); err != nil {
+	if cf != nil && acct != nil {
+		if err := setBackend(e, dir, &cf.backend, &opts); err != nil {
 			return nil, err
 		}
 	}

@@ -118,6 +118,21 @@ func (w *Workspace) beginApply(ctx context.Context, opts ApplyOptions) (time.Tim
 		locks.Release()
 		return now, nil, nil, err
 	}
+	switched, err := w.configBackend(cfg)
+	if err != nil || !switched {
+		if err != nil {
+			locks.Release()
+			return now, nil, nil, err
+		}
+		return now, cfg, locks, nil
+	}
+	// The configuration keeps its journal elsewhere: that backend's locks.
+	// The configuration loaded under the first ones stands: it was loaded
+	// as of the same reading of the clock.
+	locks.Release()
+	if locks, err = w.lock(ctx, opts.LockTimeout, "rtctl apply"); err != nil {
+		return now, nil, nil, err
+	}
 	return now, cfg, locks, nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/rtctl/rtctl/internal/safefile"
 	"github.com/rtctl/rtctl/pkg/backend"
 	"github.com/rtctl/rtctl/pkg/journal"
+	"github.com/rtctl/rtctl/pkg/spec"
 )
 
 // BackendKind is the kind of backend the workspace keeps its journal in.
@@ -124,6 +125,31 @@ func (w *Workspace) refreshJournal(ctx context.Context) error {
 			w.opts.Backend.Kind(), cp.Offline, age, cp.Fetched.UTC().Format(time.RFC3339)))
 	}
 	return nil
+}
+
+// configBackend switches to the backend the configuration's rtctl block
+// asks for, unless the person chose one; it reports whether it switched.
+func (w *Workspace) configBackend(cfg *spec.Config) (bool, error) {
+	kind := cfg.Backend
+	if kind == "" || w.opts.Account.Sandbox || kind == w.opts.Backend.Kind() {
+		return false, nil
+	}
+	if w.opts.BackendChosen {
+		w.opts.Reporter.Notice(fmt.Sprintf("the configuration asks for the %s backend (rtctl { backend = %q }); this run uses the %s backend, as it was told to", kind, kind, w.opts.Backend.Kind()))
+		return false, nil
+	}
+	if w.opts.ConfigBackend == nil {
+		return false, fmt.Errorf("the configuration asks for the %s backend (rtctl { backend = %q }), which this run was not given: run it with --backend %[1]s", kind, kind)
+	}
+	b, err := w.opts.ConfigBackend(kind)
+	if err != nil {
+		return false, fmt.Errorf("the configuration asks for the %s backend: %w", kind, err)
+	}
+	if b == nil {
+		b = backend.Local{}
+	}
+	w.opts.Backend = b
+	return true, nil
 }
 
 // ForceUnlock removes the backend's lock of the account when its ID is id,

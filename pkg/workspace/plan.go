@@ -47,6 +47,9 @@ func (w *Workspace) plan(ctx context.Context, now time.Time, opts PlanOptions) (
 	if err != nil {
 		return nil, err
 	}
+	if _, err := w.configBackend(cfg); err != nil {
+		return nil, err
+	}
 	if err := w.refreshJournal(ctx); err != nil {
 		return nil, err
 	}

@@ -73,6 +73,15 @@ type Options struct {
 	// taken: nil is the local backend (.rtctl and the state directory).
 	// The person or CI chooses it and its store, never the configuration.
 	Backend backend.Backend
+	// BackendChosen says the person or CI chose Backend (a flag, the
+	// environment): a configuration's rtctl { backend = ... } then does
+	// not change it.
+	BackendChosen bool
+	// ConfigBackend builds the backend of the kind a configuration's rtctl
+	// block asks for, when the person chose none: its store is the
+	// person's (the checkout's remote), never the configuration's. Nil
+	// refuses a configuration that asks for another kind than Backend.
+	ConfigBackend func(kind string) (backend.Backend, error)
 	// Secrets are credential values besides the account's, refused and
 	// redacted like them: those in the environment, which validate and
 	// console do not use but a configuration could read (a file holding
