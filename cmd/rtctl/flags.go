@@ -30,7 +30,7 @@ func (a *accountFlags) register(cmd *cobra.Command) {
 	f.StringVar(&a.apiKeyFile, "api-key-file", "", "read the API key from `FILE` instead of $RESCUETIME_API_KEY")
 	f.StringVar(&a.accessTokenFile, "access-token-file", "", "read an OAuth2 access token from `FILE` (see rtctl auth) instead of $RESCUETIME_ACCESS_TOKEN")
 	f.BoolVar(&a.sandbox, "sandbox", false, "use a built-in emulated Premium account kept in "+workspace.SandboxStatePath)
-	f.DurationVar(&a.timeout, "timeout", rtapi.DefaultCallTimeout, "the longest one request to RescueTime may take, its retries included")
+	f.DurationVar(&a.timeout, "timeout", rtapi.DefaultCallTimeout, "the longest one request to RescueTime may take, its retries included, and the reading of all the configuration's data sources (calendars, git logs)")
 }
 
 // registerTimezone adds --timezone, for commands without a configuration

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -60,10 +61,14 @@ func (s *settingsBlock) evaluate(ctx *hcl.EvalContext, cfg *Config) hcl.Diagnost
 		if name, ok := evalString(a, ctx, &diags); ok {
 			loc, err := LoadTimezone(name)
 			if err != nil {
+				detail := "The timezone must be an IANA time zone name such as \"Europe/Berlin\" or \"UTC\": " + err.Error() + "."
+				if s := suggestZone(name); s != "" {
+					detail = fmt.Sprintf("%s; did you mean %q?", err, s)
+				}
 				diags = append(diags, &hcl.Diagnostic{
 					Severity: hcl.DiagError,
 					Summary:  "Invalid time zone",
-					Detail:   "The timezone must be an IANA time zone name such as \"Europe/Berlin\" or \"UTC\": " + err.Error() + ".",
+					Detail:   detail,
 					Subject:  a.Expr.Range().Ptr(),
 				})
 			} else {

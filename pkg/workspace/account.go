@@ -44,6 +44,8 @@ func (a Account) check() error {
 }
 
 // ErrNoCredentials tells a new user how to get going.
+//
+//lint:ignore ST1005 it is the whole message a new user reads, steps on lines of their own
 var ErrNoCredentials = errors.New(`no RescueTime credentials found.
 
 Create an API key on your RescueTime key management page
@@ -116,6 +118,13 @@ func (w *Workspace) location(zone *time.Location) (*time.Location, error) {
 // account's time zone as the configuration declares it, nil when there is
 // none (read commands).
 func (w *Workspace) Client(ctx context.Context, zone *time.Location) (*rtapi.Client, error) {
+	return w.client(ctx, zone, nil)
+}
+
+// client is Client with the HTTP transport wrapped by wrap when it is not
+// nil: doctor sees every answer's status and headers that way, without the
+// API client having to expose them.
+func (w *Workspace) client(_ context.Context, zone *time.Location, wrap func(http.RoundTripper) http.RoundTripper) (*rtapi.Client, error) {
 	a := w.opts.Account
 	loc, err := w.location(zone)
 	if err != nil {
@@ -155,6 +164,18 @@ func (w *Workspace) Client(ctx context.Context, zone *time.Location) (*rtapi.Cli
 			return nil, ErrNoCredentials
 		}
 		opts.Credentials, opts.BaseURL = a.Credentials, a.Endpoint
+	}
+	if wrap != nil {
+		hc := http.Client{}
+		if opts.HTTPClient != nil {
+			hc = *opts.HTTPClient
+		}
+		base := hc.Transport
+		if base == nil {
+			base = http.DefaultTransport
+		}
+		hc.Transport = wrap(base)
+		opts.HTTPClient = &hc
 	}
 	c, err := rtapi.New(opts)
 	if err != nil {

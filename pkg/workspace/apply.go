@@ -146,6 +146,19 @@ func (w *Workspace) ApplySaved(ctx context.Context, saved *SavedPlan, opts Apply
 		return nil, err
 	}
 	defer locks.Release()
+	jpath, err := w.JournalPath()
+	if err != nil {
+		return nil, err
+	}
+	if at, done, err := planAppliedAt(jpath, saved.file.PlanID); err != nil {
+		return nil, err
+	} else if done {
+		when := "an earlier run"
+		if !at.IsZero() {
+			when = at.In(cfg.Timezone).Format("2006-01-02 15:04 MST")
+		}
+		return nil, &apply.StaleError{Reasons: []string{"this saved plan was already applied at " + when}}
+	}
 	if t := w.Target(); saved.file.Target != t {
 		hint := ""
 		if saved.file.Target == sandboxTarget {
@@ -163,6 +176,9 @@ func (w *Workspace) ApplySaved(ctx context.Context, saved *SavedPlan, opts Apply
 	defer jw.Close()
 	todo, skipped, err := apply.Reconcile(saved.Plan, pr.Plan)
 	if err != nil {
+		return nil, err
+	}
+	if err := recordPlanApplied(locks.Journal, jpath, saved.file.PlanID, now); err != nil {
 		return nil, err
 	}
 	res := &ApplyResult{Plan: pr.Plan, Saved: saved.Plan, Skipped: skipped}

@@ -106,7 +106,7 @@ func TestGitBackendPlanOffline(t *testing.T) {
 	_, endpoint, _ := world(t)
 	srv := gittest.NewServer(t, 0)
 	ws := gitMachine(t, srv.URL, endpoint, testConfig)
-	rep := &recorder{}
+	rep := &noticeRecorder{}
 	ws.opts.Reporter = rep
 	ctx := context.Background()
 	if _, err := ws.Apply(ctx, ApplyOptions{Rate: unlimited()}); err != nil {
@@ -241,13 +241,13 @@ func TestForceUnlockThroughWorkspace(t *testing.T) {
 	}
 }
 
-// recorder keeps what an operation reports.
-type recorder struct {
+// noticeRecorder keeps what an operation reports.
+type noticeRecorder struct {
 	nopReporter
 	notices []string
 }
 
-func (r *recorder) Notice(msg string) { r.notices = append(r.notices, msg) }
+func (r *noticeRecorder) Notice(msg string) { r.notices = append(r.notices, msg) }
 
 // TestGitBackendPushFailureStopsSending makes the remote refuse pushes
 // once the apply holds its lease: the first batch's intents cannot reach

@@ -1,6 +1,8 @@
 // Package workspace runs rtctl's operations on one configuration directory,
 // for the command line and for Go programs alike: plan it, apply it, apply a
-// saved plan of it, list its journal, reset its sandbox.
+// saved plan of it, list its journal, reset its sandbox, and check the
+// account and learn how it behaves (Doctor: a typed report, its probe, and
+// a shareable ShapeReport that holds shapes, never values).
 //
 // A Workspace owns the sequence that makes those operations safe, so that
 // no caller has to repeat it:

@@ -55,7 +55,9 @@ type Options struct {
 	// UserAgent is sent with every API request.
 	UserAgent string
 	// CallTimeout bounds each API call, its retries and waits included
-	// (rtapi.DefaultCallTimeout when zero).
+	// (rtapi.DefaultCallTimeout when zero), and the reading of the
+	// configuration's data sources, all together (spec.DefaultDataTimeout
+	// when zero).
 	CallTimeout time.Duration
 	// Reporter is told what a person should see while an operation runs.
 	// Nil discards it.
@@ -196,6 +198,7 @@ func (w *Workspace) loadOptions(now time.Time) spec.LoadOptions {
 		Now:         now,
 		HTTPClient:  w.opts.HTTPClient,
 		Limits:      w.opts.Limits,
+		DataTimeout: w.opts.CallTimeout,
 		Secrets:     w.secrets(),
 		SecretFiles: w.opts.SecretFiles,
 	}
