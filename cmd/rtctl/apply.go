@@ -76,6 +76,9 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.
 					return err
 				}
 			}
+			if err := setBackend(e, dir, &cf.backend, &wopts); err != nil {
+				return err
+			}
 			ws, err := workspace.Open(dir, wopts)
 			if err != nil {
 				return err

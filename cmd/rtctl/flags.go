@@ -79,6 +79,7 @@ type configFlags struct {
 	now            string
 	journal        string
 	noColor        bool
+	backend        backendFlags
 	// credentialFiles are --api-key-file and --access-token-file of the
 	// commands that never reach the account (validate, console): given,
 	// what they hold is kept from the configuration as plan keeps it.
@@ -101,6 +102,7 @@ func (f *configFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.journal, "journal", "", "journal file (default RTCTL_JOURNAL, else .rtctl/journal.jsonl beside the configuration)")
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the output (NO_COLOR and a non-terminal output also turn it off)")
+	f.backend.register(cmd)
 }
 
 // registerNow adds --now, for commands that only look: planning as of

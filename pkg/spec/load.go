@@ -80,6 +80,11 @@ type Config struct {
 	Timezone  *time.Location
 	Lookback  time.Duration // DefaultLookback unless set
 	OnOverlap OverlapPolicy // OverlapError unless set
+	// Backend is the kind of backend the rtctl block asks the account's
+	// journal to be kept in ("local", "git"; "" when it says nothing). It
+	// names only the kind: where a shared backend's store is, the person
+	// or CI says, never the configuration.
+	Backend string
 
 	OfflineTimes  []OfflineTime // in start order
 	Highlights    []Highlight   // in address order

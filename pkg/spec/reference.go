@@ -33,6 +33,7 @@ var referenceBlocks = map[string]blockDoc{
 			"timezone":   "The account's time zone, an IANA name such as `\"Europe/Berlin\"` or `\"UTC\"` (not `\"Local\"`). Every time without an offset is read in it, and `today()` is the date in it. A misspelt name is answered with the closest one (\"did you mean\").",
 			"lookback":   "How far back items are planned, a duration (default `\"14d\"`). Older items are out of window: not posted, counted in the summary. Longer than 14 days draws a warning: the feeds show about 14 days, so only the journal protects older items from being posted twice.",
 			"on_overlap": "What to do with declared offline_time blocks that overlap each other: `\"error\"` (the default: report both) or `\"trim\"` (the later block starts where the earlier ends; one covered entirely is dropped). RescueTime counts overlapping offline time twice, so overlaps are never simply allowed.",
+			"backend":    "Where the account's journal and lock are kept: `\"local\"` (`.rtctl/` and the state directory; the default) or `\"git\"` (refs under `refs/rtctl/` of a git remote every machine that applies reaches). Only the kind: the remote is the checkout's `origin` or the URL the person or CI gives (`--backend-remote`, `RTCTL_BACKEND_REMOTE`), never the configuration's. `--backend` and `RTCTL_BACKEND` override it.",
 		},
 		example: "rtctl {\n  timezone = \"Europe/Berlin\"\n  lookback = \"14d\"\n}",
 	},

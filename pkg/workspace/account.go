@@ -305,7 +305,25 @@ func EnvironmentSecrets(getenv func(string) string) []string {
 			out = append(out, v)
 		}
 	}
+	// The git backend's remote may carry a token (CI gives the job's in the
+	// URL): a configuration must not read it into something it shows.
+	if p := URLPassword(getenv("RTCTL_BACKEND_REMOTE")); p != "" {
+		out = append(out, p)
+	}
 	return out
+}
+
+// URLPassword is the password (or token) in a URL's user information, ""
+// when it has none.
+func URLPassword(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.User == nil {
+		return ""
+	}
+	if p, ok := u.User.Password(); ok {
+		return p
+	}
+	return ""
 }
 
 // ReadSecretFile reads a one-line secret from the file a flag names: a

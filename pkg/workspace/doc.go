@@ -11,7 +11,12 @@
 //     in .rtctl/ beside the configuration) or a real one (endpoint,
 //     credentials, the zone its naive times are read in);
 //   - the journal chosen for that account, and the lock that keeps two
-//     applies from running at once;
+//     applies from running at once; where both live is the backend
+//     (Options.Backend, pkg/backend): the local one (.rtctl/ and the state
+//     directory), or a store every machine reaches (the git remote), whose
+//     lease apply takes after the local locks, whose journal it copies to
+//     .rtctl/ and writes through the lease, and which plan reads without
+//     the lease;
 //   - one reading of the clock per operation, so that loading, planning and
 //     applying agree on "now";
 //   - loading the configuration, observing the account, planning, checking a

@@ -18,6 +18,7 @@ import (
 	"github.com/rtctl/rtctl/internal/atomicfile"
 	"github.com/rtctl/rtctl/internal/dirlist"
 	"github.com/rtctl/rtctl/internal/safefile"
+	"github.com/rtctl/rtctl/pkg/backend"
 	"github.com/rtctl/rtctl/pkg/journal"
 	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/rtapi"
@@ -65,6 +66,18 @@ func (w *Workspace) stateDir() string { return filepath.Join(w.dir, ".rtctl") }
 // journal must then follow it (rtctl journal rotate-key), or another
 // account, which needs a journal of its own (rtctl journal new-account).
 func (w *Workspace) JournalPath() (string, error) {
+	if w.shared() {
+		acct, err := w.JournalAccount()
+		if err != nil {
+			return "", err
+		}
+		return w.sharedCopyPath(acct), nil
+	}
+	return w.localJournalPath()
+}
+
+// localJournalPath is JournalPath with the local backend.
+func (w *Workspace) localJournalPath() (string, error) {
 	switch {
 	case w.opts.Account.Sandbox:
 		return SandboxJournalPath(w.dir), nil
@@ -209,12 +222,23 @@ type Locks struct {
 	// Unshared says why StateDir is not held, "" when it is (or for the
 	// sandbox, which lives in the configuration).
 	Unshared string
+
+	// lease is the backend's lock, taken after the local ones: a no-op
+	// with the local backend.
+	lease backend.Lease
 }
 
 // Release releases every lock, the last taken first.
 func (ls *Locks) Release() {
 	if ls == nil {
 		return
+	}
+	if ls.lease != nil {
+		// The lease outlives a cancelled run just long enough to be given
+		// back; should that fail, it expires on its own.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		_ = ls.lease.Release(ctx)
+		cancel()
 	}
 	for _, l := range []*journal.Lock{ls.Journal, ls.Config, ls.StateDir} {
 		_ = l.Release()
@@ -278,6 +302,10 @@ func (w *Workspace) lockJournal(ctx context.Context, jpath string, timeout time.
 		}
 	}
 	if held.Journal, err = acquire(files.Journal); err != nil {
+		held.Release()
+		return nil, err
+	}
+	if held.lease, err = w.takeLease(ctx, jpath, timeout, command); err != nil {
 		held.Release()
 		return nil, err
 	}
@@ -487,6 +515,18 @@ func (w *Workspace) journalDoubts(jpath string, st *journal.State) ([]plan.Journ
 	}
 	var doubts []plan.JournalDoubt
 	lost := false
+	if !w.shared() {
+		// The account's journal kept by the git backend, as its copy in
+		// .rtctl shows: what the copy holds counts, and what was posted
+		// through the remote since it was fetched, this run cannot know.
+		cp := filepath.Join(w.stateDir(), "git", "journal-"+accountLockName(acct)+".jsonl")
+		if other, err := journal.Read(cp); err == nil && other.Len() > 0 {
+			candidates[absPath(cp)] = true
+			doubts = append(doubts, plan.JournalDoubt{
+				Reason: fmt.Sprintf("this account's journal is kept on a git remote (its copy is %s), and this run uses the local backend: apply with --backend git (or RTCTL_BACKEND=git), or move the journal here with rtctl journal migrate --to local", cp),
+			})
+		}
+	}
 	for _, f := range []string{files.Config, files.StateDir} {
 		if f == "" {
 			continue

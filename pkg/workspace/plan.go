@@ -47,6 +47,12 @@ func (w *Workspace) plan(ctx context.Context, now time.Time, opts PlanOptions) (
 	if err != nil {
 		return nil, err
 	}
+	if _, err := w.configBackend(cfg); err != nil {
+		return nil, err
+	}
+	if err := w.refreshJournal(ctx); err != nil {
+		return nil, err
+	}
 	r, _, err := w.prepare(ctx, cfg, now, opts)
 	return r, err
 }
