@@ -56,7 +56,7 @@ func (w *Workspace) journalBatch() int {
 // leaseCommands are the commands that may write a shared backend's journal:
 // those that write only through the lease's writer, so that nothing they
 // write stays on this machine alone.
-var leaseCommands = map[string]bool{"rtctl apply": true}
+var leaseCommands = map[string]bool{"rtctl apply": true, "rtctl forget": true, "rtctl journal confirm": true, "rtctl journal adopt": true}
 
 // migrateCommand takes the local locks alone: it takes the lease itself,
 // for the shared copy, not for the local journal it moves.

@@ -14,6 +14,7 @@ import (
 	"github.com/rtctl/rtctl/pkg/backend"
 	gitbackend "github.com/rtctl/rtctl/pkg/backend/git"
 	"github.com/rtctl/rtctl/pkg/backend/git/gittest"
+	"github.com/rtctl/rtctl/pkg/journal"
 	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/rtapi"
 	"github.com/rtctl/rtctl/pkg/rtapi/emulator"
@@ -125,15 +126,47 @@ func TestGitBackendPlanOffline(t *testing.T) {
 	}
 }
 
-// TestGitBackendRefusesJournalCommandsItCannotPush checks that a journal
-// command that would write only this machine's copy is refused.
-func TestGitBackendRefusesJournalCommandsItCannotPush(t *testing.T) {
-	_, endpoint, _ := world(t)
+// TestGitBackendJournalCommandsReachTheRemote: journal confirm on one
+// machine, after an apply on another whose answer was lost, reaches the
+// remote journal: the first machine's next plan knows the item is in the
+// account and sends nothing. (Before, these commands were refused with the
+// git backend: they wrote only this machine's copy.)
+func TestGitBackendJournalCommandsReachTheRemote(t *testing.T) {
+	_, endpoint, emu := world(t)
 	srv := gittest.NewServer(t, 0)
-	ws := gitMachine(t, srv.URL, endpoint, testConfig)
-	_, err := ws.Forget(context.Background(), ForgetOptions{Addresses: []string{"highlight.release"}})
-	if err == nil || !strings.Contains(err.Error(), "does not work with the git backend yet") {
-		t.Fatalf("forget with the git backend = %v", err)
+	ctx := context.Background()
+	laptop := gitMachine(t, srv.URL, endpoint, testConfig)
+	ci := gitMachine(t, srv.URL, endpoint, testConfig)
+	if err := emu.SetFaults(emulator.Faults{Rules: []emulator.FaultRule{{Path: "highlights_post", LoseResponses: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := laptop.Apply(ctx, ApplyOptions{Rate: unlimited()}); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := ci.Confirm(ctx, []string{"highlight.release"})
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("confirm on the other machine: %v, %d records", err, len(recs))
+	}
+	// The laptop's plan fetches the remote journal: the confirmation made
+	// on the other machine is in it.
+	if _, err := laptop.Plan(ctx, PlanOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	_, st, err := laptop.ReadJournal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, rec := range st.Records() {
+		if rec.Address == "highlight.release" {
+			found = true
+			if rec.Result != journal.Settled {
+				t.Errorf("highlight.release in the laptop's journal: %q, want settled by the other machine's confirm", rec.Result)
+			}
+		}
+	}
+	if !found {
+		t.Error("the laptop's journal has no record of highlight.release")
 	}
 }
 
