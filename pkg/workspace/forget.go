@@ -238,8 +238,13 @@ func (w *Workspace) Adopt(ctx context.Context, opts AdoptOptions) ([]plan.Action
 		if a.Kind != plan.KindOffline && a.Kind != plan.KindHighlight {
 			continue
 		}
-		if rec, ok := st.Lookup(a.Key); ok && !rec.Forgotten {
-			continue // the journal knows it: confirm or forget are for that
+		// An item this journal holds as in the account needs nothing, one
+		// it sent without an answer is confirmed (journal confirm); one it
+		// failed, did not send or found absent may still be in the account,
+		// posted by another journal or by hand, and is adopted like one
+		// it has no record of.
+		if rec, ok := st.Lookup(a.Key); ok && !rec.Forgotten && (rec.Done() || rec.Pending()) {
+			continue
 		}
 		named := false
 		for i, pat := range opts.Addresses {
@@ -263,7 +268,7 @@ func (w *Workspace) Adopt(ctx context.Context, opts AdoptOptions) ([]plan.Action
 		}
 	}
 	if len(unmatched) > 0 {
-		return nil, fmt.Errorf("%s names no declared item the journal has no record of (an item rtctl sent is settled with rtctl journal confirm)", strings.Join(unmatched, ", "))
+		return nil, fmt.Errorf("%s names no declared item that the journal does not already hold as in the account (an item rtctl sent without an answer is settled with rtctl journal confirm)", strings.Join(unmatched, ", "))
 	}
 	if len(entries) == 0 {
 		return nil, nil
