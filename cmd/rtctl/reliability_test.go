@@ -39,7 +39,7 @@ func writeReliabilityFigures(path string, figures []crashFigures, long bool) err
 	b.WriteString("| model | runs | kills | items left in flight by a kill | resolved by a person | items | duplicates | lost |\n|---|---|---|---|---|---|---|---|\n")
 	total := crashFigures{}
 	for _, f := range figures {
-		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d (%d confirmed, %d retried) | %d | %d | %d |\n", f.model, f.runs, f.kills, f.inFlight, f.confirmed+f.retried, f.confirmed, f.retried, f.items, f.dups, f.lost)
+		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d (%d confirmed, %d retried) | %d | %d | %d |\n", f.model, f.runs, f.kills, f.inFlight, f.confirmed+f.adopted+f.retried, f.confirmed, f.retried, f.items, f.dups, f.lost)
 		total.runs += f.runs
 		total.kills += f.kills
 		total.inFlight += f.inFlight
