@@ -1,0 +1,110 @@
+package main
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rtctl/rtctl/pkg/rtapi/emulator"
+)
+
+// Two journals of one account, each a seam of the crash campaign
+// (TestApplySurvivesSIGKILL with RTCTL_CRASH_TWO_JOURNALS=1), where a
+// person who does exactly what each plan says sees an item posted twice.
+// The account's report never shows offline time (emulator.OfflineHidden),
+// so no feed can tell whether a block is there.
+
+// runSeam runs rtctl in the world, on the journal at path (the
+// configuration's own when empty), and returns its output; it fails the
+// test when rtctl could not run (an exit error is in the output, which
+// the tests check).
+func runSeam(t *testing.T, w *crashWorld, path string, args ...string) string {
+	t.Helper()
+	w.journalPath = path
+	out, err := w.command(args...).CombinedOutput()
+	if _, ok := err.(*exec.ExitError); err != nil && !ok {
+		t.Fatalf("rtctl %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// TestJournalBesideItPostsWhatTheConfigurationsJournalRecordedNotSent: the
+// configuration's journal records a block as not sent (the server failed
+// three POSTs in a row, and apply stopped sending). A second journal of
+// the account in .rtctl plans it uncertain, as it should (it cannot know
+// what the first posted), and the person, finding it absent from the
+// account, sends it with apply --retry-uncertain, as the plan says. The
+// next run on the configuration's journal posts it again: it notices the
+// other journal, but an item it has a record of keeps its record's
+// decision (create: never sent), although the other journal sent it after
+// that record.
+func TestJournalBesideItPostsWhatTheConfigurationsJournalRecordedNotSent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real processes")
+	}
+	w := newCrashWorld(t, 4, 0)
+	if err := w.emu.SetModel(crashKey, emulator.Model{OfflineReport: emulator.OfflineHidden}); err != nil {
+		t.Fatal(err)
+	}
+	// Three 503s in a row stop the run: the fourth block is not sent.
+	if err := w.emu.SetFaults(emulator.Faults{Rules: []emulator.FaultRule{{Path: "offline_time_post", Status: 503, Count: 3}}}); err != nil {
+		t.Fatal(err)
+	}
+	out := runSeam(t, w, "", "apply", "--auto-approve", "--rate", "0", "--parallelism", "1")
+	if !strings.Contains(out, "offline_time.b3: not sent") {
+		t.Fatalf("offline_time.b3 was not recorded as not sent:\n%s", out)
+	}
+	w.advance(11 * time.Minute)
+	other := filepath.Join(w.dir, ".rtctl", "journal.other.jsonl")
+	out = runSeam(t, w, other, "plan")
+	if !strings.Contains(out, "? offline_time.b3") {
+		t.Fatalf("the other journal does not hold offline_time.b3 uncertain:\n%s", out)
+	}
+	// Not in the account: the person sends it, as the plan says.
+	for k, n := range w.posted() {
+		if strings.HasSuffix(k, "|Block 3") {
+			t.Fatalf("offline_time.b3 is in the account %d times before it was sent", n)
+		}
+	}
+	runSeam(t, w, other, "apply", "--auto-approve", "--rate", "0", "--retry-uncertain", "--target", "offline_time.b3")
+	w.advance(11 * time.Minute)
+	out = runSeam(t, w, "", "apply", "--auto-approve", "--rate", "0")
+	// The first three blocks stay uncertain (the 503s wrote nothing, but
+	// no feed can show it): only the fourth is checked.
+	for k, n := range w.posted() {
+		if strings.HasSuffix(k, "|Block 3") && n != 1 {
+			t.Errorf("offline_time.b3 was posted %d times; the next run on the configuration's journal:\n%s", n, out)
+		}
+	}
+}
+
+// TestJournalElsewhereIsNoticedByTheConfigurationsJournal: a run of the
+// configuration with RTCTL_JOURNAL pointing outside .rtctl notices the
+// configuration's journal and holds what it cannot prove absent; the
+// person sends what is missing. The next run on the configuration's
+// journal does not notice the other journal at all (it is not in .rtctl,
+// though the account's record of started journals, beside its lock, names
+// it) and posts the item again, with no warning, exit 0.
+func TestJournalElsewhereIsNoticedByTheConfigurationsJournal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real processes")
+	}
+	w := newCrashWorld(t, 2, 0)
+	if err := w.emu.SetModel(crashKey, emulator.Model{OfflineReport: emulator.OfflineHidden}); err != nil {
+		t.Fatal(err)
+	}
+	runSeam(t, w, "", "apply", "--auto-approve", "--rate", "0", "--target", "offline_time.b0")
+	w.advance(11 * time.Minute)
+	elsewhere := filepath.Join(t.TempDir(), "journal.jsonl")
+	out := runSeam(t, w, elsewhere, "plan")
+	if !strings.Contains(out, "? offline_time.b1") {
+		t.Fatalf("the journal elsewhere does not hold offline_time.b1 uncertain:\n%s", out)
+	}
+	runSeam(t, w, elsewhere, "apply", "--auto-approve", "--rate", "0", "--retry-uncertain", "--target", "offline_time.b1")
+	w.advance(11 * time.Minute)
+	out = runSeam(t, w, "", "apply", "--auto-approve", "--rate", "0")
+	t.Logf("the next run on the configuration's journal:\n%s", out)
+	w.checkExactlyOnce()
+}
