@@ -6,6 +6,9 @@ import (
 	"unsafe"
 )
 
+// canStopProcesses: the crash campaign's lock probe runs here.
+const canStopProcesses = true
+
 // stopProcess stops a child process with SIGSTOP and waits until it is
 // stopped: the signal is delivered asynchronously, and a process still
 // running on the other core could write its journal after Signal returned.
@@ -36,3 +39,6 @@ func stopProcess(pid int) (bool, error) {
 		return code == cldStopped, nil
 	}
 }
+
+// continueProcess lets a process stopped by stopProcess go on.
+func continueProcess(pid int) error { return syscall.Kill(pid, syscall.SIGCONT) }
