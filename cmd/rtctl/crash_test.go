@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -369,8 +370,8 @@ const (
 //     crashOtherEvery-th run uses another journal of the account in
 //     .rtctl (RTCTL_JOURNAL), as a second copy of the scheduled job would;
 //   - every crashProbeEvery runs, the next run with more to send than it
-//     has in flight is stopped (SIGSTOP) after its first result, holding
-//     the lock, while every command that writes the journal is started:
+//     has in flight is stopped (SIGSTOP) after its first result and, if it
+//     holds the lock, every command that writes the journal is started:
 //     each must be refused for the lock, and the journal must stay as the
 //     apply left it, byte for byte;
 //   - every crashLagEvery-th run finds the account's clock crashServerLag
@@ -386,7 +387,7 @@ func (w *crashWorld) crashUntilDone(kills int) crashFigures {
 	other := filepath.Join(w.dir, ".rtctl", "journal.other.jsonl")
 	var retry []string // what the person found missing, to send again now
 	retried := map[string]bool{}
-	probeDue := false
+	probeDue, probeFailed := false, false
 	for done := false; !done; {
 		if f.runs > 100+3*kills {
 			t.Fatal("apply never completed")
@@ -431,14 +432,20 @@ func (w *crashWorld) crashUntilDone(kills int) crashFigures {
 			// At its first result, an apply with more to send than it
 			// has in flight still holds the lock.
 			if probeDue && results == 1 && planned > 8 {
+				failed := t.Failed()
 				f.refused += w.probeLock(cmd)
 				probeDue = false
+				probeFailed = !failed && t.Failed()
 			}
 			if f.kills < kills && !killed && results == killAfter {
 				_ = cmd.Process.Signal(syscall.SIGKILL)
 				killed = true
 			}
 		}, args...)
+		if probeFailed {
+			t.Logf("the run whose lock was probed (journal %q, %d arguments):\n%s", w.journalPath, len(args), out)
+			probeFailed = false
+		}
 		if trace := os.Getenv("RTCTL_CRASH_TRACE"); trace != "" {
 			for _, line := range strings.Split(out, "\n") {
 				if strings.Contains(line, trace+":") || strings.Contains(line, trace+"\n") || strings.HasSuffix(line, trace) || strings.HasPrefix(line, "Plan:") || strings.HasPrefix(line, "Warning: This journal") {
@@ -537,6 +544,16 @@ func (w *crashWorld) probeLock(apply *exec.Cmd) (refused int) {
 	path := w.journalPath
 	if path == "" {
 		path = filepath.Join(w.dir, ".rtctl", "journal.jsonl")
+	}
+	// An apply can be past its lock at its first result: one the server
+	// failed three times in a row stops sending, records the rest as not
+	// sent and releases the lock before its last lines are read. Only a
+	// lock the stopped apply still holds is probed.
+	if l, err := journal.Acquire(context.Background(), path, journal.AcquireOptions{Command: "the crash test, checking that apply holds the lock"}); err == nil {
+		l.Release()
+		return 0
+	} else if !errors.Is(err, journal.ErrLocked) {
+		t.Fatal(err)
 	}
 	before, err := os.ReadFile(path)
 	if err != nil {
