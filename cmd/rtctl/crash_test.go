@@ -175,7 +175,12 @@ func (w *crashWorld) advance(d time.Duration) {
 }
 
 func (w *crashWorld) command(args ...string) *exec.Cmd {
-	cmd := exec.Command("rtctl", args...)
+	return w.commandContext(context.Background(), args...)
+}
+
+// commandContext is command, killed when ctx is done.
+func (w *crashWorld) commandContext(ctx context.Context, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, "rtctl", args...)
 	cmd.Dir = w.dir
 	cmd.Env = crashEnv(w.dir,
 		"RTCTL_ENDPOINT="+w.url,
@@ -567,24 +572,18 @@ func (w *crashWorld) probeLock(apply *exec.Cmd) (refused int) {
 		{"journal", "repair"},
 		{"journal", "rotate-key"},
 	} {
-		cmd := w.command(args...)
+		// A command that waited for the lock would wait for ever on the
+		// stopped apply: it is killed, and fails the test.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		cmd := w.commandContext(ctx, args...)
 		if args[1] == "rotate-key" {
-			// A key of another account: were it not refused, the journal
-			// would follow it.
-			// --from names the journals' key, which the rotation would
-			// leave: without it, two journals here stop it before the lock.
+			// A key of another account, which the journal would follow
+			// were it not refused; --from names the key it would leave.
 			cmd.Env = append(cmd.Env, "RESCUETIME_API_KEY="+crashOtherKey)
 			cmd.Args = append(cmd.Args, "--from", w.fingerprint(path))
 		}
-		// A command that waited for the lock would wait for ever on the
-		// stopped apply: it is killed, and fails the test.
-		timer := time.AfterFunc(time.Minute, func() {
-			if cmd.Process != nil {
-				_ = cmd.Process.Kill()
-			}
-		})
 		out, err := cmd.CombinedOutput()
-		timer.Stop()
+		cancel()
 		switch {
 		case err != nil && strings.Contains(string(out), "journal is locked"):
 			refused++
@@ -686,7 +685,7 @@ func (w *crashWorld) resolveUncertain() (confirmed, adopted int, retry []string)
 			continue
 		}
 		if os.Getenv("RTCTL_CRASH_DEBUG") != "" {
-			rec, _ := records[a.Address]
+			rec := records[a.Address]
 			t.Logf("%s %s (in the account %d times, journal: %+v): %s", a.Status, a.Address, inAccount[key], rec, a.Reason)
 		}
 		switch {
