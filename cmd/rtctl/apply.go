@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -30,7 +32,8 @@ func newApplyCmd(e *env) *cobra.Command {
 		Long: `Apply makes a plan for the configuration in DIR (default: the current
 directory), shows it, asks for confirmation and posts the items to create.
 Given a FILE saved by "rtctl plan --out", it applies exactly that plan without
-asking, after checking that it is not stale.
+asking, after checking that it is not stale. A saved plan is applied once, as
+Terraform's: a second apply of it is refused (run rtctl plan again).
 
 Every POST is recorded in the journal (.rtctl/journal.jsonl beside the
 configuration) before it is sent and after it returns, so an interrupted or
@@ -62,7 +65,7 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.
 			}
 			view := views.NewApplyText(e.stdout, views.ApplyTextOptions{
 				Terminal: e.isTerminal(e.stdout), Color: diagColor(e, cf.noColor, e.stdout),
-				Rate: wopts.Rate(opts.Rate), Now: e.now, Stderr: e.stderr,
+				Rate: wopts.Rate(opts.Rate), Now: e.now, Stderr: e.stderr, Width: e.width(e.stdout),
 			})
 			if jsonOut {
 				view = views.NewApplyJSON(e.stdout, e.now)
@@ -72,6 +75,9 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.
 				if wopts, err = savedOptions(saved, wopts); err != nil {
 					return err
 				}
+			}
+			if err := setBackend(e, dir, &cf.backend, &wopts); err != nil {
+				return err
 			}
 			ws, err := workspace.Open(dir, wopts)
 			if err != nil {
@@ -87,7 +93,15 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.
 				}
 				return confirm(ctx, e)
 			}
-			opts.OnRun, opts.OnStart, opts.OnResult, opts.OnStop = view.Run, view.Start, view.Result, view.Stopping
+			opts.OnRun, opts.OnStop = view.Run, view.Stopping
+			opts.OnStart = func(a plan.Action) {
+				e.inFlight.start(a)
+				view.Start(a)
+			}
+			opts.OnResult = func(r apply.ItemResult) {
+				e.inFlight.result(r)
+				view.Result(r)
+			}
 			var res *workspace.ApplyResult
 			if saved != nil {
 				res, err = ws.ApplySaved(cmd.Context(), saved, opts)
@@ -160,11 +174,11 @@ func applyOutcome(e *env, view views.ApplyView, res *workspace.ApplyResult, runE
 	case runErr != nil:
 		return runErr
 	case sent.Broken != "":
-		return &exitError{code: exitError1, err: fmt.Errorf("%s: stopped sending; the %d item(s) not sent are planned again by the next run", strings.TrimSuffix(sent.Broken, "."), sent.Count(apply.Skipped))}
+		return &exitError{code: exitError1, err: fmt.Errorf("%s: stopped sending; the %s not sent are planned again by the next run", strings.TrimSuffix(sent.Broken, "."), plural(sent.Count(apply.Skipped), "item", "items"))}
 	case sent.Interrupted:
 		return &exitError{code: exitError1, err: errors.New("interrupted; run apply again to post the rest")}
 	case sent.Count(apply.Failed) > 0:
-		return &exitError{code: exitError1, err: fmt.Errorf("%d item(s) failed; see the reasons above", sent.Count(apply.Failed))}
+		return &exitError{code: exitError1, err: fmt.Errorf("%s failed; see the reasons above", plural(sent.Count(apply.Failed), "item", "items"))}
 	case res.Stopped():
 		return &exitError{code: exitError1, err: errors.New("the apply stopped before sending everything; see the reasons above, then run apply again")}
 	case len(att) > 0:
@@ -183,7 +197,7 @@ func attentionError(att map[plan.Status]int, unknown int) error {
 	}
 	msg := fmt.Sprintf("not everything declared is in the account (%s): see the reasons above", strings.Join(parts, ", "))
 	if unknown > 0 {
-		msg += fmt.Sprintf("; the next plan checks the account for the %d POST(s) that got no answer (after %s)", unknown, plan.SettleAfter)
+		msg += fmt.Sprintf("; the next plan checks the account for the %s that got no answer (after %s)", plural(unknown, "POST", "POSTs"), plan.SettleAfter)
 	}
 	return errors.New(msg)
 }
@@ -202,4 +216,67 @@ func savedOptions(saved *workspace.SavedPlan, opts workspace.Options) (workspace
 		}
 	}
 	return saved.Options(opts), nil
+}
+
+// inFlight tracks the POSTs sent and not yet answered, from the apply
+// view's callbacks (called by concurrent workers), for the line a second
+// interrupt prints as it abandons them.
+type inFlight struct {
+	mu      sync.Mutex
+	started bool
+	sent    map[string]bool
+}
+
+func (f *inFlight) start(a plan.Action) {
+	if f == nil {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.sent == nil {
+		f.sent = map[string]bool{}
+	}
+	f.started = true
+	f.sent[a.Address] = true
+}
+
+func (f *inFlight) result(r apply.ItemResult) {
+	if f == nil {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.sent, r.Action.Address)
+}
+
+// abandonLine says what a second interrupt leaves behind, and what to do.
+func (f *inFlight) abandonLine() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.started {
+		return fmt.Sprintf("Interrupted again: stopped at once (exit code %d); nothing had been sent.", exitAbandoned)
+	}
+	if len(f.sent) == 0 {
+		return fmt.Sprintf("Interrupted again: stopped at once (exit code %d) with no POST in flight; run rtctl plan to see what is left.", exitAbandoned)
+	}
+	addrs := make([]string, 0, len(f.sent))
+	for a := range f.sent {
+		addrs = append(addrs, a)
+	}
+	sort.Strings(addrs)
+	const shown = 10
+	list := strings.Join(addrs[:min(shown, len(addrs))], ", ")
+	if len(addrs) > shown {
+		list += fmt.Sprintf(" and %d more", len(addrs)-shown)
+	}
+	return fmt.Sprintf("Interrupted again: abandoned the %s in flight (%s), exit code %d. Their outcome is unknown: the next plan settles them from the account's feeds, and nothing is sent twice.",
+		plural(len(addrs), "POST", "POSTs"), list, exitAbandoned)
+}
+
+// plural is "1 POST" or "3 POSTs".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -12,7 +12,7 @@ func TestConsoleOnATerminal(t *testing.T) {
 	if code := run([]string{"console", dir}, e); code != 0 {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
-	for _, want := range []string{"Error\x1b[0m: Unsupported attribute", "\n> ... [1, 2]", "[1, 2]\n> \n"} {
+	for _, want := range []string{"Error\x1b[0m: Reference to undeclared local value", "\n> ... [1, 2]", "[1, 2]\n> \n"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

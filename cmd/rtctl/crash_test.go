@@ -857,10 +857,31 @@ func TestSecondInterruptLeavesOnlyInFlightUncertain(t *testing.T) {
 			}
 		}
 	}
-	_ = cmd.Wait()
+	werr := cmd.Wait()
 	w.waitQuiet()
 	if inFlight <= 0 {
 		t.Fatalf("the apply never said it was waiting for POSTs in flight:\n%s", out.String())
+	}
+	// The second interrupt exits with the documented code, after a
+	// summary that names what it abandoned (issue 24, item 7).
+	var ee *exec.ExitError
+	if !errors.As(werr, &ee) || ee.ExitCode() != exitAbandoned {
+		t.Errorf("after a second interrupt the apply exited with %v, want %d\n%s", werr, exitAbandoned, out.String())
+	}
+	if !strings.Contains(out.String(), "Interrupted again: abandoned the ") || !strings.Contains(out.String(), "the next plan settles them from the account's feeds") {
+		t.Errorf("no summary of what the second interrupt abandoned:\n%s", out.String())
+	}
+	// The [n/N] counter goes on: it never starts again at 1.
+	last := 0
+	for _, line := range strings.Split(out.String(), "\n") {
+		var n, total int
+		if _, err := fmt.Sscanf(line, "[%d/%d]", &n, &total); err != nil {
+			continue
+		}
+		if n <= last {
+			t.Errorf("the counter went from %d to %d: %q", last, n, line)
+		}
+		last = n
 	}
 	st, err := journal.Read(filepath.Join(w.dir, ".rtctl", "journal.jsonl"))
 	if err != nil {

@@ -26,12 +26,18 @@ type env struct {
 	// isTerminal reports whether w is an interactive terminal; it decides
 	// colour, progress display and whether apply may prompt.
 	isTerminal func(w any) bool
+	// termWidth is the width in columns of the terminal w is, 0 when it
+	// is none: plans wrap their reasons to it.
+	termWidth func(w any) int
 
 	// What one run of a command sets up, for the commands it runs: -v,
 	// the secrets to keep out of logs, and what to close at the end.
 	verbose bool
 	secrets *logging.Redactor
 	closers []func() error
+	// inFlight are the POSTs an apply has sent and not yet heard back
+	// from, for what a second interrupt abandons.
+	inFlight *inFlight
 }
 
 func systemEnv() *env {
@@ -46,5 +52,24 @@ func systemEnv() *env {
 			f, ok := w.(*os.File)
 			return ok && term.IsTerminal(int(f.Fd()))
 		},
+		termWidth: func(w any) int {
+			f, ok := w.(*os.File)
+			if !ok || !term.IsTerminal(int(f.Fd())) {
+				return 0
+			}
+			cols, _, err := term.GetSize(int(f.Fd()))
+			if err != nil {
+				return 0
+			}
+			return cols
+		},
 	}
+}
+
+// width is the width of the terminal w is, 0 when it is none or unknown.
+func (e *env) width(w any) int {
+	if e.termWidth == nil {
+		return 0
+	}
+	return e.termWidth(w)
 }

@@ -13,9 +13,10 @@ import (
 // Exit codes, documented in the README and in exitCodesHelp.
 const (
 	exitOK        = 0
-	exitError1    = 1 // an error, or an apply that stopped or had items fail
-	exitChanges   = 2 // plan --detailed-exitcode: something to post, nothing needs a person
-	exitAttention = 3 // something needs a person: a conflict, an uncertain or orphaned item
+	exitError1    = 1   // an error, or an apply that stopped or had items fail
+	exitChanges   = 2   // plan --detailed-exitcode: something to post, nothing needs a person
+	exitAttention = 3   // something needs a person: a conflict, an uncertain or orphaned item
+	exitAbandoned = 130 // a second interrupt: POSTs in flight were abandoned (128 + SIGINT, as a shell reports a process killed by Ctrl-C)
 )
 
 // exitCodesHelp is the exit code table of plan and apply's help.
@@ -24,7 +25,8 @@ const exitCodesHelp = `Exit codes:
   1  an error; for apply also an interruption, a failed item or a run that stopped early
   2  plan --detailed-exitcode: something to post, and nothing needs a person
   3  something needs a person: an item in conflict, uncertain, held or orphaned
-     (plan: only with --detailed-exitcode; apply: always)`
+     (plan: only with --detailed-exitcode; apply: always)
+  130  a second Ctrl-C: stopped at once, naming the POSTs abandoned in flight`
 
 // exitError carries a specific exit code out of a command. Commands that
 // only need "failed" return a plain error, which exits 1.

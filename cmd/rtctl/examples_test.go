@@ -38,6 +38,15 @@ func TestExamplesPlanAndApply(t *testing.T) {
 		name := filepath.Base(src)
 		t.Run(name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), name)
+			// data "git_log" reads only inside the repository that
+			// holds the configuration: these examples run from inside
+			// one, where their default path finds it, as in CI.
+			switch name {
+			case "git-highlights":
+				dir = filepath.Join(exampleRepo(t), "examples", name)
+			case "ci":
+				dir = filepath.Join(exampleRepo(t), "rescuetime")
+			}
 			copyDir(t, src, dir)
 			environ := map[string]string{"RTCTL_NOW": "2026-11-20T18:00:00Z", "NO_COLOR": "1"}
 			e := &env{
@@ -47,10 +56,6 @@ func TestExamplesPlanAndApply(t *testing.T) {
 				isTerminal: func(any) bool { return false },
 			}
 			var extra []string
-			switch name {
-			case "git-highlights", "ci":
-				extra = append(extra, "--var", "repo="+exampleRepo(t))
-			}
 			if name == "ci" {
 				ics, err := os.ReadFile(filepath.Join(examplesDir, "calendar", "work.ics"))
 				if err != nil {

@@ -30,7 +30,7 @@ func (a *accountFlags) register(cmd *cobra.Command) {
 	f.StringVar(&a.apiKeyFile, "api-key-file", "", "read the API key from `FILE` instead of $RESCUETIME_API_KEY")
 	f.StringVar(&a.accessTokenFile, "access-token-file", "", "read an OAuth2 access token from `FILE` (see rtctl auth) instead of $RESCUETIME_ACCESS_TOKEN")
 	f.BoolVar(&a.sandbox, "sandbox", false, "use a built-in emulated Premium account kept in "+workspace.SandboxStatePath)
-	f.DurationVar(&a.timeout, "timeout", rtapi.DefaultCallTimeout, "the longest one request to RescueTime may take, its retries included")
+	f.DurationVar(&a.timeout, "timeout", rtapi.DefaultCallTimeout, "the longest one request to RescueTime may take, its retries included, and the reading of all the configuration's data sources (calendars, git logs)")
 }
 
 // registerTimezone adds --timezone, for commands without a configuration
@@ -79,6 +79,7 @@ type configFlags struct {
 	now            string
 	journal        string
 	noColor        bool
+	backend        backendFlags
 	// credentialFiles are --api-key-file and --access-token-file of the
 	// commands that never reach the account (validate, console): given,
 	// what they hold is kept from the configuration as plan keeps it.
@@ -101,6 +102,7 @@ func (f *configFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.journal, "journal", "", "journal file (default RTCTL_JOURNAL, else .rtctl/journal.jsonl beside the configuration)")
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the output (NO_COLOR and a non-terminal output also turn it off)")
+	f.backend.register(cmd)
 }
 
 // registerNow adds --now, for commands that only look: planning as of

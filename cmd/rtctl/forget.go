@@ -50,7 +50,7 @@ afresh, and says so. Use -chdir=DIR for a configuration elsewhere.`,
 				// The address is the journal's, a file committed with the configuration.
 				names = append(names, termsafe.Escape(r.Address))
 			}
-			fmt.Fprintf(e.stdout, "Forgot %d item(s): %s.\nNothing was posted; rtctl journal still lists them, as forgotten.\n", len(forgotten), strings.Join(names, ", "))
+			fmt.Fprintf(e.stdout, "Forgot %s: %s.\nNothing was posted; rtctl journal still lists them, as forgotten.\n", plural(len(forgotten), "item", "items"), strings.Join(names, ", "))
 			return nil
 		},
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -36,8 +37,18 @@ buckets, which do not say where a block began.`,
 		Args:      cobra.RangeArgs(1, 2),
 		ValidArgs: []string{"highlights"},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if strings.Contains(args[0], ".") {
+				// Terraform's "import ADDRESS ID": a highlight has no ID
+				// to import by, so rtctl imports every one since a date.
+				return fmt.Errorf("rtctl import takes a kind, not an address and an ID: rtctl import highlights --since DATE [DIR] writes a block for every highlight the account holds since DATE (%s is not a kind)", args[0])
+			}
 			if args[0] != "highlights" {
 				return fmt.Errorf("rtctl imports highlights only, not %q: FocusTime sessions are events and offline time comes back in five-minute buckets", args[0])
+			}
+			if since == "" {
+				// Not MarkFlagRequired: cobra's "required flag(s) not set"
+				// came before the argument's own message.
+				return errors.New("--since DATE is required: import highlights dated on or after DATE, for instance rtctl import highlights --since 2026-11-01")
 			}
 			if _, err := time.Parse(time.DateOnly, since); err != nil {
 				return fmt.Errorf("--since %q: want a date such as 2026-11-01", since)
@@ -69,7 +80,7 @@ buckets, which do not say where a block began.`,
 			if err := atomicfile.Write(out, src); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "Wrote %d highlight(s) to %s (%d already declared). Run rtctl plan: they are in sync, and nothing is posted.\n", len(res.Highlights), out, res.Declared)
+			fmt.Fprintf(e.stdout, "Wrote %s to %s (%d already declared). Run rtctl plan: they are in sync, and nothing is posted.\n", plural(len(res.Highlights), "highlight", "highlights"), out, res.Declared)
 			return nil
 		},
 	}
@@ -78,6 +89,5 @@ buckets, which do not say where a block began.`,
 	acct.registerTimezone(cmd)
 	cmd.Flags().StringVar(&since, "since", "", "import highlights dated on or after this `DATE` (YYYY-MM-DD; required)")
 	cmd.Flags().StringVar(&out, "out", "", "write to this new `FILE` (for instance imported.rt.hcl beside the configuration) instead of standard output")
-	_ = cmd.MarkFlagRequired("since")
 	return cmd
 }

@@ -20,7 +20,8 @@ func newInitCmd(e *env) *cobra.Command {
 		Short: "Write a starter configuration",
 		Long: `Init writes a small commented main.rt.hcl into DIR (default: the current
 directory, created if missing) that validates as it is. It never overwrites:
-it refuses when DIR already holds *.rt.hcl files.
+when DIR already holds *.rt.hcl files it says so, writes nothing and exits 0,
+so that it can be a step of every CI run.
 
 The time zone is --timezone, else $TZ when it names an IANA zone, else UTC.`,
 		Args: cobra.MaximumNArgs(1),
@@ -34,7 +35,10 @@ The time zone is --timezone, else $TZ when it names an IANA zone, else UTC.`,
 				return err
 			}
 			if existing, _ := dirlist.Files(dir, "", spec.ConfigFileSuffix); len(existing) > 0 {
-				return fmt.Errorf("%s already holds a configuration (%s); rtctl init does not overwrite it", dir, filepath.Base(existing[0]))
+				// Success, as terraform init is in a directory it set up
+				// before: a CI step runs it every time.
+				fmt.Fprintf(e.stdout, "%s already holds a configuration (%s); nothing was written. Next: rtctl validate %s\n", dir, filepath.Base(existing[0]), dir)
+				return nil
 			}
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return fmt.Errorf("creating %s: %w", dir, err)

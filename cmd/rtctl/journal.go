@@ -85,6 +85,6 @@ are said. Each account has a journal of its own: the credentials choose it.`,
 	}
 	jf.register(cmd)
 	cmd.Flags().BoolVar(&jsonOut, "json", false, "print the journal as JSON")
-	cmd.AddCommand(newJournalVerifyCmd(e), newJournalRepairCmd(e), newJournalRotateKeyCmd(e), newJournalNewAccountCmd(e), newJournalConfirmCmd(e), newJournalAdoptCmd(e))
+	cmd.AddCommand(newJournalVerifyCmd(e), newJournalRepairCmd(e), newJournalRotateKeyCmd(e), newJournalNewAccountCmd(e), newJournalConfirmCmd(e), newJournalAdoptCmd(e), newJournalMigrateCmd(e))
 	return cmd
 }

@@ -47,7 +47,7 @@ configuration elsewhere.`,
 				// every text from outside.
 				names = append(names, termsafe.Escape(a.Address))
 			}
-			fmt.Fprintf(e.stdout, "Adopted %d item(s) as in the account: %s.\nNothing was posted; they will never be sent.\n", len(adopted), strings.Join(names, ", "))
+			fmt.Fprintf(e.stdout, "Adopted %s as in the account: %s.\nNothing was posted; they will never be sent.\n", plural(len(adopted), "item", "items"), strings.Join(names, ", "))
 			return nil
 		},
 	}

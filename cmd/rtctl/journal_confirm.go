@@ -34,7 +34,7 @@ Use -chdir=DIR for a configuration elsewhere.`,
 				// The address is the journal's, a file committed with the configuration.
 				names = append(names, termsafe.Escape(r.Address))
 			}
-			fmt.Fprintf(e.stdout, "Recorded %d item(s) as in the account: %s.\n", len(recs), strings.Join(names, ", "))
+			fmt.Fprintf(e.stdout, "Recorded %s as in the account: %s.\n", plural(len(recs), "item", "items"), strings.Join(names, ", "))
 			return nil
 		},
 	}

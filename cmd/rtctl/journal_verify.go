@@ -25,7 +25,7 @@ func newJournalVerifyCmd(e *env) *cobra.Command {
 			var de *journal.DamagedError
 			switch {
 			case errors.As(err, &de):
-				fmt.Fprintf(e.stdout, "%s: %d line(s), %d damaged: %s.\n", path, st.Lines, len(de.Lines), lineList(de.Lines))
+				fmt.Fprintf(e.stdout, "%s: %s, %d damaged: %s.\n", path, plural(st.Lines, "line", "lines"), len(de.Lines), lineList(de.Lines))
 				fmt.Fprintln(e.stdout, "A damaged line may be the record of a POST. Check the account in the web app for items sent around then, and run rtctl journal repair: it sets the damaged lines aside and keeps the items they name uncertain.")
 				return &exitError{code: exitError1}
 			case err != nil:
@@ -35,7 +35,7 @@ func newJournalVerifyCmd(e *env) *cobra.Command {
 			if a, ok := st.Account(); ok {
 				acct = "bound to " + a.String()
 			}
-			fmt.Fprintf(e.stdout, "%s: %d line(s), %d item(s), every line intact; %s.\n", path, st.Lines, st.Len(), acct)
+			fmt.Fprintf(e.stdout, "%s: %s, %s, every line intact; %s.\n", path, plural(st.Lines, "line", "lines"), plural(st.Len(), "item", "items"), acct)
 			if st.Torn {
 				fmt.Fprintln(e.stdout, "Its last line was cut short by a crash; the next apply removes it.")
 			}

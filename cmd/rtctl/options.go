@@ -122,6 +122,11 @@ func openWorkspace(e *env, dir string, cf *configFlags, acct *accountFlags) (*wo
 	if err != nil {
 		return nil, err
 	}
+	if cf != nil && acct != nil {
+		if err := setBackend(e, dir, &cf.backend, &opts); err != nil {
+			return nil, err
+		}
+	}
 	return workspace.Open(dir, opts)
 }
 

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -8,8 +10,11 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/rtctl/rtctl/internal/jsonplan"
+	"github.com/rtctl/rtctl/internal/termsafe"
 	"github.com/rtctl/rtctl/internal/views"
 	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/workspace"
@@ -44,18 +49,24 @@ Plan never writes to the account. With --out it saves the plan, which
 			if err != nil {
 				return err
 			}
-			if err := checkOutFile(out); err != nil {
-				return err
-			}
-			ws, err := openWorkspace(e, dirArg(args), &cf, &acct)
+			r, ws, err := func() (*workspace.PlanResult, *workspace.Workspace, error) {
+				if err := checkOutFile(out); err != nil {
+					return nil, nil, err
+				}
+				ws, err := openWorkspace(e, dirArg(args), &cf, &acct)
+				if err != nil {
+					return nil, nil, err
+				}
+				r, err := ws.Plan(cmd.Context(), workspace.PlanOptions{Targets: targets, Replace: replace})
+				return r, ws, err
+			}()
 			if err != nil {
+				if f == views.PlanJSON {
+					writeErroredJSON(e, err)
+				}
 				return err
 			}
-			r, err := ws.Plan(cmd.Context(), workspace.PlanOptions{Targets: targets, Replace: replace})
-			if err != nil {
-				return err
-			}
-			if err := views.WritePlan(e.stdout, r.Plan, f, views.PlanOptions{Color: diagColor(e, cf.noColor, e.stdout), Verbose: verbose, Rate: ws.Rate(nil)}); err != nil {
+			if err := views.WritePlan(e.stdout, r.Plan, f, views.PlanOptions{Color: diagColor(e, cf.noColor, e.stdout), Verbose: verbose, Rate: ws.Rate(nil), Width: e.width(e.stdout)}); err != nil {
 				return err
 			}
 			if out != "" {
@@ -137,4 +148,20 @@ func needsAttention(p *plan.Plan) bool {
 		}
 	}
 	return false
+}
+
+// writeErroredJSON answers plan --json that failed with a JSON document on
+// standard output, as Terraform's -json does, so that a program reading it
+// always gets JSON; the text on standard error stays for people.
+func writeErroredJSON(e *env, err error) {
+	var diags hcl.Diagnostics
+	msg := errorMessage(err).Error()
+	var ce *workspace.ConfigError
+	if errors.As(err, &ce) {
+		diags = ce.Diagnostics
+		msg = "the configuration in " + ce.Dir + " has errors"
+	}
+	enc := json.NewEncoder(termsafe.JSONWriter(e.stdout))
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(jsonplan.NewErrored(msg, diags))
 }

@@ -36,6 +36,9 @@ empty list.`,
 		if err != nil {
 			return views.Listing{}, err
 		}
+		for i := range alerts {
+			alerts[i].CreatedAt = alerts[i].CreatedAt.In(c.Location())
+		}
 		return views.AlertsListing(alerts), nil
 	})
 }

@@ -34,6 +34,7 @@ default, or only the started or ended one. FocusTime is a Premium feature.`,
 				return views.Listing{}, err
 			}
 			for _, ev := range evs {
+				ev.CreatedAt = ev.CreatedAt.In(c.Location())
 				events = append(events, views.FocusEvent{Event: f.name, FocusEvent: ev})
 			}
 		}

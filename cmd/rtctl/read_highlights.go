@@ -20,6 +20,9 @@ Highlights are a Premium feature: Lite accounts get an empty list.`,
 		if err != nil {
 			return views.Listing{}, err
 		}
+		for i := range hs {
+			hs[i].CreatedAt = hs[i].CreatedAt.In(c.Location())
+		}
 		return views.HighlightsListing(hs), nil
 	})
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rtctl/rtctl/internal/views"
 	"github.com/rtctl/rtctl/pkg/rtapi"
+	"github.com/rtctl/rtctl/pkg/spec"
 )
 
 // addOutputFlag registers --output/-o on a read command.
@@ -18,6 +19,8 @@ func addOutputFlag(cmd *cobra.Command) *string {
 }
 
 // fetchFunc reads from the API and returns what to print.
+// Times with an offset of their own are shown in the client's zone, the
+// account's.
 type fetchFunc func(cmd *cobra.Command, c *rtapi.Client, args []string) (views.Listing, error)
 
 // readCommand completes cmd as a read command: connection flags, --output,
@@ -30,6 +33,12 @@ func readCommand(e *env, cmd *cobra.Command, fetch fetchFunc) *cobra.Command {
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if err := views.CheckOutput(*out); err != nil {
 			return err
+		}
+		// The account's zone, as the configuration in the directory
+		// declares it, unless the person says otherwise: the API's times
+		// carry no offset.
+		if acct.timezone == "" && e.getenv("RTCTL_TIMEZONE") == "" {
+			acct.timezone = spec.Declared(".").Timezone
 		}
 		// A sandbox lives beside its configuration: -chdir=DIR reads
 		// another directory's.

@@ -363,6 +363,7 @@ func TestActionInstalls(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
+	releases := srv.URL + "/releases"
 	install := func(t *testing.T, version, arch string) (string, string, error) {
 		t.Helper()
 		dir := t.TempDir()
@@ -372,7 +373,7 @@ func TestActionInstalls(t *testing.T) {
 			"PATH=" + os.Getenv("PATH"), "HOME=" + dir,
 			"RUNNER_OS=Linux", "RUNNER_ARCH=" + arch, "RUNNER_TEMP=" + dir,
 			"GITHUB_PATH=" + ghPath, "GITHUB_OUTPUT=" + ghOut,
-			"RTCTL_VERSION=" + version, "RTCTL_RELEASES_URL=" + srv.URL + "/releases",
+			"RTCTL_VERSION=" + version, "RTCTL_RELEASES_URL=" + releases,
 		}
 		log, err := cmd.CombinedOutput()
 		path, _ := os.ReadFile(ghPath)
@@ -407,6 +408,17 @@ func TestActionInstalls(t *testing.T) {
 			}
 		})
 	}
+	// A repository without a release yet: GitHub answers 404 for the
+	// latest release, and the step says what works until there is one
+	// (issue 24, item 9).
+	t.Run("no release yet", func(t *testing.T) {
+		releases = srv.URL + "/unreleased/releases"
+		defer func() { releases = srv.URL + "/releases" }()
+		log, path, err := install(t, "latest", "X64")
+		if err == nil || !strings.Contains(log, "until rtctl's first release, build it from source with version: source") || path != "" {
+			t.Errorf("want a refusal naming version: source; got %v, PATH %q\n%s", err, path, log)
+		}
+	})
 	t.Run("checksum mismatch", func(t *testing.T) {
 		tampered.Store(true)
 		defer tampered.Store(false)
@@ -477,6 +489,28 @@ func TestExampleWorkflowUsesTheAction(t *testing.T) {
 		}
 		if uses != 1 {
 			t.Errorf("job %s uses rtctl/rtctl %d times, want once", name, uses)
+		}
+	}
+}
+
+// TestLicenseShipped checks that the repository has the license the README
+// names and the release archives package (issue 24, item 9: .goreleaser.yaml
+// packaged LICENSE*, and there was none).
+func TestLicenseShipped(t *testing.T) {
+	lic, err := os.ReadFile("../../LICENSE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(bytes.TrimSpace(lic), []byte("Apache License\n                           Version 2.0, January 2004")) {
+		t.Errorf("LICENSE is not the Apache License 2.0 text")
+	}
+	for file, want := range map[string]string{"../../README.md": "Apache License 2.0 ([LICENSE](LICENSE))", "../../.goreleaser.yaml": "- LICENSE*"} {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), want) {
+			t.Errorf("%s does not say %q", file, want)
 		}
 	}
 }

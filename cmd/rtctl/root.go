@@ -6,26 +6,45 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/logging"
 	"github.com/rtctl/rtctl/internal/termsafe"
+	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
 // run executes rtctl with args and returns the process exit code. It never
 // panics on bad input and never prints a Go stack trace.
 //
 // The first interrupt (Ctrl-C) or SIGTERM cancels the command's context, so
-// apply stops starting POSTs and records those in flight; a second one kills
-// the process as usual.
+// apply stops starting POSTs and records those in flight; a second one ends
+// the process at once with exitAbandoned, after a line that names the POSTs
+// it abandons.
 func run(args []string, e *env) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	done := make(chan struct{})
+	defer close(done)
+	// e is replaced below; the goroutine reads what it becomes.
+	var abandon func()
 	go func() {
-		<-ctx.Done()
-		stop()
+		select {
+		case <-sigs:
+			cancel()
+		case <-done:
+			return
+		}
+		select {
+		case <-sigs:
+			abandon()
+		case <-done:
+		}
 	}()
 	// Everything printed passes a redactor that learns the credentials as
 	// they are read: the last line of defence behind every view's care.
@@ -41,6 +60,14 @@ func run(args []string, e *env) int {
 		}
 		return isTerminal(w)
 	}
+	if termWidth := e.termWidth; termWidth != nil {
+		e.termWidth = func(w any) int {
+			if rw, ok := w.(*logging.RedactingWriter); ok {
+				w = rw.Underlying()
+			}
+			return termWidth(w)
+		}
+	}
 	defer func() {
 		for _, c := range e.closers {
 			_ = c()
@@ -48,11 +75,23 @@ func run(args []string, e *env) int {
 		_ = stdout.Flush()
 		_ = stderr.Flush()
 	}()
+	e.inFlight = &inFlight{}
+	abandon = func() {
+		_ = stdout.Flush()
+		// Addresses may hold a calendar's or a file's text.
+		fmt.Fprintln(e.stderr, termsafe.EscapeLines(e.inFlight.abandonLine()))
+		_ = stderr.Flush()
+		os.Exit(exitAbandoned)
+	}
 	root := newRootCmd(e)
 	root.SetArgs(terraformSpellings(root, args))
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return 0
+	}
+	err = unknownCommandError(subcommandTypo(cmd, err))
+	if cmd != nil {
+		err = usageError(cmd, cmd.Flags().Args(), err)
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
@@ -126,6 +165,7 @@ The API key is read from RESCUETIME_API_KEY and never printed.`,
 		newApplyCmd(e),
 		newJournalCmd(e),
 		newForgetCmd(e),
+		newForceUnlockCmd(e),
 		newImportCmd(e),
 		newConsoleCmd(e),
 		newSandboxCmd(e),
@@ -136,14 +176,48 @@ The API key is read from RESCUETIME_API_KEY and never printed.`,
 		newHighlightsCmd(e),
 		newFocusCmd(e),
 		newGenDocsCmd(e),
+		newDoctorCmd(e),
 	)
+	root.AddCommand(terraformCommandStubs(root)...)
+	// Cobra sets the distance of "did you mean" on the root only, when it
+	// first looks; the groups (journal, auth, sandbox) suggest too.
+	var suggest func(c *cobra.Command)
+	suggest = func(c *cobra.Command) {
+		c.SuggestionsMinimumDistance = 2
+		for _, sub := range c.Commands() {
+			suggest(sub)
+		}
+	}
+	suggest(root)
+	registerCompletions(root)
 	return root
+}
+
+// subcommandTypo turns "no configuration directory verfy" into the
+// unknown subcommand it most likely was, for commands such as journal that
+// take both a directory and subcommands.
+func subcommandTypo(cmd *cobra.Command, err error) error {
+	var nd *workspace.NoConfigDirError
+	if cmd == nil || !cmd.HasAvailableSubCommands() || !errors.As(err, &nd) || cmd.Flags().NArg() != 1 {
+		return err
+	}
+	typed := cmd.Flags().Arg(0)
+	if strings.ContainsAny(typed, `/\.`) {
+		return err
+	}
+	if s := cmd.SuggestionsFor(typed); len(s) > 0 {
+		return fmt.Errorf("unknown command %q for %q; did you mean %s? (a directory is given as ./%s)", typed, cmd.CommandPath(), s[0], typed)
+	}
+	return err
 }
 
 // groupRunE makes a command that only groups subcommands refuse an unknown
 // one, as the root does, instead of printing help and exiting 0 on a typo.
 func groupRunE(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
+		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+			return fmt.Errorf("unknown command %q for %q; did you mean %s?", args[0], cmd.CommandPath(), s[0])
+		}
 		return fmt.Errorf("unknown command %q for %q; see %s --help", args[0], cmd.CommandPath(), cmd.CommandPath())
 	}
 	return cmd.Help()

@@ -120,6 +120,7 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		"emulator-account":   cmdEmulatorAccount,
 		"emulator-model":     cmdEmulatorModel,
 		"exitcode":           cmdExitcode,
+		"git-remote":         cmdGitRemote,
 		"journal-lock":       cmdJournalLock,
 		"account-lock":       cmdAccountLock,
 		"journal-tear":       cmdJournalTear,

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/termsafe"
@@ -26,6 +27,14 @@ configuration is valid and 1 when it is not. Warnings do not make it invalid.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ws, err := openWorkspace(e, dirArg(args), &cf, nil)
 			if err != nil {
+				if jsonOut {
+					// A program reading stdout gets the report whatever
+					// went wrong, as from terraform validate -json.
+					report := spec.NewValidateReport(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read the configuration", Detail: errorMessage(err).Error()}})
+					enc := json.NewEncoder(termsafe.JSONWriter(e.stdout))
+					enc.SetIndent("", "  ")
+					_ = enc.Encode(report)
+				}
 				return err
 			}
 			// As plan does: today() and the data sources' windows follow

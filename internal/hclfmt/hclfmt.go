@@ -4,6 +4,7 @@
 package hclfmt
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
@@ -20,6 +21,11 @@ func CheckPath(p string) error {
 		return nil
 	}
 	info, err := os.Stat(p)
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		// The path is said once, as it was given.
+		err = pe.Err
+	}
 	if err != nil {
 		return fmt.Errorf("cannot format %s: %w", p, err)
 	}

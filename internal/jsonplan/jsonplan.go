@@ -16,9 +16,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/hcl/v2"
+
 	"github.com/rtctl/rtctl/internal/clip"
 	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/rtapi"
+	"github.com/rtctl/rtctl/pkg/spec"
 )
 
 // FormatVersion is the version of the document.
@@ -259,4 +262,31 @@ func ParseLookback(s string) (time.Duration, error) {
 		return time.Duration(days) * 24 * time.Hour, nil
 	}
 	return time.ParseDuration(s)
+}
+
+// Errored is the document plan --json prints in place of a Plan when no
+// plan could be made, so that a program reading standard output always
+// gets JSON: "errored" is true, "error" says why in one sentence, and a
+// configuration's errors and warnings are in "diagnostics", in the shape
+// of validate --json's.
+type Errored struct {
+	FormatVersion string                `json:"format_version"`
+	Errored       bool                  `json:"errored"`
+	Error         string                `json:"error"`
+	ErrorCount    int                   `json:"error_count"`
+	WarningCount  int                   `json:"warning_count"`
+	Diagnostics   []spec.JSONDiagnostic `json:"diagnostics"`
+}
+
+// NewErrored is the Errored document for msg and the diagnostics diags.
+func NewErrored(msg string, diags hcl.Diagnostics) Errored {
+	r := spec.NewValidateReport(diags)
+	return Errored{
+		FormatVersion: FormatVersion,
+		Errored:       true,
+		Error:         msg,
+		ErrorCount:    r.ErrorCount,
+		WarningCount:  r.WarningCount,
+		Diagnostics:   r.Diagnostics,
+	}
 }

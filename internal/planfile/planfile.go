@@ -4,6 +4,9 @@
 package planfile
 
 import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,6 +35,10 @@ type File struct {
 
 // Meta is what a saved plan records besides the plan itself.
 type Meta struct {
+	// PlanID is the plan's identity, random, given when the plan is
+	// written: apply records it, so that a plan is applied once. A file
+	// written before there were IDs is identified by its SHA-256.
+	PlanID string `json:"plan_id,omitempty"`
 	// ConfigDir is the configuration's directory. The file stores it
 	// relative to the plan file, so a plan applied from elsewhere, or in
 	// another checkout, finds the same configuration; Read resolves it.
@@ -90,6 +97,13 @@ func Write(path string, p *plan.Plan, meta Meta) error {
 	if rel, err := relativeTo(filepath.Dir(path), meta.ConfigDir); err == nil {
 		meta.ConfigDir = rel
 	}
+	if meta.PlanID == "" {
+		var id [16]byte
+		if _, err := rand.Read(id[:]); err != nil {
+			return fmt.Errorf("making the plan's ID: %w", err)
+		}
+		meta.PlanID = hex.EncodeToString(id[:])
+	}
 	f := File{FormatVersion: jsonplan.FormatVersion, Meta: meta, Plan: jsonplan.FromPlan(p)}
 	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
@@ -127,6 +141,14 @@ func Read(path string) (*File, error) {
 	}
 	var f File
 	if err := json.Unmarshal(b, &f); err != nil {
+		const how = "run rtctl plan -out=FILE first"
+		var se *json.SyntaxError
+		switch {
+		case strings.HasSuffix(path, ".rt.hcl") || strings.HasSuffix(path, ".rtvars.hcl"):
+			return nil, fmt.Errorf("%s is a configuration file, not a saved plan; %s", path, how)
+		case errors.As(err, &se):
+			return nil, fmt.Errorf("%s is not a saved rtctl plan (it is not JSON); %s", path, how)
+		}
 		return nil, fmt.Errorf("%s is not a saved rtctl plan: %s", path, clip.String(err.Error(), 0))
 	}
 	major, _, _ := strings.Cut(f.FormatVersion, ".")
@@ -136,6 +158,10 @@ func Read(path string) (*File, error) {
 	}
 	if major != want {
 		return nil, fmt.Errorf("%s has plan format %s; this rtctl reads %s.x: make the plan again with this version", path, clip.String(f.FormatVersion, 0), want)
+	}
+	if f.PlanID == "" {
+		sum := sha256.Sum256(b)
+		f.PlanID = "sha256:" + hex.EncodeToString(sum[:])
 	}
 	if !filepath.IsAbs(f.ConfigDir) {
 		f.ConfigDir = filepath.Join(filepath.Dir(path), f.ConfigDir)

@@ -47,6 +47,9 @@ func (s *Set) Add(secrets ...string) {
 			f := fold(sec)
 			s.long = append(s.long, f)
 			for i := 0; i+MinRun <= len(f); i++ {
+				if wordlike(sec[i : i+MinRun]) {
+					continue
+				}
 				g := gram(f, i)
 				s.grams[g] = struct{}{}
 				h := hash(g)
@@ -54,6 +57,28 @@ func (s *Set) Add(secrets ...string) {
 			}
 		}
 	}
+}
+
+// wordlike reports whether a piece of a credential could be part of an
+// ordinary word: letters of one case, perhaps with punctuation, and no
+// digit. A random key's pieces mix cases or digits; a test key or a
+// readable token ("lite-account-key-1") has pieces such as "-account",
+// which, looked for, would be cut out of "new-account". Such a piece is
+// not looked for on its own; the exact value and its other pieces are.
+func wordlike(piece string) bool {
+	var lower, upper bool
+	for i := 0; i < len(piece); i++ {
+		c := piece[i]
+		switch {
+		case c >= '0' && c <= '9', c >= 0x80:
+			return false
+		case c >= 'a' && c <= 'z':
+			lower = true
+		case c >= 'A' && c <= 'Z':
+			upper = true
+		}
+	}
+	return !(lower && upper)
 }
 
 // Empty reports whether the set holds no credential.
@@ -67,6 +92,14 @@ func (s *Set) Contains(text string) bool {
 	for _, sec := range s.exact {
 		if strings.Contains(text, sec) {
 			return true
+		}
+	}
+	if len(s.long) > 0 {
+		f := fold(text)
+		for _, l := range s.long {
+			if strings.Contains(f, l) {
+				return true
+			}
 		}
 	}
 	if len(s.grams) == 0 || len(text) < MinRun {
@@ -114,6 +147,17 @@ func (s *Set) Replace(text, with string) string {
 	for _, sec := range s.exact {
 		if strings.Contains(text, sec) {
 			text = strings.ReplaceAll(text, sec, with)
+		}
+	}
+	// A long credential whole, in any case: its word-like pieces are not
+	// looked for on their own (wordlike), so its whole is.
+	for _, l := range s.long {
+		for {
+			i := strings.Index(fold(text), l)
+			if i < 0 {
+				break
+			}
+			text = text[:i] + with + text[i+len(l):]
 		}
 	}
 	if len(s.grams) == 0 || len(text) < MinRun {

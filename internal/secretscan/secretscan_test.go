@@ -74,3 +74,25 @@ func BenchmarkReplaceNoMatch(b *testing.B) {
 		s.Replace(text, "X")
 	}
 }
+
+// TestWordlikePiecesOfAReadableKey: a key with readable pieces
+// ("lite-account-key-1") is found exactly and by its random-looking
+// pieces, but its pieces that could be part of a word are not cut out of
+// ordinary text ("rtctl journal new-account" stayed "newREDACTED").
+func TestWordlikePiecesOfAReadableKey(t *testing.T) {
+	var s Set
+	s.Add("lite-account-key-1")
+	if got := s.Replace("run rtctl journal new-account", "REDACTED"); got != "run rtctl journal new-account" {
+		t.Errorf("ordinary words were cut: %q", got)
+	}
+	for _, leak := range []string{"lite-account-key-1", "LITE-ACCOUNT-KEY-1", "unt-key-1"} {
+		if !s.Contains("x " + leak + " y") {
+			t.Errorf("%q was not found", leak)
+		}
+	}
+	var random Set
+	random.Add("B63GxyQp9rT2wLmZ")
+	if !random.Contains("...xyqp9rt2...") || !random.Contains("GXYQP9RT") {
+		t.Error("a random key's pieces, in another case, were not found")
+	}
+}

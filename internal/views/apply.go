@@ -49,6 +49,8 @@ type ApplyTextOptions struct {
 	Now  func() time.Time // elapsed time and the estimate
 	// Stderr receives diagnostics and notices.
 	Stderr io.Writer
+	// Width is the terminal's width, for the plan's wrapped reasons.
+	Width int
 }
 
 type applyText struct {
@@ -81,7 +83,7 @@ func (v *applyText) Notice(msg string) {
 }
 
 func (v *applyText) Plan(p *plan.Plan) error {
-	return WritePlan(v.w, p, PlanText, PlanOptions{Color: v.opts.Color, Rate: v.opts.Rate})
+	return WritePlan(v.w, p, PlanText, PlanOptions{Color: v.opts.Color, Rate: v.opts.Rate, Width: v.opts.Width})
 }
 
 func (v *applyText) Run(todo []plan.Action) {

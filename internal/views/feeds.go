@@ -142,7 +142,7 @@ func (d summaryDay) MarshalJSON() ([]byte, error) {
 	fields := []struct {
 		name string
 		v    any
-	}{{"id", s.ID}, {"date", s.Date}, {"productivity_pulse", s.ProductivityPulse}}
+	}{{"id", s.ID}, {"date", s.Date.Format(time.DateOnly)}, {"productivity_pulse", s.ProductivityPulse}}
 	for _, a := range s.SummaryCategories() {
 		var v any = a.SummaryAmount
 		if a.Name == "total" {
@@ -216,6 +216,24 @@ func AlertsListing(alerts []rtapi.Alert) Listing {
 	return l
 }
 
+// highlightJSON is a highlight as -o json prints it: its date as the date
+// it is ("2026-12-04"), not a midnight with an offset.
+type highlightJSON struct {
+	ID          int64     `json:"id"`
+	Description string    `json:"description"`
+	Date        string    `json:"date"`
+	CreatedAt   time.Time `json:"created_at"`
+	Source      string    `json:"source,omitempty"`
+}
+
+func highlightsJSON(hs []rtapi.Highlight) []highlightJSON {
+	out := make([]highlightJSON, len(hs))
+	for i, h := range hs {
+		out[i] = highlightJSON{ID: h.ID, Description: h.Description, Date: h.Date.Format(time.DateOnly), CreatedAt: h.CreatedAt, Source: h.Source}
+	}
+	return out
+}
+
 // HighlightsListing lists the highlights feed, newest date first. It has no source column: the
 // feed does not send one, so it would always be empty. JSON has the field
 // only when the server sent it.
@@ -223,8 +241,8 @@ func HighlightsListing(hs []rtapi.Highlight) Listing {
 	slices.SortStableFunc(hs, func(a, b rtapi.Highlight) int {
 		return cmp.Or(-a.Date.Compare(b.Date), -a.CreatedAt.Compare(b.CreatedAt), -cmp.Compare(a.ID, b.ID))
 	})
-	l := Listing{Columns: []string{"date", "description", "created_at", "id"}, JSON: hs,
-		Empty: "No highlights in the feed (it lists recently entered ones; highlights are a Premium feature)."}
+	l := Listing{Columns: []string{"date", "description", "created_at", "id"}, JSON: highlightsJSON(hs),
+		Empty: "No highlights in the feed (it lists recently entered ones, each a few minutes after it is entered, once the account has synced; on a Lite account it is always empty: highlights are a Premium feature)."}
 	for _, h := range hs {
 		id := strconv.FormatInt(h.ID, 10)
 		l.Rows = append(l.Rows, []string{TableDate(h.Date), h.Description, TableTime(h.CreatedAt), id})

@@ -74,10 +74,10 @@ func WriteJournalTable(w io.Writer, st *journal.State, loc *time.Location) (bool
 	}
 	var notes []string
 	if n := len(st.Damaged); n > 0 {
-		notes = append(notes, fmt.Sprintf("%d damaged line(s) could not be read (line %d first): run rtctl journal verify, then rtctl journal repair.", n, st.Damaged[0]))
+		notes = append(notes, fmt.Sprintf("%d %s could not be read (line %d first): run rtctl journal verify, then rtctl journal repair.", n, plural(n, "damaged line", "damaged lines"), st.Damaged[0]))
 	}
 	if st.Skipped > 0 {
-		notes = append(notes, fmt.Sprintf("%d line(s) cut short by a crash were skipped.", st.Skipped))
+		notes = append(notes, fmt.Sprintf("%d %s cut short by a crash %s skipped.", st.Skipped, plural(st.Skipped, "line", "lines"), plural(st.Skipped, "was", "were")))
 	}
 	if st.Torn {
 		notes = append(notes, "The last line was cut short by a crash; the next apply removes it.")

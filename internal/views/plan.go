@@ -31,6 +31,9 @@ type PlanOptions struct {
 	// Rate is the POSTs a second apply would send (0: no limit): text and
 	// Markdown say how long the apply will take when it is over a minute.
 	Rate float64
+	// Width is the terminal's width in columns: text wraps reasons and
+	// notes to it. Zero: no wrapping (not a terminal).
+	Width int
 }
 
 // applyDuration is how long posting n items takes at rate POSTs a second,

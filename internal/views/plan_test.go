@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -80,5 +81,41 @@ func TestSummaryLineNamesWhatNeedsAPerson(t *testing.T) {
 		if got := PlanSummaryLine(p); got != tc.want {
 			t.Errorf("PlanSummaryLine(%v)\n got %q\nwant %q", tc.statuses, got, tc.want)
 		}
+	}
+}
+
+// TestPlanReasonsWrapToTheTerminal checks that a long reason is wrapped at
+// the terminal's width, each line under the first, where it ran on as one
+// line (issue 24, item 10); without a width nothing is wrapped.
+func TestPlanReasonsWrapToTheTerminal(t *testing.T) {
+	reason := "changed since rtctl posted it 2026-11-20 19:00 (end \"2026-11-20 12:30\" → \"2026-11-20 12:45\"). The API cannot update or delete, so posting it would leave the old one in the account"
+	p := &plan.Plan{Actions: []plan.Action{{Address: "highlight.x", Status: plan.Held, Reason: reason, Kind: plan.KindHighlight, Highlight: &plan.Highlight{Date: "2026-11-20", Description: "x"}}}}
+	var buf bytes.Buffer
+	if err := WritePlan(&buf, p, PlanText, PlanOptions{Width: 60}); err != nil {
+		t.Fatal(err)
+	}
+	var comment []string
+	for _, line := range strings.Split(buf.String(), "\n") {
+		if n := len([]rune(line)); n > 60 {
+			t.Errorf("line of %d characters at width 60: %q", n, line)
+		}
+		if strings.HasPrefix(line, "      # ") {
+			comment = append(comment, line)
+		} else if strings.HasPrefix(line, "        ") {
+			comment = append(comment, line)
+		}
+	}
+	if len(comment) < 3 || !strings.HasPrefix(comment[0], "      # changed since") {
+		t.Errorf("the reason is not wrapped under its first line:\n%s", buf.String())
+	}
+	if got := strings.Join(strings.Fields(strings.ReplaceAll(strings.Join(comment, " "), "#", "")), " "); got != strings.Join(strings.Fields(reason), " ") {
+		t.Errorf("the wrapped reason reads\n%q\nwant\n%q", got, reason)
+	}
+	buf.Reset()
+	if err := WritePlan(&buf, p, PlanText, PlanOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "# "+reason+"\n") {
+		t.Errorf("without a width the reason is wrapped:\n%s", buf.String())
 	}
 }

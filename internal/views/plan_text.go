@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rtctl/rtctl/internal/termsafe"
 	"github.com/rtctl/rtctl/pkg/plan"
@@ -90,10 +91,16 @@ func writePlanText(w io.Writer, p *plan.Plan, opts PlanOptions) error {
 			t.printf("  %s %s\n", t.paint(st.color, st.symbol), t.paint("1", termsafe.Escape(a.Address)))
 			t.printf("      %s\n", describe(p, a))
 			if a.Status != plan.Create || a.Reason != "not in the account" {
-				t.printf("      %s\n", t.paint("90", "# "+termsafe.Escape(a.Reason)))
+				for _, line := range wrapComment(termsafe.Escape(a.Reason), opts.Width) {
+					body := strings.TrimLeft(line, " ")
+					t.printf("%s%s\n", line[:len(line)-len(body)], t.paint("90", body))
+				}
 			}
 			if a.Offline != nil && a.Offline.Note != "" {
-				t.printf("      %s\n", t.paint("90", "# "+termsafe.Escape(a.Offline.Note)))
+				for _, line := range wrapComment(termsafe.Escape(a.Offline.Note), opts.Width) {
+					body := strings.TrimLeft(line, " ")
+					t.printf("%s%s\n", line[:len(line)-len(body)], t.paint("90", body))
+				}
 			}
 		}
 	}
@@ -190,4 +197,29 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// wrapComment writes text as a "# " comment under an item, in lines of at
+// most width columns (the last word may run over when a single word is
+// longer), continuation lines aligned after the "# ". width 0: one line.
+func wrapComment(text string, width int) []string {
+	const first, next = "      # ", "        "
+	words := strings.Fields(text)
+	if width <= 0 || len(words) == 0 || utf8.RuneCountInString(first+text) <= width {
+		return []string{first + text}
+	}
+	var lines []string
+	line := first
+	for _, w := range words {
+		switch {
+		case line == first || line == next:
+			line += w
+		case utf8.RuneCountInString(line)+1+utf8.RuneCountInString(w) > width:
+			lines = append(lines, line)
+			line = next + w
+		default:
+			line += " " + w
+		}
+	}
+	return append(lines, line)
 }

@@ -65,6 +65,11 @@ type Options struct {
 	// server's side before Run stops sending (DefaultMaxServerFailures when
 	// zero, never when negative).
 	MaxServerFailures int
+	// Batch, when larger, is how many intents one journal write covers:
+	// a journal whose writes are slow (a shared backend pushes each one to
+	// a remote) needs fewer, larger ones. Its POSTs still wait for the rate
+	// limiter's tokens, all taken before the batch's intents are written.
+	Batch int
 }
 
 // Outcome is what happened to one action.
@@ -202,6 +207,7 @@ func (r *runner) run(actions []plan.Action) (*Result, error) {
 	if r.limiter != nil {
 		batch = max(1, min(p, int(r.opts.Rate)))
 	}
+	batch = max(batch, r.opts.Batch)
 	r.cond = sync.NewCond(&r.mu)
 	r.done = make(chan finished, len(actions))
 

@@ -288,3 +288,37 @@ func TestRunStopsAfterPremiumRequired(t *testing.T) {
 		}
 	}
 }
+
+// TestRunBatchCoversMoreIntents checks that Options.Batch makes one
+// journal write cover that many intents (a shared backend pushes each
+// write), and that every POST's intent is still on record before it is
+// sent (fakeSender checks).
+func TestRunBatchCoversMoreIntents(t *testing.T) {
+	j := &countingJournal{}
+	s := &fakeSender{t: t, j: &j.memJournal, sent: map[string]int{}}
+	res, err := Run(context.Background(), s, j, actions(100), Options{Parallelism: 4, Rate: 1, Now: time.Now, Sleep: noSleep, Batch: 25})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Count(Created); got != 100 {
+		t.Fatalf("created %d of 100", got)
+	}
+	if j.intentWrites != 4 {
+		t.Errorf("%d journal writes of intents for 100 items with Batch 25, want 4", j.intentWrites)
+	}
+}
+
+// countingJournal counts the writes that hold intents.
+type countingJournal struct {
+	memJournal
+	intentWrites int
+}
+
+func (c *countingJournal) Append(es ...journal.Entry) error {
+	if len(es) > 0 && es[0].Type == journal.Intent {
+		c.mu.Lock()
+		c.intentWrites++
+		c.mu.Unlock()
+	}
+	return c.memJournal.Append(es...)
+}

@@ -27,6 +27,10 @@ type Desired struct {
 	// holds all rtctl posted to the account (a lock file of an earlier
 	// apply with no journal, another journal of the account beside it).
 	JournalDoubts []JournalDoubt
+
+	// OtherJournals are the account's other journals, whose records count
+	// as the journal's own (see OtherJournal).
+	OtherJournals []OtherJournal
 }
 
 // DesiredOffline is a declared offline-time block, before splitting.

@@ -45,6 +45,23 @@ func (m *maker) doubtJournal(d Desired, r *Remote) []JournalDoubt {
 			first = rec.IntentAt
 		}
 	}
+	// The account's other journals are its record too (OtherJournal).
+	known := func(key string) bool {
+		if _, ok := m.lookup(key); ok {
+			return true
+		}
+		for _, o := range d.OtherJournals {
+			if rec, ok := o.State.Lookup(key); ok && !rec.Forgotten {
+				return true
+			}
+		}
+		return false
+	}
+	for _, o := range d.OtherJournals {
+		if o.State.Len() > 0 {
+			empty = false
+		}
+	}
 	entered := map[string]time.Time{}
 	for _, h := range r.Highlights {
 		entered[HighlightKey(h.Date, h.Description)] = h.CreatedAt
@@ -54,7 +71,7 @@ func (m *maker) doubtJournal(d Desired, r *Remote) []JournalDoubt {
 		if !a.observed {
 			continue
 		}
-		if _, ok := m.lookup(a.Key); ok {
+		if known(a.Key) {
 			continue
 		}
 		present++
@@ -72,6 +89,58 @@ func (m *maker) doubtJournal(d Desired, r *Remote) []JournalDoubt {
 		})
 	}
 	return doubts
+}
+
+// OtherJournal is another journal of the same account than the one in
+// use (another path given with --journal or RTCTL_JOURNAL, beside it in
+// .rtctl, or recorded as started for the account): what it recorded is as
+// much rtctl's record of the account as the journal in use.
+type OtherJournal struct {
+	Path  string
+	State *journal.State
+}
+
+// applyOtherJournals counts what other journals of the account recorded:
+// an item this journal would create, or holds as failed, not sent or
+// absent, that another journal has posted is in the account; one another
+// journal sent without an answer is uncertain. Without this, a run on
+// either journal posted again what the other had posted.
+func (m *maker) applyOtherJournals(others []OtherJournal) {
+	if len(others) == 0 {
+		return
+	}
+	for i := range m.plan.Actions {
+		a := &m.plan.Actions[i]
+		if a.Status != Create || a.Previous != nil {
+			continue
+		}
+		if rec, ok := m.lookup(a.Key); ok && rec.Pending() {
+			continue
+		}
+		for _, o := range others {
+			rec, ok := o.State.Lookup(a.Key)
+			if !ok || rec.Forgotten {
+				continue
+			}
+			switch {
+			case rec.Done():
+				a.Status = InSync
+				a.Reason = fmt.Sprintf("posted by rtctl %s, as another journal of this account records (%s)", rec.ResultAt.In(m.plan.Location).Format("2006-01-02 15:04"), o.Path)
+			case rec.Pending():
+				a.Status = Uncertain
+				a.Reason = fmt.Sprintf("sent by rtctl %s without a known outcome, as another journal of this account records (%s). Settle it there: run its plan (--journal %s), or check the web app and run rtctl journal adopt %s if it is there, rtctl apply --retry-uncertain --target %s if not",
+					rec.IntentAt.In(m.plan.Location).Format("2006-01-02 15:04"), o.Path, o.Path, a.Address, a.Address)
+			default:
+				continue
+			}
+			break
+		}
+	}
+	var paths []string
+	for _, o := range others {
+		paths = append(paths, o.Path)
+	}
+	m.plan.Warnings = append(m.plan.Warnings, fmt.Sprintf("another journal of this account is in use (%s): its records count in this plan, so nothing one posted is posted again by the other; keep one journal per account (rtctl journal --all lists them)", strings.Join(paths, ", ")))
 }
 
 // applyDoubt keeps to the feeds' proof when the journal is in doubt: an
@@ -106,8 +175,12 @@ func (m *maker) applyDoubt(doubts []JournalDoubt) {
 		if a.Status != Create || a.Previous != nil || (a.Kind != KindOffline && a.Kind != KindHighlight) {
 			continue
 		}
-		if _, ok := m.lookup(a.Key); ok {
-			continue // the journal knows this item: its decision stands
+		// An item this journal sent without an answer is decided by the
+		// feeds (settle). One it failed, did not send, or found absent may
+		// still have been posted by the journal in doubt: checked as if
+		// it had no record.
+		if rec, ok := m.lookup(a.Key); ok && rec.Pending() {
+			continue
 		}
 		if !unknownSince && m.provenAbsent(a, since) {
 			continue
@@ -123,8 +196,16 @@ func (m *maker) applyDoubt(doubts []JournalDoubt) {
 		a.Reason = fmt.Sprintf("not shown in the account and not in this journal, but the journal may not hold all rtctl posted (%s), and the feeds cannot prove it was never posted. Check %s in the RescueTime web app: if it is there, run rtctl journal adopt %s; if it is not, run rtctl apply --retry-uncertain --target %s",
 			why, check, a.Address, a.Address)
 	}
-	m.plan.JournalDoubt = fmt.Sprintf("This journal may not be the account's whole record: %s. Only what the feeds prove absent is planned; %d item%s the feeds cannot settle %s uncertain. If rtctl's journal was lost or another copy of this configuration applies the account, keep one journal (see rtctl journal --all); items you find in the account are recorded with rtctl journal adopt, the others sent with rtctl apply --retry-uncertain.",
-		why, held, plural(held), map[bool]string{true: "is", false: "are"}[held == 1])
+	settled := "the feeds settle every item"
+	switch held {
+	case 0:
+	case 1:
+		settled = "1 item the feeds cannot settle is uncertain"
+	default:
+		settled = fmt.Sprintf("%d items the feeds cannot settle are uncertain", held)
+	}
+	m.plan.JournalDoubt = fmt.Sprintf("This journal may not be the account's whole record: %s. Only what the feeds prove absent is planned; %s. If rtctl's journal was lost or another copy of this configuration applies the account, keep one journal (see rtctl journal --all); items you find in the account are recorded with rtctl journal adopt, the others sent with rtctl apply --retry-uncertain.",
+		why, settled)
 }
 
 // provenAbsent reports whether a feed proves that an item rtctl has no

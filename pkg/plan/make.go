@@ -59,6 +59,7 @@ func Make(d Desired, r *Remote, j *journal.State, now time.Time) *Plan {
 	m.focusEnd(d.Focus)
 	doubts := m.doubtJournal(d, r)
 	m.pairEdits(d)
+	m.applyOtherJournals(d.OtherJournals)
 	m.applyDoubt(doubts)
 	m.orphans()
 	m.journalAloneWarnings()
@@ -66,7 +67,7 @@ func Make(d Desired, r *Remote, j *journal.State, now time.Time) *Plan {
 	// A lookback longer than the feeds reach is said once, where it is
 	// written: the configuration's warning (spec), with its source.
 	if j != nil && j.Skipped > 0 {
-		p.Warnings = append(p.Warnings, fmt.Sprintf("the journal has %d unreadable line(s), left by an interrupted write; they were ignored", j.Skipped))
+		p.Warnings = append(p.Warnings, fmt.Sprintf("the journal has %d unreadable line%s, left by an interrupted write; they were ignored", j.Skipped, plural(j.Skipped)))
 	}
 	sortActions(p.Actions)
 	return p

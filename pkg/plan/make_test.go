@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -406,15 +405,6 @@ func TestMakeFocusEnd(t *testing.T) {
 			}
 		})
 	}
-}
-
-func mustJSON(t *testing.T, v any) json.RawMessage {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 // TestFocusStartUnansweredInAPassedWindowStaysInThePlan: every run in the

@@ -108,9 +108,12 @@ func (ix offlineIndex) coverage(start, end time.Time, activity string, without b
 		if inside == bucket {
 			interior += o
 		}
+		// A bucket can hold more than five minutes when several devices
+		// log at once (recorded): what overlaps the block is at most the
+		// part of the block in this bucket.
 		others := time.Duration(total-m-a) * time.Second
 		if free := bucket - inside; others > free {
-			overlap += others - free
+			overlap += min(others-free, inside)
 		}
 	}
 	return own, interior, overlap

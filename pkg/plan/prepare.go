@@ -39,6 +39,8 @@ type PrepareOptions struct {
 	// JournalDoubts are the caller's reasons to doubt the journal holds
 	// all rtctl posted (see Desired.JournalDoubts).
 	JournalDoubts []JournalDoubt
+	// OtherJournals are the account's other journals (Desired.OtherJournals).
+	OtherJournals []OtherJournal
 }
 
 // Prepare observes the account and makes the plan for a loaded
@@ -48,6 +50,7 @@ func Prepare(ctx context.Context, cfg *spec.Config, c Client, j *journal.State, 
 	d := FromConfig(cfg, opts.ConfigDir)
 	d.Replace = opts.Replace
 	d.JournalDoubts = opts.JournalDoubts
+	d.OtherJournals = opts.OtherJournals
 	now := opts.Now.In(cfg.Timezone)
 	rem, err := Observe(ctx, c, d.Needs(), now.Add(-d.Lookback), now)
 	if err != nil {

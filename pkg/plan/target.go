@@ -3,6 +3,8 @@ package plan
 import (
 	"fmt"
 	"strings"
+
+	"github.com/agext/levenshtein"
 )
 
 // MatchAddress reports whether address is selected by pattern, as --target
@@ -82,4 +84,57 @@ func (p *Plan) Target(patterns []string) (unmatched []string) {
 		strings.Join(patterns, ", "), len(kept), len(p.Actions)))
 	p.Actions = kept
 	return unmatched
+}
+
+// Unmatched returns the patterns that select no action of the plan: a
+// -replace or -target that names nothing is most likely a typing mistake.
+func (p *Plan) Unmatched(patterns []string) []string {
+	var out []string
+	for _, pat := range patterns {
+		found := false
+		for _, a := range p.Actions {
+			if MatchAddress(pat, a.Address) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			out = append(out, pat)
+		}
+	}
+	return out
+}
+
+// SuggestAddress returns the address of the plan closest to typed, as
+// Terraform's "did you mean", or "" when none is close enough. An
+// address is offered whole and as its resource (offline_time.lunch for
+// offline_time.lunch["mon"]), since either is what a person types.
+func (p *Plan) SuggestAddress(typed string) string {
+	if len(typed) < 3 {
+		return ""
+	}
+	seen := map[string]bool{}
+	best, bestDist := "", 0
+	consider := func(c string) {
+		if seen[c] {
+			return
+		}
+		seen[c] = true
+		d := levenshtein.Distance(typed, c, nil)
+		// A fifth of the length, at least 2: close enough to be a slip, not so loose
+		// that any address of the same kind is offered.
+		if d > max(2, len(typed)/5) || d == 0 {
+			return
+		}
+		if best == "" || d < bestDist || (d == bestDist && c < best) {
+			best, bestDist = c, d
+		}
+	}
+	for _, a := range p.Actions {
+		consider(a.Address)
+		if i := strings.IndexByte(a.Address, '['); i > 0 {
+			consider(a.Address[:i])
+		}
+	}
+	return best
 }

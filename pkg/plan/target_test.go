@@ -46,3 +46,37 @@ func TestTarget(t *testing.T) {
 		t.Errorf("warnings %q", p.Warnings)
 	}
 }
+
+// TestSuggestAddress checks "did you mean" for a -target or -replace that
+// selects nothing (issue 24, item 5).
+func TestSuggestAddress(t *testing.T) {
+	p := &Plan{Actions: []Action{
+		{Address: "highlight.ship"},
+		{Address: `offline_time.lunch["mon"]`},
+		{Address: `offline_time.lunch["tue"]`},
+		{Address: "offline_time.offsite[chunk 1/2]"},
+	}}
+	for _, tc := range []struct{ typed, want string }{
+		{"offline_time.lnch", "offline_time.lunch"},
+		{"highlight.shipp", "highlight.ship"},
+		{`offline_time.lunch["mom"]`, `offline_time.lunch["mon"]`},
+		{"offline_time.ofsite", "offline_time.offsite"},
+		{"hightlight.ship", "highlight.ship"},
+		{"focus_session.deep", ""},
+		{"x", ""},
+	} {
+		if got := p.SuggestAddress(tc.typed); got != tc.want {
+			t.Errorf("SuggestAddress(%q) = %q, want %q", tc.typed, got, tc.want)
+		}
+	}
+}
+
+// TestUnmatched checks that a pattern is unmatched only when no action's
+// address answers it, whatever the action.
+func TestUnmatched(t *testing.T) {
+	p := &Plan{Actions: []Action{{Address: "highlight.ship"}, {Address: `offline_time.lunch["mon"]`}}}
+	got := p.Unmatched([]string{"highlight.ship", "offline_time.lunch", "offline_time.lnch", "highlight.*"})
+	if len(got) != 1 || got[0] != "offline_time.lnch" {
+		t.Errorf("Unmatched = %q", got)
+	}
+}

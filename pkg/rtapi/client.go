@@ -209,6 +209,15 @@ func New(opts Options) (*Client, error) {
 // parseBaseURL accepts https://host[:port][/path] and, for loopback hosts
 // only, http://.
 func parseBaseURL(raw string) (*url.URL, error) {
+	if !strings.Contains(raw, "://") && raw != "" && !strings.ContainsAny(raw, "?#@ ") {
+		// "host:port" parses as a scheme and an opaque path, or not at
+		// all: say how to write it rather than what the parser saw.
+		want := "https://" + raw
+		if host, _, _ := strings.Cut(raw, "/"); isLoopback(hostOnly(host)) {
+			return nil, fmt.Errorf("rtapi: invalid base URL %q: it needs a scheme; write http://%s (http:// is for loopback only; https:// otherwise)", raw, raw)
+		}
+		return nil, fmt.Errorf("rtapi: invalid base URL %q: it needs a scheme; write %s", raw, want)
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return nil, fmt.Errorf("rtapi: invalid base URL: %w", err)
@@ -226,7 +235,24 @@ func parseBaseURL(raw string) (*url.URL, error) {
 		return nil, fmt.Errorf("rtapi: invalid base URL %q: scheme must be https", u.Redacted())
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
+	// The client adds the API's paths itself; a base URL copied from the
+	// documentation with them only ever answers 404.
+	for _, api := range []string{"/anapi", "/api/oauth", "/api"} {
+		if strings.HasSuffix(u.Path, api) {
+			host := *u
+			host.Path = strings.TrimSuffix(u.Path, api)
+			return nil, fmt.Errorf("rtapi: invalid base URL %q: the base URL is the host without %s; write %s", raw, api, host.String())
+		}
+	}
 	return u, nil
+}
+
+// hostOnly is host without its port.
+func hostOnly(hostport string) string {
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		return h
+	}
+	return hostport
 }
 
 func isLoopback(host string) bool {

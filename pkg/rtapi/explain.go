@@ -85,12 +85,36 @@ func explainCause(err error) string {
 		return sentence(ua.Error()) + " A proxy, a captive portal or a maintenance page may be in the way."
 	case errors.Is(err, ErrResponseTooLarge):
 		return sentence(err.Error()) + " Ask for a shorter range."
+	case errors.As(err, &noe) && noe.Op == "dial" && noe.Addr == nil:
+		// The name did not resolve, so there is no address to name: the
+		// host is in the request's URL (whose query, holding the key,
+		// is left out).
+		var dns *net.DNSError
+		if errors.As(err, &dns) {
+			why := dns.Err
+			if dns.IsTimeout {
+				why = "the name server did not answer"
+			}
+			return sentence(fmt.Sprintf("could not find the host %s (%s)", dns.Name, why)) + " Check its spelling in --endpoint, and the network connection."
+		}
+		return sentence(fmt.Sprintf("could not connect to %s (%s)", requestHost(err), unwrapAll(noe.Err))) + " Check the network connection, and --endpoint if you set one."
 	case errors.As(err, &noe) && noe.Op == "dial":
 		return sentence(fmt.Sprintf("could not connect to %s (%s)", noe.Addr, unwrapAll(noe.Err))) + " Check the network connection, and --endpoint if you set one."
 	case errors.As(err, &ue):
 		return sentence(unwrapAll(ue.Err).Error()) + " Check the network connection."
 	}
 	return sentence(err.Error())
+}
+
+// requestHost is the host err's request went to, or "the server".
+func requestHost(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil && u.Host != "" {
+			return u.Host
+		}
+	}
+	return "the server"
 }
 
 // answered says in a few words what a failed attempt got, for the retry

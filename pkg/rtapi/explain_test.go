@@ -83,3 +83,49 @@ func TestRetryLogIsASentence(t *testing.T) {
 		t.Errorf("log %q lacks the retry sentence", got)
 	}
 }
+
+// TestExplainUnknownHost checks a host that does not resolve: the dial
+// fails before there is an address, and the message named "%!s(<nil>)"
+// where the host belongs (issue 24, item 1).
+func TestExplainUnknownHost(t *testing.T) {
+	dns := &net.DNSError{Err: "no such host", Name: "www.rescuetme.com", Server: "10.0.0.53:53", IsNotFound: true}
+	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		// What net.Dialer answers for a name that does not resolve.
+		return nil, &net.OpError{Op: "dial", Net: network, Err: dns}
+	}}}
+	c, err := New(Options{BaseURL: "https://www.rescuetme.com", Credentials: APIKey(testKey), HTTPClient: hc, MaxRetries: -1, Now: func() time.Time { return fixedNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Highlights(context.Background())
+	got := Explain(err)
+	want := "Could not read the highlights feed: could not find the host www.rescuetme.com (no such host). Check its spelling in --endpoint, and the network connection."
+	if got != want {
+		t.Errorf("Explain =\n%q\nwant\n%q", got, want)
+	}
+	if strings.Contains(got, "%!") || strings.Contains(got, testKey) {
+		t.Errorf("Explain = %q", got)
+	}
+}
+
+// TestBaseURLSaysWhatToWrite checks that a base URL rtctl cannot use says
+// how to write one it can (issue 24, item 1).
+func TestBaseURLSaysWhatToWrite(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"127.0.0.1:8765", `rtapi: invalid base URL "127.0.0.1:8765": it needs a scheme; write http://127.0.0.1:8765 (http:// is for loopback only; https:// otherwise)`},
+		{"www.rescuetime.com", `rtapi: invalid base URL "www.rescuetime.com": it needs a scheme; write https://www.rescuetime.com`},
+		{"https://www.rescuetime.com/anapi", `rtapi: invalid base URL "https://www.rescuetime.com/anapi": the base URL is the host without /anapi; write https://www.rescuetime.com`},
+		{"http://127.0.0.1:8765/anapi/", `rtapi: invalid base URL "http://127.0.0.1:8765/anapi/": the base URL is the host without /anapi; write http://127.0.0.1:8765`},
+		{"https://www.rescuetime.com/api/oauth", `rtapi: invalid base URL "https://www.rescuetime.com/api/oauth": the base URL is the host without /api/oauth; write https://www.rescuetime.com`},
+	} {
+		_, err := parseBaseURL(tc.in)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("parseBaseURL(%q) = %v, want %s", tc.in, err, tc.want)
+		}
+	}
+	for _, ok := range []string{"https://www.rescuetime.com", "http://127.0.0.1:8765", "https://proxy.example/rescuetime"} {
+		if _, err := parseBaseURL(ok); err != nil {
+			t.Errorf("parseBaseURL(%q) = %v", ok, err)
+		}
+	}
+}

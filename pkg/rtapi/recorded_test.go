@@ -91,6 +91,13 @@ func TestRecordedAnalyticShapes(t *testing.T) {
 			},
 		},
 		{
+			fixture: "member_efficiency.json",
+			query:   rtapi.AnalyticDataQuery{Perspective: rtapi.PerspectiveMember, Kind: rtapi.KindEfficiency},
+			want: []rtapi.AnalyticRow{
+				{Person: "Ada Lovelace", Seconds: 24030, Efficiency: float(1.37), EfficiencyPercent: float(84.17)},
+			},
+		},
+		{
 			fixture: "interval_efficiency.json",
 			query:   rtapi.AnalyticDataQuery{Perspective: rtapi.PerspectiveInterval, Kind: rtapi.KindEfficiency, Resolution: rtapi.ResolutionHour},
 			want: []rtapi.AnalyticRow{
@@ -222,6 +229,20 @@ func TestRecordedDailySummary(t *testing.T) {
 		second.Distracting.Formatted != "30s" || second.Productive.Formatted != "47m" || fromFixture[2].Total.Formatted != "1h" ||
 		fromFixture[2].Neutral.Formatted != "no time" || fromFixture[0].VeryProductive.Formatted != "2h 32m" {
 		t.Errorf("fixture read wrongly: %+v", second)
+	}
+	// Whole numbers are written without a decimal point (recorded: "34",
+	// "0", "3"), in the fixture and by the emulator.
+	emuRaw, err := w.client(t, rtapi.APIKey(premiumKey)).Do(context.Background(), rtapi.Request{Method: http.MethodGet, Endpoint: "daily_summary_feed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, raw := range map[string][]byte{"fixture": fixture(t, "daily_summary.json"), "emulator": emuRaw} {
+		if m := regexp.MustCompile(`":-?\d+\.0[,}]`).Find(raw); m != nil {
+			t.Errorf("%s: a whole number written with a decimal point: %s", name, m)
+		}
+		if !regexp.MustCompile(`_(percentage|hours)":0[,}]`).Match(raw) {
+			t.Errorf("%s: no whole number written as 0", name)
+		}
 	}
 	for name, days := range map[string][]rtapi.DailySummary{"fixture": fromFixture, "emulator": fromEmu} {
 		for i, d := range days {

@@ -1,7 +1,12 @@
 package spec
 
 import (
+	"fmt"
+	"sort"
+	"strconv"
 	"strings"
+
+	"github.com/agext/levenshtein"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -47,6 +52,9 @@ func (c *Console) Evaluate(src string) (string, hcl.Diagnostics) {
 	expr, diags := hclsyntax.ParseExpression(b, ConsoleFilename, hcl.InitialPos)
 	if diags.HasErrors() {
 		return "", diags
+	}
+	if rdiags := consoleReferences(expr.Variables(), l.scope()); rdiags.HasErrors() {
+		return "", c.finish(rdiags)
 	}
 	// A fresh budget: one expression that exhausts it must not blank the
 	// scope for the next.
@@ -96,4 +104,73 @@ func (l *loader) keepScope(secrets redaction) {
 		files[name] = f
 	}
 	l.cfg.console = &Console{l: l, secrets: secrets, files: files}
+}
+
+// consoleReferences reports the references to variables, locals and data
+// sources the configuration does not declare, naming what it does: in the
+// console nothing else has checked them, and HCL's own message ("This
+// object does not have an attribute named") says neither.
+func consoleReferences(travs []hcl.Traversal, sc scope) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	missing := func(t hcl.Traversal, summary, detail string) {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: t.SourceRange().Ptr()})
+	}
+	for _, t := range travs {
+		switch t.RootName() {
+		case "var":
+			if name, ok := attrStep(t, 1); ok && !sc.vars[name] {
+				missing(t, "Reference to undeclared input variable", "No input variable named "+strconv.Quote(name)+declaredHint("var.", "variables", name, sc.vars))
+			}
+		case "local":
+			if name, ok := attrStep(t, 1); ok && !sc.locals[name] {
+				missing(t, "Reference to undeclared local value", "No local value named "+strconv.Quote(name)+declaredHint("local.", "locals", name, sc.locals))
+			}
+		case "data":
+			typ, ok1 := attrStep(t, 1)
+			name, ok2 := attrStep(t, 2)
+			if ok1 && ok2 && !sc.data[typ+"."+name] {
+				missing(t, "Reference to undeclared data source", "No data "+strconv.Quote(typ)+" "+strconv.Quote(name)+" block is declared"+declaredHint("data.", "data sources", typ+"."+name, sc.data))
+			}
+		}
+	}
+	return diags
+}
+
+// declaredHint ends a message about name, which is not among declared: the
+// closest declared name, and all of them (or that there are none).
+func declaredHint(prefix, plural, name string, declared map[string]bool) string {
+	if len(declared) == 0 {
+		return "; the configuration declares no " + plural + "."
+	}
+	names := make([]string, 0, len(declared))
+	for n := range declared {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	best := closestName(name, declared)
+	shown := names
+	if len(shown) > 20 {
+		shown = shown[:20]
+	}
+	list := strings.Join(shown, ", ")
+	if len(names) > len(shown) {
+		list += fmt.Sprintf(" and %d more", len(names)-len(shown))
+	}
+	if best != "" {
+		return "; did you mean " + prefix + best + "? The " + plural + " are " + list + "."
+	}
+	return ": the " + plural + " are " + list + "."
+}
+
+// closestName is the name of declared closest to name, or "" when none is
+// close enough to be a slip.
+func closestName(name string, declared map[string]bool) string {
+	best, bestDist := "", 0
+	for n := range declared {
+		d := levenshtein.Distance(name, n, nil)
+		if d <= max(2, len(name)/3) && (best == "" || d < bestDist || d == bestDist && n < best) {
+			best, bestDist = n, d
+		}
+	}
+	return best
 }

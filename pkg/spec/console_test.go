@@ -104,3 +104,47 @@ func TestNoConsoleWithoutKeepScope(t *testing.T) {
 		t.Fatal("a load kept its scope without KeepScope")
 	}
 }
+
+// TestConsoleNamesWhatIsDeclared checks that a reference to something not
+// declared says what is, where HCL said "This object does not have an
+// attribute named" (issue 24, item 8).
+func TestConsoleNamesWhatIsDeclared(t *testing.T) {
+	dir := writeConfig(t, map[string]string{"main.rt.hcl": `
+rtctl {
+  timezone = "Europe/Berlin"
+}
+
+variable "who" {
+  default = "Ann"
+}
+
+locals {
+  team = "core"
+  days = 3
+}
+`})
+	cfg, diags := Load(context.Background(), dir, LoadOptions{Now: testNow, KeepScope: true})
+	if diags.HasErrors() {
+		t.Fatalf("load: %v", diags)
+	}
+	con := cfg.Console()
+	for _, tc := range []struct{ expr, want string }{
+		{`local.nope`, `No local value named "nope": the locals are days, team.`},
+		{`local.tem`, `No local value named "tem"; did you mean local.team? The locals are days, team.`},
+		{`var.whom`, `No input variable named "whom"; did you mean var.who? The variables are who.`},
+		{`data.ical.x`, `No data "ical" "x" block is declared; the configuration declares no data sources.`},
+		{`upper(local.nope)`, `No local value named "nope"`},
+	} {
+		_, diags := con.Evaluate(tc.expr)
+		if !diags.HasErrors() {
+			t.Errorf("%s: no error", tc.expr)
+			continue
+		}
+		if got := diags[0].Detail; !strings.Contains(got, tc.want) {
+			t.Errorf("%s: %q, want it to contain %q", tc.expr, got, tc.want)
+		}
+		if strings.Contains(diags.Error(), "does not have an attribute") {
+			t.Errorf("%s: HCL's generic message: %v", tc.expr, diags)
+		}
+	}
+}

@@ -23,6 +23,9 @@ type DataSource interface {
 	ConfigSpec() hcldec.Spec
 	// Read produces the data source's value from its decoded configuration.
 	// Diagnostics should carry dc.Range (or a narrower range) as subject.
+	// Read is called concurrently for different blocks (data sources
+	// ready at the same point are read side by side), and must stop when
+	// dc.Context ends.
 	Read(dc DataContext, config cty.Value) (cty.Value, hcl.Diagnostics)
 }
 
@@ -128,17 +131,20 @@ func (d *dataBlock) references() []hcl.Traversal {
 	return hcldec.Variables(d.Body, d.source.ConfigSpec())
 }
 
-// read decodes the body and calls the data source.
-func (d *dataBlock) read(ectx *hcl.EvalContext, dc DataContext) (cty.Value, hcl.Diagnostics) {
+// prepare decodes the body and readies the context of a Read; ok is false
+// when Read must not be called (diags say why, or an error the block
+// depends on was reported already). It evaluates expressions, so it runs
+// on the loader's goroutine; only Read may run beside others.
+func (d *dataBlock) prepare(ectx *hcl.EvalContext, dc DataContext) (DataContext, cty.Value, hcl.Diagnostics, bool) {
 	cfg, diags := decodeConfig(d.Body, d.source.ConfigSpec(), ectx)
 	if diags.HasErrors() {
-		return cty.DynamicVal, diags
+		return dc, cty.DynamicVal, diags, false
 	}
 	if !cfg.IsWhollyKnown() {
 		// Something it refers to failed (a variable that failed its
 		// validation, say), and that was reported: reading with a value
 		// nobody vouches for could fetch or print what should not be.
-		return cty.DynamicVal, diags
+		return dc, cty.DynamicVal, diags, false
 	}
 	dc.Address = "data." + d.Type + "." + d.Name
 	dc.Range = d.DeclRange
@@ -146,18 +152,22 @@ func (d *dataBlock) read(ectx *hcl.EvalContext, dc DataContext) (cty.Value, hcl.
 	if dc.holdsSecret != nil && anyString(cfg, dc.holdsSecret) {
 		// A data source may send its configuration elsewhere: a
 		// calendar's url is fetched, from any server.
-		return cty.DynamicVal, append(diags, &hcl.Diagnostic{
+		return dc, cty.DynamicVal, append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Credential in data source",
 			Detail:   "The configuration of " + dc.Address + " contains one of rtctl's credentials (the API key, an access token or the client secret), which it could send elsewhere. Check where its values come from.",
 			Subject:  d.DeclRange.Ptr(),
-		})
+		}), false
 	}
+	return dc, cfg, diags, true
+}
+
+// call is the data source's Read of a prepared configuration.
+func (d *dataBlock) call(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnostics) {
 	// A data source gets plain values (a sensitive url is still the
 	// address to fetch); what it returns is its content, not marked.
 	cfg, _ = cfg.UnmarkDeep()
-	val, more := d.source.Read(dc, cfg)
-	diags = append(diags, more...)
+	val, diags := d.source.Read(dc, cfg)
 	if val == cty.NilVal {
 		val = cty.DynamicVal
 	}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -22,12 +23,20 @@ type testCommit struct {
 
 // makeRepo creates a git repository whose commits have fixed dates and
 // identities, independent of the machine's git configuration.
-func makeRepo(t *testing.T, commits []testCommit) string {
+func makeRepo(t testing.TB, commits []testCommit) string {
+	t.Helper()
+	return makeRepoIn(t, t.TempDir(), commits)
+}
+
+// makeRepoIn is makeRepo in dir, which may exist.
+func makeRepoIn(t testing.TB, dir string, commits []testCommit) string {
 	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git is not installed")
 	}
-	dir := t.TempDir()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	home := t.TempDir()
 	git := func(env []string, args ...string) {
 		t.Helper()
@@ -72,17 +81,24 @@ var testCommits = []testCommit{
 }
 
 // loadGitLog loads a configuration listing commits and days as highlights,
-// so the test reads back what data.git_log.NAME yields.
+// so the test reads back what data.git_log.NAME yields. The configuration
+// lives in the repository (as in CI), which may be read from there.
 func loadGitLog(t *testing.T, repo, attrs string) (commits, days []string) {
 	t.Helper()
-	cfg := mustLoad(t, map[string]string{"main.rt.hcl": icalHeader + `
+	return loadGitLogOpts(t, repo, attrs, LoadOptions{Now: testNow})
+}
+
+func loadGitLogOpts(t *testing.T, repo, attrs string, opts LoadOptions) (commits, days []string) {
+	t.Helper()
+	opts.Vars = map[string]string{"repo": repo}
+	if err := os.WriteFile(filepath.Join(repo, "main.rt.hcl"), []byte(icalHeader+`
 variable "repo" {
   type = string
 }
 
 data "git_log" "mine" {
   path = var.repo
-  ` + attrs + `
+  `+attrs+`
 }
 
 highlight "commit" {
@@ -98,7 +114,15 @@ highlight "day" {
   description = each.value.summary
   source      = "${each.value.count} commits"
 }
-`}, LoadOptions{Now: testNow, Vars: map[string]string{"repo": repo}})
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, diags := Load(context.Background(), repo, opts)
+	if len(diags) > 0 {
+		var b strings.Builder
+		RenderDiagnostics(&b, cfg.Files, diags, false)
+		t.Fatalf("unexpected diagnostics:\n%s", b.String())
+	}
 	for _, h := range cfg.Highlights {
 		line := h.Date.String() + " " + h.Description
 		if strings.HasPrefix(h.Address, "highlight.day") {
@@ -172,29 +196,63 @@ func TestGitLogDayTruncated(t *testing.T) {
 }
 
 func TestGitLogDiagnostics(t *testing.T) {
-	repo := makeRepo(t, testCommits)
-	notRepo := t.TempDir()
+	dir := t.TempDir()
+	makeRepoIn(t, filepath.Join(dir, "repo"), testCommits)
+	if err := os.MkdirAll(filepath.Join(dir, "plain"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	outside := makeRepo(t, testCommits)
+	if err := os.Symlink(outside, filepath.Join(dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	// A .git file naming a git directory outside.
+	if err := os.MkdirAll(filepath.Join(dir, "gitfile"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "gitfile", ".git"), []byte("gitdir: "+filepath.Join(outside, ".git")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Objects borrowed from a repository outside.
+	borrow := makeRepoIn(t, filepath.Join(dir, "borrow"), nil)
+	if err := os.WriteFile(filepath.Join(borrow, ".git", "objects", "info", "alternates"), []byte(filepath.Join(outside, ".git", "objects")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A git directory whose objects and refs are links to another's.
+	sneaky := makeRepoIn(t, filepath.Join(dir, "sneaky"), nil)
+	for _, sub := range []string{"objects", "refs"} {
+		if err := os.RemoveAll(filepath.Join(sneaky, ".git", sub)); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(filepath.Join(outside, ".git", sub), filepath.Join(sneaky, ".git", sub)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	tests := []struct {
 		name, path, attrs, want string
-		noGit                   bool
 	}{
-		{"missing path", filepath.Join(notRepo, "nope"), "", "is not a directory", false},
-		{"not a repository", notRepo, "", "Not a git repository", false},
-		{"unknown branch", repo, `branch = "no-such-branch"`, "Unknown branch", false},
-		{"option as branch", repo, `branch = "--output=/tmp/x"`, "is not a branch name", false},
-		{"git missing", repo, "", "git not found", true},
+		{"missing path", "nope", "", "is not a directory"},
+		{"not a repository", "plain", "", "Not a git repository"},
+		{"unknown branch", "repo", `branch = "no-such-branch"`, "Unknown branch"},
+		{"option as branch", "repo", `branch = "--output=/tmp/x"`, "is not a branch name"},
+		{"revision syntax as branch", "repo", `branch = "main~1"`, "Unknown branch"},
+		{"outside", outside, "", "Repository outside the configuration"},
+		{"parent", "..", "", "Repository outside the configuration"},
+		{"symbolic link out", "link", "", `path "link" is a symbolic link that leads outside`},
+		{"pathspec magic", "repo", `paths = [":!docs"]`, "pathspec magic"},
+		{"gitdir outside", "gitfile", "", "its git directory is " + outside},
+		{"alternates", "borrow", "", "Repository borrows objects"},
+		{"linked objects and refs", "sneaky", `branch = "main"`, "Unknown branch"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if tc.noGit {
-				t.Setenv("PATH", t.TempDir())
-			}
-			dir := writeConfig(t, map[string]string{"main.rt.hcl": icalHeader + `
+			if err := os.WriteFile(filepath.Join(dir, "main.rt.hcl"), []byte(icalHeader+`
 data "git_log" "mine" {
-  path = "` + filepath.ToSlash(tc.path) + `"
-  ` + tc.attrs + `
+  path = "`+filepath.ToSlash(tc.path)+`"
+  `+tc.attrs+`
 }
-`})
+`), 0o644); err != nil {
+				t.Fatal(err)
+			}
 			cfg, diags := Load(context.Background(), dir, LoadOptions{Now: testNow})
 			if !diags.HasErrors() {
 				t.Fatal("no error")
@@ -212,20 +270,215 @@ data "git_log" "mine" {
 }
 
 // A GIT_DIR (or GIT_WORK_TREE, GIT_INDEX_FILE) exported by a git hook or a
-// wrapper must not make data "git_log" read another repository than path.
+// wrapper must not make data "git_log" read another repository than path,
+// and nothing needs git installed.
 func TestGitLogIgnoresInheritedRepositoryEnv(t *testing.T) {
 	repo := makeRepo(t, testCommits)
 	other := makeRepo(t, []testCommit{{"2026-11-19T09:00:00Z", "Eve <eve@example.com>", "", "Another repository"}})
 	t.Setenv("GIT_DIR", filepath.Join(other, ".git"))
 	t.Setenv("GIT_WORK_TREE", other)
 	t.Setenv("GIT_INDEX_FILE", filepath.Join(other, ".git", "index"))
+	t.Setenv("PATH", t.TempDir())
 	commits, _ := loadGitLog(t, repo, "")
 	if len(commits) != 4 || slices.ContainsFunc(commits, func(c string) bool { return strings.Contains(c, "Another repository") }) {
 		t.Errorf("commits = %v, want the 4 of path's repository", commits)
 	}
-	got := gitEnv([]string{"HOME=/h", "GIT_DIR=/x", "GIT_WORK_TREE=/y", "GIT_AUTHOR_NAME=Ann", "GIT_INDEX_FILE=/z", "PATH=/bin",
-		"RESCUETIME_API_KEY=k", "RESCUETIME_ACCESS_TOKEN=t", "RESCUETIME_CLIENT_SECRET=s"})
-	if diff := cmp.Diff([]string{"HOME=/h", "GIT_AUTHOR_NAME=Ann", "PATH=/bin"}, got); diff != "" {
-		t.Errorf("gitEnv (-want +got):\n%s", diff)
+}
+
+// gitLogByGit is what data "git_log" read when it ran git log: the
+// reference readGitLog must agree with on ordinary repositories.
+func gitLogByGit(t testing.TB, g *gitTool, repo string, q gitLogQuery) []gitCommit {
+	t.Helper()
+	args := []string{"-c", "log.showSignature=false", "log", "--no-color", "--encoding=UTF-8", "--reverse",
+		"--format=%H%x1f%h%x1f%aI%x1f%an%x1f%ae%x1f%s%x1e",
+		"--since=" + q.Since.Format(time.RFC3339), "--until=" + q.Until.Format(time.RFC3339)}
+	if !q.Merges {
+		args = append(args, "--no-merges")
+	}
+	if q.Author != "" {
+		args = append(args, "-F", "--author="+q.Author)
+	}
+	if q.Branch != "" {
+		args = append(args, q.Branch)
+	}
+	args = append(append(args, "--"), q.Paths...)
+	var out []gitCommit
+	for _, rec := range strings.Split(g.run(repo, args...), "\x1e") {
+		rec = strings.Trim(rec, "\n")
+		if rec == "" {
+			continue
+		}
+		f := strings.Split(rec, "\x1f")
+		when, err := time.Parse(time.RFC3339, f[2])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if when.Before(q.Since) || !when.Before(q.Until) {
+			continue
+		}
+		out = append(out, gitCommit{Hash: f[0], ShortHash: f[1], When: when, Author: f[3], Email: f[4], Subject: f[5]})
+	}
+	return out
+}
+
+// TestGitLogMatchesGit builds a repository with the real git (branches,
+// merges, a tag, a committer clock that ran behind, multi-line and
+// indented messages, a Latin-1 message) and compares readGitLog with git
+// log for every filter.
+func TestGitLogMatchesGit(t *testing.T) {
+	g := newGitTool(t)
+	dir := t.TempDir()
+	repo := filepath.Join(dir, "repo")
+	g.run(dir, "init", "-q", "repo")
+	g.run(repo, "symbolic-ref", "HEAD", "refs/heads/main")
+	at := func(author, date, file, msg string, extra ...string) {
+		name, email, _ := strings.Cut(author, " <")
+		p := filepath.Join(repo, file)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.OpenFile(p, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.WriteString(date + "\n")
+		f.Close()
+		g.run(repo, "add", file)
+		env := []string{"GIT_AUTHOR_NAME=" + name, "GIT_AUTHOR_EMAIL=" + strings.TrimSuffix(email, ">"), "GIT_AUTHOR_DATE=" + date, "GIT_COMMITTER_DATE=" + date}
+		g.runEnv(repo, env, append([]string{"commit", "-q", "--no-gpg-sign", "--cleanup=verbatim", "-m", msg}, extra...)...)
+	}
+	merge := func(date, branch, msg string) {
+		g.runEnv(repo, []string{"GIT_AUTHOR_DATE=" + date, "GIT_COMMITTER_DATE=" + date}, "merge", "-q", "--no-ff", "--no-gpg-sign", "-m", msg, branch)
+	}
+	at("Ann <ann@example.com>", "2026-09-01T10:00:00Z", "README.md", "Long ago")
+	at("Ann <ann@example.com>", "2026-11-02T10:00:00+01:00", "src/a.go", "Add a")
+	g.run(repo, "tag", "-a", "-m", "v1", "v1")
+	g.run(repo, "checkout", "-q", "-b", "feature")
+	at("Bob <bob@example.com>", "2026-11-03T11:00:00-05:00", "docs/guide.md", "Guide\nwrapped over\n\ntwo paragraphs")
+	at("Bob <bob@example.com>", "2026-11-04T09:00:00Z", "src/b.go", "\n\n  Indented subject after blank lines  \n")
+	g.run(repo, "checkout", "-q", "main")
+	at("Ann <ann@example.com>", "2026-11-03T12:00:00Z", "src/a.go", "Change a on main")
+	merge("2026-11-05T08:00:00Z", "feature", "Merge feature")
+	at("Carol Q. <carol@example.com>", "2026-11-06T08:00:00Z", "src/deep/x/y.txt", "Deep change")
+	// A committer clock behind the author's: committed "before" its parent.
+	g.runEnv(repo, []string{"GIT_AUTHOR_DATE=2026-11-07T08:00:00Z", "GIT_COMMITTER_DATE=2026-11-05T07:00:00Z"}, "commit", "-q", "--allow-empty", "--no-gpg-sign", "-m", "Skewed clock")
+	at("Ann <ann@example.com>", "2026-11-08T08:00:00Z", "notes.txt", "Same time one")
+	at("Ann <ann@example.com>", "2026-11-08T08:00:00Z", "notes.txt", "Same time two")
+	g.runEnv(repo, []string{"GIT_AUTHOR_DATE=2026-11-09T08:00:00Z", "GIT_COMMITTER_DATE=2026-11-09T08:00:00Z"}, "-c", "i18n.commitEncoding=ISO-8859-1", "commit", "-q", "--allow-empty", "--no-gpg-sign", "-F", writeLatin1(t, "Caf\xe9 au lait"))
+	at("Ann <ann@example.com>", "2026-11-25T08:00:00Z", "late.txt", "After the window")
+
+	since := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	until := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	tests := []gitLogQuery{
+		{},
+		{Author: "bob@example.com"},
+		{Author: "Carol Q <carol"},
+		{Paths: []string{"src/"}},
+		{Paths: []string{"src"}},
+		{Paths: []string{"*.md"}},
+		{Paths: []string{"src/deep/x"}},
+		{Paths: []string{"docs/", "notes.txt"}},
+		{Paths: []string{"src/a"}},
+		{Paths: []string{"notes.txt/"}},
+		{Paths: []string{"./src/../docs"}},
+		{Paths: []string{"src/[ab].go", "?otes.txt"}},
+		{Merges: true},
+		{Merges: true, Paths: []string{"docs/"}},
+		{Merges: true, Paths: []string{"src/"}},
+		{Branch: "feature"},
+		{Branch: "v1"},
+		{Branch: "refs/heads/feature"},
+		{Since: time.Date(2026, 11, 4, 0, 0, 0, 0, time.UTC)},
+		{Since: time.Date(2026, 11, 5, 7, 30, 0, 0, time.UTC), Paths: []string{"src/"}},
+	}
+	for _, q := range tests {
+		if q.Since.IsZero() {
+			q.Since = since
+		}
+		q.Until = until
+		t.Run(fmt.Sprintf("%+v", q), func(t *testing.T) {
+			want := gitLogByGit(t, g, repo, q)
+			r, err := findRepository(dir, "repo")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := readGitLog(context.Background(), r, q, DefaultLimits())
+			if err != nil {
+				t.Fatal(err)
+			}
+			eq := cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })
+			if diff := cmp.Diff(want, got, eq); diff != "" {
+				t.Errorf("readGitLog differs from git log (-git +rtctl):\n%s", diff)
+			}
+			if len(want) == 0 && q.Branch == "" && len(q.Paths) == 0 {
+				t.Error("the query matches nothing: the test is not testing")
+			}
+		})
+	}
+}
+
+// writeLatin1 writes a commit message file in ISO-8859-1.
+func writeLatin1(t *testing.T, msg string) string {
+	p := filepath.Join(t.TempDir(), "msg")
+	if err := os.WriteFile(p, []byte(msg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// BenchmarkGitLog reads a window of 500 commits at the end of a
+// 10,000-commit history, as data "git_log" does now and as the git log it
+// ran before did.
+func BenchmarkGitLog(b *testing.B) {
+	g := newGitTool(b)
+	dir := b.TempDir()
+	const n, window = 10000, 500
+	first := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	repo := g.fastImport(dir, "repo", n, func(i int) time.Time {
+		return first.Add(time.Duration(i) * time.Hour)
+	}, func(i int) string { return fmt.Sprintf("Commit %d\n\nA body of a few words.", i) })
+	q := gitLogQuery{Since: first.Add(time.Duration(n-window) * time.Hour), Until: first.Add(time.Duration(n+1) * time.Hour)}
+	b.Run("go-git", func(b *testing.B) {
+		for range b.N {
+			r, err := findRepository(dir, "repo")
+			if err != nil {
+				b.Fatal(err)
+			}
+			c, err := readGitLog(context.Background(), r, q, DefaultLimits())
+			if err != nil || len(c) != window {
+				b.Fatalf("%d commits, %v", len(c), err)
+			}
+		}
+	})
+	b.Run("git log", func(b *testing.B) {
+		for range b.N {
+			if c := gitLogByGit(b, g, repo, q); len(c) != window {
+				b.Fatalf("%d commits", len(c))
+			}
+		}
+	})
+}
+
+// TestGitLogShallowClone: CI checks out with a limited fetch-depth; the
+// shallow commit ends the history, as in git log, rather than being a
+// missing parent.
+func TestGitLogShallowClone(t *testing.T) {
+	g := newGitTool(t)
+	src := makeRepo(t, testCommits)
+	dir := t.TempDir()
+	g.run(dir, "clone", "-q", "--depth", "3", "--branch", "main", "file://"+src, "repo")
+	q := gitLogQuery{Since: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Until: testNow}
+	want := gitLogByGit(t, g, filepath.Join(dir, "repo"), q)
+	r, err := findRepository(dir, "repo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := readGitLog(context.Background(), r, q, DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq := cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })
+	if diff := cmp.Diff(want, got, eq); diff != "" || len(got) != 2 {
+		t.Errorf("%d commits; readGitLog differs from git log (-git +rtctl):\n%s", len(got), diff)
 	}
 }

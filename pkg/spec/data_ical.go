@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/rtctl/rtctl/pkg/calendar"
@@ -90,6 +91,9 @@ func (icalSource) Read(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnostic
 	case path != "" && url != "":
 		return fail("Conflicting calendar sources", dc.Address+" sets both path and url; set exactly one.")
 	case path == "" && url == "":
+		if hint := emptySourceHint(dc); hint != "" {
+			return fail("Missing calendar source", dc.Address+": "+hint)
+		}
 		return fail("Missing calendar source", dc.Address+" needs path (an .ics file, relative to the configuration directory) or url (an https address).")
 	}
 	// The window before reading: a fetch for a window that is invalid
@@ -325,4 +329,46 @@ func optBool(v cty.Value, name string) bool {
 		return false
 	}
 	return a.True()
+}
+
+// emptySourceHint says why a calendar's path or url, set in the block,
+// came out empty: most often an environment variable that is not set here
+// (a CI secret, on a laptop). "" when neither attribute is set.
+func emptySourceHint(dc DataContext) string {
+	if dc.Body == nil {
+		return ""
+	}
+	content, _, _ := dc.Body.PartialContent(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "url"}, {Name: "path"}}})
+	for _, name := range []string{"url", "path"} {
+		a, ok := content.Attributes[name]
+		if !ok {
+			continue
+		}
+		var unset []string
+		hclsyntax.VisitAll(asSyntax(a.Expr), func(n hclsyntax.Node) hcl.Diagnostics {
+			fc, ok := n.(*hclsyntax.FunctionCallExpr)
+			if !ok || fc.Name != "env" || len(fc.Args) != 1 {
+				return nil
+			}
+			if v, diags := fc.Args[0].Value(nil); !diags.HasErrors() && v.Type() == cty.String && v.IsKnown() && !v.IsNull() {
+				if name := v.AsString(); dc.Getenv == nil || dc.Getenv(name) == "" {
+					unset = append(unset, name)
+				}
+			}
+			return nil
+		})
+		if len(unset) > 0 {
+			return fmt.Sprintf("%s is empty because the environment variable %s is not set here (%s comes from env(%q)). Set it, or give an .ics file as path.", name, strings.Join(unset, ", "), name, unset[0])
+		}
+		return fmt.Sprintf("%s is set but its value is empty; give an https address as url or an .ics file, relative to the configuration directory, as path.", name)
+	}
+	return ""
+}
+
+// asSyntax is expr as a native syntax node, nil when it is not one (JSON).
+func asSyntax(expr hcl.Expression) hclsyntax.Node {
+	if n, ok := expr.(hclsyntax.Node); ok {
+		return n
+	}
+	return &hclsyntax.LiteralValueExpr{}
 }

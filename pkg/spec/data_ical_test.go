@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -440,9 +441,11 @@ rtctl {
 // rather than waiting for the download's own timeout or blaming the server.
 func TestLoadStopsWhenInterrupted(t *testing.T) {
 	started := make(chan struct{})
+	var once sync.Once
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		close(started)
+		// Both calendars are read at once: the first request says so.
+		once.Do(func() { close(started) })
 		select { // a server that never answers
 		case <-r.Context().Done():
 		case <-release:

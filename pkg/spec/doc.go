@@ -44,7 +44,12 @@
 //
 // Built-in data sources: data "ical" (occurrences of a calendar file or
 // secret URL, through pkg/calendar) and data "git_log" (commits of a local
-// repository). today() answers only once the rtctl block is evaluated, since
+// repository, read in this process with go-git: no git program runs, no
+// configuration of the repository's is read, nothing is fetched, and
+// nothing outside the repository that holds the configuration is read; see
+// gitrepo.go). Data sources ready at the same point of the evaluation are
+// read side by side, all under one deadline (LoadOptions.DataTimeout).
+// today() answers only once the rtctl block is evaluated, since
 // its date is in the account's zone: locals calling it are ordered after the
 // rtctl block, and variable defaults and the rtctl block may not call it.
 //

@@ -123,7 +123,7 @@ func checkReferences(travs []hcl.Traversal, sc scope) hcl.Diagnostics {
 				diags = append(diags, &hcl.Diagnostic{
 					Severity: hcl.DiagError,
 					Summary:  "Reference to undeclared input variable",
-					Detail:   "An input variable named \"" + name + "\" has not been declared. Declare it with a variable \"" + name + "\" {} block.",
+					Detail:   "An input variable named \"" + name + "\" has not been declared." + didYouMean("var.", name, sc.vars) + " Declare it with a variable \"" + name + "\" {} block.",
 					Subject:  rng,
 				})
 			}
@@ -135,7 +135,7 @@ func checkReferences(travs []hcl.Traversal, sc scope) hcl.Diagnostics {
 				diags = append(diags, &hcl.Diagnostic{
 					Severity: hcl.DiagError,
 					Summary:  "Reference to undeclared local value",
-					Detail:   "A local value named \"" + name + "\" has not been declared.",
+					Detail:   "A local value named \"" + name + "\" has not been declared." + didYouMean("local.", name, sc.locals),
 					Subject:  rng,
 				})
 			}
@@ -301,4 +301,13 @@ func sortNodes(nodes map[string]*graphNode) ([]*graphNode, hcl.Diagnostics) {
 		visit(n)
 	}
 	return order, diags
+}
+
+// didYouMean is " Did you mean PREFIX+NAME?" for the declared name closest
+// to name, or "".
+func didYouMean(prefix, name string, declared map[string]bool) string {
+	if best := closestName(name, declared); best != "" {
+		return " Did you mean " + prefix + best + "?"
+	}
+	return ""
 }

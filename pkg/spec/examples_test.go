@@ -11,18 +11,43 @@ import (
 // exampleLoadOptions is how TestExamplesValidate loads the example called
 // name: at testNow, with what the example reads from outside (a git
 // repository, a calendar address) provided on loopback. It also returns the
-// summaries of the warnings the example shows on purpose.
-func exampleLoadOptions(t *testing.T, name string) (LoadOptions, []string) {
+// summaries of the warnings the example shows on purpose, and the directory
+// to load: an example that reads its repository is copied into one, where
+// its default path finds it, since data "git_log" reads only the repository
+// that holds the configuration.
+func exampleLoadOptions(t *testing.T, name string) (LoadOptions, []string, string) {
 	t.Helper()
 	opts := LoadOptions{Now: testNow, Vars: map[string]string{}}
+	dir := filepath.Join("..", "..", "examples", name)
+	inRepo := func(sub string) string {
+		repo := makeRepo(t, testCommits)
+		dst := filepath.Join(repo, sub)
+		if err := os.MkdirAll(dst, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		files, err := filepath.Glob(filepath.Join(dir, "*.rt*.hcl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dst, filepath.Base(f)), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return dst
+	}
 	switch name {
 	case "calendar":
 		// Its all-hands lasts five hours, to show the split.
-		return opts, []string{"Offline time longer than 4 hours will be split"}
+		return opts, []string{"Offline time longer than 4 hours will be split"}, dir
 	case "git-highlights":
-		opts.Vars["repo"] = makeRepo(t, testCommits)
+		dir = inRepo(filepath.Join("examples", "git-highlights"))
 	case "ci":
-		opts.Vars["repo"] = makeRepo(t, testCommits)
+		dir = inRepo("rescuetime")
 		ics, err := os.ReadFile(filepath.Join("..", "..", "examples", "calendar", "work.ics"))
 		if err != nil {
 			t.Fatal(err)
@@ -34,7 +59,7 @@ func exampleLoadOptions(t *testing.T, name string) (LoadOptions, []string) {
 		env := map[string]string{"RTCTL_CALENDAR_URL": srv.URL + "/calendar/secret-token/basic.ics"}
 		opts.Getenv = func(k string) string { return env[k] }
 		opts.HTTPClient = srv.Client()
-		return opts, []string{"Offline time longer than 4 hours will be split"}
+		return opts, []string{"Offline time longer than 4 hours will be split"}, dir
 	}
-	return opts, nil
+	return opts, nil, dir
 }

@@ -84,8 +84,8 @@ func newFunctions(files *filePolicy, getenv func(string) string, limits Limits) 
 		"csvdecode":  stdlib.CSVDecodeFunc,
 		"jsondecode": stdlib.JSONDecodeFunc,
 		"jsonencode": stdlib.JSONEncodeFunc,
-		"formatdate": stdlib.FormatDateFunc,
-		"timeadd":    stdlib.TimeAddFunc,
+		"formatdate": formatDateFunc,
+		"timeadd":    timeAddFunc,
 		// Type conversion.
 		"tobool":   stdlib.MakeToFunc(cty.Bool),
 		"tolist":   stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)),

@@ -60,6 +60,13 @@ type Limits struct {
 	MaxCalendarBytes int64
 	// MaxDateRange bounds the days daterange() lists.
 	MaxDateRange int
+	// MaxGitLogBytes bounds the commits data "git_log" reads from one
+	// repository, all together (their objects' sizes, checked before each
+	// is read).
+	MaxGitLogBytes int64
+	// MaxGitObjectBytes bounds one commit or tree data "git_log" reads:
+	// a larger one is refused from its header, without inflating it.
+	MaxGitObjectBytes int64
 }
 
 // DefaultLimits returns the limits Load applies unless told otherwise.
@@ -77,6 +84,10 @@ func DefaultLimits() Limits {
 		MaxReadFileBytes: 1 << 20,
 		MaxCalendarBytes: calendar.DefaultFetchMaxBytes,
 		MaxDateRange:     3660,
+		// A commit is a few hundred bytes: 16 MiB is tens of thousands
+		// of commits in the window, and 1 MiB a message no person wrote.
+		MaxGitLogBytes:    16 << 20,
+		MaxGitObjectBytes: 1 << 20,
 	}
 }
 
@@ -105,6 +116,8 @@ func (l Limits) withDefaults() Limits {
 	set64(&l.MaxReadFileBytes, d.MaxReadFileBytes)
 	set64(&l.MaxCalendarBytes, d.MaxCalendarBytes)
 	set(&l.MaxDateRange, d.MaxDateRange)
+	set64(&l.MaxGitLogBytes, d.MaxGitLogBytes)
+	set64(&l.MaxGitObjectBytes, d.MaxGitObjectBytes)
 	return l
 }
 
@@ -195,6 +208,8 @@ var limitNames = []struct {
 	{"read-file-size", "MaxReadFileBytes", func(l *Limits, v int64) { l.MaxReadFileBytes = v }},
 	{"calendar-size", "MaxCalendarBytes", func(l *Limits, v int64) { l.MaxCalendarBytes = v }},
 	{"date-range", "MaxDateRange", func(l *Limits, v int64) { l.MaxDateRange = int(v) }},
+	{"git-log-size", "MaxGitLogBytes", func(l *Limits, v int64) { l.MaxGitLogBytes = v }},
+	{"git-object-size", "MaxGitObjectBytes", func(l *Limits, v int64) { l.MaxGitObjectBytes = v }},
 }
 
 // LimitName is the name a limit is set by, "" for one that cannot be set

@@ -43,6 +43,9 @@ type LoadOptions struct {
 	// Limits bounds what the configuration may make Load read and compute;
 	// zero fields mean DefaultLimits.
 	Limits Limits
+	// DataTimeout bounds the reading of all data sources together (rtctl
+	// --timeout); zero means DefaultDataTimeout.
+	DataTimeout time.Duration
 
 	// A configuration is untrusted input: what it reads can end up in a
 	// plan (posted as a pull request comment by CI) and in the account.
@@ -77,6 +80,11 @@ type Config struct {
 	Timezone  *time.Location
 	Lookback  time.Duration // DefaultLookback unless set
 	OnOverlap OverlapPolicy // OverlapError unless set
+	// Backend is the kind of backend the rtctl block asks the account's
+	// journal to be kept in ("local", "git"; "" when it says nothing). It
+	// names only the kind: where a shared backend's store is, the person
+	// or CI says, never the configuration.
+	Backend string
 
 	OfflineTimes  []OfflineTime // in start order
 	Highlights    []Highlight   // in address order
@@ -108,9 +116,9 @@ type Config struct {
 // never nil, so its Files can render the diagnostics; it is usable only when
 // the diagnostics hold no errors.
 //
-// ctx bounds the data sources (a calendar download, git log): once it is
-// cancelled, the one running stops and Load reports the interruption
-// instead of reading the others.
+// ctx bounds the data sources (a calendar download, git log), and so does
+// LoadOptions.DataTimeout: once either ends, those running stop and Load
+// reports the interruption instead of reading the others.
 func Load(ctx context.Context, dir string, opts LoadOptions) (*Config, hcl.Diagnostics) {
 	l := newLoader(ctx, dir, opts)
 	entries, err := os.ReadDir(dir)
@@ -144,6 +152,7 @@ func Load(ctx context.Context, dir string, opts LoadOptions) (*Config, hcl.Diagn
 		return l.cfg, l.diags
 	}
 	l.load(sources, autoVarFiles(dir, entries))
+	l.diags = append(l.diags, foreignVarFiles(entries)...)
 	sortDiagnostics(l.diags)
 	// Secrets out first: clipping could cut one where it is no longer
 	// recognised.
@@ -602,7 +611,16 @@ func (l *loader) evaluateGraph() {
 	if l.settings == nil {
 		l.today.settle(nil)
 	}
-	for _, n := range sorted {
+	// One deadline for all data sources: read one after another, each
+	// with its own timeout, N slow calendars took N times as long.
+	dctx, cancel := context.WithTimeout(l.ctx, l.dataTimeout())
+	defer cancel()
+	pos := make(map[string]int, len(sorted))
+	for i, n := range sorted {
+		pos[n.key] = i
+	}
+	read := map[string]dataResult{}
+	for i, n := range sorted {
 		if invalid[n.key] {
 			continue
 		}
@@ -647,31 +665,141 @@ func (l *loader) evaluateGraph() {
 			if d.source == nil {
 				continue
 			}
-			if err := l.ctx.Err(); err != nil {
-				l.diags = append(l.diags, interrupted(d, err))
-				return
+			res, ok := read[n.key]
+			if !ok {
+				if err := dctx.Err(); err != nil {
+					l.diags = append(l.diags, l.interrupted(d, err))
+					return
+				}
+				// This one, and every later data source whose
+				// dependencies are all evaluated by now, side by side.
+				batch := []*graphNode{n}
+				for _, m := range sorted[i+1:] {
+					if md := l.data[strings.TrimPrefix(m.key, "data.")]; strings.HasPrefix(m.key, "data.") && !invalid[m.key] && md != nil && md.source != nil && readyAt(m, i, pos) {
+						batch = append(batch, m)
+					}
+				}
+				l.readData(dctx, batch, read)
+				res = read[n.key]
 			}
-			v, diags := d.read(ctx, l.dataContext())
-			if err := l.ctx.Err(); err != nil && diags.HasErrors() {
+			if err := dctx.Err(); err != nil && res.diags.HasErrors() {
 				// What failed is the interruption, not the source: say
 				// that, once, rather than a download or git error.
-				l.diags = append(l.diags, interrupted(d, err))
+				l.diags = append(l.diags, l.interrupted(d, err))
 				return
 			}
-			l.diags = append(l.diags, diags...)
-			if !diags.HasErrors() {
-				l.dataValues[d.Type][d.Name] = v
+			l.diags = append(l.diags, res.diags...)
+			if !res.diags.HasErrors() {
+				l.dataValues[d.Type][d.Name] = res.val
 			}
 		}
 	}
 }
 
+// maxDataReads bounds the data sources read at once.
+const maxDataReads = 4
+
+// DefaultDataTimeout is how long reading all data sources of one load may
+// take unless LoadOptions.DataTimeout says otherwise.
+const DefaultDataTimeout = time.Minute
+
+// dataResult is what reading one data source gave.
+type dataResult struct {
+	val   cty.Value
+	diags hcl.Diagnostics
+}
+
+// readData reads the data sources of batch, whose dependencies are all
+// evaluated, at most maxDataReads at a time, into results. Their
+// configurations are evaluated here, in order; only the reads run
+// concurrently, and their diagnostics are reported later in evaluation
+// order, whatever order they finish in.
+func (l *loader) readData(ctx context.Context, batch []*graphNode, results map[string]dataResult) {
+	type job struct {
+		key string
+		d   *dataBlock
+		dc  DataContext
+		cfg cty.Value
+	}
+	var jobs []job
+	for _, n := range batch {
+		d := l.data[strings.TrimPrefix(n.key, "data.")]
+		dc := l.dataContext()
+		dc.Context = ctx
+		dc, cfg, diags, ok := d.prepare(l.evalContextFor(n.travs), dc)
+		results[n.key] = dataResult{val: cty.DynamicVal, diags: diags}
+		if ok {
+			jobs = append(jobs, job{n.key, d, dc, cfg})
+		}
+	}
+	type done struct {
+		i   int
+		res dataResult
+	}
+	// Buffered, so that a read stuck where its context cannot reach
+	// (a blocking open) never holds the load past its deadline: it is
+	// left behind, and its answer, if it ever comes, has a place to go.
+	finished := make(chan done, len(jobs))
+	sem := make(chan struct{}, maxDataReads)
+	for i, j := range jobs {
+		go func() {
+			select {
+			case sem <- struct{}{}:
+				defer func() { <-sem }()
+			case <-ctx.Done():
+				finished <- done{i, dataResult{val: cty.DynamicVal, diags: notRead(j.d)}}
+				return
+			}
+			val, diags := j.d.call(j.dc, j.cfg)
+			finished <- done{i, dataResult{val: val, diags: diags}}
+		}()
+	}
+	out := make([]dataResult, len(jobs))
+	got := make([]bool, len(jobs))
+	for range jobs {
+		select {
+		case f := <-finished:
+			out[f.i], got[f.i] = f.res, true
+			continue
+		case <-ctx.Done():
+		}
+		break
+	}
+	for i, j := range jobs {
+		if !got[i] {
+			out[i] = dataResult{val: cty.DynamicVal, diags: notRead(j.d)}
+		}
+		r := results[j.key]
+		results[j.key] = dataResult{val: out[i].val, diags: append(r.diags, out[i].diags...)}
+	}
+}
+
+// notRead stands for the result of a read the load's end cut short; the
+// loader reports the interruption instead.
+func notRead(d *dataBlock) hcl.Diagnostics {
+	return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Not read", Subject: d.DeclRange.Ptr()}}
+}
+
+// readyAt reports whether everything n depends on comes before position i
+// of the evaluation order (pos) (and so has been evaluated when i is reached).
+func readyAt(n *graphNode, i int, pos map[string]int) bool {
+	for _, d := range n.deps {
+		if p, ok := pos[d]; ok && p >= i {
+			return false
+		}
+	}
+	return true
+}
+
 // interrupted reports that loading stopped at data source d because ctx
 // ended (Ctrl-C, or a deadline).
-func interrupted(d *dataBlock, err error) *hcl.Diagnostic {
+func (l *loader) interrupted(d *dataBlock, err error) *hcl.Diagnostic {
 	what := "was interrupted"
 	if errors.Is(err, context.DeadlineExceeded) {
 		what = "ran out of time"
+		if l.ctx.Err() == nil {
+			what = fmt.Sprintf("ran out of time (reading the data sources may take %s in all; --timeout sets it)", l.dataTimeout())
+		}
 	}
 	return &hcl.Diagnostic{
 		Severity: hcl.DiagError,
@@ -679,6 +807,14 @@ func interrupted(d *dataBlock, err error) *hcl.Diagnostic {
 		Detail:   fmt.Sprintf("Loading the configuration %s while reading data.%s; nothing was planned or posted.", what, d.key()),
 		Subject:  d.DeclRange.Ptr(),
 	}
+}
+
+// dataTimeout is LoadOptions.DataTimeout, or its default.
+func (l *loader) dataTimeout() time.Duration {
+	if l.opts.DataTimeout > 0 {
+		return l.opts.DataTimeout
+	}
+	return DefaultDataTimeout
 }
 
 func (l *loader) dataContext() DataContext {

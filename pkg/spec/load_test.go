@@ -409,7 +409,7 @@ func TestExamplesValidate(t *testing.T) {
 		}
 		n++
 		t.Run(filepath.Base(dir), func(t *testing.T) {
-			opts, warnings := exampleLoadOptions(t, filepath.Base(dir))
+			opts, warnings, dir := exampleLoadOptions(t, filepath.Base(dir))
 			cfg, diags := Load(context.Background(), dir, opts)
 			var unexpected hcl.Diagnostics
 			for _, d := range diags {

@@ -174,4 +174,6 @@ func (l *loader) offlineWarnings(item OfflineTime) {
 	}
 }
 
-func formatTime(t time.Time) string { return t.Format("2006-01-02 15:04:05 -07:00") }
+// formatTime writes t as RFC 3339, which a configuration accepts as it is:
+// with no space in it, a wrapped message never parts a time from its offset.
+func formatTime(t time.Time) string { return t.Format(time.RFC3339) }

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -28,6 +29,7 @@ var settingsSchema = &hcl.BodySchema{
 		{Name: "timezone", Required: true},
 		{Name: "lookback"},
 		{Name: "on_overlap"},
+		{Name: "backend"},
 	},
 }
 
@@ -59,10 +61,14 @@ func (s *settingsBlock) evaluate(ctx *hcl.EvalContext, cfg *Config) hcl.Diagnost
 		if name, ok := evalString(a, ctx, &diags); ok {
 			loc, err := LoadTimezone(name)
 			if err != nil {
+				detail := "The timezone must be an IANA time zone name such as \"Europe/Berlin\" or \"UTC\": " + err.Error() + "."
+				if s := suggestZone(name); s != "" {
+					detail = fmt.Sprintf("%s; did you mean %q?", err, s)
+				}
 				diags = append(diags, &hcl.Diagnostic{
 					Severity: hcl.DiagError,
 					Summary:  "Invalid time zone",
-					Detail:   "The timezone must be an IANA time zone name such as \"Europe/Berlin\" or \"UTC\": " + err.Error() + ".",
+					Detail:   detail,
 					Subject:  a.Expr.Range().Ptr(),
 				})
 			} else {
@@ -100,6 +106,17 @@ func (s *settingsBlock) evaluate(ctx *hcl.EvalContext, cfg *Config) hcl.Diagnost
 			default:
 				diags = append(diags, attrError(a, "Invalid on_overlap policy",
 					"on_overlap must be \"error\" or \"trim\". RescueTime counts overlapping offline time twice, so overlaps cannot simply be allowed."))
+			}
+		}
+	}
+	if a, ok := s.Attrs["backend"]; ok {
+		if str, ok := evalString(a, ctx, &diags); ok {
+			switch str {
+			case "local", "git":
+				cfg.Backend = str
+			default:
+				diags = append(diags, attrError(a, "Invalid backend",
+					"backend must be \"local\" (the journal in .rtctl/) or \"git\" (the journal on refs/rtctl/ of a git remote, whose URL the person or CI gives, never the configuration)."))
 			}
 		}
 	}

@@ -90,15 +90,18 @@ func (c Clock) Duration() time.Duration { return time.Duration(c) * time.Minute 
 // maxDuration is the longest duration ParseDuration accepts.
 const maxDuration = 100 * 365 * 24 * time.Hour
 
-// ParseDuration parses durations such as "15m", "1h30m", "14d" or "2w": a
-// sequence of whole numbers each followed by a unit, s, m, h, d (24 hours)
-// or w (7 days). Calendar units keep lookbacks readable; fractions are not
-// accepted because nothing here needs them and they hide rounding.
+// ParseDuration parses durations as people write them: "15m", "1h30m",
+// "14d", "2w", "1.5h", "90 minutes", "1 hour 15 mins": a sequence of numbers
+// each followed by a unit, s, m, h, d (24 hours) or w (7 days), or their
+// words (sec, min, hr, hours, days, weeks...), with spaces or not. A
+// fraction is read exactly, and refused where it would come to less than a
+// whole second, rather than rounded.
 func ParseDuration(s string) (time.Duration, error) {
+	orig := s
+	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, errors.New("empty duration")
 	}
-	orig := s
 	var total time.Duration
 	for s != "" {
 		i := 0
@@ -106,43 +109,82 @@ func ParseDuration(s string) (time.Duration, error) {
 			i++
 		}
 		if i == 0 {
-			return 0, fmt.Errorf("%s is not a duration: expected a number, like \"15m\" or \"1h30m\"", quoted(orig))
+			return 0, fmt.Errorf("%s is not a duration: expected a number, like \"15m\", \"1.5h\" or \"90 minutes\"", quoted(orig))
 		}
 		n, err := strconv.ParseInt(s[:i], 10, 64)
 		if err != nil || n > 1<<31 {
 			return 0, fmt.Errorf("%s is not a duration: number too large", quoted(orig))
 		}
 		s = s[i:]
-		if s == "" {
-			return 0, fmt.Errorf("%s is not a duration: missing unit (s, m, h, d or w) after %d", quoted(orig), n)
+		// A fraction, as people write "1.5h": its digits, kept exact.
+		frac, fracDigits := int64(0), 0
+		if strings.HasPrefix(s, ".") {
+			j := 1
+			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+				j++
+			}
+			if j == 1 {
+				return 0, fmt.Errorf("%s is not a duration: expected digits after the decimal point, like \"1.5h\"", quoted(orig))
+			}
+			digits := s[1:j]
+			if len(digits) > 9 {
+				return 0, fmt.Errorf("%s is not a duration: finer than a second", quoted(orig))
+			}
+			frac, _ = strconv.ParseInt(digits, 10, 64)
+			fracDigits = len(digits)
+			s = s[j:]
 		}
-		var unit time.Duration
-		switch s[0] {
-		case 's':
-			unit = time.Second
-		case 'm':
-			unit = time.Minute
-		case 'h':
-			unit = time.Hour
-		case 'd':
-			unit = 24 * time.Hour
-		case 'w':
-			unit = 7 * 24 * time.Hour
-		default:
+		s = strings.TrimLeft(s, " ")
+		j := 0
+		for j < len(s) && (s[j] >= 'a' && s[j] <= 'z' || s[j] >= 'A' && s[j] <= 'Z') {
+			j++
+		}
+		if j == 0 {
+			if s == "" {
+				return 0, fmt.Errorf("%s is not a duration: missing unit (s, m, h, d or w) after %d", quoted(orig), n)
+			}
 			return 0, fmt.Errorf("%s is not a duration: unknown unit %q (use s, m, h, d or w)", quoted(orig), s[:1])
 		}
-		s = s[1:]
+		unit, ok := durationUnits[strings.ToLower(s[:j])]
+		if !ok {
+			return 0, fmt.Errorf("%s is not a duration: unknown unit %q; write it as \"15m\", \"1h30m\", \"1.5h\" or \"90 minutes\"", quoted(orig), s[:j])
+		}
+		s = strings.TrimLeft(s[j:], " ")
 		// Checked before multiplying: n*unit can wrap around int64 into a
 		// small or negative duration that would pass a later check.
 		if n > int64(maxDuration/unit) {
 			return 0, fmt.Errorf("%s is not a duration: longer than a century", quoted(orig))
 		}
-		total += time.Duration(n) * unit
+		part := time.Duration(n) * unit
+		if fracDigits > 0 {
+			scale := time.Duration(1)
+			for range fracDigits {
+				scale *= 10
+			}
+			// unit is at most a week (6.048e14 ns) and frac < 1e9: the
+			// product fits in int64 only after the unit is in seconds.
+			secs := int64(unit / time.Second)
+			num := frac * secs
+			if num%int64(scale) != 0 {
+				return 0, fmt.Errorf("%s is not a duration: finer than a second", quoted(orig))
+			}
+			part += time.Duration(num/int64(scale)) * time.Second
+		}
+		total += part
 		if total > maxDuration {
 			return 0, fmt.Errorf("%s is not a duration: longer than a century", quoted(orig))
 		}
 	}
 	return total, nil
+}
+
+// durationUnits are the units ParseDuration reads, as people write them.
+var durationUnits = map[string]time.Duration{
+	"s": time.Second, "sec": time.Second, "secs": time.Second, "second": time.Second, "seconds": time.Second,
+	"m": time.Minute, "min": time.Minute, "mins": time.Minute, "minute": time.Minute, "minutes": time.Minute,
+	"h": time.Hour, "hr": time.Hour, "hrs": time.Hour, "hour": time.Hour, "hours": time.Hour,
+	"d": 24 * time.Hour, "day": 24 * time.Hour, "days": 24 * time.Hour,
+	"w": 7 * 24 * time.Hour, "week": 7 * 24 * time.Hour, "weeks": 7 * 24 * time.Hour,
 }
 
 // FormatDuration writes d the way ParseDuration reads it, largest units

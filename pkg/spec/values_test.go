@@ -63,9 +63,9 @@ func TestParseDuration(t *testing.T) {
 		{"", 0, false},
 		{"15", 0, false},
 		{"m", 0, false},
-		{"1.5h", 0, false},
+		{"1.5h", 90 * time.Minute, true},
 		{"-5m", 0, false},
-		{"5 m", 0, false},
+		{"5 m", 5 * time.Minute, true},
 		{"99999999999999999999h", 0, false},
 		{"100000w", 0, false},
 		// n*unit would wrap around int64 before the century check.
@@ -85,6 +85,48 @@ func TestParseDuration(t *testing.T) {
 			if back, err := ParseDuration(FormatDuration(got)); err != nil || back != got {
 				t.Errorf("FormatDuration(%v) = %q does not round-trip", got, FormatDuration(got))
 			}
+		}
+	}
+}
+
+// TestParseDurationAsPeopleWrite checks the spellings people write for a
+// duration, and the message for one that is not (issue 24, item 8: "1.5h"
+// was refused with 'unknown unit "."' and "1 hour" with 'unknown unit " "').
+func TestParseDurationAsPeopleWrite(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want time.Duration
+	}{
+		{"1.5h", 90 * time.Minute},
+		{"0.5d", 12 * time.Hour},
+		{"2.25h", 135 * time.Minute},
+		{"90 minutes", 90 * time.Minute},
+		{"1 hour", time.Hour},
+		{"2 hours 30 minutes", 150 * time.Minute},
+		{"1h 30m", 90 * time.Minute},
+		{"1 hr 15 mins", 75 * time.Minute},
+		{"45 min", 45 * time.Minute},
+		{"30 sec", 30 * time.Second},
+		{"3 days", 72 * time.Hour},
+		{"1 week", 7 * 24 * time.Hour},
+		{"1 Hour", time.Hour},
+		{" 15m ", 15 * time.Minute},
+	} {
+		got, err := ParseDuration(tc.in)
+		if err != nil || got != tc.want {
+			t.Errorf("ParseDuration(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+		}
+	}
+	for _, tc := range []struct{ in, want string }{
+		{"1 fortnight", `"1 fortnight" is not a duration: unknown unit "fortnight"; write it as "15m", "1h30m", "1.5h" or "90 minutes"`},
+		{"1.h", `"1.h" is not a duration: expected digits after the decimal point, like "1.5h"`},
+		{"0.0000000001s", `"0.0000000001s" is not a duration: finer than a second`},
+		{"1h30", `"1h30" is not a duration: missing unit (s, m, h, d or w) after 30`},
+		{"soon", `"soon" is not a duration: expected a number, like "15m", "1.5h" or "90 minutes"`},
+	} {
+		_, err := ParseDuration(tc.in)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("ParseDuration(%q) = %v, want %s", tc.in, err, tc.want)
 		}
 	}
 }

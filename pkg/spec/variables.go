@@ -440,3 +440,34 @@ func autoVarFiles(dir string, entries []os.DirEntry) []string {
 	}
 	return out
 }
+
+// foreignVarSuffixes are the variable files of Terraform and Packer, which
+// a person used to them puts beside a configuration expecting them read.
+var foreignVarSuffixes = []string{".tfvars", ".tfvars.json", ".pkrvars.hcl", ".pkrvars.json"}
+
+// foreignVarFiles warns of each Terraform or Packer variable file in the
+// directory: rtctl does not read it, and a value silently not taken is
+// worse than a word about it.
+func foreignVarFiles(entries []os.DirEntry) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || strings.HasSuffix(name, VarsFileSuffix) {
+			continue
+		}
+		for _, suffix := range foreignVarSuffixes {
+			if !strings.HasSuffix(name, suffix) {
+				continue
+			}
+			base := strings.TrimSuffix(strings.TrimSuffix(name, suffix), ".auto")
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagWarning,
+				Summary:  "Variable file not read",
+				Detail: fmt.Sprintf("%s is not read: rtctl reads variable values from the *%s files beside the configuration, and from --var-file. "+
+					"Rename it %s%s (in HCL syntax) to have it read every time, or give --var-file %s.", name, VarsFileSuffix, base, VarsFileSuffix, name),
+			})
+			break
+		}
+	}
+	return diags
+}

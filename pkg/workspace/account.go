@@ -44,6 +44,8 @@ func (a Account) check() error {
 }
 
 // ErrNoCredentials tells a new user how to get going.
+//
+//lint:ignore ST1005 it is the whole message a new user reads, steps on lines of their own
 var ErrNoCredentials = errors.New(`no RescueTime credentials found.
 
 Create an API key on your RescueTime key management page
@@ -116,6 +118,13 @@ func (w *Workspace) location(zone *time.Location) (*time.Location, error) {
 // account's time zone as the configuration declares it, nil when there is
 // none (read commands).
 func (w *Workspace) Client(ctx context.Context, zone *time.Location) (*rtapi.Client, error) {
+	return w.client(ctx, zone, nil)
+}
+
+// client is Client with the HTTP transport wrapped by wrap when it is not
+// nil: doctor sees every answer's status and headers that way, without the
+// API client having to expose them.
+func (w *Workspace) client(_ context.Context, zone *time.Location, wrap func(http.RoundTripper) http.RoundTripper) (*rtapi.Client, error) {
 	a := w.opts.Account
 	loc, err := w.location(zone)
 	if err != nil {
@@ -155,6 +164,18 @@ func (w *Workspace) Client(ctx context.Context, zone *time.Location) (*rtapi.Cli
 			return nil, ErrNoCredentials
 		}
 		opts.Credentials, opts.BaseURL = a.Credentials, a.Endpoint
+	}
+	if wrap != nil {
+		hc := http.Client{}
+		if opts.HTTPClient != nil {
+			hc = *opts.HTTPClient
+		}
+		base := hc.Transport
+		if base == nil {
+			base = http.DefaultTransport
+		}
+		hc.Transport = wrap(base)
+		opts.HTTPClient = &hc
 	}
 	c, err := rtapi.New(opts)
 	if err != nil {
@@ -284,7 +305,25 @@ func EnvironmentSecrets(getenv func(string) string) []string {
 			out = append(out, v)
 		}
 	}
+	// The git backend's remote may carry a token (CI gives the job's in the
+	// URL): a configuration must not read it into something it shows.
+	if p := URLPassword(getenv("RTCTL_BACKEND_REMOTE")); p != "" {
+		out = append(out, p)
+	}
 	return out
+}
+
+// URLPassword is the password (or token) in a URL's user information, ""
+// when it has none.
+func URLPassword(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.User == nil {
+		return ""
+	}
+	if p, ok := u.User.Password(); ok {
+		return p
+	}
+	return ""
 }
 
 // ReadSecretFile reads a one-line secret from the file a flag names: a

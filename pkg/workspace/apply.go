@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rtctl/rtctl/pkg/apply"
+	"github.com/rtctl/rtctl/pkg/backend"
 	"github.com/rtctl/rtctl/pkg/journal"
 	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/rtapi"
@@ -117,6 +118,21 @@ func (w *Workspace) beginApply(ctx context.Context, opts ApplyOptions) (time.Tim
 		locks.Release()
 		return now, nil, nil, err
 	}
+	switched, err := w.configBackend(cfg)
+	if err != nil || !switched {
+		if err != nil {
+			locks.Release()
+			return now, nil, nil, err
+		}
+		return now, cfg, locks, nil
+	}
+	// The configuration keeps its journal elsewhere: that backend's locks.
+	// The configuration loaded under the first ones stands: it was loaded
+	// as of the same reading of the clock.
+	locks.Release()
+	if locks, err = w.lock(ctx, opts.LockTimeout, "rtctl apply"); err != nil {
+		return now, nil, nil, err
+	}
 	return now, cfg, locks, nil
 }
 
@@ -130,6 +146,19 @@ func (w *Workspace) ApplySaved(ctx context.Context, saved *SavedPlan, opts Apply
 		return nil, err
 	}
 	defer locks.Release()
+	jpath, err := w.JournalPath()
+	if err != nil {
+		return nil, err
+	}
+	if at, done, err := planAppliedAt(jpath, saved.file.PlanID); err != nil {
+		return nil, err
+	} else if done {
+		when := "an earlier run"
+		if !at.IsZero() {
+			when = at.In(cfg.Timezone).Format("2006-01-02 15:04 MST")
+		}
+		return nil, &apply.StaleError{Reasons: []string{"this saved plan was already applied at " + when}}
+	}
 	if t := w.Target(); saved.file.Target != t {
 		hint := ""
 		if saved.file.Target == sandboxTarget {
@@ -147,6 +176,9 @@ func (w *Workspace) ApplySaved(ctx context.Context, saved *SavedPlan, opts Apply
 	defer jw.Close()
 	todo, skipped, err := apply.Reconcile(saved.Plan, pr.Plan)
 	if err != nil {
+		return nil, err
+	}
+	if err := recordPlanApplied(locks.Journal, jpath, saved.file.PlanID, now); err != nil {
 		return nil, err
 	}
 	res := &ApplyResult{Plan: pr.Plan, Saved: saved.Plan, Skipped: skipped}
@@ -204,7 +236,7 @@ func (r *ApplyResult) Stopped() bool {
 // records what the feeds settled since the last run, whatever the person
 // then decides: those are facts about the account. held is the journal's
 // lock, which beginApply took.
-func (w *Workspace) prepareApply(ctx context.Context, cfg *spec.Config, now time.Time, locks *Locks, opts PlanOptions) (*PlanResult, *rtapi.Client, *journal.Writer, error) {
+func (w *Workspace) prepareApply(ctx context.Context, cfg *spec.Config, now time.Time, locks *Locks, opts PlanOptions) (*PlanResult, *rtapi.Client, backend.Writer, error) {
 	pr, client, err := w.prepare(ctx, cfg, now, opts)
 	if err != nil {
 		return nil, nil, nil, err
@@ -226,20 +258,24 @@ func (w *Workspace) prepareApply(ctx context.Context, cfg *spec.Config, now time
 	}
 	acct.Timezone = cfg.Timezone.String()
 	_, statErr := os.Lstat(jpath)
-	jw, err := journal.OpenWriter(locks.Journal, jpath, w.clientClock(), fmt.Sprintf("%s-%d", now.UTC().Format("20060102T150405Z"), os.Getpid()), acct)
+	local, err := journal.OpenWriter(locks.Journal, jpath, w.clientClock(), fmt.Sprintf("%s-%d", now.UTC().Format("20060102T150405Z"), os.Getpid()), acct)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if errors.Is(statErr, fs.ErrNotExist) && !w.opts.Account.Sandbox {
+	jw := locks.lease.Writer(local)
+	// A shared backend's copy is always there once the lease is taken;
+	// it is recorded too, so that a run with the local backend later
+	// knows the account's journal was elsewhere (journalDoubts).
+	if (errors.Is(statErr, fs.ErrNotExist) || w.shared()) && !w.opts.Account.Sandbox {
 		if err := w.markJournalStarted(locks, jpath, w.clientClock()()); err != nil {
 			jw.Close()
 			return nil, nil, nil, err
 		}
 	}
 	switch {
-	case jw.Migrated:
+	case local.Migrated:
 		w.opts.Reporter.Notice(fmt.Sprintf("the journal %s was rewritten in the current format, every line with a checksum that covers the account it belongs to (%s)", jpath, acct))
-	case jw.Repaired:
+	case local.Repaired:
 		w.opts.Reporter.Notice(fmt.Sprintf("removed the end of the journal %s that a crash cut short: it was an intent whose POST was never sent", jpath))
 	}
 	if err := jw.Append(pr.Settled()...); err != nil {
@@ -249,7 +285,7 @@ func (w *Workspace) prepareApply(ctx context.Context, cfg *spec.Config, now time
 	return pr, client, jw, nil
 }
 
-func (w *Workspace) run(ctx context.Context, client *rtapi.Client, jw *journal.Writer, todo []plan.Action, res *ApplyResult, opts ApplyOptions) (*ApplyResult, error) {
+func (w *Workspace) run(ctx context.Context, client *rtapi.Client, jw backend.Writer, todo []plan.Action, res *ApplyResult, opts ApplyOptions) (*ApplyResult, error) {
 	if len(todo) == 0 {
 		return res, nil
 	}
@@ -263,6 +299,7 @@ func (w *Workspace) run(ctx context.Context, client *rtapi.Client, jw *journal.W
 		OnStart:     opts.OnStart,
 		OnResult:    opts.OnResult,
 		OnStop:      opts.OnStop,
+		Batch:       w.journalBatch(),
 	})
 	res.Sent = sent
 	return res, err

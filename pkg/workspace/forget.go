@@ -90,8 +90,11 @@ func (w *Workspace) Forget(ctx context.Context, opts ForgetOptions) ([]journal.R
 	if err != nil {
 		return nil, err
 	}
+	for i := range entries {
+		entries[i].Type = journal.Forget
+	}
 	run := fmt.Sprintf("forget-%s-%d", now.UTC().Format("20060102T150405Z"), os.Getpid())
-	if err := journal.AppendForget(locks.Journal, path, acct, w.clientClock(), run, entries); err != nil {
+	if err := w.appendJournal(locks, path, acct, run, entries); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -161,12 +164,7 @@ func (w *Workspace) Confirm(ctx context.Context, addresses []string) ([]journal.
 	if err != nil {
 		return nil, err
 	}
-	jw, err := journal.OpenWriter(locks.Journal, path, w.clientClock(), fmt.Sprintf("confirm-%d", os.Getpid()), acct)
-	if err != nil {
-		return nil, err
-	}
-	defer jw.Close()
-	return out, jw.Append(entries...)
+	return out, w.appendJournal(locks, path, acct, fmt.Sprintf("confirm-%d", os.Getpid()), entries)
 }
 
 // matchRecords is the records that keep accepts and one of the patterns
@@ -274,10 +272,19 @@ func (w *Workspace) Adopt(ctx context.Context, opts AdoptOptions) ([]plan.Action
 	if err != nil {
 		return nil, err
 	}
-	jw, err := journal.OpenWriter(locks.Journal, path, w.clientClock(), fmt.Sprintf("adopt-%d", os.Getpid()), acct)
+	return out, w.appendJournal(locks, path, acct, fmt.Sprintf("adopt-%d", os.Getpid()), entries)
+}
+
+// appendJournal appends a journal command's entries (forget, confirm,
+// adopt) to the account's journal at path, under the locks the caller
+// holds: through the backend's lease, so that with a shared backend they
+// reach its store as apply's do, and never stay on this machine alone.
+func (w *Workspace) appendJournal(locks *Locks, path string, acct journal.Account, run string, entries []journal.Entry) error {
+	local, err := journal.OpenWriter(locks.Journal, path, w.clientClock(), run, acct)
 	if err != nil {
-		return nil, err
+		return err
 	}
+	jw := locks.lease.Writer(local)
 	defer jw.Close()
-	return out, jw.Append(entries...)
+	return jw.Append(entries...)
 }

@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -16,6 +18,7 @@ import (
 	"github.com/rtctl/rtctl/internal/atomicfile"
 	"github.com/rtctl/rtctl/internal/dirlist"
 	"github.com/rtctl/rtctl/internal/safefile"
+	"github.com/rtctl/rtctl/pkg/backend"
 	"github.com/rtctl/rtctl/pkg/journal"
 	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/rtapi"
@@ -63,6 +66,18 @@ func (w *Workspace) stateDir() string { return filepath.Join(w.dir, ".rtctl") }
 // journal must then follow it (rtctl journal rotate-key), or another
 // account, which needs a journal of its own (rtctl journal new-account).
 func (w *Workspace) JournalPath() (string, error) {
+	if w.shared() {
+		acct, err := w.JournalAccount()
+		if err != nil {
+			return "", err
+		}
+		return w.sharedCopyPath(acct), nil
+	}
+	return w.localJournalPath()
+}
+
+// localJournalPath is JournalPath with the local backend.
+func (w *Workspace) localJournalPath() (string, error) {
 	switch {
 	case w.opts.Account.Sandbox:
 		return SandboxJournalPath(w.dir), nil
@@ -207,12 +222,23 @@ type Locks struct {
 	// Unshared says why StateDir is not held, "" when it is (or for the
 	// sandbox, which lives in the configuration).
 	Unshared string
+
+	// lease is the backend's lock, taken after the local ones: a no-op
+	// with the local backend.
+	lease backend.Lease
 }
 
 // Release releases every lock, the last taken first.
 func (ls *Locks) Release() {
 	if ls == nil {
 		return
+	}
+	if ls.lease != nil {
+		// The lease outlives a cancelled run just long enough to be given
+		// back; should that fail, it expires on its own.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		_ = ls.lease.Release(ctx)
+		cancel()
 	}
 	for _, l := range []*journal.Lock{ls.Journal, ls.Config, ls.StateDir} {
 		_ = l.Release()
@@ -276,6 +302,10 @@ func (w *Workspace) lockJournal(ctx context.Context, jpath string, timeout time.
 		}
 	}
 	if held.Journal, err = acquire(files.Journal); err != nil {
+		held.Release()
+		return nil, err
+	}
+	if held.lease, err = w.takeLease(ctx, jpath, timeout, command); err != nil {
 		held.Release()
 		return nil, err
 	}
@@ -446,61 +476,87 @@ func (w *Workspace) RepairJournal(ctx context.Context, path string) (*journal.Re
 	return journal.Repair(locks.Journal, path, w.opts.Clock)
 }
 
-// journalDoubts are the reasons, found beside the journal in use, to doubt
-// that it holds all rtctl posted to the account (plan.JournalDoubt): the
-// planner then creates only what the feeds prove absent.
+// journalDoubts looks beside the journal in use for what it may not know
+// (plan.JournalDoubt, plan.OtherJournal):
 //
-//   - Another journal of the same account is in the configuration's .rtctl
-//     (a run given --journal or RTCTL_JOURNAL elsewhere, or the other way
-//     round): what it recorded, this one does not know.
-//   - The journal is empty or missing, yet a lock file of this account is in
-//     the configuration's .rtctl or the person's state directory: only
-//     apply and the journal commands make one, so a journal was here, and
-//     is gone.
+//   - the account's other journals: bound to the same account in the
+//     configuration's .rtctl, or recorded as started for the account
+//     (beside its locks) and still there, such as one a run was given with
+//     --journal or RTCTL_JOURNAL. What they recorded counts in the plan; a
+//     damaged one puts the plan in doubt instead.
+//   - a journal that is gone: the record of started journals names the
+//     one in use, which is empty or began after it was started (deleted,
+//     and begun again), or another that no longer exists while the one in
+//     use is empty (the configuration deleted and cloned again).
 //
 // The sandbox keeps its account beside its journal: a reset clears both.
-func (w *Workspace) journalDoubts(jpath string, st *journal.State) ([]plan.JournalDoubt, error) {
+func (w *Workspace) journalDoubts(jpath string, st *journal.State) ([]plan.JournalDoubt, []plan.OtherJournal, error) {
 	if w.opts.Account.Sandbox || w.opts.Account.Credentials == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	acct, err := w.JournalAccount()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var doubts []plan.JournalDoubt
+	abs := absPath(jpath)
+	candidates := map[string]bool{}
 	bound, _, err := w.journals()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, j := range bound {
-		if !j.Account.Same(acct) || sameFile(j.Path, jpath) {
-			continue
+		if j.Account.Same(acct) {
+			candidates[absPath(j.Path)] = true
 		}
-		other, err := journal.Read(j.Path)
-		if err != nil && other == nil {
-			return nil, fmt.Errorf("reading %s, another journal of this account: %w", j.Path, err)
-		}
-		doubts = append(doubts, plan.JournalDoubt{
-			Reason: fmt.Sprintf("another journal of this account is in the configuration (%s), beside the one in use (%s)", j.Path, jpath),
-			Since:  lastEntry(other),
-		})
 	}
 	files, err := w.lockFiles(jpath)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	abs := absPath(jpath)
+	var doubts []plan.JournalDoubt
+	lost := false
+	if !w.shared() {
+		// The account's journal kept by the git backend, as its copy in
+		// .rtctl shows: what the copy holds counts, and what was posted
+		// through the remote since it was fetched, this run cannot know.
+		cp := filepath.Join(w.stateDir(), "git", "journal-"+accountLockName(acct)+".jsonl")
+		if other, err := journal.Read(cp); err == nil && other.Len() > 0 {
+			candidates[absPath(cp)] = true
+			doubts = append(doubts, plan.JournalDoubt{
+				Reason: fmt.Sprintf("this account's journal is kept on a git remote (its copy is %s), and this run uses the local backend: apply with --backend git (or RTCTL_BACKEND=git), or move the journal here with rtctl journal migrate --to local", cp),
+			})
+		}
+	}
 	for _, f := range []string{files.Config, files.StateDir} {
 		if f == "" {
 			continue
 		}
 		for _, started := range readStarted(startedMarker(f)) {
-			if d, ok := lostJournal(started, abs, st); ok {
-				return append(doubts, plan.JournalDoubt{Reason: d.Reason + fmt.Sprintf(" (%s records the journals started for this account)", startedMarker(f)), Since: d.Since}), nil
+			if _, err := os.Lstat(started.path); err == nil {
+				candidates[started.path] = true
+			}
+			if d, ok := lostJournal(started, abs, st); ok && !lost {
+				lost = true
+				doubts = append(doubts, plan.JournalDoubt{Reason: d.Reason + fmt.Sprintf(" (%s records the journals started for this account)", startedMarker(f)), Since: d.Since})
 			}
 		}
 	}
-	return doubts, nil
+	var others []plan.OtherJournal
+	for _, p := range slices.Sorted(maps.Keys(candidates)) {
+		if sameFile(p, jpath) {
+			continue
+		}
+		if b, ok, err := journal.Binding(p); err != nil || !ok || !b.Same(acct) {
+			continue // another account's, or not one rtctl can tell
+		}
+		other, err := journal.Read(p)
+		if err != nil {
+			doubts = append(doubts, plan.JournalDoubt{Reason: fmt.Sprintf("another journal of this account, %s, cannot be read (%v)", p, err)})
+			continue
+		}
+		others = append(others, plan.OtherJournal{Path: p, State: other})
+	}
+	return doubts, others, nil
 }
 
 // lostJournal reads one line of a started marker against the journal in
@@ -595,20 +651,6 @@ func (w *Workspace) markJournalStarted(ls *Locks, jpath string, now time.Time) e
 		}
 	}
 	return nil
-}
-
-// lastEntry is the time of a journal's latest intent or outcome: until
-// then, that journal's run may have posted what it alone recorded.
-func lastEntry(st *journal.State) time.Time {
-	var last time.Time
-	for _, r := range st.Records() {
-		for _, t := range []time.Time{r.IntentAt, r.ResultAt} {
-			if t.After(last) {
-				last = t
-			}
-		}
-	}
-	return last
 }
 
 // sameFile reports whether two journal paths name one file.

@@ -47,6 +47,12 @@ func (w *Workspace) plan(ctx context.Context, now time.Time, opts PlanOptions) (
 	if err != nil {
 		return nil, err
 	}
+	if _, err := w.configBackend(cfg); err != nil {
+		return nil, err
+	}
+	if err := w.refreshJournal(ctx); err != nil {
+		return nil, err
+	}
 	r, _, err := w.prepare(ctx, cfg, now, opts)
 	return r, err
 }
@@ -62,7 +68,7 @@ func (w *Workspace) prepare(ctx context.Context, cfg *spec.Config, now time.Time
 	if err != nil {
 		return nil, nil, err
 	}
-	doubts, err := w.journalDoubts(jpath, j)
+	doubts, others, err := w.journalDoubts(jpath, j)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -72,6 +78,7 @@ func (w *Workspace) prepare(ctx context.Context, cfg *spec.Config, now time.Time
 		RetryUncertain: opts.RetryUncertain,
 		Replace:        opts.Replace,
 		JournalDoubts:  doubts,
+		OtherJournals:  others,
 	})
 	if err != nil {
 		return nil, nil, err
@@ -79,10 +86,35 @@ func (w *Workspace) prepare(ctx context.Context, cfg *spec.Config, now time.Time
 	if err := w.refuseSecrets(pr.Plan); err != nil {
 		return nil, nil, err
 	}
-	if unmatched := pr.Plan.Target(opts.Targets); len(unmatched) > 0 {
-		return nil, nil, fmt.Errorf("--target %s selects no item of the plan; addresses look like highlight.NAME or offline_time.NAME[\"KEY\"] (rtctl plan -v lists them all)", strings.Join(unmatched, ", "))
+	// A -replace that names nothing is the same typing mistake as such a
+	// -target, and was a silent "No changes".
+	if err := selectsNothing(pr.Plan, "--replace", pr.Plan.Unmatched(opts.Replace)); err != nil {
+		return nil, nil, err
 	}
+	if err := selectsNothing(pr.Plan, "--target", pr.Plan.Unmatched(opts.Targets)); err != nil {
+		return nil, nil, err
+	}
+	pr.Plan.Target(opts.Targets)
 	return &PlanResult{Prepared: pr, Target: w.Target(), Options: opts}, client, nil
+}
+
+// selectsNothing is the error for the patterns of flag that select no item
+// of p, with Terraform's "did you mean".
+func selectsNothing(p *plan.Plan, flag string, unmatched []string) error {
+	if len(unmatched) == 0 {
+		return nil
+	}
+	var hints []string
+	for _, u := range unmatched {
+		if s := p.SuggestAddress(u); s != "" {
+			hints = append(hints, fmt.Sprintf("did you mean %s?", s))
+		}
+	}
+	hint := `addresses look like highlight.NAME or offline_time.NAME["KEY"]`
+	if len(hints) > 0 {
+		hint = strings.Join(hints, " ")
+	}
+	return fmt.Errorf("%s %s selects no item of the plan; %s (rtctl plan -v lists them all)", flag, strings.Join(unmatched, ", "), hint)
 }
 
 // SavePlan writes r to path for a later ApplySaved, with the variables

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/rtctl/rtctl/pkg/backend"
 	"github.com/rtctl/rtctl/pkg/journal"
 	"github.com/rtctl/rtctl/pkg/rtapi"
 	"github.com/rtctl/rtctl/pkg/spec"
@@ -54,7 +55,9 @@ type Options struct {
 	// UserAgent is sent with every API request.
 	UserAgent string
 	// CallTimeout bounds each API call, its retries and waits included
-	// (rtapi.DefaultCallTimeout when zero).
+	// (rtapi.DefaultCallTimeout when zero), and the reading of the
+	// configuration's data sources, all together (spec.DefaultDataTimeout
+	// when zero).
 	CallTimeout time.Duration
 	// Reporter is told what a person should see while an operation runs.
 	// Nil discards it.
@@ -68,6 +71,19 @@ type Options struct {
 	// SecretFiles are the files the credentials were read from: a
 	// configuration's file() never reads them, however it names them.
 	SecretFiles []string
+	// Backend is where the account's journal lives and how its lock is
+	// taken: nil is the local backend (.rtctl and the state directory).
+	// The person or CI chooses it and its store, never the configuration.
+	Backend backend.Backend
+	// BackendChosen says the person or CI chose Backend (a flag, the
+	// environment): a configuration's rtctl { backend = ... } then does
+	// not change it.
+	BackendChosen bool
+	// ConfigBackend builds the backend of the kind a configuration's rtctl
+	// block asks for, when the person chose none: its store is the
+	// person's (the checkout's remote), never the configuration's. Nil
+	// refuses a configuration that asks for another kind than Backend.
+	ConfigBackend func(kind string) (backend.Backend, error)
 	// Secrets are credential values besides the account's, refused and
 	// redacted like them: those in the environment, which validate and
 	// console do not use but a configuration could read (a file holding
@@ -117,6 +133,12 @@ func Open(dir string, opts Options) (*Workspace, error) {
 	}
 	if opts.Account.Sandbox && opts.JournalPath != "" {
 		return nil, errors.New("a journal path cannot be given for the sandbox: it keeps its own journal, so that nothing applied to it ever looks applied to a real account")
+	}
+	if opts.Backend == nil {
+		opts.Backend = backend.Local{}
+	}
+	if opts.JournalPath != "" && opts.Backend.Kind() != "local" {
+		return nil, fmt.Errorf("a journal path cannot be given with the %s backend: it keeps the account's journal itself", opts.Backend.Kind())
 	}
 	if opts.Clock == nil {
 		opts.Clock = time.Now
@@ -176,6 +198,7 @@ func (w *Workspace) loadOptions(now time.Time) spec.LoadOptions {
 		Now:         now,
 		HTTPClient:  w.opts.HTTPClient,
 		Limits:      w.opts.Limits,
+		DataTimeout: w.opts.CallTimeout,
 		Secrets:     w.secrets(),
 		SecretFiles: w.opts.SecretFiles,
 	}

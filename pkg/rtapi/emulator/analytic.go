@@ -185,8 +185,8 @@ const (
 	shapeActivity
 	shapeDocument
 	shapeProductivity
-	shapeEfficiency      // interval: a score and a percentage per bucket
-	shapeEfficiencyLevel // rank and member: one row per level, named
+	shapeEfficiency      // interval and member: a score and a percentage per bucket or member
+	shapeEfficiencyLevel // rank: one row per level, named
 )
 
 // memberName is the display name in the member perspective's Person
@@ -345,8 +345,9 @@ func (d dataQuery) grouping() (shape, func(Activity) rowKey) {
 	case "productivity":
 		return shapeProductivity, func(s Activity) rowKey { return rowKey{productivity: s.Productivity} }
 	}
-	// efficiency: a score per bucket over time, a row per level otherwise.
-	if d.perspective == "interval" {
+	// efficiency: a score per bucket over time and per member (recorded),
+	// a row per level in the rank perspective.
+	if d.perspective == "interval" || d.perspective == "member" {
 		return shapeEfficiency, func(Activity) rowKey { return rowKey{} }
 	}
 	return shapeEfficiencyLevel, func(s Activity) rowKey { return rowKey{productivity: s.Productivity} }

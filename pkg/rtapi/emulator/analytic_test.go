@@ -266,6 +266,7 @@ func TestHistoryShape(t *testing.T) {
 	}
 	computer := map[time.Time]int{}
 	byHour := map[bool]int{}
+	phone := map[bool]bool{} // by whether the activity is prefixed "mobile - "
 	for _, s := range samples {
 		if s.Productivity < -2 || s.Productivity > 2 {
 			t.Fatalf("productivity %d out of range", s.Productivity)
@@ -279,8 +280,8 @@ func TestHistoryShape(t *testing.T) {
 		if s.Source == SourceComputers {
 			computer[s.Bucket] += s.Seconds
 		}
-		if s.Source == SourceMobile && !strings.HasPrefix(s.Activity, "mobile - ") {
-			t.Fatalf("mobile activity %q without prefix", s.Activity)
+		if s.Source == SourceMobile {
+			phone[strings.HasPrefix(s.Activity, "mobile - ")] = true
 		}
 		h := s.Bucket.In(loc)
 		wd := h.Weekday() != time.Saturday && h.Weekday() != time.Sunday
@@ -288,8 +289,12 @@ func TestHistoryShape(t *testing.T) {
 	}
 	for b, secs := range computer {
 		if secs > 300 {
-			t.Fatalf("bucket %v holds %d s of computer time", b, secs)
+			t.Fatalf("bucket %v holds %d s of computer time from one device", b, secs)
 		}
+	}
+	// Phone activity is often prefixed, but not always (recorded).
+	if !phone[true] || !phone[false] {
+		t.Errorf("phone activities prefixed %v, unprefixed %v; the recordings have both", phone[true], phone[false])
 	}
 	if earliest := samples[0].Bucket; earliest.After(from.Add(24 * time.Hour)) {
 		t.Errorf("history starts %v, want weeks back, from %v", earliest, from)
@@ -469,5 +474,69 @@ func TestDataRestrictThingy(t *testing.T) {
 	}
 	if diff := cmp.Diff([][]any{{1.0, float64(want), 1.0, "main.go - rtctl", "Editing & IDEs", 2.0}}, a.Rows); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestSeveralDevicesOverfillABucket: with two computers logging at once a
+// five-minute bucket holds more than 300 s and an hour more than 3,600 s
+// (recorded); the first device's history is the one-device history.
+func TestSeveralDevicesOverfillABucket(t *testing.T) {
+	e, _ := newTestEmulator(t)
+	loc := berlin(t)
+	from := time.Date(2026, 11, 16, 0, 0, 0, 0, loc)
+	one, err := e.History(premiumKey, from, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.SetModel(premiumKey, Model{Devices: 2}); err != nil {
+		t.Fatal(err)
+	}
+	two, err := e.History(premiumKey, from, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bucket, hour := map[time.Time]int{}, map[time.Time]int{}
+	for _, s := range two {
+		bucket[s.Bucket] += s.Seconds
+		hour[s.Bucket.Truncate(time.Hour)] += s.Seconds
+	}
+	maxBucket, maxHour := 0, 0
+	for _, v := range bucket {
+		maxBucket = max(maxBucket, v)
+	}
+	for _, v := range hour {
+		maxHour = max(maxHour, v)
+	}
+	if maxBucket <= 300 || maxHour <= 3600 {
+		t.Errorf("two devices: fullest bucket %d s, fullest hour %d s; want over 300 and over 3600", maxBucket, maxHour)
+	}
+	var firstDevice []Activity
+	for _, s := range two {
+		if s.Device == 0 {
+			firstDevice = append(firstDevice, s)
+		}
+	}
+	if len(firstDevice) == len(two) {
+		t.Fatal("the second device logged nothing")
+	}
+	if diff := cmp.Diff(one, firstDevice); diff != "" {
+		t.Errorf("a second device changed the first one's history (-one +first of two):\n%s", diff)
+	}
+	// The answer sums both devices: no row is capped at 300 s.
+	q := url.Values{"key": {premiumKey}, "format": {"json"}, "perspective": {"interval"}, "resolution_time": {"minute"},
+		"restrict_kind": {"productivity"}, "rb": {"2026-11-16"}, "re": {"2026-11-20"}}
+	a := decode[dataAnswer](t, get(t, e, "/anapi/data", q))
+	perBucket := map[string]int{}
+	for _, row := range a.Rows {
+		perBucket[row[0].(string)] += int(row[1].(float64))
+	}
+	over := 0
+	for _, v := range perBucket {
+		if v > 300 {
+			over++
+		}
+	}
+	if over == 0 {
+		t.Error("no five-minute bucket of the answer holds more than 300 s")
 	}
 }

@@ -37,7 +37,12 @@
 //   - HighlightsCap: the highlights feed lists only the newest N.
 //
 // The zero Model is the emulator's original behaviour. Set it with
-// Account.Model, SetModel, or POST /_emulator/model.
+// Account.Model, SetModel, or POST /_emulator/model. Model.Devices is set
+// the same way but models no unknown: with two computers logging at once a
+// five-minute bucket holds more than 300 s, as recorded answers do.
+//
+// API answers carry the headers recorded on real ones (Server: nginx,
+// X-Request-Id, X-Runtime, Cache-Control) and a Date by the Clock.
 //
 // # Test hooks and faults
 //

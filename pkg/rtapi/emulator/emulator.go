@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rtctl/rtctl/internal/ctxtime"
@@ -41,6 +42,8 @@ type Emulator struct {
 	tokens   map[string]tokenGrant // by SHA-256 of the token, hex
 	codes    map[string]authCode   // by SHA-256 of the code, hex; never persisted
 	nextID   int64                 // last id handed to an offline block or highlight
+
+	requests atomic.Uint64 // answers given, for X-Request-Id
 }
 
 // New returns an Emulator with no accounts, or with the state saved in
@@ -194,6 +197,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *Emulator) route(w http.ResponseWriter, r *http.Request) {
+	e.realHeaders(w.Header())
 	path := strings.TrimSuffix(r.URL.Path, "/")
 	switch {
 	case path == "/oauth/authorize":
@@ -282,6 +286,30 @@ func (e *Emulator) authenticateKey(w http.ResponseWriter, r *http.Request, write
 	if write {
 		status = http.StatusBadRequest
 	}
+	w.Header().Set("Cache-Control", cacheBadKey)
 	writeError(w, status, "key not found", "key not found")
 	return nil
+}
+
+// The Cache-Control values recorded on real answers: data answers, and
+// answers to a bad key.
+const (
+	cacheData   = "no-cache, no-store, max-age=0, must-revalidate"
+	cacheBadKey = "max-age=0, private, must-revalidate"
+)
+
+// realHeaders sets the headers recorded on every real answer (Server,
+// X-Request-Id, X-Runtime, Cache-Control), and a Date by the emulator's
+// clock, so that a client measuring the skew between its clock and the
+// server's measures the emulator's. The request id's form (a UUID) and the
+// runtime's value are assumed (T6 in docs/emulator.md).
+func (e *Emulator) realHeaders(h http.Header) {
+	n := e.requests.Add(1)
+	r := rng(n)
+	a, b := r.next(), r.next()
+	h.Set("Server", "nginx")
+	h.Set("Date", e.now().UTC().Format(http.TimeFormat))
+	h.Set("X-Request-Id", fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", uint32(a>>32), uint16(a>>16), a&0xfff, 0x8000|(b>>48)&0x3fff, b&0xffffffffffff))
+	h.Set("X-Runtime", fmt.Sprintf("%.6f", 0.005+float64(b%45000)/1e6))
+	h.Set("Cache-Control", cacheData)
 }

@@ -7,9 +7,10 @@ import (
 	"strings"
 )
 
-// apiFloat is a float written as the real API writes one: always with a
-// decimal point, so a whole value is "2.0" or "100.0", never "2" or "100"
-// (recorded, 2015). A client that reads "2.0" as an integer, or expects
+// apiFloat is a float written as the Analytic Data API writes one: always
+// with a decimal point, so a whole value is "2.0" or "100.0", never "2" or
+// "100" (recorded, 2015). The daily summary does not: it writes "34", "0"
+// (recorded), so it uses plain float64. A client that reads "2.0" as an integer, or expects
 // "2", is tested against the answer it will meet.
 type apiFloat float64
 

@@ -22,6 +22,11 @@ type Model struct {
 	// HighlightsCap, when positive, makes the highlights feed list only
 	// the newest HighlightsCap highlights of its 30 days (F1).
 	HighlightsCap int `json:"highlights_cap,omitempty"`
+	// Devices is how many computers log to the account at once; with 2, a
+	// five-minute bucket can hold up to 600 s (AD3). 0 means one. It is
+	// not an unknown (real answers show overfull buckets) but a property
+	// of the person's setup, set here because it is set like the rest.
+	Devices int `json:"devices,omitempty"`
 }
 
 // Names of the Model's settings, as `rtctl emulator` flags and Set take them.
@@ -29,7 +34,11 @@ const (
 	SettingSyncDelay     = "sync-delay"
 	SettingOfflineReport = "offline-report"
 	SettingHighlightsCap = "highlights-cap"
+	SettingDevices       = "devices"
 )
+
+// maxDevices is the most computers the synthetic history models.
+const maxDevices = 2
 
 // Set changes the setting called name (a Setting* constant) to value as
 // written on a command line: a SyncDelay, an OfflineReport, or a whole
@@ -54,8 +63,14 @@ func (m *Model) Set(name, value string) error {
 			return fmt.Errorf("%s %q: want a whole number, 0 for no cap", SettingHighlightsCap, value)
 		}
 		m.HighlightsCap = n
+	case SettingDevices:
+		n, err := strconv.Atoi(value)
+		if err != nil || n < 1 || n > maxDevices {
+			return fmt.Errorf("%s %q: want 1 or %d", SettingDevices, value, maxDevices)
+		}
+		m.Devices = n
 	default:
-		return fmt.Errorf("no model setting %q: want %s, %s or %s", name, SettingSyncDelay, SettingOfflineReport, SettingHighlightsCap)
+		return fmt.Errorf("no model setting %q: want %s, %s, %s or %s", name, SettingSyncDelay, SettingOfflineReport, SettingHighlightsCap, SettingDevices)
 	}
 	return nil
 }
@@ -66,6 +81,9 @@ func (m *Model) Set(name, value string) error {
 func (m Model) normalized() Model {
 	if m.OfflineReport == OfflineAsPosted {
 		m.OfflineReport = ""
+	}
+	if m.Devices == 1 {
+		m.Devices = 0
 	}
 	return m
 }
@@ -79,6 +97,9 @@ func (m Model) validate() error {
 	}
 	if m.HighlightsCap < 0 {
 		return fmt.Errorf("%s: negative", SettingHighlightsCap)
+	}
+	if m.Devices < 0 || m.Devices > maxDevices {
+		return fmt.Errorf("%s %d: want 1 or %d", SettingDevices, m.Devices, maxDevices)
 	}
 	return nil
 }

@@ -237,6 +237,10 @@ func TestParseModelSettings(t *testing.T) {
 		{SettingOfflineReport, "Offline", Model{}, "want as-posted, other-name or hidden"},
 		{SettingHighlightsCap, "3", Model{HighlightsCap: 3}, ""},
 		{SettingHighlightsCap, "-3", Model{}, "want a whole number"},
+		{SettingDevices, "2", Model{Devices: 2}, ""},
+		{SettingDevices, "1", Model{Devices: 1}, ""},
+		{SettingDevices, "3", Model{}, "want 1 or 2"},
+		{SettingDevices, "0", Model{}, "want 1 or 2"},
 		{"highlight-cap", "3", Model{}, `no model setting "highlight-cap"`},
 	} {
 		var m Model
@@ -252,6 +256,12 @@ func TestParseModelSettings(t *testing.T) {
 	}
 	if err := (&Emulator{}).SetModel(premiumKey, Model{HighlightsCap: -1}); err == nil {
 		t.Error("SetModel took a negative cap")
+	}
+	if err := (&Emulator{}).SetModel(premiumKey, Model{Devices: 5}); err == nil {
+		t.Error("SetModel took five devices")
+	}
+	if (Model{Devices: 1}).normalized() != (Model{}) {
+		t.Error("one device is not the default model")
 	}
 	if err := (&Emulator{accounts: map[string]*account{}}).AddAccount(Account{Key: "k", Model: Model{OfflineReport: "none"}}); err == nil {
 		t.Error("AddAccount took an unknown offline report")

@@ -98,12 +98,14 @@ func summaryItem(day time.Time, d *daySums) orderedObject {
 		// Truncated, not rounded (recorded); d.total > 0 here.
 		{"productivity_pulse", weighted / d.total},
 	}
+	// Plain float64, not apiFloat: the feed writes whole numbers without a
+	// decimal point ("34", "0", "3"; recorded).
 	for _, p := range parts {
-		obj = append(obj, field{p.field + "_percentage", apiFloat(round(float64(p.seconds)*100/float64(d.total), 1))})
+		obj = append(obj, field{p.field + "_percentage", round(float64(p.seconds)*100/float64(d.total), 1)})
 	}
-	obj = append(obj, field{"total_hours", apiFloat(round(float64(d.total)/3600, 2))})
+	obj = append(obj, field{"total_hours", round(float64(d.total)/3600, 2)})
 	for _, p := range parts {
-		obj = append(obj, field{p.field + "_hours", apiFloat(round(float64(p.seconds)/3600, 2))})
+		obj = append(obj, field{p.field + "_hours", round(float64(p.seconds)/3600, 2)})
 	}
 	obj = append(obj, field{"total_duration_formatted", formatDuration(d.total)})
 	for _, p := range parts {

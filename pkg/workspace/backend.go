@@ -1,0 +1,329 @@
+package workspace
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/rtctl/rtctl/internal/atomicfile"
+	"github.com/rtctl/rtctl/internal/ctxtime"
+	"github.com/rtctl/rtctl/internal/safefile"
+	"github.com/rtctl/rtctl/pkg/backend"
+	"github.com/rtctl/rtctl/pkg/journal"
+	"github.com/rtctl/rtctl/pkg/spec"
+)
+
+// BackendKind is the kind of backend the workspace keeps its journal in.
+func (w *Workspace) BackendKind() string { return w.opts.Backend.Kind() }
+
+// shared reports whether the account's journal lives in a store other
+// machines reach. The sandbox's journal is always its own, beside it.
+func (w *Workspace) shared() bool {
+	return w.opts.Backend.Kind() != "local" && !w.opts.Account.Sandbox
+}
+
+// sharedCopyPath is this machine's copy of the journal a shared backend
+// keeps: in .rtctl, so that an offline plan still has it, and apart from
+// the local backend's journals (.rtctl/journal*.jsonl), so that neither is
+// ever taken for the other.
+func (w *Workspace) sharedCopyPath(acct journal.Account) string {
+	return filepath.Join(w.stateDir(), w.opts.Backend.Kind(), "journal-"+accountLockName(acct)+".jsonl")
+}
+
+func (w *Workspace) backendAccount(local string) (backend.Account, error) {
+	acct, err := w.JournalAccount()
+	if err != nil {
+		return backend.Account{}, err
+	}
+	return backend.Account{Name: accountLockName(acct), Local: local}, nil
+}
+
+// journalBatch is how many intents one journal write of an apply covers:
+// more where each write is a round trip to the backend's store (see
+// apply.Options.Batch); 0 leaves apply's own choice.
+func (w *Workspace) journalBatch() int {
+	if b, ok := w.opts.Backend.(interface{ Batch() int }); ok && w.shared() {
+		return b.Batch()
+	}
+	return 0
+}
+
+// leaseCommands are the commands that may write a shared backend's journal:
+// those that write only through the lease's writer, so that nothing they
+// write stays on this machine alone.
+var leaseCommands = map[string]bool{"rtctl apply": true, "rtctl forget": true, "rtctl journal confirm": true, "rtctl journal adopt": true}
+
+// migrateCommand takes the local locks alone: it takes the lease itself,
+// for the shared copy, not for the local journal it moves.
+const migrateCommand = "rtctl journal migrate"
+
+// takeLease takes the backend's lock, once the local ones are held, and
+// brings the store's journal to the local copy at jpath, waiting up to
+// timeout for another run that holds it.
+func (w *Workspace) takeLease(ctx context.Context, jpath string, timeout time.Duration, command string) (backend.Lease, error) {
+	if !w.shared() || command == migrateCommand {
+		return backend.Local{}.Lock(ctx, backend.Account{}, backend.LockInfo{})
+	}
+	if !leaseCommands[command] {
+		return nil, fmt.Errorf("%s does not work with the %s backend yet: move the journal back with rtctl journal migrate --to local, run it, and move it again with --to %[2]s", command, w.opts.Backend.Kind())
+	}
+	acct, err := w.backendAccount(jpath)
+	if err != nil {
+		return nil, err
+	}
+	host, _ := os.Hostname()
+	deadline := w.opts.Clock().Add(timeout)
+	for {
+		lease, err := w.opts.Backend.Lock(ctx, acct, backend.LockInfo{Operation: command, Host: host, PID: os.Getpid()})
+		var le *backend.LockedError
+		if errors.As(err, &le) && w.opts.Clock().Before(deadline) {
+			// Another run holds it: wait as for the local locks, polling
+			// slowly, since every poll is a round trip to the remote.
+			if serr := ctxtime.Sleep(ctx, min(leasePoll, deadline.Sub(w.opts.Clock()))); serr != nil {
+				return nil, fmt.Errorf("waiting for the journal's lock on the %s backend: %w", w.opts.Backend.Kind(), serr)
+			}
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("taking the journal's lock on the %s backend: %w", w.opts.Backend.Kind(), err)
+		}
+		return lease, nil
+	}
+}
+
+// leasePoll is how often a run waiting for a shared backend's lock asks
+// again.
+const leasePoll = 5 * time.Second
+
+// refreshJournal brings the shared backend's journal to its local copy
+// before a plan, without the lock; offline, the plan goes on with the copy
+// and says how old it is.
+func (w *Workspace) refreshJournal(ctx context.Context) error {
+	if !w.shared() {
+		return nil
+	}
+	path, err := w.JournalPath()
+	if err != nil {
+		return err
+	}
+	acct, err := w.backendAccount(path)
+	if err != nil {
+		return err
+	}
+	cp, err := w.opts.Backend.Read(ctx, acct)
+	if err != nil {
+		return err
+	}
+	if cp.Offline != "" {
+		age := w.opts.Clock().Sub(cp.Fetched).Round(time.Second)
+		w.opts.Reporter.Notice(fmt.Sprintf("the journal could not be read from the %s backend (%s): this plan uses the copy fetched %s ago (%s); what other machines applied since is not in it",
+			w.opts.Backend.Kind(), cp.Offline, age, cp.Fetched.UTC().Format(time.RFC3339)))
+	}
+	return nil
+}
+
+// configBackend switches to the backend the configuration's rtctl block
+// asks for, unless the person chose one; it reports whether it switched.
+func (w *Workspace) configBackend(cfg *spec.Config) (bool, error) {
+	kind := cfg.Backend
+	if kind == "" || w.opts.Account.Sandbox || kind == w.opts.Backend.Kind() {
+		return false, nil
+	}
+	if w.opts.BackendChosen {
+		w.opts.Reporter.Notice(fmt.Sprintf("the configuration asks for the %s backend (rtctl { backend = %q }); this run uses the %s backend, as it was told to", kind, kind, w.opts.Backend.Kind()))
+		return false, nil
+	}
+	if w.opts.ConfigBackend == nil {
+		return false, fmt.Errorf("the configuration asks for the %s backend (rtctl { backend = %q }), which this run was not given: run it with --backend %[1]s", kind, kind)
+	}
+	b, err := w.opts.ConfigBackend(kind)
+	if err != nil {
+		return false, fmt.Errorf("the configuration asks for the %s backend: %w", kind, err)
+	}
+	if b == nil {
+		b = backend.Local{}
+	}
+	w.opts.Backend = b
+	return true, nil
+}
+
+// ForceUnlock removes the backend's lock of the account when its ID is id,
+// for a holder that is gone (rtctl force-unlock).
+func (w *Workspace) ForceUnlock(ctx context.Context, id string) error {
+	path, err := w.JournalPath()
+	if err != nil {
+		return err
+	}
+	acct, err := w.backendAccount(path)
+	if err != nil {
+		return err
+	}
+	return w.opts.Backend.ForceUnlock(ctx, acct, id)
+}
+
+// MigrateResult says what MigrateJournal moved.
+type MigrateResult struct {
+	From, To string
+	// Same is set when the destination already held this journal.
+	Same bool
+	// Entries is how many lines the journal moved has.
+	Entries int
+}
+
+// MigrateJournal moves the account's journal between the local backend and
+// the workspace's shared one (to is "local" or the shared backend's kind),
+// under the local locks and the backend's lease. It refuses when the
+// destination already holds a different journal of the account, one the
+// source does not continue: which of the two holds what was posted is for
+// a person to decide.
+func (w *Workspace) MigrateJournal(ctx context.Context, to string) (*MigrateResult, error) {
+	if w.opts.Account.Sandbox {
+		return nil, errors.New("the sandbox keeps its journal beside it: there is nothing to migrate")
+	}
+	kind := w.opts.Backend.Kind()
+	if kind == "local" {
+		return nil, errors.New("rtctl journal migrate moves the journal between the local backend and a shared one: choose the shared one with --backend git and its remote with --backend-remote URL (or RTCTL_BACKEND, RTCTL_BACKEND_REMOTE)")
+	}
+	if to != "local" && to != kind {
+		return nil, fmt.Errorf("cannot migrate to %q: the backends are local and %s", to, kind)
+	}
+	localPath, err := w.localJournalPath()
+	if err != nil {
+		return nil, err
+	}
+	acct, err := w.JournalAccount()
+	if err != nil {
+		return nil, err
+	}
+	copyPath := w.sharedCopyPath(acct)
+	// The local journal's locks, then the copy's own, then the lease.
+	locks, err := w.lockJournal(ctx, localPath, 0, migrateCommand)
+	if err != nil {
+		return nil, err
+	}
+	defer locks.Release()
+	held, err := journal.Acquire(ctx, copyPath, journal.AcquireOptions{Command: "rtctl journal migrate", Now: w.opts.Clock})
+	if err != nil {
+		return nil, err
+	}
+	defer held.Release()
+	localData, err := readOptional(localPath)
+	if err != nil {
+		return nil, err
+	}
+	if to != "local" && len(bytes.TrimSpace(localData)) > 0 {
+		// The shared copy on this machine is a cache: the store's journal
+		// replaces it when the lease is taken, and none in the store means
+		// it is stale.
+		if err := os.Remove(copyPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("clearing the copy %s: %w", copyPath, err)
+		}
+	}
+	bacct := backend.Account{Name: accountLockName(acct), Local: copyPath}
+	host, _ := os.Hostname()
+	lease, err := w.opts.Backend.Lock(ctx, bacct, backend.LockInfo{Operation: "rtctl journal migrate", Host: host, PID: os.Getpid()})
+	if err != nil {
+		return nil, fmt.Errorf("taking the journal's lock on the %s backend: %w", kind, err)
+	}
+	defer func() { _ = lease.Release(context.WithoutCancel(ctx)) }()
+	remoteData, err := readOptional(copyPath)
+	if err != nil {
+		return nil, err
+	}
+	from, dst := localData, remoteData
+	res := &MigrateResult{From: localPath, To: kind + " backend"}
+	if to == "local" {
+		from, dst = remoteData, localData
+		res.From, res.To = kind+" backend", localPath
+	}
+	switch {
+	case len(bytes.TrimSpace(from)) == 0 && len(bytes.TrimSpace(dst)) > 0:
+		// Migrated before: the journal is where it was to go.
+		res.Same, res.Entries = true, bytes.Count(dst, []byte("\n"))
+		return res, nil
+	case len(bytes.TrimSpace(from)) == 0:
+		return nil, fmt.Errorf("there is no journal of %s in %s to migrate", acct, res.From)
+	}
+	if err := checkJournalOf(from, acct, res.From); err != nil {
+		return nil, err
+	}
+	res.Entries = bytes.Count(from, []byte("\n"))
+	switch {
+	case bytes.Equal(from, dst):
+		res.Same = true
+		return res, nil
+	case len(bytes.TrimSpace(dst)) > 0 && !bytes.HasPrefix(from, dst):
+		// A destination whose journal the source continues (the journal
+		// moved away, written there, moved back) is only behind: it is
+		// replaced. Any other is a different record of the account.
+		return nil, fmt.Errorf("%s already holds a different journal of %s: rtctl does not choose which of the two records what was posted; compare them (rtctl journal), keep the one that holds the other, and move or remove the other before migrating", res.To, acct)
+	}
+	if to == "local" {
+		if err := atomicfile.Write(localPath, from); err != nil {
+			return nil, fmt.Errorf("writing %s: %w", localPath, err)
+		}
+		// As apply records a journal it starts, so that losing this one
+		// later is noticed (journalDoubts).
+		if err := w.markJournalStarted(locks, localPath, w.opts.Clock()); err != nil {
+			return nil, err
+		}
+		// The copy is the shared backend's cache: left here, it would tell
+		// every local run that the journal is elsewhere.
+		for _, p := range []string{copyPath, copyPath + ".fetched"} {
+			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return nil, fmt.Errorf("removing the git backend's copy %s: %w", p, err)
+			}
+		}
+		return res, nil
+	}
+	if err := atomicfile.Write(copyPath, from); err != nil {
+		return nil, fmt.Errorf("writing %s: %w", copyPath, err)
+	}
+	if err := lease.Push(ctx); err != nil {
+		return nil, err
+	}
+	// The local journal is kept, renamed so that the local backend does not
+	// take it up again: from now on the remote's is the account's record.
+	if err := os.Rename(localPath, localPath+".migrated"); err != nil {
+		return nil, fmt.Errorf("the journal is on the %s backend; renaming the local one %s out of the way failed: %w", kind, localPath, err)
+	}
+	return res, nil
+}
+
+func readOptional(path string) ([]byte, error) {
+	b, err := safefile.ReadFile(path, journal.MaxSize)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	return b, nil
+}
+
+// checkJournalOf refuses to migrate a journal that is damaged or belongs
+// to another account.
+func checkJournalOf(data []byte, acct journal.Account, where string) error {
+	dir, err := os.MkdirTemp("", "rtctl-migrate-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	p := filepath.Join(dir, "journal.jsonl")
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		return err
+	}
+	st, err := journal.Read(p)
+	if err != nil {
+		return fmt.Errorf("the journal in %s cannot be migrated: %w", where, err)
+	}
+	if bound, ok := st.Account(); ok && !bound.Same(acct) {
+		return fmt.Errorf("the journal in %s belongs to %s, and this run uses %s", where, bound, acct)
+	}
+	return nil
+}
