@@ -349,10 +349,11 @@ func crashModel(t *testing.T, name string, model emulator.Model, faults bool, ki
 }
 
 // crashTwoJournals reports whether the campaign runs the seam of two
-// journals (RTCTL_CRASH_TWO_JOURNALS=1). It is off by default while that
-// seam posts items twice: TestJournalBesideItPostsWhatTheConfigurationsJournalRecordedNotSent
-// and TestJournalElsewhereIsNoticedByTheConfigurationsJournal reproduce
-// what it found.
+// journals (RTCTL_CRASH_TWO_JOURNALS=1). It is off by default: with it,
+// the person cannot settle an item the other journal sent without an
+// answer that is in the account (the plan says journal adopt, which
+// refuses an item a journal of the account has a record of), and the
+// campaign stops there (docs/RELIABILITY.md).
 func crashTwoJournals() bool { return os.Getenv("RTCTL_CRASH_TWO_JOURNALS") != "" }
 
 // The seams, by run number: which runs use another journal, which are
