@@ -116,3 +116,90 @@ func TestJournalElsewhereIsNoticedByTheConfigurationsJournal(t *testing.T) {
 	t.Logf("the next run on the configuration's journal:\n%s", out)
 	w.checkExactlyOnce()
 }
+
+// TestItemSentByTheOtherJournalCanBeSettled: the configuration's journal
+// sent a block and never heard the answer (the server wrote it); a run on
+// another journal of the account holds it uncertain, as it should, and
+// the person, finding it in the account, runs the command the plan names
+// on the journal that plan used. It must settle the item.
+func TestItemSentByTheOtherJournalCanBeSettled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real processes")
+	}
+	w := newCrashWorld(t, 1, 0)
+	if err := w.emu.SetModel(crashKey, emulator.Model{OfflineReport: emulator.OfflineHidden}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.emu.SetFaults(emulator.Faults{Rules: []emulator.FaultRule{{Path: "offline_time_post", LoseResponses: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	runSeam(t, w, "", "apply", "--auto-approve", "--rate", "0")
+	w.advance(time.Hour)
+	other := filepath.Join(w.dir, ".rtctl", "journal.other.jsonl")
+	out := runSeam(t, w, other, "plan")
+	if !strings.Contains(out, "? offline_time.b0\n") {
+		t.Fatalf("the other journal does not hold offline_time.b0 uncertain:\n%s", out)
+	}
+	var cmd []string
+	switch {
+	case strings.Contains(out, "rtctl journal adopt offline_time.b0"):
+		cmd = []string{"journal", "adopt", "offline_time.b0"}
+	case strings.Contains(out, "rtctl journal confirm offline_time.b0"):
+		cmd = []string{"journal", "confirm", "offline_time.b0"}
+	default:
+		t.Fatalf("the plan names no command to settle offline_time.b0:\n%s", out)
+	}
+	w.journalPath = other
+	if out, err := w.command(cmd...).CombinedOutput(); err != nil {
+		t.Errorf("the plan on the other journal says to run rtctl %s, which fails: %v\n%s", strings.Join(cmd, " "), err, out)
+	}
+	if out := runSeam(t, w, other, "plan"); strings.Contains(out, "? offline_time.b0\n") {
+		t.Errorf("offline_time.b0 is still uncertain on the other journal:\n%s", out)
+	}
+}
+
+// TestItemTheOtherJournalSentAfterNotSentCanBeSettled: the configuration's
+// journal records a block as not sent (three 503s in a row stopped the
+// run); a run on another journal of the account sends it and never hears
+// the answer (the server wrote it). The next plan on the configuration's
+// journal holds it uncertain, and the person, finding it in the account,
+// runs the command that plan names. It must settle the item.
+func TestItemTheOtherJournalSentAfterNotSentCanBeSettled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real processes")
+	}
+	w := newCrashWorld(t, 4, 0)
+	if err := w.emu.SetModel(crashKey, emulator.Model{OfflineReport: emulator.OfflineHidden}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.emu.SetFaults(emulator.Faults{Rules: []emulator.FaultRule{{Path: "offline_time_post", Status: 503, Count: 3}}}); err != nil {
+		t.Fatal(err)
+	}
+	if out := runSeam(t, w, "", "apply", "--auto-approve", "--rate", "0", "--parallelism", "1"); !strings.Contains(out, "offline_time.b3: not sent") {
+		t.Fatalf("offline_time.b3 was not recorded as not sent:\n%s", out)
+	}
+	if err := w.emu.SetFaults(emulator.Faults{Rules: []emulator.FaultRule{{Path: "offline_time_post", LoseResponses: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	w.advance(11 * time.Minute)
+	other := filepath.Join(w.dir, ".rtctl", "journal.other.jsonl")
+	sendAsPlanned(t, w, other, "offline_time.b3")
+	w.advance(time.Hour)
+	out := runSeam(t, w, "", "plan")
+	if !strings.Contains(out, "? offline_time.b3\n") {
+		t.Fatalf("the configuration's journal does not hold offline_time.b3 uncertain:\n%s", out)
+	}
+	var cmd []string
+	switch {
+	case strings.Contains(out, "rtctl journal adopt offline_time.b3"):
+		cmd = []string{"journal", "adopt", "offline_time.b3"}
+	case strings.Contains(out, "rtctl journal confirm offline_time.b3"):
+		cmd = []string{"journal", "confirm", "offline_time.b3"}
+	default:
+		t.Fatalf("the plan names no command to settle offline_time.b3:\n%s", out)
+	}
+	w.journalPath = ""
+	if cout, err := w.command(cmd...).CombinedOutput(); err != nil {
+		t.Errorf("the plan says to run rtctl %s, which fails: %v\n%s\nthe plan:\n%s", strings.Join(cmd, " "), err, cout, out)
+	}
+}
