@@ -10,11 +10,12 @@ import (
 	"github.com/rtctl/rtctl/pkg/rtapi/emulator"
 )
 
-// Two journals of one account, each a seam of the crash campaign
-// (TestApplySurvivesSIGKILL with RTCTL_CRASH_TWO_JOURNALS=1), where a
-// person who does exactly what each plan says sees an item posted twice.
-// The account's report never shows offline time (emulator.OfflineHidden),
-// so no feed can tell whether a block is there.
+// Two journals of one account, the seam of the crash campaign that
+// TestApplySurvivesSIGKILL runs with RTCTL_CRASH_TWO_JOURNALS=1, followed
+// by a person who does exactly what each plan says. The account's report
+// never shows offline time (emulator.OfflineHidden), so no feed can tell
+// whether a block is there. The first two posted an item twice before the
+// account's other journals counted as its record (46228f7).
 
 // runSeam runs rtctl in the world, on the journal at path (the
 // configuration's own when empty), and returns its output; it fails the
@@ -49,13 +50,10 @@ func sendAsPlanned(t *testing.T, w *crashWorld, path, address string) {
 // TestJournalBesideItPostsWhatTheConfigurationsJournalRecordedNotSent: the
 // configuration's journal records a block as not sent (the server failed
 // three POSTs in a row, and apply stopped sending). A second journal of
-// the account in .rtctl plans it uncertain, as it should (it cannot know
-// what the first posted), and the person, finding it absent from the
-// account, sends it with apply --retry-uncertain, as the plan says. The
-// next run on the configuration's journal posts it again: it notices the
-// other journal, but an item it has a record of keeps its record's
-// decision (create: never sent), although the other journal sent it after
-// that record.
+// the account in .rtctl sends it, as its plan says. The next run on the
+// configuration's journal must not post it again: it did, when an item
+// that journal had a record of kept its record's decision (create: never
+// sent), although the other journal sent it after that record.
 func TestJournalBesideItPostsWhatTheConfigurationsJournalRecordedNotSent(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs real processes")
@@ -93,12 +91,11 @@ func TestJournalBesideItPostsWhatTheConfigurationsJournalRecordedNotSent(t *test
 }
 
 // TestJournalElsewhereIsNoticedByTheConfigurationsJournal: a run of the
-// configuration with RTCTL_JOURNAL pointing outside .rtctl notices the
-// configuration's journal and holds what it cannot prove absent; the
-// person sends what is missing. The next run on the configuration's
-// journal does not notice the other journal at all (it is not in .rtctl,
-// though the account's record of started journals, beside its lock, names
-// it) and posts the item again, with no warning, exit 0.
+// configuration with RTCTL_JOURNAL pointing outside .rtctl sends what is
+// missing, as its plan says. The next run on the configuration's journal
+// must not post it again: it did, with no warning, exit 0, when it looked
+// for other journals only in .rtctl (the account's record of started
+// journals, beside its lock, names the one outside).
 func TestJournalElsewhereIsNoticedByTheConfigurationsJournal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs real processes")
