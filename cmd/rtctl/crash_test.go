@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -42,9 +43,17 @@ type crashWorld struct {
 	dir   string
 	now   time.Time
 	items int // offline blocks + highlights declared
+	// journalPath is the journal the next rtctl process uses (its
+	// RTCTL_JOURNAL); empty for the configuration's own, in .rtctl.
+	journalPath string
+	// serverLag is how far the account's clock is behind rtctl's.
+	serverLag time.Duration
 }
 
-const crashKey = "crash-key"
+const (
+	crashKey      = "crash-key"
+	crashOtherKey = "crash-other-key"
+)
 
 func newCrashWorld(t *testing.T, blocks, highlights int) *crashWorld {
 	t.Helper()
@@ -62,6 +71,12 @@ func newCrashWorld(t *testing.T, blocks, highlights int) *crashWorld {
 		t.Fatal(err)
 	}
 	if err := emu.AddAccount(emulator.Account{Key: crashKey, Plan: emulator.Premium, TimeZone: "Europe/Berlin", Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	// Another account, whose key journal rotate-key is given while an
+	// apply holds the lock: it must be refused before it binds the
+	// journal to it.
+	if err := emu.AddAccount(emulator.Account{Key: crashOtherKey, Plan: emulator.Premium, TimeZone: "Europe/Berlin", Seed: 4}); err != nil {
 		t.Fatal(err)
 	}
 	w := &crashWorld{t: t, emu: emu, clock: clock, now: now, items: blocks + highlights}
@@ -123,11 +138,12 @@ func (w *crashWorld) waitQuiet() {
 
 // startApply starts rtctl apply (no rate limit, 4 POSTs in flight) and
 // calls onResult with the running count each time an item is reported
-// created, so tests can strike mid-apply whatever the machine's speed. It
-// returns the whole output and the process's exit error.
-func (w *crashWorld) startApply(onResult func(cmd *exec.Cmd, results int)) (string, error) {
+// created, and the number the plan said it would create, so tests can
+// strike mid-apply whatever the machine's speed. It returns the whole
+// output and the process's exit error.
+func (w *crashWorld) startApply(onResult func(cmd *exec.Cmd, results, planned int), extra ...string) (string, error) {
 	w.t.Helper()
-	cmd := w.command("apply", "--auto-approve", "--rate", "0", "--parallelism", "4")
+	cmd := w.command(append([]string{"apply", "--auto-approve", "--rate", "0", "--parallelism", "4"}, extra...)...)
 	pipe, err := cmd.StdoutPipe()
 	if err != nil {
 		w.t.Fatal(err)
@@ -138,25 +154,33 @@ func (w *crashWorld) startApply(onResult func(cmd *exec.Cmd, results int)) (stri
 	}
 	var out strings.Builder
 	sc := bufio.NewScanner(pipe)
-	for results := 0; sc.Scan(); {
+	for results, planned := 0, 0; sc.Scan(); {
 		out.WriteString(sc.Text() + "\n")
+		if n, ok := strings.CutPrefix(sc.Text(), "Plan: "); ok {
+			_, _ = fmt.Sscanf(n, "%d to create", &planned)
+		}
 		if strings.HasSuffix(sc.Text(), ": created") {
 			results++
-			onResult(cmd, results)
+			onResult(cmd, results, planned)
 		}
 	}
 	return out.String(), cmd.Wait()
 }
 
 // advance moves time on, for the account and for rtctl alike, as between
-// two scheduled runs.
+// two scheduled runs; the account's clock stays serverLag behind.
 func (w *crashWorld) advance(d time.Duration) {
 	w.now = w.now.Add(d)
-	w.clock.Set(w.now)
+	w.clock.Set(w.now.Add(-w.serverLag))
 }
 
 func (w *crashWorld) command(args ...string) *exec.Cmd {
-	cmd := exec.Command("rtctl", args...)
+	return w.commandContext(context.Background(), args...)
+}
+
+// commandContext is command, killed when ctx is done.
+func (w *crashWorld) commandContext(ctx context.Context, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, "rtctl", args...)
 	cmd.Dir = w.dir
 	cmd.Env = crashEnv(w.dir,
 		"RTCTL_ENDPOINT="+w.url,
@@ -164,6 +188,9 @@ func (w *crashWorld) command(args ...string) *exec.Cmd {
 		"RTCTL_NOW="+w.now.Format(time.RFC3339),
 		"NO_COLOR=1",
 	)
+	if w.journalPath != "" {
+		cmd.Env = append(cmd.Env, "RTCTL_JOURNAL="+w.journalPath)
+	}
 	return cmd
 }
 
@@ -249,17 +276,25 @@ var crashModels = []struct {
 type crashFigures struct {
 	model                                    string
 	runs, kills, inFlight, items, dups, lost int
-	confirmed, retried                       int
+	confirmed, adopted, retried              int
+	// The seams: whether the journal was lost mid-campaign, the runs on
+	// another journal of the account, the journal commands refused while
+	// an apply held the lock, and the runs with the account's clock
+	// behind rtctl's.
+	lostJournal                    bool
+	otherRuns, refused, laggedRuns int
 }
 
 // TestApplySurvivesSIGKILL kills real rtctl apply processes at many points
 // of a large apply, re-runs apply until it completes, and checks from the
 // emulator's record that every item was posted exactly once: under each
 // model of the API's unknowns, with faults injected (5xx, 429, latency,
-// responses lost after the write). Where rtctl leaves an item uncertain for
-// a person (a report that never shows offline time), the test acts as the
-// person: it looks in the account, then confirms the item or retries it,
-// as the message says.
+// responses lost after the write), and at the seams around a run (a
+// journal lost mid-campaign, runs on another journal of the account,
+// journal commands started while an apply holds the lock, an account whose
+// clock is behind rtctl's). Where rtctl leaves an item uncertain for a
+// person, the test acts as the person: it looks in the account, then
+// confirms, adopts or retries the item, as the message says.
 func TestApplySurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs real processes")
@@ -302,60 +337,157 @@ func crashModel(t *testing.T, name string, model emulator.Model, faults bool, ki
 	}
 	f := w.crashUntilDone(kills)
 	f.model = name
-	t.Logf("%s: %d runs, %d killed (leaving %d items with a POST but no outcome), %d resolved by a person (%d confirmed, %d retried), %d items, %d duplicates, %d lost",
-		name, f.runs, f.kills, f.inFlight, f.confirmed+f.retried, f.confirmed, f.retried, f.items, f.dups, f.lost)
+	t.Logf("%s: %d runs, %d killed (leaving %d items with a POST but no outcome), %d resolved by a person (%d confirmed, %d adopted, %d retried), journal lost: %v, %d runs on another journal, %d journal commands refused for the lock, %d runs with the server's clock behind, %d items, %d duplicates, %d lost",
+		name, f.runs, f.kills, f.inFlight, f.confirmed+f.adopted+f.retried, f.confirmed, f.adopted, f.retried, f.lostJournal, f.otherRuns, f.refused, f.laggedRuns, f.items, f.dups, f.lost)
 	if f.kills < kills/2 || f.inFlight == 0 {
 		t.Errorf("only %d kills, %d in flight: the test did not exercise crashes mid-apply", f.kills, f.inFlight)
+	}
+	if !f.lostJournal || (crashTwoJournals() && f.otherRuns == 0) || (canStopProcesses && f.refused == 0) || f.laggedRuns == 0 {
+		t.Errorf("a seam was not exercised: journal lost %v, %d runs on another journal, %d journal commands refused, %d runs with a clock behind", f.lostJournal, f.otherRuns, f.refused, f.laggedRuns)
 	}
 	return f
 }
 
+// crashTwoJournals reports whether the campaign runs the seam of two
+// journals (RTCTL_CRASH_TWO_JOURNALS=1). It is off by default: with it,
+// the person cannot settle an item the other journal sent without an
+// answer that is in the account (the plan says journal adopt, which
+// refuses an item a journal of the account has a record of), and the
+// campaign stops there (docs/RELIABILITY.md).
+func crashTwoJournals() bool { return os.Getenv("RTCTL_CRASH_TWO_JOURNALS") != "" }
+
+// The seams, by run number: which runs use another journal, which are
+// stopped while the journal commands run, which find the account's clock
+// behind, and by how much.
+const (
+	crashOtherEvery = 5
+	crashProbeEvery = 4
+	crashLagEvery   = 3
+	crashServerLag  = 3 * time.Second
+)
+
 // crashUntilDone runs apply until nothing is left to do, killing the first
-// kills runs mid-apply, and returns the figures.
+// kills runs mid-apply, and returns the figures. Around the runs, it works
+// the seams where a journal meets the world outside one apply:
+//   - once, after a kill on the configuration's journal that left items
+//     both applied and without an outcome, from half the kills on, every
+//     journal in .rtctl is deleted (a lost journal), and the runs go on;
+//   - with RTCTL_CRASH_TWO_JOURNALS=1, while kills go on, every
+//     crashOtherEvery-th run uses another journal of the account in
+//     .rtctl (RTCTL_JOURNAL), as a second copy of the scheduled job would;
+//   - every crashProbeEvery runs, the next run with more to send than it
+//     has in flight is stopped (SIGSTOP) after its first result and, if it
+//     holds the lock, every command that writes the journal is started:
+//     each must be refused for the lock, and the journal must stay as the
+//     apply left it, byte for byte;
+//   - every crashLagEvery-th run finds the account's clock crashServerLag
+//     behind rtctl's.
 func (w *crashWorld) crashUntilDone(kills int) crashFigures {
 	t := w.t
 	rng := rand.New(rand.NewPCG(7, 11))
 	f := crashFigures{items: w.items}
 	inFlight := map[string]bool{}
+	// It sorts after the configuration's own, which the runs without
+	// RTCTL_JOURNAL keep using: of two journals of one account in .rtctl,
+	// they take the first by name.
+	other := filepath.Join(w.dir, ".rtctl", "journal.other.jsonl")
+	var retry []string // what the person found missing, to send again now
+	retried := map[string]bool{}
+	probeDue, probeFailed := false, false
 	for done := false; !done; {
-		if f.runs > 50+2*kills {
+		if f.runs > 100+3*kills {
 			t.Fatal("apply never completed")
 		}
 		f.runs++
-		// Runs are minutes apart, as on a schedule: an interrupted POST
-		// is settled from the feeds only once the server has had time to
-		// finish it (plan.SettleAfter).
-		w.advance(11 * time.Minute)
+		args := []string(nil)
+		if len(retry) > 0 {
+			// The person sends what they found missing at once, on the
+			// journal that held it uncertain: a run like any other, which
+			// may be killed too.
+			args = append(args, "--retry-uncertain")
+			for _, a := range retry {
+				args = append(args, "--target", a)
+				retried[a] = true
+			}
+			retry = nil
+		} else {
+			w.journalPath = ""
+			if crashTwoJournals() && f.kills < kills && f.runs%crashOtherEvery == 2 {
+				w.journalPath = other
+				f.otherRuns++
+			}
+			w.serverLag = 0
+			if f.runs%crashLagEvery == 1 {
+				w.serverLag = crashServerLag
+				f.laggedRuns++
+			}
+			// Runs are minutes apart, as on a schedule: an interrupted
+			// POST is settled from the feeds only once the server has
+			// had time to finish it (plan.SettleAfter).
+			w.advance(11 * time.Minute)
+		}
 		// Kill runs mid-apply until there were kills of them, after a
 		// random number of results (so while other POSTs are in flight),
 		// then let the rest finish.
 		// Each killed run gets through about items/kills/2 items, so that
 		// every kill happens before the items run out.
 		killAfter := 1 + rng.IntN(max(2, w.items/kills))
+		probeDue = probeDue || f.runs%crashProbeEvery == 0
 		killed := false
-		out, err := w.startApply(func(cmd *exec.Cmd, results int) {
+		out, err := w.startApply(func(cmd *exec.Cmd, results, planned int) {
+			// At its first result, an apply with more to send than it
+			// has in flight still holds the lock.
+			if probeDue && results == 1 && planned > 8 {
+				failed := t.Failed()
+				f.refused += w.probeLock(cmd)
+				probeDue = false
+				probeFailed = !failed && t.Failed()
+			}
 			if f.kills < kills && !killed && results == killAfter {
 				_ = cmd.Process.Signal(syscall.SIGKILL)
 				killed = true
 			}
-		})
+		}, args...)
+		if probeFailed {
+			t.Logf("the run whose lock was probed (journal %q, %d arguments):\n%s", w.journalPath, len(args), out)
+			probeFailed = false
+		}
+		if trace := os.Getenv("RTCTL_CRASH_TRACE"); trace != "" {
+			for _, line := range strings.Split(out, "\n") {
+				if strings.Contains(line, trace+":") || strings.Contains(line, trace+"\n") || strings.HasSuffix(line, trace) || strings.HasPrefix(line, "Plan:") || strings.HasPrefix(line, "Warning: This journal") {
+					t.Logf("run %d (journal %q, lag %v, args %d, killed %v): %s", f.runs, filepath.Base(w.journalPath), w.serverLag, len(args), killed, line)
+				}
+			}
+		}
 		if killed {
 			w.waitQuiet()
 			f.kills++
+			applied, pending := 0, 0
 			for _, r := range w.journal().Records() {
 				if r.Pending() {
 					inFlight[r.Key] = true
+					pending++
 				}
+				if r.Done() {
+					applied++
+				}
+			}
+			if !f.lostJournal && w.journalPath == "" && f.kills >= kills/2 && applied > 0 && pending > 0 {
+				w.loseJournals()
+				if os.Getenv("RTCTL_CRASH_TRACE") != "" {
+					t.Logf("run %d: journals lost", f.runs)
+				}
+				f.lostJournal = true
 			}
 		}
 		var ee *exec.ExitError
 		switch {
 		case err == nil:
-			done = strings.Contains(out, "No changes")
+			done = strings.Contains(out, "No changes") && w.journalPath == "" && len(args) == 0
 		case errors.As(err, &ee) && ee.ExitCode() == exitAttention && !killed:
 			// Items need a person: those a feed cannot settle.
-			c, r := w.resolveUncertain()
-			f.confirmed, f.retried = f.confirmed+c, f.retried+r
+			c, a, r := w.resolveUncertain()
+			f.confirmed, f.adopted, retry = f.confirmed+c, f.adopted+a, r
 		case errors.As(err, &ee):
 			// Killed, or some items failed: run again.
 		default:
@@ -366,14 +498,122 @@ func (w *crashWorld) crashUntilDone(kills int) crashFigures {
 	if out, err := w.command("plan", "--detailed-exitcode").CombinedOutput(); err != nil {
 		t.Fatalf("plan after the last apply: %v\n%s", err, out)
 	}
-	f.inFlight = len(inFlight)
+	f.inFlight, f.retried = len(inFlight), len(retried)
 	f.dups, f.lost = w.checkExactlyOnce()
 	return f
 }
 
+// fingerprint is the fingerprint of the key the journal at path is bound
+// to.
+func (w *crashWorld) fingerprint(path string) string {
+	w.t.Helper()
+	acct, ok, err := journal.Binding(path)
+	if err != nil || !ok {
+		w.t.Fatalf("%s is not bound to an account: %v", path, err)
+	}
+	return acct.Fingerprint
+}
+
+// loseJournals deletes every journal in .rtctl, as a person cleaning up
+// or a lost disk would, between two runs.
+func (w *crashWorld) loseJournals() {
+	w.t.Helper()
+	lost, err := filepath.Glob(filepath.Join(w.dir, ".rtctl", "journal*.jsonl"))
+	if err != nil || len(lost) == 0 {
+		w.t.Fatalf("no journal to lose in .rtctl: %v", err)
+	}
+	for _, p := range lost {
+		if err := os.Remove(p); err != nil {
+			w.t.Fatal(err)
+		}
+	}
+}
+
+// probeLock stops the apply, which holds the journal's lock, starts every
+// command that writes the journal against it, and checks that each is
+// refused for the lock and leaves the journal byte for byte as the apply
+// left it. It returns how many were refused.
+func (w *crashWorld) probeLock(apply *exec.Cmd) (refused int) {
+	t := w.t
+	stopped, err := stopProcess(apply.Process.Pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !stopped {
+		return 0 // it finished first: nothing holds the lock
+	}
+	defer func() {
+		if err := continueProcess(apply.Process.Pid); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	path := w.journalPath
+	if path == "" {
+		path = filepath.Join(w.dir, ".rtctl", "journal.jsonl")
+	}
+	// An apply can be past its lock at its first result: one the server
+	// failed three times in a row stops sending, records the rest as not
+	// sent and releases the lock before its last lines are read. Only a
+	// lock the stopped apply still holds is probed.
+	if l, err := journal.Acquire(context.Background(), path, journal.AcquireOptions{Command: "the crash test, checking that apply holds the lock"}); err == nil {
+		l.Release()
+		return 0
+	} else if !errors.Is(err, journal.ErrLocked) {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"journal", "confirm", "offline_time.b0"},
+		{"journal", "adopt", "--present"},
+		{"journal", "adopt", "highlight.h0"},
+		{"forget", "highlight.h1"},
+		{"journal", "repair"},
+		{"journal", "rotate-key"},
+	} {
+		// A command that waited for the lock would wait for ever on the
+		// stopped apply: it is killed, and fails the test.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		cmd := w.commandContext(ctx, args...)
+		if args[1] == "rotate-key" {
+			// A key of another account, which the journal would follow
+			// were it not refused; --from names the key it would leave.
+			cmd.Env = append(cmd.Env, "RESCUETIME_API_KEY="+crashOtherKey)
+			cmd.Args = append(cmd.Args, "--from", w.fingerprint(path))
+		}
+		out, err := cmd.CombinedOutput()
+		cancel()
+		switch {
+		case err != nil && strings.Contains(string(out), "journal is locked"):
+			refused++
+		case err != nil && args[1] == "rotate-key" && strings.Contains(string(out), "journals of 2 keys are here"):
+			// With the other journal of the key beside the
+			// configuration's, rotate-key asks which to rotate before
+			// it takes a lock.
+		default:
+			t.Errorf("rtctl %s while an apply holds the lock: %v, want it refused for the lock\n%s", strings.Join(args, " "), err, out)
+		}
+		after, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(before, after) {
+			t.Errorf("rtctl %s changed the journal while an apply held its lock", strings.Join(args, " "))
+			before = after
+		}
+	}
+	return refused
+}
+
+// journal reads the journal in use.
 func (w *crashWorld) journal() *journal.State {
 	w.t.Helper()
-	path := filepath.Join(w.dir, ".rtctl", "journal.jsonl")
+	path := w.journalPath
+	if path == "" {
+		path = filepath.Join(w.dir, ".rtctl", "journal.jsonl")
+	}
 	st, err := journal.Read(path)
 	if err != nil {
 		// Show the damage: the lines around it, and where the file ends.
@@ -393,11 +633,15 @@ func (w *crashWorld) journal() *journal.State {
 }
 
 // resolveUncertain acts as the person the plan asks to decide: for each
-// uncertain item that will not settle by itself, it looks in the account
-// (the emulator's record) and runs the command the message names: rtctl
-// journal confirm when the item is there, apply --retry-uncertain --target
-// when it is not.
-func (w *crashWorld) resolveUncertain() (confirmed, retried int) {
+// uncertain item that will not settle by itself, and each conflict with
+// an item of the account (the report naming rtctl's post its own way, once
+// the journal that posted it is gone), it looks in the account (the
+// emulator's record) and does what the message says: rtctl journal
+// confirm for an item the journal sent without a known outcome, rtctl
+// journal adopt for one it has no such record of, and for an item not in
+// the account, apply --retry-uncertain --target, which it returns for the
+// next run to do.
+func (w *crashWorld) resolveUncertain() (confirmed, adopted int, retry []string) {
 	t := w.t
 	out, err := w.command("plan", "--json").Output()
 	if err != nil {
@@ -415,8 +659,17 @@ func (w *crashWorld) resolveUncertain() (confirmed, retried int) {
 		t.Fatal(err)
 	}
 	inAccount := w.posted()
+	sent := map[string]bool{} // addresses the journal sent without a known outcome
+	records := map[string]journal.Record{}
+	for _, r := range w.journal().Records() {
+		records[r.Address] = r
+		if r.Pending() || r.Result == journal.AppliedUnverified {
+			sent[r.Address] = true
+		}
+	}
+	var confirm, adopt []string
 	for _, a := range doc.Actions {
-		if a.Status != "uncertain" || a.SettlesAt != "" {
+		if (a.Status != "uncertain" && a.Status != "conflict") || a.SettlesAt != "" {
 			continue
 		}
 		var key string
@@ -433,23 +686,29 @@ func (w *crashWorld) resolveUncertain() (confirmed, retried int) {
 			continue
 		}
 		if os.Getenv("RTCTL_CRASH_DEBUG") != "" {
-			t.Logf("uncertain %s: %s", a.Address, a.Reason)
+			rec := records[a.Address]
+			t.Logf("%s %s (in the account %d times, journal: %+v): %s", a.Status, a.Address, inAccount[key], rec, a.Reason)
 		}
-		args := []string{"journal", "confirm", a.Address}
-		if inAccount[key] == 0 {
-			args = []string{"apply", "--auto-approve", "--rate", "0", "--retry-uncertain", "--target", a.Address}
-			retried++
-		} else {
-			confirmed++
-		}
-		if out, err := w.command(args...).CombinedOutput(); err != nil {
-			var ee *exec.ExitError
-			if !errors.As(err, &ee) || ee.ExitCode() != exitAttention {
-				t.Fatalf("%v: %v\n%s", args, err, out)
-			}
+		switch {
+		case inAccount[key] == 0 && a.Status == "conflict":
+			t.Errorf("%s is in conflict, but not in the account: %s", a.Address, a.Reason)
+		case inAccount[key] == 0:
+			retry = append(retry, a.Address)
+		case sent[a.Address]:
+			confirm = append(confirm, a.Address)
+		default:
+			adopt = append(adopt, a.Address)
 		}
 	}
-	return confirmed, retried
+	for _, args := range [][]string{append([]string{"journal", "confirm"}, confirm...), append([]string{"journal", "adopt"}, adopt...)} {
+		if len(args) == 2 {
+			continue
+		}
+		if out, err := w.command(args...).CombinedOutput(); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+	}
+	return len(confirm), len(adopt), retry
 }
 
 // posted counts, from the emulator's record, how often each item was
@@ -481,7 +740,7 @@ func TestApplyInterruptRecordsInFlight(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Interrupt at the first result, while other POSTs are in flight.
-	out, err := w.startApply(func(cmd *exec.Cmd, results int) {
+	out, err := w.startApply(func(cmd *exec.Cmd, results, _ int) {
 		if results == 1 {
 			if err := cmd.Process.Signal(os.Interrupt); err != nil {
 				t.Error(err)
