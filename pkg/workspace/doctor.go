@@ -259,6 +259,7 @@ func (w *Workspace) Doctor(ctx context.Context, opts DoctorOptions) (*DoctorRepo
 	w.checkTimezone(r, client.Location(), cfgErr == nil && cfg.Timezone != nil && cfg.Timezone != time.Local)
 	w.checkFeeds(r)
 	w.checkClock(r)
+	w.checkBackend(r)
 	st := w.checkJournal(r)
 	w.checkLocks(ctx, r)
 	if opts.Probe {
@@ -694,6 +695,18 @@ func (w *Workspace) rereadJournal(old *journal.State) *journal.State {
 
 // checkLocks says whether another run holds the account: it takes each
 // lock for an instant and lets it go.
+// checkBackend says where the account's journal and lock are kept.
+func (w *Workspace) checkBackend(r *DoctorReport) {
+	switch {
+	case w.opts.Account.Sandbox:
+		r.add("backend", CheckOK, "local: the sandbox keeps its journal beside its account in .rtctl", "")
+	case w.shared():
+		r.add("backend", CheckOK, fmt.Sprintf("%s: the journal and the lock are kept on the remote every machine reaches (a copy in .rtctl)", w.opts.Backend.Kind()), "")
+	default:
+		r.add("backend", CheckOK, "local: the journal and the lock are on this machine (.rtctl and the state directory)", "if more than one machine applies this account, use the git backend (README, \"Calendars, commits and CI\")")
+	}
+}
+
 func (w *Workspace) checkLocks(ctx context.Context, r *DoctorReport) {
 	files, err := w.LockPaths()
 	if err != nil {
