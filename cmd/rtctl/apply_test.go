@@ -32,7 +32,9 @@ func terminalEnv(t *testing.T, stdin string) (*env, *bytes.Buffer, *emulator.Emu
 	if err := os.WriteFile(filepath.Join(dir, "main.rt.hcl"), []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	vars := map[string]string{"RTCTL_ENDPOINT": srv.URL, "RESCUETIME_API_KEY": "tty-key"}
+	// A state directory of its own: the person's would carry one test's
+	// locks and record of started journals into the next.
+	vars := map[string]string{"RTCTL_ENDPOINT": srv.URL, "RESCUETIME_API_KEY": "tty-key", "RTCTL_STATE_DIR": t.TempDir()}
 	var out bytes.Buffer
 	e := &env{
 		stdin:      strings.NewReader(stdin),

@@ -11,7 +11,7 @@ import (
 )
 
 // Two journals of one account, the seam of the crash campaign that
-// TestApplySurvivesSIGKILL runs with RTCTL_CRASH_TWO_JOURNALS=1, followed
+// TestApplySurvivesSIGKILL runs (RTCTL_CRASH_TWO_JOURNALS=0 turns it off), followed
 // by a person who does exactly what each plan says. The account's report
 // never shows offline time (emulator.OfflineHidden), so no feed can tell
 // whether a block is there. The first two posted an item twice before the

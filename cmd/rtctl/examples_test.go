@@ -48,7 +48,7 @@ func TestExamplesPlanAndApply(t *testing.T) {
 				dir = filepath.Join(exampleRepo(t), "rescuetime")
 			}
 			copyDir(t, src, dir)
-			environ := map[string]string{"RTCTL_NOW": "2026-11-20T18:00:00Z", "NO_COLOR": "1"}
+			environ := map[string]string{"RTCTL_NOW": "2026-11-20T18:00:00Z", "NO_COLOR": "1", "RTCTL_STATE_DIR": t.TempDir()}
 			e := &env{
 				stdin:      strings.NewReader(""),
 				getenv:     func(k string) string { return environ[k] },

@@ -24,7 +24,7 @@ func TestREADMEWalkthrough(t *testing.T) {
 	// package's other tests, which read files relative to it.
 	t.Chdir(dir)
 	now := time.Date(2026, 11, 20, 18, 0, 0, 0, time.UTC)
-	environ := map[string]string{"NO_COLOR": "1"}
+	environ := map[string]string{"NO_COLOR": "1", "RTCTL_STATE_DIR": t.TempDir()}
 	e := &env{
 		stdin:      strings.NewReader(""),
 		getenv:     func(k string) string { return environ[k] },
