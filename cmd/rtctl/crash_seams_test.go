@@ -66,9 +66,12 @@ func TestJournalBesideItPostsWhatTheConfigurationsJournalRecordedNotSent(t *test
 	if err := w.emu.SetFaults(emulator.Faults{Rules: []emulator.FaultRule{{Path: "offline_time_post", Status: 503, Count: 3}}}); err != nil {
 		t.Fatal(err)
 	}
+	// Recorded as not sent when its intent was queued before the stop,
+	// else with no record at all: the producer may or may not have
+	// reached it. Neither may lead to a second post.
 	out := runSeam(t, w, "", "apply", "--auto-approve", "--rate", "0", "--parallelism", "1")
-	if !strings.Contains(out, "offline_time.b3: not sent") {
-		t.Fatalf("offline_time.b3 was not recorded as not sent:\n%s", out)
+	if !strings.Contains(out, "1 not sent") {
+		t.Fatalf("offline_time.b3 was not left unsent:\n%s", out)
 	}
 	w.advance(11 * time.Minute)
 	other := filepath.Join(w.dir, ".rtctl", "journal.other.jsonl")
@@ -172,8 +175,11 @@ func TestItemTheOtherJournalSentAfterNotSentCanBeSettled(t *testing.T) {
 	if err := w.emu.SetFaults(emulator.Faults{Rules: []emulator.FaultRule{{Path: "offline_time_post", Status: 503, Count: 3}}}); err != nil {
 		t.Fatal(err)
 	}
-	if out := runSeam(t, w, "", "apply", "--auto-approve", "--rate", "0", "--parallelism", "1"); !strings.Contains(out, "offline_time.b3: not sent") {
-		t.Fatalf("offline_time.b3 was not recorded as not sent:\n%s", out)
+	// b3 is left unsent: recorded as not sent when its intent was queued
+	// before the stop, else with no record at all (the producer may or
+	// may not have reached it); either way it must settle below.
+	if out := runSeam(t, w, "", "apply", "--auto-approve", "--rate", "0", "--parallelism", "1"); !strings.Contains(out, "1 not sent") {
+		t.Fatalf("offline_time.b3 was not left unsent:\n%s", out)
 	}
 	if err := w.emu.SetFaults(emulator.Faults{Rules: []emulator.FaultRule{{Path: "offline_time_post", LoseResponses: 1}}}); err != nil {
 		t.Fatal(err)
