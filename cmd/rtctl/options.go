@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rtctl/rtctl/internal/logging"
+	"github.com/rtctl/rtctl/pkg/sandbox"
 	"github.com/rtctl/rtctl/pkg/spec"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
@@ -37,6 +38,9 @@ func workspaceOptions(e *env, cf *configFlags, acct *accountFlags) (workspace.Op
 		return workspace.Options{}, err
 	}
 	opts := workspace.Options{
+		// The built-in account behind --sandbox, wired in here so that the
+		// operation layer carries no emulator.
+		Sandbox:    sandbox.Open,
 		Getenv:     e.getenv,
 		Clock:      e.now,
 		HTTPClient: e.httpClient,

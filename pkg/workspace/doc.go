@@ -8,7 +8,8 @@
 // no caller has to repeat it:
 //
 //   - the account: the built-in sandbox (an emulator in process, its state
-//     in .rtctl/ beside the configuration) or a real one (endpoint,
+//     in .rtctl/ beside the configuration, opened through the
+//     Options.Sandbox the program wires in: pkg/sandbox) or a real one (endpoint,
 //     credentials, the zone its naive times are read in);
 //   - the journal chosen for that account, and the lock that keeps two
 //     applies from running at once; where both live is the backend

@@ -23,6 +23,9 @@ import (
 type Options struct {
 	// Account is the account the operations read and post to.
 	Account Account
+	// Sandbox opens the built-in sandbox (pkg/sandbox's Open); an account
+	// with Sandbox set is refused without it.
+	Sandbox SandboxOpener
 	// JournalPath overrides where the journal lives (by default
 	// .rtctl/journal.jsonl beside the configuration). The sandbox always
 	// keeps its own journal, so it refuses an override.
@@ -130,6 +133,9 @@ func Open(dir string, opts Options) (*Workspace, error) {
 	}
 	if err := opts.Account.check(); err != nil {
 		return nil, err
+	}
+	if opts.Account.Sandbox && opts.Sandbox == nil {
+		return nil, errors.New("this program offers no sandbox: Options.Sandbox is nil (wire in pkg/sandbox's Open)")
 	}
 	if opts.Account.Sandbox && opts.JournalPath != "" {
 		return nil, errors.New("a journal path cannot be given for the sandbox: it keeps its own journal, so that nothing applied to it ever looks applied to a real account")

@@ -17,6 +17,7 @@ import (
 	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/rtapi"
 	"github.com/rtctl/rtctl/pkg/rtapi/emulator"
+	"github.com/rtctl/rtctl/pkg/sandbox"
 )
 
 var testNow = time.Date(2026, 11, 20, 18, 0, 0, 0, time.UTC)
@@ -110,8 +111,8 @@ func TestApplySavedRefusesAnotherAccount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sandbox := open(t, dir, Options{Account: Account{Sandbox: true}, Now: testNow})
-	_, err = sandbox.ApplySaved(ctx, saved, ApplyOptions{})
+	sb := open(t, dir, Options{Account: Account{Sandbox: true}, Sandbox: sandbox.Open, Now: testNow})
+	_, err = sb.ApplySaved(ctx, saved, ApplyOptions{})
 	var stale *apply.StaleError
 	if !errors.As(err, &stale) || !strings.Contains(err.Error(), "this apply would go to the sandbox") {
 		t.Fatalf("applying to the sandbox: %v, want a stale plan naming both accounts", err)
@@ -142,7 +143,8 @@ func TestOpenRefuses(t *testing.T) {
 	}{
 		{"missing directory", filepath.Join(dir, "nope"), Options{}, "no configuration directory"},
 		{"a file", file, Options{}, "is not a directory"},
-		{"journal with sandbox", dir, Options{Account: Account{Sandbox: true}, JournalPath: "j.jsonl"}, "sandbox"},
+		{"journal with sandbox", dir, Options{Account: Account{Sandbox: true}, Sandbox: sandbox.Open, JournalPath: "j.jsonl"}, "keeps its own journal"},
+		{"sandbox not wired in", dir, Options{Account: Account{Sandbox: true}}, "offers no sandbox"},
 		{"sandbox with credentials", dir, Options{Account: Account{Sandbox: true, Credentials: rtapi.APIKey("k")}}, "cannot be combined"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
