@@ -19,7 +19,9 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 
-	getenv     func(string) string
+	getenv func(string) string
+	// now is the real clock. The account's present, which --now and
+	// RTCTL_NOW pin, is the operation layer's (pkg/workspace, "Clocks").
 	now        func() time.Time
 	httpClient *http.Client
 

@@ -53,7 +53,7 @@ func readCommand(e *env, cmd *cobra.Command, fetch fetchFunc) *cobra.Command {
 		if ws.ReadsInLocalZone() && c.Location() == time.Local {
 			// The API's dates carry no offset: they are read in the
 			// account's zone, which only the person knows.
-			zone, _ := time.Now().Zone()
+			zone, _ := ws.Now().Zone()
 			fmt.Fprintf(e.stderr, "Note: times are read in this machine's zone (%s); pass --timezone or set RTCTL_TIMEZONE to your account's zone if it differs.\n", zone)
 		}
 		l, err := fetch(cmd, c, args)

@@ -132,7 +132,7 @@ func (w *Workspace) client(_ context.Context, zone *time.Location, wrap func(htt
 	if err != nil {
 		return nil, err
 	}
-	clock := w.clientClock()
+	clock := w.present()
 	opts := rtapi.Options{
 		HTTPClient: w.opts.HTTPClient,
 		Location:   loc,

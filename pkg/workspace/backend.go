@@ -269,7 +269,7 @@ func (w *Workspace) MigrateJournal(ctx context.Context, to string) (*MigrateResu
 		}
 		// As apply records a journal it starts, so that losing this one
 		// later is noticed (journalDoubts).
-		if err := w.markJournalStarted(locks, localPath, w.opts.Clock()); err != nil {
+		if err := w.markJournalStarted(locks, localPath, w.present()()); err != nil {
 			return nil, err
 		}
 		// The copy is the shared backend's cache: left here, it would tell

@@ -255,7 +255,7 @@ func (w *Workspace) Doctor(ctx context.Context, opts DoctorOptions) (*DoctorRepo
 	} else {
 		r.add("configuration", CheckWarn, fmt.Sprintf("the configuration did not load: %v", cfgErr), "fix it (rtctl validate shows where); doctor checks the account without it, in this machine's time zone")
 	}
-	rec := &recorder{now: w.clientClock()}
+	rec := &recorder{now: w.present()}
 	client, err := w.client(ctx, zone, func(base http.RoundTripper) http.RoundTripper {
 		rec.base = base
 		return rec

@@ -383,7 +383,7 @@ func (w *Workspace) bindNew(ctx context.Context, path string, acct journal.Accou
 		return err
 	}
 	defer locks.Release()
-	jw, err := journal.OpenWriter(locks.Journal, path, w.opts.Clock, "new-account", acct)
+	jw, err := journal.OpenWriter(locks.Journal, path, w.present(), "new-account", acct)
 	if err != nil {
 		return err
 	}
@@ -426,7 +426,7 @@ func (w *Workspace) RotateKey(ctx context.Context, from string) (BoundJournal, e
 		return j, err
 	}
 	defer locks.Release()
-	if err := journal.Rebind(locks.Journal, j.Path, acct, w.opts.Clock, "rotate-key"); err != nil {
+	if err := journal.Rebind(locks.Journal, j.Path, acct, w.present(), "rotate-key"); err != nil {
 		return j, err
 	}
 	return j, nil
@@ -473,7 +473,7 @@ func (w *Workspace) RepairJournal(ctx context.Context, path string) (*journal.Re
 		locks = &Locks{Journal: l}
 	}
 	defer locks.Release()
-	return journal.Repair(locks.Journal, path, w.opts.Clock)
+	return journal.Repair(locks.Journal, path, w.present())
 }
 
 // journalDoubts looks beside the journal in use for what it may not know

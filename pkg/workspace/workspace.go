@@ -39,13 +39,16 @@ type Options struct {
 	VarFiles []string
 	Getenv   func(string) string
 
-	// Clock is the clock that moves (time.Now when nil): rate limits, lock
-	// timeouts and journal times follow it.
+	// Clock is the real clock, the one that moves (time.Now when nil):
+	// time limits, waits and rate limits run on it. Unless Now is set it
+	// is also the account's present. See "Clocks" in the package
+	// documentation for which operation reads which.
 	Clock func() time.Time
-	// Now, when set, pins the instant every operation works at: what is
-	// planned, what the journal records and what the API client takes for
-	// "now" (RTCTL_NOW, plan --now). Zero means Clock is read once at the
-	// start of each operation.
+	// Now, when set, pins the account's present: the instant every
+	// operation works at, what the journal records and what the API client
+	// takes for "now" (RTCTL_NOW, plan --now). Zero means Clock is read
+	// once at the start of each operation, and read again for the times
+	// the journal records.
 	Now time.Time
 
 	// HTTPClient sends every request: to the API and for data sources
@@ -172,7 +175,8 @@ func SandboxJournalPath(dir string) string {
 	return filepath.Join(dir, ".rtctl", "sandbox-journal.jsonl")
 }
 
-// instant is the one reading of the clock an operation works with.
+// instant is the one reading of the account's present an operation works
+// with: what it loads and plans as of.
 func (w *Workspace) instant() time.Time {
 	if !w.opts.Now.IsZero() {
 		return w.opts.Now
@@ -180,10 +184,11 @@ func (w *Workspace) instant() time.Time {
 	return w.opts.Clock()
 }
 
-// clientClock is the API client's clock: pinned with Options.Now, so its
-// no-future check agrees with the plan, and moving otherwise, so Retry-After
-// dates are read against the real time during a long apply.
-func (w *Workspace) clientClock() func() time.Time {
+// present is the account's present as a clock: pinned with Options.Now,
+// so the API client's no-future check, the sandbox's account and every
+// journal line agree with the plan; the real clock otherwise, so a long
+// apply's journal records when each POST went.
+func (w *Workspace) present() func() time.Time {
 	if now := w.opts.Now; !now.IsZero() {
 		return func() time.Time { return now }
 	}
