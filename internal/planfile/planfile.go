@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"path/filepath"
 	"strings"
 
@@ -114,30 +113,18 @@ func Write(path string, p *plan.Plan, meta Meta) error {
 
 // Read reads a saved plan.
 func Read(path string) (*File, error) {
-	// Not os.Open: opening a named pipe waits for a writer, for ever if
+	// Not os.ReadFile: opening a named pipe waits for a writer, for ever if
 	// none comes, and a first SIGTERM did not end the wait.
-	fh, err := safefile.OpenRead(path)
+	b, err := safefile.ReadFile(path, MaxSize)
 	var nr *safefile.NotRegularError
-	if errors.As(err, &nr) {
+	var tl *safefile.TooLargeError
+	switch {
+	case errors.As(err, &nr):
 		return nil, fmt.Errorf("%s is not a saved rtctl plan: it is %s, not a regular file", path, safefile.Describe(nr.Mode))
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading saved plan: %w", err)
-	}
-	defer fh.Close()
-	st, err := fh.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("reading saved plan: %w", err)
-	}
-	if st.Size() > MaxSize {
+	case errors.As(err, &tl):
 		return nil, fmt.Errorf("%s is not a saved rtctl plan: it is larger than %d MB", path, MaxSize>>20)
-	}
-	b, err := io.ReadAll(io.LimitReader(fh, MaxSize+1))
-	if err != nil {
+	case err != nil:
 		return nil, fmt.Errorf("reading saved plan: %w", err)
-	}
-	if len(b) > MaxSize {
-		return nil, fmt.Errorf("%s is not a saved rtctl plan: it is larger than %d MB", path, MaxSize>>20)
 	}
 	var f File
 	if err := json.Unmarshal(b, &f); err != nil {
