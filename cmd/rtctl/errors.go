@@ -54,8 +54,8 @@ func errorMessage(err error) error {
 		return fmt.Errorf("could not load the configuration in %s; see the errors above", ce.Dir)
 	}
 	// A failed call reads as sentences, not as Go's chain of contexts.
-	if msg := rtapi.Explain(err); msg != err.Error() {
-		return errors.New(strings.TrimSuffix(msg, "."))
+	if rtapi.IsCallError(err) {
+		return errors.New(strings.TrimSuffix(rtapi.Explain(err), "."))
 	}
 	return err
 }

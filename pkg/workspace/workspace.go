@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -129,10 +130,13 @@ type Workspace struct {
 func Open(dir string, opts Options) (*Workspace, error) {
 	st, err := os.Stat(dir)
 	switch {
+	case errors.Is(err, syscall.ENOTDIR):
+		// A path through a file (plan.out/x).
+		return nil, &NoConfigDirError{Dir: dir, Err: ErrNotDirectory}
 	case err != nil:
 		return nil, &NoConfigDirError{Dir: dir, Err: unwrapPath(err)}
 	case !st.IsDir():
-		return nil, &NoConfigDirError{Dir: dir, Err: errors.New("not a directory")}
+		return nil, &NoConfigDirError{Dir: dir, Err: ErrNotDirectory}
 	}
 	if err := opts.Account.check(); err != nil {
 		return nil, err
@@ -256,6 +260,10 @@ func unwrapPath(err error) error {
 	return err
 }
 
+// ErrNotDirectory is the cause of a NoConfigDirError whose path names a
+// file (a saved plan mistyped as a directory, say), or goes through one.
+var ErrNotDirectory = errors.New("not a directory")
+
 // NoConfigDirError says the configuration directory is not there.
 type NoConfigDirError struct {
 	Dir string
@@ -263,7 +271,7 @@ type NoConfigDirError struct {
 }
 
 func (e *NoConfigDirError) Error() string {
-	if e.Err != nil && e.Err.Error() == "not a directory" {
+	if errors.Is(e.Err, ErrNotDirectory) {
 		return fmt.Sprintf("%s is not a directory (nor a saved plan)", e.Dir)
 	}
 	return fmt.Sprintf("no configuration directory %s: %v", e.Dir, e.Err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -153,6 +154,38 @@ func TestOpenRefuses(t *testing.T) {
 				t.Errorf("Open: %v, want an error containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestOpenSaysNotADirectoryByKind: a path that is a file, or that goes
+// through one, is told apart by its error's kind (ErrNotDirectory), where
+// the message was chosen by comparing the cause's text with "not a
+// directory".
+func TestOpenSaysNotADirectoryByKind(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "x.plan")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		path   string
+		notDir bool
+	}{
+		{file, true},
+		{filepath.Join(dir, "nope"), false},
+	} {
+		_, err := Open(tc.path, Options{})
+		var nd *NoConfigDirError
+		if !errors.As(err, &nd) || errors.Is(err, ErrNotDirectory) != tc.notDir {
+			t.Errorf("Open(%s) = %v, want a *NoConfigDirError, ErrNotDirectory %v", tc.path, err, tc.notDir)
+		}
+		if got := strings.Contains(fmt.Sprint(err), "is not a directory (nor a saved plan)"); got != tc.notDir {
+			t.Errorf("Open(%s) = %v: says it is not a directory: %v, want %v", tc.path, err, got, tc.notDir)
+		}
+	}
+	// A cause that merely reads like one is not one.
+	if msg := (&NoConfigDirError{Dir: "d", Err: errors.New("not a directory")}).Error(); strings.Contains(msg, "nor a saved plan") {
+		t.Errorf("a cause's text decided the message: %s", msg)
 	}
 }
 
