@@ -49,7 +49,8 @@ type ApplyTextOptions struct {
 	Now  func() time.Time // elapsed time and the estimate
 	// Stderr receives diagnostics and notices.
 	Stderr io.Writer
-	// Width is the terminal's width, for the plan's wrapped reasons.
+	// Width is the terminal's width (0: not known), for the plan's
+	// wrapped reasons and to cut the progress line to.
 	Width int
 }
 
@@ -97,7 +98,8 @@ func (v *applyText) Start(a plan.Action) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if v.opts.Terminal {
-		fmt.Fprintf(v.w, "\r\x1b[K[%d/%d] %s  %s", v.done, v.total, v.timing(), termsafe.Escape(a.Address))
+		line := fmt.Sprintf("[%d/%d] %s  %s", v.done, v.total, v.timing(), termsafe.Escape(a.Address))
+		fmt.Fprint(v.w, "\r\x1b[K"+fitLine(line, v.opts.Width))
 	}
 }
 
