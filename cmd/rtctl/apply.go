@@ -64,7 +64,7 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.
 				opts.Rate = &rate
 			}
 			view := views.NewApplyText(e.stdout, views.ApplyTextOptions{
-				Terminal: e.isTerminal(e.stdout), Color: diagColor(e, cf.noColor, e.stdout),
+				Terminal: e.ansiTerminal(e.stdout), Color: diagColor(e, cf.noColor, e.stdout),
 				Rate: wopts.Rate(opts.Rate), Now: e.now, Stderr: e.stderr, Width: e.width(e.stdout),
 			})
 			if jsonOut {

@@ -60,6 +60,14 @@ func run(args []string, e *env) int {
 		}
 		return isTerminal(w)
 	}
+	if ansi := e.ansi; ansi != nil {
+		e.ansi = func(w any) bool {
+			if rw, ok := w.(*logging.RedactingWriter); ok {
+				w = rw.Underlying()
+			}
+			return ansi(w)
+		}
+	}
 	if termWidth := e.termWidth; termWidth != nil {
 		e.termWidth = func(w any) int {
 			if rw, ok := w.(*logging.RedactingWriter); ok {
