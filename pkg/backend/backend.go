@@ -39,6 +39,14 @@ type Backend interface {
 	ForceUnlock(ctx context.Context, acct Account, id string) error
 }
 
+// Lister is a backend that can say which accounts' journals its store
+// holds: rtctl journal rotate-key looks there for the old key's.
+type Lister interface {
+	// Accounts are the Names of the accounts whose journals the store
+	// holds.
+	Accounts(ctx context.Context) ([]string, error)
+}
+
 // Account names an account's journal for a backend.
 type Account struct {
 	// Name identifies the account without a secret (endpoint digest and

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/rtctl/rtctl/internal/atomicfile"
@@ -54,9 +55,15 @@ func (w *Workspace) journalBatch() int {
 }
 
 // leaseCommands are the commands that may write a shared backend's journal:
-// those that write only through the lease's writer, so that nothing they
-// write stays on this machine alone.
-var leaseCommands = map[string]bool{"rtctl apply": true, "rtctl forget": true, "rtctl journal confirm": true, "rtctl journal adopt": true}
+// those that put what they write in the store through the lease, so that
+// nothing they write stays on this machine alone. apply, forget, confirm
+// and adopt append through the lease's writer; repair, rotate-key and
+// new-account rewrite the copy and push it (pushJournal). Each push is a
+// compare-and-swap on the journal's ref from where the lease left it.
+var leaseCommands = map[string]bool{
+	"rtctl apply": true, "rtctl forget": true, "rtctl journal confirm": true, "rtctl journal adopt": true,
+	"rtctl journal repair": true, "rtctl journal rotate-key": true, "rtctl journal new-account": true,
+}
 
 // migrateCommand takes the local locks alone: it takes the lease itself,
 // for the shared copy, not for the local journal it moves.
@@ -76,10 +83,9 @@ func (w *Workspace) takeLease(ctx context.Context, jpath string, timeout time.Du
 	if err != nil {
 		return nil, err
 	}
-	host, _ := os.Hostname()
 	deadline := w.opts.Clock().Add(timeout)
 	for {
-		lease, err := w.opts.Backend.Lock(ctx, acct, backend.LockInfo{Operation: command, Host: host, PID: os.Getpid()})
+		lease, err := w.opts.Backend.Lock(ctx, acct, backend.LockInfo{Operation: command, PID: os.Getpid()})
 		var le *backend.LockedError
 		if errors.As(err, &le) && w.opts.Clock().Before(deadline) {
 			// Another run holds it: wait as for the local locks, polling
@@ -94,6 +100,138 @@ func (w *Workspace) takeLease(ctx context.Context, jpath string, timeout time.Du
 		}
 		return lease, nil
 	}
+}
+
+// pushJournal puts the copy a journal command rewrote under locks in the
+// backend's store (nothing with the local backend, whose journal the copy
+// is).
+func (w *Workspace) pushJournal(ctx context.Context, locks *Locks) error {
+	if locks.lease == nil {
+		return nil // the journal's own lock alone (repair without an account): a local journal
+	}
+	if err := locks.lease.Push(ctx); err != nil {
+		return fmt.Errorf("the journal was rewritten on this machine but could not reach the %s backend, so nothing changed there (the next run takes the remote's again): %w", w.opts.Backend.Kind(), err)
+	}
+	return nil
+}
+
+// newSharedAccountJournal starts the account's journal on the shared
+// backend (rtctl journal new-account): there every account has a ref of
+// its own, so this binds it ahead of its first apply.
+func (w *Workspace) newSharedAccountJournal(ctx context.Context, acct journal.Account) (string, error) {
+	path := w.sharedCopyPath(acct)
+	locks, err := w.lockJournal(ctx, path, 0, "rtctl journal new-account")
+	if err != nil {
+		return path, err
+	}
+	defer locks.Release()
+	if bound, ok, err := journal.Binding(path); err != nil {
+		return path, err
+	} else if ok && bound.Same(acct) {
+		return path, fmt.Errorf("the %s backend's journal of %s (its copy %s) already is the journal of %s", w.opts.Backend.Kind(), acct, path, acct)
+	}
+	jw, err := journal.OpenWriter(locks.Journal, path, w.opts.Clock, "new-account", acct)
+	if err != nil {
+		return path, err
+	}
+	if err := jw.Close(); err != nil {
+		return path, err
+	}
+	return path, w.pushJournal(ctx, locks)
+}
+
+// rotateShared lets the journal of another key of the account on the
+// shared backend follow the workspace's key (rtctl journal rotate-key).
+// It holds the old key's copy's lock and lease, and the new key's locks
+// and lease. The journal, rebound, reaches the new key's ref first, then the
+// old key's: a run with the old key is then refused (the journal belongs
+// to the new one) rather than starting afresh, and should the second push
+// fail, the new key already has everything.
+func (w *Workspace) rotateShared(ctx context.Context, acct journal.Account, from string) (BoundJournal, error) {
+	kind := w.opts.Backend.Kind()
+	lister, ok := w.opts.Backend.(backend.Lister)
+	if !ok {
+		return BoundJournal{}, fmt.Errorf("the %s backend cannot list the journals it holds, which rotate-key needs to find the old key's", kind)
+	}
+	names, err := lister.Accounts(ctx)
+	if err != nil {
+		return BoundJournal{}, fmt.Errorf("listing the journals on the %s backend: %w", kind, err)
+	}
+	self := accountLockName(acct)
+	// The names of one endpoint's accounts differ only in the fingerprint.
+	prefix := strings.TrimSuffix(self, acct.Fingerprint)
+	var cands []string
+	for _, n := range names {
+		fp, ok := strings.CutPrefix(n, prefix)
+		if ok && n != self && (from == "" || fp == from) {
+			cands = append(cands, n)
+		}
+	}
+	newPath := w.sharedCopyPath(acct)
+	j := BoundJournal{Path: newPath}
+	switch len(cands) {
+	case 0:
+		return j, fmt.Errorf("no journal of another key at %s on the %s backend to follow the new key", acct.Endpoint, kind)
+	case 1:
+	default:
+		return j, fmt.Errorf("the %s backend holds journals of %d other keys: name the old one with --from FINGERPRINT", kind, len(cands))
+	}
+	// The old key's journal first: a run with the old key that holds it
+	// stops this one before anything is written for the new key.
+	oldPath := filepath.Join(w.stateDir(), kind, "journal-"+cands[0]+".jsonl")
+	held, err := journal.Acquire(ctx, oldPath, journal.AcquireOptions{Command: "rtctl journal rotate-key", Now: w.opts.Clock})
+	if err != nil {
+		return j, err
+	}
+	defer held.Release()
+	oldLease, err := w.opts.Backend.Lock(ctx, backend.Account{Name: cands[0], Local: oldPath}, backend.LockInfo{Operation: "rtctl journal rotate-key", PID: os.Getpid()})
+	if err != nil {
+		return j, fmt.Errorf("taking the lock of the old key's journal on the %s backend: %w", kind, err)
+	}
+	defer func() { _ = oldLease.Release(context.WithoutCancel(ctx)) }()
+	locks, err := w.lockJournal(ctx, newPath, 0, "rtctl journal rotate-key")
+	if err != nil {
+		return j, err
+	}
+	defer locks.Release()
+	if cur, err := readOptional(newPath); err != nil {
+		return j, err
+	} else if len(bytes.TrimSpace(cur)) > 0 {
+		j.Account = acct
+		return j, fmt.Errorf("the %s backend already holds a journal of %s: nothing to rotate", kind, acct)
+	}
+	data, err := readOptional(oldPath)
+	if err != nil {
+		return j, err
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return j, fmt.Errorf("the old key's journal on the %s backend is empty: nothing to rotate", kind)
+	}
+	if bound, ok, err := journal.Binding(oldPath); err != nil {
+		return j, err
+	} else if ok {
+		j.Account = bound
+	}
+	if err := atomicfile.Write(newPath, data); err != nil {
+		return j, fmt.Errorf("writing %s: %w", newPath, err)
+	}
+	if err := journal.Rebind(locks.Journal, newPath, acct, w.opts.Clock, "rotate-key"); err != nil {
+		return j, err
+	}
+	if err := w.pushJournal(ctx, locks); err != nil {
+		return j, err
+	}
+	rebound, err := readOptional(newPath)
+	if err != nil {
+		return j, err
+	}
+	if err := atomicfile.Write(oldPath, rebound); err != nil {
+		return j, fmt.Errorf("writing %s: %w", oldPath, err)
+	}
+	if err := oldLease.Push(ctx); err != nil {
+		return j, fmt.Errorf("the journal follows %s on the %s backend now, but the old key's ref could not be marked as moved, so a run with the old key would still use it: revoke the old key: %w", acct, kind, err)
+	}
+	return j, nil
 }
 
 // leasePoll is how often a run waiting for a shared backend's lock asks
@@ -225,8 +363,7 @@ func (w *Workspace) MigrateJournal(ctx context.Context, to string) (*MigrateResu
 		}
 	}
 	bacct := backend.Account{Name: accountLockName(acct), Local: copyPath}
-	host, _ := os.Hostname()
-	lease, err := w.opts.Backend.Lock(ctx, bacct, backend.LockInfo{Operation: "rtctl journal migrate", Host: host, PID: os.Getpid()})
+	lease, err := w.opts.Backend.Lock(ctx, bacct, backend.LockInfo{Operation: "rtctl journal migrate", PID: os.Getpid()})
 	if err != nil {
 		return nil, fmt.Errorf("taking the journal's lock on the %s backend: %w", kind, err)
 	}

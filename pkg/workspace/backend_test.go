@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"context"
+	"net/http"
 	"errors"
 	"os"
 	"path/filepath"
@@ -34,26 +35,56 @@ func unlimited() *float64 { r := 0.0; return &r }
 // of the configuration, state directory and HOME.
 func gitMachine(t *testing.T, remote, endpoint, config string) *Workspace {
 	t.Helper()
+	return gitMachineWith(t, remote, endpoint, config, machineOpts{})
+}
+
+// machineOpts vary a gitMachine: the account's key (key-a when empty),
+// the backend's clock and timers, its lease and batch.
+type machineOpts struct {
+	key   string
+	clock func() time.Time
+	after func(time.Duration) <-chan time.Time
+	ttl   time.Duration
+	batch int
+	http  *http.Client
+	host  string
+}
+
+func gitMachineWith(t *testing.T, remote, endpoint, config string, o machineOpts) *Workspace {
+	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "main.rt.hcl"), []byte(config), 0o644); err != nil {
 		t.Fatal(err)
+	}
+	if o.key == "" {
+		o.key = "key-a"
+	}
+	if o.clock == nil {
+		o.clock = func() time.Time { return testNow }
+	}
+	if o.after == nil {
+		o.after = func(time.Duration) <-chan time.Time { return nil } // no renewal in these short runs
 	}
 	state := t.TempDir()
 	store, err := gitbackend.New(gitbackend.Config{
 		Remote: remote,
 		Cache:  gitbackend.CacheDir(state, remote),
 		Env:    []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()},
-		Clock:  func() time.Time { return testNow },
-		After:  func(time.Duration) <-chan time.Time { return nil }, // no renewal in these short runs
+		Clock:  o.clock,
+		After:  o.after,
+		TTL:    o.ttl,
+		Batch:  o.batch,
+		Host:   o.host,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return open(t, dir, Options{
-		Account:  Account{Endpoint: endpoint, Credentials: rtapi.APIKey("key-a")},
-		Now:      testNow,
-		StateDir: state,
-		Backend:  store,
+		Account:    Account{Endpoint: endpoint, Credentials: rtapi.APIKey(o.key)},
+		Now:        testNow,
+		StateDir:   state,
+		Backend:    store,
+		HTTPClient: o.http,
 	})
 }
 

@@ -365,6 +365,9 @@ func (w *Workspace) NewAccountJournal(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if w.shared() {
+		return w.newSharedAccountJournal(ctx, acct)
+	}
 	if p, err := w.JournalPath(); err == nil {
 		if bound, ok, _ := journal.Binding(p); ok && bound.Same(acct) {
 			return p, fmt.Errorf("%s already is the journal of %s", p, acct)
@@ -399,6 +402,9 @@ func (w *Workspace) RotateKey(ctx context.Context, from string) (BoundJournal, e
 	acct, err := w.JournalAccount()
 	if err != nil {
 		return BoundJournal{}, err
+	}
+	if w.shared() {
+		return w.rotateShared(ctx, acct, from)
 	}
 	bound, _, err := w.journals()
 	if err != nil {
@@ -456,8 +462,20 @@ func (w *Workspace) ShownJournalPath() (string, error) {
 
 // RepairJournal repairs the journal at path (see journal.Repair), under the
 // apply locks, so that no apply writes it meanwhile.
+//
+// With a shared backend the journal repaired is the store's, brought here
+// by the lease, and the repaired one is put back through it.
 func (w *Workspace) RepairJournal(ctx context.Context, path string) (*journal.RepairReport, error) {
 	var locks *Locks
+	if w.shared() {
+		if w.opts.Account.Credentials == nil {
+			return nil, fmt.Errorf("the %s backend keeps each account's journal apart: give the account's credentials (RESCUETIME_API_KEY or --api-key-file) so that repair knows which", w.opts.Backend.Kind())
+		}
+		var err error
+		if path, err = w.JournalPath(); err != nil {
+			return nil, err
+		}
+	}
 	if w.opts.Account.Sandbox || w.opts.Account.Credentials != nil {
 		var err error
 		if locks, err = w.lockJournal(ctx, path, 0, "rtctl journal repair"); err != nil {
@@ -473,7 +491,11 @@ func (w *Workspace) RepairJournal(ctx context.Context, path string) (*journal.Re
 		locks = &Locks{Journal: l}
 	}
 	defer locks.Release()
-	return journal.Repair(locks.Journal, path, w.opts.Clock)
+	rep, err := journal.Repair(locks.Journal, path, w.opts.Clock)
+	if err != nil || (len(rep.Damaged) == 0 && !rep.TornRemoved) {
+		return rep, err
+	}
+	return rep, w.pushJournal(ctx, locks)
 }
 
 // journalDoubts looks beside the journal in use for what it may not know

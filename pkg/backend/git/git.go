@@ -34,6 +34,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -90,7 +91,10 @@ type Store struct {
 	mu sync.Mutex
 }
 
-var _ backend.Backend = (*Store)(nil)
+var (
+	_ backend.Backend = (*Store)(nil)
+	_ backend.Lister  = (*Store)(nil)
+)
 
 // New returns a Store; it runs nothing yet.
 func New(cfg Config) (*Store, error) {
@@ -407,6 +411,9 @@ func (s *Store) Lock(ctx context.Context, acct backend.Account, info backend.Loc
 	if info.Host == "" {
 		info.Host = s.cfg.Host
 	}
+	if info.Host == "" {
+		info.Host, _ = os.Hostname()
+	}
 	if info.Who == "" {
 		info.Who = s.cfg.Who
 	}
@@ -703,6 +710,27 @@ func (s *Store) Holder(ctx context.Context, acct backend.Account) (*backend.Lock
 	}
 	info, err := s.readLock(ctx, refs[lref])
 	return &info, err
+}
+
+// Accounts are the names of the accounts whose journals the remote holds.
+func (s *Store) Accounts(ctx context.Context) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.init(ctx); err != nil {
+		return nil, err
+	}
+	refs, err := s.remoteRefs(ctx, JournalRef("*"))
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for ref := range refs {
+		if name, ok := strings.CutPrefix(ref, JournalRef("")); ok && name != "" {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	return names, nil
 }
 
 // RemoteJournal reads the account's journal on the remote (nil when there

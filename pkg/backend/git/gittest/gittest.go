@@ -5,6 +5,7 @@
 package gittest
 
 import (
+	"bytes"
 	"net"
 	"net/http"
 	"net/http/cgi"
@@ -123,6 +124,33 @@ func (s *Server) File(t T, ref, name string) string {
 		t.Fatalf("reading %s:%s on the server: %v", ref, name, err)
 	}
 	return string(out)
+}
+
+// SetFile makes ref on the server a commit holding one file, name with
+// data, as another rtctl (or a person) could have pushed it: tests damage
+// a journal on the remote with it.
+func (s *Server) SetFile(t T, ref, name string, data []byte) {
+	t.Helper()
+	git := func(stdin []byte, args ...string) string {
+		cmd := exec.Command("git", append([]string{"--git-dir=" + s.Dir}, args...)...)
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+t.TempDir(),
+			"GIT_AUTHOR_NAME=test", "GIT_AUTHOR_EMAIL=test@localhost", "GIT_COMMITTER_NAME=test", "GIT_COMMITTER_EMAIL=test@localhost")
+		if stdin != nil {
+			cmd.Stdin = bytes.NewReader(stdin)
+		}
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("git %v on the server: %v", args, err)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	blob := git(data, "hash-object", "-w", "--stdin")
+	tree := git([]byte("100644 blob "+blob+"\t"+name+"\n"), "mktree")
+	args := []string{"commit-tree", tree, "-m", "set by the test"}
+	if old := s.Ref(t, ref); old != "" {
+		args = append(args, "-p", old)
+	}
+	git(nil, "update-ref", ref, git(nil, args...))
 }
 
 func run(t T, dir string, name string, args ...string) {
