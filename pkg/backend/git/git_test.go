@@ -42,13 +42,19 @@ type machine struct {
 
 func newMachine(t *testing.T, remote string, clock *fakeClock, host string) *machine {
 	t.Helper()
-	home := t.TempDir()
+	return newMachineEnv(t, remote, clock, host, t.TempDir())
+}
+
+// newMachineEnv is newMachine with HOME at home and more of the person's
+// environment.
+func newMachineEnv(t *testing.T, remote string, clock *fakeClock, host, home string, env ...string) *machine {
+	t.Helper()
 	state := t.TempDir()
 	tick := make(chan time.Time)
 	s, err := New(Config{
 		Remote: remote,
 		Cache:  CacheDir(state, remote),
-		Env:    []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "GIT_DIR=/nonexistent", "GIT_CONFIG_PARAMETERS='core.hooksPath'='/tmp/evil'"},
+		Env:    append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "GIT_DIR=/nonexistent", "GIT_CONFIG_PARAMETERS='core.hooksPath'='/tmp/evil'"}, env...),
 		Clock:  clock.Now,
 		TTL:    time.Minute,
 		After:  func(time.Duration) <-chan time.Time { return tick },

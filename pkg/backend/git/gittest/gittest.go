@@ -31,6 +31,16 @@ type Server struct {
 	delay time.Duration
 	// pushes counts receive-pack POSTs.
 	Pushes atomic.Int64
+	// auth is "user:password" when every request must carry them (basic
+	// authentication), as a hosted remote asks of a private repository.
+	auth atomic.Pointer[string]
+}
+
+// RequireAuth makes every request need basic authentication with user and
+// password; others are answered 401, as a hosted remote answers them.
+func (s *Server) RequireAuth(user, password string) {
+	v := user + ":" + password
+	s.auth.Store(&v)
 }
 
 // T is what the helpers need of a test: *testing.T and *testing.B are
@@ -78,6 +88,14 @@ func NewServer(t T, delay time.Duration) *Server {
 		},
 	}
 	s.Srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if want := s.auth.Load(); want != nil {
+			u, p, ok := r.BasicAuth()
+			if !ok || u+":"+p != *want {
+				w.Header().Set("WWW-Authenticate", `Basic realm="gittest"`)
+				http.Error(w, "authentication required", http.StatusUnauthorized)
+				return
+			}
+		}
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "git-receive-pack") {
 			s.Pushes.Add(1)
 			if s.delay > 0 {
