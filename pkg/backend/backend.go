@@ -47,6 +47,14 @@ type Lister interface {
 	Accounts(ctx context.Context) ([]string, error)
 }
 
+// Waiter is a backend whose store is polled on a timer of its own (a
+// run waiting for another's lease asks again after Wait): tests give it
+// one they fire by hand.
+type Waiter interface {
+	// Wait returns after d, or with ctx's error when ctx ends first.
+	Wait(ctx context.Context, d time.Duration) error
+}
+
 // Account names an account's journal for a backend.
 type Account struct {
 	// Name identifies the account without a secret (endpoint digest and

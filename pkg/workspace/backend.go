@@ -84,13 +84,17 @@ func (w *Workspace) takeLease(ctx context.Context, jpath string, timeout time.Du
 		return nil, err
 	}
 	deadline := w.opts.Clock().Add(timeout)
+	wait := ctxtime.Sleep
+	if wb, ok := w.opts.Backend.(backend.Waiter); ok {
+		wait = wb.Wait
+	}
 	for {
 		lease, err := w.opts.Backend.Lock(ctx, acct, backend.LockInfo{Operation: command, PID: os.Getpid()})
 		var le *backend.LockedError
 		if errors.As(err, &le) && w.opts.Clock().Before(deadline) {
 			// Another run holds it: wait as for the local locks, polling
 			// slowly, since every poll is a round trip to the remote.
-			if serr := ctxtime.Sleep(ctx, min(leasePoll, deadline.Sub(w.opts.Clock()))); serr != nil {
+			if serr := wait(ctx, min(leasePoll, deadline.Sub(w.opts.Clock()))); serr != nil {
 				return nil, fmt.Errorf("waiting for the journal's lock on the %s backend: %w", w.opts.Backend.Kind(), serr)
 			}
 			continue

@@ -2,8 +2,8 @@ package workspace
 
 import (
 	"context"
-	"net/http"
 	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,6 +48,10 @@ type machineOpts struct {
 	batch int
 	http  *http.Client
 	host  string
+	who   string
+	// moving makes clock the workspace's moving clock too (lock
+	// timeouts), not only the backend's.
+	moving bool
 }
 
 func gitMachineWith(t *testing.T, remote, endpoint, config string, o machineOpts) *Workspace {
@@ -75,17 +79,22 @@ func gitMachineWith(t *testing.T, remote, endpoint, config string, o machineOpts
 		TTL:    o.ttl,
 		Batch:  o.batch,
 		Host:   o.host,
+		Who:    o.who,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return open(t, dir, Options{
+	opts := Options{
 		Account:    Account{Endpoint: endpoint, Credentials: rtapi.APIKey(o.key)},
 		Now:        testNow,
 		StateDir:   state,
 		Backend:    store,
 		HTTPClient: o.http,
-	})
+	}
+	if o.moving {
+		opts.Clock = o.clock
+	}
+	return open(t, dir, opts)
 }
 
 // TestGitBackendTwoMachinesPostEachItemOnce applies one account from two

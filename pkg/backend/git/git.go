@@ -116,6 +116,7 @@ type Store struct {
 var (
 	_ backend.Backend = (*Store)(nil)
 	_ backend.Lister  = (*Store)(nil)
+	_ backend.Waiter  = (*Store)(nil)
 )
 
 // New returns a Store; it runs nothing yet.
@@ -182,6 +183,16 @@ func CacheDir(stateDir, remote string) string {
 	remote, _, _ = splitCredential(remote)
 	sum := sha256.Sum256([]byte(remote))
 	return filepath.Join(stateDir, "git", hex.EncodeToString(sum[:8])+".git")
+}
+
+// Wait waits d on the store's timer (Config.After), or until ctx ends.
+func (s *Store) Wait(ctx context.Context, d time.Duration) error {
+	select {
+	case <-s.cfg.After(d):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Batch is how many intents one journal write should cover.
