@@ -11,23 +11,26 @@ import (
 
 // cmdGitRemote starts a real git remote on loopback for the script (git
 // http-backend behind net/http/cgi) and sets the variable VAR to its URL:
-// git-remote [-refuse-pushes] [-auth USER:PASSWORD] VAR. With
-// -refuse-pushes the remote answers fetches and refuses every push, as a
-// clone without push access sees it. With -auth every request needs basic
+// git-remote [-refuse-pushes] [-read-only] [-auth USER:PASSWORD] VAR.
+// With -refuse-pushes the remote answers fetches and its pre-receive hook
+// refuses every push; with -read-only it answers every push 403, as a
+// hosted remote answers a credential that may only read. With -auth every request needs basic
 // authentication as USER with PASSWORD: VAR is then the URL with them in
 // it, as CI gives it, VAR_NOAUTH the URL without them, and VAR_HOSTPATH
 // the URL without its scheme (to give other credentials).
 func cmdGitRemote(ts *testscript.TestScript, neg bool, args []string) {
-	const usage = "usage: git-remote [-refuse-pushes] [-auth USER:PASSWORD] VAR"
+	const usage = "usage: git-remote [-refuse-pushes] [-read-only] [-auth USER:PASSWORD] VAR"
 	if neg {
 		ts.Fatalf("%s (no !)", usage)
 	}
-	var refuse bool
+	var refuse, readOnly bool
 	var auth string
 	for len(args) > 1 {
 		switch args[0] {
 		case "-refuse-pushes":
 			refuse, args = true, args[1:]
+		case "-read-only":
+			readOnly, args = true, args[1:]
 		case "-auth":
 			auth, args = args[1], args[2:]
 		default:
@@ -41,6 +44,9 @@ func cmdGitRemote(ts *testscript.TestScript, neg bool, args []string) {
 	srv := gittest.NewServer(t, 0)
 	if refuse {
 		srv.Refuse(t)
+	}
+	if readOnly {
+		srv.ReadOnly()
 	}
 	if auth == "" {
 		ts.Setenv(args[0], srv.URL)

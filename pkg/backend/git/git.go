@@ -683,7 +683,7 @@ func (l *lease) keepAlive() {
 			return
 		case <-l.s.cfg.After(l.s.cfg.TTL / 3):
 		}
-		if err := l.renew(); err != nil && l.lost != nil {
+		if err := l.renew(); err != nil && l.usable() != nil {
 			return
 		}
 	}

@@ -33,8 +33,14 @@ type Server struct {
 	Pushes atomic.Int64
 	// auth is "user:password" when every request must carry them (basic
 	// authentication), as a hosted remote asks of a private repository.
-	auth atomic.Pointer[string]
+	auth     atomic.Pointer[string]
+	readOnly atomic.Bool
 }
+
+// ReadOnly makes the server answer every push 403, as a hosted remote
+// answers a credential that may only read (a fork's token, a deploy key
+// without write access).
+func (s *Server) ReadOnly() { s.readOnly.Store(true) }
 
 // RequireAuth makes every request need basic authentication with user and
 // password; others are answered 401, as a hosted remote answers them.
@@ -95,6 +101,10 @@ func NewServer(t T, delay time.Duration) *Server {
 				http.Error(w, "authentication required", http.StatusUnauthorized)
 				return
 			}
+		}
+		if s.readOnly.Load() && (strings.HasSuffix(r.URL.Path, "git-receive-pack") || r.URL.Query().Get("service") == "git-receive-pack") {
+			http.Error(w, "Write access to repository not granted.", http.StatusForbidden)
+			return
 		}
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "git-receive-pack") {
 			s.Pushes.Add(1)
