@@ -102,8 +102,60 @@ func (w *Workspace) takeLease(ctx context.Context, jpath string, timeout time.Du
 		if err != nil {
 			return nil, fmt.Errorf("taking the journal's lock on the %s backend: %w", w.opts.Backend.Kind(), err)
 		}
+		if freshStart[command] {
+			if err := w.checkSharedAccount(ctx, jpath, true); err != nil {
+				_ = lease.Release(context.WithoutCancel(ctx))
+				return nil, err
+			}
+		}
 		return lease, nil
 	}
+}
+
+// freshStart are the commands that would start the account's journal on a
+// shared backend that holds none of it (new-account and rotate-key are how
+// a person says which start it is).
+var freshStart = map[string]bool{"rtctl apply": true, "rtctl forget": true, "rtctl journal confirm": true, "rtctl journal adopt": true}
+
+// checkSharedAccount refuses a key whose journal the shared backend does
+// not hold (its copy at copyPath is empty) when the backend holds journals
+// of other keys at the same endpoint, as JournalPath refuses one with the
+// local backend (*UnknownAccountError): it may be one of those accounts
+// with a rotated key, whose journal it would not know, posting again what
+// the feeds cannot show. strict fails when the backend cannot be listed;
+// otherwise (an offline plan, which says so) that is let pass.
+func (w *Workspace) checkSharedAccount(ctx context.Context, copyPath string, strict bool) error {
+	data, err := readOptional(copyPath)
+	if err != nil || len(bytes.TrimSpace(data)) > 0 {
+		return err
+	}
+	lister, ok := w.opts.Backend.(backend.Lister)
+	if !ok {
+		return nil
+	}
+	acct, err := w.JournalAccount()
+	if err != nil {
+		return err
+	}
+	names, err := lister.Accounts(ctx)
+	if err != nil {
+		if strict {
+			return fmt.Errorf("listing the journals on the %s backend: %w", w.opts.Backend.Kind(), err)
+		}
+		return nil
+	}
+	self := accountLockName(acct)
+	prefix := strings.TrimSuffix(self, acct.Fingerprint)
+	ue := &UnknownAccountError{Using: acct, Backend: w.opts.Backend.Kind()}
+	for _, n := range names {
+		if fp, ok := strings.CutPrefix(n, prefix); ok && n != self {
+			ue.Journals = append(ue.Journals, BoundJournal{Path: n, Account: journal.Account{Endpoint: acct.Endpoint, Fingerprint: fp}})
+		}
+	}
+	if len(ue.Journals) == 0 {
+		return nil
+	}
+	return ue
 }
 
 // pushJournal puts the copy a journal command rewrote under locks in the
@@ -260,6 +312,11 @@ func (w *Workspace) refreshJournal(ctx context.Context) error {
 	cp, err := w.opts.Backend.Read(ctx, acct)
 	if err != nil {
 		return err
+	}
+	if cp.Offline == "" {
+		if err := w.checkSharedAccount(ctx, path, false); err != nil {
+			return err
+		}
 	}
 	if cp.Offline != "" {
 		age := w.opts.Clock().Sub(cp.Fetched).Round(time.Second)

@@ -236,7 +236,13 @@ func TestGitBackendJournalCommandsRefuseWithoutTheLease(t *testing.T) {
 			}
 			b := gitMachineWith(t, srv.URL, endpoint, testConfig, machineOpts{key: "key-b"})
 			holder := gitMachineWith(t, srv.URL, endpoint, testConfig, machineOpts{key: tc.holdKey, host: "holder"})
-			locks, err := holder.lock(ctx, 0, "rtctl apply")
+			// key-b has no journal yet: its holder is a new-account, as an
+			// apply would be refused before it holds anything.
+			command := "rtctl apply"
+			if tc.holdKey == "key-b" {
+				command = "rtctl journal new-account"
+			}
+			locks, err := holder.lock(ctx, 0, command)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -276,5 +282,47 @@ func TestGitBackendJournalCommandsRefuseWithoutTheLease(t *testing.T) {
 				t.Errorf("%s posted while refused: %d highlights, were %d", tc.name, now, posted)
 			}
 		})
+	}
+}
+
+// TestGitBackendAnotherKeyIsNotStartedAfresh: the remote holds key-a's
+// journal and none of key-b. A run with key-b may be key-a's account with a
+// rotated key, whose journal would then be lost, and what the feeds cannot
+// show posted again; so plan and apply are refused, as with the local
+// backend, saying to run rotate-key or new-account. After new-account,
+// key-b plans as the other account it is.
+func TestGitBackendAnotherKeyIsNotStartedAfresh(t *testing.T) {
+	_, endpoint, emu := world(t)
+	srv := gittest.NewServer(t, 0)
+	ctx := context.Background()
+	a := gitMachine(t, srv.URL, endpoint, testConfig)
+	if _, err := a.Apply(ctx, ApplyOptions{Rate: unlimited()}); err != nil {
+		t.Fatal(err)
+	}
+	b := gitMachineWith(t, srv.URL, endpoint, testConfig, machineOpts{key: "key-b"})
+	var ue *UnknownAccountError
+	_, err := b.Plan(ctx, PlanOptions{})
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "rotate-key") || !strings.Contains(err.Error(), "new-account") {
+		t.Fatalf("plan with another key = %v, want an *UnknownAccountError", err)
+	}
+	if _, err := b.Apply(ctx, ApplyOptions{Rate: unlimited()}); !errors.As(err, &ue) {
+		t.Fatalf("apply with another key = %v, want an *UnknownAccountError", err)
+	}
+	if acct, _ := emu.Record().Account("key-b"); len(acct.Highlights) != 0 {
+		t.Errorf("%d highlights posted with key-b", len(acct.Highlights))
+	}
+	acct, _ := b.JournalAccount()
+	if lock := srv.Ref(t, gitbackend.LockRef(accountLockName(acct))); lock != "" {
+		t.Errorf("the refused apply left its lock on the remote: %s", lock)
+	}
+	if _, err := b.NewAccountJournal(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r, err := b.Plan(ctx, PlanOptions{})
+	if err != nil {
+		t.Fatalf("plan after new-account: %v", err)
+	}
+	if n := len(r.Plan.ToCreate()); n != 1 {
+		t.Errorf("the other account's plan creates %d items, want 1", n)
 	}
 }

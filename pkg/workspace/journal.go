@@ -141,6 +141,9 @@ type UnknownAccountError struct {
 	Journals []BoundJournal
 	// Unbound are journals that name no account (an older rtctl's).
 	Unbound []string
+	// Backend names the shared backend whose journals these are ("" for
+	// the configuration's own .rtctl).
+	Backend string
 }
 
 func (e *UnknownAccountError) Error() string {
@@ -151,10 +154,14 @@ func (e *UnknownAccountError) Error() string {
 	for _, p := range e.Unbound {
 		names = append(names, fmt.Sprintf("an account it does not name (%s, from an older rtctl)", filepath.Base(p)))
 	}
-	return fmt.Sprintf("this configuration's journal belongs to %s, and this run uses %s. "+
+	whose := "this configuration's journal belongs to"
+	if e.Backend != "" {
+		whose = fmt.Sprintf("the %s backend holds no journal of this key; its journals belong to", e.Backend)
+	}
+	return fmt.Sprintf("%s %s, and this run uses %s. "+
 		"If you rotated your API key, run rtctl journal rotate-key with the new key, so that the journal follows it; "+
 		"if this is another account, run rtctl journal new-account with its key, so that it gets a journal of its own",
-		strings.Join(names, ", "), e.Using)
+		whose, strings.Join(names, ", "), e.Using)
 }
 
 // checkBinding refuses a journal bound to another account, and says when
