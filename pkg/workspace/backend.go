@@ -326,6 +326,18 @@ func (w *Workspace) refreshJournal(ctx context.Context) error {
 	return nil
 }
 
+// FetchJournal brings the shared backend's journal to this machine's copy,
+// without the lock, for the commands that show it (rtctl journal, journal
+// verify): what other machines applied is in it. Offline, the copy stays,
+// and a notice says how old it is. Nothing with the local backend, or
+// without credentials (which name the account's journal).
+func (w *Workspace) FetchJournal(ctx context.Context) error {
+	if !w.shared() || w.opts.Account.Credentials == nil {
+		return nil
+	}
+	return w.refreshJournal(ctx)
+}
+
 // configBackend switches to the backend the configuration's rtctl block
 // asks for, unless the person chose one; it reports whether it switched.
 func (w *Workspace) configBackend(cfg *spec.Config) (bool, error) {
