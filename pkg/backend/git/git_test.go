@@ -411,3 +411,39 @@ func TestHardenedAgainstThePersonsGitConfig(t *testing.T) {
 		t.Error("the ext:: transport ran a program")
 	}
 }
+
+// TestLeaseWritersRefuseOnceReleased: after Release, the lease's writer and
+// its Push refuse, and neither the remote's journal nor the local copy
+// changes; as the journal's writers refuse without its lock.
+func TestLeaseWritersRefuseOnceReleased(t *testing.T) {
+	srv := gittest.NewServer(t, 0)
+	clock := &fakeClock{t: time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC)}
+	m := newMachine(t, srv.URL, clock, "m")
+	lease, w, done := m.open(t)
+	defer done()
+	if err := w.Append(intent("a")); err != nil {
+		t.Fatal(err)
+	}
+	if err := lease.Release(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	before := srv.Ref(t, JournalRef(m.acct.Name))
+	copyBefore, err := os.ReadFile(m.acct.Local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, write := range map[string]func() error{
+		"Append": func() error { return w.Append(intent("b")) },
+		"Push":   func() error { return lease.Push(context.Background()) },
+	} {
+		if err := write(); err == nil {
+			t.Errorf("%s after Release succeeded", name)
+		}
+	}
+	if got := srv.Ref(t, JournalRef(m.acct.Name)); got != before {
+		t.Errorf("the remote's journal moved after Release: %s -> %s", before, got)
+	}
+	if after, _ := os.ReadFile(m.acct.Local); string(after) != string(copyBefore) {
+		t.Errorf("the local copy changed after Release:\n%s", after)
+	}
+}
