@@ -94,6 +94,7 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.
 				return confirm(ctx, e)
 			}
 			opts.OnRun, opts.OnStop = view.Run, view.Stopping
+			e.inFlight.showHeld(view.Flush)
 			opts.OnStart = func(a plan.Action) {
 				e.inFlight.start(a)
 				view.Start(a)
@@ -225,6 +226,29 @@ type inFlight struct {
 	mu      sync.Mutex
 	started bool
 	sent    map[string]bool
+	// flush shows the results the view holds back for the plan's order
+	// (answered after an item still in flight), before the process ends.
+	flush func()
+}
+
+// showHeld is how the apply's view shows what it holds back.
+func (f *inFlight) showHeld(flush func()) {
+	if f == nil {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.flush = flush
+}
+
+// flushView shows what the view holds back, if an apply is running.
+func (f *inFlight) flushView() {
+	f.mu.Lock()
+	flush := f.flush
+	f.mu.Unlock()
+	if flush != nil {
+		flush()
+	}
 }
 
 func (f *inFlight) start(a plan.Action) {

@@ -77,6 +77,7 @@ func run(args []string, e *env) int {
 	}()
 	e.inFlight = &inFlight{}
 	abandon = func() {
+		e.inFlight.flushView()
 		_ = stdout.Flush()
 		// Addresses may hold a calendar's or a file's text.
 		fmt.Fprintln(e.stderr, termsafe.EscapeLines(e.inFlight.abandonLine()))
