@@ -8,7 +8,9 @@ import (
 
 	"github.com/rtctl/rtctl/internal/views"
 	"github.com/rtctl/rtctl/pkg/rtapi"
+	"github.com/rtctl/rtctl/pkg/rtapi/emulator"
 	"github.com/rtctl/rtctl/pkg/spec"
+	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
 // addOutputFlag registers --output/-o on a read command.
@@ -60,7 +62,41 @@ func readCommand(e *env, cmd *cobra.Command, fetch fetchFunc) *cobra.Command {
 		if err != nil {
 			return err
 		}
+		if acct.sandbox && len(l.Rows) == 0 {
+			// The sandbox's clock: RTCTL_NOW when it pins one.
+			now, err := pinnedNow(e, "")
+			if err != nil {
+				return err
+			}
+			if now.IsZero() {
+				now = e.now()
+			}
+			l.Empty = sandboxEmpty(ws, now, c.Location())
+		}
 		return l.Write(e.stdout, *out)
 	}
 	return cmd
+}
+
+// sandboxEmpty says why the sandbox's feed is empty: right after the
+// quickstart's apply a person reads it and finds nothing, and a sentence
+// about Lite accounts would mislead them (the sandbox is Premium). Its
+// feeds show a post once synced, as RescueTime's do; the journal says when
+// the last one was made, so the sentence can say when to look again.
+func sandboxEmpty(ws *workspace.Workspace, now time.Time, loc *time.Location) string {
+	msg := fmt.Sprintf("Nothing in the sandbox's feed yet: the sandbox shows what rtctl posts in its feeds %d minutes after the POST, as a Premium account shows a post once it has synced (rtctl plan knows of the posts at once, from its journal)", emulator.PremiumSyncInterval/time.Minute)
+	var last time.Time
+	if _, st, err := ws.ReadJournal(); err == nil && st != nil {
+		for _, r := range st.Records() {
+			if r.Done() && r.ResultAt.After(last) {
+				last = r.ResultAt
+			}
+		}
+	}
+	// The next whole minute after the sync, so that the time said is
+	// never a few seconds early.
+	if shows := last.Add(emulator.PremiumSyncInterval).Truncate(time.Minute).Add(time.Minute); shows.After(now) {
+		return msg + fmt.Sprintf(": run this again from %s.", shows.In(loc).Format("15:04 MST"))
+	}
+	return msg + "."
 }

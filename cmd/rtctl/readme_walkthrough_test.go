@@ -52,6 +52,8 @@ func TestREADMEWalkthrough(t *testing.T) {
 		want    string
 	}{
 		{[]string{"apply", "--sandbox", "--auto-approve", dir}, 0, 0, "Apply complete: 7 created, 0 failed."},
+		// Right after it, the feed is empty, and says why and when to look.
+		{[]string{"-chdir=" + dir, "highlights", "--sandbox"}, 0, 0, "3 minutes after the POST, as a Premium account shows a post once it has synced (rtctl plan knows of the posts at once, from its journal): run this again from 19:04 CET."},
 		// The sandbox syncs as a Premium account does, in 3 minutes.
 		{[]string{"-chdir=" + dir, "highlights", "--sandbox"}, 4 * time.Minute, 0, "Tried rtctl in the sandbox"},
 		{[]string{"plan", "--sandbox", dir}, 0, 0, "No changes."},
