@@ -56,11 +56,18 @@ func (a *accountFlags) account(e *env) (workspace.Account, error) {
 	if warning != "" {
 		fmt.Fprintf(e.stderr, "Warning: %s\n", warning)
 	}
+	// Not a short one, as for the environment's (workspaceOptions): a
+	// wrong key shorter than a word would be cut out of ordinary words
+	// of every message, the one saying the key is wrong included.
 	switch c := creds.(type) {
 	case rtapi.APIKey:
-		e.secrets.Add(string(c))
+		if len(c) >= minRedacted {
+			e.secrets.Add(string(c))
+		}
 	case rtapi.AccessToken:
-		e.secrets.Add(string(c))
+		if len(c) >= minRedacted {
+			e.secrets.Add(string(c))
+		}
 	}
 	acct := workspace.Account{Endpoint: a.endpoint, Credentials: creds, Timezone: a.timezone}
 	if acct.Endpoint == "" {
