@@ -59,6 +59,16 @@ func TestREADMEWalkthrough(t *testing.T) {
 		{[]string{"plan", "--sandbox", dir}, 0, 0, "No changes."},
 		{[]string{"apply", "--sandbox", "--auto-approve", dir}, 0, 0, "No changes."},
 		{[]string{"init", dir}, 0, 0, "already holds a configuration (main.rt.hcl); nothing was written"},
+		{[]string{"validate", dir}, 0, 0, "Success! The configuration is valid."},
+		{[]string{"-chdir=" + dir, "journal", "--sandbox"}, 0, 0, "applied  highlight.tried_rtctl"},
+		// The next day: new days to post, and yesterday's highlight is
+		// orphaned; the sandbox has no web app to remove it in, so forget
+		// it there, as the README says.
+		{[]string{"plan", "--sandbox", dir}, 24 * time.Hour, 0, "Plan: 3 to create, 1 deferred, 3 orphaned, 4 in sync."},
+		{[]string{"-chdir=" + dir, "forget", "--orphaned", "--sandbox"}, 0, 0, "Forgot 3 items"},
+		{[]string{"apply", "--sandbox", "--auto-approve", dir}, 0, 0, "Apply complete: 3 created, 0 failed."},
+		{[]string{"sandbox", "reset", dir}, 0, 0, "its account and journal are empty again"},
+		{[]string{"plan", "--sandbox", dir}, 0, 0, "Plan: 7 to create, 1 deferred."},
 	}
 	for _, s := range steps {
 		now = now.Add(s.advance)
