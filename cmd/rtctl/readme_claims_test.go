@@ -4,12 +4,16 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/rtctl/rtctl/pkg/spec"
 )
 
 // The READMEs' mechanical claims: every rtctl command line they show names
@@ -228,5 +232,58 @@ func TestREADMEFilesExist(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestREADMELimits holds the README's table of limits against the
+// defaults: each row's value is what its --limit name is set to by
+// default, and the fixed nesting is the parser's.
+func TestREADMELimits(t *testing.T) {
+	text, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := regexp.MustCompile("(?m)^\\| [^|]+ \\| ([^|]+) \\| ([^|]+) \\|$")
+	valueRe := regexp.MustCompile(`(\d[\d,]*) ?(MiB|elements|days)?`)
+	units := map[string]int64{"MiB": 1 << 20}
+	defaults := spec.DefaultLimits()
+	rows := 0
+	for _, m := range row.FindAllStringSubmatch(string(text), -1) {
+		names := regexp.MustCompile("`([a-z-]+)`").FindAllStringSubmatch(m[2], -1)
+		if strings.TrimSpace(m[2]) == "(fixed)" && strings.TrimSpace(m[1]) == "256" {
+			if defaults.MaxNesting != 256 {
+				t.Errorf("the README gives nesting as 256, the limit is %d", defaults.MaxNesting)
+			}
+			continue
+		}
+		if len(names) == 0 || strings.TrimSpace(m[1]) == "Limit" {
+			continue
+		}
+		values := valueRe.FindAllStringSubmatch(m[1], -1)
+		if len(values) != len(names) {
+			t.Errorf("README limits row %q: %d values for %d names", m[0], len(values), len(names))
+			continue
+		}
+		for i, n := range names {
+			v, err := strconv.ParseInt(strings.ReplaceAll(values[i][1], ",", ""), 10, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if u := units[values[i][2]]; u != 0 {
+				v *= u
+			}
+			set := defaults
+			if err := set.Set(n[1], v); err != nil {
+				t.Errorf("README limits row %q: %v", m[0], err)
+				continue
+			}
+			if !reflect.DeepEqual(set, defaults) {
+				t.Errorf("the README gives %s as %s, which is not its default", n[1], strings.TrimSpace(values[i][0]))
+			}
+			rows++
+		}
+	}
+	if rows != 13 {
+		t.Errorf("checked %d limits of the README's table, want the 13 that can be set", rows)
 	}
 }
