@@ -9,10 +9,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/rtctl/rtctl/internal/secretfile"
+	"github.com/rtctl/rtctl/pkg/rtapi"
 	"github.com/rtctl/rtctl/pkg/spec"
 )
 
@@ -285,5 +288,31 @@ func TestREADMELimits(t *testing.T) {
 	}
 	if rows != 13 {
 		t.Errorf("checked %d limits of the README's table, want the 13 that can be set", rows)
+	}
+}
+
+// TestREADMEClientLimits holds the README's words on talking to
+// RescueTime against the constants they describe.
+func TestREADMEClientLimits(t *testing.T) {
+	text, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The paragraph is wrapped: compare it as one line.
+	readme := strings.Join(strings.Fields(string(text)), " ")
+	for _, c := range []struct {
+		claim string
+		holds bool
+	}{
+		{"a credential file is a regular file of at most 64 KiB", secretfile.MaxBytes == 64<<10},
+		{"takes at most `--timeout` (1 minute), one attempt 30 s", rtapi.DefaultCallTimeout == time.Minute && rtapi.DefaultTimeout == 30*time.Second},
+		{"an answer is at most 32 MiB", rtapi.DefaultMaxBodyBytes == 32<<20},
+		{"up to half the call's timeout (30 s by default, never more than 5 minutes)", rtapi.DefaultMaxRetryAfter == 5*time.Minute},
+	} {
+		if !strings.Contains(readme, c.claim) {
+			t.Errorf("the README no longer says %q: update this test", c.claim)
+		} else if !c.holds {
+			t.Errorf("the README says %q, which the code does not hold", c.claim)
+		}
 	}
 }
