@@ -71,20 +71,23 @@ func readCommand(e *env, cmd *cobra.Command, fetch fetchFunc) *cobra.Command {
 			if now.IsZero() {
 				now = e.now()
 			}
-			l.Empty = sandboxEmpty(ws, now, c.Location())
+			if msg := sandboxEmpty(ws, now, c.Location()); msg != "" {
+				l.Empty = msg
+			}
 		}
 		return l.Write(e.stdout, *out)
 	}
 	return cmd
 }
 
-// sandboxEmpty says why the sandbox's feed is empty: right after the
-// quickstart's apply a person reads it and finds nothing, and a sentence
-// about Lite accounts would mislead them (the sandbox is Premium). Its
-// feeds show a post once synced, as RescueTime's do; the journal says when
-// the last one was made, so the sentence can say when to look again.
+// sandboxEmpty says why the sandbox's feed is empty when rtctl posted to
+// it within the sync: right after the quickstart's apply a person reads
+// the feed and finds nothing, and the feed's own sentence (about Lite
+// accounts, for highlights) would mislead them. Its feeds show a post once
+// synced, as RescueTime's do; the journal says when the last one was made,
+// so the sentence says when to look again. "" when nothing was posted that
+// recently: the feed's own sentence holds.
 func sandboxEmpty(ws *workspace.Workspace, now time.Time, loc *time.Location) string {
-	msg := fmt.Sprintf("Nothing in the sandbox's feed yet: the sandbox shows what rtctl posts in its feeds %d minutes after the POST, as a Premium account shows a post once it has synced (rtctl plan knows of the posts at once, from its journal)", emulator.PremiumSyncInterval/time.Minute)
 	var last time.Time
 	if _, st, err := ws.ReadJournal(); err == nil && st != nil {
 		for _, r := range st.Records() {
@@ -95,8 +98,10 @@ func sandboxEmpty(ws *workspace.Workspace, now time.Time, loc *time.Location) st
 	}
 	// The next whole minute after the sync, so that the time said is
 	// never a few seconds early.
-	if shows := last.Add(emulator.PremiumSyncInterval).Truncate(time.Minute).Add(time.Minute); shows.After(now) {
-		return msg + fmt.Sprintf(": run this again from %s.", shows.In(loc).Format("15:04 MST"))
+	shows := last.Add(emulator.PremiumSyncInterval).Truncate(time.Minute).Add(time.Minute)
+	if last.IsZero() || !shows.After(now) {
+		return ""
 	}
-	return msg + "."
+	return fmt.Sprintf("Nothing in the sandbox's feed yet: the sandbox shows what rtctl posts in its feeds %d minutes after the POST, as a Premium account shows a post once it has synced (rtctl plan knows of the posts at once, from its journal): run this again from %s.",
+		emulator.PremiumSyncInterval/time.Minute, shows.In(loc).Format("15:04 MST"))
 }
