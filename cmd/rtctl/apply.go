@@ -58,6 +58,15 @@ records them; a second one abandons those, naming them, and ends at once.
 			case jsonOut && saved == nil && !autoApprove:
 				return errors.New("apply --json cannot ask for confirmation: add --auto-approve, or apply a saved plan")
 			}
+			if saved != nil && saved.ForSandbox() && !acct.sandbox && !acct.namesAccount(e) {
+				// As its variables, the plan's account comes with it, for
+				// a person who has given no other (a new user trying the
+				// README); one who has meets the refusal of a plan
+				// reviewed against the sandbox, which says to add
+				// --sandbox.
+				acct.sandbox = true
+				fmt.Fprintln(e.stderr, "Note: the plan was made against the sandbox: it is applied there.")
+			}
 			wopts, err := workspaceOptions(e, &cf, &acct)
 			if err != nil {
 				return err
