@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -65,5 +66,48 @@ func TestREADMEReleaseArchives(t *testing.T) {
 	}
 	if c.Checksum.NameTemplate != "checksums.txt" || c.Checksum.Algorithm != "sha256" {
 		t.Errorf("checksum %+v: the README checks checksums.txt with sha256sum", c.Checksum)
+	}
+}
+
+// TestREADMEInstallFromClone holds the install story of a repository
+// without releases yet (issue 24, item 9): the README installs from a
+// clone with go install ./cmd/rtctl, and the CI example takes the action
+// with version: source, as the README says to until the first tag.
+func TestREADMEInstallFromClone(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"go install ./cmd/rtctl", "`uses: rtctl/rtctl@main` (better, a commit SHA) with\n`version: source`, as `examples/ci` does"} {
+		if !strings.Contains(string(readme), want) {
+			t.Errorf("the README does not say %q", want)
+		}
+	}
+	src, err := os.ReadFile(filepath.Join(examplesDir, "ci", "rtctl.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wf struct {
+		Env  map[string]string `yaml:"env"`
+		Jobs map[string]struct {
+			Steps []struct {
+				Uses string            `yaml:"uses"`
+				With map[string]string `yaml:"with"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(src, &wf); err != nil {
+		t.Fatal(err)
+	}
+	for name, job := range wf.Jobs {
+		for _, s := range job.Steps {
+			version := s.With["version"]
+			if v, ok := strings.CutPrefix(version, "${{ env."); ok {
+				version = wf.Env[strings.TrimSuffix(v, " }}")]
+			}
+			if strings.HasPrefix(s.Uses, "rtctl/rtctl@") && (s.Uses != "rtctl/rtctl@main" || version != "source") {
+				t.Errorf("job %s takes %s with version %q, where the README says rtctl/rtctl@main with version: source until the first release", name, s.Uses, version)
+			}
+		}
 	}
 }
