@@ -246,7 +246,7 @@ func TestREADMELimits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	row := regexp.MustCompile("(?m)^\\| [^|]+ \\| ([^|]+) \\| ([^|]+) \\|$")
+	row := regexp.MustCompile(`(?m)^\| [^|]+ \| ([^|]+) \| ([^|]+) \|$`)
 	valueRe := regexp.MustCompile(`(\d[\d,]*) ?(MiB|elements|days)?`)
 	units := map[string]int64{"MiB": 1 << 20}
 	defaults := spec.DefaultLimits()
