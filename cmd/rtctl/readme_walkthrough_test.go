@@ -69,6 +69,10 @@ func TestREADMEWalkthrough(t *testing.T) {
 		{[]string{"apply", "--sandbox", "--auto-approve", dir}, 0, 0, "Apply complete: 3 created, 0 failed."},
 		{[]string{"sandbox", "reset", dir}, 0, 0, "its account and journal are empty again"},
 		{[]string{"plan", "--sandbox", dir}, 0, 0, "Plan: 7 to create, 1 deferred."},
+		// "rtctl plan -out=today.plan", then "rtctl apply today.plan": the
+		// plan made against the sandbox is applied there.
+		{[]string{"plan", "--sandbox", "-out=" + filepath.Join(dir, "today.plan"), dir}, 0, 0, "Saved the plan to"},
+		{[]string{"apply", filepath.Join(dir, "today.plan")}, 0, 0, "Apply complete: 7 created, 0 failed."},
 	}
 	for _, s := range steps {
 		now = now.Add(s.advance)
