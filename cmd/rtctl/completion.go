@@ -63,10 +63,11 @@ func registerCompletions(root *cobra.Command) {
 			}
 		}
 		fl := c.Flags()
-		for _, name := range []string{"target", "replace"} {
-			if fl.Lookup(name) != nil {
-				_ = c.RegisterFlagCompletionFunc(name, completeAddresses)
-			}
+		if fl.Lookup("target") != nil {
+			_ = c.RegisterFlagCompletionFunc("target", completeAddresses)
+		}
+		if fl.Lookup("replace") != nil {
+			_ = c.RegisterFlagCompletionFunc("replace", completeReplace)
 		}
 		if fl.Lookup("var") != nil {
 			_ = c.RegisterFlagCompletionFunc("var", completeVariables)
@@ -123,6 +124,21 @@ func completeAddresses(cmd *cobra.Command, args []string, toComplete string) ([]
 		}
 	}
 	return withPrefix(out, toComplete), cobra.ShellCompDirectiveNoFileComp
+}
+
+// completeReplace completes --replace: what is declared, and the items
+// the journal holds, since a held item is one rtctl posted before, by the
+// address of its instance (offline_time.meetings["2026-11-20"]).
+func completeReplace(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	declared, dir := completeAddresses(cmd, args, toComplete)
+	posted, _ := completeJournal(func(r journal.Record) bool { return r.Done() })(cmd, nil, toComplete)
+	out := slices.Clone(declared)
+	for _, a := range posted {
+		if !slices.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	return out, dir
 }
 
 // completeJournal completes the addresses of the configuration's journals
