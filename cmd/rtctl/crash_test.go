@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -48,6 +49,8 @@ type crashWorld struct {
 	journalPath string
 	// serverLag is how far the account's clock is behind rtctl's.
 	serverLag time.Duration
+	// gate, when set, stands before the emulator (crash_lock_test.go).
+	gate atomic.Pointer[postGate]
 }
 
 const (
@@ -81,7 +84,7 @@ func newCrashWorld(t *testing.T, blocks, highlights int) *crashWorld {
 	}
 	w := &crashWorld{t: t, emu: emu, clock: clock, now: now, items: blocks + highlights}
 	w.quiet = sync.NewCond(&w.mu)
-	srv := httptest.NewUnstartedServer(emu)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(w.serve))
 	srv.Config.ConnState = w.connState
 	srv.Start()
 	t.Cleanup(srv.Close)
@@ -113,6 +116,14 @@ func newCrashWorld(t *testing.T, blocks, highlights int) *crashWorld {
 	}
 	w.dir = dir
 	return w
+}
+
+func (w *crashWorld) serve(rw http.ResponseWriter, r *http.Request) {
+	if g := w.gate.Load(); g != nil {
+		g.ServeHTTP(rw, r)
+		return
+	}
+	w.emu.ServeHTTP(rw, r)
 }
 
 func (w *crashWorld) connState(_ net.Conn, s http.ConnState) {
