@@ -25,6 +25,10 @@ type env struct {
 
 	// isTerminal reports whether w is an interactive terminal; it decides
 	// colour, progress display and whether apply may prompt.
+	// fingerprint is journal.Fingerprint when nil (see
+	// workspace.Options.Fingerprint).
+	fingerprint func(secret string) string
+
 	isTerminal func(w any) bool
 	// termWidth is the width in columns of the terminal w is, 0 when it
 	// is none: plans wrap their reasons to it.

@@ -49,7 +49,11 @@ func (w *Workspace) JournalAccount() (journal.Account, error) {
 		if endpoint == "" {
 			endpoint = rtapi.DefaultBaseURL
 		}
-		w.acct = journal.Account{Endpoint: journal.NormalizeEndpoint(endpoint), Fingerprint: journal.Fingerprint(secret), Credential: kind}
+		fingerprint := journal.Fingerprint
+		if w.opts.Fingerprint != nil {
+			fingerprint = w.opts.Fingerprint
+		}
+		w.acct = journal.Account{Endpoint: journal.NormalizeEndpoint(endpoint), Fingerprint: fingerprint(secret), Credential: kind}
 	})
 	return w.acct, w.acctErr
 }
