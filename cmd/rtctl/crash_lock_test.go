@@ -58,6 +58,7 @@ func TestJournalWritersAreRefusedWhileAnApplyOfTheAccountRuns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs real processes")
 	}
+	t.Parallel()
 	const (
 		config = "journal.jsonl"
 		other  = "journal.other.jsonl"

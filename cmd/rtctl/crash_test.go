@@ -319,6 +319,7 @@ func TestApplySurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs real processes")
 	}
+	t.Parallel()
 	kills, items, long := crashSize(t)
 	// Each model has its own emulator and directory: side by side, they
 	// keep both cores busy while runs wait on the emulator's latency. The
@@ -766,6 +767,7 @@ func TestApplyInterruptRecordsInFlight(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs real processes")
 	}
+	t.Parallel()
 	w := newCrashWorld(t, 100, 100)
 	if err := w.emu.SetFaults(emulator.Faults{Rules: []emulator.FaultRule{
 		{Path: "offline_time_post", Latency: emulator.Duration(40 * time.Millisecond)},
@@ -819,6 +821,7 @@ func TestConcurrentAppliesWaitForTheLock(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs real processes")
 	}
+	t.Parallel()
 	w := newCrashWorld(t, 50, 50)
 	if err := w.emu.SetFaults(emulator.Faults{Rules: []emulator.FaultRule{
 		{Path: "offline_time_post", Latency: emulator.Duration(10 * time.Millisecond)},
@@ -951,6 +954,7 @@ func TestLostJournal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs real processes")
 	}
+	t.Parallel()
 	for _, tc := range []struct {
 		report        emulator.OfflineReport
 		wantUncertain int
