@@ -25,6 +25,10 @@ type env struct {
 	now        func() time.Time
 	httpClient *http.Client
 
+	// fingerprint is journal.Fingerprint when nil (see
+	// workspace.Options.Fingerprint).
+	fingerprint func(secret string) string
+
 	// isTerminal reports whether w is an interactive terminal; it decides
 	// colour, progress display and whether apply may prompt.
 	isTerminal func(w any) bool

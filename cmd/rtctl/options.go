@@ -54,7 +54,8 @@ func workspaceOptions(e *env, cf *configFlags, acct *accountFlags) (workspace.Op
 		Reporter:   &reporter{e: e},
 		// Commands that reach no account (validate, console) must still
 		// refuse a file holding the key, and not print it.
-		Secrets: workspace.EnvironmentSecrets(e.getenv),
+		Secrets:     workspace.EnvironmentSecrets(e.getenv),
+		Fingerprint: e.fingerprint,
 	}
 	for _, s := range opts.Secrets {
 		// Not a short one: a wrong key shorter than a word would be cut

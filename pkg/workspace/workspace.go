@@ -96,6 +96,11 @@ type Options struct {
 	// console do not use but a configuration could read (a file holding
 	// the key), and one the account did not pick when several are set.
 	Secrets []string
+	// Fingerprint is journal.Fingerprint (when nil) or a function that
+	// gives the same results: the hash is slow by design, and a program
+	// that starts many short processes with the same few credentials
+	// (the tests) may remember what it computed.
+	Fingerprint func(secret string) string
 }
 
 // Reporter receives what an operation wants a person to see while it runs.
