@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -69,18 +68,11 @@ are said. Each account has a journal of its own: the credentials choose it.`,
 			if err != nil && !errors.As(err, &de) {
 				return err
 			}
-			if jsonOut {
-				return views.WriteJournalJSON(e.stdout, st)
-			}
-			listed, werr := views.WriteJournalTable(e.stdout, st, time.Local)
-			if werr != nil || listed {
-				return werr
-			}
-			fmt.Fprintln(e.stdout, "The journal is empty: rtctl has not applied anything here yet.")
+			sandboxDir := ""
 			if _, err := os.Stat(workspace.SandboxJournalPath(ws.Dir())); err == nil && !jf.acct.sandbox {
-				fmt.Fprintf(e.stdout, "The sandbox has a journal of its own: rtctl journal --sandbox %s\n", ws.Dir())
+				sandboxDir = ws.Dir()
 			}
-			return nil
+			return views.NewJournal(jsonOut, e.view).List(st, sandboxDir)
 		},
 	}
 	jf.register(cmd)

@@ -1,9 +1,9 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
+
+	"github.com/rtctl/rtctl/internal/views"
 )
 
 func newJournalRotateKeyCmd(e *env) *cobra.Command {
@@ -30,7 +30,7 @@ own (rtctl journal new-account).`,
 				return err
 			}
 			acct, _ := ws.JournalAccount()
-			fmt.Fprintf(e.stdout, "The journal %s, of %s, now follows %s.\n", j.Path, j.Account, acct)
+			views.NewJournal(false, e.view).KeyRotated(j.Path, j.Account, acct)
 			return nil
 		},
 	}
@@ -60,7 +60,7 @@ rotate-key). Afterwards every run picks the journal of the key it uses.`,
 				return err
 			}
 			acct, _ := ws.JournalAccount()
-			fmt.Fprintf(e.stdout, "Started %s, the journal of %s.\n", path, acct)
+			views.NewJournal(false, e.view).AccountStarted(path, acct)
 			return nil
 		},
 	}
