@@ -11,6 +11,7 @@ import (
 
 	"github.com/rtctl/rtctl/internal/atomicfile"
 	"github.com/rtctl/rtctl/internal/hclgen"
+	"github.com/rtctl/rtctl/internal/views"
 )
 
 func newImportCmd(e *env) *cobra.Command {
@@ -74,13 +75,12 @@ buckets, which do not say where a block began.`,
 			}
 			src := hclgen.Highlights(res.Highlights, ws.Now().In(res.Location))
 			if out == "" {
-				_, err := e.stdout.Write(src)
-				return err
+				return views.NewSetup(e.view).Imported(src)
 			}
 			if err := atomicfile.Write(out, src); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "Wrote %s to %s (%d already declared). Run rtctl plan: they are in sync, and nothing is posted.\n", plural(len(res.Highlights), "highlight", "highlights"), out, res.Declared)
+			views.NewSetup(e.view).ImportWritten(len(res.Highlights), out, res.Declared)
 			return nil
 		},
 	}

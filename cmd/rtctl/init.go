@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/dirlist"
+	"github.com/rtctl/rtctl/internal/views"
 	"github.com/rtctl/rtctl/pkg/spec"
 )
 
@@ -37,7 +38,7 @@ The time zone is --timezone, else $TZ when it names an IANA zone, else UTC.`,
 			if existing, _ := dirlist.Files(dir, "", spec.ConfigFileSuffix); len(existing) > 0 {
 				// Success, as terraform init is in a directory it set up
 				// before: a CI step runs it every time.
-				fmt.Fprintf(e.stdout, "%s already holds a configuration (%s); nothing was written. Next: rtctl validate %s\n", dir, filepath.Base(existing[0]), dir)
+				views.NewSetup(e.view).ConfigExists(dir, filepath.Base(existing[0]))
 				return nil
 			}
 			if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -59,7 +60,7 @@ The time zone is --timezone, else $TZ when it names an IANA zone, else UTC.`,
 			if err := f.Close(); err != nil {
 				return fmt.Errorf("writing %s: %w", path, err)
 			}
-			fmt.Fprintf(e.stdout, "Wrote %s (time zone %s).\nEdit it, then run: rtctl validate %s\n", path, tz, dir)
+			views.NewSetup(e.view).StarterWritten(path, tz, dir)
 			return nil
 		},
 	}
