@@ -113,7 +113,7 @@ file with owner-only permissions and never printed.`,
 func readSecretFile(e *env, flag, path string) (string, error) {
 	s, warning, err := workspace.ReadSecretFile(flag, path)
 	if warning != "" {
-		fmt.Fprintf(e.stderr, "Warning: %s\n", warning)
+		e.view.Warning(warning)
 	}
 	return s, err
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/atomicfile"
-	"github.com/rtctl/rtctl/internal/termsafe"
+	"github.com/rtctl/rtctl/internal/views"
 	"github.com/rtctl/rtctl/pkg/rtapi"
 )
 
@@ -68,8 +68,7 @@ rtctl cannot save to never costs the single-use code.`,
 			if err := writeSecretFile(tokenFile, string(tok.AccessToken)); err != nil {
 				return err
 			}
-			// The scopes are the server's text.
-			fmt.Fprintf(e.stdout, "Saved the access token (scopes: %s) to %s.\nUse it with --access-token-file %s.\n", termsafe.Escape(tok.Scope), tokenFile, tokenFile)
+			views.NewAuth(e.view).TokenSaved(tok.Scope, tokenFile)
 			return nil
 		},
 	}

@@ -1,9 +1,9 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
+
+	"github.com/rtctl/rtctl/internal/views"
 )
 
 func newAuthURLCmd(e *env) *cobra.Command {
@@ -36,9 +36,7 @@ for the same application replaces them.`,
 			if err := savePendingAuth(path, pendingAuth{ClientID: cfg.ClientID, RedirectURI: cfg.RedirectURI, State: a.State, Verifier: string(a.Verifier)}); err != nil {
 				return err
 			}
-			fmt.Fprintln(e.stdout, a.URL)
-			fmt.Fprintf(e.stderr, "Open it and grant access: RescueTime sends the browser to %s with a code (valid 10 minutes).\n"+
-				"Give that whole address to rtctl auth token (--code-file FILE, or standard input).\n", cfg.RedirectURI)
+			views.NewAuth(e.view).AuthorizeURL(a.URL, cfg.RedirectURI)
 			return nil
 		},
 	}

@@ -54,7 +54,7 @@ func (a *accountFlags) account(e *env) (workspace.Account, error) {
 		return workspace.Account{}, err
 	}
 	if warning != "" {
-		fmt.Fprintf(e.stderr, "Warning: %s\n", warning)
+		e.view.Warning(warning)
 	}
 	switch c := creds.(type) {
 	case rtapi.APIKey:
