@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rtctl/rtctl/internal/views"
 	"github.com/rtctl/rtctl/pkg/rtapi/emulator"
 )
 
@@ -141,7 +142,8 @@ func runEmulator(ctx context.Context, e *env, f emulatorFlags) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
-	fmt.Fprintf(e.stdout, "listening on http://%s\n", ln.Addr())
+	view := views.NewEmulator(e.view)
+	view.Listening(ln.Addr())
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -157,7 +159,7 @@ func runEmulator(ctx context.Context, e *env, f emulatorFlags) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shut down: %w", err)
 	}
-	fmt.Fprintln(e.stderr, "emulator stopped")
+	view.Stopped()
 	return nil
 }
 

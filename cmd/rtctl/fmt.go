@@ -8,11 +8,10 @@ import (
 	"os"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/rogpeppe/go-internal/diff"
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/hclfmt"
-	"github.com/rtctl/rtctl/internal/termsafe"
+	"github.com/rtctl/rtctl/internal/views"
 	"github.com/rtctl/rtctl/pkg/spec"
 )
 
@@ -36,7 +35,7 @@ that need formatting and exits 3 if there are any. --diff shows the changes.`,
 			if len(args) == 0 {
 				args = []string{"."}
 			}
-			f := &formatter{e: e, check: check, diff: showDiff, noColor: noColor}
+			f := &formatter{e: e, view: views.NewFmt(e.view), check: check, diff: showDiff, noColor: noColor}
 			// Every path is checked before any is formatted, so a mistyped
 			// glob (rtctl fmt *) changes nothing rather than some files.
 			for _, a := range args {
@@ -68,13 +67,14 @@ that need formatting and exits 3 if there are any. --diff shows the changes.`,
 // formatter formats the paths of one fmt run and remembers how it went.
 type formatter struct {
 	e                   *env
+	view                views.Fmt
 	check, diff         bool
 	noColor             bool
 	failed, unformatted bool
 }
 
 func (f *formatter) fail(err error) {
-	fmt.Fprintf(f.e.stderr, "Error: %s\n", termsafe.EscapeLines(err.Error()))
+	f.view.Failed(err)
 	f.failed = true
 }
 
@@ -138,22 +138,16 @@ func (f *formatter) file(name string, src []byte, stdin bool) {
 		f.unformatted = true
 	}
 	if stdin {
-		switch {
-		case f.diff && changed:
-			f.e.stdout.Write(diff.Diff(name, src, name, out))
-		case !f.check && !f.diff:
-			f.e.stdout.Write(out)
+		if (f.diff && changed) || (!f.check && !f.diff) {
+			// A reader that went away is its own choice, as before.
+			_ = f.view.Stdin(name, src, out, f.diff)
 		}
 		return
 	}
 	if !changed {
 		return
 	}
-	// The names and the lines are the directory's, shown to a person.
-	fmt.Fprintln(f.e.stdout, termsafe.Escape(name))
-	if f.diff {
-		f.e.stdout.Write([]byte(termsafe.EscapeLines(string(diff.Diff("old/"+name, src, "new/"+name, out)))))
-	}
+	f.view.Changed(name, src, out, f.diff)
 	if f.check {
 		return
 	}
