@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/rtctl/rtctl/pkg/journal"
+	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
 // Journal shows what the journal commands (journal, its subcommands, and
@@ -33,6 +34,11 @@ type Journal interface {
 	Confirmed(addrs []string)
 	// Forgot lists the items forget took out of rtctl's care.
 	Forgot(addrs []string)
+	// Unlocked says force-unlock removed the lock id.
+	Unlocked(id string)
+	// Migrated says where journal migrate moved the journal; toLocal
+	// says it left the shared backend, whose copy stays.
+	Migrated(res *workspace.MigrateResult, toLocal bool)
 }
 
 // NewJournal is the journal commands' view: JSON (journal --json) or text.
@@ -121,6 +127,21 @@ func (v *journalText) Forgot(addrs []string) {
 		return
 	}
 	fmt.Fprintf(v.stdout, "Forgot %s: %s.\nNothing was posted; rtctl journal still lists them, as forgotten.\n", count(len(addrs), "item", "items"), addressList(addrs))
+}
+
+func (v *journalText) Unlocked(id string) {
+	fmt.Fprintf(v.stdout, "The lock %s was removed: the next apply can take it.\n", id)
+}
+
+func (v *journalText) Migrated(res *workspace.MigrateResult, toLocal bool) {
+	if res.Same {
+		fmt.Fprintf(v.stdout, "%s already holds this journal (%d lines): nothing to move.\n", res.To, res.Entries)
+		return
+	}
+	fmt.Fprintf(v.stdout, "Moved the journal (%d lines) from %s to %s.\n", res.Entries, res.From, res.To)
+	if toLocal {
+		fmt.Fprintln(v.stdout, "The remote keeps its copy: machines that still apply with --backend git use it, and no longer see what this one applies. Switch them all.")
+	}
 }
 
 // journalJSON lists the journal as JSON; the subcommands, which have no
