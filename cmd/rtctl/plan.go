@@ -1,20 +1,16 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
-	"github.com/rtctl/rtctl/internal/jsonplan"
-	"github.com/rtctl/rtctl/internal/termsafe"
 	"github.com/rtctl/rtctl/internal/views"
 	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/workspace"
@@ -61,28 +57,18 @@ Plan never writes to the account. With --out it saves the plan, which
 				return r, ws, err
 			}()
 			if err != nil {
-				if f == views.PlanJSON {
-					writeErroredJSON(e, err)
-				}
+				erroredPlan(e, views.NewPlan(f, views.PlanOptions{}, e.view), err)
 				return err
 			}
-			if err := views.WritePlan(e.stdout, r.Plan, f, views.PlanOptions{Color: diagColor(e, cf.noColor, e.stdout), Verbose: verbose, Rate: ws.Rate(nil), Width: e.width(e.stdout)}); err != nil {
+			view := views.NewPlan(f, views.PlanOptions{Color: diagColor(e, cf.noColor, e.stdout), Verbose: verbose, Rate: ws.Rate(nil), Width: e.width(e.stdout)}, e.view)
+			if err := view.Plan(r.Plan); err != nil {
 				return err
 			}
 			if out != "" {
 				if err := ws.SavePlan(out, r); err != nil {
 					return err
 				}
-				if f == views.PlanText {
-					again := "rtctl apply " + out
-					if ws.Sandbox() {
-						again = "rtctl apply --sandbox " + out
-					}
-					if names := slices.Sorted(maps.Keys(r.Config.SecretVars)); len(names) > 0 {
-						again += " (with the same value of " + strings.Join(names, ", ") + ": the plan file keeps no secret)"
-					}
-					fmt.Fprintf(e.stdout, "\nSaved the plan to %s. To perform exactly these actions, run:\n  %s\n", out, again)
-				}
+				view.Saved(out, ws.Sandbox(), slices.Sorted(maps.Keys(r.Config.SecretVars)))
 			}
 			switch {
 			case !detailed:
@@ -150,10 +136,10 @@ func needsAttention(p *plan.Plan) bool {
 	return false
 }
 
-// writeErroredJSON answers plan --json that failed with a JSON document on
-// standard output, as Terraform's -json does, so that a program reading it
-// always gets JSON; the text on standard error stays for people.
-func writeErroredJSON(e *env, err error) {
+// erroredPlan answers a plan that failed in view: plan --json with a JSON
+// document on standard output, as Terraform's -json does, so that a program
+// reading it always gets JSON; the text on standard error stays for people.
+func erroredPlan(e *env, view views.Plan, err error) {
 	var diags hcl.Diagnostics
 	msg := errorMessage(err).Error()
 	var ce *workspace.ConfigError
@@ -161,7 +147,5 @@ func writeErroredJSON(e *env, err error) {
 		diags = ce.Diagnostics
 		msg = "the configuration in " + ce.Dir + " has errors"
 	}
-	enc := json.NewEncoder(termsafe.JSONWriter(e.stdout))
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(jsonplan.NewErrored(msg, diags))
+	view.Errored(msg, diags)
 }
