@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -50,17 +49,18 @@ func readCommand(e *env, cmd *cobra.Command, fetch fetchFunc) *cobra.Command {
 		if err != nil {
 			return err
 		}
+		view := views.NewRead(*out, e.view)
 		if ws.ReadsInLocalZone() && c.Location() == time.Local {
 			// The API's dates carry no offset: they are read in the
 			// account's zone, which only the person knows.
 			zone, _ := ws.Now().Zone()
-			fmt.Fprintf(e.stderr, "Note: times are read in this machine's zone (%s); pass --timezone or set RTCTL_TIMEZONE to your account's zone if it differs.\n", zone)
+			view.LocalZone(zone)
 		}
 		l, err := fetch(cmd, c, args)
 		if err != nil {
 			return err
 		}
-		return l.Write(e.stdout, *out)
+		return view.Listing(l)
 	}
 	return cmd
 }
