@@ -3,12 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/views"
-	"github.com/rtctl/rtctl/pkg/journal"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
@@ -29,7 +27,7 @@ func (f *journalFlags) register(cmd *cobra.Command) {
 
 func (f *journalFlags) open(e *env, args []string) (*workspace.Workspace, error) {
 	if f.cf.journal != "" {
-		if _, err := os.Stat(f.cf.journal); err != nil {
+		if err := workspace.CheckJournalFile(f.cf.journal); err != nil {
 			return nil, fmt.Errorf("--journal %s: %w", f.cf.journal, unwrapPath(err))
 		}
 	}
@@ -64,12 +62,12 @@ are said. Each account has a journal of its own: the credentials choose it.`,
 				return err
 			}
 			_, st, err := ws.ReadJournal()
-			var de *journal.DamagedError
+			var de *workspace.DamagedJournalError
 			if err != nil && !errors.As(err, &de) {
 				return err
 			}
 			sandboxDir := ""
-			if _, err := os.Stat(workspace.SandboxJournalPath(ws.Dir())); err == nil && !jf.acct.sandbox {
+			if !jf.acct.sandbox && ws.HasSandboxJournal() {
 				sandboxDir = ws.Dir()
 			}
 			return views.NewJournal(jsonOut, e.view).List(st, sandboxDir)

@@ -6,8 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/views"
-
-	"github.com/rtctl/rtctl/pkg/journal"
+	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
 func newJournalRepairCmd(e *env) *cobra.Command {
@@ -28,7 +27,7 @@ only the account can now show: check the web app before the next apply.`,
 				return err
 			}
 			path, _, err := ws.ReadJournal()
-			var de *journal.DamagedError
+			var de *workspace.DamagedJournalError
 			if err != nil && !errors.As(err, &de) {
 				return err
 			}

@@ -6,8 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/views"
-
-	"github.com/rtctl/rtctl/pkg/journal"
+	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
 func newJournalVerifyCmd(e *env) *cobra.Command {
@@ -23,7 +22,7 @@ func newJournalVerifyCmd(e *env) *cobra.Command {
 			}
 			path, st, err := ws.ReadJournal()
 			v := views.NewJournal(false, e.view)
-			var de *journal.DamagedError
+			var de *workspace.DamagedJournalError
 			switch {
 			case errors.As(err, &de):
 				v.Damaged(path, st, de.Lines)
