@@ -4,15 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/views"
-	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
@@ -46,7 +43,7 @@ Plan never writes to the account. With --out it saves the plan, which
 				return err
 			}
 			r, ws, err := func() (*workspace.PlanResult, *workspace.Workspace, error) {
-				if err := checkOutFile(out); err != nil {
+				if err := workspace.CheckPlanOut(out); err != nil {
 					return nil, nil, err
 				}
 				ws, err := openWorkspace(e, dirArg(args), &cf, &acct)
@@ -72,7 +69,7 @@ Plan never writes to the account. With --out it saves the plan, which
 			}
 			switch {
 			case !detailed:
-			case needsAttention(r.Plan):
+			case r.NeedsAttention():
 				return &exitError{code: exitAttention}
 			case r.Plan.HasChanges():
 				return &exitError{code: exitChanges}
@@ -107,33 +104,6 @@ func planFormat(format string, jsonOut bool) (views.PlanFormat, error) {
 		return views.PlanFormat(format), nil
 	}
 	return "", fmt.Errorf("--format must be text, json or markdown, not %q", format)
-}
-
-// checkOutFile refuses a --out path that cannot take a file, before the
-// plan is made rather than after.
-func checkOutFile(path string) error {
-	if path == "" {
-		return nil
-	}
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		return fmt.Errorf("--out %s is a directory; give a file name", path)
-	}
-	if st, err := os.Stat(filepath.Dir(path)); err != nil || !st.IsDir() {
-		return fmt.Errorf("--out %s: the directory %s does not exist", path, filepath.Dir(path))
-	}
-	return nil
-}
-
-// needsAttention reports whether the plan holds an item a person must act
-// on.
-func needsAttention(p *plan.Plan) bool {
-	sum := p.Summary()
-	for _, st := range workspace.AttentionStatuses {
-		if sum[st] > 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // erroredPlan answers a plan that failed in view: plan --json with a JSON
