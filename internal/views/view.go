@@ -1,11 +1,14 @@
 package views
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/rtctl/rtctl/internal/termsafe"
+	"github.com/rtctl/rtctl/pkg/rtapi"
+	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
 // View is what every command's view shares: the two streams, and how an
@@ -55,6 +58,22 @@ func (v *View) DirSpelling(dir string) {
 // abandons. Addresses may hold a calendar's or a file's text.
 func (v *View) Abandoned(line string) {
 	fmt.Fprintln(v.stderr, termsafe.EscapeLines(line))
+}
+
+// ErrorMessage is what a person reads for err. The operation layer's
+// errors speak to any caller; the command line says some of them its own
+// way.
+func ErrorMessage(err error) error {
+	var ce *workspace.ConfigError
+	if errors.As(err, &ce) {
+		// The reporter rendered the diagnostics already.
+		return fmt.Errorf("could not load the configuration in %s; see the errors above", ce.Dir)
+	}
+	// A failed call reads as sentences, not as Go's chain of contexts.
+	if rtapi.IsCallError(err) {
+		return errors.New(strings.TrimSuffix(rtapi.Explain(err), "."))
+	}
+	return err
 }
 
 // count is "1 item" or "3 items".
