@@ -11,7 +11,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/rtctl/rtctl/internal/atomicfile"
 	"github.com/rtctl/rtctl/internal/views"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
@@ -75,8 +74,8 @@ Attach it to a bug report as it is.`,
 				if err := views.WriteShapeReport(&buf, report.Shapes()); err != nil {
 					return err
 				}
-				if err := atomicfile.Write(reportFile, buf.Bytes()); err != nil {
-					return fmt.Errorf("writing the report: %w", err)
+				if err := workspace.WriteShapeReport(reportFile, buf.Bytes()); err != nil {
+					return err
 				}
 			}
 			if err := view.Report(report); err != nil {

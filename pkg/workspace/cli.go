@@ -1,6 +1,9 @@
 package workspace
 
 import (
+	"fmt"
+
+	"github.com/rtctl/rtctl/internal/atomicfile"
 	"github.com/rtctl/rtctl/pkg/rtapi"
 	"github.com/rtctl/rtctl/pkg/spec"
 )
@@ -31,4 +34,14 @@ func CredentialsSecret(creds rtapi.Credentials) string {
 		return string(c)
 	}
 	return ""
+}
+
+// WriteShapeReport writes doctor's shareable report (the answers' shapes,
+// never their values) to path, atomically; a symlink there is refused,
+// never written through.
+func WriteShapeReport(path string, data []byte) error {
+	if err := atomicfile.Write(path, data); err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	return nil
 }
