@@ -30,11 +30,12 @@ own (rtctl journal new-account).`,
 				return err
 			}
 			acct, _ := ws.JournalAccount()
-			views.NewJournal(false, e.view).KeyRotated(j.Path, j.Account, acct)
+			views.NewJournal(false, e.view).KeyRotated(j.Path, j.Account, acct, ws.BackendKind())
 			return nil
 		},
 	}
 	jf.register(cmd)
+	jf.cf.backend.register(cmd)
 	cmd.Flags().StringVar(&from, "from", "", "the old key's `FINGERPRINT`, when journals of several keys are here")
 	return cmd
 }
@@ -60,10 +61,11 @@ rotate-key). Afterwards every run picks the journal of the key it uses.`,
 				return err
 			}
 			acct, _ := ws.JournalAccount()
-			views.NewJournal(false, e.view).AccountStarted(path, acct)
+			views.NewJournal(false, e.view).AccountStarted(path, acct, ws.BackendKind())
 			return nil
 		},
 	}
 	jf.register(cmd)
+	jf.cf.backend.register(cmd)
 	return cmd
 }

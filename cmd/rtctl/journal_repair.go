@@ -40,5 +40,6 @@ only the account can now show: check the web app before the next apply.`,
 		},
 	}
 	jf.register(cmd)
+	jf.cf.backend.register(cmd)
 	return cmd
 }

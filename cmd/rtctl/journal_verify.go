@@ -20,6 +20,9 @@ func newJournalVerifyCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := ws.FetchJournal(cmd.Context()); err != nil {
+				return err
+			}
 			path, st, err := ws.ReadJournal()
 			v := views.NewJournal(false, e.view)
 			var de *workspace.DamagedJournalError
@@ -35,5 +38,6 @@ func newJournalVerifyCmd(e *env) *cobra.Command {
 		},
 	}
 	jf.register(cmd)
+	jf.cf.backend.register(cmd)
 	return cmd
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/rtctl/rtctl/internal/views"
 	"github.com/rtctl/rtctl/pkg/reads"
+	"github.com/rtctl/rtctl/pkg/sandbox"
 )
 
 // addOutputFlag registers --output/-o on a read command.
@@ -51,6 +52,11 @@ func readCommand(e *env, cmd *cobra.Command, fetch fetchFunc) *cobra.Command {
 		l, err := fetch(cmd, r, args)
 		if err != nil {
 			return err
+		}
+		if acct.sandbox && len(l.Rows) == 0 {
+			if shows := r.ShownFrom(sandbox.FeedDelay); !shows.IsZero() {
+				view.NotYetShown(shows, sandbox.FeedDelay)
+			}
 		}
 		return view.Listing(l)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
@@ -157,6 +158,12 @@ func (v *approvalText) Answered(line string) {
 type Read interface {
 	// LocalZone says the API's times are read in this machine's zone.
 	LocalZone(zone string)
+	// NotYetShown says, when the listing is empty, that the sandbox shows
+	// what rtctl posted in its feeds delay after the POST, from shows on:
+	// right after the quickstart's apply a person reads the feed and finds
+	// nothing, and the feed's own sentence (about Lite accounts, for
+	// highlights) would mislead them.
+	NotYetShown(shows time.Time, delay time.Duration)
 	// Listing renders what was fetched.
 	Listing(l Listing) error
 }
@@ -168,10 +175,21 @@ func NewRead(format string, v *View) Read { return &readView{View: v, format: fo
 type readView struct {
 	*View
 	format string
+	empty  string
 }
 
 func (v *readView) LocalZone(zone string) {
 	fmt.Fprintf(v.stderr, "Note: times are read in this machine's zone (%s); pass --timezone or set RTCTL_TIMEZONE to your account's zone if it differs.\n", zone)
 }
 
-func (v *readView) Listing(l Listing) error { return l.Write(v.stdout, v.format) }
+func (v *readView) NotYetShown(shows time.Time, delay time.Duration) {
+	v.empty = fmt.Sprintf("Nothing in the sandbox's feed yet: the sandbox shows what rtctl posts in its feeds %d minutes after the POST, as a Premium account shows a post once it has synced (rtctl plan knows of the posts at once, from its journal): run this again from %s.",
+		delay/time.Minute, shows.Format("15:04 MST"))
+}
+
+func (v *readView) Listing(l Listing) error {
+	if v.empty != "" && len(l.Rows) == 0 {
+		l.Empty = v.empty
+	}
+	return l.Write(v.stdout, v.format)
+}

@@ -24,10 +24,13 @@ type Journal interface {
 	// Repaired reports what repair did (nothing when the journal was
 	// intact).
 	Repaired(path string, rep *journal.RepairReport)
-	// KeyRotated says the journal at path, of account, follows acct now.
-	KeyRotated(path string, account, acct fmt.Stringer)
-	// AccountStarted says the journal at path was started for acct.
-	AccountStarted(path string, acct fmt.Stringer)
+	// KeyRotated says the journal at path, of account, follows acct now,
+	// on the backend of kind ("local", or a shared one, of which path is
+	// this machine's copy).
+	KeyRotated(path string, account, acct fmt.Stringer, kind string)
+	// AccountStarted says the journal at path was started for acct on the
+	// backend of kind.
+	AccountStarted(path string, acct fmt.Stringer, kind string)
 	// Adopted lists the items adopt recorded as in the account.
 	Adopted(addrs []string)
 	// Confirmed lists the items confirm recorded as in the account.
@@ -101,11 +104,19 @@ func (v *journalText) Repaired(path string, rep *journal.RepairReport) {
 	}
 }
 
-func (v *journalText) KeyRotated(path string, account, acct fmt.Stringer) {
+func (v *journalText) KeyRotated(path string, account, acct fmt.Stringer, kind string) {
+	if kind != "local" {
+		fmt.Fprintf(v.stdout, "The journal of %s on the %s backend now follows %s (the old key's ref is marked as moved; this machine's copy is %s).\n", account, kind, acct, path)
+		return
+	}
 	fmt.Fprintf(v.stdout, "The journal %s, of %s, now follows %s.\n", path, account, acct)
 }
 
-func (v *journalText) AccountStarted(path string, acct fmt.Stringer) {
+func (v *journalText) AccountStarted(path string, acct fmt.Stringer, kind string) {
+	if kind != "local" {
+		fmt.Fprintf(v.stdout, "Started the journal of %s on the %s backend (this machine's copy is %s).\n", acct, kind, path)
+		return
+	}
 	fmt.Fprintf(v.stdout, "Started %s, the journal of %s.\n", path, acct)
 }
 

@@ -40,6 +40,27 @@ func (r *Reader) LocalZone() string {
 	return zone
 }
 
+// ShownFrom is when feeds that show a post delay after it is made will
+// show the last POST the journal records, in the account's zone: zero when
+// they show it already at the workspace's present, or nothing was posted.
+// It is the next whole minute after the delay, so that the time said is
+// never a few seconds early.
+func (r *Reader) ShownFrom(delay time.Duration) time.Time {
+	var last time.Time
+	if _, st, err := r.ws.ReadJournal(); err == nil && st != nil {
+		for _, rec := range st.Records() {
+			if rec.Done() && rec.ResultAt.After(last) {
+				last = rec.ResultAt
+			}
+		}
+	}
+	shows := last.Add(delay).Truncate(time.Minute).Add(time.Minute)
+	if last.IsZero() || !shows.After(r.ws.Now()) {
+		return time.Time{}
+	}
+	return shows.In(r.c.Location())
+}
+
 // Summaries are the daily summaries of the last two weeks.
 func (r *Reader) Summaries(ctx context.Context) ([]rtapi.DailySummary, error) {
 	return r.c.DailySummaries(ctx)
