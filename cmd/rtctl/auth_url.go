@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/views"
+	"github.com/rtctl/rtctl/pkg/authorize"
 )
 
 func newAuthURLCmd(e *env) *cobra.Command {
@@ -17,26 +18,15 @@ verifier (S256) for it and keeps them, owner-only, in its state directory
 for the same application replaces them.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := o.config(e, false)
+			opts, err := o.options(e, false)
 			if err != nil {
 				return err
 			}
-			c, err := o.client(e)
+			url, err := authorize.Start(opts)
 			if err != nil {
 				return err
 			}
-			a, err := c.Authorize(cfg)
-			if err != nil {
-				return err
-			}
-			path, err := pendingAuthPath(e, cfg)
-			if err != nil {
-				return err
-			}
-			if err := savePendingAuth(path, pendingAuth{ClientID: cfg.ClientID, RedirectURI: cfg.RedirectURI, State: a.State, Verifier: string(a.Verifier)}); err != nil {
-				return err
-			}
-			views.NewAuth(e.view).AuthorizeURL(a.URL, cfg.RedirectURI)
+			views.NewAuth(e.out()).AuthorizeURL(url, opts.RedirectURI)
 			return nil
 		},
 	}

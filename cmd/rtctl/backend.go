@@ -195,7 +195,7 @@ process ends: there is nothing to force-unlock.`,
 			if err := ws.ForceUnlock(cmd.Context(), args[0]); err != nil {
 				return err
 			}
-			views.NewJournal(false, e.view).Unlocked(args[0])
+			views.NewJournal(false, e.out()).Unlocked(args[0])
 			return nil
 		},
 	}
@@ -235,7 +235,7 @@ origin.`,
 			if err != nil {
 				return err
 			}
-			views.NewJournal(false, e.view).Migrated(res, to == "local")
+			views.NewJournal(false, e.out()).Migrated(res, to == "local")
 			return nil
 		},
 	}

@@ -64,7 +64,7 @@ as (sensitive value), and credentials never. "exit" or end of input ends it.`,
 // ends, and writes each value or its diagnostics.
 func runConsole(ctx context.Context, e *env, con *spec.Console, color bool) error {
 	interactive := e.isTerminal(e.stdin)
-	view := views.NewConsole(e.view)
+	view := views.NewConsole(e.out())
 	lines := make(chan string)
 	scanErr := make(chan error, 1)
 	go func() {

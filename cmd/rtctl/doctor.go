@@ -54,7 +54,7 @@ Attach it to a bug report as it is.`,
 			if autoApprove && !probe {
 				return errors.New("--auto-approve approves the probe: give it with --probe")
 			}
-			view := views.NewDoctor(output == "json", e.view)
+			view := views.NewDoctor(output == "json", e.out())
 			ws, err := openWorkspace(e, ".", &cf, &acct)
 			if err != nil {
 				return err

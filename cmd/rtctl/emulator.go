@@ -142,7 +142,7 @@ func runEmulator(ctx context.Context, e *env, f emulatorFlags) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
-	view := views.NewEmulator(e.view)
+	view := views.NewEmulator(e.out())
 	view.Listening(ln.Addr())
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)

@@ -92,3 +92,12 @@ func (e *env) width(w any) int {
 	}
 	return e.termWidth(w)
 }
+
+// out is the View every command writes through. A test may run a command,
+// or the reporter, with an env that run did not set up.
+func (e *env) out() *views.View {
+	if e.view == nil {
+		e.view = views.NewView(e.stdout, e.stderr)
+	}
+	return e.view
+}

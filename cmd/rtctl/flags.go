@@ -66,7 +66,7 @@ func (a *accountFlags) account(e *env) (workspace.Account, error) {
 		return workspace.Account{}, err
 	}
 	if warning != "" {
-		e.view.Warning(warning)
+		e.out().Warning(warning)
 	}
 	// Not a short one, as for the environment's (workspaceOptions): a
 	// wrong key shorter than a word would be cut out of ordinary words

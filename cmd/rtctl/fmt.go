@@ -31,7 +31,7 @@ that need formatting and exits 3 if there are any. --diff shows the changes.`,
 			if len(args) == 0 {
 				args = []string{"."}
 			}
-			f := &formatter{e: e, view: views.NewFmt(e.view), check: check, diff: showDiff, noColor: noColor}
+			f := &formatter{e: e, view: views.NewFmt(e.out()), check: check, diff: showDiff, noColor: noColor}
 			// Every path is checked before any is formatted, so a mistyped
 			// glob (rtctl fmt *) changes nothing rather than some files.
 			for _, a := range args {

@@ -42,7 +42,7 @@ afresh, and says so. Use -chdir=DIR for a configuration elsewhere.`,
 			for _, r := range forgotten {
 				addrs = append(addrs, r.Address)
 			}
-			views.NewJournal(false, e.view).Forgot(addrs)
+			views.NewJournal(false, e.out()).Forgot(addrs)
 			return nil
 		},
 	}

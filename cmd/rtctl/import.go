@@ -72,12 +72,12 @@ buckets, which do not say where a block began.`,
 				return fmt.Errorf("nothing to import: the highlights feed shows no highlight dated since %s", since)
 			}
 			if out == "" {
-				return views.NewSetup(e.view).Imported(res.Source)
+				return views.NewSetup(e.out()).Imported(res.Source)
 			}
 			if err := workspace.WriteImport(out, res); err != nil {
 				return err
 			}
-			views.NewSetup(e.view).ImportWritten(len(res.Highlights), out, res.Declared)
+			views.NewSetup(e.out()).ImportWritten(len(res.Highlights), out, res.Declared)
 			return nil
 		},
 	}

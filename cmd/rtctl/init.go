@@ -37,10 +37,10 @@ The time zone is --timezone, else $TZ when it names an IANA zone, else UTC.`,
 			if res.Existing != "" {
 				// Success, as terraform init is in a directory it set up
 				// before: a CI step runs it every time.
-				views.NewSetup(e.view).ConfigExists(dir, res.Existing)
+				views.NewSetup(e.out()).ConfigExists(dir, res.Existing)
 				return nil
 			}
-			views.NewSetup(e.view).StarterWritten(res.Path, tz, dir)
+			views.NewSetup(e.out()).StarterWritten(res.Path, tz, dir)
 			return nil
 		},
 	}

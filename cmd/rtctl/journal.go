@@ -73,7 +73,7 @@ are said. Each account has a journal of its own: the credentials choose it.`,
 			if !jf.acct.sandbox && ws.HasSandboxJournal() {
 				sandboxDir = ws.Dir()
 			}
-			return views.NewJournal(jsonOut, e.view).List(st, sandboxDir)
+			return views.NewJournal(jsonOut, e.out()).List(st, sandboxDir)
 		},
 	}
 	jf.register(cmd)

@@ -30,7 +30,7 @@ own (rtctl journal new-account).`,
 				return err
 			}
 			acct, _ := ws.JournalAccount()
-			views.NewJournal(false, e.view).KeyRotated(j.Path, j.Account, acct, ws.BackendKind())
+			views.NewJournal(false, e.out()).KeyRotated(j.Path, j.Account, acct, ws.BackendKind())
 			return nil
 		},
 	}
@@ -61,7 +61,7 @@ rotate-key). Afterwards every run picks the journal of the key it uses.`,
 				return err
 			}
 			acct, _ := ws.JournalAccount()
-			views.NewJournal(false, e.view).AccountStarted(path, acct, ws.BackendKind())
+			views.NewJournal(false, e.out()).AccountStarted(path, acct, ws.BackendKind())
 			return nil
 		},
 	}

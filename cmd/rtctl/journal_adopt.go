@@ -38,7 +38,7 @@ configuration elsewhere.`,
 			for _, a := range adopted {
 				addrs = append(addrs, a.Address)
 			}
-			views.NewJournal(false, e.view).Adopted(addrs)
+			views.NewJournal(false, e.out()).Adopted(addrs)
 			return nil
 		},
 	}

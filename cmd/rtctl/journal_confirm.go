@@ -30,7 +30,7 @@ Use -chdir=DIR for a configuration elsewhere.`,
 			for _, r := range recs {
 				addrs = append(addrs, r.Address)
 			}
-			views.NewJournal(false, e.view).Confirmed(addrs)
+			views.NewJournal(false, e.out()).Confirmed(addrs)
 			return nil
 		},
 	}

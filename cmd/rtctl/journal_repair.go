@@ -35,7 +35,7 @@ only the account can now show: check the web app before the next apply.`,
 			if err != nil {
 				return err
 			}
-			views.NewJournal(false, e.view).Repaired(path, rep)
+			views.NewJournal(false, e.out()).Repaired(path, rep)
 			return nil
 		},
 	}

@@ -24,7 +24,7 @@ func newJournalVerifyCmd(e *env) *cobra.Command {
 				return err
 			}
 			path, st, err := ws.ReadJournal()
-			v := views.NewJournal(false, e.view)
+			v := views.NewJournal(false, e.out())
 			var de *workspace.DamagedJournalError
 			switch {
 			case errors.As(err, &de):

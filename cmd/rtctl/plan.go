@@ -54,10 +54,10 @@ Plan never writes to the account. With --out it saves the plan, which
 				return r, ws, err
 			}()
 			if err != nil {
-				erroredPlan(e, views.NewPlan(f, views.PlanOptions{}, e.view), err)
+				erroredPlan(e, views.NewPlan(f, views.PlanOptions{}, e.out()), err)
 				return err
 			}
-			view := views.NewPlan(f, views.PlanOptions{Color: diagColor(e, cf.noColor, e.stdout), Verbose: verbose, Rate: ws.Rate(nil), Width: e.width(e.stdout)}, e.view)
+			view := views.NewPlan(f, views.PlanOptions{Color: diagColor(e, cf.noColor, e.stdout), Verbose: verbose, Rate: ws.Rate(nil), Width: e.width(e.stdout)}, e.out())
 			if err := view.Plan(r.Plan); err != nil {
 				return err
 			}

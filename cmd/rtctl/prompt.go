@@ -15,7 +15,7 @@ import (
 // refuses rather than guesses. Ctrl-C at the prompt is a no.
 func confirm(ctx context.Context, e *env) (bool, error) {
 	terminal := e.isTerminal(e.stdin)
-	view := views.NewApproval(e.view)
+	view := views.NewApproval(e.out())
 	view.Ask()
 	type reply struct {
 		line string

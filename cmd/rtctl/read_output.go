@@ -45,7 +45,7 @@ func readCommand(e *env, cmd *cobra.Command, fetch fetchFunc) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		view := views.NewRead(*out, e.view)
+		view := views.NewRead(*out, e.out())
 		if zone := r.LocalZone(); zone != "" {
 			view.LocalZone(zone)
 		}

@@ -45,7 +45,7 @@ func limitHints(w io.Writer, diags hcl.Diagnostics) {
 
 func (r *reporter) Notice(msg string) {
 	// A notice may name a file of the directory: the view escapes it.
-	r.e.view.Note(msg)
+	r.e.out().Note(msg)
 }
 
 // diagColor decides whether output to w is coloured: never with --no-color

@@ -75,7 +75,7 @@ func run(args []string, e *env) int {
 		e.inFlight.flushView()
 		_ = stdout.Flush()
 		code := abandonedCode(sig)
-		e.view.Abandoned(e.inFlight.abandonLine(sig, code))
+		e.out().Abandoned(e.inFlight.abandonLine(sig, code))
 		_ = stderr.Flush()
 		os.Exit(code)
 	}
@@ -106,19 +106,15 @@ func run(args []string, e *env) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			e.view.Error(ee.err)
+			e.out().Error(ee.err)
 		}
 		return ee.code
 	}
-	e.view.Error(errorMessage(err))
+	e.out().Error(errorMessage(err))
 	return 1
 }
 
 func newRootCmd(e *env) *cobra.Command {
-	if e.view == nil {
-		// A test may build the tree without run.
-		e.view = views.NewView(e.stdout, e.stderr)
-	}
 	root := &cobra.Command{
 		Use:   "rtctl",
 		Short: "Manage a RescueTime account as code",
@@ -153,7 +149,7 @@ The API key is read from RESCUETIME_API_KEY and never printed.`,
 			if chdir != "" {
 				return errors.New("give -chdir or --dir, not both")
 			}
-			e.view.DirSpelling(dir)
+			e.out().DirSpelling(dir)
 			chdir = dir
 		}
 		if chdir == "" {

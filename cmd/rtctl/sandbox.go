@@ -31,7 +31,7 @@ the journal of your real account.`,
 			if err != nil {
 				return err
 			}
-			views.NewSetup(e.view).SandboxReset(dir, removed)
+			views.NewSetup(e.out()).SandboxReset(dir, removed)
 			return nil
 		},
 	})

@@ -32,7 +32,7 @@ func newShowCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			view := views.NewPlan(f, views.PlanOptions{Color: f == views.PlanText && diagColor(e, noColor, e.stdout), Verbose: verbose}, e.view)
+			view := views.NewPlan(f, views.PlanOptions{Color: f == views.PlanText && diagColor(e, noColor, e.stdout), Verbose: verbose}, e.out())
 			view.SavedFrom(saved.ConfigDir, saved.Plan.Now)
 			return view.Plan(saved.Plan)
 		},

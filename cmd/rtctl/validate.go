@@ -56,7 +56,7 @@ configuration is valid and 1 when it is not. Warnings do not make it invalid.`,
 			case diags.HasErrors():
 				return &exitError{code: 1}
 			default:
-				views.NewValidate(jsonOut, e.view).Valid(len(diags) > 0)
+				views.NewValidate(jsonOut, e.out()).Valid(len(diags) > 0)
 			}
 			return nil
 		},

@@ -45,7 +45,7 @@ func newVersionCmd(e *env) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			v := readVersion()
-			return views.NewVersion(jsonOut, e.view).Version(v)
+			return views.NewVersion(jsonOut, e.out()).Version(v)
 		},
 	}
 	cmd.Flags().BoolVar(&jsonOut, "json", false, "print the version as a JSON object (fields in the help above)")
