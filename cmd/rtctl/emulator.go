@@ -15,8 +15,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/views"
-	// The one file of cmd/rtctl that imports below the operation layer:
-	// rtctl emulator is the emulator, served (imports_test.go).
+	// Below the operation layer, and for good: rtctl emulator is the
+	// emulator, served (the lasting exception of imports_test.go).
 	"github.com/rtctl/rtctl/pkg/rtapi/emulator"
 )
 
