@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/safefile"
+	"github.com/rtctl/rtctl/internal/views"
 	"github.com/rtctl/rtctl/pkg/backend"
 	gitbackend "github.com/rtctl/rtctl/pkg/backend/git"
 	"github.com/rtctl/rtctl/pkg/workspace"
@@ -194,7 +195,7 @@ process ends: there is nothing to force-unlock.`,
 			if err := ws.ForceUnlock(cmd.Context(), args[0]); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "The lock %s was removed: the next apply can take it.\n", args[0])
+			views.NewJournal(false, e.out()).Unlocked(args[0])
 			return nil
 		},
 	}
@@ -234,14 +235,7 @@ origin.`,
 			if err != nil {
 				return err
 			}
-			if res.Same {
-				fmt.Fprintf(e.stdout, "%s already holds this journal (%d lines): nothing to move.\n", res.To, res.Entries)
-				return nil
-			}
-			fmt.Fprintf(e.stdout, "Moved the journal (%d lines) from %s to %s.\n", res.Entries, res.From, res.To)
-			if to == "local" {
-				fmt.Fprintln(e.stdout, "The remote keeps its copy: machines that still apply with --backend git use it, and no longer see what this one applies. Switch them all.")
-			}
+			views.NewJournal(false, e.out()).Migrated(res, to == "local")
 			return nil
 		},
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/spf13/cobra"
 
+	"github.com/rtctl/rtctl/internal/views"
 	"github.com/rtctl/rtctl/pkg/spec"
 )
 
@@ -63,6 +64,7 @@ as (sensitive value), and credentials never. "exit" or end of input ends it.`,
 // ends, and writes each value or its diagnostics.
 func runConsole(ctx context.Context, e *env, con *spec.Console, color bool) error {
 	interactive := e.isTerminal(e.stdin)
+	view := views.NewConsole(e.out())
 	lines := make(chan string)
 	scanErr := make(chan error, 1)
 	go func() {
@@ -81,19 +83,15 @@ func runConsole(ctx context.Context, e *env, con *spec.Console, color bool) erro
 	failed := 0
 	var expr strings.Builder
 	for {
-		switch {
-		case !interactive:
-		case expr.Len() == 0:
-			fmt.Fprint(e.stdout, "> ")
-		default:
-			fmt.Fprint(e.stdout, "... ")
+		if interactive {
+			view.Prompt(expr.Len() > 0)
 		}
 		var line string
 		var ok bool
 		select {
 		case line, ok = <-lines:
 		case <-ctx.Done():
-			fmt.Fprintln(e.stdout)
+			view.EndLine()
 			return nil
 		}
 		if !ok {
@@ -103,7 +101,7 @@ func runConsole(ctx context.Context, e *env, con *spec.Console, color bool) erro
 				return fmt.Errorf("reading expressions: %w", err)
 			}
 			if interactive {
-				fmt.Fprintln(e.stdout)
+				view.EndLine()
 			}
 			break
 		}
@@ -132,7 +130,7 @@ func runConsole(ctx context.Context, e *env, con *spec.Console, color bool) erro
 			failed++
 			continue
 		}
-		fmt.Fprintln(e.stdout, value)
+		view.Value(value)
 	}
 	// A bracket left open at the end of input is an expression too, and
 	// its error says what is missing.

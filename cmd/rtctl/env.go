@@ -9,6 +9,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/rtctl/rtctl/internal/logging"
+	"github.com/rtctl/rtctl/internal/views"
 )
 
 // env is everything a command may take from the outside world. Commands read
@@ -46,6 +47,9 @@ type env struct {
 	// the secrets to keep out of logs, and what to close at the end.
 	verbose bool
 	secrets *logging.Redactor
+	// view writes to stdout and stderr through the redactor: commands
+	// write only through it and the views built on it.
+	view    *views.View
 	closers []func() error
 	// inFlight are the POSTs an apply has sent and not yet heard back
 	// from, for what a second interrupt abandons.
@@ -91,4 +95,13 @@ func (e *env) width(w any) int {
 		return 0
 	}
 	return e.termWidth(w)
+}
+
+// out is the View every command writes through. A test may run a command,
+// or the reporter, with an env that run did not set up.
+func (e *env) out() *views.View {
+	if e.view == nil {
+		e.view = views.NewView(e.stdout, e.stderr)
+	}
+	return e.view
 }

@@ -4,10 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 
-	"github.com/rtctl/rtctl/pkg/rtapi"
-	"github.com/rtctl/rtctl/pkg/workspace"
+	"github.com/rtctl/rtctl/internal/views"
 )
 
 // Exit codes, documented in the README and in exitCodesHelp.
@@ -47,21 +45,8 @@ func (e *exitError) Error() string {
 
 func (e *exitError) Unwrap() error { return e.err }
 
-// errorMessage is what the person reads for err. The operation layer's
-// errors speak to any caller; here some are said the way the command line
-// shows the rest.
-func errorMessage(err error) error {
-	var ce *workspace.ConfigError
-	if errors.As(err, &ce) {
-		// The reporter rendered the diagnostics already.
-		return fmt.Errorf("could not load the configuration in %s; see the errors above", ce.Dir)
-	}
-	// A failed call reads as sentences, not as Go's chain of contexts.
-	if rtapi.IsCallError(err) {
-		return errors.New(strings.TrimSuffix(rtapi.Explain(err), "."))
-	}
-	return err
-}
+// errorMessage is what the person reads for err: the views' ErrorMessage.
+func errorMessage(err error) error { return views.ErrorMessage(err) }
 
 // unwrapPath drops the path an *os.PathError repeats.
 func unwrapPath(err error) error {

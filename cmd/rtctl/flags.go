@@ -9,8 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/rtctl/rtctl/pkg/rtapi"
-	"github.com/rtctl/rtctl/pkg/spec"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
@@ -26,11 +24,11 @@ type accountFlags struct {
 
 func (a *accountFlags) register(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&a.endpoint, "endpoint", "", "RescueTime API base URL (default $RTCTL_ENDPOINT, else "+rtapi.DefaultBaseURL+")")
+	f.StringVar(&a.endpoint, "endpoint", "", "RescueTime API base URL (default $RTCTL_ENDPOINT, else "+workspace.DefaultBaseURL+")")
 	f.StringVar(&a.apiKeyFile, "api-key-file", "", "read the API key from `FILE` instead of $RESCUETIME_API_KEY")
 	f.StringVar(&a.accessTokenFile, "access-token-file", "", "read an OAuth2 access token from `FILE` (see rtctl auth) instead of $RESCUETIME_ACCESS_TOKEN")
 	f.BoolVar(&a.sandbox, "sandbox", false, "use a built-in emulated Premium account kept in "+workspace.SandboxStatePath)
-	f.DurationVar(&a.timeout, "timeout", rtapi.DefaultCallTimeout, "the longest one request to RescueTime may take, its retries included, and the reading of all the configuration's data sources (calendars, git logs)")
+	f.DurationVar(&a.timeout, "timeout", workspace.DefaultCallTimeout, "the longest one request to RescueTime may take, its retries included, and the reading of all the configuration's data sources (calendars, git logs)")
 }
 
 // registerTimezone adds --timezone, for commands without a configuration
@@ -68,20 +66,13 @@ func (a *accountFlags) account(e *env) (workspace.Account, error) {
 		return workspace.Account{}, err
 	}
 	if warning != "" {
-		fmt.Fprintf(e.stderr, "Warning: %s\n", warning)
+		e.out().Warning(warning)
 	}
 	// Not a short one, as for the environment's (workspaceOptions): a
 	// wrong key shorter than a word would be cut out of ordinary words
 	// of every message, the one saying the key is wrong included.
-	switch c := creds.(type) {
-	case rtapi.APIKey:
-		if len(c) >= minRedacted {
-			e.secrets.Add(string(c))
-		}
-	case rtapi.AccessToken:
-		if len(c) >= minRedacted {
-			e.secrets.Add(string(c))
-		}
+	if s := workspace.CredentialsSecret(creds); len(s) >= minRedacted {
+		e.secrets.Add(s)
 	}
 	acct := workspace.Account{Endpoint: a.endpoint, Credentials: creds, Timezone: a.timezone}
 	if acct.Endpoint == "" {
@@ -146,8 +137,8 @@ func addLimitFlag(cmd *cobra.Command, limits *[]string) {
 }
 
 // parseLimits reads --limit NAME=N flags.
-func parseLimits(flags []string) (spec.Limits, error) {
-	var l spec.Limits
+func parseLimits(flags []string) (workspace.Limits, error) {
+	var l workspace.Limits
 	for _, f := range flags {
 		name, value, ok := strings.Cut(f, "=")
 		n, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)

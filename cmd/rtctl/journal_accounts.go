@@ -1,9 +1,9 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
+
+	"github.com/rtctl/rtctl/internal/views"
 )
 
 func newJournalRotateKeyCmd(e *env) *cobra.Command {
@@ -30,11 +30,7 @@ own (rtctl journal new-account).`,
 				return err
 			}
 			acct, _ := ws.JournalAccount()
-			if kind := ws.BackendKind(); kind != "local" {
-				fmt.Fprintf(e.stdout, "The journal of %s on the %s backend now follows %s (the old key's ref is marked as moved; this machine's copy is %s).\n", j.Account, kind, acct, j.Path)
-				return nil
-			}
-			fmt.Fprintf(e.stdout, "The journal %s, of %s, now follows %s.\n", j.Path, j.Account, acct)
+			views.NewJournal(false, e.out()).KeyRotated(j.Path, j.Account, acct, ws.BackendKind())
 			return nil
 		},
 	}
@@ -65,11 +61,7 @@ rotate-key). Afterwards every run picks the journal of the key it uses.`,
 				return err
 			}
 			acct, _ := ws.JournalAccount()
-			if kind := ws.BackendKind(); kind != "local" {
-				fmt.Fprintf(e.stdout, "Started the journal of %s on the %s backend (this machine's copy is %s).\n", acct, kind, path)
-				return nil
-			}
-			fmt.Fprintf(e.stdout, "Started %s, the journal of %s.\n", path, acct)
+			views.NewJournal(false, e.out()).AccountStarted(path, acct, ws.BackendKind())
 			return nil
 		},
 	}

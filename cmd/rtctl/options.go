@@ -10,7 +10,6 @@ import (
 
 	"github.com/rtctl/rtctl/internal/logging"
 	"github.com/rtctl/rtctl/pkg/sandbox"
-	"github.com/rtctl/rtctl/pkg/spec"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
@@ -117,7 +116,7 @@ func workspaceOptions(e *env, cf *configFlags, acct *accountFlags) (workspace.Op
 func parseVars(vars []string) (map[string]string, error) {
 	m := map[string]string{}
 	for _, v := range vars {
-		name, value, err := spec.ParseVarArg(v)
+		name, value, err := workspace.ParseVarArg(v)
 		if err != nil {
 			return nil, err
 		}

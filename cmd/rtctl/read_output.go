@@ -1,16 +1,11 @@
 package main
 
 import (
-	"fmt"
-	"time"
-
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/views"
-	"github.com/rtctl/rtctl/pkg/rtapi"
-	"github.com/rtctl/rtctl/pkg/rtapi/emulator"
-	"github.com/rtctl/rtctl/pkg/spec"
-	"github.com/rtctl/rtctl/pkg/workspace"
+	"github.com/rtctl/rtctl/pkg/reads"
+	"github.com/rtctl/rtctl/pkg/sandbox"
 )
 
 // addOutputFlag registers --output/-o on a read command.
@@ -20,10 +15,8 @@ func addOutputFlag(cmd *cobra.Command) *string {
 	return &out
 }
 
-// fetchFunc reads from the API and returns what to print.
-// Times with an offset of their own are shown in the client's zone, the
-// account's.
-type fetchFunc func(cmd *cobra.Command, c *rtapi.Client, args []string) (views.Listing, error)
+// fetchFunc reads through the read operations and returns what to print.
+type fetchFunc func(cmd *cobra.Command, r *reads.Reader, args []string) (views.Listing, error)
 
 // readCommand completes cmd as a read command: connection flags, --output,
 // and a RunE that builds the client, fetches and prints.
@@ -40,7 +33,7 @@ func readCommand(e *env, cmd *cobra.Command, fetch fetchFunc) *cobra.Command {
 		// declares it, unless the person says otherwise: the API's times
 		// carry no offset.
 		if acct.timezone == "" && e.getenv("RTCTL_TIMEZONE") == "" {
-			acct.timezone = spec.Declared(".").Timezone
+			acct.timezone = reads.DeclaredZone(".")
 		}
 		// A sandbox lives beside its configuration: -chdir=DIR reads
 		// another directory's.
@@ -48,60 +41,24 @@ func readCommand(e *env, cmd *cobra.Command, fetch fetchFunc) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		c, err := ws.Client(cmd.Context(), nil)
+		r, err := reads.Open(cmd.Context(), ws)
 		if err != nil {
 			return err
 		}
-		if ws.ReadsInLocalZone() && c.Location() == time.Local {
-			// The API's dates carry no offset: they are read in the
-			// account's zone, which only the person knows.
-			zone, _ := ws.Now().Zone()
-			fmt.Fprintf(e.stderr, "Note: times are read in this machine's zone (%s); pass --timezone or set RTCTL_TIMEZONE to your account's zone if it differs.\n", zone)
+		view := views.NewRead(*out, e.out())
+		if zone := r.LocalZone(); zone != "" {
+			view.LocalZone(zone)
 		}
-		l, err := fetch(cmd, c, args)
+		l, err := fetch(cmd, r, args)
 		if err != nil {
 			return err
 		}
 		if acct.sandbox && len(l.Rows) == 0 {
-			// The sandbox's clock: RTCTL_NOW when it pins one.
-			now, err := pinnedNow(e, "")
-			if err != nil {
-				return err
-			}
-			if now.IsZero() {
-				now = e.now()
-			}
-			if msg := sandboxEmpty(ws, now, c.Location()); msg != "" {
-				l.Empty = msg
+			if shows := r.ShownFrom(sandbox.FeedDelay); !shows.IsZero() {
+				view.NotYetShown(shows, sandbox.FeedDelay)
 			}
 		}
-		return l.Write(e.stdout, *out)
+		return view.Listing(l)
 	}
 	return cmd
-}
-
-// sandboxEmpty says why the sandbox's feed is empty when rtctl posted to
-// it within the sync: right after the quickstart's apply a person reads
-// the feed and finds nothing, and the feed's own sentence (about Lite
-// accounts, for highlights) would mislead them. Its feeds show a post once
-// synced, as RescueTime's do; the journal says when the last one was made,
-// so the sentence says when to look again. "" when nothing was posted that
-// recently: the feed's own sentence holds.
-func sandboxEmpty(ws *workspace.Workspace, now time.Time, loc *time.Location) string {
-	var last time.Time
-	if _, st, err := ws.ReadJournal(); err == nil && st != nil {
-		for _, r := range st.Records() {
-			if r.Done() && r.ResultAt.After(last) {
-				last = r.ResultAt
-			}
-		}
-	}
-	// The next whole minute after the sync, so that the time said is
-	// never a few seconds early.
-	shows := last.Add(emulator.PremiumSyncInterval).Truncate(time.Minute).Add(time.Minute)
-	if last.IsZero() || !shows.After(now) {
-		return ""
-	}
-	return fmt.Sprintf("Nothing in the sandbox's feed yet: the sandbox shows what rtctl posts in its feeds %d minutes after the POST, as a Premium account shows a post once it has synced (rtctl plan knows of the posts at once, from its journal): run this again from %s.",
-		emulator.PremiumSyncInterval/time.Minute, shows.In(loc).Format("15:04 MST"))
 }

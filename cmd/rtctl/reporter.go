@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
-	"github.com/rtctl/rtctl/internal/termsafe"
 	"github.com/rtctl/rtctl/pkg/spec"
 )
 
@@ -45,8 +44,8 @@ func limitHints(w io.Writer, diags hcl.Diagnostics) {
 }
 
 func (r *reporter) Notice(msg string) {
-	// A notice may name a file of the directory.
-	fmt.Fprintf(r.e.stderr, "Note: %s\n", termsafe.EscapeLines(msg))
+	// A notice may name a file of the directory: the view escapes it.
+	r.e.out().Note(msg)
 }
 
 // diagColor decides whether output to w is coloured: never with --no-color

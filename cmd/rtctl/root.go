@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/logging"
-	"github.com/rtctl/rtctl/internal/termsafe"
+	"github.com/rtctl/rtctl/internal/views"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
@@ -39,6 +39,7 @@ func run(args []string, e *env) int {
 	e.secrets = &logging.Redactor{}
 	stdout, stderr := e.secrets.Writer(e.stdout), e.secrets.Writer(e.stderr)
 	e.stdout, e.stderr = stdout, stderr
+	e.view = views.NewView(stdout, stderr)
 	isTerminal := e.isTerminal
 	e.isTerminal = func(w any) bool {
 		if rw, ok := w.(*logging.RedactingWriter); ok {
@@ -74,8 +75,7 @@ func run(args []string, e *env) int {
 		e.inFlight.flushView()
 		_ = stdout.Flush()
 		code := abandonedCode(sig)
-		// Addresses may hold a calendar's or a file's text.
-		fmt.Fprintln(e.stderr, termsafe.EscapeLines(e.inFlight.abandonLine(sig, code)))
+		e.out().Abandoned(e.inFlight.abandonLine(sig, code))
 		_ = stderr.Flush()
 		os.Exit(code)
 	}
@@ -106,12 +106,11 @@ func run(args []string, e *env) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintf(e.stderr, "Error: %s\n", termsafe.EscapeLines(ee.err.Error()))
+			e.out().Error(ee.err)
 		}
 		return ee.code
 	}
-	// An error may name a file of the directory or quote a server.
-	fmt.Fprintf(e.stderr, "Error: %s\n", termsafe.EscapeLines(errorMessage(err).Error()))
+	e.out().Error(errorMessage(err))
 	return 1
 }
 
@@ -150,7 +149,7 @@ The API key is read from RESCUETIME_API_KEY and never printed.`,
 			if chdir != "" {
 				return errors.New("give -chdir or --dir, not both")
 			}
-			fmt.Fprintf(e.stderr, "Note: --dir %s is spelled -chdir=%s (before the command), or given as the argument of plan, apply, validate and journal.\n", dir, dir)
+			e.out().DirSpelling(dir)
 			chdir = dir
 		}
 		if chdir == "" {

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/termsafe"
+	"github.com/rtctl/rtctl/internal/views"
 	"github.com/rtctl/rtctl/pkg/spec"
 )
 
@@ -54,11 +55,8 @@ configuration is valid and 1 when it is not. Warnings do not make it invalid.`,
 			switch {
 			case diags.HasErrors():
 				return &exitError{code: 1}
-			case jsonOut:
-			case len(diags) > 0:
-				fmt.Fprintln(e.stdout, "Success! The configuration is valid, but there were some validation warnings as shown above.")
 			default:
-				fmt.Fprintln(e.stdout, "Success! The configuration is valid.")
+				views.NewValidate(jsonOut, e.out()).Valid(len(diags) > 0)
 			}
 			return nil
 		},

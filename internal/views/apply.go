@@ -41,6 +41,12 @@ type ApplyView interface {
 	// Unchanged says the apply had nothing to do; saved says a saved plan
 	// was applied (a fresh plan said so already).
 	Unchanged(saved bool)
+	// Cancelled says the person declined the plan.
+	Cancelled()
+	// Error shows the error that ended the apply in the view's form: the
+	// JSON stream's last event. The text view leaves it to the command
+	// line's error line (View.Error), which every command shares.
+	Error(err error)
 }
 
 // ApplyTextOptions tune the text view.
@@ -243,6 +249,10 @@ func (v *applyText) Unchanged(saved bool) {
 		fmt.Fprintln(v.w, "No changes. Your account matches the configuration.")
 	}
 }
+
+func (v *applyText) Cancelled() { fmt.Fprintln(v.w, "\nApply cancelled.") }
+
+func (v *applyText) Error(error) {}
 
 // clock renders a duration as m:ss, or h:mm:ss from an hour.
 func clock(d time.Duration) string {

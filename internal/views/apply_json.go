@@ -137,10 +137,17 @@ func (v *applyJSON) Unchanged(bool) {
 	v.emit(applyEvent{Type: "summary", Summary: &applySummaryJSON{Attention: map[string]int{}, Line: "No changes. Your account matches the configuration."}})
 }
 
-// ApplyError reports an error that ended the apply, as the stream's last
-// event; the text view leaves errors to the command line.
-func ApplyError(v ApplyView, err error) {
-	if j, ok := v.(*applyJSON); ok {
-		j.emit(applyEvent{Type: "error", Message: err.Error()})
-	}
+// Cancelled cannot happen with --json, which needs --auto-approve or a
+// saved plan; were it to, the stream ends with a summary that says so.
+func (v *applyJSON) Cancelled() {
+	v.emit(applyEvent{Type: "summary", Summary: &applySummaryJSON{Attention: map[string]int{}, Line: "Apply cancelled."}})
 }
+
+// Error reports an error that ended the apply, as the stream's last event.
+func (v *applyJSON) Error(err error) {
+	v.emit(applyEvent{Type: "error", Message: err.Error()})
+}
+
+// ApplyError renders err in v, as v.Error does: what cmd/rtctl/apply.go
+// calls until it calls the method (then this goes).
+func ApplyError(v ApplyView, err error) { v.Error(err) }

@@ -29,6 +29,10 @@ const (
 	seed = 1
 )
 
+// FeedDelay is how long after a POST the sandbox's reports and feeds show
+// it: the documented Premium sync, as a real account's.
+const FeedDelay = emulator.PremiumSyncInterval
+
 // Open returns an http.Client whose transport serves every request with an
 // in-process emulator persisted in statePath, the key that opens the
 // sandbox account, and the account's zone. now is the emulator's clock:

@@ -2,7 +2,12 @@
 // for the command line and for Go programs alike: plan it, apply it, apply a
 // saved plan of it, list its journal, reset its sandbox, and check the
 // account and learn how it behaves (Doctor: a typed report, its probe, and
-// a shareable ShapeReport that holds shapes, never values).
+// a shareable ShapeReport that holds shapes, never values). It also does
+// the file work of the commands around them, so that the command line
+// touches no file: write a starter configuration (Init), format the
+// configuration's files (FormatPath), write what import declares. Its
+// siblings pkg/reads (the read commands) and pkg/authorize (rtctl auth)
+// are operations that need no configuration.
 //
 // A Workspace owns the sequence that makes those operations safe, so that
 // no caller has to repeat it:
@@ -45,9 +50,11 @@
 // and results of apply, the lines of forget, journal confirm and journal
 // adopt, the binding written by journal new-account and journal
 // rotate-key, the lines journal repair salvages, the first start of a
-// journal, and the run IDs stamped with it. Pinned, all of these hold the
-// one instant; not pinned, the journal reads the clock again for each line,
-// so that a long apply records when each POST went.
+// journal, and the run IDs stamped with it. The read commands (pkg/reads)
+// take it too, for rtctl data's "today" and for when the sandbox's feeds
+// show the last post. Pinned, all of these hold the one instant; not
+// pinned, the journal reads the clock again for each line, so that a long
+// apply records when each POST went.
 //
 // The real clock is Options.Clock (time.Now when nil). It moves even when
 // the present is pinned, because waiting must end: the API client's call
