@@ -12,6 +12,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/rtctl/rtctl/pkg/rtapi"
+	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
 // gitLogSource is data "git_log": the commits of a local repository inside
@@ -79,7 +80,7 @@ func (gitLogSource) Read(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnost
 			}
 			ps := p.AsString()
 			if strings.HasPrefix(ps, ":") {
-				return fail("Invalid path", fmt.Sprintf("%s: paths entry %s uses pathspec magic (\":...\"), which rtctl does not read; give a directory, a file or a glob such as \"*.go\".", dc.Address, quoted(ps)))
+				return fail("Invalid path", fmt.Sprintf("%s: paths entry %s uses pathspec magic (\":...\"), which rtctl does not read; give a directory, a file or a glob such as \"*.go\".", dc.Address, limits.Quoted(ps)))
 			}
 			paths = append(paths, ps)
 		}
@@ -112,24 +113,24 @@ func (gitLogSource) Read(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnost
 	if err != nil {
 		var ge *gitError
 		if errors.As(err, &ge) {
-			return fail(ge.summary, fmt.Sprintf("%s (%s): %s", dc.Address, clip(shown), ge.detail))
+			return fail(ge.summary, fmt.Sprintf("%s (%s): %s", dc.Address, limits.Clip(shown), ge.detail))
 		}
-		return fail("Cannot read repository", fmt.Sprintf("%s (%s): %s.", dc.Address, clip(shown), err))
+		return fail("Cannot read repository", fmt.Sprintf("%s (%s): %s.", dc.Address, limits.Clip(shown), err))
 	}
 	commits, err := readGitLog(dc.Context, repo, gitLogQuery{
 		Branch: branch, Author: optString(cfg, "author"), Paths: paths,
 		Merges: optBool(cfg, "include_merges"), Since: from, Until: to,
-	}, dc.Limits.withDefaults())
+	}, dc.Limits.WithDefaults())
 	if err != nil {
 		var ge *gitError
 		switch {
 		case errors.As(err, &ge):
-			return fail(ge.summary, fmt.Sprintf("%s (%s): %s", dc.Address, clip(shown), ge.detail))
-		case limitExtra(err) != nil:
-			d := &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Repository too large", Detail: fmt.Sprintf("%s (%s): %s.", dc.Address, clip(shown), err), Subject: dc.Range.Ptr(), Extra: limitExtra(err)}
+			return fail(ge.summary, fmt.Sprintf("%s (%s): %s", dc.Address, limits.Clip(shown), ge.detail))
+		case limits.Extra(err) != nil:
+			d := &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Repository too large", Detail: fmt.Sprintf("%s (%s): %s.", dc.Address, limits.Clip(shown), err), Subject: dc.Range.Ptr(), Extra: limits.Extra(err)}
 			return cty.DynamicVal, append(diags, d)
 		}
-		return fail("Cannot read commits", fmt.Sprintf("%s (%s): %s.", dc.Address, clip(shown), err))
+		return fail("Cannot read commits", fmt.Sprintf("%s (%s): %s.", dc.Address, limits.Clip(shown), err))
 	}
 	return gitLogValue(commits, dc.Timezone), diags
 }

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
 // gitTool runs the real git to build fixtures, isolated from the machine's
@@ -391,7 +393,7 @@ func TestGitLogBounded(t *testing.T) {
 			runtime.ReadMemStats(&before)
 			commits, err := readGitLog(context.Background(), r, gitLogQuery{
 				Since: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Until: testNow,
-			}, tc.limits.withDefaults())
+			}, tc.limits.WithDefaults())
 			runtime.ReadMemStats(&after)
 			// The pack indexes of a large history take their share;
 			// the huge message must not be read at all.
@@ -409,7 +411,7 @@ func TestGitLogBounded(t *testing.T) {
 				}
 				return
 			}
-			le, _ := limitExtra(err).(*LimitExceeded)
+			le, _ := limits.Extra(err).(*LimitExceeded)
 			if le == nil || le.Limit != tc.limit {
 				t.Fatalf("got %v, want the limit %s", err, tc.limit)
 			}

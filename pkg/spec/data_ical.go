@@ -13,6 +13,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/rtctl/rtctl/pkg/calendar"
+	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
 // DefaultCalendarHorizon is how far after now data "ical" looks by default:
@@ -106,14 +107,14 @@ func (icalSource) Read(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnostic
 	var from string // how messages name the calendar
 	switch {
 	case path != "":
-		from = clip(path)
+		from = limits.Clip(path)
 		read := dc.ReadFile
 		if read == nil {
 			read = newFilePolicy(dc.BaseDir, nil, nil, nil).read
 		}
-		b, err := read(path, dc.Limits.withDefaults().MaxCalendarBytes)
+		b, err := read(path, dc.Limits.WithDefaults().MaxCalendarBytes)
 		if err != nil {
-			return fail("Cannot read calendar", fmt.Sprintf("Reading %s for %s: %s.", clip(path), dc.Address, err))
+			return fail("Cannot read calendar", fmt.Sprintf("Reading %s for %s: %s.", limits.Clip(path), dc.Address, err))
 		}
 		data = b
 	default:
@@ -121,7 +122,7 @@ func (icalSource) Read(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnostic
 		if dc.HTTPClient == nil {
 			return fail("Cannot fetch calendar", fmt.Sprintf("%s reads %s, but this run may not use the network.", dc.Address, from))
 		}
-		b, err := calendar.Fetch(dc.Context, dc.HTTPClient, url, dc.Limits.withDefaults().MaxCalendarBytes)
+		b, err := calendar.Fetch(dc.Context, dc.HTTPClient, url, dc.Limits.WithDefaults().MaxCalendarBytes)
 		if err != nil {
 			// Fetch redacts already; scrubbing again costs nothing and
 			// keeps the promise even if an error type slips through.
@@ -173,7 +174,7 @@ func (icalSource) Read(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnostic
 			}
 			fmt.Fprintf(&b, "\n- %v", wn.Err)
 			if wn.UID != "" {
-				fmt.Fprintf(&b, " (UID %s)", quoted(wn.UID))
+				fmt.Fprintf(&b, " (UID %s)", limits.Quoted(wn.UID))
 			}
 		}
 		msg := b.String()
@@ -226,7 +227,7 @@ func icalWindow(dc DataContext, cfg cty.Value) (calendar.Window, hcl.Diagnostics
 		}
 		d, err := ParseDuration(h)
 		if err != nil || d <= 0 {
-			bad("horizon", "Invalid horizon", fmt.Sprintf("%s: horizon must be a positive duration such as \"7d\" (got %s).", dc.Address, quoted(h)))
+			bad("horizon", "Invalid horizon", fmt.Sprintf("%s: horizon must be a positive duration such as \"7d\" (got %s).", dc.Address, limits.Quoted(h)))
 			return calendar.Window{}, diags
 		}
 		horizon = d

@@ -14,6 +14,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/rtctl/rtctl/internal/termsafe"
+	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
 // diagnosticWidth is the width HCL wraps diagnostic details to.
@@ -231,18 +232,18 @@ func finishDiagnostics(diags hcl.Diagnostics, g *guard) hcl.Diagnostics {
 	out := diags[:0]
 	budget := false
 	for _, d := range diags {
-		if g != nil && g.exceeded != nil && d.Extra == nil && strings.Contains(d.Detail, g.exceeded.msg) {
+		if g != nil && g.exceeded != nil && d.Extra == nil && strings.Contains(d.Detail, g.exceeded.Error()) {
 			// An operation, whose diagnostic carries no error to look at.
 			d.Summary = "Evaluation limit reached"
-			d.Detail = capitalize(g.exceeded.msg) + "."
-			d.Extra = &LimitExceeded{Limit: g.exceeded.limit, Value: g.exceeded.value}
+			d.Detail = capitalize(g.exceeded.Error()) + "."
+			d.Extra = g.exceeded.Exceeded()
 		}
 		if x, ok := d.Extra.(hclsyntax.FunctionCallDiagExtra); ok && x.FunctionCallError() != nil {
 			err := x.FunctionCallError()
-			var le *limitError
+			var le *limits.Error
 			isLimit := errors.As(err, &le)
 			if isLimit {
-				d.Extra = &LimitExceeded{Limit: le.limit, Value: le.value}
+				d.Extra = le.Exceeded()
 			}
 			if isHook(x.CalledFunctionName()) {
 				d.Summary = "Invalid value"
@@ -313,4 +314,13 @@ func hideLongValues(expr hcl.Expression, ctx *hcl.EvalContext) hcl.Expression {
 		return expr
 	}
 	return shownExpression{Expression: expr, vars: kept}
+}
+
+// capitalize is s with its first letter in upper case, for an error
+// message that becomes a sentence.
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/rtctl/rtctl/internal/secretscan"
+	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
 // wrapFunctions returns funcs with every function guarded by g: arguments
@@ -438,7 +439,7 @@ var prechecks = map[string]precheck{
 		}
 		depth, elements := jsonShape(s)
 		if depth > lim.MaxNesting {
-			return newLimitError("MaxNesting", int64(lim.MaxNesting), "the JSON nests more than %d levels deep", lim.MaxNesting)
+			return limits.NewError("MaxNesting", int64(lim.MaxNesting), "the JSON nests more than %d levels deep", lim.MaxNesting)
 		}
 		return checkElements(lim, int64(elements), fmt.Sprintf("the JSON holds about %d values", elements))
 	},
@@ -471,14 +472,14 @@ func sumOfLengths(name string) precheck {
 
 func checkElements(lim Limits, n int64, what string) error {
 	if n > int64(lim.MaxValueElements) {
-		return newLimitError("MaxValueElements", int64(lim.MaxValueElements), "%s, more than the %d elements one value may hold", what, lim.MaxValueElements)
+		return limits.NewError("MaxValueElements", int64(lim.MaxValueElements), "%s, more than the %d elements one value may hold", what, lim.MaxValueElements)
 	}
 	return nil
 }
 
 func checkBytes(lim Limits, n int64, what string) error {
 	if n > lim.MaxValueBytes {
-		return newLimitError("MaxValueBytes", lim.MaxValueBytes, "%s up to %d bytes of text, more than the %d one value may hold", what, n, lim.MaxValueBytes)
+		return limits.NewError("MaxValueBytes", lim.MaxValueBytes, "%s up to %d bytes of text, more than the %d one value may hold", what, n, lim.MaxValueBytes)
 	}
 	return nil
 }
@@ -713,7 +714,7 @@ func allKnown(args []cty.Value) bool {
 // prints it. A message that quotes nothing and holds no text of a sensitive
 // argument (a collection was required, say) stays, as it helps.
 func quietError(err error, args []cty.Value) error {
-	var le *limitError
+	var le *limits.Error
 	if errors.As(err, &le) {
 		return err
 	}

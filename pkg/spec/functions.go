@@ -11,6 +11,8 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
+
+	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
 // Functions returns the function table of a configuration in baseDir: the
@@ -121,10 +123,10 @@ func fileFunc(files *filePolicy, maxBytes int64) function.Function {
 			p := args[0].AsString()
 			b, err := files.read(p, maxBytes)
 			if err != nil {
-				return cty.NilVal, fmt.Errorf("cannot read %s: %w", clip(p), err)
+				return cty.NilVal, fmt.Errorf("cannot read %s: %w", limits.Clip(p), err)
 			}
 			if !utf8.Valid(b) {
-				return cty.NilVal, fmt.Errorf("%s is not valid UTF-8 text", clip(p))
+				return cty.NilVal, fmt.Errorf("%s is not valid UTF-8 text", limits.Clip(p))
 			}
 			return cty.StringVal(string(b)), nil
 		},
@@ -229,7 +231,7 @@ func dateRangeFunc(maxDays int) function.Function {
 			var out []cty.Value
 			for d := first; d.Compare(last) <= 0; d = d.AddDays(1) {
 				if len(out) == maxDays {
-					return cty.NilVal, newLimitError("MaxDateRange", int64(maxDays), "the range holds more than %d days", maxDays)
+					return cty.NilVal, limits.NewError("MaxDateRange", int64(maxDays), "the range holds more than %d days", maxDays)
 				}
 				out = append(out, cty.StringVal(d.String()))
 			}

@@ -208,7 +208,7 @@ func FuzzCheckSource(f *testing.F) {
 			return
 		}
 		// Instrumented, so that what is evaluated stays small.
-		g := newGuard(fuzzLimits.withDefaults())
+		g := newGuard(fuzzLimits.WithDefaults())
 		g.instrument(file.Body.(*hclsyntax.Body))
 		attrs, _ := file.Body.JustAttributes()
 		for _, a := range attrs {

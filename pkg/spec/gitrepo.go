@@ -48,6 +48,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
+
+	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
 // gitError is a failure the user can act on.
@@ -124,7 +126,7 @@ func findRepository(baseDir, path string) (*gitRepository, error) {
 		if lexical, err := filepath.Abs(p); err == nil && inGitBoundary(filepath.Clean(lexical), boundary) {
 			how = "is a symbolic link that leads outside"
 		}
-		return nil, &gitError{"Repository outside the configuration", fmt.Sprintf("path %s %s %s, the repository that holds the configuration (or the configuration directory): a configuration reads nothing outside it. Keep the repository inside it, or place the configuration in the repository whose commits it reads.", quoted(path), how, boundary)}
+		return nil, &gitError{"Repository outside the configuration", fmt.Sprintf("path %s %s %s, the repository that holds the configuration (or the configuration directory): a configuration reads nothing outside it. Keep the repository inside it, or place the configuration in the repository whose commits it reads.", limits.Quoted(path), how, boundary)}
 	}
 	if st, err := os.Stat(resolved); err != nil || !st.IsDir() {
 		return nil, notDir

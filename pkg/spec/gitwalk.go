@@ -24,6 +24,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"golang.org/x/text/encoding/htmlindex"
+
+	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
 // gitLogQuery is what data "git_log" asks of a repository.
@@ -204,7 +206,7 @@ func (r *gitReader) size(h plumbing.Hash, what string) (int64, error) {
 		return 0, fmt.Errorf("reading %s %s: %w", what, h, err)
 	}
 	if n > r.limits.MaxGitObjectBytes {
-		return 0, newLimitError("MaxGitObjectBytes", r.limits.MaxGitObjectBytes,
+		return 0, limits.NewError("MaxGitObjectBytes", r.limits.MaxGitObjectBytes,
 			"%s %s is %d bytes, more than the %d bytes one commit or tree may have", what, h, n, r.limits.MaxGitObjectBytes)
 	}
 	if err := r.checkLoose(h, n); err != nil {
@@ -260,7 +262,7 @@ func (r *gitReader) commit(h plumbing.Hash) (*object.Commit, error) {
 	}
 	r.read += n
 	if r.read > r.limits.MaxGitLogBytes {
-		return nil, newLimitError("MaxGitLogBytes", r.limits.MaxGitLogBytes,
+		return nil, limits.NewError("MaxGitLogBytes", r.limits.MaxGitLogBytes,
 			"the commits read come to more than %d bytes", r.limits.MaxGitLogBytes)
 	}
 	o, err := r.s.EncodedObject(plumbing.CommitObject, h)
@@ -300,7 +302,7 @@ func (r *gitReader) tree(h plumbing.Hash) ([]object.TreeEntry, error) {
 // resolve finds the commit rev names, as git does for a branch, tag or
 // commit id: ok is false for the HEAD of a repository without commits.
 func (r *gitReader) resolve(rev string) (plumbing.Hash, bool, error) {
-	unknown := &gitError{"Unknown branch", fmt.Sprintf("the repository has no branch, tag or commit %s.", quoted(rev))}
+	unknown := &gitError{"Unknown branch", fmt.Sprintf("the repository has no branch, tag or commit %s.", limits.Quoted(rev))}
 	if rev == "" || rev == "HEAD" {
 		ref, err := storer.ResolveReference(r.s, plumbing.HEAD)
 		switch {

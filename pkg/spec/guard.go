@@ -8,6 +8,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
 // guard enforces the evaluation limits of one load: the size of every value
@@ -26,7 +28,7 @@ type guard struct {
 	bytes  int64 // of text produced so far, against limits.MaxEvalBytes
 	// exceeded is the first budget error: every later charge fails with
 	// it, so evaluation winds down quickly.
-	exceeded *limitError
+	exceeded *limits.Error
 	ops      map[*hclsyntax.Operation]*hclsyntax.Operation // guarded versions
 	contexts []*hcl.EvalContext                            // to blank once exhausted
 }
@@ -55,10 +57,10 @@ func (g *guard) charge(steps, elements, bytes int64) error {
 	g.bytes += bytes
 	switch {
 	case g.steps+g.walked/elementsPerStep > g.limits.MaxEvalSteps:
-		g.exceeded = newLimitError("MaxEvalSteps", g.limits.MaxEvalSteps,
+		g.exceeded = limits.NewError("MaxEvalSteps", g.limits.MaxEvalSteps,
 			"the configuration's expressions have taken more than %d steps, the most one load may take; look for for expressions nested over large collections", g.limits.MaxEvalSteps)
 	case g.bytes > g.limits.MaxEvalBytes:
-		g.exceeded = newLimitError("MaxEvalBytes", g.limits.MaxEvalBytes,
+		g.exceeded = limits.NewError("MaxEvalBytes", g.limits.MaxEvalBytes,
 			"the configuration's expressions have produced more than %d bytes of text, the most one load may produce; look for text repeated or joined in loops", g.limits.MaxEvalBytes)
 	}
 	if g.exceeded != nil {
@@ -206,7 +208,7 @@ func (w *sizeWalk) walk(v cty.Value, depth int) {
 		if depth >= w.limits.MaxNesting {
 			max := w.limits.MaxNesting
 			w.err = func(what string) error {
-				return newLimitError("MaxNesting", int64(max), "%s nests more than %d levels deep", what, max)
+				return limits.NewError("MaxNesting", int64(max), "%s nests more than %d levels deep", what, max)
 			}
 			return
 		}
@@ -242,11 +244,11 @@ func (w *sizeWalk) overLimit() bool {
 	switch l := w.limits; {
 	case w.size.elements > int64(l.MaxValueElements):
 		w.err = func(what string) error {
-			return newLimitError("MaxValueElements", int64(l.MaxValueElements), "%s holds more than %d elements, the most one value may hold", what, l.MaxValueElements)
+			return limits.NewError("MaxValueElements", int64(l.MaxValueElements), "%s holds more than %d elements, the most one value may hold", what, l.MaxValueElements)
 		}
 	case w.size.bytes > l.MaxValueBytes:
 		w.err = func(what string) error {
-			return newLimitError("MaxValueBytes", l.MaxValueBytes, "%s holds more than %d bytes of text, the most one value may hold", what, l.MaxValueBytes)
+			return limits.NewError("MaxValueBytes", l.MaxValueBytes, "%s holds more than %d bytes of text, the most one value may hold", what, l.MaxValueBytes)
 		}
 	}
 	return w.err != nil

@@ -21,6 +21,7 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/rtctl/rtctl/internal/secretscan"
+	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
 // File name suffixes of configuration and auto-loaded variables files.
@@ -184,7 +185,7 @@ func (l *loader) readSource(dir, path, what string) ([]byte, *hcl.Diagnostic) {
 	}
 	l.sourceBytes += int64(len(b))
 	if l.sourceBytes > l.limits.MaxSourceBytes {
-		return nil, limitDiag("MaxSourceBytes", l.limits.MaxSourceBytes, "Configuration too large",
+		return nil, limits.Diag("MaxSourceBytes", l.limits.MaxSourceBytes, "Configuration too large",
 			fmt.Sprintf("Reading %s brings the configuration and variables files to more than %d bytes together, the limit.", path, l.limits.MaxSourceBytes), nil)
 	}
 	return b, nil
@@ -241,7 +242,7 @@ func newLoader(ctx context.Context, dir string, opts LoadOptions) *loader {
 		ctx = context.Background()
 	}
 	parser := hclparse.NewParser()
-	limits := opts.Limits.withDefaults()
+	limits := opts.Limits.WithDefaults()
 	files := newFilePolicy(dir, opts.ReadDirs, opts.SecretFiles, opts.Secrets)
 	creds := &secretscan.Set{}
 	for _, s := range opts.Secrets {
@@ -510,7 +511,7 @@ func (l *loader) decodeBlocks(blocks hcl.Blocks) (_ []*resourceBlock, ok bool) {
 }
 
 func tooManyDeclarations(max int, at hcl.Range) *hcl.Diagnostic {
-	return limitDiag("MaxDeclarations", int64(max), "Too many declarations",
+	return limits.Diag("MaxDeclarations", int64(max), "Too many declarations",
 		fmt.Sprintf("The configuration declares more than %d blocks, local values and variables; this one is over the limit. Generate items with for_each from a map or a data source instead.", max),
 		at.Ptr())
 }
@@ -652,7 +653,7 @@ func (l *loader) evaluateGraph() {
 					Summary:  "Value too large",
 					Detail:   capitalize(err.Error()) + ".",
 					Subject:  lc.DeclRange.Ptr(),
-					Extra:    limitExtra(err),
+					Extra:    limits.Extra(err),
 				})
 				continue
 			}

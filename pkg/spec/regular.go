@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/rtctl/rtctl/internal/safefile"
+	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
 // ReadSourceFile reads a configuration or variables file of at most
@@ -160,7 +161,7 @@ func readSource(dir, path, what string, maxBytes int64) ([]byte, *hcl.Diagnostic
 			Detail:   out.Error() + ". Replace the link with the file itself, or remove it.",
 		}
 	case errors.As(err, &tl):
-		return nil, limitDiag("MaxFileBytes", maxBytes, "File too large",
+		return nil, limits.Diag("MaxFileBytes", maxBytes, "File too large",
 			fmt.Sprintf("%s is larger than %d bytes, the most a %s may hold.", path, maxBytes, what), nil)
 	case errors.As(err, &nr):
 		return nil, &hcl.Diagnostic{

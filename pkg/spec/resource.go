@@ -8,6 +8,8 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
+
+	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
 // metaArguments are accepted by every resource block.
@@ -167,7 +169,7 @@ func (rb *resourceBlock) expandForEach(ctx *hcl.EvalContext, x expansion) ([]ins
 		return invalid(fmt.Sprintf(`The given "for_each" argument value is unsuitable: the "for_each" argument must be a map, or set of strings, and you have provided a value of type %s. Convert a list to a set with toset(), or build a map with a for expression.`, ty.FriendlyName()))
 	}
 	if n := v.LengthInt(); n > x.maxInstances {
-		d := limitDiag("MaxInstances", int64(x.maxInstances), "Too many instances",
+		d := limits.Diag("MaxInstances", int64(x.maxInstances), "Too many instances",
 			fmt.Sprintf("The for_each value has %d elements; at most %d are allowed per block.", n, x.maxInstances), a.Expr.Range().Ptr())
 		return nil, append(diags, d)
 	}
@@ -237,7 +239,7 @@ func (rb *resourceBlock) expandCount(ctx *hcl.EvalContext, x expansion) ([]insta
 	case n < 0:
 		return invalid(`The given "count" argument value is unsuitable: it must not be negative.`)
 	case n > int64(x.maxInstances):
-		return nil, append(diags, limitDiag("MaxInstances", int64(x.maxInstances), "Too many instances",
+		return nil, append(diags, limits.Diag("MaxInstances", int64(x.maxInstances), "Too many instances",
 			fmt.Sprintf("The count is %d; at most %d instances are allowed per block.", n, x.maxInstances), a.Expr.Range().Ptr()))
 	}
 	out := make([]instance, 0, n)

@@ -5,6 +5,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
 // CheckSource reports a configuration or variables file that Load would
@@ -13,27 +15,27 @@ import (
 // nesting, so a small file of nothing but "(" exhausts the stack and kills
 // the process; whoever parses a file (rtctl fmt, too) checks it first.
 // Zero limits mean DefaultLimits.
-func CheckSource(src []byte, filename string, limits Limits) hcl.Diagnostics {
-	return checkSource(src, filename, limits, nil)
+func CheckSource(src []byte, filename string, lim Limits) hcl.Diagnostics {
+	return checkSource(src, filename, lim, nil)
 }
 
 // checkSource is CheckSource, also giving where a shallow file's top-level
 // items end (see shallow); ends is left empty for any other.
-func checkSource(src []byte, filename string, limits Limits, ends *[]int) hcl.Diagnostics {
-	limits = limits.withDefaults()
-	if int64(len(src)) > limits.MaxFileBytes {
-		return hcl.Diagnostics{limitDiag("MaxFileBytes", limits.MaxFileBytes, "File too large",
-			fmt.Sprintf("%s is %d bytes; a configuration or variables file may hold at most %d bytes.", filename, len(src), limits.MaxFileBytes),
+func checkSource(src []byte, filename string, lim Limits, ends *[]int) hcl.Diagnostics {
+	lim = lim.WithDefaults()
+	if int64(len(src)) > lim.MaxFileBytes {
+		return hcl.Diagnostics{limits.Diag("MaxFileBytes", lim.MaxFileBytes, "File too large",
+			fmt.Sprintf("%s is %d bytes; a configuration or variables file may hold at most %d bytes.", filename, len(src), lim.MaxFileBytes),
 			&hcl.Range{Filename: filename, Start: hcl.InitialPos, End: hcl.InitialPos})}
 	}
-	if shallow(src, limits.MaxNesting, ends) {
+	if shallow(src, lim.MaxNesting, ends) {
 		return nil
 	}
 	if ends != nil {
 		*ends = nil
 	}
 	tokens, _ := hclsyntax.LexConfig(src, filename, hcl.InitialPos)
-	if d := checkNesting(tokens, limits.MaxNesting); d != nil {
+	if d := checkNesting(tokens, lim.MaxNesting); d != nil {
 		return hcl.Diagnostics{d}
 	}
 	return nil
@@ -177,15 +179,15 @@ func shallow(src []byte, max int, ends *[]int) bool {
 
 // checkExpressionSource is CheckSource for a lone expression, such as a
 // --var value.
-func checkExpressionSource(src []byte, filename string, limits Limits) hcl.Diagnostics {
-	if int64(len(src)) > limits.MaxFileBytes {
-		return hcl.Diagnostics{limitDiag("MaxFileBytes", limits.MaxFileBytes, "Value too large",
-			fmt.Sprintf("The %s is %d bytes; at most %d are allowed.", filename, len(src), limits.MaxFileBytes), nil)}
+func checkExpressionSource(src []byte, filename string, lim Limits) hcl.Diagnostics {
+	if int64(len(src)) > lim.MaxFileBytes {
+		return hcl.Diagnostics{limits.Diag("MaxFileBytes", lim.MaxFileBytes, "Value too large",
+			fmt.Sprintf("The %s is %d bytes; at most %d are allowed.", filename, len(src), lim.MaxFileBytes), nil)}
 	}
 	tokens, _ := hclsyntax.LexExpression(src, filename, hcl.InitialPos)
-	if d := checkNesting(tokens, limits.MaxNesting); d != nil {
+	if d := checkNesting(tokens, lim.MaxNesting); d != nil {
 		// It is not in a file a snippet could show.
-		d.Detail = fmt.Sprintf("The %s nests more than %d levels deep (brackets, braces, parentheses, templates, or operators chained in one expression).", filename, limits.MaxNesting)
+		d.Detail = fmt.Sprintf("The %s nests more than %d levels deep (brackets, braces, parentheses, templates, or operators chained in one expression).", filename, lim.MaxNesting)
 		d.Subject = nil
 		return hcl.Diagnostics{d}
 	}
@@ -279,7 +281,7 @@ func checkNesting(tokens hclsyntax.Tokens, max int) *hcl.Diagnostic {
 		}
 		if depth > max {
 			rng := tok.Range
-			return limitDiag("MaxNesting", int64(max), "Nested too deeply",
+			return limits.Diag("MaxNesting", int64(max), "Nested too deeply",
 				fmt.Sprintf("The source nests more than %d levels deep here (brackets, braces, parentheses, templates, or operators chained in one expression). Split the expression with local values.", max),
 				&rng)
 		}

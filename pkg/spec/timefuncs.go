@@ -8,6 +8,8 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
+
+	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
 // Terraform's timeadd and formatdate take RFC 3339 only, while every time
@@ -31,7 +33,7 @@ func funcTime(s string) (t time.Time, wall bool, err error) {
 			return t, true, nil
 		}
 	}
-	return time.Time{}, false, fmt.Errorf("%s is not a time: write \"YYYY-MM-DD HH:MM\" or \"YYYY-MM-DDTHH:MM:SS\" (wall clock, as rtctl's times are), or RFC 3339 with an offset", quoted(s))
+	return time.Time{}, false, fmt.Errorf("%s is not a time: write \"YYYY-MM-DD HH:MM\" or \"YYYY-MM-DDTHH:MM:SS\" (wall clock, as rtctl's times are), or RFC 3339 with an offset", limits.Quoted(s))
 }
 
 // formatWall writes a wall-clock time the way a configuration does, with

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
 // Date is a civil date with no time zone: a highlight's day, or the bounds
@@ -20,7 +22,7 @@ type Date struct {
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse("2006-01-02", s)
 	if err != nil {
-		return Date{}, fmt.Errorf("%s is not a date in the form YYYY-MM-DD", quoted(s))
+		return Date{}, fmt.Errorf("%s is not a date in the form YYYY-MM-DD", limits.Quoted(s))
 	}
 	return DateOf(t), nil
 }
@@ -76,7 +78,7 @@ type Clock int
 func ParseClock(s string) (Clock, error) {
 	t, err := time.Parse("15:04", s)
 	if err != nil {
-		return 0, fmt.Errorf("%s is not a time of day in the form HH:MM", quoted(s))
+		return 0, fmt.Errorf("%s is not a time of day in the form HH:MM", limits.Quoted(s))
 	}
 	return Clock(t.Hour()*60 + t.Minute()), nil
 }
@@ -109,11 +111,11 @@ func ParseDuration(s string) (time.Duration, error) {
 			i++
 		}
 		if i == 0 {
-			return 0, fmt.Errorf("%s is not a duration: expected a number, like \"15m\", \"1.5h\" or \"90 minutes\"", quoted(orig))
+			return 0, fmt.Errorf("%s is not a duration: expected a number, like \"15m\", \"1.5h\" or \"90 minutes\"", limits.Quoted(orig))
 		}
 		n, err := strconv.ParseInt(s[:i], 10, 64)
 		if err != nil || n > 1<<31 {
-			return 0, fmt.Errorf("%s is not a duration: number too large", quoted(orig))
+			return 0, fmt.Errorf("%s is not a duration: number too large", limits.Quoted(orig))
 		}
 		s = s[i:]
 		// A fraction, as people write "1.5h": its digits, kept exact.
@@ -124,11 +126,11 @@ func ParseDuration(s string) (time.Duration, error) {
 				j++
 			}
 			if j == 1 {
-				return 0, fmt.Errorf("%s is not a duration: expected digits after the decimal point, like \"1.5h\"", quoted(orig))
+				return 0, fmt.Errorf("%s is not a duration: expected digits after the decimal point, like \"1.5h\"", limits.Quoted(orig))
 			}
 			digits := s[1:j]
 			if len(digits) > 9 {
-				return 0, fmt.Errorf("%s is not a duration: finer than a second", quoted(orig))
+				return 0, fmt.Errorf("%s is not a duration: finer than a second", limits.Quoted(orig))
 			}
 			frac, _ = strconv.ParseInt(digits, 10, 64)
 			fracDigits = len(digits)
@@ -141,19 +143,19 @@ func ParseDuration(s string) (time.Duration, error) {
 		}
 		if j == 0 {
 			if s == "" {
-				return 0, fmt.Errorf("%s is not a duration: missing unit (s, m, h, d or w) after %d", quoted(orig), n)
+				return 0, fmt.Errorf("%s is not a duration: missing unit (s, m, h, d or w) after %d", limits.Quoted(orig), n)
 			}
-			return 0, fmt.Errorf("%s is not a duration: unknown unit %q (use s, m, h, d or w)", quoted(orig), s[:1])
+			return 0, fmt.Errorf("%s is not a duration: unknown unit %q (use s, m, h, d or w)", limits.Quoted(orig), s[:1])
 		}
 		unit, ok := durationUnits[strings.ToLower(s[:j])]
 		if !ok {
-			return 0, fmt.Errorf("%s is not a duration: unknown unit %q; write it as \"15m\", \"1h30m\", \"1.5h\" or \"90 minutes\"", quoted(orig), s[:j])
+			return 0, fmt.Errorf("%s is not a duration: unknown unit %q; write it as \"15m\", \"1h30m\", \"1.5h\" or \"90 minutes\"", limits.Quoted(orig), s[:j])
 		}
 		s = strings.TrimLeft(s[j:], " ")
 		// Checked before multiplying: n*unit can wrap around int64 into a
 		// small or negative duration that would pass a later check.
 		if n > int64(maxDuration/unit) {
-			return 0, fmt.Errorf("%s is not a duration: longer than a century", quoted(orig))
+			return 0, fmt.Errorf("%s is not a duration: longer than a century", limits.Quoted(orig))
 		}
 		part := time.Duration(n) * unit
 		if fracDigits > 0 {
@@ -166,13 +168,13 @@ func ParseDuration(s string) (time.Duration, error) {
 			secs := int64(unit / time.Second)
 			num := frac * secs
 			if num%int64(scale) != 0 {
-				return 0, fmt.Errorf("%s is not a duration: finer than a second", quoted(orig))
+				return 0, fmt.Errorf("%s is not a duration: finer than a second", limits.Quoted(orig))
 			}
 			part += time.Duration(num/int64(scale)) * time.Second
 		}
 		total += part
 		if total > maxDuration {
-			return 0, fmt.Errorf("%s is not a duration: longer than a century", quoted(orig))
+			return 0, fmt.Errorf("%s is not a duration: longer than a century", limits.Quoted(orig))
 		}
 	}
 	return total, nil
@@ -234,15 +236,15 @@ func ParseTime(s string, loc *time.Location) (time.Time, error) {
 		}
 	}
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%s is not a time: write \"YYYY-MM-DD HH:MM\" or \"YYYY-MM-DDTHH:MM:SS\" (local to rtctl.timezone), or RFC 3339 with an offset, like \"2026-11-20T09:00:00+01:00\"", quoted(s))
+		return time.Time{}, fmt.Errorf("%s is not a time: write \"YYYY-MM-DD HH:MM\" or \"YYYY-MM-DDTHH:MM:SS\" (local to rtctl.timezone), or RFC 3339 with an offset, like \"2026-11-20T09:00:00+01:00\"", limits.Quoted(s))
 	}
 	t, err := resolveLocal(wall, loc)
 	if err != nil {
 		switch {
 		case errors.Is(err, errTimeGap):
-			return time.Time{}, fmt.Errorf("%s does not exist in %s: the clocks skip it when daylight saving time starts (a DST gap)", quoted(s), loc)
+			return time.Time{}, fmt.Errorf("%s does not exist in %s: the clocks skip it when daylight saving time starts (a DST gap)", limits.Quoted(s), loc)
 		default:
-			return time.Time{}, fmt.Errorf("%s is ambiguous in %s: it happens twice when daylight saving time ends (a DST overlap); write it in RFC 3339 with an offset to choose one", quoted(s), loc)
+			return time.Time{}, fmt.Errorf("%s is ambiguous in %s: it happens twice when daylight saving time ends (a DST overlap); write it in RFC 3339 with an offset to choose one", limits.Quoted(s), loc)
 		}
 	}
 	return t, nil
@@ -297,7 +299,7 @@ func ParseWeekday(s string) (time.Weekday, error) {
 	if d, ok := weekdayNames[strings.ToLower(strings.TrimSpace(s))]; ok {
 		return d, nil
 	}
-	return 0, fmt.Errorf("%s is not a weekday: use mon, tue, wed, thu, fri, sat or sun", quoted(s))
+	return 0, fmt.Errorf("%s is not a weekday: use mon, tue, wed, thu, fri, sat or sun", limits.Quoted(s))
 }
 
 // shortWeekday is the three-letter lower-case name ParseWeekday accepts.

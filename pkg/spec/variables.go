@@ -13,6 +13,8 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
+
+	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
 // VarEnvPrefix prefixes environment variables that set input variables:
@@ -307,7 +309,7 @@ func finalVariableValues(decl map[string]*variable, raw map[string]rawVariableVa
 					Summary:  "Invalid value for input variable",
 					Detail:   fmt.Sprintf("The value from %s is not suitable: %s.", rv.source, err),
 					Subject:  rv.rng,
-					Extra:    limitExtra(err),
+					Extra:    limits.Extra(err),
 				})
 				continue
 			}

@@ -1,4 +1,4 @@
-package spec
+package limits
 
 import (
 	"reflect"
@@ -25,8 +25,8 @@ func TestEveryLimitNameSetsItsField(t *testing.T) {
 				t.Errorf("--limit %s=12345 left %s = %d, want %d", n.name, name, f.Int(), want)
 			}
 		}
-		if LimitName(n.field) != n.name {
-			t.Errorf("LimitName(%q) = %q, want %q", n.field, LimitName(n.field), n.name)
+		if Name(n.field) != n.name {
+			t.Errorf("Name(%q) = %q, want %q", n.field, Name(n.field), n.name)
 		}
 	}
 	var l Limits

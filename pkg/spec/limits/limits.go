@@ -1,4 +1,4 @@
-package spec
+package limits
 
 import (
 	"errors"
@@ -13,7 +13,7 @@ import (
 // Limits bounds everything a configuration can make Load read or compute, so
 // that a hostile or mistaken configuration ends in a clear error diagnostic
 // rather than in running out of memory, stack or time. A zero field means
-// its default (see DefaultLimits); LoadOptions.Limits overrides them.
+// its default (see Default); spec.LoadOptions.Limits overrides them.
 //
 // The limits a real configuration could reach (MaxInstances, the file
 // sizes, MaxDeclarations) are worth exposing to users; the others bound
@@ -69,31 +69,52 @@ type Limits struct {
 	MaxGitObjectBytes int64
 }
 
-// DefaultLimits returns the limits Load applies unless told otherwise.
-func DefaultLimits() Limits {
+// The defaults, each beside the name it is set by (rtctl --limit NAME=N;
+// "-" for a limit no real configuration comes near, which cannot be set).
+const (
+	DefaultMaxFileBytes     = 2 << 20  // --limit file-size
+	DefaultMaxSourceBytes   = 8 << 20  // --limit source-size
+	DefaultMaxNesting       = 256      // -
+	DefaultMaxDeclarations  = 50000    // --limit declarations
+	DefaultMaxInstances     = 100000   // --limit instances
+	DefaultMaxValueElements = 1000000  // --limit value-elements
+	DefaultMaxValueBytes    = 16 << 20 // --limit value-size
+	DefaultMaxEvalSteps     = 2000000  // --limit eval-steps
+	DefaultMaxEvalBytes     = 64 << 20 // --limit eval-text
+	DefaultMaxReadFileBytes = 1 << 20  // --limit read-file-size
+	// DefaultMaxCalendarBytes is what pkg/calendar fetches at most.
+	DefaultMaxCalendarBytes = calendar.DefaultFetchMaxBytes // --limit calendar-size
+	DefaultMaxDateRange     = 3660                          // --limit date-range
+	// A commit is a few hundred bytes: 16 MiB is tens of thousands of
+	// commits in the window, and 1 MiB a message no person wrote.
+	DefaultMaxGitLogBytes    = 16 << 20 // --limit git-log-size
+	DefaultMaxGitObjectBytes = 1 << 20  // --limit git-object-size
+)
+
+// Default returns the limits a load applies unless told otherwise.
+func Default() Limits {
 	return Limits{
-		MaxFileBytes:     2 << 20,
-		MaxSourceBytes:   8 << 20,
-		MaxNesting:       256,
-		MaxDeclarations:  50000,
-		MaxInstances:     100000,
-		MaxValueElements: 1000000,
-		MaxValueBytes:    16 << 20,
-		MaxEvalSteps:     2000000,
-		MaxEvalBytes:     64 << 20,
-		MaxReadFileBytes: 1 << 20,
-		MaxCalendarBytes: calendar.DefaultFetchMaxBytes,
-		MaxDateRange:     3660,
-		// A commit is a few hundred bytes: 16 MiB is tens of thousands
-		// of commits in the window, and 1 MiB a message no person wrote.
-		MaxGitLogBytes:    16 << 20,
-		MaxGitObjectBytes: 1 << 20,
+		MaxFileBytes:      DefaultMaxFileBytes,
+		MaxSourceBytes:    DefaultMaxSourceBytes,
+		MaxNesting:        DefaultMaxNesting,
+		MaxDeclarations:   DefaultMaxDeclarations,
+		MaxInstances:      DefaultMaxInstances,
+		MaxValueElements:  DefaultMaxValueElements,
+		MaxValueBytes:     DefaultMaxValueBytes,
+		MaxEvalSteps:      DefaultMaxEvalSteps,
+		MaxEvalBytes:      DefaultMaxEvalBytes,
+		MaxReadFileBytes:  DefaultMaxReadFileBytes,
+		MaxCalendarBytes:  DefaultMaxCalendarBytes,
+		MaxDateRange:      DefaultMaxDateRange,
+		MaxGitLogBytes:    DefaultMaxGitLogBytes,
+		MaxGitObjectBytes: DefaultMaxGitObjectBytes,
 	}
 }
 
-// withDefaults fills every zero (or negative) field with its default.
-func (l Limits) withDefaults() Limits {
-	d := DefaultLimits()
+// WithDefaults is l with every zero (or negative) field set to its
+// default.
+func (l Limits) WithDefaults() Limits {
+	d := Default()
 	set64 := func(v *int64, def int64) {
 		if *v <= 0 {
 			*v = def
@@ -121,45 +142,50 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// LimitExceeded is the Extra of every diagnostic that reports a Limits
-// field being reached, so that a command line can say how to raise it.
-type LimitExceeded struct {
+// Exceeded is the Extra of every diagnostic that reports a Limits field
+// being reached, so that a command line can say how to raise it.
+type Exceeded struct {
 	Limit string // the Limits field, such as "MaxInstances"
 	Value int64  // its value in this load
 }
 
-// limitDiag is an error diagnostic about reaching the limit named limit.
-func limitDiag(limit string, value int64, summary, detail string, subject *hcl.Range) *hcl.Diagnostic {
+// Diag is an error diagnostic about reaching the limit named limit.
+func Diag(limit string, value int64, summary, detail string, subject *hcl.Range) *hcl.Diagnostic {
 	return &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  summary,
 		Detail:   detail,
 		Subject:  subject,
-		Extra:    &LimitExceeded{Limit: limit, Value: value},
+		Extra:    &Exceeded{Limit: limit, Value: value},
 	}
 }
 
-// limitError is an error about reaching a limit, returned by functions and
-// turned into a diagnostic with a LimitExceeded.
-type limitError struct {
-	limit string
-	value int64
+// Error is an error about reaching a limit, returned by functions and
+// data sources and turned into a diagnostic with an Exceeded.
+type Error struct {
+	Limit string // the Limits field
+	Value int64  // its value in this load
 	msg   string
 }
 
-func (e *limitError) Error() string { return e.msg }
+func (e *Error) Error() string { return e.msg }
 
-func newLimitError(limit string, value int64, format string, args ...any) *limitError {
-	return &limitError{limit: limit, value: value, msg: fmt.Sprintf(format, args...)}
+// Exceeded is the diagnostic Extra that names e's limit.
+func (e *Error) Exceeded() *Exceeded { return &Exceeded{Limit: e.Limit, Value: e.Value} }
+
+// NewError is an Error about the limit named limit, whose message is
+// format with args.
+func NewError(limit string, value int64, format string, args ...any) *Error {
+	return &Error{Limit: limit, Value: value, msg: fmt.Sprintf(format, args...)}
 }
 
 // maxShownInput is how much of an input a message quotes: enough to
 // recognise it, never a whole file.
 const maxShownInput = 100
 
-// clip shortens s to about maxShownInput characters for a message, marking
+// Clip shortens s to about maxShownInput characters for a message, marking
 // the cut with an ellipsis.
-func clip(s string) string {
+func Clip(s string) string {
 	n := 0
 	for i := range s {
 		if n == maxShownInput {
@@ -170,25 +196,17 @@ func clip(s string) string {
 	return s
 }
 
-// quoted is s clipped and quoted, for an error that shows an input.
-func quoted(s string) string { return fmt.Sprintf("%q", clip(s)) }
+// Quoted is s clipped and quoted, for an error that shows an input.
+func Quoted(s string) string { return fmt.Sprintf("%q", Clip(s)) }
 
-// limitExtra is the LimitExceeded for err, when a limit is what failed.
-func limitExtra(err error) any {
-	var le *limitError
+// Extra is the Exceeded for err, when a limit is what failed, for a
+// diagnostic's Extra; nil otherwise.
+func Extra(err error) any {
+	var le *Error
 	if errors.As(err, &le) {
-		return &LimitExceeded{Limit: le.limit, Value: le.value}
+		return le.Exceeded()
 	}
 	return nil
-}
-
-// capitalize is s with its first letter in upper case, for an error
-// message that becomes a sentence.
-func capitalize(s string) string {
-	if s == "" || s[0] < 'a' || s[0] > 'z' {
-		return s
-	}
-	return string(s[0]-'a'+'A') + s[1:]
 }
 
 // limitNames are the names people set limits by (rtctl --limit NAME=N),
@@ -212,9 +230,9 @@ var limitNames = []struct {
 	{"git-object-size", "MaxGitObjectBytes", func(l *Limits, v int64) { l.MaxGitObjectBytes = v }},
 }
 
-// LimitName is the name a limit is set by, "" for one that cannot be set
+// Name is the name a limit is set by, "" for one that cannot be set
 // (nesting: no real configuration needs more).
-func LimitName(field string) string {
+func Name(field string) string {
 	for _, n := range limitNames {
 		if n.field == field {
 			return n.name
