@@ -14,6 +14,7 @@ import (
 
 	"github.com/rtctl/rtctl/pkg/calendar"
 	"github.com/rtctl/rtctl/pkg/spec/limits"
+	"github.com/rtctl/rtctl/pkg/spec/values"
 )
 
 // DefaultCalendarHorizon is how far after now data "ical" looks by default:
@@ -225,7 +226,7 @@ func icalWindow(dc DataContext, cfg cty.Value) (calendar.Window, hcl.Diagnostics
 			bad("horizon", "Conflicting window end", dc.Address+" sets both window_end and horizon; set one.")
 			return calendar.Window{}, diags
 		}
-		d, err := ParseDuration(h)
+		d, err := values.ParseDuration(h)
 		if err != nil || d <= 0 {
 			bad("horizon", "Invalid horizon", fmt.Sprintf("%s: horizon must be a positive duration such as \"7d\" (got %s).", dc.Address, limits.Quoted(h)))
 			return calendar.Window{}, diags
@@ -261,10 +262,10 @@ func icalWindow(dc DataContext, cfg cty.Value) (calendar.Window, hcl.Diagnostics
 // parseWindowBound reads a date (midnight in loc) or a time as offline_time
 // does.
 func parseWindowBound(s string, loc *time.Location) (time.Time, error) {
-	if d, err := ParseDate(s); err == nil {
+	if d, err := values.ParseDate(s); err == nil {
 		return d.In(loc), nil
 	}
-	return ParseTime(s, loc)
+	return values.ParseTime(s, loc)
 }
 
 func icalEventValue(o calendar.Occurrence, loc *time.Location) cty.Value {

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/rtctl/rtctl/pkg/rtapi"
+	"github.com/rtctl/rtctl/pkg/spec/values"
 )
 
 // FocusSession is a recurring FocusTime schedule: on each of Days, a session
@@ -15,10 +16,10 @@ import (
 type FocusSession struct {
 	Address       string
 	Days          []time.Weekday // sorted, Sunday first, no repeats
-	Start         Clock
+	Start         values.Clock
 	Duration      time.Duration // zero when UntilEndOfDay
 	UntilEndOfDay bool
-	From, To      *Date // optional bounds, inclusive
+	From, To      *values.Date // optional bounds, inclusive
 	Range         hcl.Range
 }
 
@@ -45,7 +46,7 @@ func (l *loader) decodeFocusSession(rb *resourceBlock, inst instance) (FocusSess
 		if names, set := evalStringList(a, inst.ctx, diags); set {
 			seen := map[time.Weekday]bool{}
 			for _, n := range names {
-				d, err := ParseWeekday(n)
+				d, err := values.ParseWeekday(n)
 				if err != nil {
 					fail(a, "Unknown weekday", err.Error()+".")
 					continue
@@ -67,7 +68,7 @@ func (l *loader) decodeFocusSession(rb *resourceBlock, inst instance) (FocusSess
 	}
 	if a := rb.attr("start"); a != nil {
 		if s, set := evalString(a, inst.ctx, diags); set {
-			c, err := ParseClock(s)
+			c, err := values.ParseClock(s)
 			if err != nil {
 				fail(a, "Invalid start time", err.Error()+".")
 			}
@@ -109,14 +110,14 @@ func (l *loader) decodeFocusSession(rb *resourceBlock, inst instance) (FocusSess
 	case dur != nil:
 		if a := rb.attr("duration"); a != nil {
 			if s, set := evalString(a, inst.ctx, diags); set {
-				d, err := ParseDuration(s)
+				d, err := values.ParseDuration(s)
 				switch {
 				case err != nil:
 					fail(a, "Invalid duration", err.Error()+".")
 				case d <= 0:
 					fail(a, "Invalid duration", "The duration must be positive.")
 				case d%(5*time.Minute) != 0:
-					fail(a, "Invalid focus duration", fmt.Sprintf("FocusTime sessions last a multiple of 5 minutes; %s is not. Try %s.", FormatDuration(d), FormatDuration(roundUp5(d))))
+					fail(a, "Invalid focus duration", fmt.Sprintf("FocusTime sessions last a multiple of 5 minutes; %s is not. Try %s.", values.FormatDuration(d), values.FormatDuration(roundUp5(d))))
 				case d > 24*time.Hour:
 					fail(a, "Invalid focus duration", "A focus session lasts at most a day.")
 				}
@@ -130,11 +131,11 @@ func (l *loader) decodeFocusSession(rb *resourceBlock, inst instance) (FocusSess
 	}
 	for _, bound := range []struct {
 		name string
-		dst  **Date
+		dst  **values.Date
 	}{{"from", &item.From}, {"to", &item.To}} {
 		if a := rb.attr(bound.name); a != nil {
 			if s, set := evalString(a, inst.ctx, diags); set {
-				d, err := ParseDate(s)
+				d, err := values.ParseDate(s)
 				if err != nil {
 					fail(a, "Invalid date", err.Error()+".")
 				} else {

@@ -13,6 +13,7 @@ import (
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 
 	"github.com/rtctl/rtctl/pkg/spec/limits"
+	"github.com/rtctl/rtctl/pkg/spec/values"
 )
 
 // Functions returns the function table of a configuration in baseDir: the
@@ -178,7 +179,7 @@ var durationFunc = function.New(&function.Spec{
 	Params:      []function.Parameter{{Name: "duration", Type: cty.String}},
 	Type:        function.StaticReturnType(cty.Number),
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		d, err := ParseDuration(args[0].AsString())
+		d, err := values.ParseDuration(args[0].AsString())
 		if err != nil {
 			return cty.NilVal, err
 		}
@@ -194,7 +195,7 @@ var dateAddFunc = function.New(&function.Spec{
 	},
 	Type: function.StaticReturnType(cty.String),
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		d, err := ParseDate(args[0].AsString())
+		d, err := values.ParseDate(args[0].AsString())
 		if err != nil {
 			return cty.NilVal, err
 		}
@@ -217,11 +218,11 @@ func dateRangeFunc(maxDays int) function.Function {
 		},
 		Type: function.StaticReturnType(cty.List(cty.String)),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			first, err := ParseDate(args[0].AsString())
+			first, err := values.ParseDate(args[0].AsString())
 			if err != nil {
 				return cty.NilVal, function.NewArgError(0, err)
 			}
-			last, err := ParseDate(args[1].AsString())
+			last, err := values.ParseDate(args[1].AsString())
 			if err != nil {
 				return cty.NilVal, function.NewArgError(1, err)
 			}
@@ -245,10 +246,10 @@ var weekdayFunc = function.New(&function.Spec{
 	Params:      []function.Parameter{{Name: "date", Type: cty.String}},
 	Type:        function.StaticReturnType(cty.String),
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		d, err := ParseDate(args[0].AsString())
+		d, err := values.ParseDate(args[0].AsString())
 		if err != nil {
 			return cty.NilVal, err
 		}
-		return cty.StringVal(shortWeekday(d.In(time.UTC).Weekday())), nil
+		return cty.StringVal(values.ShortWeekday(d.In(time.UTC).Weekday())), nil
 	},
 })

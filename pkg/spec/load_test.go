@@ -15,6 +15,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/rtctl/rtctl/pkg/spec/values"
 )
 
 // writeConfig writes files into a new directory and returns it.
@@ -122,13 +124,13 @@ focus_session "evening" {
 		t.Errorf("offline time (-want +got):\n%s", diff)
 	}
 	wantHighlights := []Highlight{
-		{Address: "highlight.release[0]", Date: Date{2026, time.November, 20}, Description: "Release 0", Source: "ci"},
-		{Address: "highlight.release[1]", Date: Date{2026, time.November, 21}, Description: "Release 1", Source: "ci"},
+		{Address: "highlight.release[0]", Date: values.Date{Year: 2026, Month: time.November, Day: 20}, Description: "Release 0", Source: "ci"},
+		{Address: "highlight.release[1]", Date: values.Date{Year: 2026, Month: time.November, Day: 21}, Description: "Release 1", Source: "ci"},
 	}
 	if diff := cmp.Diff(wantHighlights, cfg.Highlights, cmpopts.IgnoreFields(Highlight{}, "Range")); diff != "" {
 		t.Errorf("highlights (-want +got):\n%s", diff)
 	}
-	from := Date{2026, time.November, 1}
+	from := values.Date{Year: 2026, Month: time.November, Day: 1}
 	wantFocus := []FocusSession{
 		{Address: "focus_session.deep", Days: []time.Weekday{time.Monday, time.Friday}, Start: 9 * 60, Duration: 90 * time.Minute, From: &from},
 		{Address: "focus_session.evening", Days: []time.Weekday{time.Sunday}, Start: 20 * 60, UntilEndOfDay: true},
@@ -474,5 +476,16 @@ func TestRenderDiagnosticsCutsTheFile(t *testing.T) {
 	}
 	if !strings.Contains(got.String(), "in rtctl:") || !strings.Contains(got.String(), "line 406") {
 		t.Errorf("want a diagnostic in the rtctl block and one near the end:\n%s", got.String())
+	}
+}
+
+func TestParseVarArg(t *testing.T) {
+	if n, v, err := ParseVarArg("team=a=b"); err != nil || n != "team" || v != "a=b" {
+		t.Errorf("got %q %q %v", n, v, err)
+	}
+	for _, bad := range []string{"team", "=x", "1x=2"} {
+		if _, _, err := ParseVarArg(bad); err == nil {
+			t.Errorf("ParseVarArg(%q) accepted", bad)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/rtctl/rtctl/pkg/rtapi"
+	"github.com/rtctl/rtctl/pkg/spec/values"
 )
 
 // MaxOfflineSpan is the longest offline_time block spec accepts. The planner
@@ -79,7 +80,7 @@ func (l *loader) decodeOfflineTime(rb *resourceBlock, inst instance) (OfflineTim
 	}
 	if a := rb.attr("start"); a != nil {
 		if s, set := evalString(a, inst.ctx, diags); set {
-			t, err := ParseTime(s, l.cfg.Timezone)
+			t, err := values.ParseTime(s, l.cfg.Timezone)
 			if err != nil {
 				*diags = append(*diags, attrError(a, "Invalid start time", err.Error()+"."))
 				ok = false
@@ -93,7 +94,7 @@ func (l *loader) decodeOfflineTime(rb *resourceBlock, inst instance) (OfflineTim
 	}
 	if a := rb.attr("end"); a != nil {
 		if s, set := evalString(a, inst.ctx, diags); set {
-			t, err := ParseTime(s, l.cfg.Timezone)
+			t, err := values.ParseTime(s, l.cfg.Timezone)
 			switch {
 			case err != nil:
 				*diags = append(*diags, attrError(a, "Invalid end time", err.Error()+"."))
@@ -112,7 +113,7 @@ func (l *loader) decodeOfflineTime(rb *resourceBlock, inst instance) (OfflineTim
 		}
 	} else if a := rb.attr("duration"); a != nil {
 		if s, set := evalString(a, inst.ctx, diags); set {
-			d, err := ParseDuration(s)
+			d, err := values.ParseDuration(s)
 			switch {
 			case err != nil:
 				*diags = append(*diags, attrError(a, "Invalid duration", err.Error()+"."))
@@ -150,7 +151,7 @@ func (l *loader) decodeOfflineTime(rb *resourceBlock, inst instance) (OfflineTim
 
 func offlineTooLong(a *hcl.Attribute, address string, d time.Duration) *hcl.Diagnostic {
 	return attrError(a, "Offline time longer than 31 days",
-		fmt.Sprintf("%s lasts %s. Blocks over 4 hours are split into consecutive 4-hour blocks, but one longer than 31 days is likely a mistake (a wrong date or unit?), so it is refused. Declare long absences as several blocks.", address, FormatDuration(d)))
+		fmt.Sprintf("%s lasts %s. Blocks over 4 hours are split into consecutive 4-hour blocks, but one longer than 31 days is likely a mistake (a wrong date or unit?), so it is refused. Declare long absences as several blocks.", address, values.FormatDuration(d)))
 }
 
 // offlineWarnings reports blocks the API will not take as they are.
@@ -168,7 +169,7 @@ func (l *loader) offlineWarnings(item OfflineTime) {
 		l.diags = append(l.diags, &hcl.Diagnostic{
 			Severity: hcl.DiagWarning,
 			Summary:  "Offline time shorter than 5 minutes",
-			Detail:   fmt.Sprintf("%s lasts %s%s. RescueTime appears to refuse offline time shorter than 5 minutes, so applying it will likely fail.", item.Address, FormatDuration(d), trimmed),
+			Detail:   fmt.Sprintf("%s lasts %s%s. RescueTime appears to refuse offline time shorter than 5 minutes, so applying it will likely fail.", item.Address, values.FormatDuration(d), trimmed),
 			Subject:  item.Range.Ptr(),
 		})
 	}

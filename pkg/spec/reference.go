@@ -8,6 +8,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/zclconf/go-cty/cty/function"
+
+	"github.com/rtctl/rtctl/pkg/spec/values"
 )
 
 // The language reference (docs/configuration.md) is generated from the
@@ -328,7 +330,7 @@ func signature(name string, f function.Function) string {
 // durationUnitList names the duration units, grouped by what they mean.
 func durationUnitList() string {
 	byUnit := map[int64][]string{}
-	for name, d := range durationUnits {
+	for name, d := range values.DurationUnits() {
 		byUnit[int64(d)] = append(byUnit[int64(d)], "`"+name+"`")
 	}
 	units := make([]int64, 0, len(byUnit))

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/rtctl/rtctl/pkg/spec/values"
 )
 
 // OverlapPolicy says what to do with declared offline-time blocks that
@@ -78,7 +80,7 @@ func (s *settingsBlock) evaluate(ctx *hcl.EvalContext, cfg *Config) hcl.Diagnost
 	}
 	if a, ok := s.Attrs["lookback"]; ok {
 		if str, ok := evalString(a, ctx, &diags); ok {
-			d, err := ParseDuration(str)
+			d, err := values.ParseDuration(str)
 			switch {
 			case err != nil:
 				diags = append(diags, attrError(a, "Invalid duration", err.Error()+"."))

@@ -10,6 +10,7 @@ import (
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 
 	"github.com/rtctl/rtctl/pkg/spec/limits"
+	"github.com/rtctl/rtctl/pkg/spec/values"
 )
 
 // Terraform's timeadd and formatdate take RFC 3339 only, while every time
@@ -49,7 +50,7 @@ func formatWall(t time.Time) string {
 // an optional sign, and Go's as Terraform's timeadd takes them ("300ms").
 func signedDuration(s string) (time.Duration, error) {
 	rest, neg := strings.CutPrefix(strings.TrimSpace(s), "-")
-	d, err := ParseDuration(rest)
+	d, err := values.ParseDuration(rest)
 	if err != nil {
 		if gd, gerr := time.ParseDuration(s); gerr == nil {
 			return gd, nil

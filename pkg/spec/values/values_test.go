@@ -1,4 +1,4 @@
-package spec
+package values
 
 import (
 	"strings"
@@ -131,27 +131,6 @@ func TestParseDurationAsPeopleWrite(t *testing.T) {
 	}
 }
 
-func TestLooksLikeAPIKey(t *testing.T) {
-	tests := []struct {
-		s    string
-		want bool
-	}{
-		{"B63abcdEFGh_ijklmnOPQrst0123456789abcdefg", true},
-		{"key: B63abcdEFGh_ijklmnOPQrst0123456789abcdefg please", true},
-		{"Daily standup with the platform team", false},
-		{"Merged 3f9a1c2b7d4e5f60718293a4b5c6d7e8f9012345", false},           // git SHA: no upper case
-		{"ThisIsAVeryLongCamelCaseIdentifierNameForSure", false},             // no digits
-		{"https://calendar.example.com/ical/team-calendar/basic.ics", false}, // ordinary URL
-		{"Ab1Cd2Ef3", false},                            // too short
-		{"550e8400-e29b-41d4-a716-446655440000", false}, // UUID: no upper case
-	}
-	for _, tt := range tests {
-		if got := looksLikeAPIKey(tt.s); got != tt.want {
-			t.Errorf("looksLikeAPIKey(%q) = %v, want %v", tt.s, got, tt.want)
-		}
-	}
-}
-
 func TestDate(t *testing.T) {
 	d, err := ParseDate("2026-02-28")
 	if err != nil {
@@ -171,13 +150,11 @@ func TestDate(t *testing.T) {
 	}
 }
 
-func TestParseVarArg(t *testing.T) {
-	if n, v, err := ParseVarArg("team=a=b"); err != nil || n != "team" || v != "a=b" {
-		t.Errorf("got %q %q %v", n, v, err)
+func berlin(t *testing.T) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, bad := range []string{"team", "=x", "1x=2"} {
-		if _, _, err := ParseVarArg(bad); err == nil {
-			t.Errorf("ParseVarArg(%q) accepted", bad)
-		}
-	}
+	return loc
 }

@@ -1,8 +1,9 @@
-package spec
+package values
 
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -189,6 +190,10 @@ var durationUnits = map[string]time.Duration{
 	"w": 7 * 24 * time.Hour, "week": 7 * 24 * time.Hour, "weeks": 7 * 24 * time.Hour,
 }
 
+// DurationUnits are the units ParseDuration reads (a copy), for the
+// language reference.
+func DurationUnits() map[string]time.Duration { return maps.Clone(durationUnits) }
+
 // FormatDuration writes d the way ParseDuration reads it, largest units
 // first ("1h30m", "14d"), so messages echo the user's own notation.
 func FormatDuration(d time.Duration) string {
@@ -302,7 +307,7 @@ func ParseWeekday(s string) (time.Weekday, error) {
 	return 0, fmt.Errorf("%s is not a weekday: use mon, tue, wed, thu, fri, sat or sun", limits.Quoted(s))
 }
 
-// shortWeekday is the three-letter lower-case name ParseWeekday accepts.
-func shortWeekday(d time.Weekday) string {
+// ShortWeekday is the three-letter lower-case name ParseWeekday accepts.
+func ShortWeekday(d time.Weekday) string {
 	return strings.ToLower(d.String()[:3])
 }
