@@ -14,6 +14,7 @@ import (
 	"github.com/rtctl/rtctl/internal/hclfmt"
 	"github.com/rtctl/rtctl/internal/termsafe"
 	"github.com/rtctl/rtctl/pkg/spec"
+	"github.com/rtctl/rtctl/pkg/spec/confdir"
 )
 
 // fmtExitUnformatted is fmt --check's exit code when a file needs
@@ -94,7 +95,7 @@ func (f *formatter) path(p string) {
 		return
 	}
 	if !info.IsDir() {
-		src, err := spec.ReadSourceFile(p)
+		src, err := confdir.ReadSourceFile(p)
 		if err != nil {
 			f.fail(fmt.Errorf("reading %s: %w", p, err))
 			return
@@ -110,9 +111,9 @@ func (f *formatter) path(p string) {
 	for _, name := range files {
 		// An entry of the directory is read only if it stays inside it
 		// (fmt would otherwise show, and rewrite, a linked file anywhere).
-		src, err := spec.ReadDirFile(p, name)
-		var nr *spec.NotRegularError
-		var out *spec.OutsideError
+		src, err := confdir.ReadDirFile(p, name)
+		var nr *confdir.NotRegularError
+		var out *confdir.OutsideError
 		switch {
 		case errors.As(err, &nr), errors.As(err, &out):
 			f.fail(fmt.Errorf("cannot format: %w", err))

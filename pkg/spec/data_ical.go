@@ -13,6 +13,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/rtctl/rtctl/pkg/calendar"
+	"github.com/rtctl/rtctl/pkg/spec/confdir"
 	"github.com/rtctl/rtctl/pkg/spec/limits"
 	"github.com/rtctl/rtctl/pkg/spec/values"
 )
@@ -111,7 +112,7 @@ func (icalSource) Read(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnostic
 		from = limits.Clip(path)
 		read := dc.ReadFile
 		if read == nil {
-			read = newFilePolicy(dc.BaseDir, nil, nil, nil).read
+			read = confdir.NewPolicy(dc.BaseDir, nil, nil, nil).Read
 		}
 		b, err := read(path, dc.Limits.WithDefaults().MaxCalendarBytes)
 		if err != nil {

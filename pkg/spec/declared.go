@@ -3,6 +3,8 @@ package spec
 import (
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/rtctl/rtctl/pkg/spec/confdir"
+
 	"os"
 	"path/filepath"
 	"sort"
@@ -41,7 +43,7 @@ func Declared(dir string) Declarations {
 			continue
 		}
 		path := filepath.Join(dir, e.Name())
-		b, diag := readSource(dir, path, "configuration file", limits.MaxFileBytes)
+		b, diag := confdir.ReadSource(dir, path, "configuration file", limits.MaxFileBytes)
 		if diag != nil {
 			continue
 		}

@@ -2,7 +2,6 @@ package spec
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -12,6 +11,7 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 
+	"github.com/rtctl/rtctl/pkg/spec/confdir"
 	"github.com/rtctl/rtctl/pkg/spec/limits"
 	"github.com/rtctl/rtctl/pkg/spec/values"
 )
@@ -22,10 +22,10 @@ import (
 // daterange and weekday. It applies DefaultLimits; Load builds its own
 // table from LoadOptions.
 func Functions(baseDir string, getenv func(string) string) map[string]function.Function {
-	return newFunctions(newFilePolicy(baseDir, nil, nil, nil), getenv, DefaultLimits())
+	return newFunctions(confdir.NewPolicy(baseDir, nil, nil, nil), getenv, DefaultLimits())
 }
 
-func newFunctions(files *filePolicy, getenv func(string) string, limits Limits) map[string]function.Function {
+func newFunctions(files *confdir.Policy, getenv func(string) string, limits Limits) map[string]function.Function {
 	return map[string]function.Function{
 		// Strings.
 		"chomp":        stdlib.ChompFunc,
@@ -115,14 +115,14 @@ func newFunctions(files *filePolicy, getenv func(string) string, limits Limits) 
 // fileFunc reads a UTF-8 text file relative to the configuration directory,
 // so a configuration means the same wherever rtctl is run from; files
 // decides which files it may read at all.
-func fileFunc(files *filePolicy, maxBytes int64) function.Function {
+func fileFunc(files *confdir.Policy, maxBytes int64) function.Function {
 	return function.New(&function.Spec{
 		Description: "Reads a UTF-8 text file, relative to the configuration directory.",
 		Params:      []function.Parameter{{Name: "path", Type: cty.String}},
 		Type:        function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			p := args[0].AsString()
-			b, err := files.read(p, maxBytes)
+			b, err := files.Read(p, maxBytes)
 			if err != nil {
 				return cty.NilVal, fmt.Errorf("cannot read %s: %w", limits.Clip(p), err)
 			}
@@ -132,15 +132,6 @@ func fileFunc(files *filePolicy, maxBytes int64) function.Function {
 			return cty.StringVal(string(b)), nil
 		},
 	})
-}
-
-// unwrapPathError drops the absolute path os adds, so messages name the
-// file as the user wrote it.
-func unwrapPathError(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
-	return err
 }
 
 // credentialEnv are the environment variables holding rtctl's own

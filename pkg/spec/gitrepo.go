@@ -49,6 +49,7 @@ import (
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 
+	"github.com/rtctl/rtctl/pkg/spec/confdir"
 	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
@@ -198,7 +199,7 @@ func isGitDir(d string) bool {
 func checkGitDir(gitDir, boundary string) (*gitRepository, error) {
 	resolved, err := filepath.EvalSymlinks(gitDir)
 	if err != nil {
-		return nil, &gitError{"Not a git repository", fmt.Sprintf("its git directory %s cannot be read: %s.", gitDir, unwrapPathError(err))}
+		return nil, &gitError{"Not a git repository", fmt.Sprintf("its git directory %s cannot be read: %s.", gitDir, confdir.UnwrapPathError(err))}
 	}
 	if !inGitBoundary(resolved, boundary) {
 		return nil, &gitError{"Repository outside the configuration", fmt.Sprintf("its git directory is %s, outside %s, the repository that holds the configuration: a configuration reads nothing outside it (a linked worktree or a submodule keeps its git directory elsewhere: read the main checkout instead).", resolved, boundary)}

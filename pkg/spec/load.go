@@ -21,6 +21,7 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/rtctl/rtctl/internal/secretscan"
+	"github.com/rtctl/rtctl/pkg/spec/confdir"
 	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
@@ -127,7 +128,7 @@ func Load(ctx context.Context, dir string, opts LoadOptions) (*Config, hcl.Diagn
 		l.diags = append(l.diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Cannot read configuration directory",
-			Detail:   fmt.Sprintf("Reading %s: %s.", dir, unwrapPathError(err)),
+			Detail:   fmt.Sprintf("Reading %s: %s.", dir, confdir.UnwrapPathError(err)),
 		})
 		return l.cfg, l.diags
 	}
@@ -179,7 +180,7 @@ func (l *loader) instrument(f *hcl.File) hcl.Diagnostics {
 // all files together; dir is the configuration directory path must stay
 // in, or "" for a file the person named (see readSource).
 func (l *loader) readSource(dir, path, what string) ([]byte, *hcl.Diagnostic) {
-	b, diag := readSource(dir, path, what, l.limits.MaxFileBytes)
+	b, diag := confdir.ReadSource(dir, path, what, l.limits.MaxFileBytes)
 	if diag != nil {
 		return nil, diag
 	}
@@ -205,7 +206,7 @@ type loader struct {
 	// sourceBytes counts the bytes of every file read, against
 	// limits.MaxSourceBytes.
 	sourceBytes int64
-	files       *filePolicy     // what file() and data sources may read
+	files       *confdir.Policy // what file() and data sources may read
 	creds       *secretscan.Set // LoadOptions.Secrets
 	guard       *guard          // the evaluation limits
 	baseDir     string
@@ -243,7 +244,7 @@ func newLoader(ctx context.Context, dir string, opts LoadOptions) *loader {
 	}
 	parser := hclparse.NewParser()
 	limits := opts.Limits.WithDefaults()
-	files := newFilePolicy(dir, opts.ReadDirs, opts.SecretFiles, opts.Secrets)
+	files := confdir.NewPolicy(dir, opts.ReadDirs, opts.SecretFiles, opts.Secrets)
 	creds := &secretscan.Set{}
 	for _, s := range opts.Secrets {
 		if s = strings.TrimSpace(s); len(s) >= minSecretLength {
@@ -827,7 +828,7 @@ func (l *loader) dataContext() DataContext {
 		BaseDir:     l.baseDir,
 		Getenv:      l.opts.Getenv,
 		HTTPClient:  l.opts.HTTPClient,
-		ReadFile:    l.files.read,
+		ReadFile:    l.files.Read,
 		Limits:      l.limits,
 		holdsSecret: l.holdsSecret,
 	}

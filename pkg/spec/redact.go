@@ -11,6 +11,7 @@ import (
 
 	"github.com/rtctl/rtctl/internal/secretscan"
 	"github.com/rtctl/rtctl/pkg/calendar"
+	"github.com/rtctl/rtctl/pkg/spec/confdir"
 )
 
 // SecretAttributes is implemented by data sources some of whose attributes
@@ -25,7 +26,7 @@ type SecretAttributes interface {
 
 // minSecretLength is the shortest string treated as a secret: shorter parts
 // of a secret's value (a "/" or "ics") would redact ordinary text.
-const minSecretLength = 8
+const minSecretLength = confdir.MinSecretLength
 
 // secretReferences are the variables and locals the secret attributes of
 // data sources are computed from, directly or through other locals: found

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/zclconf/go-cty/cty/function"
 
+	"github.com/rtctl/rtctl/pkg/spec/confdir"
 	"github.com/rtctl/rtctl/pkg/spec/values"
 )
 
@@ -295,7 +296,7 @@ func writeBlock(b *strings.Builder, typ string, schema *hcl.BodySchema) {
 // referenceFunctions is the function table a configuration sees, today()
 // included, without the ones the loader adds to count evaluation steps.
 func referenceFunctions() map[string]function.Function {
-	fns := newFunctions(newFilePolicy("", nil, nil, nil), nil, DefaultLimits())
+	fns := newFunctions(confdir.NewPolicy("", nil, nil, nil), nil, DefaultLimits())
 	fns["today"] = todayFunc(&todayClock{})
 	return fns
 }

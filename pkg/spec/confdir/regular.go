@@ -1,4 +1,4 @@
-package spec
+package confdir
 
 import (
 	"errors"
@@ -15,9 +15,9 @@ import (
 )
 
 // ReadSourceFile reads a configuration or variables file of at most
-// DefaultLimits().MaxFileBytes; see ReadSourceFileMax.
+// limits.DefaultMaxFileBytes; see ReadSourceFileMax.
 func ReadSourceFile(path string) ([]byte, error) {
-	return ReadSourceFileMax(path, DefaultLimits().MaxFileBytes)
+	return ReadSourceFileMax(path, limits.DefaultMaxFileBytes)
 }
 
 // ReadSourceFileMax reads a configuration or variables file, refusing
@@ -62,9 +62,9 @@ func readRegular(path, shown string, maxBytes int64) ([]byte, error) {
 
 // ReadDirFile reads path, a file of the configuration directory dir (a
 // *.rt.hcl or *.rtvars.hcl entry), of at most
-// DefaultLimits().MaxFileBytes; see readInside.
+// limits.DefaultMaxFileBytes; see readInside.
 func ReadDirFile(dir, path string) ([]byte, error) {
-	return readInside(dir, path, DefaultLimits().MaxFileBytes)
+	return readInside(dir, path, limits.DefaultMaxFileBytes)
 }
 
 // readInside reads path, an entry of the configuration directory dir, as
@@ -136,13 +136,13 @@ func (e *NotRegularError) Error() string {
 	return fmt.Sprintf("%s is %s, not a regular file", e.Path, safefile.Describe(e.Mode))
 }
 
-// readSource reads a file the loader parses; what ("configuration file",
+// ReadSource reads a file the loader parses; what ("configuration file",
 // "variables file") names it in the diagnostic when it cannot. With a
 // non-empty dir, path is an entry of that configuration directory and is
 // read only when it resolves inside it (see readInside); a file the person
 // named on the command line (--var-file) is their choice and is read
 // wherever it is.
-func readSource(dir, path, what string, maxBytes int64) ([]byte, *hcl.Diagnostic) {
+func ReadSource(dir, path, what string, maxBytes int64) ([]byte, *hcl.Diagnostic) {
 	var b []byte
 	var err error
 	if dir != "" {
@@ -173,7 +173,7 @@ func readSource(dir, path, what string, maxBytes int64) ([]byte, *hcl.Diagnostic
 		return nil, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Cannot read " + what,
-			Detail:   fmt.Sprintf("Reading %s: %s.", path, unwrapPathError(err)),
+			Detail:   fmt.Sprintf("Reading %s: %s.", path, UnwrapPathError(err)),
 		}
 	}
 	return b, nil

@@ -1,4 +1,4 @@
-package spec
+package confdir
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 	"github.com/rtctl/rtctl/internal/safefile"
 )
 
-// filePolicy decides what a configuration may read with file() or a data
+// Policy decides what a configuration may read with file() or a data
 // source's path. A configuration is untrusted input (in CI a pull request
 // changes it, and its plan is posted for all to see), and whatever it reads
 // can end up in a plan or in the account. So it reads only regular files
@@ -22,16 +22,23 @@ import (
 // /proc, /dev or /sys (the process's environment holds the API key), never
 // a credential file however it is reached (a hard link too), and never a
 // file that holds a known secret.
-type filePolicy struct {
+type Policy struct {
 	baseDir string   // relative paths are relative to it
 	roots   []string // absolute, symbolic links resolved: where files may be read
 	denied  []os.FileInfo
 	secrets []string
 }
 
-// newFilePolicy builds the policy of a configuration in baseDir.
-func newFilePolicy(baseDir string, readDirs, secretFiles, secrets []string) *filePolicy {
-	p := &filePolicy{baseDir: baseDir}
+// MinSecretLength is the shortest string treated as a secret: shorter
+// parts of a configuration are too common to refuse or redact.
+const MinSecretLength = 8
+
+// NewPolicy builds the policy of a configuration in baseDir: it may read
+// also inside readDirs, never one of secretFiles (however linked), never a
+// file holding one of secrets (those of at least MinSecretLength
+// characters).
+func NewPolicy(baseDir string, readDirs, secretFiles, secrets []string) *Policy {
+	p := &Policy{baseDir: baseDir}
 	for _, d := range append([]string{baseDir}, readDirs...) {
 		if r, err := resolvePath(d); err == nil {
 			p.roots = append(p.roots, r)
@@ -45,7 +52,7 @@ func newFilePolicy(baseDir string, readDirs, secretFiles, secrets []string) *fil
 		}
 	}
 	for _, s := range secrets {
-		if s = strings.TrimSpace(s); len(s) >= minSecretLength {
+		if s = strings.TrimSpace(s); len(s) >= MinSecretLength {
 			p.secrets = append(p.secrets, s)
 		}
 	}
@@ -76,10 +83,10 @@ func within(path, dir string) bool {
 // refused; messages wrap it with the path.
 var errOutside = errors.New("it is outside the configuration directory; a configuration may read only files inside it (or in a directory allowed by the command line)")
 
-// read returns the content of the file at path (relative to the
+// Read returns the content of the file at path (relative to the
 // configuration directory), of at most maxBytes, or why the configuration
 // may not read it. Errors do not repeat the path; callers name it.
-func (p *filePolicy) read(path string, maxBytes int64) ([]byte, error) {
+func (p *Policy) Read(path string, maxBytes int64) ([]byte, error) {
 	if strings.TrimSpace(path) == "" {
 		return nil, errors.New("the path is empty")
 	}
@@ -92,7 +99,7 @@ func (p *filePolicy) read(path string, maxBytes int64) ([]byte, error) {
 	}
 	resolved, err := filepath.EvalSymlinks(abs)
 	if err != nil {
-		return nil, unwrapPathError(err)
+		return nil, UnwrapPathError(err)
 	}
 	inside := false
 	for _, r := range p.roots {
@@ -114,7 +121,7 @@ func (p *filePolicy) read(path string, maxBytes int64) ([]byte, error) {
 	}
 	info, err := os.Stat(resolved)
 	if err != nil {
-		return nil, unwrapPathError(err)
+		return nil, UnwrapPathError(err)
 	}
 	if !info.Mode().IsRegular() {
 		// A named pipe would block the load until a writer came.
@@ -132,7 +139,7 @@ func (p *filePolicy) read(path string, maxBytes int64) ([]byte, error) {
 	// block the open; the check below refuses it.
 	f, err := os.OpenFile(resolved, os.O_RDONLY|safefile.NonBlock, 0)
 	if err != nil {
-		return nil, unwrapPathError(err)
+		return nil, UnwrapPathError(err)
 	}
 	defer f.Close()
 	// What was checked must be what is read: the path may have been
@@ -142,7 +149,7 @@ func (p *filePolicy) read(path string, maxBytes int64) ([]byte, error) {
 	}
 	var buf bytes.Buffer
 	if _, err := buf.ReadFrom(io.LimitReader(f, maxBytes+1)); err != nil {
-		return nil, unwrapPathError(err)
+		return nil, UnwrapPathError(err)
 	}
 	if int64(buf.Len()) > maxBytes {
 		return nil, fmt.Errorf("it is larger than the limit of %d bytes", maxBytes)
@@ -153,4 +160,13 @@ func (p *filePolicy) read(path string, maxBytes int64) ([]byte, error) {
 		}
 	}
 	return buf.Bytes(), nil
+}
+
+// UnwrapPathError drops the absolute path os adds, so messages name the
+// file as the user wrote it.
+func UnwrapPathError(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
 }
