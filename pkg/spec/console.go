@@ -8,6 +8,8 @@ import (
 
 	"github.com/agext/levenshtein"
 
+	"github.com/rtctl/rtctl/pkg/spec/funcs"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
@@ -58,8 +60,8 @@ func (c *Console) Evaluate(src string) (string, hcl.Diagnostics) {
 	}
 	// A fresh budget: one expression that exhausts it must not blank the
 	// scope for the next.
-	l.guard.steps, l.guard.walked, l.guard.bytes, l.guard.exceeded, l.guard.contexts = 0, 0, 0, nil, nil
-	diags = append(diags, l.guard.instrument(expr)...)
+	l.guard.Reset()
+	diags = append(diags, l.guard.Instrument(expr)...)
 	if diags.HasErrors() {
 		return "", c.finish(diags)
 	}
@@ -81,7 +83,7 @@ func (c *Console) finish(diags hcl.Diagnostics) hcl.Diagnostics {
 // parts are written (sensitive value), as terraform console writes them.
 func (c *Console) format(v cty.Value) string {
 	if v.IsMarked() {
-		return sensitiveValue
+		return funcs.SensitiveValue
 	}
 	if !v.IsWhollyKnown() {
 		return "(unknown)"
@@ -89,11 +91,11 @@ func (c *Console) format(v cty.Value) string {
 	// A string written in place of each sensitive part, and replaced,
 	// quotes and all, once the value is written. A value holding it
 	// would be shown as sensitive, which gives nothing away.
-	const sentinel = "\x00" + sensitiveValue + "\x00"
+	const sentinel = "\x00" + funcs.SensitiveValue + "\x00"
 	quoted := string(hclwrite.TokensForValue(cty.StringVal(sentinel)).Bytes())
-	v = shownValue(v, sentinel)
+	v = funcs.ShownValue(v, sentinel)
 	out := string(hclwrite.Format(hclwrite.TokensForValue(v).Bytes()))
-	out = strings.ReplaceAll(out, quoted, sensitiveValue)
+	out = strings.ReplaceAll(out, quoted, funcs.SensitiveValue)
 	return c.secrets.redact(strings.TrimSpace(out))
 }
 

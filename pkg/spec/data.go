@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/rtctl/rtctl/pkg/spec/funcs"
 )
 
 // DataSource is one kind of data "TYPE" "name" {} block: something outside
@@ -206,7 +208,7 @@ func decodeConfig(body hcl.Body, spec hcldec.Spec, ctx *hcl.EvalContext) (cty.Va
 			attrs[k] = cty.NullVal(a.Type)
 			continue
 		}
-		cv, err := fastConvert(av, a.Type, false)
+		cv, err := funcs.FastConvert(av, a.Type, false)
 		if err != nil {
 			if exprs == nil {
 				schema := &hcl.BodySchema{}

@@ -14,6 +14,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/rtctl/rtctl/internal/termsafe"
+	"github.com/rtctl/rtctl/pkg/spec/funcs"
 	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
@@ -228,15 +229,15 @@ const (
 // sentence when it came from the evaluation hooks rather than a function
 // the configuration called), the evaluation budget is reported once, and
 // no diagnostic quotes more than a few thousand bytes of input.
-func finishDiagnostics(diags hcl.Diagnostics, g *guard) hcl.Diagnostics {
+func finishDiagnostics(diags hcl.Diagnostics, g *funcs.Guard) hcl.Diagnostics {
 	out := diags[:0]
 	budget := false
 	for _, d := range diags {
-		if g != nil && g.exceeded != nil && d.Extra == nil && strings.Contains(d.Detail, g.exceeded.Error()) {
+		if g != nil && g.Exceeded() != nil && d.Extra == nil && strings.Contains(d.Detail, g.Exceeded().Error()) {
 			// An operation, whose diagnostic carries no error to look at.
 			d.Summary = "Evaluation limit reached"
-			d.Detail = capitalize(g.exceeded.Error()) + "."
-			d.Extra = g.exceeded.Exceeded()
+			d.Detail = capitalize(g.Exceeded().Error()) + "."
+			d.Extra = g.Exceeded().Exceeded()
 		}
 		if x, ok := d.Extra.(hclsyntax.FunctionCallDiagExtra); ok && x.FunctionCallError() != nil {
 			err := x.FunctionCallError()
@@ -245,7 +246,7 @@ func finishDiagnostics(diags hcl.Diagnostics, g *guard) hcl.Diagnostics {
 			if isLimit {
 				d.Extra = le.Exceeded()
 			}
-			if isHook(x.CalledFunctionName()) {
+			if funcs.IsHook(x.CalledFunctionName()) {
 				d.Summary = "Invalid value"
 				if isLimit {
 					d.Summary = "Evaluation limit reached"

@@ -68,7 +68,7 @@
 // with it.
 //
 // Secrets: values a configuration handles as secrets are sensitive (go-cty
-// marks, see sensitive): a variable declared sensitive = true, every env()
+// marks, see funcs.Sensitive): a variable declared sensitive = true, every env()
 // result, the variables and locals a calendar's url is computed from, and
 // everything an expression derives from them. One set to an item's
 // attribute, for_each or count is an error naming the attribute, unless the

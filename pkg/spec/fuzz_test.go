@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/rtctl/rtctl/pkg/spec/funcs"
 )
 
 // fuzzLimits are small limits, so that inputs built to exhaust memory or
@@ -208,11 +210,11 @@ func FuzzCheckSource(f *testing.F) {
 			return
 		}
 		// Instrumented, so that what is evaluated stays small.
-		g := newGuard(fuzzLimits.WithDefaults())
-		g.instrument(file.Body.(*hclsyntax.Body))
+		g := funcs.NewGuard(fuzzLimits.WithDefaults())
+		g.Instrument(file.Body.(*hclsyntax.Body))
 		attrs, _ := file.Body.JustAttributes()
 		for _, a := range attrs {
-			_, _ = a.Expr.Value(&hcl.EvalContext{Functions: g.hooks()})
+			_, _ = a.Expr.Value(&hcl.EvalContext{Functions: g.Hooks()})
 			_ = a.Expr.Variables()
 		}
 	})

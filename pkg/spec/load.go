@@ -22,6 +22,7 @@ import (
 
 	"github.com/rtctl/rtctl/internal/secretscan"
 	"github.com/rtctl/rtctl/pkg/spec/confdir"
+	"github.com/rtctl/rtctl/pkg/spec/funcs"
 	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
@@ -168,17 +169,17 @@ func Load(ctx context.Context, dir string, opts LoadOptions) (*Config, hcl.Diagn
 }
 
 // instrument makes evaluating f's expressions count against the
-// evaluation limits (see guard).
+// evaluation limits (see funcs.Guard).
 func (l *loader) instrument(f *hcl.File) hcl.Diagnostics {
 	if body, ok := f.Body.(*hclsyntax.Body); ok {
-		return l.guard.instrument(body)
+		return l.guard.Instrument(body)
 	}
 	return nil
 }
 
 // readSource reads a file to parse, within the limits of one file and of
 // all files together; dir is the configuration directory path must stay
-// in, or "" for a file the person named (see readSource).
+// in, or "" for a file the person named (see confdir.ReadSource).
 func (l *loader) readSource(dir, path, what string) ([]byte, *hcl.Diagnostic) {
 	b, diag := confdir.ReadSource(dir, path, what, l.limits.MaxFileBytes)
 	if diag != nil {
@@ -208,11 +209,11 @@ type loader struct {
 	sourceBytes int64
 	files       *confdir.Policy // what file() and data sources may read
 	creds       *secretscan.Set // LoadOptions.Secrets
-	guard       *guard          // the evaluation limits
+	guard       *funcs.Guard    // the evaluation limits
 	baseDir     string
 	parser      *hclparse.Parser
 	funcs       map[string]function.Function
-	today       *todayClock // behind today(); settled once the rtctl block is evaluated
+	today       *funcs.TodayClock // behind today(); settled once the rtctl block is evaluated
 	registry    Registry
 	cfg         *Config
 	diags       hcl.Diagnostics
@@ -251,13 +252,13 @@ func newLoader(ctx context.Context, dir string, opts LoadOptions) *loader {
 			creds.Add(s)
 		}
 	}
-	funcs := newFunctions(files, opts.Getenv, limits)
-	today := &todayClock{now: opts.Now}
-	funcs["today"] = todayFunc(today)
-	guard := newGuard(limits)
-	funcs = wrapFunctions(funcs, guard)
-	for name, f := range guard.hooks() {
-		funcs[name] = f
+	fns := funcs.Table(files, opts.Getenv, limits)
+	today := funcs.NewTodayClock(opts.Now)
+	fns["today"] = funcs.Today(today)
+	guard := funcs.NewGuard(limits)
+	fns = funcs.Wrap(fns, guard)
+	for name, f := range guard.Hooks() {
+		fns[name] = f
 	}
 	return &loader{
 		ctx:      ctx,
@@ -268,7 +269,7 @@ func newLoader(ctx context.Context, dir string, opts LoadOptions) *loader {
 		guard:    guard,
 		baseDir:  dir,
 		parser:   parser,
-		funcs:    funcs,
+		funcs:    fns,
 		today:    today,
 		registry: reg,
 		cfg: &Config{
@@ -378,14 +379,14 @@ func (l *loader) load(sources []source, autoFiles []string) {
 	ctx := l.evalContext()
 	var offline []OfflineTime
 	for _, rb := range resources {
-		if l.guard.quiet() {
+		if l.guard.Quiet() {
 			// The error is reported; what is left would be unknown.
 			break
 		}
 		insts, diags := rb.expand(ctx, expansion{maxInstances: l.limits.MaxInstances, holdsSecret: l.holdsSecret})
 		l.diags = append(l.diags, diags...)
 		for _, inst := range insts {
-			if l.guard.quiet() {
+			if l.guard.Quiet() {
 				break
 			}
 			switch rb.Kind {
@@ -583,7 +584,7 @@ func (l *loader) evaluateGraph() {
 		}
 		l.localValues[lc.Name] = cty.DynamicVal
 		var extra []string
-		if callsToday(lc.Expr) {
+		if funcs.CallsToday(lc.Expr) {
 			// today() reads the rtctl block's time zone.
 			extra = append(extra, settingsNode)
 		}
@@ -611,7 +612,7 @@ func (l *loader) evaluateGraph() {
 	sorted, diags := sortNodes(nodes)
 	l.diags = append(l.diags, diags...)
 	if l.settings == nil {
-		l.today.settle(nil)
+		l.today.Settle(nil)
 	}
 	// One deadline for all data sources: read one after another, each
 	// with its own timeout, N slow calendars took N times as long.
@@ -635,9 +636,9 @@ func (l *loader) evaluateGraph() {
 			diags := l.settings.evaluate(ctx, l.cfg)
 			l.diags = append(l.diags, diags...)
 			if diags.HasErrors() {
-				l.today.settle(nil)
+				l.today.Settle(nil)
 			} else {
-				l.today.settle(l.cfg.Timezone)
+				l.today.Settle(l.cfg.Timezone)
 			}
 		case strings.HasPrefix(n.key, "local."):
 			lc := l.locals[strings.TrimPrefix(n.key, "local.")]
@@ -648,7 +649,7 @@ func (l *loader) evaluateGraph() {
 			}
 			// Each local may double the one before: measured here, a
 			// chain of them stops at the limit of one value.
-			if _, err := l.guard.checkValue(v, "the value of local."+lc.Name); err != nil {
+			if _, err := l.guard.CheckValue(v, "the value of local."+lc.Name); err != nil {
 				l.diags = append(l.diags, &hcl.Diagnostic{
 					Severity: hcl.DiagError,
 					Summary:  "Value too large",
@@ -659,7 +660,7 @@ func (l *loader) evaluateGraph() {
 				continue
 			}
 			if l.secretLocals[lc.Name] {
-				v = v.Mark(sensitive)
+				v = v.Mark(funcs.Sensitive)
 			}
 			l.localValues[lc.Name] = v
 		default:
@@ -867,7 +868,7 @@ func (l *loader) evalContextFor(travs []hcl.Traversal) *hcl.EvalContext {
 	for typ, byName := range data {
 		dataObj[typ] = cty.ObjectVal(byName)
 	}
-	return l.guard.track(&hcl.EvalContext{
+	return l.guard.Track(&hcl.EvalContext{
 		Variables: map[string]cty.Value{
 			"var":   cty.ObjectVal(vars),
 			"local": cty.ObjectVal(locals),
@@ -883,7 +884,7 @@ func (l *loader) evalContext() *hcl.EvalContext {
 	for typ, byName := range l.dataValues {
 		data[typ] = cty.ObjectVal(byName)
 	}
-	return l.guard.track(&hcl.EvalContext{
+	return l.guard.Track(&hcl.EvalContext{
 		Variables: map[string]cty.Value{
 			"var":   cty.ObjectVal(l.varValues),
 			"local": cty.ObjectVal(l.localValues),
@@ -926,7 +927,7 @@ func (l *loader) hash() string {
 			}
 		}
 	}
-	if d, ok := l.today.used(); ok {
+	if d, ok := l.today.Used(); ok {
 		sources["today"] = d
 	}
 	l.cfg.Sources = sources

@@ -12,11 +12,12 @@ import (
 	"github.com/rtctl/rtctl/internal/secretscan"
 	"github.com/rtctl/rtctl/pkg/calendar"
 	"github.com/rtctl/rtctl/pkg/spec/confdir"
+	"github.com/rtctl/rtctl/pkg/spec/funcs"
 )
 
 // SecretAttributes is implemented by data sources some of whose attributes
 // hold secrets, such as data "ical"'s url. The variables and locals their
-// values are computed from are marked sensitive (see sensitive), so that
+// values are computed from are marked sensitive (see funcs.Sensitive), so that
 // what is derived from them is never shown nor posted; and their values,
 // like every sensitive value Load computed, are kept out of every
 // diagnostic by their text as well, should one quote them.
@@ -148,7 +149,7 @@ func addSensitiveStrings(set map[string]bool, v cty.Value) {
 	}
 	un, pvm := v.UnmarkDeepWithPaths()
 	for _, pm := range pvm {
-		if _, ok := pm.Marks[sensitive]; !ok {
+		if _, ok := pm.Marks[funcs.Sensitive]; !ok {
 			continue
 		}
 		if part, err := pm.Path.Apply(un); err == nil {

@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/rtctl/rtctl/pkg/spec/confdir"
+	"github.com/rtctl/rtctl/pkg/spec/funcs"
 	"github.com/rtctl/rtctl/pkg/spec/values"
 )
 
@@ -296,8 +298,8 @@ func writeBlock(b *strings.Builder, typ string, schema *hcl.BodySchema) {
 // referenceFunctions is the function table a configuration sees, today()
 // included, without the ones the loader adds to count evaluation steps.
 func referenceFunctions() map[string]function.Function {
-	fns := newFunctions(confdir.NewPolicy("", nil, nil, nil), nil, DefaultLimits())
-	fns["today"] = todayFunc(&todayClock{})
+	fns := funcs.Table(confdir.NewPolicy("", nil, nil, nil), nil, DefaultLimits())
+	fns["today"] = funcs.Today(funcs.NewTodayClock(time.Time{}))
 	return fns
 }
 

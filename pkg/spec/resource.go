@@ -9,6 +9,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 
+	"github.com/rtctl/rtctl/pkg/spec/funcs"
 	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
@@ -75,7 +76,7 @@ func decodeResourceBlock(block *hcl.Block, schema *hcl.BodySchema, sc scope) (*r
 	sc.count = rb.Count != nil
 	for name, a := range rb.Attrs {
 		if se, ok := a.Expr.(hclsyntax.Expression); ok {
-			if _, ok := literal(se); ok {
+			if _, ok := funcs.Literal(se); ok {
 				continue // refers to nothing
 			}
 		}
@@ -209,7 +210,7 @@ func (rb *resourceBlock) expandCount(ctx *hcl.EvalContext, x expansion) ([]insta
 	}
 	// The number of items is shown, and a count computed from a secret
 	// says something about it (its length, say).
-	if isSensitive(v) {
+	if funcs.IsSensitive(v) {
 		return nil, append(diags, sensitiveAttr(a))
 	}
 	invalid := func(detail string) ([]instance, hcl.Diagnostics) {
@@ -225,7 +226,7 @@ func (rb *resourceBlock) expandCount(ctx *hcl.EvalContext, x expansion) ([]insta
 	if v.IsNull() {
 		return invalid(`The given "count" argument value is null. An integer is required.`)
 	}
-	if err := checkNumberText(v); err != nil {
+	if err := funcs.CheckNumberText(v); err != nil {
 		return invalid(fmt.Sprintf(`The given "count" argument value is unsuitable: %s.`, err))
 	}
 	nv, err := convert.Convert(v, cty.Number)

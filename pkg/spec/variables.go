@@ -14,6 +14,7 @@ import (
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
 
+	"github.com/rtctl/rtctl/pkg/spec/funcs"
 	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
@@ -48,7 +49,7 @@ type variable struct {
 	Validations []*variableValidation
 	DeclRange   hcl.Range
 	// Sensitive is sensitive = true, or a calendar's url computed from
-	// the variable: its value is marked (see sensitive).
+	// the variable: its value is marked (see funcs.Sensitive).
 	Sensitive bool
 	// badDefault marks a default that was already reported invalid, so
 	// the variable is not also reported as having no value.
@@ -60,7 +61,7 @@ type variableValidation struct {
 	ErrorMessage hcl.Expression
 }
 
-func decodeVariableBlock(block *hcl.Block, funcs map[string]function.Function) (*variable, hcl.Diagnostics) {
+func decodeVariableBlock(block *hcl.Block, fns map[string]function.Function) (*variable, hcl.Diagnostics) {
 	v := &variable{
 		Name:      block.Labels[0],
 		Type:      cty.DynamicPseudoType,
@@ -94,14 +95,14 @@ func decodeVariableBlock(block *hcl.Block, funcs map[string]function.Function) (
 				Subject:  refs[0].SourceRange().Ptr(),
 			})
 		} else {
-			val, more := a.Expr.Value(&hcl.EvalContext{Functions: funcs})
+			val, more := a.Expr.Value(&hcl.EvalContext{Functions: fns})
 			diags = append(diags, more...)
 			v.badDefault = more.HasErrors()
 			if !more.HasErrors() {
 				if v.Defaults != nil {
 					val = v.Defaults.Apply(val)
 				}
-				cv, err := fastConvert(val, v.Type, false)
+				cv, err := funcs.FastConvert(val, v.Type, false)
 				if err != nil {
 					v.badDefault = true
 					diags = append(diags, &hcl.Diagnostic{
@@ -209,7 +210,7 @@ func (l *loader) collectVariableValues(autoFiles, varFiles []string) (map[string
 				})
 				continue
 			}
-			val, more := l.guard.constant(a.Expr)
+			val, more := l.guard.Constant(a.Expr)
 			diags = append(diags, more...)
 			if more.HasErrors() {
 				continue
@@ -248,7 +249,7 @@ func (l *loader) collectVariableValues(autoFiles, varFiles []string) (map[string
 // item) uses a value its own author declared wrong; seen keeps every value
 // that was converted, valid or not, so that it can still be kept out of
 // what is printed when it is a secret.
-func finalVariableValues(decl map[string]*variable, raw map[string]rawVariableValue, funcs map[string]function.Function, g *guard) (out, seen map[string]cty.Value, diags hcl.Diagnostics) {
+func finalVariableValues(decl map[string]*variable, raw map[string]rawVariableValue, fns map[string]function.Function, g *funcs.Guard) (out, seen map[string]cty.Value, diags hcl.Diagnostics) {
 	out = make(map[string]cty.Value, len(decl))
 	seen = make(map[string]cty.Value, len(decl))
 	names := make([]string, 0, len(decl))
@@ -284,7 +285,7 @@ func finalVariableValues(decl map[string]*variable, raw map[string]rawVariableVa
 			if v.Defaults != nil {
 				val = v.Defaults.Apply(val)
 			}
-			if err := checkNumbersToConvert(val, v.Type); err != nil {
+			if err := funcs.CheckNumbersToConvert(val, v.Type); err != nil {
 				diags = append(diags, &hcl.Diagnostic{
 					Severity: hcl.DiagError,
 					Summary:  "Invalid value for input variable",
@@ -293,7 +294,7 @@ func finalVariableValues(decl map[string]*variable, raw map[string]rawVariableVa
 				})
 				continue
 			}
-			cv, err := fastConvert(val, v.Type, false)
+			cv, err := funcs.FastConvert(val, v.Type, false)
 			if err != nil {
 				diags = append(diags, &hcl.Diagnostic{
 					Severity: hcl.DiagError,
@@ -303,7 +304,7 @@ func finalVariableValues(decl map[string]*variable, raw map[string]rawVariableVa
 				})
 				continue
 			}
-			if _, err := g.checkValue(cv, "the value for var."+name); err != nil {
+			if _, err := g.CheckValue(cv, "the value for var."+name); err != nil {
 				diags = append(diags, &hcl.Diagnostic{
 					Severity: hcl.DiagError,
 					Summary:  "Invalid value for input variable",
@@ -316,10 +317,10 @@ func finalVariableValues(decl map[string]*variable, raw map[string]rawVariableVa
 			out[name] = cv
 		}
 		if v.Sensitive {
-			out[name] = out[name].Mark(sensitive)
+			out[name] = out[name].Mark(funcs.Sensitive)
 		}
 		seen[name] = out[name]
-		vd := v.validate(out[name], rv.rng, funcs)
+		vd := v.validate(out[name], rv.rng, fns)
 		diags = append(diags, vd...)
 		if vd.HasErrors() {
 			out[name] = cty.DynamicVal
@@ -330,8 +331,8 @@ func finalVariableValues(decl map[string]*variable, raw map[string]rawVariableVa
 
 // value parses a raw string as Terraform does: as it is for a primitive or
 // unconstrained type, as an HCL expression for a collection or structure.
-func (rv rawVariableValue) value(v *variable, g *guard) (cty.Value, hcl.Diagnostics) {
-	limits := g.limits
+func (rv rawVariableValue) value(v *variable, g *funcs.Guard) (cty.Value, hcl.Diagnostics) {
+	limits := g.Limits()
 	if !rv.isStr {
 		return rv.val, nil
 	}
@@ -349,14 +350,14 @@ func (rv rawVariableValue) value(v *variable, g *guard) (cty.Value, hcl.Diagnost
 			Detail:   fmt.Sprintf("The value for var.%s from %s is not a valid %s expression.", v.Name, rv.source, typeexpr.TypeString(v.Type)),
 		}}
 	}
-	if more := g.instrument(expr); more.HasErrors() {
+	if more := g.Instrument(expr); more.HasErrors() {
 		return cty.DynamicVal, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Invalid value for input variable",
 			Detail:   fmt.Sprintf("The value for var.%s from %s is not suitable: %s", v.Name, rv.source, more[0].Detail),
 		}}
 	}
-	val, diags := g.constant(expr)
+	val, diags := g.Constant(expr)
 	if diags.HasErrors() {
 		return cty.DynamicVal, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
@@ -367,11 +368,11 @@ func (rv rawVariableValue) value(v *variable, g *guard) (cty.Value, hcl.Diagnost
 	return val, nil
 }
 
-func (v *variable) validate(val cty.Value, valRange *hcl.Range, funcs map[string]function.Function) hcl.Diagnostics {
+func (v *variable) validate(val cty.Value, valRange *hcl.Range, fns map[string]function.Function) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	ctx := &hcl.EvalContext{
 		Variables: map[string]cty.Value{"var": cty.ObjectVal(map[string]cty.Value{v.Name: val})},
-		Functions: funcs,
+		Functions: fns,
 	}
 	for _, rule := range v.Validations {
 		res, more := rule.Condition.Value(ctx)
@@ -397,7 +398,7 @@ func (v *variable) validate(val cty.Value, valRange *hcl.Range, funcs map[string
 		}
 		msg := "The value of var." + v.Name + " is not valid."
 		if m, more := rule.ErrorMessage.Value(ctx); !more.HasErrors() && m.IsWhollyKnown() {
-			if isSensitive(m) {
+			if funcs.IsSensitive(m) {
 				// As Terraform does: the rule still fails, its message
 				// stays unsaid.
 				msg = "The value of var." + v.Name + " is not valid. The error message includes a sensitive value, so it is not shown."

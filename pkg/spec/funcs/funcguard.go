@@ -1,4 +1,4 @@
-package spec
+package funcs
 
 import (
 	"errors"
@@ -15,7 +15,7 @@ import (
 	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
-// wrapFunctions returns funcs with every function guarded by g: arguments
+// Wrap returns funcs with every function guarded by g: arguments
 // that would make it build a result over the limits of one value are
 // refused before it runs (setproduct multiplies the lengths first, join adds
 // them up, format and replace bound their growth), every result is
@@ -23,7 +23,7 @@ import (
 // and lists, sets and maps are converted in linear time (cty's own
 // conversion of a tuple of n elements compares their types pairwise:
 // toset() of 50,000 strings took most of a minute).
-func wrapFunctions(funcs map[string]function.Function, g *guard) map[string]function.Function {
+func Wrap(funcs map[string]function.Function, g *Guard) map[string]function.Function {
 	out := make(map[string]function.Function, len(funcs))
 	for name, f := range funcs {
 		out[name] = g.wrap(name, f)
@@ -51,7 +51,7 @@ func planFor(p function.Parameter) argPlan {
 	return argAsIs
 }
 
-func (g *guard) wrap(name string, f function.Function) function.Function {
+func (g *Guard) wrap(name string, f function.Function) function.Function {
 	// The wrapper's parameters allow marks: cty looks for them by going
 	// through every argument, which the wrapped function does again (and
 	// a set is sorted each time). The wrapped function's own parameters
@@ -90,11 +90,11 @@ func (g *guard) wrap(name string, f function.Function) function.Function {
 				continue
 			}
 			if plan == argNumber {
-				if err := checkNumberText(a); err != nil {
+				if err := CheckNumberText(a); err != nil {
 					return nil, function.NewArgError(i, err)
 				}
 			}
-			c, err := fastConvert(a, p.Type, false)
+			c, err := FastConvert(a, p.Type, false)
 			if err != nil {
 				return nil, function.NewArgError(i, err)
 			}
@@ -122,7 +122,7 @@ func (g *guard) wrap(name string, f function.Function) function.Function {
 		// give an unknown of any type, which HCL takes as well.
 		Type: function.StaticReturnType(cty.DynamicPseudoType),
 		Impl: func(args []cty.Value, ret cty.Type) (cty.Value, error) {
-			if g.quiet() {
+			if g.Quiet() {
 				return cty.UnknownVal(ret), nil
 			}
 			args, err := prepare(args)
@@ -151,7 +151,7 @@ func (g *guard) wrap(name string, f function.Function) function.Function {
 			if err != nil {
 				return cty.NilVal, quietError(err, args)
 			}
-			size, err := g.checkValue(res, "the result")
+			size, err := g.CheckValue(res, "the result")
 			if err != nil {
 				return cty.NilVal, err
 			}
@@ -176,7 +176,7 @@ func fastToFunc(want cty.Type) func(args []cty.Value, f function.Function) (cty.
 		if !bigStructural(args[0]) {
 			return f.Call(args)
 		}
-		v, err := fastConvert(args[0], want, true)
+		v, err := FastConvert(args[0], want, true)
 		if err != nil {
 			return cty.NilVal, function.NewArgError(0, err)
 		}
@@ -197,10 +197,10 @@ func bigStructural(v cty.Value) bool {
 		v.IsKnown() && !v.IsNull() && !v.IsMarked()
 }
 
-// maxDistinctTypes bounds the element types fastConvert unifies.
+// maxDistinctTypes bounds the element types FastConvert unifies.
 const maxDistinctTypes = 64
 
-// fastConvert converts v to ty as convert.Convert does (unsafe conversions
+// FastConvert converts v to ty as convert.Convert does (unsafe conversions
 // allowed, as there), but a large tuple or object becoming a list, set or
 // map costs time linear in its elements. cty unifies the element types of
 // such a conversion by comparing every pair of them, even when the element
@@ -208,7 +208,7 @@ const maxDistinctTypes = 64
 // converted on its own, and for a collection of any type the element types
 // are unified once per distinct type. unsafe unifies as the to* functions
 // do; function arguments unify safely.
-func fastConvert(v cty.Value, ty cty.Type, unsafe bool) (cty.Value, error) {
+func FastConvert(v cty.Value, ty cty.Type, unsafe bool) (cty.Value, error) {
 	if !bigStructural(v) || !(ty.IsListType() || ty.IsSetType() || ty.IsMapType()) {
 		return convert.Convert(v, ty)
 	}
@@ -257,7 +257,7 @@ func fastConvert(v cty.Value, ty cty.Type, unsafe bool) (cty.Value, error) {
 	var first cty.Type
 	for it := v.ElementIterator(); it.Next(); {
 		k, e := it.Element()
-		ce, err := fastConvert(e, ety, unsafe)
+		ce, err := FastConvert(e, ety, unsafe)
 		if err != nil {
 			return cty.NilVal, fmt.Errorf("element %s: %w", k.GoString(), err)
 		}
@@ -286,10 +286,10 @@ func fastConvert(v cty.Value, ty cty.Type, unsafe bool) (cty.Value, error) {
 
 // precheck refuses, before a function runs, arguments that would make it
 // build a result over the limits of one value.
-type precheck func(limits Limits, args []cty.Value) error
+type precheck func(lim limits.Limits, args []cty.Value) error
 
 var prechecks = map[string]precheck{
-	"setproduct": func(lim Limits, args []cty.Value) error {
+	"setproduct": func(lim limits.Limits, args []cty.Value) error {
 		combos := int64(1)
 		for _, a := range args {
 			n, ok := length(a)
@@ -302,14 +302,14 @@ var prechecks = map[string]precheck{
 	},
 	"concat": sumOfLengths("concat"),
 	"merge":  sumOfLengths("merge"),
-	"setunion": func(lim Limits, args []cty.Value) error {
+	"setunion": func(lim limits.Limits, args []cty.Value) error {
 		return sumOfLengths("setunion")(lim, args)
 	},
-	"flatten": func(lim Limits, args []cty.Value) error {
+	"flatten": func(lim limits.Limits, args []cty.Value) error {
 		n := leafCount(args[0], int64(lim.MaxValueElements)+1, 0, lim.MaxNesting)
 		return checkElements(lim, n, fmt.Sprintf("flatten would build a list of %d elements", n))
 	},
-	"chunklist": func(lim Limits, args []cty.Value) error {
+	"chunklist": func(lim limits.Limits, args []cty.Value) error {
 		n, ok := length(args[0])
 		size, ok2 := intArg(args[1])
 		if !ok || !ok2 || size <= 0 {
@@ -317,8 +317,8 @@ var prechecks = map[string]precheck{
 		}
 		return checkElements(lim, n+n/size+1, "chunklist would build too many lists")
 	},
-	"join": func(lim Limits, args []cty.Value) error {
-		sep, ok := str(args[0])
+	"join": func(lim limits.Limits, args []cty.Value) error {
+		sep, ok := AsString(args[0])
 		if !ok {
 			return nil
 		}
@@ -339,8 +339,8 @@ var prechecks = map[string]precheck{
 		}
 		return checkBytes(lim, total, "join would build")
 	},
-	"format": func(lim Limits, args []cty.Value) error {
-		f, ok := str(args[0])
+	"format": func(lim limits.Limits, args []cty.Value) error {
+		f, ok := AsString(args[0])
 		if !ok {
 			return nil
 		}
@@ -350,8 +350,8 @@ var prechecks = map[string]precheck{
 		}
 		return checkBytes(lim, formatBound(f, widest), "format would build")
 	},
-	"formatlist": func(lim Limits, args []cty.Value) error {
-		f, ok := str(args[0])
+	"formatlist": func(lim limits.Limits, args []cty.Value) error {
+		f, ok := AsString(args[0])
 		if !ok {
 			return nil
 		}
@@ -373,18 +373,18 @@ var prechecks = map[string]precheck{
 		}
 		return checkBytes(lim, satMul(n, formatBound(f, widest)), "formatlist would build")
 	},
-	"indent": func(lim Limits, args []cty.Value) error {
+	"indent": func(lim limits.Limits, args []cty.Value) error {
 		spaces, ok := intArg(args[0])
-		s, ok2 := str(args[1])
+		s, ok2 := AsString(args[1])
 		if !ok || !ok2 {
 			return nil
 		}
 		return checkBytes(lim, int64(len(s))+satMul(max(spaces, 0), int64(strings.Count(s, "\n"))), "indent would build")
 	},
-	"replace": func(lim Limits, args []cty.Value) error {
-		s, ok1 := str(args[0])
-		sub, ok2 := str(args[1])
-		repl, ok3 := str(args[2])
+	"replace": func(lim limits.Limits, args []cty.Value) error {
+		s, ok1 := AsString(args[0])
+		sub, ok2 := AsString(args[1])
+		repl, ok3 := AsString(args[2])
 		if !ok1 || !ok2 || !ok3 {
 			return nil
 		}
@@ -397,18 +397,18 @@ var prechecks = map[string]precheck{
 		}
 		return checkBytes(lim, int64(len(s))+satMul(n, max(int64(len(repl)-len(sub)), 0)), "replace would build")
 	},
-	"regexreplace": func(lim Limits, args []cty.Value) error {
-		s, ok1 := str(args[0])
-		re, ok2 := str(args[1])
-		repl, ok3 := str(args[2])
+	"regexreplace": func(lim limits.Limits, args []cty.Value) error {
+		s, ok1 := AsString(args[0])
+		re, ok2 := AsString(args[1])
+		repl, ok3 := AsString(args[2])
 		if !ok1 || !ok2 || !ok3 {
 			return nil
 		}
 		return regexReplaceBound(lim, s, re, repl, "regexreplace")
 	},
-	"regexall": func(lim Limits, args []cty.Value) error {
-		pattern, ok1 := str(args[0])
-		s, ok2 := str(args[1])
+	"regexall": func(lim limits.Limits, args []cty.Value) error {
+		pattern, ok1 := AsString(args[0])
+		s, ok2 := AsString(args[1])
 		if !ok1 || !ok2 {
 			return nil
 		}
@@ -420,9 +420,9 @@ var prechecks = map[string]precheck{
 		n := len(re.FindAllStringIndex(s, max+1))
 		return checkElements(lim, satMul(int64(n), int64(re.NumSubexp())+1), fmt.Sprintf("regexall would find %d matches", n))
 	},
-	"split": func(lim Limits, args []cty.Value) error {
-		sep, ok1 := str(args[0])
-		s, ok2 := str(args[1])
+	"split": func(lim limits.Limits, args []cty.Value) error {
+		sep, ok1 := AsString(args[0])
+		s, ok2 := AsString(args[1])
 		if !ok1 || !ok2 {
 			return nil
 		}
@@ -432,8 +432,8 @@ var prechecks = map[string]precheck{
 		}
 		return checkElements(lim, n, fmt.Sprintf("split would build %d strings", n))
 	},
-	"jsondecode": func(lim Limits, args []cty.Value) error {
-		s, ok := str(args[0])
+	"jsondecode": func(lim limits.Limits, args []cty.Value) error {
+		s, ok := AsString(args[0])
 		if !ok {
 			return nil
 		}
@@ -443,23 +443,23 @@ var prechecks = map[string]precheck{
 		}
 		return checkElements(lim, int64(elements), fmt.Sprintf("the JSON holds about %d values", elements))
 	},
-	"csvdecode": func(lim Limits, args []cty.Value) error {
-		s, ok := str(args[0])
+	"csvdecode": func(lim limits.Limits, args []cty.Value) error {
+		s, ok := AsString(args[0])
 		if !ok {
 			return nil
 		}
 		n := int64(strings.Count(s, ",") + strings.Count(s, "\n") + 1)
 		return checkElements(lim, n, fmt.Sprintf("the CSV holds about %d fields", n))
 	},
-	"jsonencode": func(lim Limits, args []cty.Value) error {
+	"jsonencode": func(lim limits.Limits, args []cty.Value) error {
 		return checkBytes(lim, jsonBound(args[0], lim.MaxValueBytes+1), "jsonencode would build")
 	},
-	"tonumber": func(lim Limits, args []cty.Value) error { return checkNumberText(args[0]) },
-	"parseint": func(lim Limits, args []cty.Value) error { return checkNumberText(args[0]) },
+	"tonumber": func(lim limits.Limits, args []cty.Value) error { return CheckNumberText(args[0]) },
+	"parseint": func(lim limits.Limits, args []cty.Value) error { return CheckNumberText(args[0]) },
 }
 
 func sumOfLengths(name string) precheck {
-	return func(lim Limits, args []cty.Value) error {
+	return func(lim limits.Limits, args []cty.Value) error {
 		var total int64
 		for _, a := range args {
 			if n, ok := length(a); ok {
@@ -470,14 +470,14 @@ func sumOfLengths(name string) precheck {
 	}
 }
 
-func checkElements(lim Limits, n int64, what string) error {
+func checkElements(lim limits.Limits, n int64, what string) error {
 	if n > int64(lim.MaxValueElements) {
 		return limits.NewError("MaxValueElements", int64(lim.MaxValueElements), "%s, more than the %d elements one value may hold", what, lim.MaxValueElements)
 	}
 	return nil
 }
 
-func checkBytes(lim Limits, n int64, what string) error {
+func checkBytes(lim limits.Limits, n int64, what string) error {
 	if n > lim.MaxValueBytes {
 		return limits.NewError("MaxValueBytes", lim.MaxValueBytes, "%s up to %d bytes of text, more than the %d one value may hold", what, n, lim.MaxValueBytes)
 	}
@@ -487,7 +487,7 @@ func checkBytes(lim Limits, n int64, what string) error {
 // regexReplaceBound refuses a regular expression replacement whose result
 // may be over the limit: each match may add the replacement, whose $
 // references may each repeat the longest group of the match.
-func regexReplaceBound(lim Limits, s, pattern, repl, name string) error {
+func regexReplaceBound(lim limits.Limits, s, pattern, repl, name string) error {
 	re, err := regexp.Compile(pattern)
 	if err != nil {
 		return nil // the function reports it
@@ -656,7 +656,7 @@ func length(v cty.Value) (int64, bool) {
 	return int64(v.LengthInt()), true
 }
 
-func str(v cty.Value) (string, bool) {
+func AsString(v cty.Value) (string, bool) {
 	v, _ = v.Unmark()
 	if !v.IsKnown() || v.IsNull() {
 		return "", false
@@ -721,7 +721,7 @@ func quietError(err error, args []cty.Value) error {
 	var texts secretscan.Set
 	total, marked := 0, false
 	for _, a := range args {
-		if !isSensitive(a) {
+		if !IsSensitive(a) {
 			continue
 		}
 		marked = true
@@ -758,7 +758,7 @@ const maxSensitiveScan = 64 << 10
 func addSensitiveText(set map[string]bool, v cty.Value) {
 	un, pvm := v.UnmarkDeepWithPaths()
 	for _, pm := range pvm {
-		if _, ok := pm.Marks[sensitive]; !ok {
+		if _, ok := pm.Marks[Sensitive]; !ok {
 			continue
 		}
 		part, err := pm.Path.Apply(un)

@@ -1,4 +1,4 @@
-package spec
+package funcs
 
 import (
 	"errors"
@@ -10,17 +10,17 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 )
 
-// todayClock is what today() reads: the load's current time and, once the
+// TodayClock is what today() reads: the load's current time and, once the
 // rtctl block is evaluated, the account's time zone. One belongs to each
 // Load; it is no global.
 //
 // The design: the function is always in the table, but it only answers
 // after the rtctl block has been evaluated. Locals that call it are ordered
-// after the rtctl block in the dependency graph (callsToday), data sources
+// after the rtctl block in the dependency graph (CallsToday), data sources
 // and resources come after it anyway, and the places evaluated before it
 // (variable defaults and validations, the rtctl block itself) get an error
 // that says so, rather than a date in the wrong zone.
-type todayClock struct {
+type TodayClock struct {
 	now     time.Time
 	loc     *time.Location // nil until settled, or when the zone is invalid
 	settled bool
@@ -28,13 +28,13 @@ type todayClock struct {
 	dateStr string
 }
 
-// settle records the zone once the rtctl block is evaluated; nil when the
+// Settle records the zone once the rtctl block is evaluated; nil when the
 // block had errors.
-func (c *todayClock) settle(loc *time.Location) { c.loc, c.settled = loc, true }
+func (c *TodayClock) Settle(loc *time.Location) { c.loc, c.settled = loc, true }
 
-// used reports today's date when today() was called successfully, so the
+// Used reports today's date when today() was called successfully, so the
 // configuration's hash can change with it.
-func (c *todayClock) used() (string, bool) { return c.dateStr, c.calls > 0 }
+func (c *TodayClock) Used() (string, bool) { return c.dateStr, c.calls > 0 }
 
 var (
 	errTodayNoClock = errors.New("today() needs the current time, and this load was not given one")
@@ -42,10 +42,10 @@ var (
 	errTodayTooSoon = errors.New("today() is not available in variable blocks or in the rtctl block: they are evaluated before the account's time zone (rtctl.timezone) is known; use it in locals, data sources or resources")
 )
 
-// todayFunc returns today(): the date of now in the account's zone, as
+// Today returns today(): the date of now in the account's zone, as
 // "YYYY-MM-DD". With dateadd and daterange it keeps a configuration about
 // "the last few days" meaningful whatever day it runs.
-func todayFunc(c *todayClock) function.Function {
+func Today(c *TodayClock) function.Function {
 	return function.New(&function.Spec{
 		Description: `Returns the current date in the account's time zone (rtctl.timezone), as "YYYY-MM-DD".`,
 		Params:      []function.Parameter{},
@@ -66,8 +66,8 @@ func todayFunc(c *todayClock) function.Function {
 	})
 }
 
-// callsToday reports whether expr calls today() anywhere inside it.
-func callsToday(expr hcl.Expression) bool {
+// CallsToday reports whether expr calls today() anywhere inside it.
+func CallsToday(expr hcl.Expression) bool {
 	se, ok := expr.(hclsyntax.Expression)
 	if !ok {
 		return false
@@ -81,3 +81,7 @@ func callsToday(expr hcl.Expression) bool {
 	})
 	return found
 }
+
+// NewTodayClock is the clock of a load whose current time is now (zero
+// when unknown: today() then says so).
+func NewTodayClock(now time.Time) *TodayClock { return &TodayClock{now: now} }

@@ -1,7 +1,6 @@
-package spec
+package funcs
 
 import (
-	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 )
@@ -10,7 +9,7 @@ import (
 // so no other package's mark can be mistaken for one.
 type valueMark string
 
-// sensitive marks a value that must not be shown or posted: a variable
+// Sensitive marks a value that must not be shown or posted: a variable
 // declared sensitive = true, a variable or local a calendar's url is
 // computed from, every env() result, and (go-cty carries marks through
 // every operation and function) everything computed from them. It is how
@@ -19,14 +18,14 @@ type valueMark string
 // (a secret calendar's events) is not marked: it is the calendar's content,
 // which the person means to post, as Terraform marks only what is derived
 // from a sensitive value by expressions, not what a provider returns.
-const sensitive = valueMark("sensitive")
+const Sensitive = valueMark("sensitive")
 
-// sensitiveValue is how a marked value is shown, as Terraform shows it.
-const sensitiveValue = "(sensitive value)"
+// SensitiveValue is how a marked value is shown, as Terraform shows it.
+const SensitiveValue = "(sensitive value)"
 
-// isSensitive reports whether v, or anything inside it, is marked.
-func isSensitive(v cty.Value) bool {
-	return v.HasMarkDeep(sensitive)
+// IsSensitive reports whether v, or anything inside it, is marked.
+func IsSensitive(v cty.Value) bool {
+	return v.HasMarkDeep(Sensitive)
 }
 
 // sensitiveFunc marks its argument: for a value the configuration knows
@@ -39,7 +38,7 @@ var sensitiveFunc = function.New(&function.Spec{
 	}},
 	Type: func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		return args[0].Mark(sensitive), nil
+		return args[0].Mark(Sensitive), nil
 	},
 })
 
@@ -61,7 +60,7 @@ var nonsensitiveFunc = function.New(&function.Spec{
 		for _, pm := range pvm {
 			rest := cty.NewValueMarks()
 			for m := range pm.Marks {
-				if m != sensitive {
+				if m != Sensitive {
 					rest[m] = struct{}{}
 				}
 			}
@@ -73,28 +72,11 @@ var nonsensitiveFunc = function.New(&function.Spec{
 	},
 })
 
-// postedAttributes are the attributes whose text is sent to the account;
-// the others are shown by every plan.
-var postedAttributes = map[string]bool{"activity": true, "details": true, "description": true, "source": true}
-
-// sensitiveAttr reports a marked value given to an attribute: everything
-// an item or the rtctl block is set to is shown by the plan, and most is
-// posted to the account.
-func sensitiveAttr(a *hcl.Attribute) *hcl.Diagnostic {
-	where := "shown by every plan"
-	if postedAttributes[a.Name] {
-		where = "posted to the account and shown by every plan"
-	}
-	return attrError(a, "Sensitive value in "+a.Name,
-		"The value of "+a.Name+" is sensitive: it is computed from env(), from a variable declared sensitive, or from a value a calendar's url is computed from. "+
-			"It would be "+where+". If this value may be shown, say so with nonsensitive(...); otherwise take it from elsewhere.")
-}
-
-// shownValue is v with every marked part replaced by sentinel, which the
-// caller turns into sensitiveValue once v is written out. Collections
+// ShownValue is v with every marked part replaced by sentinel, which the
+// caller turns into SensitiveValue once v is written out. Collections
 // become tuples and objects: a sentinel string among numbers would not
 // make a list.
-func shownValue(v cty.Value, sentinel string) cty.Value {
+func ShownValue(v cty.Value, sentinel string) cty.Value {
 	if v.IsMarked() {
 		return cty.StringVal(sentinel)
 	}
@@ -107,14 +89,14 @@ func shownValue(v cty.Value, sentinel string) cty.Value {
 		var elems []cty.Value
 		for it := v.ElementIterator(); it.Next(); {
 			_, e := it.Element()
-			elems = append(elems, shownValue(e, sentinel))
+			elems = append(elems, ShownValue(e, sentinel))
 		}
 		return cty.TupleVal(elems)
 	case ty.IsMapType() || ty.IsObjectType():
 		attrs := map[string]cty.Value{}
 		for it := v.ElementIterator(); it.Next(); {
 			k, e := it.Element()
-			attrs[k.AsString()] = shownValue(e, sentinel)
+			attrs[k.AsString()] = ShownValue(e, sentinel)
 		}
 		return cty.ObjectVal(attrs)
 	}

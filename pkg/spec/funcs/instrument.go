@@ -1,4 +1,4 @@
-package spec
+package funcs
 
 import (
 	"fmt"
@@ -25,8 +25,8 @@ const (
 	numberFunc = "rtctl:number"
 )
 
-// hooks are the functions instrumented expressions call.
-func (g *guard) hooks() map[string]function.Function {
+// Hooks are the functions instrumented expressions call.
+func (g *Guard) Hooks() map[string]function.Function {
 	pass := func(check func(cty.Value) error) function.Function {
 		return function.New(&function.Spec{
 			Description: "Counts a value against the evaluation limits and returns it.",
@@ -36,7 +36,7 @@ func (g *guard) hooks() map[string]function.Function {
 			}},
 			Type: func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
 			Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-				if g.quiet() {
+				if g.Quiet() {
 					return unknownLike(args[0]), nil
 				}
 				if err := check(args[0]); err != nil {
@@ -47,7 +47,7 @@ func (g *guard) hooks() map[string]function.Function {
 		})
 	}
 	numberText := pass(func(v cty.Value) error {
-		if err := checkNumberText(v); err != nil {
+		if err := CheckNumberText(v); err != nil {
 			return err
 		}
 		return g.chargeCall(v)
@@ -71,7 +71,7 @@ func (g *guard) hooks() map[string]function.Function {
 				return args[0].Type(), nil
 			},
 			Impl: func(args []cty.Value, ret cty.Type) (cty.Value, error) {
-				if g.quiet() {
+				if g.Quiet() {
 					// The iteration is left out, unknown.
 					return cty.UnknownVal(ret), nil
 				}
@@ -87,27 +87,27 @@ func (g *guard) hooks() map[string]function.Function {
 	}
 }
 
-// instrument rewrites the syntax tree under node so that evaluating it
+// Instrument rewrites the syntax tree under node so that evaluating it
 // counts against g: each part of a template that joins several, each
 // iteration of a for expression (its key, value and condition), each index
 // key, and each operation. It also reports number literals out of range:
 // a literal of a billion digits is a few bytes of source.
-func (g *guard) instrument(node hclsyntax.Node) hcl.Diagnostics {
+func (g *Guard) Instrument(node hclsyntax.Node) hcl.Diagnostics {
 	if body, ok := node.(*hclsyntax.Body); ok {
 		// Attribute by attribute, so that the literal values most of
 		// a large configuration is made of cost no walk.
 		var diags hcl.Diagnostics
 		for _, a := range body.Attributes {
-			if lit, ok := literal(a.Expr); ok {
+			if lit, ok := Literal(a.Expr); ok {
 				if d := checkLiteral(lit.Val, lit.SrcRange); d != nil {
 					diags = append(diags, d)
 				}
 				continue
 			}
-			diags = append(diags, g.instrument(a.Expr)...)
+			diags = append(diags, g.Instrument(a.Expr)...)
 		}
 		for _, b := range body.Blocks {
-			diags = append(diags, g.instrument(b.Body)...)
+			diags = append(diags, g.Instrument(b.Body)...)
 		}
 		return diags
 	}
@@ -125,7 +125,7 @@ func (g *guard) instrument(node hclsyntax.Node) hcl.Diagnostics {
 			}
 			for i, p := range e.Parts {
 				if _, lit := p.(*hclsyntax.LiteralValueExpr); !lit {
-					e.Parts[i] = hook(chargeFunc, p)
+					e.Parts[i] = Hook(chargeFunc, p)
 				}
 			}
 		case *hclsyntax.ForExpr:
@@ -134,24 +134,24 @@ func (g *guard) instrument(node hclsyntax.Node) hcl.Diagnostics {
 			// and the value may be a large collection). The collection
 			// is counted too: once the budget is exhausted, an inner for
 			// expression ends before its first iteration.
-			e.CollExpr = hook(chargeFunc, e.CollExpr)
+			e.CollExpr = Hook(chargeFunc, e.CollExpr)
 			if e.CondExpr == nil {
 				e.CondExpr = &hclsyntax.FunctionCallExpr{Name: tickFunc, NameRange: e.OpenRange, OpenParenRange: e.OpenRange, CloseParenRange: e.OpenRange}
 			} else {
 				// Not tick() && condition: && drops the diagnostics of
 				// one side when the other is false.
-				e.CondExpr = hook(tickFunc, e.CondExpr)
+				e.CondExpr = Hook(tickFunc, e.CondExpr)
 			}
 		case *hclsyntax.IndexExpr:
-			e.Key = hook(keyFunc, e.Key)
+			e.Key = Hook(keyFunc, e.Key)
 		case *hclsyntax.BinaryOpExpr:
 			if numericOperands(e.Op) {
-				e.LHS, e.RHS = hook(numberFunc, e.LHS), hook(numberFunc, e.RHS)
+				e.LHS, e.RHS = Hook(numberFunc, e.LHS), Hook(numberFunc, e.RHS)
 			}
 			e.Op = g.operation(e.Op)
 		case *hclsyntax.UnaryOpExpr:
 			if numericOperands(e.Op) {
-				e.Val = hook(numberFunc, e.Val)
+				e.Val = Hook(numberFunc, e.Val)
 			}
 			e.Op = g.operation(e.Op)
 		case *hclsyntax.LiteralValueExpr:
@@ -167,10 +167,10 @@ func (g *guard) instrument(node hclsyntax.Node) hcl.Diagnostics {
 	return diags
 }
 
-// literal is the value of an expression written as a constant: a number,
+// Literal is the value of an expression written as a constant: a number,
 // a bool, or a string without interpolations. Such an expression has
 // nothing to instrument and refers to nothing.
-func literal(e hclsyntax.Expression) (*hclsyntax.LiteralValueExpr, bool) {
+func Literal(e hclsyntax.Expression) (*hclsyntax.LiteralValueExpr, bool) {
 	switch e := e.(type) {
 	case *hclsyntax.LiteralValueExpr:
 		return e, true
@@ -183,8 +183,8 @@ func literal(e hclsyntax.Expression) (*hclsyntax.LiteralValueExpr, bool) {
 	return nil, false
 }
 
-// hook wraps e in a call to the hook function name.
-func hook(name string, e hclsyntax.Expression) hclsyntax.Expression {
+// Hook wraps e in a call to the hook function name.
+func Hook(name string, e hclsyntax.Expression) hclsyntax.Expression {
 	rng := e.Range()
 	return &hclsyntax.FunctionCallExpr{
 		Name:            name,
@@ -211,7 +211,7 @@ func checkTraversalKeys(t hcl.Traversal) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	for _, step := range t {
 		if ix, ok := step.(hcl.TraverseIndex); ok {
-			if err := checkNumberText(ix.Key); err != nil {
+			if err := CheckNumberText(ix.Key); err != nil {
 				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid index", Detail: "This index is " + err.Error() + ".", Subject: ix.SrcRange.Ptr()})
 			}
 			if d := checkLiteral(ix.Key, ix.SrcRange); d != nil {
@@ -225,7 +225,7 @@ func checkTraversalKeys(t hcl.Traversal) hcl.Diagnostics {
 // operation returns op guarded: results are checked for range (a chain
 // of multiplications reaches numbers of a billion digits), and comparisons
 // of collections are counted by the elements compared.
-func (g *guard) operation(op *hclsyntax.Operation) *hclsyntax.Operation {
+func (g *Guard) operation(op *hclsyntax.Operation) *hclsyntax.Operation {
 	if w, ok := g.ops[op]; ok {
 		return w
 	}
@@ -248,7 +248,7 @@ func (g *guard) operation(op *hclsyntax.Operation) *hclsyntax.Operation {
 			// once the budget is exhausted.
 			Type: function.StaticReturnType(op.Type),
 			Impl: func(args []cty.Value, ret cty.Type) (cty.Value, error) {
-				if g.quiet() {
+				if g.Quiet() {
 					return cty.UnknownVal(ret), nil
 				}
 				stop0 := g.remaining() + 1
@@ -315,14 +315,14 @@ func elementCount(v cty.Value, stop int64) int64 {
 	return n
 }
 
-// constant evaluates an expression that may neither refer to anything nor
+// Constant evaluates an expression that may neither refer to anything nor
 // call a function, such as a value of a variables file or of --var: only
 // the hooks instrument added may be called.
-func (g *guard) constant(expr hcl.Expression) (cty.Value, hcl.Diagnostics) {
+func (g *Guard) Constant(expr hcl.Expression) (cty.Value, hcl.Diagnostics) {
 	if se, ok := expr.(hclsyntax.Expression); ok {
 		var call *hclsyntax.FunctionCallExpr
 		hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
-			if c, ok := n.(*hclsyntax.FunctionCallExpr); ok && call == nil && !isHook(c.Name) {
+			if c, ok := n.(*hclsyntax.FunctionCallExpr); ok && call == nil && !IsHook(c.Name) {
 				call = c
 			}
 			return nil
@@ -336,16 +336,16 @@ func (g *guard) constant(expr hcl.Expression) (cty.Value, hcl.Diagnostics) {
 			}}
 		}
 	}
-	return expr.Value(&hcl.EvalContext{Functions: g.hooks()})
+	return expr.Value(&hcl.EvalContext{Functions: g.Hooks()})
 }
 
-func isHook(name string) bool {
+func IsHook(name string) bool {
 	return name == chargeFunc || name == keyFunc || name == numberFunc || name == tickFunc
 }
 
-// checkNumbersToConvert refuses strings in v that converting v to ty would
+// CheckNumbersToConvert refuses strings in v that converting v to ty would
 // parse as numbers, when they are too long for that.
-func checkNumbersToConvert(v cty.Value, ty cty.Type) error {
+func CheckNumbersToConvert(v cty.Value, ty cty.Type) error {
 	var walk func(v cty.Value, ty cty.Type, depth int) error
 	walk = func(v cty.Value, ty cty.Type, depth int) error {
 		v, _ = v.Unmark()
@@ -355,7 +355,7 @@ func checkNumbersToConvert(v cty.Value, ty cty.Type) error {
 		vt := v.Type()
 		switch {
 		case ty == cty.Number:
-			return checkNumberText(v)
+			return CheckNumberText(v)
 		case ty.IsCollectionType() && v.CanIterateElements():
 			for it := v.ElementIterator(); it.Next(); {
 				_, e := it.Element()

@@ -1,4 +1,4 @@
-package spec
+package funcs
 
 import (
 	"fmt"
@@ -19,13 +19,17 @@ import (
 // Functions returns the function table of a configuration in baseDir: the
 // go-cty standard library under Terraform's names, try and can, and rtctl's
 // own: file (relative to baseDir), env (through getenv), duration, dateadd,
-// daterange and weekday. It applies DefaultLimits; Load builds its own
-// table from LoadOptions.
+// daterange and weekday. It applies limits.Default(); the loader builds
+// its own table with Table.
 func Functions(baseDir string, getenv func(string) string) map[string]function.Function {
-	return newFunctions(confdir.NewPolicy(baseDir, nil, nil, nil), getenv, DefaultLimits())
+	return Table(confdir.NewPolicy(baseDir, nil, nil, nil), getenv, limits.Default())
 }
 
-func newFunctions(files *confdir.Policy, getenv func(string) string, limits Limits) map[string]function.Function {
+// Table is the function table of a configuration whose file() reads
+// through files, env() through getenv, within lim. It is one literal on
+// purpose, longer than a screen: it is the list a reader looks a function
+// up in, grouped as the reference documents them.
+func Table(files *confdir.Policy, getenv func(string) string, lim limits.Limits) map[string]function.Function {
 	return map[string]function.Function{
 		// Strings.
 		"chomp":        stdlib.ChompFunc,
@@ -100,13 +104,13 @@ func newFunctions(files *confdir.Policy, getenv func(string) string, limits Limi
 		"try": tryfunc.TryFunc,
 		"can": tryfunc.CanFunc,
 		// rtctl's own.
-		"file":      fileFunc(files, limits.MaxReadFileBytes),
+		"file":      fileFunc(files, lim.MaxReadFileBytes),
 		"env":       envFunc(getenv),
 		"duration":  durationFunc,
 		"dateadd":   dateAddFunc,
-		"daterange": dateRangeFunc(limits.MaxDateRange),
+		"daterange": dateRangeFunc(lim.MaxDateRange),
 		"weekday":   weekdayFunc,
-		// Sensitivity (see sensitive).
+		// Sensitivity (see Sensitive).
 		"sensitive":    sensitiveFunc,
 		"nonsensitive": nonsensitiveFunc,
 	}
@@ -156,9 +160,9 @@ func envFunc(getenv func(string) string) function.Function {
 				}
 			}
 			if getenv == nil {
-				return cty.StringVal("").Mark(sensitive), nil
+				return cty.StringVal("").Mark(Sensitive), nil
 			}
-			return cty.StringVal(getenv(args[0].AsString())).Mark(sensitive), nil
+			return cty.StringVal(getenv(args[0].AsString())).Mark(Sensitive), nil
 		},
 	})
 }

@@ -1,4 +1,4 @@
-package spec
+package funcs
 
 import (
 	"fmt"
@@ -12,17 +12,17 @@ import (
 	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
-// guard enforces the evaluation limits of one load: the size of every value
+// Guard enforces the evaluation limits of one load: the size of every value
 // a function or operator produces, and the evaluation budget, the values
 // and text all expressions produce together. HCL evaluates expressions with
 // no notion of cost: a for expression over a for expression over a
 // thousand-element list builds a billion values, a template repeating a
 // local doubles it, and none of it passes through rtctl's code unless
-// something makes it. Functions are wrapped (wrapFunctions), and the
+// something makes it. Functions are wrapped (Wrap), and the
 // parsed syntax is instrumented (instrument) so that each template part,
 // each for expression iteration and each operation is counted here.
-type guard struct {
-	limits Limits
+type Guard struct {
+	limits limits.Limits
 	steps  int64 // taken so far, against limits.MaxEvalSteps
 	walked int64 // elements gone through; elementsPerStep of them are a step
 	bytes  int64 // of text produced so far, against limits.MaxEvalBytes
@@ -33,7 +33,20 @@ type guard struct {
 	contexts []*hcl.EvalContext                            // to blank once exhausted
 }
 
-func newGuard(limits Limits) *guard { return &guard{limits: limits} }
+func NewGuard(lim limits.Limits) *Guard { return &Guard{limits: lim} }
+
+// Limits are the limits g enforces.
+func (g *Guard) Limits() limits.Limits { return g.limits }
+
+// Exceeded is the first budget error, nil while the budget holds.
+func (g *Guard) Exceeded() *limits.Error { return g.exceeded }
+
+// Reset gives g a fresh budget: the console evaluates one expression after
+// another, and one that exhausts the budget must not blank the scope for
+// the next.
+func (g *Guard) Reset() {
+	g.steps, g.walked, g.bytes, g.exceeded, g.contexts = 0, 0, 0, nil, nil
+}
 
 // elementsPerStep is how many elements a function or comparison goes
 // through for the cost of one step (an iteration, a call): cty goes
@@ -48,7 +61,7 @@ const elementsPerStep = 3
 // (see quiet), so that what is left of the evaluation, a billion
 // iterations of a for expression say, winds down in no time and without a
 // diagnostic each.
-func (g *guard) charge(steps, elements, bytes int64) error {
+func (g *Guard) charge(steps, elements, bytes int64) error {
 	if g.exceeded != nil {
 		return g.exceeded
 	}
@@ -70,9 +83,9 @@ func (g *guard) charge(steps, elements, bytes int64) error {
 	return nil
 }
 
-// track registers ctx, so that once the budget is exhausted its variables
+// Track registers ctx, so that once the budget is exhausted its variables
 // can be blanked (see blank). It returns ctx.
-func (g *guard) track(ctx *hcl.EvalContext) *hcl.EvalContext {
+func (g *Guard) Track(ctx *hcl.EvalContext) *hcl.EvalContext {
 	g.contexts = append(g.contexts, ctx)
 	return ctx
 }
@@ -82,7 +95,7 @@ func (g *guard) track(ctx *hcl.EvalContext) *hcl.EvalContext {
 // the functions it calls return, and cty goes through every argument of a
 // call before the function can decline: with var, local and data unknown,
 // what is left to evaluate refers to nothing large.
-func (g *guard) blank() {
+func (g *Guard) blank() {
 	for _, ctx := range g.contexts {
 		for name := range ctx.Variables {
 			ctx.Variables[name] = cty.DynamicVal
@@ -91,14 +104,14 @@ func (g *guard) blank() {
 	g.contexts = nil
 }
 
-// quiet reports whether the budget is exhausted and evaluation should only
+// Quiet reports whether the budget is exhausted and evaluation should only
 // wind down.
-func (g *guard) quiet() bool { return g.exceeded != nil }
+func (g *Guard) Quiet() bool { return g.exceeded != nil }
 
 // chargeCall counts a call of a hook with v: a step, going through every
 // level of v (which cty does for every argument of every call), and v's
 // text.
-func (g *guard) chargeCall(v cty.Value) error {
+func (g *Guard) chargeCall(v cty.Value) error {
 	_, bytes := shallowSize(v)
 	return g.charge(1, deepWork(v, g.remaining()+1), bytes)
 }
@@ -130,7 +143,7 @@ func setWeight(n int) int64 {
 
 // remaining is how many elements can still be gone through within the
 // budget, as a bound for measuring what a call costs.
-func (g *guard) remaining() int64 {
+func (g *Guard) remaining() int64 {
 	return max((g.limits.MaxEvalSteps-g.steps)*elementsPerStep-g.walked, 0)
 }
 
@@ -160,12 +173,12 @@ func deepWork(v cty.Value, stop int64) int64 {
 	return work
 }
 
-// checkValue reports a value larger than the limits of one value: nested
+// CheckValue reports a value larger than the limits of one value: nested
 // deeper than MaxNesting, with more than MaxValueElements elements or
 // MaxValueBytes of text, or holding a number too large to print. It stops
 // at the first limit reached, so its cost is bounded by the limits too.
 // what names the value in the message ("the result", "local.x").
-func (g *guard) checkValue(v cty.Value, what string) (valueSize, error) {
+func (g *Guard) CheckValue(v cty.Value, what string) (valueSize, error) {
 	w := sizeWalk{limits: g.limits}
 	w.walk(v, 0)
 	if w.err != nil {
@@ -182,7 +195,7 @@ type valueSize struct {
 }
 
 type sizeWalk struct {
-	limits Limits
+	limits limits.Limits
 	size   valueSize
 	err    func(what string) error // the first limit reached
 }
@@ -274,8 +287,8 @@ func checkNumber(f *big.Float) error {
 	return nil
 }
 
-// checkNumberText refuses a string too long to convert to a number.
-func checkNumberText(v cty.Value) error {
+// CheckNumberText refuses a string too long to convert to a number.
+func CheckNumberText(v cty.Value) error {
 	v, _ = v.Unmark()
 	if v.IsKnown() && !v.IsNull() && v.Type() == cty.String && len(v.AsString()) > maxNumberText {
 		return fmt.Errorf("a string of %d characters is too long to be a number (at most %d)", len(v.AsString()), maxNumberText)
