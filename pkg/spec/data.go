@@ -1,83 +1,26 @@
 package spec
 
 import (
-	"context"
 	"fmt"
-	"net/http"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/rtctl/rtctl/pkg/spec/datasource"
+	"github.com/rtctl/rtctl/pkg/spec/datasource/gitlog"
+	"github.com/rtctl/rtctl/pkg/spec/datasource/ical"
 	"github.com/rtctl/rtctl/pkg/spec/funcs"
 )
 
-// DataSource is one kind of data "TYPE" "name" {} block: something outside
-// the configuration (a calendar, a git log) read at load time. The loader
-// decodes the block's body with ConfigSpec, in dependency order, and exposes
-// what Read returns as data.TYPE.NAME.
-type DataSource interface {
-	// ConfigSpec describes the block's body. Its references (to variables,
-	// locals, other data sources) order the evaluation.
-	ConfigSpec() hcldec.Spec
-	// Read produces the data source's value from its decoded configuration.
-	// Diagnostics should carry dc.Range (or a narrower range) as subject.
-	// Read is called concurrently for different blocks (data sources
-	// ready at the same point are read side by side), and must stop when
-	// dc.Context ends.
-	Read(dc DataContext, config cty.Value) (cty.Value, hcl.Diagnostics)
-}
-
-// Registry maps a data source type, the first label of a data block, to its
-// implementation.
-type Registry map[string]DataSource
-
-// DataContext is everything a data source may use besides its
-// configuration. It carries no process-wide state: the clock, environment
-// and HTTP client come from LoadOptions.
-type DataContext struct {
-	Context    context.Context
-	Timezone   *time.Location
-	Lookback   time.Duration
-	Now        time.Time // zero when unknown
-	BaseDir    string    // the configuration directory, for relative paths
-	Getenv     func(string) string
-	HTTPClient *http.Client
-	// ReadFile reads a file the configuration names, relative to BaseDir,
-	// of at most maxBytes, if the configuration may read it at all (see
-	// LoadOptions.ReadDirs); its errors do not repeat the path.
-	ReadFile func(path string, maxBytes int64) ([]byte, error)
-	Limits   Limits
-	Address  string // data.TYPE.NAME
-	// holdsSecret reports a credential of LoadOptions.Secrets in a
-	// string: a configuration holding one is not read.
-	holdsSecret func(string) bool
-	Range       hcl.Range // the block's definition, for diagnostics
-	Body        hcl.Body  // the block's body, for AttrRange
-}
-
-// AttrRange is where the block sets the attribute name, for a diagnostic
-// about its value; nil when the block does not set it.
-func (dc DataContext) AttrRange(name string) *hcl.Range {
-	if dc.Body == nil {
-		return nil
-	}
-	content, _, _ := dc.Body.PartialContent(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: name}}})
-	if a, ok := content.Attributes[name]; ok {
-		return a.Expr.Range().Ptr()
-	}
-	return nil
-}
-
 // builtinDataSources are the data sources every configuration has:
 // data "ical" (calendar occurrences) and data "git_log" (commits).
-func builtinDataSources() Registry {
-	return Registry{
-		"ical":    icalSource{},
-		"git_log": gitLogSource{},
+func builtinDataSources() datasource.Registry {
+	return datasource.Registry{
+		"ical":    ical.Source{},
+		"git_log": gitlog.Source{},
 	}
 }
 
@@ -87,12 +30,12 @@ type dataBlock struct {
 	Body       hcl.Body
 	DeclRange  hcl.Range
 	TypeRange  hcl.Range
-	source     DataSource // nil when the type is unknown
+	source     datasource.Source // nil when the type is unknown
 }
 
 func (d *dataBlock) key() string { return d.Type + "." + d.Name }
 
-func decodeDataBlock(block *hcl.Block, reg Registry) (*dataBlock, hcl.Diagnostics) {
+func decodeDataBlock(block *hcl.Block, reg datasource.Registry) (*dataBlock, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	d := &dataBlock{
 		Type:      block.Labels[0],
@@ -136,8 +79,10 @@ func (d *dataBlock) references() []hcl.Traversal {
 // prepare decodes the body and readies the context of a Read; ok is false
 // when Read must not be called (diags say why, or an error the block
 // depends on was reported already). It evaluates expressions, so it runs
-// on the loader's goroutine; only Read may run beside others.
-func (d *dataBlock) prepare(ectx *hcl.EvalContext, dc DataContext) (DataContext, cty.Value, hcl.Diagnostics, bool) {
+// on the loader's goroutine; only Read may run beside others. holdsSecret
+// reports a credential of LoadOptions.Secrets in a string: a
+// configuration holding one is not read.
+func (d *dataBlock) prepare(ectx *hcl.EvalContext, dc datasource.Context, holdsSecret func(string) bool) (datasource.Context, cty.Value, hcl.Diagnostics, bool) {
 	cfg, diags := decodeConfig(d.Body, d.source.ConfigSpec(), ectx)
 	if diags.HasErrors() {
 		return dc, cty.DynamicVal, diags, false
@@ -151,7 +96,7 @@ func (d *dataBlock) prepare(ectx *hcl.EvalContext, dc DataContext) (DataContext,
 	dc.Address = "data." + d.Type + "." + d.Name
 	dc.Range = d.DeclRange
 	dc.Body = d.Body
-	if dc.holdsSecret != nil && anyString(cfg, dc.holdsSecret) {
+	if holdsSecret != nil && anyString(cfg, holdsSecret) {
 		// A data source may send its configuration elsewhere: a
 		// calendar's url is fetched, from any server.
 		return dc, cty.DynamicVal, append(diags, &hcl.Diagnostic{
@@ -165,7 +110,7 @@ func (d *dataBlock) prepare(ectx *hcl.EvalContext, dc DataContext) (DataContext,
 }
 
 // call is the data source's Read of a prepared configuration.
-func (d *dataBlock) call(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnostics) {
+func (d *dataBlock) call(dc datasource.Context, cfg cty.Value) (cty.Value, hcl.Diagnostics) {
 	// A data source gets plain values (a sensitive url is still the
 	// address to fetch); what it returns is its content, not marked.
 	cfg, _ = cfg.UnmarkDeep()

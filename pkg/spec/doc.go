@@ -7,7 +7,8 @@
 // the configuration alone allows. It is not the planner: it never looks at
 // the account, never splits offline time into API-sized chunks (it only
 // warns that the planner will) and knows nothing about the journal. Data
-// sources plug in through a Registry, so a new one needs no loader change.
+// sources plug in through a datasource.Registry, so a new one needs no
+// loader change.
 //
 // Loading follows the architecture of the hcl guide: parse every file,
 // decode the top-level structure, collect each expression's references,
@@ -47,7 +48,7 @@
 // repository, read in this process with go-git: no git program runs, no
 // configuration of the repository's is read, nothing is fetched, and
 // nothing outside the repository that holds the configuration is read; see
-// gitrepo.go). Data sources ready at the same point of the evaluation are
+// pkg/spec/datasource/gitlog). Data sources ready at the same point of the evaluation are
 // read side by side, all under one deadline (LoadOptions.DataTimeout).
 // today() answers only once the rtctl block is evaluated, since
 // its date is in the account's zone: locals calling it are ordered after the

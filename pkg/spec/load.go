@@ -22,6 +22,7 @@ import (
 
 	"github.com/rtctl/rtctl/internal/secretscan"
 	"github.com/rtctl/rtctl/pkg/spec/confdir"
+	"github.com/rtctl/rtctl/pkg/spec/datasource"
 	"github.com/rtctl/rtctl/pkg/spec/funcs"
 	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
@@ -41,7 +42,7 @@ type LoadOptions struct {
 	Now      time.Time           // for data sources' default windows; zero means unknown
 	// DataSources are the data "TYPE" implementations besides the built-in
 	// ones; nil means built-ins only.
-	DataSources Registry
+	DataSources datasource.Registry
 	HTTPClient  *http.Client // for data sources; nil means they may not use the network
 	// Limits bounds what the configuration may make Load read and compute;
 	// zero fields mean DefaultLimits.
@@ -214,7 +215,7 @@ type loader struct {
 	parser      *hclparse.Parser
 	funcs       map[string]function.Function
 	today       *funcs.TodayClock // behind today(); settled once the rtctl block is evaluated
-	registry    Registry
+	registry    datasource.Registry
 	cfg         *Config
 	diags       hcl.Diagnostics
 
@@ -721,7 +722,7 @@ func (l *loader) readData(ctx context.Context, batch []*graphNode, results map[s
 	type job struct {
 		key string
 		d   *dataBlock
-		dc  DataContext
+		dc  datasource.Context
 		cfg cty.Value
 	}
 	var jobs []job
@@ -729,7 +730,7 @@ func (l *loader) readData(ctx context.Context, batch []*graphNode, results map[s
 		d := l.data[strings.TrimPrefix(n.key, "data.")]
 		dc := l.dataContext()
 		dc.Context = ctx
-		dc, cfg, diags, ok := d.prepare(l.evalContextFor(n.travs), dc)
+		dc, cfg, diags, ok := d.prepare(l.evalContextFor(n.travs), dc, l.holdsSecret)
 		results[n.key] = dataResult{val: cty.DynamicVal, diags: diags}
 		if ok {
 			jobs = append(jobs, job{n.key, d, dc, cfg})
@@ -820,18 +821,17 @@ func (l *loader) dataTimeout() time.Duration {
 	return DefaultDataTimeout
 }
 
-func (l *loader) dataContext() DataContext {
-	return DataContext{
-		Context:     l.ctx,
-		Timezone:    l.cfg.Timezone,
-		Lookback:    l.cfg.Lookback,
-		Now:         l.opts.Now,
-		BaseDir:     l.baseDir,
-		Getenv:      l.opts.Getenv,
-		HTTPClient:  l.opts.HTTPClient,
-		ReadFile:    l.files.Read,
-		Limits:      l.limits,
-		holdsSecret: l.holdsSecret,
+func (l *loader) dataContext() datasource.Context {
+	return datasource.Context{
+		Context:    l.ctx,
+		Timezone:   l.cfg.Timezone,
+		Lookback:   l.cfg.Lookback,
+		Now:        l.opts.Now,
+		BaseDir:    l.baseDir,
+		Getenv:     l.opts.Getenv,
+		HTTPClient: l.opts.HTTPClient,
+		ReadFile:   l.files.Read,
+		Limits:     l.limits,
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/rtctl/rtctl/pkg/spec/datasource"
 	"github.com/rtctl/rtctl/pkg/spec/values"
 )
 
@@ -243,7 +244,7 @@ func (f fakeSource) ConfigSpec() hcldec.Spec {
 	}
 }
 
-func (f fakeSource) Read(dc DataContext, config cty.Value) (cty.Value, hcl.Diagnostics) {
+func (f fakeSource) Read(dc datasource.Context, config cty.Value) (cty.Value, hcl.Diagnostics) {
 	*f.calls = append(*f.calls, dc.Address)
 	prefix := config.GetAttr("prefix").AsString()
 	if prefix == "fail" {
@@ -269,7 +270,7 @@ func (f fakeSource) Read(dc DataContext, config cty.Value) (cty.Value, hcl.Diagn
 
 func TestDataSourcePlugsIn(t *testing.T) {
 	var calls []string
-	reg := Registry{"fake": fakeSource{calls: &calls}}
+	reg := datasource.Registry{"fake": fakeSource{calls: &calls}}
 	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 	cfg := mustLoad(t, map[string]string{"main.rt.hcl": `
 rtctl {
@@ -332,7 +333,7 @@ func TestDataSourceCycle(t *testing.T) {
 rtctl { timezone = local.tz }
 locals { tz = data.fake.x.timezone }
 data "fake" "x" { prefix = "x" }
-`}), LoadOptions{DataSources: Registry{"fake": fakeSource{calls: &calls}}})
+`}), LoadOptions{DataSources: datasource.Registry{"fake": fakeSource{calls: &calls}}})
 	if len(diags) != 1 || diags[0].Summary != "Cycle in references" {
 		t.Fatalf("diags = %v", diags)
 	}

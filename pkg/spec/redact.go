@@ -12,18 +12,9 @@ import (
 	"github.com/rtctl/rtctl/internal/secretscan"
 	"github.com/rtctl/rtctl/pkg/calendar"
 	"github.com/rtctl/rtctl/pkg/spec/confdir"
+	"github.com/rtctl/rtctl/pkg/spec/datasource"
 	"github.com/rtctl/rtctl/pkg/spec/funcs"
 )
-
-// SecretAttributes is implemented by data sources some of whose attributes
-// hold secrets, such as data "ical"'s url. The variables and locals their
-// values are computed from are marked sensitive (see funcs.Sensitive), so that
-// what is derived from them is never shown nor posted; and their values,
-// like every sensitive value Load computed, are kept out of every
-// diagnostic by their text as well, should one quote them.
-type SecretAttributes interface {
-	SecretAttributes() []string
-}
 
 // minSecretLength is the shortest string treated as a secret: shorter parts
 // of a secret's value (a "/" or "ics") would redact ordinary text.
@@ -65,7 +56,7 @@ func (l *loader) secretReferences() (vars, locals map[string]bool) {
 func (l *loader) secretAttributes() []*hcl.Attribute {
 	var out []*hcl.Attribute
 	for _, d := range l.data {
-		sa, ok := d.source.(SecretAttributes)
+		sa, ok := d.source.(datasource.SecretAttributes)
 		if !ok {
 			continue
 		}

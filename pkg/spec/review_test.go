@@ -10,6 +10,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/rtctl/rtctl/pkg/spec/datasource"
 )
 
 // render is the text rtctl prints for diags, and the JSON of validate --json.
@@ -188,7 +190,7 @@ highlight "h" {
   date        = "2026-11-20"
   description = "Prefix ${var.prefix}"
 }
-`}), LoadOptions{DataSources: Registry{"fake": fakeSource{calls: &calls}}, Vars: map[string]string{"prefix": "bad"}})
+`}), LoadOptions{DataSources: datasource.Registry{"fake": fakeSource{calls: &calls}}, Vars: map[string]string{"prefix": "bad"}})
 	if len(diags) != 1 || diags[0].Summary != "Invalid value for variable" {
 		t.Errorf("diags = %v, want only the validation error", diags)
 	}

@@ -1,4 +1,4 @@
-package spec
+package gitlog
 
 // data "git_log" reads a repository with go-git, in this process, instead
 // of running git. A repository committed beside a configuration is as

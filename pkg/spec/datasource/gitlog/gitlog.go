@@ -1,4 +1,4 @@
-package spec
+package gitlog
 
 import (
 	"errors"
@@ -12,13 +12,14 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/rtctl/rtctl/pkg/rtapi"
+	"github.com/rtctl/rtctl/pkg/spec/datasource"
 	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
-// gitLogSource is data "git_log": the commits of a local repository inside
+// Source is data "git_log": the commits of a local repository inside
 // the lookback window, one by one (commits) and grouped per day (days), so
 // a configuration can post several highlights a day or one.
-type gitLogSource struct{}
+type Source struct{}
 
 var gitCommitType = cty.Object(map[string]cty.Type{
 	"hash":       cty.String,
@@ -37,7 +38,7 @@ var gitDayType = cty.Object(map[string]cty.Type{
 	"summary":  cty.String,
 })
 
-func (gitLogSource) ConfigSpec() hcldec.Spec {
+func (Source) ConfigSpec() hcldec.Spec {
 	return hcldec.ObjectSpec{
 		"path":           &hcldec.AttrSpec{Name: "path", Type: cty.String},
 		"author":         &hcldec.AttrSpec{Name: "author", Type: cty.String},
@@ -55,7 +56,7 @@ type gitCommit struct {
 	When                                    time.Time
 }
 
-func (gitLogSource) Read(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnostics) {
+func (Source) Read(dc datasource.Context, cfg cty.Value) (cty.Value, hcl.Diagnostics) {
 	if !cfg.IsWhollyKnown() {
 		return cty.DynamicVal, nil
 	}
@@ -63,11 +64,11 @@ func (gitLogSource) Read(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnost
 	fail := func(summary, detail string) (cty.Value, hcl.Diagnostics) {
 		return cty.DynamicVal, append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: dc.Range.Ptr()})
 	}
-	shown := optString(cfg, "path")
+	shown := datasource.OptString(cfg, "path")
 	if shown == "" {
 		shown = "."
 	}
-	branch := optString(cfg, "branch")
+	branch := datasource.OptString(cfg, "branch")
 	if strings.HasPrefix(branch, "-") {
 		return fail("Invalid branch", fmt.Sprintf("%s: %q is not a branch name.", dc.Address, branch))
 	}
@@ -86,7 +87,7 @@ func (gitLogSource) Read(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnost
 		}
 	}
 
-	start, end := optString(cfg, "window_start"), optString(cfg, "window_end")
+	start, end := datasource.OptString(cfg, "window_start"), datasource.OptString(cfg, "window_end")
 	if (start == "" || end == "") && dc.Now.IsZero() {
 		return fail("Commit window unknown", dc.Address+" reads the commits from now - lookback to now, but this load was not told the current time. Set window_start and window_end, or load with a current time.")
 	}
@@ -98,7 +99,7 @@ func (gitLogSource) Read(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnost
 		if b.val == "" {
 			continue
 		}
-		t, err := parseWindowBound(b.val, dc.Timezone)
+		t, err := datasource.WindowBound(b.val, dc.Timezone)
 		if err != nil {
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid " + b.name, Detail: fmt.Sprintf("%s: %s.", dc.Address, err), Subject: dc.Range.Ptr()})
 			continue
@@ -118,8 +119,8 @@ func (gitLogSource) Read(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnost
 		return fail("Cannot read repository", fmt.Sprintf("%s (%s): %s.", dc.Address, limits.Clip(shown), err))
 	}
 	commits, err := readGitLog(dc.Context, repo, gitLogQuery{
-		Branch: branch, Author: optString(cfg, "author"), Paths: paths,
-		Merges: optBool(cfg, "include_merges"), Since: from, Until: to,
+		Branch: branch, Author: datasource.OptString(cfg, "author"), Paths: paths,
+		Merges: datasource.OptBool(cfg, "include_merges"), Since: from, Until: to,
 	}, dc.Limits.WithDefaults())
 	if err != nil {
 		var ge *gitError

@@ -1,4 +1,4 @@
-package spec
+package gitlog
 
 import (
 	"bufio"
@@ -48,7 +48,7 @@ type gitLogQuery struct {
 // million commits before the window reads only the few at its edge. As in
 // git, a commit whose committer clock ran behind hides its ancestors from
 // the walk; that choice is git's, kept so that results match.
-func readGitLog(ctx context.Context, repo *gitRepository, q gitLogQuery, limits Limits) ([]gitCommit, error) {
+func readGitLog(ctx context.Context, repo *gitRepository, q gitLogQuery, limits limits.Limits) ([]gitCommit, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -177,7 +177,7 @@ func readGitLog(ctx context.Context, repo *gitRepository, q gitLogQuery, limits 
 type gitReader struct {
 	ctx     context.Context
 	s       *filesystem.Storage
-	limits  Limits
+	limits  limits.Limits
 	read    int64 // bytes of the commits read, against MaxGitLogBytes
 	shallow map[plumbing.Hash]bool
 	// trees are the root trees of the commits read, for comparing a

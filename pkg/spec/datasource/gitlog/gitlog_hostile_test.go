@@ -1,4 +1,4 @@
-package spec
+package gitlog_test
 
 import (
 	"bufio"
@@ -18,6 +18,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/rtctl/rtctl/pkg/spec"
+	"github.com/rtctl/rtctl/pkg/spec/datasource/gitlog"
 	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
@@ -161,7 +163,7 @@ func (h *hostileFixture) deleteObject(gitDir, rev string) {
 // added to the block, and returns the rendered diagnostics.
 func (h *hostileFixture) load(path, attrs string) string {
 	t := h.t()
-	if err := os.WriteFile(filepath.Join(h.dir, "main.rt.hcl"), []byte(icalHeader+`
+	if err := os.WriteFile(filepath.Join(h.dir, "main.rt.hcl"), []byte(header+`
 data "git_log" "r" {
   path = "`+path+`"
   `+attrs+`
@@ -175,9 +177,9 @@ highlight "c" {
 `), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cfg, diags := Load(context.Background(), h.dir, LoadOptions{Now: testNow})
+	cfg, diags := spec.Load(context.Background(), h.dir, spec.LoadOptions{Now: testNow})
 	var b strings.Builder
-	if err := RenderDiagnostics(&b, cfg.Files, diags, false); err != nil {
+	if err := spec.RenderDiagnostics(&b, cfg.Files, diags, false); err != nil {
 		t.Fatal(err)
 	}
 	return b.String()
@@ -347,15 +349,15 @@ func (g *gitTool) fastImport(dir, name string, n int, date func(i int) time.Time
 func TestGitLogBounded(t *testing.T) {
 	g := newGitTool(t)
 	big := 4 << 20
-	if hardeningScale() == 1 {
+	if os.Getenv("RTCTL_HARDENING_FULL") != "" { // as pkg/spec's hardening tests
 		big = 300 << 20
 	}
 	inWindow := func(i int) time.Time { return time.Date(2026, 11, 19, 9, 0, i, 0, time.UTC) }
 	tests := []struct {
 		name   string
 		build  func(dir string) string
-		limits Limits
-		limit  string // the LimitExceeded wanted; "" for success
+		limits spec.Limits
+		limit  string // the spec.LimitExceeded wanted; "" for success
 		want   int    // commits, on success
 	}{
 		{"huge message", func(dir string) string {
@@ -365,12 +367,12 @@ func TestGitLogBounded(t *testing.T) {
 				}
 				return fmt.Sprintf("Commit %d", i)
 			})
-		}, Limits{}, "MaxGitObjectBytes", 0},
+		}, spec.Limits{}, "MaxGitObjectBytes", 0},
 		{"many commits in the window", func(dir string) string {
 			return g.fastImport(dir, "repo", 200, inWindow, func(i int) string {
 				return fmt.Sprintf("Commit %d\n\n%s", i, strings.Repeat("body ", 200))
 			})
-		}, Limits{MaxGitLogBytes: 64 << 10}, "MaxGitLogBytes", 0},
+		}, spec.Limits{MaxGitLogBytes: 64 << 10}, "MaxGitLogBytes", 0},
 		{"long history before the window", func(dir string) string {
 			return g.fastImport(dir, "repo", 20000, func(i int) time.Time {
 				if i >= 19998 {
@@ -378,20 +380,20 @@ func TestGitLogBounded(t *testing.T) {
 				}
 				return time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Hour)
 			}, func(i int) string { return fmt.Sprintf("Commit %d", i) })
-		}, Limits{MaxGitLogBytes: 4 << 10}, "", 2},
+		}, spec.Limits{MaxGitLogBytes: 4 << 10}, "", 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			repo := tc.build(dir)
-			r, err := findRepository(dir, filepath.Base(repo))
+			r, err := gitlog.FindRepository(dir, filepath.Base(repo))
 			if err != nil {
 				t.Fatal(err)
 			}
 			var before, after runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
-			commits, err := readGitLog(context.Background(), r, gitLogQuery{
+			commits, err := gitlog.ReadGitLog(context.Background(), r, gitlog.GitLogQuery{
 				Since: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Until: testNow,
 			}, tc.limits.WithDefaults())
 			runtime.ReadMemStats(&after)
@@ -405,13 +407,13 @@ func TestGitLogBounded(t *testing.T) {
 					t.Fatalf("got %d commits, %v; want %d", len(commits), err, tc.want)
 				}
 				// 60,000 packed objects: git abbreviates to 8 digits.
-				want := gitLogByGit(t, g, repo, gitLogQuery{Since: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Until: testNow})
+				want := gitLogByGit(t, g, repo, gitlog.GitLogQuery{Since: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Until: testNow})
 				if diff := cmp.Diff(want, commits, cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" || len(commits[0].ShortHash) != 8 {
 					t.Errorf("readGitLog differs from git log (-git +rtctl):\n%s", diff)
 				}
 				return
 			}
-			le, _ := limits.Extra(err).(*LimitExceeded)
+			le, _ := limits.Extra(err).(*spec.LimitExceeded)
 			if le == nil || le.Limit != tc.limit {
 				t.Fatalf("got %v, want the limit %s", err, tc.limit)
 			}
@@ -424,7 +426,7 @@ func TestGitLogBounded(t *testing.T) {
 func TestGitLogLimitDiagnostic(t *testing.T) {
 	h := newHostileFixture(t)
 	h.work("repo")
-	if err := os.WriteFile(filepath.Join(h.dir, "main.rt.hcl"), []byte(icalHeader+`
+	if err := os.WriteFile(filepath.Join(h.dir, "main.rt.hcl"), []byte(header+`
 data "git_log" "r" {
   path = "repo"
   window_start = "2026-11-01"
@@ -432,12 +434,12 @@ data "git_log" "r" {
 `), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, diags := Load(context.Background(), h.dir, LoadOptions{Now: testNow, Limits: Limits{MaxGitObjectBytes: 100}})
+	_, diags := spec.Load(context.Background(), h.dir, spec.LoadOptions{Now: testNow, Limits: spec.Limits{MaxGitObjectBytes: 100}})
 	if len(diags) != 1 {
 		t.Fatalf("diagnostics: %v", diags)
 	}
-	le, _ := diags[0].Extra.(*LimitExceeded)
-	if le == nil || le.Limit != "MaxGitObjectBytes" || le.Value != 100 || LimitName(le.Limit) != "git-object-size" ||
+	le, _ := diags[0].Extra.(*spec.LimitExceeded)
+	if le == nil || le.Limit != "MaxGitObjectBytes" || le.Value != 100 || spec.LimitName(le.Limit) != "git-object-size" ||
 		!strings.Contains(diags[0].Detail, "more than the 100 bytes one commit or tree may have") || diags[0].Subject == nil {
 		t.Errorf("diagnostic %+v (extra %+v)", diags[0], le)
 	}
@@ -463,14 +465,14 @@ func TestGitLogLooseObjectLongerThanItsHeader(t *testing.T) {
 	if err := os.WriteFile(p, z.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r, err := findRepository(h.dir, "repo")
+	r, err := gitlog.FindRepository(h.dir, "repo")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	_, err = readGitLog(context.Background(), r, gitLogQuery{Since: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Until: testNow}, DefaultLimits())
+	_, err = gitlog.ReadGitLog(context.Background(), r, gitlog.GitLogQuery{Since: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Until: testNow}, spec.DefaultLimits())
 	runtime.ReadMemStats(&after)
 	if err == nil || !strings.Contains(err.Error(), "longer than its header") {
 		t.Errorf("err = %v, want the object refused", err)

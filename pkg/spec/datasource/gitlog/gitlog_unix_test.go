@@ -1,6 +1,6 @@
 //go:build unix
 
-package spec
+package gitlog_test
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/rtctl/rtctl/pkg/spec"
 )
 
 // TestGitLogSpecialFiles: a named pipe where the repository has a file
@@ -27,7 +29,7 @@ func TestGitLogSpecialFiles(t *testing.T) {
 			if err := syscall.Mkfifo(p, 0o644); err != nil {
 				t.Skip("no named pipes here:", err)
 			}
-			if err := os.WriteFile(filepath.Join(dir, "main.rt.hcl"), []byte(icalHeader+`
+			if err := os.WriteFile(filepath.Join(dir, "main.rt.hcl"), []byte(header+`
 data "git_log" "r" {
   path = "repo"
 }
@@ -36,7 +38,7 @@ data "git_log" "r" {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
-			_, diags := Load(ctx, dir, LoadOptions{Now: testNow})
+			_, diags := spec.Load(ctx, dir, spec.LoadOptions{Now: testNow})
 			if ctx.Err() != nil {
 				t.Fatal("the load blocked on the named pipe")
 			}

@@ -1,4 +1,4 @@
-package spec
+package ical
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/rtctl/rtctl/pkg/calendar"
 	"github.com/rtctl/rtctl/pkg/spec/confdir"
+	"github.com/rtctl/rtctl/pkg/spec/datasource"
 	"github.com/rtctl/rtctl/pkg/spec/limits"
 	"github.com/rtctl/rtctl/pkg/spec/values"
 )
@@ -22,9 +23,9 @@ import (
 // far enough that the plan shows the coming week's meetings as deferred.
 const DefaultCalendarHorizon = 7 * 24 * time.Hour
 
-// icalSource is data "ical": the occurrences of an iCalendar file or secret
+// Source is data "ical": the occurrences of an iCalendar file or secret
 // URL inside a window, as data.ical.NAME.events.
-type icalSource struct{}
+type Source struct{}
 
 // icalEventType is the type of one element of data.ical.NAME.events. It is
 // fixed, so an empty calendar and a full one have the same type and
@@ -50,7 +51,7 @@ var icalAttendeeType = cty.Object(map[string]cty.Type{
 	"status": cty.String,
 })
 
-func (icalSource) ConfigSpec() hcldec.Spec {
+func (Source) ConfigSpec() hcldec.Spec {
 	str := func(n string) hcldec.Spec { return &hcldec.AttrSpec{Name: n, Type: cty.String} }
 	boolean := func(n string) hcldec.Spec { return &hcldec.AttrSpec{Name: n, Type: cty.Bool} }
 	return hcldec.ObjectSpec{
@@ -69,12 +70,12 @@ func (icalSource) ConfigSpec() hcldec.Spec {
 }
 
 // SecretAttributes: a calendar's address is a credential to read it.
-func (icalSource) SecretAttributes() []string { return []string{"url"} }
+func (Source) SecretAttributes() []string { return []string{"url"} }
 
 // maxCalendarWarnings bounds the events one warning lists.
 const maxCalendarWarnings = 10
 
-func (icalSource) Read(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnostics) {
+func (Source) Read(dc datasource.Context, cfg cty.Value) (cty.Value, hcl.Diagnostics) {
 	if !cfg.IsWhollyKnown() {
 		// Something it refers to failed; that error is already reported.
 		return cty.DynamicVal, nil
@@ -89,7 +90,7 @@ func (icalSource) Read(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnostic
 			Subject: dc.Range.Ptr(),
 		}}
 	}
-	path, url := optString(cfg, "path"), optString(cfg, "url")
+	path, url := datasource.OptString(cfg, "path"), datasource.OptString(cfg, "url")
 	switch {
 	case path != "" && url != "":
 		return fail("Conflicting calendar sources", dc.Address+" sets both path and url; set exactly one.")
@@ -145,12 +146,12 @@ func (icalSource) Read(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnostic
 	x, err := cal.ExpandDetailed(w, calendar.Options{
 		Location: dc.Timezone,
 		Filter: calendar.Filter{
-			IncludeCancelled:   optBool(cfg, "include_cancelled"),
-			IncludeDeclined:    optBool(cfg, "include_declined"),
-			IncludeTransparent: optBool(cfg, "include_transparent"),
-			IncludeAllDay:      optBool(cfg, "include_all_day"),
-			IncludeZeroLength:  optBool(cfg, "include_zero_length"),
-			AttendeeEmail:      optString(cfg, "attendee_email"),
+			IncludeCancelled:   datasource.OptBool(cfg, "include_cancelled"),
+			IncludeDeclined:    datasource.OptBool(cfg, "include_declined"),
+			IncludeTransparent: datasource.OptBool(cfg, "include_transparent"),
+			IncludeAllDay:      datasource.OptBool(cfg, "include_all_day"),
+			IncludeZeroLength:  datasource.OptBool(cfg, "include_zero_length"),
+			AttendeeEmail:      datasource.OptString(cfg, "attendee_email"),
 		},
 	})
 	if err != nil {
@@ -204,7 +205,7 @@ func (icalSource) Read(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnostic
 
 // icalWindow is the window the block asks for: window_start and window_end
 // when given, else now - lookback up to now + horizon.
-func icalWindow(dc DataContext, cfg cty.Value) (calendar.Window, hcl.Diagnostics) {
+func icalWindow(dc datasource.Context, cfg cty.Value) (calendar.Window, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	// bad reports a problem with the named attribute, on it; with the block
 	// header as context, unless the url (a secret, when written as it is)
@@ -220,9 +221,9 @@ func icalWindow(dc DataContext, cfg cty.Value) (calendar.Window, hcl.Diagnostics
 		}
 		diags = append(diags, d)
 	}
-	start, end := optString(cfg, "window_start"), optString(cfg, "window_end")
+	start, end := datasource.OptString(cfg, "window_start"), datasource.OptString(cfg, "window_end")
 	horizon := DefaultCalendarHorizon
-	if h := optString(cfg, "horizon"); h != "" {
+	if h := datasource.OptString(cfg, "horizon"); h != "" {
 		if end != "" {
 			bad("horizon", "Conflicting window end", dc.Address+" sets both window_end and horizon; set one.")
 			return calendar.Window{}, diags
@@ -247,7 +248,7 @@ func icalWindow(dc DataContext, cfg cty.Value) (calendar.Window, hcl.Diagnostics
 		if b.val == "" {
 			continue
 		}
-		t, err := parseWindowBound(b.val, dc.Timezone)
+		t, err := datasource.WindowBound(b.val, dc.Timezone)
 		if err != nil {
 			bad(b.name, "Invalid "+b.name, fmt.Sprintf("%s: %s.", dc.Address, err))
 			continue
@@ -258,15 +259,6 @@ func icalWindow(dc DataContext, cfg cty.Value) (calendar.Window, hcl.Diagnostics
 		bad("", "Empty calendar window", fmt.Sprintf("%s: the window ends (%s) before it starts (%s).", dc.Address, w.End.Format(time.RFC3339), w.Start.Format(time.RFC3339)))
 	}
 	return w, diags
-}
-
-// parseWindowBound reads a date (midnight in loc) or a time as offline_time
-// does.
-func parseWindowBound(s string, loc *time.Location) (time.Time, error) {
-	if d, err := values.ParseDate(s); err == nil {
-		return d.In(loc), nil
-	}
-	return values.ParseTime(s, loc)
 }
 
 func icalEventValue(o calendar.Occurrence, loc *time.Location) cty.Value {
@@ -316,28 +308,10 @@ func scrubSecret(msg, secret string) string {
 	return strings.ReplaceAll(msg, secret, calendar.RedactURL(secret))
 }
 
-// optString is a string attribute of a decoded ObjectSpec, "" when null.
-func optString(v cty.Value, name string) string {
-	a := v.GetAttr(name)
-	if a.IsNull() || !a.IsKnown() {
-		return ""
-	}
-	return strings.TrimSpace(a.AsString())
-}
-
-// optBool is a bool attribute of a decoded ObjectSpec, false when null.
-func optBool(v cty.Value, name string) bool {
-	a := v.GetAttr(name)
-	if a.IsNull() || !a.IsKnown() {
-		return false
-	}
-	return a.True()
-}
-
 // emptySourceHint says why a calendar's path or url, set in the block,
 // came out empty: most often an environment variable that is not set here
 // (a CI secret, on a laptop). "" when neither attribute is set.
-func emptySourceHint(dc DataContext) string {
+func emptySourceHint(dc datasource.Context) string {
 	if dc.Body == nil {
 		return ""
 	}

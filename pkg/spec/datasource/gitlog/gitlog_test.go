@@ -1,10 +1,9 @@
-package spec
+package gitlog_test
 
 import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,84 +13,40 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rtctl/rtctl/pkg/rtapi"
+	"github.com/rtctl/rtctl/pkg/spec"
+	"github.com/rtctl/rtctl/pkg/spec/datasource/gitlog"
+	"github.com/rtctl/rtctl/pkg/spec/internal/gittest"
 )
 
-// testCommit is one commit makeRepo creates.
-type testCommit struct {
-	date, author, file, subject string // date: RFC 3339
-}
+// testNow is the current time of every load here, as in pkg/spec's tests.
+var testNow = time.Date(2026, 11, 20, 18, 0, 0, 0, time.UTC)
 
-// makeRepo creates a git repository whose commits have fixed dates and
-// identities, independent of the machine's git configuration.
-func makeRepo(t testing.TB, commits []testCommit) string {
-	t.Helper()
-	return makeRepoIn(t, t.TempDir(), commits)
+// header is the rtctl block every configuration here starts with.
+const header = `rtctl {
+  timezone = "Europe/Berlin"
 }
+`
 
-// makeRepoIn is makeRepo in dir, which may exist.
-func makeRepoIn(t testing.TB, dir string, commits []testCommit) string {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	home := t.TempDir()
-	git := func(env []string, args ...string) {
-		t.Helper()
-		cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
-		cmd.Env = append(os.Environ(), "HOME="+home, "GIT_CONFIG_GLOBAL="+filepath.Join(home, "none"), "GIT_CONFIG_NOSYSTEM=1",
-			"GIT_COMMITTER_NAME=CI", "GIT_COMMITTER_EMAIL=ci@example.com")
-		cmd.Env = append(cmd.Env, env...)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
-	git(nil, "init", "-q")
-	git(nil, "symbolic-ref", "HEAD", "refs/heads/main")
-	for i, c := range commits {
-		name, email, _ := strings.Cut(c.author, " <")
-		email = strings.TrimSuffix(email, ">")
-		file := c.file
-		if file == "" {
-			file = "notes.txt"
-		}
-		p := filepath.Join(dir, file)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(strings.Repeat("x", i+1)), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		git(nil, "add", file)
-		git([]string{"GIT_AUTHOR_NAME=" + name, "GIT_AUTHOR_EMAIL=" + email, "GIT_AUTHOR_DATE=" + c.date, "GIT_COMMITTER_DATE=" + c.date},
-			"commit", "-q", "--no-gpg-sign", "-m", c.subject)
-	}
-	return dir
-}
+type testCommit = gittest.Commit
 
-var testCommits = []testCommit{
-	{"2026-10-01T10:00:00Z", "Ann <ann@example.com>", "", "Too old"},
-	{"2026-11-18T08:00:00Z", "Ann <ann@example.com>", "src/a.go", "Add parser"},
-	{"2026-11-18T22:30:00Z", "Bob <bob@example.com>", "docs/x.md", "Document it"}, // 23:30 in Berlin
-	{"2026-11-18T23:30:00Z", "Ann <ann@example.com>", "src/b.go", "Fix parser"},   // 00:30 on the 19th in Berlin
-	{"2026-11-20T09:00:00Z", "Ann <ann@example.com>", "src/c.go", "Ship it"},
-	{"2026-11-20T19:00:00Z", "Ann <ann@example.com>", "src/d.go", "After now"},
-}
+var (
+	makeRepo    = gittest.MakeRepo
+	makeRepoIn  = gittest.MakeRepoIn
+	testCommits = gittest.Commits()
+)
 
 // loadGitLog loads a configuration listing commits and days as highlights,
 // so the test reads back what data.git_log.NAME yields. The configuration
 // lives in the repository (as in CI), which may be read from there.
 func loadGitLog(t *testing.T, repo, attrs string) (commits, days []string) {
 	t.Helper()
-	return loadGitLogOpts(t, repo, attrs, LoadOptions{Now: testNow})
+	return loadGitLogOpts(t, repo, attrs, spec.LoadOptions{Now: testNow})
 }
 
-func loadGitLogOpts(t *testing.T, repo, attrs string, opts LoadOptions) (commits, days []string) {
+func loadGitLogOpts(t *testing.T, repo, attrs string, opts spec.LoadOptions) (commits, days []string) {
 	t.Helper()
 	opts.Vars = map[string]string{"repo": repo}
-	if err := os.WriteFile(filepath.Join(repo, "main.rt.hcl"), []byte(icalHeader+`
+	if err := os.WriteFile(filepath.Join(repo, "main.rt.hcl"), []byte(header+`
 variable "repo" {
   type = string
 }
@@ -117,10 +72,10 @@ highlight "day" {
 `), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cfg, diags := Load(context.Background(), repo, opts)
+	cfg, diags := spec.Load(context.Background(), repo, opts)
 	if len(diags) > 0 {
 		var b strings.Builder
-		RenderDiagnostics(&b, cfg.Files, diags, false)
+		spec.RenderDiagnostics(&b, cfg.Files, diags, false)
 		t.Fatalf("unexpected diagnostics:\n%s", b.String())
 	}
 	for _, h := range cfg.Highlights {
@@ -183,7 +138,7 @@ func TestGitLogEmptyRepository(t *testing.T) {
 func TestGitLogDayTruncated(t *testing.T) {
 	var many []testCommit
 	for i := 0; i < 12; i++ {
-		many = append(many, testCommit{"2026-11-20T09:00:00Z", "Ann <ann@example.com>", "", fmt.Sprintf("A rather long commit subject line, number %02d%s", i, strings.Repeat("x", 8))})
+		many = append(many, testCommit{Date: "2026-11-20T09:00:00Z", Author: "Ann <ann@example.com>", Subject: fmt.Sprintf("A rather long commit subject line, number %02d%s", i, strings.Repeat("x", 8))})
 	}
 	_, days := loadGitLog(t, makeRepo(t, many), "")
 	if len(days) != 1 {
@@ -245,7 +200,7 @@ func TestGitLogDiagnostics(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if err := os.WriteFile(filepath.Join(dir, "main.rt.hcl"), []byte(icalHeader+`
+			if err := os.WriteFile(filepath.Join(dir, "main.rt.hcl"), []byte(header+`
 data "git_log" "mine" {
   path = "`+filepath.ToSlash(tc.path)+`"
   `+tc.attrs+`
@@ -253,12 +208,12 @@ data "git_log" "mine" {
 `), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			cfg, diags := Load(context.Background(), dir, LoadOptions{Now: testNow})
+			cfg, diags := spec.Load(context.Background(), dir, spec.LoadOptions{Now: testNow})
 			if !diags.HasErrors() {
 				t.Fatal("no error")
 			}
 			var b strings.Builder
-			if err := RenderDiagnostics(&b, cfg.Files, diags, false); err != nil {
+			if err := spec.RenderDiagnostics(&b, cfg.Files, diags, false); err != nil {
 				t.Fatal(err)
 			}
 			text := strings.Join(strings.Fields(b.String()), " ")
@@ -274,7 +229,7 @@ data "git_log" "mine" {
 // and nothing needs git installed.
 func TestGitLogIgnoresInheritedRepositoryEnv(t *testing.T) {
 	repo := makeRepo(t, testCommits)
-	other := makeRepo(t, []testCommit{{"2026-11-19T09:00:00Z", "Eve <eve@example.com>", "", "Another repository"}})
+	other := makeRepo(t, []testCommit{{Date: "2026-11-19T09:00:00Z", Author: "Eve <eve@example.com>", Subject: "Another repository"}})
 	t.Setenv("GIT_DIR", filepath.Join(other, ".git"))
 	t.Setenv("GIT_WORK_TREE", other)
 	t.Setenv("GIT_INDEX_FILE", filepath.Join(other, ".git", "index"))
@@ -286,8 +241,8 @@ func TestGitLogIgnoresInheritedRepositoryEnv(t *testing.T) {
 }
 
 // gitLogByGit is what data "git_log" read when it ran git log: the
-// reference readGitLog must agree with on ordinary repositories.
-func gitLogByGit(t testing.TB, g *gitTool, repo string, q gitLogQuery) []gitCommit {
+// reference gitlog.ReadGitLog must agree with on ordinary repositories.
+func gitLogByGit(t testing.TB, g *gitTool, repo string, q gitlog.GitLogQuery) []gitlog.GitCommit {
 	t.Helper()
 	args := []string{"-c", "log.showSignature=false", "log", "--no-color", "--encoding=UTF-8", "--reverse",
 		"--format=%H%x1f%h%x1f%aI%x1f%an%x1f%ae%x1f%s%x1e",
@@ -302,7 +257,7 @@ func gitLogByGit(t testing.TB, g *gitTool, repo string, q gitLogQuery) []gitComm
 		args = append(args, q.Branch)
 	}
 	args = append(append(args, "--"), q.Paths...)
-	var out []gitCommit
+	var out []gitlog.GitCommit
 	for _, rec := range strings.Split(g.run(repo, args...), "\x1e") {
 		rec = strings.Trim(rec, "\n")
 		if rec == "" {
@@ -316,14 +271,14 @@ func gitLogByGit(t testing.TB, g *gitTool, repo string, q gitLogQuery) []gitComm
 		if when.Before(q.Since) || !when.Before(q.Until) {
 			continue
 		}
-		out = append(out, gitCommit{Hash: f[0], ShortHash: f[1], When: when, Author: f[3], Email: f[4], Subject: f[5]})
+		out = append(out, gitlog.GitCommit{Hash: f[0], ShortHash: f[1], When: when, Author: f[3], Email: f[4], Subject: f[5]})
 	}
 	return out
 }
 
 // TestGitLogMatchesGit builds a repository with the real git (branches,
 // merges, a tag, a committer clock that ran behind, multi-line and
-// indented messages, a Latin-1 message) and compares readGitLog with git
+// indented messages, a Latin-1 message) and compares gitlog.ReadGitLog with git
 // log for every filter.
 func TestGitLogMatchesGit(t *testing.T) {
 	g := newGitTool(t)
@@ -369,7 +324,7 @@ func TestGitLogMatchesGit(t *testing.T) {
 
 	since := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	until := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
-	tests := []gitLogQuery{
+	tests := []gitlog.GitLogQuery{
 		{},
 		{Author: "bob@example.com"},
 		{Author: "Carol Q <carol"},
@@ -398,11 +353,11 @@ func TestGitLogMatchesGit(t *testing.T) {
 		q.Until = until
 		t.Run(fmt.Sprintf("%+v", q), func(t *testing.T) {
 			want := gitLogByGit(t, g, repo, q)
-			r, err := findRepository(dir, "repo")
+			r, err := gitlog.FindRepository(dir, "repo")
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := readGitLog(context.Background(), r, q, DefaultLimits())
+			got, err := gitlog.ReadGitLog(context.Background(), r, q, spec.DefaultLimits())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -437,14 +392,14 @@ func BenchmarkGitLog(b *testing.B) {
 	repo := g.fastImport(dir, "repo", n, func(i int) time.Time {
 		return first.Add(time.Duration(i) * time.Hour)
 	}, func(i int) string { return fmt.Sprintf("Commit %d\n\nA body of a few words.", i) })
-	q := gitLogQuery{Since: first.Add(time.Duration(n-window) * time.Hour), Until: first.Add(time.Duration(n+1) * time.Hour)}
+	q := gitlog.GitLogQuery{Since: first.Add(time.Duration(n-window) * time.Hour), Until: first.Add(time.Duration(n+1) * time.Hour)}
 	b.Run("go-git", func(b *testing.B) {
 		for range b.N {
-			r, err := findRepository(dir, "repo")
+			r, err := gitlog.FindRepository(dir, "repo")
 			if err != nil {
 				b.Fatal(err)
 			}
-			c, err := readGitLog(context.Background(), r, q, DefaultLimits())
+			c, err := gitlog.ReadGitLog(context.Background(), r, q, spec.DefaultLimits())
 			if err != nil || len(c) != window {
 				b.Fatalf("%d commits, %v", len(c), err)
 			}
@@ -467,18 +422,18 @@ func TestGitLogShallowClone(t *testing.T) {
 	src := makeRepo(t, testCommits)
 	dir := t.TempDir()
 	g.run(dir, "clone", "-q", "--depth", "3", "--branch", "main", "file://"+src, "repo")
-	q := gitLogQuery{Since: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Until: testNow}
+	q := gitlog.GitLogQuery{Since: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Until: testNow}
 	want := gitLogByGit(t, g, filepath.Join(dir, "repo"), q)
-	r, err := findRepository(dir, "repo")
+	r, err := gitlog.FindRepository(dir, "repo")
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := readGitLog(context.Background(), r, q, DefaultLimits())
+	got, err := gitlog.ReadGitLog(context.Background(), r, q, spec.DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
 	eq := cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })
 	if diff := cmp.Diff(want, got, eq); diff != "" || len(got) != 2 {
-		t.Errorf("%d commits; readGitLog differs from git log (-git +rtctl):\n%s", len(got), diff)
+		t.Errorf("%d commits; gitlog.ReadGitLog differs from git log (-git +rtctl):\n%s", len(got), diff)
 	}
 }
