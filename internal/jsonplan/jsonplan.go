@@ -19,9 +19,9 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/rtctl/rtctl/internal/clip"
+	"github.com/rtctl/rtctl/internal/views/hcldiag"
 	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/rtapi"
-	"github.com/rtctl/rtctl/pkg/spec"
 )
 
 // FormatVersion is the version of the document.
@@ -270,17 +270,17 @@ func ParseLookback(s string) (time.Duration, error) {
 // configuration's errors and warnings are in "diagnostics", in the shape
 // of validate --json's.
 type Errored struct {
-	FormatVersion string                `json:"format_version"`
-	Errored       bool                  `json:"errored"`
-	Error         string                `json:"error"`
-	ErrorCount    int                   `json:"error_count"`
-	WarningCount  int                   `json:"warning_count"`
-	Diagnostics   []spec.JSONDiagnostic `json:"diagnostics"`
+	FormatVersion string               `json:"format_version"`
+	Errored       bool                 `json:"errored"`
+	Error         string               `json:"error"`
+	ErrorCount    int                  `json:"error_count"`
+	WarningCount  int                  `json:"warning_count"`
+	Diagnostics   []hcldiag.Diagnostic `json:"diagnostics"`
 }
 
 // NewErrored is the Errored document for msg and the diagnostics diags.
 func NewErrored(msg string, diags hcl.Diagnostics) Errored {
-	r := spec.NewValidateReport(diags)
+	r := hcldiag.NewReport(diags)
 	return Errored{
 		FormatVersion: FormatVersion,
 		Errored:       true,

@@ -11,6 +11,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/rtctl/rtctl/internal/views/hcldiag"
 )
 
 var update = flag.Bool("update", os.Getenv("RTCTL_UPDATE_GOLDEN") != "", "rewrite the expected diagnostics of the fixtures in testdata")
@@ -96,7 +98,7 @@ func runFixture(t *testing.T, kind, path string) {
 	t.Chdir(dir)
 	cfg, diags := Load(context.Background(), ".", opts)
 	var buf bytes.Buffer
-	if err := RenderDiagnostics(&buf, cfg.Files, diags, false); err != nil {
+	if err := hcldiag.Render(&buf, cfg.Files, diags, false); err != nil {
 		t.Fatal(err)
 	}
 	got := buf.Bytes()

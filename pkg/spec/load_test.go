@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/rtctl/rtctl/internal/views/hcldiag"
 	"github.com/rtctl/rtctl/pkg/spec/datasource"
 	"github.com/rtctl/rtctl/pkg/spec/values"
 )
@@ -37,7 +38,7 @@ func mustLoad(t *testing.T, files map[string]string, opts LoadOptions) *Config {
 	cfg, diags := Load(context.Background(), writeConfig(t, files), opts)
 	if len(diags) > 0 {
 		var b strings.Builder
-		RenderDiagnostics(&b, cfg.Files, diags, false)
+		hcldiag.Render(&b, cfg.Files, diags, false)
 		t.Fatalf("unexpected diagnostics:\n%s", b.String())
 	}
 	return cfg
@@ -422,7 +423,7 @@ func TestExamplesValidate(t *testing.T) {
 			}
 			if len(unexpected) > 0 {
 				var b strings.Builder
-				RenderDiagnostics(&b, cfg.Files, unexpected, false)
+				hcldiag.Render(&b, cfg.Files, unexpected, false)
 				t.Fatalf("example does not validate cleanly:\n%s", b.String())
 			}
 			if len(cfg.OfflineTimes)+len(cfg.Highlights)+len(cfg.FocusSessions) == 0 {
@@ -466,10 +467,10 @@ func TestRenderDiagnosticsCutsTheFile(t *testing.T) {
 		t.Fatal("no diagnostics to render")
 	}
 	var got, want strings.Builder
-	if err := RenderDiagnostics(&got, cfg.Files, diags, false); err != nil {
+	if err := hcldiag.Render(&got, cfg.Files, diags, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := hcl.NewDiagnosticTextWriter(&want, cfg.Files, diagnosticWidth, false).WriteDiagnostics(diags); err != nil {
+	if err := hcl.NewDiagnosticTextWriter(&want, cfg.Files, hcldiag.Width, false).WriteDiagnostics(diags); err != nil {
 		t.Fatal(err)
 	}
 	if got.String() != want.String() {

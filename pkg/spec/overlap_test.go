@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/rtctl/rtctl/internal/views/hcldiag"
 )
 
 // TestOverlapMessageKeepsTimesWhole checks that a wrapped overlap error
@@ -32,7 +34,7 @@ offline_time "review" {
 		t.Fatal("no overlap error")
 	}
 	var buf bytes.Buffer
-	if err := RenderDiagnostics(&buf, cfg.Files, diags, false); err != nil {
+	if err := hcldiag.Render(&buf, cfg.Files, diags, false); err != nil {
 		t.Fatal(err)
 	}
 	cut := regexp.MustCompile(`(?m)(\d{4}-\d{2}-\d{2}$|\d{2}:\d{2}:\d{2}$|^\d{2}:\d{2}|^[+-]\d{2}:\d{2})`)

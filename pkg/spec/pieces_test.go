@@ -9,6 +9,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/rtctl/rtctl/internal/views/hcldiag"
 )
 
 // bigSource is a configuration of n blocks of the shapes parsePieces must
@@ -120,7 +122,7 @@ func TestLoadLargeConfiguration(t *testing.T) {
 		t.Fatal("want errors: tags is no attribute of a highlight")
 	}
 	var b strings.Builder
-	if err := RenderDiagnostics(&b, cfg.Files, diags[len(diags)-1:], false); err != nil {
+	if err := hcldiag.Render(&b, cfg.Files, diags[len(diags)-1:], false); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.String(), `, in highlight "h2999":`) || !strings.Contains(b.String(), "tags = [") {

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/rtctl/rtctl/internal/views/hcldiag"
 	"github.com/rtctl/rtctl/pkg/spec/datasource"
 )
 
@@ -18,10 +19,10 @@ import (
 func render(t *testing.T, cfg *Config, diags hcl.Diagnostics) (text, js string) {
 	t.Helper()
 	var b strings.Builder
-	if err := RenderDiagnostics(&b, cfg.Files, diags, false); err != nil {
+	if err := hcldiag.Render(&b, cfg.Files, diags, false); err != nil {
 		t.Fatal(err)
 	}
-	j, err := json.Marshal(NewValidateReport(diags))
+	j, err := json.Marshal(hcldiag.NewReport(diags))
 	if err != nil {
 		t.Fatal(err)
 	}

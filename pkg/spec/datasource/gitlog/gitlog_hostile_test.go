@@ -18,6 +18,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/rtctl/rtctl/internal/views/hcldiag"
 	"github.com/rtctl/rtctl/pkg/spec"
 	"github.com/rtctl/rtctl/pkg/spec/datasource/gitlog"
 	"github.com/rtctl/rtctl/pkg/spec/limits"
@@ -179,7 +180,7 @@ highlight "c" {
 	}
 	cfg, diags := spec.Load(context.Background(), h.dir, spec.LoadOptions{Now: testNow})
 	var b strings.Builder
-	if err := spec.RenderDiagnostics(&b, cfg.Files, diags, false); err != nil {
+	if err := hcldiag.Render(&b, cfg.Files, diags, false); err != nil {
 		t.Fatal(err)
 	}
 	return b.String()

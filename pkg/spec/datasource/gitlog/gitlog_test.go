@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/rtctl/rtctl/internal/views/hcldiag"
 	"github.com/rtctl/rtctl/pkg/rtapi"
 	"github.com/rtctl/rtctl/pkg/spec"
 	"github.com/rtctl/rtctl/pkg/spec/datasource/gitlog"
@@ -75,7 +76,7 @@ highlight "day" {
 	cfg, diags := spec.Load(context.Background(), repo, opts)
 	if len(diags) > 0 {
 		var b strings.Builder
-		spec.RenderDiagnostics(&b, cfg.Files, diags, false)
+		hcldiag.Render(&b, cfg.Files, diags, false)
 		t.Fatalf("unexpected diagnostics:\n%s", b.String())
 	}
 	for _, h := range cfg.Highlights {
@@ -213,7 +214,7 @@ data "git_log" "mine" {
 				t.Fatal("no error")
 			}
 			var b strings.Builder
-			if err := spec.RenderDiagnostics(&b, cfg.Files, diags, false); err != nil {
+			if err := hcldiag.Render(&b, cfg.Files, diags, false); err != nil {
 				t.Fatal(err)
 			}
 			text := strings.Join(strings.Fields(b.String()), " ")
