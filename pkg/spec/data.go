@@ -1,9 +1,12 @@
 package spec
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hcldec"
@@ -196,4 +199,139 @@ func anyString(v cty.Value, match func(string) bool) bool {
 		return !found, nil
 	})
 	return found
+}
+
+// maxDataReads bounds the data sources read at once.
+const maxDataReads = 4
+
+// DefaultDataTimeout is how long reading all data sources of one load may
+// take unless LoadOptions.DataTimeout says otherwise.
+const DefaultDataTimeout = time.Minute
+
+// dataResult is what reading one data source gave.
+type dataResult struct {
+	val   cty.Value
+	diags hcl.Diagnostics
+}
+
+// readData reads the data sources of batch, whose dependencies are all
+// evaluated, at most maxDataReads at a time, into results. Their
+// configurations are evaluated here, in order; only the reads run
+// concurrently, and their diagnostics are reported later in evaluation
+// order, whatever order they finish in.
+func (l *loader) readData(ctx context.Context, batch []*graphNode, results map[string]dataResult) {
+	type job struct {
+		key string
+		d   *dataBlock
+		dc  datasource.Context
+		cfg cty.Value
+	}
+	var jobs []job
+	for _, n := range batch {
+		d := l.data[strings.TrimPrefix(n.key, "data.")]
+		dc := l.dataContext()
+		dc.Context = ctx
+		dc, cfg, diags, ok := d.prepare(l.evalContextFor(n.travs), dc, l.holdsSecret)
+		results[n.key] = dataResult{val: cty.DynamicVal, diags: diags}
+		if ok {
+			jobs = append(jobs, job{n.key, d, dc, cfg})
+		}
+	}
+	type done struct {
+		i   int
+		res dataResult
+	}
+	// Buffered, so that a read stuck where its context cannot reach
+	// (a blocking open) never holds the load past its deadline: it is
+	// left behind, and its answer, if it ever comes, has a place to go.
+	finished := make(chan done, len(jobs))
+	sem := make(chan struct{}, maxDataReads)
+	for i, j := range jobs {
+		go func() {
+			select {
+			case sem <- struct{}{}:
+				defer func() { <-sem }()
+			case <-ctx.Done():
+				finished <- done{i, dataResult{val: cty.DynamicVal, diags: notRead(j.d)}}
+				return
+			}
+			val, diags := j.d.call(j.dc, j.cfg)
+			finished <- done{i, dataResult{val: val, diags: diags}}
+		}()
+	}
+	out := make([]dataResult, len(jobs))
+	got := make([]bool, len(jobs))
+	for range jobs {
+		select {
+		case f := <-finished:
+			out[f.i], got[f.i] = f.res, true
+			continue
+		case <-ctx.Done():
+		}
+		break
+	}
+	for i, j := range jobs {
+		if !got[i] {
+			out[i] = dataResult{val: cty.DynamicVal, diags: notRead(j.d)}
+		}
+		r := results[j.key]
+		results[j.key] = dataResult{val: out[i].val, diags: append(r.diags, out[i].diags...)}
+	}
+}
+
+// notRead stands for the result of a read the load's end cut short; the
+// loader reports the interruption instead.
+func notRead(d *dataBlock) hcl.Diagnostics {
+	return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Not read", Subject: d.DeclRange.Ptr()}}
+}
+
+// readyAt reports whether everything n depends on comes before position i
+// of the evaluation order (pos) (and so has been evaluated when i is reached).
+func readyAt(n *graphNode, i int, pos map[string]int) bool {
+	for _, d := range n.deps {
+		if p, ok := pos[d]; ok && p >= i {
+			return false
+		}
+	}
+	return true
+}
+
+// interrupted reports that loading stopped at data source d because ctx
+// ended (Ctrl-C, or a deadline).
+func (l *loader) interrupted(d *dataBlock, err error) *hcl.Diagnostic {
+	what := "was interrupted"
+	if errors.Is(err, context.DeadlineExceeded) {
+		what = "ran out of time"
+		if l.ctx.Err() == nil {
+			what = fmt.Sprintf("ran out of time (reading the data sources may take %s in all; --timeout sets it)", l.dataTimeout())
+		}
+	}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Loading interrupted",
+		Detail:   fmt.Sprintf("Loading the configuration %s while reading data.%s; nothing was planned or posted.", what, d.key()),
+		Subject:  d.DeclRange.Ptr(),
+	}
+}
+
+// dataTimeout is LoadOptions.DataTimeout, or its default.
+func (l *loader) dataTimeout() time.Duration {
+	if l.opts.DataTimeout > 0 {
+		return l.opts.DataTimeout
+	}
+	return DefaultDataTimeout
+}
+
+func (l *loader) dataContext() datasource.Context {
+	return datasource.Context{
+		Context:    l.ctx,
+		Timezone:   l.cfg.Timezone,
+		Lookback:   l.cfg.Lookback,
+		Now:        l.opts.Now,
+		BaseDir:    l.baseDir,
+		Getenv:     l.opts.Getenv,
+		HTTPClient: l.opts.HTTPClient,
+		ReadFile:   l.files.Read,
+		Limits:     l.limits,
+	}
 }
