@@ -2,8 +2,10 @@ package spec
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/agext/levenshtein"
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/rtctl/rtctl/pkg/spec/values"
@@ -142,4 +144,34 @@ type errInvalidZoneName string
 
 func (e errInvalidZoneName) Error() string {
 	return "\"" + string(e) + "\" is not a known time zone"
+}
+
+// suggestZone is the zone name closest to typed, or "" when none is close
+// enough to be what was meant: the same name in another case, a city
+// without its region (Berlin), or a slip of a letter or two.
+func suggestZone(typed string) string {
+	if typed == "" {
+		return ""
+	}
+	lower := strings.ToLower(strings.ReplaceAll(typed, " ", "_"))
+	for _, name := range zoneNames {
+		if strings.ToLower(name) == lower {
+			return name
+		}
+	}
+	best, bestDist := "", 0
+	for _, name := range zoneNames {
+		ln := strings.ToLower(name)
+		if _, city, ok := strings.Cut(ln, "/"); ok && city == lower {
+			return name
+		}
+		d := levenshtein.Distance(lower, ln, nil)
+		if d > max(2, len(typed)/5) {
+			continue
+		}
+		if best == "" || d < bestDist {
+			best, bestDist = name, d
+		}
+	}
+	return best
 }

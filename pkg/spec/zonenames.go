@@ -1,11 +1,5 @@
 package spec
 
-import (
-	"strings"
-
-	"github.com/agext/levenshtein"
-)
-
 // zoneNames are the IANA time zone names of Go's embedded zone database
 // (lib/time/zoneinfo.zip of Go 1.26, tzdata 2025), for "did you mean" on a
 // misspelt rtctl.timezone: Go can load a zone by name but cannot list them,
@@ -568,34 +562,4 @@ var zoneNames = []string{
 	"US/Samoa",
 	"GMT",
 	"UTC",
-}
-
-// suggestZone is the zone name closest to typed, or "" when none is close
-// enough to be what was meant: the same name in another case, a city
-// without its region (Berlin), or a slip of a letter or two.
-func suggestZone(typed string) string {
-	if typed == "" {
-		return ""
-	}
-	lower := strings.ToLower(strings.ReplaceAll(typed, " ", "_"))
-	for _, name := range zoneNames {
-		if strings.ToLower(name) == lower {
-			return name
-		}
-	}
-	best, bestDist := "", 0
-	for _, name := range zoneNames {
-		ln := strings.ToLower(name)
-		if _, city, ok := strings.Cut(ln, "/"); ok && city == lower {
-			return name
-		}
-		d := levenshtein.Distance(lower, ln, nil)
-		if d > max(2, len(typed)/5) {
-			continue
-		}
-		if best == "" || d < bestDist {
-			best, bestDist = name, d
-		}
-	}
-	return best
 }
