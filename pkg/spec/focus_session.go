@@ -36,6 +36,17 @@ var focusSessionSchema = &hcl.BodySchema{
 
 func (l *loader) decodeFocusSession(rb *resourceBlock, inst instance) (FocusSession, bool) {
 	item := FocusSession{Address: inst.Address, Range: rb.DeclRange}
+	// Every part, whatever the others gave, so every error is reported.
+	days := l.decodeFocusDays(rb, inst, &item)
+	start := l.decodeFocusStart(rb, inst, &item)
+	length := l.decodeFocusLength(rb, inst, &item)
+	bounds := l.decodeFocusBounds(rb, inst, &item)
+	return item, days && start && length && bounds
+}
+
+// decodeFocusDays decodes days into item.Days, sorted and without
+// repeats.
+func (l *loader) decodeFocusDays(rb *resourceBlock, inst instance, item *FocusSession) bool {
 	diags := &l.diags
 	ok := true
 	fail := func(a *hcl.Attribute, summary, detail string) {
@@ -66,6 +77,17 @@ func (l *loader) decodeFocusSession(rb *resourceBlock, inst instance) (FocusSess
 	} else {
 		ok = false
 	}
+	return ok
+}
+
+// decodeFocusStart decodes start, a time of day.
+func (l *loader) decodeFocusStart(rb *resourceBlock, inst instance, item *FocusSession) bool {
+	diags := &l.diags
+	ok := true
+	fail := func(a *hcl.Attribute, summary, detail string) {
+		*diags = append(*diags, attrError(a, summary, detail))
+		ok = false
+	}
 	if a := rb.attr("start"); a != nil {
 		if s, set := evalString(a, inst.ctx, diags); set {
 			c, err := values.ParseClock(s)
@@ -80,6 +102,18 @@ func (l *loader) decodeFocusSession(rb *resourceBlock, inst instance) (FocusSess
 		ok = false
 	}
 
+	return ok
+}
+
+// decodeFocusLength decodes duration, or until_end_of_day: exactly one of
+// them.
+func (l *loader) decodeFocusLength(rb *resourceBlock, inst instance, item *FocusSession) bool {
+	diags := &l.diags
+	ok := true
+	fail := func(a *hcl.Attribute, summary, detail string) {
+		*diags = append(*diags, attrError(a, summary, detail))
+		ok = false
+	}
 	dur, until := rb.Attrs["duration"], rb.Attrs["until_end_of_day"]
 	untilKnown := until == nil
 	if a := rb.attr("until_end_of_day"); a != nil {
@@ -129,6 +163,18 @@ func (l *loader) decodeFocusSession(rb *resourceBlock, inst instance) (FocusSess
 			ok = false
 		}
 	}
+	return ok
+}
+
+// decodeFocusBounds decodes from and to, the dates the schedule holds
+// between, inclusive.
+func (l *loader) decodeFocusBounds(rb *resourceBlock, inst instance, item *FocusSession) bool {
+	diags := &l.diags
+	ok := true
+	fail := func(a *hcl.Attribute, summary, detail string) {
+		*diags = append(*diags, attrError(a, summary, detail))
+		ok = false
+	}
 	for _, bound := range []struct {
 		name string
 		dst  **values.Date
@@ -149,7 +195,7 @@ func (l *loader) decodeFocusSession(rb *resourceBlock, inst instance) (FocusSess
 	if item.From != nil && item.To != nil && item.To.Compare(*item.From) < 0 {
 		fail(rb.Attrs["to"], "Invalid date range", fmt.Sprintf("The schedule ends (%s) before it begins (%s).", item.To, item.From))
 	}
-	return item, ok
+	return ok
 }
 
 func roundUp5(d time.Duration) time.Duration {

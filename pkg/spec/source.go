@@ -52,6 +52,11 @@ func checkSource(src []byte, filename string, lim Limits, ends *[]int) hcl.Diagn
 //
 // When it returns true, ends holds the offset after every newline that
 // ends a top-level item, where the file can be cut (see parsePieces).
+//
+// It is one function, longer than a screen, on purpose: a single pass
+// whose state (depth, strings, templates, comments) every byte's case
+// reads and changes; split up, that state would travel through every
+// call, in the loop that runs over each byte of every file.
 func shallow(src []byte, max int, ends *[]int) bool {
 	type frame struct {
 		open byte // '{', '[', '(', '"' (a quoted template) or '$' (an interpolation)
@@ -203,6 +208,9 @@ func checkExpressionSource(src []byte, filename string, lim Limits) hcl.Diagnost
 // after a value adds a level until the expression ends (a comma, or a
 // newline in a block or object). The estimate errs on the deep side; no
 // sensible configuration nests even a tenth of the default limit.
+//
+// Like shallow, it is one pass over the tokens with one state, kept in one
+// function on purpose, though longer than a screen.
 func checkNesting(tokens hclsyntax.Tokens, max int) *hcl.Diagnostic {
 	// directive marks the frame of an open %{if} or %{for}, whose body
 	// nests until its %{endif} or %{endfor}.

@@ -153,7 +153,7 @@ type rawVariableValue struct {
 // collectVariableValues gathers values for the declared variables from every
 // source, later sources overriding earlier ones (see the package comment).
 func (l *loader) collectVariableValues(autoFiles, varFiles []string) (map[string]rawVariableValue, hcl.Diagnostics) {
-	decl, parser, opts := l.variables, l.parser, l.opts
+	decl, opts := l.variables, l.opts
 	var diags hcl.Diagnostics
 	values := make(map[string]rawVariableValue)
 
@@ -165,64 +165,11 @@ func (l *loader) collectVariableValues(autoFiles, varFiles []string) (map[string
 			}
 		}
 	}
-	// dir: see loader.readSource.
-	readFile := func(dir, path string) {
-		src, diag := l.readSource(dir, path, "variables file")
-		if diag != nil {
-			diags = append(diags, diag)
-			return
-		}
-		if more := CheckSource(src, path, l.limits); more.HasErrors() {
-			diags = append(diags, more...)
-			return
-		}
-		f, more := parser.ParseHCL(src, path)
-		diags = append(diags, more...)
-		if f == nil || more.HasErrors() {
-			return
-		}
-		diags = append(diags, checkSecrets(f, hcl.InitialPos)...)
-		diags = append(diags, l.instrument(f)...)
-		attrs, more := f.Body.JustAttributes()
-		diags = append(diags, more...)
-		names := make([]string, 0, len(attrs))
-		for n := range attrs {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			a := attrs[n]
-			if _, ok := decl[n]; !ok {
-				diags = append(diags, &hcl.Diagnostic{
-					Severity: hcl.DiagWarning,
-					Summary:  "Value for undeclared variable",
-					Detail:   fmt.Sprintf("The configuration does not declare a variable named %q, so this value is ignored.", n),
-					Subject:  a.NameRange.Ptr(),
-				})
-				continue
-			}
-			if refs := a.Expr.Variables(); len(refs) > 0 {
-				diags = append(diags, &hcl.Diagnostic{
-					Severity: hcl.DiagError,
-					Summary:  "Variables not allowed",
-					Detail:   "A variables file holds constant values only.",
-					Subject:  refs[0].SourceRange().Ptr(),
-				})
-				continue
-			}
-			val, more := l.guard.Constant(a.Expr)
-			diags = append(diags, more...)
-			if more.HasErrors() {
-				continue
-			}
-			values[n] = rawVariableValue{val: val, rng: a.Expr.Range().Ptr(), source: path}
-		}
-	}
 	for _, p := range autoFiles {
-		readFile(l.baseDir, p)
+		diags = append(diags, l.readVariablesFile(l.baseDir, p, values)...)
 	}
 	for _, p := range varFiles {
-		readFile("", p)
+		diags = append(diags, l.readVariablesFile("", p, values)...)
 	}
 	names := make([]string, 0, len(opts.Vars))
 	for n := range opts.Vars {
@@ -241,6 +188,64 @@ func (l *loader) collectVariableValues(autoFiles, varFiles []string) (map[string
 		values[n] = rawVariableValue{str: opts.Vars[n], isStr: true, source: "--var"}
 	}
 	return values, diags
+}
+
+// readVariablesFile reads the values of a variables file into values; dir
+// is the configuration directory the file must stay in, or "" for one the
+// person named (see loader.readSource).
+func (l *loader) readVariablesFile(dir, path string, values map[string]rawVariableValue) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	src, diag := l.readSource(dir, path, "variables file")
+	if diag != nil {
+		diags = append(diags, diag)
+		return diags
+	}
+	if more := CheckSource(src, path, l.limits); more.HasErrors() {
+		diags = append(diags, more...)
+		return diags
+	}
+	f, more := l.parser.ParseHCL(src, path)
+	diags = append(diags, more...)
+	if f == nil || more.HasErrors() {
+		return diags
+	}
+	diags = append(diags, checkSecrets(f, hcl.InitialPos)...)
+	diags = append(diags, l.instrument(f)...)
+	attrs, more := f.Body.JustAttributes()
+	diags = append(diags, more...)
+	names := make([]string, 0, len(attrs))
+	for n := range attrs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		a := attrs[n]
+		if _, ok := l.variables[n]; !ok {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagWarning,
+				Summary:  "Value for undeclared variable",
+				Detail:   fmt.Sprintf("The configuration does not declare a variable named %q, so this value is ignored.", n),
+				Subject:  a.NameRange.Ptr(),
+			})
+			continue
+		}
+		if refs := a.Expr.Variables(); len(refs) > 0 {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Variables not allowed",
+				Detail:   "A variables file holds constant values only.",
+				Subject:  refs[0].SourceRange().Ptr(),
+			})
+			continue
+		}
+		val, more := l.guard.Constant(a.Expr)
+		diags = append(diags, more...)
+		if more.HasErrors() {
+			continue
+		}
+		values[n] = rawVariableValue{val: val, rng: a.Expr.Range().Ptr(), source: path}
+	}
+	return diags
 }
 
 // finalVariableValues converts each variable's value to its type, applies

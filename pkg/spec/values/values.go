@@ -98,7 +98,9 @@ const maxDuration = 100 * 365 * 24 * time.Hour
 // each followed by a unit, s, m, h, d (24 hours) or w (7 days), or their
 // words (sec, min, hr, hours, days, weeks...), with spaces or not. A
 // fraction is read exactly, and refused where it would come to less than a
-// whole second, rather than rounded.
+// whole second, rather than rounded. (One scanner over the text, kept in
+// one function though a little over a screen: each error names what it
+// found at its place.)
 func ParseDuration(s string) (time.Duration, error) {
 	orig := s
 	s = strings.TrimSpace(s)

@@ -80,11 +80,11 @@ func (Source) Read(dc datasource.Context, cfg cty.Value) (cty.Value, hcl.Diagnos
 		// Something it refers to failed; that error is already reported.
 		return cty.DynamicVal, nil
 	}
-	fail := func(summary, detail string) (cty.Value, hcl.Diagnostics) {
+	fail := func(f *failure) (cty.Value, hcl.Diagnostics) {
 		return cty.DynamicVal, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
-			Summary:  summary,
-			Detail:   detail,
+			Summary:  f.summary,
+			Detail:   f.detail,
 			// Always the block's header: a subject on the url attribute
 			// would print the secret address in the source snippet.
 			Subject: dc.Range.Ptr(),
@@ -93,12 +93,12 @@ func (Source) Read(dc datasource.Context, cfg cty.Value) (cty.Value, hcl.Diagnos
 	path, url := datasource.OptString(cfg, "path"), datasource.OptString(cfg, "url")
 	switch {
 	case path != "" && url != "":
-		return fail("Conflicting calendar sources", dc.Address+" sets both path and url; set exactly one.")
+		return fail(&failure{"Conflicting calendar sources", dc.Address + " sets both path and url; set exactly one."})
 	case path == "" && url == "":
 		if hint := emptySourceHint(dc); hint != "" {
-			return fail("Missing calendar source", dc.Address+": "+hint)
+			return fail(&failure{"Missing calendar source", dc.Address + ": " + hint})
 		}
-		return fail("Missing calendar source", dc.Address+" needs path (an .ics file, relative to the configuration directory) or url (an https address).")
+		return fail(&failure{"Missing calendar source", dc.Address + " needs path (an .ics file, relative to the configuration directory) or url (an https address)."})
 	}
 	// The window before reading: a fetch for a window that is invalid
 	// anyway would be wasted, and its error would hide the window's.
@@ -106,10 +106,36 @@ func (Source) Read(dc datasource.Context, cfg cty.Value) (cty.Value, hcl.Diagnos
 	if diags.HasErrors() {
 		return cty.DynamicVal, diags
 	}
-	var data []byte
-	var from string // how messages name the calendar
-	switch {
-	case path != "":
+	data, from, f := readCalendar(dc, path, url)
+	if f != nil {
+		return fail(f)
+	}
+	x, f := expand(dc, cfg, data, w, from, url)
+	if f != nil {
+		return fail(f)
+	}
+	if len(x.Warnings) > 0 {
+		diags = append(diags, leftOut(dc, x.Warnings, w, from, url))
+	}
+	events := make([]cty.Value, 0, len(x.Occurrences))
+	for _, o := range x.Occurrences {
+		events = append(events, icalEventValue(o, dc.Timezone))
+	}
+	list := cty.ListValEmpty(icalEventType)
+	if len(events) > 0 {
+		list = cty.ListVal(events)
+	}
+	return cty.ObjectVal(map[string]cty.Value{"events": list}), diags
+}
+
+// failure is why a calendar was not read: a diagnostic's summary and
+// detail, the secret address already scrubbed from it.
+type failure struct{ summary, detail string }
+
+// readCalendar reads the calendar at path or fetches it from url, and
+// names it for messages (from) without the secret.
+func readCalendar(dc datasource.Context, path, url string) (data []byte, from string, _ *failure) {
+	if path != "" {
 		from = limits.Clip(path)
 		read := dc.ReadFile
 		if read == nil {
@@ -117,31 +143,30 @@ func (Source) Read(dc datasource.Context, cfg cty.Value) (cty.Value, hcl.Diagnos
 		}
 		b, err := read(path, dc.Limits.WithDefaults().MaxCalendarBytes)
 		if err != nil {
-			return fail("Cannot read calendar", fmt.Sprintf("Reading %s for %s: %s.", limits.Clip(path), dc.Address, err))
+			return nil, from, &failure{"Cannot read calendar", fmt.Sprintf("Reading %s for %s: %s.", limits.Clip(path), dc.Address, err)}
 		}
-		data = b
-	default:
-		from = calendar.RedactURL(url)
-		if dc.HTTPClient == nil {
-			return fail("Cannot fetch calendar", fmt.Sprintf("%s reads %s, but this run may not use the network.", dc.Address, from))
-		}
-		b, err := calendar.Fetch(dc.Context, dc.HTTPClient, url, dc.Limits.WithDefaults().MaxCalendarBytes)
-		if err != nil {
-			// Fetch redacts already; scrubbing again costs nothing and
-			// keeps the promise even if an error type slips through.
-			return fail("Cannot fetch calendar", fmt.Sprintf("%s: %s.", dc.Address, scrubSecret(err.Error(), url)))
-		}
-		data = b
+		return b, from, nil
 	}
-	// Tolerant: one event rtctl cannot read is an error only when it may
-	// reach the window, a warning otherwise.
+	from = calendar.RedactURL(url)
+	if dc.HTTPClient == nil {
+		return nil, from, &failure{"Cannot fetch calendar", fmt.Sprintf("%s reads %s, but this run may not use the network.", dc.Address, from)}
+	}
+	b, err := calendar.Fetch(dc.Context, dc.HTTPClient, url, dc.Limits.WithDefaults().MaxCalendarBytes)
+	if err != nil {
+		// Fetch redacts already; scrubbing again costs nothing and keeps
+		// the promise even if an error type slips through.
+		return nil, from, &failure{"Cannot fetch calendar", fmt.Sprintf("%s: %s.", dc.Address, scrubSecret(err.Error(), url))}
+	}
+	return b, from, nil
+}
+
+// expand parses data and expands its events into w, filtered as cfg
+// says. Parsing is tolerant: one event rtctl cannot read is an error only
+// when it may reach the window, a warning otherwise.
+func expand(dc datasource.Context, cfg cty.Value, data []byte, w calendar.Window, from, url string) (calendar.Expansion, *failure) {
 	cal, err := calendar.ParseTolerant(bytes.NewReader(data))
 	if err != nil {
-		msg := err.Error()
-		if url != "" {
-			msg = scrubSecret(msg, url)
-		}
-		return fail("Invalid calendar", fmt.Sprintf("%s (%s): %s.", dc.Address, from, msg))
+		return calendar.Expansion{}, &failure{"Invalid calendar", fmt.Sprintf("%s (%s): %s.", dc.Address, from, scrubSecret(err.Error(), url))}
 	}
 	x, err := cal.ExpandDetailed(w, calendar.Options{
 		Location: dc.Timezone,
@@ -155,52 +180,38 @@ func (Source) Read(dc datasource.Context, cfg cty.Value) (cty.Value, hcl.Diagnos
 		},
 	})
 	if err != nil {
-		msg := err.Error()
-		if url != "" {
-			msg = scrubSecret(msg, url)
-		}
 		summary := "Cannot expand calendar"
 		var ue *calendar.UnreadableError
 		if errors.As(err, &ue) {
 			summary = "Invalid calendar"
 		}
-		return fail(summary, fmt.Sprintf("%s (%s): %s.", dc.Address, from, msg))
+		return calendar.Expansion{}, &failure{summary, fmt.Sprintf("%s (%s): %s.", dc.Address, from, scrubSecret(err.Error(), url))}
 	}
-	if len(x.Warnings) > 0 {
-		var b strings.Builder
-		fmt.Fprintf(&b, "Left out of %s (%s): events rtctl cannot read, none of which can reach the window (%s to %s).\n",
-			dc.Address, from, w.Start.In(dc.Timezone).Format(time.RFC3339), w.End.In(dc.Timezone).Format(time.RFC3339))
-		for i, wn := range x.Warnings {
-			if i == maxCalendarWarnings {
-				fmt.Fprintf(&b, "\n…and %d more.", len(x.Warnings)-i)
-				break
-			}
-			fmt.Fprintf(&b, "\n- %v", wn.Err)
-			if wn.UID != "" {
-				fmt.Fprintf(&b, " (UID %s)", limits.Quoted(wn.UID))
-			}
+	return x, nil
+}
+
+// leftOut is the warning listing the events rtctl could not read, none of
+// which can reach the window.
+func leftOut(dc datasource.Context, warnings []calendar.Warning, w calendar.Window, from, url string) *hcl.Diagnostic {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Left out of %s (%s): events rtctl cannot read, none of which can reach the window (%s to %s).\n",
+		dc.Address, from, w.Start.In(dc.Timezone).Format(time.RFC3339), w.End.In(dc.Timezone).Format(time.RFC3339))
+	for i, wn := range warnings {
+		if i == maxCalendarWarnings {
+			fmt.Fprintf(&b, "\n…and %d more.", len(warnings)-i)
+			break
 		}
-		msg := b.String()
-		if url != "" {
-			msg = scrubSecret(msg, url)
+		fmt.Fprintf(&b, "\n- %v", wn.Err)
+		if wn.UID != "" {
+			fmt.Fprintf(&b, " (UID %s)", limits.Quoted(wn.UID))
 		}
-		diags = append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagWarning,
-			Summary:  "Calendar events left out",
-			Detail:   msg,
-			Subject:  dc.Range.Ptr(),
-		})
 	}
-	occs := x.Occurrences
-	events := make([]cty.Value, 0, len(occs))
-	for _, o := range occs {
-		events = append(events, icalEventValue(o, dc.Timezone))
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagWarning,
+		Summary:  "Calendar events left out",
+		Detail:   scrubSecret(b.String(), url),
+		Subject:  dc.Range.Ptr(),
 	}
-	list := cty.ListValEmpty(icalEventType)
-	if len(events) > 0 {
-		list = cty.ListVal(events)
-	}
-	return cty.ObjectVal(map[string]cty.Value{"events": list}), diags
 }
 
 // icalWindow is the window the block asks for: window_start and window_end
