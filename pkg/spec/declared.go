@@ -4,6 +4,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/rtctl/rtctl/pkg/spec/confdir"
+	"github.com/rtctl/rtctl/pkg/spec/zones"
 
 	"os"
 	"path/filepath"
@@ -76,4 +77,4 @@ func Declared(dir string) Declarations {
 }
 
 // ZoneNames are the IANA time zone names rtctl knows, sorted.
-func ZoneNames() []string { return append([]string(nil), zoneNames...) }
+func ZoneNames() []string { return zones.Names() }

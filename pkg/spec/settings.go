@@ -2,13 +2,12 @@ package spec
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
-	"github.com/agext/levenshtein"
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/rtctl/rtctl/pkg/spec/values"
+	"github.com/rtctl/rtctl/pkg/spec/zones"
 )
 
 // OverlapPolicy says what to do with declared offline-time blocks that
@@ -66,7 +65,7 @@ func (s *settingsBlock) evaluate(ctx *hcl.EvalContext, cfg *Config) hcl.Diagnost
 			loc, err := LoadTimezone(name)
 			if err != nil {
 				detail := "The timezone must be an IANA time zone name such as \"Europe/Berlin\" or \"UTC\": " + err.Error() + "."
-				if s := suggestZone(name); s != "" {
+				if s := zones.Suggest(name); s != "" {
 					detail = fmt.Sprintf("%s; did you mean %q?", err, s)
 				}
 				diags = append(diags, &hcl.Diagnostic{
@@ -144,34 +143,4 @@ type errInvalidZoneName string
 
 func (e errInvalidZoneName) Error() string {
 	return "\"" + string(e) + "\" is not a known time zone"
-}
-
-// suggestZone is the zone name closest to typed, or "" when none is close
-// enough to be what was meant: the same name in another case, a city
-// without its region (Berlin), or a slip of a letter or two.
-func suggestZone(typed string) string {
-	if typed == "" {
-		return ""
-	}
-	lower := strings.ToLower(strings.ReplaceAll(typed, " ", "_"))
-	for _, name := range zoneNames {
-		if strings.ToLower(name) == lower {
-			return name
-		}
-	}
-	best, bestDist := "", 0
-	for _, name := range zoneNames {
-		ln := strings.ToLower(name)
-		if _, city, ok := strings.Cut(ln, "/"); ok && city == lower {
-			return name
-		}
-		d := levenshtein.Distance(lower, ln, nil)
-		if d > max(2, len(typed)/5) {
-			continue
-		}
-		if best == "" || d < bestDist {
-			best, bestDist = name, d
-		}
-	}
-	return best
 }

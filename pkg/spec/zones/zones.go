@@ -1,12 +1,22 @@
-package spec
+// Package zones lists the IANA time zone names Go knows, for suggesting
+// one when a configuration misspells rtctl.timezone and for completing it
+// on the command line. It loads no zone: the loader does, with
+// time.LoadLocation.
+package zones
 
-// zoneNames are the IANA time zone names of Go's embedded zone database
+import (
+	"strings"
+
+	"github.com/agext/levenshtein"
+)
+
+// names are the IANA time zone names of Go's embedded zone database
 // (lib/time/zoneinfo.zip of Go 1.26, tzdata 2025), for "did you mean" on a
 // misspelt rtctl.timezone: Go can load a zone by name but cannot list them,
 // and a machine's /usr/share/zoneinfo is not there on every system. To
 // refresh it: unzip -Z1 "$(go env GOROOT)/lib/time/zoneinfo.zip" | grep /
 // (plus UTC and GMT). TestZoneNamesLoad checks every name loads.
-var zoneNames = []string{
+var names = []string{
 	"Africa/Abidjan",
 	"Africa/Accra",
 	"Africa/Addis_Ababa",
@@ -562,4 +572,38 @@ var zoneNames = []string{
 	"US/Samoa",
 	"GMT",
 	"UTC",
+}
+
+// Names are the zone names, in the order of Go's database, then GMT and
+// UTC (a copy).
+func Names() []string { return append([]string(nil), names...) }
+
+// Suggest is the zone name closest to typed, or "" when none is close
+// enough to be what was meant: the same name in another case, a city
+// without its region (Berlin), or a slip of a letter or two.
+func Suggest(typed string) string {
+	if typed == "" {
+		return ""
+	}
+	lower := strings.ToLower(strings.ReplaceAll(typed, " ", "_"))
+	for _, name := range names {
+		if strings.ToLower(name) == lower {
+			return name
+		}
+	}
+	best, bestDist := "", 0
+	for _, name := range names {
+		ln := strings.ToLower(name)
+		if _, city, ok := strings.Cut(ln, "/"); ok && city == lower {
+			return name
+		}
+		d := levenshtein.Distance(lower, ln, nil)
+		if d > max(2, len(typed)/5) {
+			continue
+		}
+		if best == "" || d < bestDist {
+			best, bestDist = name, d
+		}
+	}
+	return best
 }

@@ -1,4 +1,4 @@
-package spec
+package zones
 
 import (
 	"testing"
@@ -8,9 +8,9 @@ import (
 // TestZoneNamesLoad checks that every name "did you mean" may offer is one
 // rtctl loads.
 func TestZoneNamesLoad(t *testing.T) {
-	for _, name := range zoneNames {
+	for _, name := range names {
 		if _, err := time.LoadLocation(name); err != nil {
-			t.Errorf("zoneNames holds %q: %v", name, err)
+			t.Errorf("names holds %q: %v", name, err)
 		}
 	}
 }
@@ -26,8 +26,8 @@ func TestSuggestZone(t *testing.T) {
 		{"Mars/Olympus_Mons", ""},
 		{"", ""},
 	} {
-		if got := suggestZone(tc.typed); got != tc.want {
-			t.Errorf("suggestZone(%q) = %q, want %q", tc.typed, got, tc.want)
+		if got := Suggest(tc.typed); got != tc.want {
+			t.Errorf("Suggest(%q) = %q, want %q", tc.typed, got, tc.want)
 		}
 	}
 }
