@@ -9,6 +9,7 @@ import (
 	"github.com/agext/levenshtein"
 
 	"github.com/rtctl/rtctl/pkg/spec/funcs"
+	"github.com/rtctl/rtctl/pkg/spec/parse"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -48,7 +49,7 @@ func (c *Console) Evaluate(src string) (string, hcl.Diagnostics) {
 	l := c.l
 	b := []byte(src)
 	c.files[ConsoleFilename] = &hcl.File{Bytes: b}
-	if diags := checkExpressionSource(b, "expression", l.limits); diags.HasErrors() {
+	if diags := parse.CheckExpression(b, "expression", l.limits); diags.HasErrors() {
 		return "", diags
 	}
 	expr, diags := hclsyntax.ParseExpression(b, ConsoleFilename, hcl.InitialPos)

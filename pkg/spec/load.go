@@ -24,6 +24,7 @@ import (
 	"github.com/rtctl/rtctl/pkg/spec/datasource"
 	"github.com/rtctl/rtctl/pkg/spec/funcs"
 	"github.com/rtctl/rtctl/pkg/spec/limits"
+	"github.com/rtctl/rtctl/pkg/spec/parse"
 )
 
 // File name suffixes of configuration and auto-loaded variables files.
@@ -321,15 +322,15 @@ func (l *loader) parseFiles(sources []source) []*hcl.File {
 	var files []*hcl.File
 	for _, s := range sources {
 		var ends []int
-		if diags := checkSource(s.src, s.name, l.limits, &ends); diags.HasErrors() {
+		if diags := parse.CheckSourceEnds(s.src, s.name, l.limits, &ends); diags.HasErrors() {
 			l.diags = append(l.diags, diags...)
 			continue
 		}
-		if pieces, whole, ok := parsePieces(s.src, s.name, ends); ok {
+		if pieces, whole, ok := parse.Pieces(s.src, s.name, ends); ok {
 			l.cfg.Files[s.name] = whole
 			for _, p := range pieces {
 				f := p.File
-				l.diags = append(l.diags, checkSecrets(f, p.start)...)
+				l.diags = append(l.diags, checkSecrets(f, p.Start)...)
 				l.diags = append(l.diags, l.instrument(f)...)
 				files = append(files, f)
 			}

@@ -13,7 +13,7 @@ import (
 // written (a local, a default, a description) and reported where it is.
 //
 // start is where f's bytes begin in their file: a piece of a file parsed
-// in pieces (parsePieces) starts further on.
+// in pieces (parse.Pieces) starts further on.
 func checkSecrets(f *hcl.File, start hcl.Pos) hcl.Diagnostics {
 	// Scanning the raw bytes is far cheaper than lexing; lex only to
 	// locate a candidate precisely.

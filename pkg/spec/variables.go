@@ -16,6 +16,7 @@ import (
 
 	"github.com/rtctl/rtctl/pkg/spec/funcs"
 	"github.com/rtctl/rtctl/pkg/spec/limits"
+	"github.com/rtctl/rtctl/pkg/spec/parse"
 )
 
 // VarEnvPrefix prefixes environment variables that set input variables:
@@ -200,7 +201,7 @@ func (l *loader) readVariablesFile(dir, path string, values map[string]rawVariab
 		diags = append(diags, diag)
 		return diags
 	}
-	if more := CheckSource(src, path, l.limits); more.HasErrors() {
+	if more := parse.CheckSource(src, path, l.limits); more.HasErrors() {
 		diags = append(diags, more...)
 		return diags
 	}
@@ -344,7 +345,7 @@ func (rv rawVariableValue) value(v *variable, g *funcs.Guard) (cty.Value, hcl.Di
 	if v.Type.IsPrimitiveType() || v.Type == cty.DynamicPseudoType {
 		return cty.StringVal(rv.str), nil
 	}
-	if diags := checkExpressionSource([]byte(rv.str), "value for var."+v.Name+" from "+rv.source, limits); diags.HasErrors() {
+	if diags := parse.CheckExpression([]byte(rv.str), "value for var."+v.Name+" from "+rv.source, limits); diags.HasErrors() {
 		return cty.DynamicVal, diags
 	}
 	expr, diags := hclsyntax.ParseExpression([]byte(rv.str), "<value for var."+v.Name+">", hcl.InitialPos)

@@ -1,4 +1,4 @@
-package spec
+package parse
 
 import (
 	"bytes"
@@ -7,21 +7,21 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
-// pieceBytes is the least a piece of a file parsePieces parses holds.
+// pieceBytes is the least a piece of a file Pieces parses holds.
 // HCL's lexer gathers a file's tokens in one slice before parsing: for a
 // 10 MB file that slice, grown by doubling, allocates more than the
 // syntax tree, and the garbage collector walks it throughout. Pieces of
 // 64 KiB keep it small, and each is garbage as soon as its piece is parsed.
 const pieceBytes = 64 << 10
 
-// parsePieces parses src as hclsyntax.ParseConfig would, piece by piece,
+// Pieces parses src as hclsyntax.ParseConfig would, piece by piece,
 // cut at ends (offsets where a top-level item ends, from shallow): every
 // position in the result is the file's own. It returns the pieces, and a
 // file that stands for the whole in diagnostics (its bytes, and the block
 // around an offset). ok is false when the file is small, or a piece did
 // not parse cleanly: then the whole file is to be parsed at once, so that
 // its diagnostics are exactly HCL's.
-func parsePieces(src []byte, filename string, ends []int) (pieces []piece, whole *hcl.File, ok bool) {
+func Pieces(src []byte, filename string, ends []int) (pieces []Piece, whole *hcl.File, ok bool) {
 	if len(src) < 2*pieceBytes {
 		return nil, nil, false
 	}
@@ -32,7 +32,7 @@ func parsePieces(src []byte, filename string, ends []int) (pieces []piece, whole
 		if len(diags) > 0 {
 			return false
 		}
-		pieces = append(pieces, piece{f, start})
+		pieces = append(pieces, Piece{f, start})
 		nav.starts = append(nav.starts, start.Byte)
 		nav.pieces = append(nav.pieces, f)
 		start = hcl.Pos{Line: start.Line + bytes.Count(src[start.Byte:end], []byte{'\n'}), Column: 1, Byte: end}
@@ -53,10 +53,10 @@ func parsePieces(src []byte, filename string, ends []int) (pieces []piece, whole
 	return pieces, &hcl.File{Bytes: src, Body: hcl.MergeBodies(bodies), Nav: nav}, true
 }
 
-// piece is a part of a file, parsed, and where it starts in the file.
-type piece struct {
+// Piece is a part of a file, parsed, and where it starts in the file.
+type Piece struct {
 	*hcl.File
-	start hcl.Pos
+	Start hcl.Pos // where it starts in the whole file
 }
 
 // piecesNav finds the block around an offset in the piece that holds it,

@@ -1,4 +1,4 @@
-package spec
+package parse
 
 import (
 	"fmt"
@@ -14,14 +14,14 @@ import (
 // deeper than limits.MaxNesting. HCL's parser recurses once per level of
 // nesting, so a small file of nothing but "(" exhausts the stack and kills
 // the process; whoever parses a file (rtctl fmt, too) checks it first.
-// Zero limits mean DefaultLimits.
-func CheckSource(src []byte, filename string, lim Limits) hcl.Diagnostics {
-	return checkSource(src, filename, lim, nil)
+// Zero limits mean limits.Default().
+func CheckSource(src []byte, filename string, lim limits.Limits) hcl.Diagnostics {
+	return CheckSourceEnds(src, filename, lim, nil)
 }
 
-// checkSource is CheckSource, also giving where a shallow file's top-level
+// CheckSourceEnds is CheckSource, also giving where a shallow file's top-level
 // items end (see shallow); ends is left empty for any other.
-func checkSource(src []byte, filename string, lim Limits, ends *[]int) hcl.Diagnostics {
+func CheckSourceEnds(src []byte, filename string, lim limits.Limits, ends *[]int) hcl.Diagnostics {
 	lim = lim.WithDefaults()
 	if int64(len(src)) > lim.MaxFileBytes {
 		return hcl.Diagnostics{limits.Diag("MaxFileBytes", lim.MaxFileBytes, "File too large",
@@ -51,7 +51,7 @@ func checkSource(src []byte, filename string, lim Limits, ends *[]int) hcl.Diagn
 // FuzzCheckSource and TestShallowNeverUnderestimates hold it to that.
 //
 // When it returns true, ends holds the offset after every newline that
-// ends a top-level item, where the file can be cut (see parsePieces).
+// ends a top-level item, where the file can be cut (see Pieces).
 //
 // It is one function, longer than a screen, on purpose: a single pass
 // whose state (depth, strings, templates, comments) every byte's case
@@ -182,9 +182,9 @@ func shallow(src []byte, max int, ends *[]int) bool {
 	return true
 }
 
-// checkExpressionSource is CheckSource for a lone expression, such as a
+// CheckExpression is CheckSource for a lone expression, such as a
 // --var value.
-func checkExpressionSource(src []byte, filename string, lim Limits) hcl.Diagnostics {
+func CheckExpression(src []byte, filename string, lim limits.Limits) hcl.Diagnostics {
 	if int64(len(src)) > lim.MaxFileBytes {
 		return hcl.Diagnostics{limits.Diag("MaxFileBytes", lim.MaxFileBytes, "Value too large",
 			fmt.Sprintf("The %s is %d bytes; at most %d are allowed.", filename, len(src), lim.MaxFileBytes), nil)}
