@@ -3,9 +3,14 @@ package spec
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty/function"
 
+	"github.com/rtctl/rtctl/pkg/spec/confdir"
+	"github.com/rtctl/rtctl/pkg/spec/datasource"
+	"github.com/rtctl/rtctl/pkg/spec/funcs"
 	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
@@ -159,4 +164,43 @@ func (l *loader) scope() scope {
 		sc.data[n] = true
 	}
 	return sc
+}
+
+// LanguageSchema is the shape of the configuration language, for
+// documenting it (package reference): the schemas the loader decodes
+// with, the data sources every configuration has and the function table
+// it evaluates with.
+type LanguageSchema struct {
+	Root        *hcl.BodySchema            // the top-level blocks
+	Blocks      map[string]*hcl.BodySchema // by block type; nil for locals and data, which have none of their own
+	Lifecycle   *hcl.BodySchema            // a resource's lifecycle block
+	Validation  *hcl.BodySchema            // a variable's validation block
+	Meta        []hcl.AttributeSchema      // the meta-arguments of resource blocks
+	DataSources datasource.Registry
+	// Functions are the table a configuration sees, today() included,
+	// without the ones the loader adds to count evaluation steps.
+	Functions map[string]function.Function
+}
+
+// Language returns the shape of the configuration language.
+func Language() LanguageSchema {
+	fns := funcs.Table(confdir.NewPolicy("", nil, nil, nil), nil, DefaultLimits())
+	fns["today"] = funcs.Today(funcs.NewTodayClock(time.Time{}))
+	return LanguageSchema{
+		Root: rootSchema,
+		Blocks: map[string]*hcl.BodySchema{
+			"rtctl":          settingsSchema,
+			"variable":       variableSchema,
+			"locals":         nil,
+			"data":           nil,
+			KindOfflineTime:  offlineTimeSchema,
+			KindHighlight:    highlightSchema,
+			KindFocusSession: focusSessionSchema,
+		},
+		Lifecycle:   lifecycleSchema,
+		Validation:  validationSchema,
+		Meta:        metaArguments,
+		DataSources: builtinDataSources(),
+		Functions:   fns,
+	}
 }
