@@ -10,6 +10,7 @@ import (
 
 	"github.com/rtctl/rtctl/pkg/spec/funcs"
 	"github.com/rtctl/rtctl/pkg/spec/parse"
+	"github.com/rtctl/rtctl/pkg/spec/redact"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -30,7 +31,7 @@ const ConsoleFilename = "<console>"
 // what it returns. A Console is not safe for concurrent use.
 type Console struct {
 	l       *loader
-	secrets redaction
+	secrets redact.Secrets
 	files   map[string]*hcl.File
 }
 
@@ -75,7 +76,7 @@ func (c *Console) Evaluate(src string) (string, hcl.Diagnostics) {
 }
 
 func (c *Console) finish(diags hcl.Diagnostics) hcl.Diagnostics {
-	scrubDiagnostics(diags, c.files, c.secrets)
+	redact.Diagnostics(diags, c.files, c.secrets)
 	return finishDiagnostics(diags, c.l.guard)
 }
 
@@ -97,11 +98,11 @@ func (c *Console) format(v cty.Value) string {
 	v = funcs.ShownValue(v, sentinel)
 	out := string(hclwrite.Format(hclwrite.TokensForValue(v).Bytes()))
 	out = strings.ReplaceAll(out, quoted, funcs.SensitiveValue)
-	return c.secrets.redact(strings.TrimSpace(out))
+	return c.secrets.Redact(strings.TrimSpace(out))
 }
 
 // keepScope makes the loader's scope a Console of cfg.
-func (l *loader) keepScope(secrets redaction) {
+func (l *loader) keepScope(secrets redact.Secrets) {
 	files := make(map[string]*hcl.File, len(l.cfg.Files)+1)
 	for name, f := range l.cfg.Files {
 		files[name] = f

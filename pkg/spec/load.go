@@ -25,6 +25,7 @@ import (
 	"github.com/rtctl/rtctl/pkg/spec/funcs"
 	"github.com/rtctl/rtctl/pkg/spec/limits"
 	"github.com/rtctl/rtctl/pkg/spec/parse"
+	"github.com/rtctl/rtctl/pkg/spec/redact"
 )
 
 // File name suffixes of configuration and auto-loaded variables files.
@@ -161,7 +162,7 @@ func Load(ctx context.Context, dir string, opts LoadOptions) (*Config, hcl.Diagn
 	// Secrets out first: clipping could cut one where it is no longer
 	// recognised.
 	secrets := l.secrets()
-	scrubDiagnostics(l.diags, l.cfg.Files, secrets)
+	redact.Diagnostics(l.diags, l.cfg.Files, secrets)
 	l.diags = finishDiagnostics(l.diags, l.guard)
 	if opts.KeepScope && !l.diags.HasErrors() {
 		l.keepScope(secrets)
@@ -330,7 +331,7 @@ func (l *loader) parseFiles(sources []source) []*hcl.File {
 			l.cfg.Files[s.name] = whole
 			for _, p := range pieces {
 				f := p.File
-				l.diags = append(l.diags, checkSecrets(f, p.Start)...)
+				l.diags = append(l.diags, redact.CheckFile(f, p.Start)...)
 				l.diags = append(l.diags, l.instrument(f)...)
 				files = append(files, f)
 			}
@@ -339,7 +340,7 @@ func (l *loader) parseFiles(sources []source) []*hcl.File {
 		f, diags := l.parser.ParseHCL(s.src, s.name)
 		l.diags = append(l.diags, diags...)
 		if f != nil {
-			l.diags = append(l.diags, checkSecrets(f, hcl.InitialPos)...)
+			l.diags = append(l.diags, redact.CheckFile(f, hcl.InitialPos)...)
 			l.diags = append(l.diags, l.instrument(f)...)
 			files = append(files, f)
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/rtctl/rtctl/pkg/spec/funcs"
 	"github.com/rtctl/rtctl/pkg/spec/limits"
 	"github.com/rtctl/rtctl/pkg/spec/parse"
+	"github.com/rtctl/rtctl/pkg/spec/redact"
 )
 
 // VarEnvPrefix prefixes environment variables that set input variables:
@@ -210,7 +211,7 @@ func (l *loader) readVariablesFile(dir, path string, values map[string]rawVariab
 	if f == nil || more.HasErrors() {
 		return diags
 	}
-	diags = append(diags, checkSecrets(f, hcl.InitialPos)...)
+	diags = append(diags, redact.CheckFile(f, hcl.InitialPos)...)
 	diags = append(diags, l.instrument(f)...)
 	attrs, more := f.Body.JustAttributes()
 	diags = append(diags, more...)

@@ -1,11 +1,11 @@
-package spec
+package redact
 
 import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
-// checkSecrets refuses string literals in a file that look like a
+// CheckFile refuses string literals in a file that look like a
 // RescueTime API key. Keys belong in RESCUETIME_API_KEY, never in files
 // that are committed and reviewed.
 //
@@ -14,10 +14,10 @@ import (
 //
 // start is where f's bytes begin in their file: a piece of a file parsed
 // in pieces (parse.Pieces) starts further on.
-func checkSecrets(f *hcl.File, start hcl.Pos) hcl.Diagnostics {
+func CheckFile(f *hcl.File, start hcl.Pos) hcl.Diagnostics {
 	// Scanning the raw bytes is far cheaper than lexing; lex only to
 	// locate a candidate precisely.
-	if !looksLikeAPIKey(string(f.Bytes)) {
+	if !LooksLikeAPIKey(string(f.Bytes)) {
 		return nil
 	}
 	filename := f.Body.MissingItemRange().Filename
@@ -27,7 +27,7 @@ func checkSecrets(f *hcl.File, start hcl.Pos) hcl.Diagnostics {
 		if tok.Type != hclsyntax.TokenQuotedLit && tok.Type != hclsyntax.TokenStringLit && tok.Type != hclsyntax.TokenComment {
 			continue
 		}
-		if !looksLikeAPIKey(string(tok.Bytes)) {
+		if !LooksLikeAPIKey(string(tok.Bytes)) {
 			continue
 		}
 		rng := tok.Range
@@ -42,12 +42,12 @@ func checkSecrets(f *hcl.File, start hcl.Pos) hcl.Diagnostics {
 	return diags
 }
 
-// looksLikeAPIKey reports whether s contains a word shaped like an API key:
+// LooksLikeAPIKey reports whether s contains a word shaped like an API key:
 // 32 to 64 characters of letters, digits, "_" and "-", mixing upper case,
 // lower case and digits. RescueTime keys are about 40 such characters.
 // Prose, dates, hex digests (no upper case) and identifiers in one case do
 // not match.
-func looksLikeAPIKey(s string) bool {
+func LooksLikeAPIKey(s string) bool {
 	start := -1
 	for i := 0; i <= len(s); i++ {
 		if i < len(s) && isKeyChar(s[i]) {
