@@ -125,7 +125,7 @@ func (g *Guard) Instrument(node hclsyntax.Node) hcl.Diagnostics {
 			}
 			for i, p := range e.Parts {
 				if _, lit := p.(*hclsyntax.LiteralValueExpr); !lit {
-					e.Parts[i] = Hook(chargeFunc, p)
+					e.Parts[i] = hook(chargeFunc, p)
 				}
 			}
 		case *hclsyntax.ForExpr:
@@ -134,24 +134,24 @@ func (g *Guard) Instrument(node hclsyntax.Node) hcl.Diagnostics {
 			// and the value may be a large collection). The collection
 			// is counted too: once the budget is exhausted, an inner for
 			// expression ends before its first iteration.
-			e.CollExpr = Hook(chargeFunc, e.CollExpr)
+			e.CollExpr = hook(chargeFunc, e.CollExpr)
 			if e.CondExpr == nil {
 				e.CondExpr = &hclsyntax.FunctionCallExpr{Name: tickFunc, NameRange: e.OpenRange, OpenParenRange: e.OpenRange, CloseParenRange: e.OpenRange}
 			} else {
 				// Not tick() && condition: && drops the diagnostics of
 				// one side when the other is false.
-				e.CondExpr = Hook(tickFunc, e.CondExpr)
+				e.CondExpr = hook(tickFunc, e.CondExpr)
 			}
 		case *hclsyntax.IndexExpr:
-			e.Key = Hook(keyFunc, e.Key)
+			e.Key = hook(keyFunc, e.Key)
 		case *hclsyntax.BinaryOpExpr:
 			if numericOperands(e.Op) {
-				e.LHS, e.RHS = Hook(numberFunc, e.LHS), Hook(numberFunc, e.RHS)
+				e.LHS, e.RHS = hook(numberFunc, e.LHS), hook(numberFunc, e.RHS)
 			}
 			e.Op = g.operation(e.Op)
 		case *hclsyntax.UnaryOpExpr:
 			if numericOperands(e.Op) {
-				e.Val = Hook(numberFunc, e.Val)
+				e.Val = hook(numberFunc, e.Val)
 			}
 			e.Op = g.operation(e.Op)
 		case *hclsyntax.LiteralValueExpr:
@@ -183,8 +183,8 @@ func Literal(e hclsyntax.Expression) (*hclsyntax.LiteralValueExpr, bool) {
 	return nil, false
 }
 
-// Hook wraps e in a call to the hook function name.
-func Hook(name string, e hclsyntax.Expression) hclsyntax.Expression {
+// hook wraps e in a call to the hook function name.
+func hook(name string, e hclsyntax.Expression) hclsyntax.Expression {
 	rng := e.Range()
 	return &hclsyntax.FunctionCallExpr{
 		Name:            name,
