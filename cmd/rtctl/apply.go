@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -41,7 +42,8 @@ crashed apply never posts an item twice: the next run settles unanswered
 POSTs from the account's feeds. A lock beside the journal keeps two applies
 from running at once.
 
-Ctrl-C stops starting new POSTs, waits for those in flight and records them.
+Ctrl-C (or SIGTERM) stops starting new POSTs, waits for those in flight and
+records them; a second one abandons those, naming them, and ends at once.
 
 ` + exitCodesHelp,
 		Args: cobra.MaximumNArgs(1),
@@ -56,6 +58,15 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.
 			case jsonOut && saved == nil && !autoApprove:
 				return errors.New("apply --json cannot ask for confirmation: add --auto-approve, or apply a saved plan")
 			}
+			if saved != nil && saved.ForSandbox() && !acct.sandbox && !acct.namesAccount(e) {
+				// As its variables, the plan's account comes with it, for
+				// a person who has given no other (a new user trying the
+				// README); one who has meets the refusal of a plan
+				// reviewed against the sandbox, which says to add
+				// --sandbox.
+				acct.sandbox = true
+				fmt.Fprintln(e.stderr, "Note: the plan was made against the sandbox: it is applied there.")
+			}
 			wopts, err := workspaceOptions(e, &cf, &acct)
 			if err != nil {
 				return err
@@ -64,7 +75,7 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.
 				opts.Rate = &rate
 			}
 			view := views.NewApplyText(e.stdout, views.ApplyTextOptions{
-				Terminal: e.isTerminal(e.stdout), Color: diagColor(e, cf.noColor, e.stdout),
+				Terminal: e.ansiTerminal(e.stdout), Color: diagColor(e, cf.noColor, e.stdout),
 				Rate: wopts.Rate(opts.Rate), Now: e.now, Stderr: e.stderr, Width: e.width(e.stdout),
 			})
 			if jsonOut {
@@ -93,7 +104,12 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.
 				}
 				return confirm(ctx, e)
 			}
-			opts.OnRun, opts.OnStop = view.Run, view.Stopping
+			opts.OnStop = view.Stopping
+			opts.OnRun = func(todo []plan.Action) {
+				e.inFlight.run(len(todo))
+				view.Run(todo)
+			}
+			e.inFlight.showHeld(view.Flush)
 			opts.OnStart = func(a plan.Action) {
 				e.inFlight.start(a)
 				view.Start(a)
@@ -225,6 +241,40 @@ type inFlight struct {
 	mu      sync.Mutex
 	started bool
 	sent    map[string]bool
+	// total is what the apply meant to send, answered what came back.
+	total, answered int
+	// flush shows the results the view holds back for the plan's order
+	// (answered after an item still in flight), before the process ends.
+	flush func()
+}
+
+// showHeld is how the apply's view shows what it holds back.
+func (f *inFlight) showHeld(flush func()) {
+	if f == nil {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.flush = flush
+}
+
+// flushView shows what the view holds back, if an apply is running.
+func (f *inFlight) flushView() {
+	f.mu.Lock()
+	flush := f.flush
+	f.mu.Unlock()
+	if flush != nil {
+		flush()
+	}
+}
+
+func (f *inFlight) run(total int) {
+	if f == nil {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.total = total
 }
 
 func (f *inFlight) start(a plan.Action) {
@@ -246,18 +296,40 @@ func (f *inFlight) result(r apply.ItemResult) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.sent[r.Action.Address] {
+		f.answered++
+	}
 	delete(f.sent, r.Action.Address)
 }
 
-// abandonLine says what a second interrupt leaves behind, and what to do.
-func (f *inFlight) abandonLine() string {
+// abandonedCode is the exit code of a process a second sig ends: 128
+// plus the signal's number, as a shell reports a process that signal
+// ended, so that what the person or the CI runner sent is recognised.
+func abandonedCode(sig os.Signal) int {
+	if sig == syscall.SIGTERM {
+		return exitAbandonedTerm
+	}
+	return exitAbandoned
+}
+
+// abandonLine is the summary a second sig prints as it ends the process
+// with code: the POSTs it abandons, what became of the rest, and what to
+// do next.
+func (f *inFlight) abandonLine(sig os.Signal, code int) string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if !f.started {
-		return fmt.Sprintf("Interrupted again: stopped at once (exit code %d); nothing had been sent.", exitAbandoned)
+	what := "Interrupted again"
+	if sig == syscall.SIGTERM {
+		what = "Terminated again"
 	}
+	if !f.started {
+		return fmt.Sprintf("%s: stopped at once (exit code %d); nothing had been sent.", what, code)
+	}
+	notSent := max(0, f.total-f.answered-len(f.sent))
+	rest := fmt.Sprintf("Of the %s to send, %d answered, %d not sent", plural(f.total, "item", "items"), f.answered, notSent)
+	next := "Next: rtctl apply posts what was not sent"
 	if len(f.sent) == 0 {
-		return fmt.Sprintf("Interrupted again: stopped at once (exit code %d) with no POST in flight; run rtctl plan to see what is left.", exitAbandoned)
+		return fmt.Sprintf("%s: stopped at once (exit code %d) with no POST in flight. %s. %s; rtctl plan shows what is left.", what, code, rest, next)
 	}
 	addrs := make([]string, 0, len(f.sent))
 	for a := range f.sent {
@@ -269,8 +341,8 @@ func (f *inFlight) abandonLine() string {
 	if len(addrs) > shown {
 		list += fmt.Sprintf(" and %d more", len(addrs)-shown)
 	}
-	return fmt.Sprintf("Interrupted again: abandoned the %s in flight (%s), exit code %d. Their outcome is unknown: the next plan settles them from the account's feeds, and nothing is sent twice.",
-		plural(len(addrs), "POST", "POSTs"), list, exitAbandoned)
+	return fmt.Sprintf("%s: abandoned the %s in flight (%s), exit code %d. %s, %d abandoned: whether those reached RescueTime is unknown, so they are uncertain and never sent again by themselves; the next plan settles them from the account's feeds once it has synced, or says what to check. %s.",
+		what, plural(len(addrs), "POST", "POSTs"), list, code, rest, len(addrs), next)
 }
 
 // plural is "1 POST" or "3 POSTs".

@@ -77,7 +77,7 @@ func (o *oauthFlags) client(e *env) (*rtapi.Client, error) {
 	if base == "" {
 		base = e.getenv("RTCTL_ENDPOINT")
 	}
-	c, err := rtapi.New(rtapi.Options{BaseURL: base, HTTPClient: e.httpClient, Now: e.now, UserAgent: "rtctl/" + buildVersion()})
+	c, err := rtapi.New(rtapi.Options{BaseURL: base, HTTPClient: e.httpClient, Now: e.now, Clock: e.now, UserAgent: "rtctl/" + buildVersion()})
 	if err != nil {
 		return nil, fmt.Errorf("connecting to RescueTime: %w", err)
 	}

@@ -19,7 +19,9 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 
-	getenv     func(string) string
+	getenv func(string) string
+	// now is the real clock. The account's present, which --now and
+	// RTCTL_NOW pin, is the operation layer's (pkg/workspace, "Clocks").
 	now        func() time.Time
 	httpClient *http.Client
 
@@ -27,8 +29,14 @@ type env struct {
 	// colour, progress display and whether apply may prompt.
 	isTerminal func(w any) bool
 	// termWidth is the width in columns of the terminal w is, 0 when it
-	// is none: plans wrap their reasons to it.
+	// is none: plans wrap their reasons to it, apply cuts its progress
+	// line to it.
 	termWidth func(w any) int
+	// ansi reports whether the terminal w is shows ANSI escape sequences
+	// (colour, apply's updating progress line); on Windows it turns the
+	// console's virtual terminal processing on, and is false where that
+	// cannot be done. Nil means every terminal does.
+	ansi func(w any) bool
 
 	// What one run of a command sets up, for the commands it runs: -v,
 	// the secrets to keep out of logs, and what to close at the end.
@@ -52,6 +60,7 @@ func systemEnv() *env {
 			f, ok := w.(*os.File)
 			return ok && term.IsTerminal(int(f.Fd()))
 		},
+		ansi: takesEscapes,
 		termWidth: func(w any) int {
 			f, ok := w.(*os.File)
 			if !ok || !term.IsTerminal(int(f.Fd())) {
@@ -64,6 +73,12 @@ func systemEnv() *env {
 			return cols
 		},
 	}
+}
+
+// ansiTerminal reports whether w is a terminal that shows ANSI escape
+// sequences: where colour and an updating line may be written.
+func (e *env) ansiTerminal(w any) bool {
+	return e.isTerminal(w) && (e.ansi == nil || e.ansi(w))
 }
 
 // width is the width of the terminal w is, 0 when it is none or unknown.

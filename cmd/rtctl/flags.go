@@ -39,6 +39,20 @@ func (a *accountFlags) registerTimezone(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&a.timezone, "timezone", "", "the account's time zone, an IANA name (default $RTCTL_TIMEZONE, else this machine's zone)")
 }
 
+// namesAccount reports whether the flags or the environment name a real
+// account: an endpoint or a credential.
+func (a *accountFlags) namesAccount(e *env) bool {
+	if a.endpoint != "" || a.apiKeyFile != "" || a.accessTokenFile != "" {
+		return true
+	}
+	for _, v := range []string{"RTCTL_ENDPOINT", "RESCUETIME_API_KEY", "RESCUETIME_ACCESS_TOKEN"} {
+		if e.getenv(v) != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // account resolves the flags and the environment into the account.
 func (a *accountFlags) account(e *env) (workspace.Account, error) {
 	if a.sandbox {
@@ -56,11 +70,18 @@ func (a *accountFlags) account(e *env) (workspace.Account, error) {
 	if warning != "" {
 		fmt.Fprintf(e.stderr, "Warning: %s\n", warning)
 	}
+	// Not a short one, as for the environment's (workspaceOptions): a
+	// wrong key shorter than a word would be cut out of ordinary words
+	// of every message, the one saying the key is wrong included.
 	switch c := creds.(type) {
 	case rtapi.APIKey:
-		e.secrets.Add(string(c))
+		if len(c) >= minRedacted {
+			e.secrets.Add(string(c))
+		}
 	case rtapi.AccessToken:
-		e.secrets.Add(string(c))
+		if len(c) >= minRedacted {
+			e.secrets.Add(string(c))
+		}
 	}
 	acct := workspace.Account{Endpoint: a.endpoint, Credentials: creds, Timezone: a.timezone}
 	if acct.Endpoint == "" {

@@ -64,6 +64,9 @@ are said. Each account has a journal of its own: the credentials choose it.`,
 			if err != nil {
 				return err
 			}
+			if err := ws.FetchJournal(cmd.Context()); err != nil {
+				return err
+			}
 			_, st, err := ws.ReadJournal()
 			var de *journal.DamagedError
 			if err != nil && !errors.As(err, &de) {
@@ -84,6 +87,7 @@ are said. Each account has a journal of its own: the credentials choose it.`,
 		},
 	}
 	jf.register(cmd)
+	jf.cf.backend.register(cmd)
 	cmd.Flags().BoolVar(&jsonOut, "json", false, "print the journal as JSON")
 	cmd.AddCommand(newJournalVerifyCmd(e), newJournalRepairCmd(e), newJournalRotateKeyCmd(e), newJournalNewAccountCmd(e), newJournalConfirmCmd(e), newJournalAdoptCmd(e), newJournalMigrateCmd(e))
 	return cmd

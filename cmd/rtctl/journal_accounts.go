@@ -30,11 +30,16 @@ own (rtctl journal new-account).`,
 				return err
 			}
 			acct, _ := ws.JournalAccount()
+			if kind := ws.BackendKind(); kind != "local" {
+				fmt.Fprintf(e.stdout, "The journal of %s on the %s backend now follows %s (the old key's ref is marked as moved; this machine's copy is %s).\n", j.Account, kind, acct, j.Path)
+				return nil
+			}
 			fmt.Fprintf(e.stdout, "The journal %s, of %s, now follows %s.\n", j.Path, j.Account, acct)
 			return nil
 		},
 	}
 	jf.register(cmd)
+	jf.cf.backend.register(cmd)
 	cmd.Flags().StringVar(&from, "from", "", "the old key's `FINGERPRINT`, when journals of several keys are here")
 	return cmd
 }
@@ -60,10 +65,15 @@ rotate-key). Afterwards every run picks the journal of the key it uses.`,
 				return err
 			}
 			acct, _ := ws.JournalAccount()
+			if kind := ws.BackendKind(); kind != "local" {
+				fmt.Fprintf(e.stdout, "Started the journal of %s on the %s backend (this machine's copy is %s).\n", acct, kind, path)
+				return nil
+			}
 			fmt.Fprintf(e.stdout, "Started %s, the journal of %s.\n", path, acct)
 			return nil
 		},
 	}
 	jf.register(cmd)
+	jf.cf.backend.register(cmd)
 	return cmd
 }

@@ -52,6 +52,7 @@ configuration elsewhere.`,
 		},
 	}
 	jf.register(cmd)
+	jf.cf.backend.register(cmd)
 	cmd.Flags().BoolVar(&present, "present", false, "adopt every declared item the feeds show that the journal has no record of")
 	return cmd
 }

@@ -39,5 +39,6 @@ Use -chdir=DIR for a configuration elsewhere.`,
 		},
 	}
 	jf.register(cmd)
+	jf.cf.backend.register(cmd)
 	return cmd
 }

@@ -57,6 +57,7 @@ only the account can now show: check the web app before the next apply.`,
 		},
 	}
 	jf.register(cmd)
+	jf.cf.backend.register(cmd)
 	return cmd
 }
 

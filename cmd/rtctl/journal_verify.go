@@ -21,6 +21,9 @@ func newJournalVerifyCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := ws.FetchJournal(cmd.Context()); err != nil {
+				return err
+			}
 			path, st, err := ws.ReadJournal()
 			var de *journal.DamagedError
 			switch {
@@ -43,6 +46,7 @@ func newJournalVerifyCmd(e *env) *cobra.Command {
 		},
 	}
 	jf.register(cmd)
+	jf.cf.backend.register(cmd)
 	return cmd
 }
 

@@ -51,7 +51,7 @@ func (r *reporter) Notice(msg string) {
 }
 
 // diagColor decides whether output to w is coloured: never with --no-color
-// or NO_COLOR set, and only on a terminal.
+// or NO_COLOR set, and only on a terminal that shows escape sequences.
 func diagColor(e *env, noColor bool, w io.Writer) bool {
-	return !noColor && e.getenv("NO_COLOR") == "" && e.isTerminal(w)
+	return !noColor && e.getenv("NO_COLOR") == "" && e.ansiTerminal(w)
 }

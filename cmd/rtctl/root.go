@@ -21,8 +21,9 @@ import (
 //
 // The first interrupt (Ctrl-C) or SIGTERM cancels the command's context, so
 // apply stops starting POSTs and records those in flight; a second one ends
-// the process at once with exitAbandoned, after a line that names the POSTs
-// it abandons.
+// the process at once, with 128 plus the signal's number as a shell reports
+// a process that signal ended (exitAbandoned, exitAbandonedTerm), after a
+// summary that names the POSTs it abandons.
 func run(args []string, e *env) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -31,21 +32,6 @@ func run(args []string, e *env) int {
 	defer signal.Stop(sigs)
 	done := make(chan struct{})
 	defer close(done)
-	// e is replaced below; the goroutine reads what it becomes.
-	var abandon func()
-	go func() {
-		select {
-		case <-sigs:
-			cancel()
-		case <-done:
-			return
-		}
-		select {
-		case <-sigs:
-			abandon()
-		case <-done:
-		}
-	}()
 	// Everything printed passes a redactor that learns the credentials as
 	// they are read: the last line of defence behind every view's care.
 	own := *e
@@ -59,6 +45,14 @@ func run(args []string, e *env) int {
 			w = rw.Underlying()
 		}
 		return isTerminal(w)
+	}
+	if ansi := e.ansi; ansi != nil {
+		e.ansi = func(w any) bool {
+			if rw, ok := w.(*logging.RedactingWriter); ok {
+				w = rw.Underlying()
+			}
+			return ansi(w)
+		}
 	}
 	if termWidth := e.termWidth; termWidth != nil {
 		e.termWidth = func(w any) int {
@@ -76,13 +70,29 @@ func run(args []string, e *env) int {
 		_ = stderr.Flush()
 	}()
 	e.inFlight = &inFlight{}
-	abandon = func() {
+	abandon := func(sig os.Signal) {
+		e.inFlight.flushView()
 		_ = stdout.Flush()
+		code := abandonedCode(sig)
 		// Addresses may hold a calendar's or a file's text.
-		fmt.Fprintln(e.stderr, termsafe.EscapeLines(e.inFlight.abandonLine()))
+		fmt.Fprintln(e.stderr, termsafe.EscapeLines(e.inFlight.abandonLine(sig, code)))
 		_ = stderr.Flush()
-		os.Exit(exitAbandoned)
+		os.Exit(code)
 	}
+	// Signals that come before this are waiting in sigs.
+	go func() {
+		select {
+		case <-sigs:
+			cancel()
+		case <-done:
+			return
+		}
+		select {
+		case sig := <-sigs:
+			abandon(sig)
+		case <-done:
+		}
+	}()
 	root := newRootCmd(e)
 	root.SetArgs(terraformSpellings(root, args))
 	cmd, err := root.ExecuteContextC(ctx)

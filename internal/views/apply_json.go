@@ -116,6 +116,9 @@ func (v *applyJSON) Result(r apply.ItemResult) {
 
 func (v *applyJSON) Finish() {}
 
+// Flush has nothing to do: events are written as they happen.
+func (v *applyJSON) Flush() {}
+
 func (v *applyJSON) Stopping(reason string, inFlight int) {
 	v.emit(applyEvent{Type: "stopping", Message: reason, InFlight: inFlight})
 }

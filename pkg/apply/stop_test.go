@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/rtctl/rtctl/pkg/journal"
 	"github.com/rtctl/rtctl/pkg/rtapi"
@@ -117,17 +118,22 @@ func TestInterruptRecordsQueuedAsNotSentAtOnce(t *testing.T) {
 	}
 }
 
-// waitFor polls cond until it holds, failing after many tries; the
-// goroutines it waits for run without sleeping.
+// waitLimit bounds waitFor in real time. The goroutines it waits for run
+// without sleeping, so a condition that has not held by then never will,
+// however loaded the machine.
+const waitLimit = 30 * time.Second
+
+// waitFor polls cond until it holds, failing after waitLimit, where a
+// count of tries ended sooner or later with the machine's speed.
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
-	for range 1_000_000 {
-		if cond() {
-			return
+	deadline := time.Now().Add(waitLimit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("condition did not hold within %s", waitLimit)
 		}
 		runtimeGosched()
 	}
-	t.Fatal("condition never held")
 }
 
 func runtimeGosched() { runtime.Gosched() }

@@ -258,7 +258,7 @@ func (w *Workspace) prepareApply(ctx context.Context, cfg *spec.Config, now time
 	}
 	acct.Timezone = cfg.Timezone.String()
 	_, statErr := os.Lstat(jpath)
-	local, err := journal.OpenWriter(locks.Journal, jpath, w.clientClock(), fmt.Sprintf("%s-%d", now.UTC().Format("20060102T150405Z"), os.Getpid()), acct)
+	local, err := journal.OpenWriter(locks.Journal, jpath, w.present(), fmt.Sprintf("%s-%d", now.UTC().Format("20060102T150405Z"), os.Getpid()), acct)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -267,7 +267,7 @@ func (w *Workspace) prepareApply(ctx context.Context, cfg *spec.Config, now time
 	// it is recorded too, so that a run with the local backend later
 	// knows the account's journal was elsewhere (journalDoubts).
 	if (errors.Is(statErr, fs.ErrNotExist) || w.shared()) && !w.opts.Account.Sandbox {
-		if err := w.markJournalStarted(locks, jpath, w.clientClock()()); err != nil {
+		if err := w.markJournalStarted(locks, jpath, w.present()()); err != nil {
 			jw.Close()
 			return nil, nil, nil, err
 		}

@@ -217,7 +217,7 @@ func (w *Workspace) openJournalWriter(held *journal.Lock, what string) (*journal
 	if err != nil {
 		return nil, err
 	}
-	return journal.OpenWriter(held, jpath, w.clientClock(), fmt.Sprintf("%s-%s-%d", w.instant().UTC().Format("20060102T150405Z"), what, os.Getpid()), acct)
+	return journal.OpenWriter(held, jpath, w.present(), fmt.Sprintf("%s-%s-%d", w.instant().UTC().Format("20060102T150405Z"), what, os.Getpid()), acct)
 }
 
 func (w *Workspace) appendUnderLock(ctx context.Context, timeout time.Duration, entries ...journal.Entry) error {

@@ -141,6 +141,9 @@ type UnknownAccountError struct {
 	Journals []BoundJournal
 	// Unbound are journals that name no account (an older rtctl's).
 	Unbound []string
+	// Backend names the shared backend whose journals these are ("" for
+	// the configuration's own .rtctl).
+	Backend string
 }
 
 func (e *UnknownAccountError) Error() string {
@@ -151,10 +154,14 @@ func (e *UnknownAccountError) Error() string {
 	for _, p := range e.Unbound {
 		names = append(names, fmt.Sprintf("an account it does not name (%s, from an older rtctl)", filepath.Base(p)))
 	}
-	return fmt.Sprintf("this configuration's journal belongs to %s, and this run uses %s. "+
+	whose := "this configuration's journal belongs to"
+	if e.Backend != "" {
+		whose = fmt.Sprintf("the %s backend holds no journal of this key; its journals belong to", e.Backend)
+	}
+	return fmt.Sprintf("%s %s, and this run uses %s. "+
 		"If you rotated your API key, run rtctl journal rotate-key with the new key, so that the journal follows it; "+
 		"if this is another account, run rtctl journal new-account with its key, so that it gets a journal of its own",
-		strings.Join(names, ", "), e.Using)
+		whose, strings.Join(names, ", "), e.Using)
 }
 
 // checkBinding refuses a journal bound to another account, and says when
@@ -365,6 +372,9 @@ func (w *Workspace) NewAccountJournal(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if w.shared() {
+		return w.newSharedAccountJournal(ctx, acct)
+	}
 	if p, err := w.JournalPath(); err == nil {
 		if bound, ok, _ := journal.Binding(p); ok && bound.Same(acct) {
 			return p, fmt.Errorf("%s already is the journal of %s", p, acct)
@@ -383,7 +393,7 @@ func (w *Workspace) bindNew(ctx context.Context, path string, acct journal.Accou
 		return err
 	}
 	defer locks.Release()
-	jw, err := journal.OpenWriter(locks.Journal, path, w.opts.Clock, "new-account", acct)
+	jw, err := journal.OpenWriter(locks.Journal, path, w.present(), "new-account", acct)
 	if err != nil {
 		return err
 	}
@@ -399,6 +409,9 @@ func (w *Workspace) RotateKey(ctx context.Context, from string) (BoundJournal, e
 	acct, err := w.JournalAccount()
 	if err != nil {
 		return BoundJournal{}, err
+	}
+	if w.shared() {
+		return w.rotateShared(ctx, acct, from)
 	}
 	bound, _, err := w.journals()
 	if err != nil {
@@ -426,7 +439,7 @@ func (w *Workspace) RotateKey(ctx context.Context, from string) (BoundJournal, e
 		return j, err
 	}
 	defer locks.Release()
-	if err := journal.Rebind(locks.Journal, j.Path, acct, w.opts.Clock, "rotate-key"); err != nil {
+	if err := journal.Rebind(locks.Journal, j.Path, acct, w.present(), "rotate-key"); err != nil {
 		return j, err
 	}
 	return j, nil
@@ -456,8 +469,20 @@ func (w *Workspace) ShownJournalPath() (string, error) {
 
 // RepairJournal repairs the journal at path (see journal.Repair), under the
 // apply locks, so that no apply writes it meanwhile.
+//
+// With a shared backend the journal repaired is the store's, brought here
+// by the lease, and the repaired one is put back through it.
 func (w *Workspace) RepairJournal(ctx context.Context, path string) (*journal.RepairReport, error) {
 	var locks *Locks
+	if w.shared() {
+		if w.opts.Account.Credentials == nil {
+			return nil, fmt.Errorf("the %s backend keeps each account's journal apart: give the account's credentials (RESCUETIME_API_KEY or --api-key-file) so that repair knows which", w.opts.Backend.Kind())
+		}
+		var err error
+		if path, err = w.JournalPath(); err != nil {
+			return nil, err
+		}
+	}
 	if w.opts.Account.Sandbox || w.opts.Account.Credentials != nil {
 		var err error
 		if locks, err = w.lockJournal(ctx, path, 0, "rtctl journal repair"); err != nil {
@@ -473,7 +498,11 @@ func (w *Workspace) RepairJournal(ctx context.Context, path string) (*journal.Re
 		locks = &Locks{Journal: l}
 	}
 	defer locks.Release()
-	return journal.Repair(locks.Journal, path, w.opts.Clock)
+	rep, err := journal.Repair(locks.Journal, path, w.present())
+	if err != nil || (len(rep.Damaged) == 0 && !rep.TornRemoved) {
+		return rep, err
+	}
+	return rep, w.pushJournal(ctx, locks)
 }
 
 // journalDoubts looks beside the journal in use for what it may not know
