@@ -1,7 +1,3 @@
-// Package zones lists the IANA time zone names Go knows, for suggesting
-// one when a configuration misspells rtctl.timezone and for completing it
-// on the command line. It loads no zone: the loader does, with
-// time.LoadLocation.
 package zones
 
 import (
