@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/views"
+	"github.com/rtctl/rtctl/internal/views/hcldiag"
 	"github.com/rtctl/rtctl/pkg/spec"
 )
 
@@ -123,7 +124,7 @@ func runConsole(ctx context.Context, e *env, con *spec.Console, color bool) erro
 			continue
 		}
 		value, diags := con.Evaluate(src)
-		if err := spec.RenderDiagnostics(e.stderr, con.Files(), diags, color); err != nil {
+		if err := hcldiag.Render(e.stderr, con.Files(), diags, color); err != nil {
 			return err
 		}
 		if diags.HasErrors() {
@@ -137,7 +138,7 @@ func runConsole(ctx context.Context, e *env, con *spec.Console, color bool) erro
 	if src := strings.TrimSpace(expr.String()); src != "" {
 		if _, diags := con.Evaluate(src); diags.HasErrors() {
 			failed++
-			if err := spec.RenderDiagnostics(e.stderr, con.Files(), diags, color); err != nil {
+			if err := hcldiag.Render(e.stderr, con.Files(), diags, color); err != nil {
 				return err
 			}
 		}

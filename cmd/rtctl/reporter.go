@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/rtctl/rtctl/internal/views/hcldiag"
 	"github.com/rtctl/rtctl/pkg/spec"
 )
 
@@ -17,7 +18,7 @@ type reporter struct {
 }
 
 func (r *reporter) Diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics) {
-	if err := spec.RenderDiagnostics(r.e.stderr, files, diags, diagColor(r.e, r.noColor, r.e.stderr)); err != nil {
+	if err := hcldiag.Render(r.e.stderr, files, diags, diagColor(r.e, r.noColor, r.e.stderr)); err != nil {
 		fmt.Fprintf(r.e.stderr, "Error: rendering diagnostics: %v\n", err)
 	}
 	limitHints(r.e.stderr, diags)

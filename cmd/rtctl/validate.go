@@ -9,7 +9,7 @@ import (
 
 	"github.com/rtctl/rtctl/internal/termsafe"
 	"github.com/rtctl/rtctl/internal/views"
-	"github.com/rtctl/rtctl/pkg/spec"
+	"github.com/rtctl/rtctl/internal/views/hcldiag"
 )
 
 func newValidateCmd(e *env) *cobra.Command {
@@ -31,7 +31,7 @@ configuration is valid and 1 when it is not. Warnings do not make it invalid.`,
 				if jsonOut {
 					// A program reading stdout gets the report whatever
 					// went wrong, as from terraform validate -json.
-					report := spec.NewValidateReport(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read the configuration", Detail: errorMessage(err).Error()}})
+					report := hcldiag.NewReport(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read the configuration", Detail: errorMessage(err).Error()}})
 					enc := json.NewEncoder(termsafe.JSONWriter(e.stdout))
 					enc.SetIndent("", "  ")
 					_ = enc.Encode(report)
@@ -44,10 +44,10 @@ configuration is valid and 1 when it is not. Warnings do not make it invalid.`,
 			if jsonOut {
 				enc := json.NewEncoder(termsafe.JSONWriter(e.stdout))
 				enc.SetIndent("", "  ")
-				if err := enc.Encode(spec.NewValidateReport(diags)); err != nil {
+				if err := enc.Encode(hcldiag.NewReport(diags)); err != nil {
 					return fmt.Errorf("writing report: %w", err)
 				}
-			} else if err := spec.RenderDiagnostics(e.stderr, cfg.Files, diags, diagColor(e, cf.noColor, e.stderr)); err != nil {
+			} else if err := hcldiag.Render(e.stderr, cfg.Files, diags, diagColor(e, cf.noColor, e.stderr)); err != nil {
 				return err
 			} else {
 				limitHints(e.stderr, diags)

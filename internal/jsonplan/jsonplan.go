@@ -17,8 +17,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/rtctl/rtctl/internal/views/hcldiag"
 	"github.com/rtctl/rtctl/pkg/plan"
-	"github.com/rtctl/rtctl/pkg/spec"
 )
 
 // FormatVersion is the version of the document.
@@ -167,17 +167,17 @@ func fromHighlight(h *plan.Highlight) *Highlight {
 // configuration's errors and warnings are in "diagnostics", in the shape
 // of validate --json's.
 type Errored struct {
-	FormatVersion string                `json:"format_version"`
-	Errored       bool                  `json:"errored"`
-	Error         string                `json:"error"`
-	ErrorCount    int                   `json:"error_count"`
-	WarningCount  int                   `json:"warning_count"`
-	Diagnostics   []spec.JSONDiagnostic `json:"diagnostics"`
+	FormatVersion string               `json:"format_version"`
+	Errored       bool                 `json:"errored"`
+	Error         string               `json:"error"`
+	ErrorCount    int                  `json:"error_count"`
+	WarningCount  int                  `json:"warning_count"`
+	Diagnostics   []hcldiag.Diagnostic `json:"diagnostics"`
 }
 
 // NewErrored is the Errored document for msg and the diagnostics diags.
 func NewErrored(msg string, diags hcl.Diagnostics) Errored {
-	r := spec.NewValidateReport(diags)
+	r := hcldiag.NewReport(diags)
 	return Errored{
 		FormatVersion: FormatVersion,
 		Errored:       true,

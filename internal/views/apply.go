@@ -11,10 +11,10 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/rtctl/rtctl/internal/termsafe"
+	"github.com/rtctl/rtctl/internal/views/hcldiag"
 	"github.com/rtctl/rtctl/pkg/apply"
 	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/rtapi"
-	"github.com/rtctl/rtctl/pkg/spec"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
@@ -99,7 +99,7 @@ func NewApplyText(w io.Writer, opts ApplyTextOptions) ApplyView {
 }
 
 func (v *applyText) Diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics) {
-	if err := spec.RenderDiagnostics(v.opts.Stderr, files, diags, v.opts.Color); err != nil {
+	if err := hcldiag.Render(v.opts.Stderr, files, diags, v.opts.Color); err != nil {
 		fmt.Fprintf(v.opts.Stderr, "Error: rendering diagnostics: %v\n", err)
 	}
 }

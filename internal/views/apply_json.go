@@ -10,10 +10,10 @@ import (
 
 	"github.com/rtctl/rtctl/internal/jsonplan"
 	"github.com/rtctl/rtctl/internal/termsafe"
+	"github.com/rtctl/rtctl/internal/views/hcldiag"
 	"github.com/rtctl/rtctl/pkg/apply"
 	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/rtapi"
-	"github.com/rtctl/rtctl/pkg/spec"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
@@ -28,17 +28,17 @@ type applyEvent struct {
 	Type          string    `json:"type"`
 	Time          time.Time `json:"time"`
 
-	Plan        *jsonplan.Plan       `json:"plan,omitempty"`
-	Total       int                  `json:"total,omitempty"`
-	Done        int                  `json:"done,omitempty"`
-	InFlight    int                  `json:"in_flight,omitempty"`
-	Address     string               `json:"address,omitempty"`
-	Kind        string               `json:"kind,omitempty"`
-	Outcome     string               `json:"outcome,omitempty"`
-	Error       string               `json:"error,omitempty"`
-	Message     string               `json:"message,omitempty"`
-	Diagnostics *spec.ValidateReport `json:"diagnostics,omitempty"`
-	Summary     *applySummaryJSON    `json:"summary,omitempty"`
+	Plan        *jsonplan.Plan    `json:"plan,omitempty"`
+	Total       int               `json:"total,omitempty"`
+	Done        int               `json:"done,omitempty"`
+	InFlight    int               `json:"in_flight,omitempty"`
+	Address     string            `json:"address,omitempty"`
+	Kind        string            `json:"kind,omitempty"`
+	Outcome     string            `json:"outcome,omitempty"`
+	Error       string            `json:"error,omitempty"`
+	Message     string            `json:"message,omitempty"`
+	Diagnostics *hcldiag.Report   `json:"diagnostics,omitempty"`
+	Summary     *applySummaryJSON `json:"summary,omitempty"`
 }
 
 // applySummaryJSON is the summary event's counts.
@@ -79,7 +79,7 @@ func (v *applyJSON) emit(e applyEvent) {
 }
 
 func (v *applyJSON) Diagnostics(_ map[string]*hcl.File, diags hcl.Diagnostics) {
-	r := spec.NewValidateReport(diags)
+	r := hcldiag.NewReport(diags)
 	v.emit(applyEvent{Type: "diagnostics", Diagnostics: &r})
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/rtctl/rtctl/internal/hclfmt"
 	"github.com/rtctl/rtctl/pkg/spec"
+	"github.com/rtctl/rtctl/pkg/spec/confdir"
 )
 
 // FormattedFile is a configuration or variables file that rtctl fmt read
@@ -52,7 +53,7 @@ func FormatPath(p string, each func(FormattedFile)) error {
 		return fmt.Errorf("cannot format %s: %w", p, err)
 	}
 	if !info.IsDir() {
-		src, err := spec.ReadSourceFile(p)
+		src, err := confdir.ReadSourceFile(p)
 		if err != nil {
 			each(FormattedFile{Name: p, Err: fmt.Errorf("reading %s: %w", p, err)})
 			return nil
@@ -67,9 +68,9 @@ func FormatPath(p string, each func(FormattedFile)) error {
 	for _, name := range files {
 		// An entry of the directory is read only if it stays inside it
 		// (fmt would otherwise show, and rewrite, a linked file anywhere).
-		src, err := spec.ReadDirFile(p, name)
-		var nr *spec.NotRegularError
-		var out *spec.OutsideError
+		src, err := confdir.ReadDirFile(p, name)
+		var nr *confdir.NotRegularError
+		var out *confdir.OutsideError
 		switch {
 		case errors.As(err, &nr), errors.As(err, &out):
 			each(FormattedFile{Name: name, Err: fmt.Errorf("cannot format: %w", err)})
