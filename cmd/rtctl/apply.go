@@ -175,7 +175,7 @@ func applyOutcome(e *env, view views.ApplyView, res *workspace.ApplyResult, runE
 		return &exitError{code: exitError1}
 	}
 	att := res.Attention()
-	if res.Sent == nil && len(res.Skipped) == 0 && len(att) == 0 {
+	if res.Sent == nil && len(res.AlreadyInAccount) == 0 && len(att) == 0 {
 		view.Unchanged(saved)
 		return runErr
 	}
@@ -190,7 +190,7 @@ func applyOutcome(e *env, view views.ApplyView, res *workspace.ApplyResult, runE
 	case runErr != nil:
 		return runErr
 	case sent.Broken != "":
-		return &exitError{code: exitError1, err: fmt.Errorf("%s: stopped sending; the %s not sent are planned again by the next run", strings.TrimSuffix(sent.Broken, "."), plural(sent.Count(apply.Skipped), "item", "items"))}
+		return &exitError{code: exitError1, err: fmt.Errorf("%s: stopped sending; the %s not sent are planned again by the next run", strings.TrimSuffix(sent.Broken, "."), plural(sent.Count(apply.NotSent), "item", "items"))}
 	case sent.Interrupted:
 		return &exitError{code: exitError1, err: errors.New("interrupted; run apply again to post the rest")}
 	case sent.Count(apply.Failed) > 0:

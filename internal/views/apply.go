@@ -187,7 +187,7 @@ func (v *applyText) line(r apply.ItemResult) {
 		fmt.Fprintf(v.w, "%s? %s: outcome unknown; the next plan checks the account for it. %s\n", n, addr, explain())
 	case apply.Failed:
 		fmt.Fprintf(v.w, "%s! %s: failed. %s\n", n, addr, explain())
-	case apply.Skipped:
+	case apply.NotSent:
 		fmt.Fprintf(v.w, "%s- %s: %s\n", n, addr, explain())
 	}
 }
@@ -235,7 +235,7 @@ func (v *applyText) Finish() {
 }
 
 func (v *applyText) Summary(res *workspace.ApplyResult, stopped bool) error {
-	for _, a := range res.Skipped {
+	for _, a := range res.AlreadyInAccount {
 		if _, err := fmt.Fprintf(v.w, "= %s: skipped, it is in the account already\n", termsafe.Escape(a.Address)); err != nil {
 			return err
 		}
@@ -307,8 +307,8 @@ func countApply(res *workspace.ApplyResult, stopped bool) applyCounts {
 		Stopped:      stopped || res.Stopped(),
 		Created:      sent.Count(apply.Created),
 		Failed:       sent.Count(apply.Failed),
-		NotSent:      sent.Count(apply.Skipped),
-		AlreadyThere: len(res.Skipped),
+		NotSent:      sent.Count(apply.NotSent),
+		AlreadyThere: len(res.AlreadyInAccount),
 		Attention:    res.Attention(),
 	}
 }

@@ -82,8 +82,9 @@ const (
 	// Unknown: the POST may have reached the server but no answer came; the
 	// next plan settles it against the feeds.
 	Unknown Outcome = "unknown"
-	// Skipped: not sent, because the run was interrupted first.
-	Skipped Outcome = "skipped"
+	// NotSent: never sent, because the run stopped first; the journal
+	// records it as journal.NotSent, with the same word.
+	NotSent Outcome = "not_sent"
 )
 
 // ItemResult is the result of one action.
@@ -293,13 +294,13 @@ func (r *runner) run(actions []plan.Action) (*Result, error) {
 			if journalErr != nil {
 				reason = errors.New("not sent: the journal cannot be written")
 			}
-			it = ItemResult{Action: a, Outcome: Skipped, Err: reason}
+			it = ItemResult{Action: a, Outcome: NotSent, Err: reason}
 		}
 		res.Items = append(res.Items, it)
 	}
 	// Interrupted only when the interrupt left something unsent: a
 	// Ctrl-C once every POST had its answer stopped nothing.
-	res.Interrupted = r.ctx.Err() != nil && res.Count(Skipped) > 0
+	res.Interrupted = r.ctx.Err() != nil && res.Count(NotSent) > 0
 	return res, journalErr
 }
 
@@ -395,11 +396,11 @@ func (r *runner) work() {
 		switch {
 		case journalBroken:
 			// Outcomes can no longer be recorded: send nothing more.
-			res = ItemResult{Action: jb.action, Outcome: Skipped, Err: errors.New("not sent: the journal cannot be written")}
+			res = ItemResult{Action: jb.action, Outcome: NotSent, Err: errors.New("not sent: the journal cannot be written")}
 		case r.premiumRequired.Load():
 			// A Lite account refuses every POST: one refusal says it, a
 			// hundred more would only bury it.
-			res = ItemResult{Action: jb.action, Outcome: Skipped, Err: errors.New("not sent: the account needs RescueTime Premium")}
+			res = ItemResult{Action: jb.action, Outcome: NotSent, Err: errors.New("not sent: the account needs RescueTime Premium")}
 		default:
 			res = r.send(jb)
 			var premium *rtapi.PremiumRequiredError
@@ -456,7 +457,7 @@ func (r *runner) stop(cause error) {
 	reason := stopReason(r.sending)
 	out := make([]finished, 0, len(queued))
 	for _, jb := range queued {
-		out = append(out, finished{index: jb.index, result: ItemResult{Action: jb.action, Outcome: Skipped, Err: errors.New("not sent: " + reason)}})
+		out = append(out, finished{index: jb.index, result: ItemResult{Action: jb.action, Outcome: NotSent, Err: errors.New("not sent: " + reason)}})
 	}
 	if len(out) > 0 {
 		if err := r.j.Append(outcomeEntries(out)...); err != nil {
@@ -477,7 +478,7 @@ func (r *runner) stop(cause error) {
 // sent, as soon as the answer is in, so at most one POST per other worker
 // is sent after the run is long enough.
 func (r *runner) countFailure(res ItemResult) {
-	if res.Outcome == Skipped || r.opts.MaxServerFailures < 0 {
+	if res.Outcome == NotSent || r.opts.MaxServerFailures < 0 {
 		return
 	}
 	r.mu.Lock()
@@ -521,7 +522,7 @@ func outcomeEntries(fs []finished) []journal.Entry {
 			}
 		case Unknown:
 			e.Result = journal.Unknown
-		case Skipped:
+		case NotSent:
 			e.Result = journal.NotSent
 		default:
 			e.Result = journal.Failed
@@ -557,7 +558,7 @@ func stopReason(sending context.Context) string {
 func (r *runner) send(jb job) ItemResult {
 	a := jb.action
 	if r.sending.Err() != nil {
-		return ItemResult{Action: a, Outcome: Skipped, Err: errors.New("not sent: " + stopReason(r.sending))}
+		return ItemResult{Action: a, Outcome: NotSent, Err: errors.New("not sent: " + stopReason(r.sending))}
 	}
 	if r.opts.OnStart != nil {
 		r.opts.OnStart(a)

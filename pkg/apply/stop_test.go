@@ -61,8 +61,8 @@ func TestRunStopsOnAFailingServer(t *testing.T) {
 	if pending != s.sent {
 		t.Errorf("%d uncertain, want the %d sent", pending, s.sent)
 	}
-	if res.Count(Skipped) != 50-s.sent {
-		t.Errorf("%d skipped in the result, want %d", res.Count(Skipped), 50-s.sent)
+	if res.Count(NotSent) != 50-s.sent {
+		t.Errorf("%d skipped in the result, want %d", res.Count(NotSent), 50-s.sent)
 	}
 	t.Logf("%d sent, %d intents answered not sent, %d never queued", s.sent, notSent, 50-s.sent-notSent)
 }
@@ -113,8 +113,8 @@ func TestInterruptRecordsQueuedAsNotSentAtOnce(t *testing.T) {
 	})
 	close(s.release)
 	res := <-result
-	if !res.Interrupted || res.Count(Created) != 2 || res.Count(Skipped) != 4 {
-		t.Errorf("interrupted %v, created %d, skipped %d; want true, 2, 4", res.Interrupted, res.Count(Created), res.Count(Skipped))
+	if !res.Interrupted || res.Count(Created) != 2 || res.Count(NotSent) != 4 {
+		t.Errorf("interrupted %v, created %d, skipped %d; want true, 2, 4", res.Interrupted, res.Count(Created), res.Count(NotSent))
 	}
 }
 

@@ -67,9 +67,9 @@ type ApplyResult struct {
 	// Sent is the outcome of every POST attempted; nil when nothing was
 	// to be sent.
 	Sent *apply.Result
-	// Skipped are the saved plan's items that reached the account since
-	// the plan was made: not sent again.
-	Skipped []plan.Action
+	// AlreadyInAccount are the saved plan's items that reached the account
+	// since the plan was made: not sent again.
+	AlreadyInAccount []plan.Action
 }
 
 // Apply plans the configuration and posts what the plan creates, at most
@@ -181,7 +181,7 @@ func (w *Workspace) ApplySaved(ctx context.Context, saved *SavedPlan, opts Apply
 	if err := recordPlanApplied(locks.Journal, jpath, saved.file.PlanID, now); err != nil {
 		return nil, err
 	}
-	res := &ApplyResult{Plan: pr.Plan, Saved: saved.Plan, Skipped: skipped}
+	res := &ApplyResult{Plan: pr.Plan, Saved: saved.Plan, AlreadyInAccount: skipped}
 	return w.run(ctx, client, jw, todo, res, opts)
 }
 
@@ -229,7 +229,7 @@ func (r *ApplyResult) Attention() map[plan.Status]int {
 // Stopped reports whether the apply ended before it had sent everything
 // it meant to: interrupted, or unable to go on.
 func (r *ApplyResult) Stopped() bool {
-	return r.Sent != nil && (r.Sent.Interrupted || r.Sent.Broken != "" || r.Sent.Count(apply.Skipped) > 0)
+	return r.Sent != nil && (r.Sent.Interrupted || r.Sent.Broken != "" || r.Sent.Count(apply.NotSent) > 0)
 }
 
 // prepareApply plans for an apply, opens the journal for writing and

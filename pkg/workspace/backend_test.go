@@ -348,7 +348,7 @@ func TestGitBackendPushFailureStopsSending(t *testing.T) {
 			if acct, _ := emu.Record().Account("key-a"); len(acct.Highlights) != 0 {
 				t.Errorf("%d highlights posted whose intents never reached the remote", len(acct.Highlights))
 			}
-			if res == nil || res.Sent == nil || res.Sent.Count(apply.Skipped) != 2 {
+			if res == nil || res.Sent == nil || res.Sent.Count(apply.NotSent) != 2 {
 				t.Errorf("apply result = %+v, want both items skipped", res)
 			}
 		})
