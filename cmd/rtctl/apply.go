@@ -65,7 +65,7 @@ records them; a second one abandons those, naming them, and ends at once.
 				// reviewed against the sandbox, which says to add
 				// --sandbox.
 				acct.sandbox = true
-				fmt.Fprintln(e.stderr, "Note: the plan was made against the sandbox: it is applied there.")
+				e.out().Note("the plan was made against the sandbox: it is applied there.")
 			}
 			wopts, err := workspaceOptions(e, &cf, &acct)
 			if err != nil {
@@ -127,7 +127,7 @@ records them; a second one abandons those, naming them, and ends at once.
 			view.Finish()
 			err = applyOutcome(e, view, res, err, saved != nil)
 			if err != nil {
-				views.ApplyError(view, errorMessage(err))
+				view.Error(errorMessage(err))
 			}
 			return err
 		},
@@ -171,7 +171,7 @@ func applyOutcome(e *env, view views.ApplyView, res *workspace.ApplyResult, runE
 		return runErr
 	}
 	if res.Declined {
-		fmt.Fprintln(e.stdout, "\nApply cancelled.")
+		view.Cancelled()
 		return &exitError{code: exitError1}
 	}
 	att := res.Attention()

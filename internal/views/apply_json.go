@@ -158,7 +158,3 @@ func (v *applyJSON) Cancelled() {
 func (v *applyJSON) Error(err error) {
 	v.emit(applyEvent{Type: "error", Message: err.Error()})
 }
-
-// ApplyError renders err in v, as v.Error does: what cmd/rtctl/apply.go
-// calls until it calls the method (then this goes).
-func ApplyError(v ApplyView, err error) { v.Error(err) }
