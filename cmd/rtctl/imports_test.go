@@ -44,9 +44,6 @@ var fileImports = map[string]map[string]string{
 		"pkg/backend/git":   "to move: the wiring of the shared backend",
 		"internal/safefile": "to move: reads .git/config for the remote's URL",
 	},
-	// Still to move: apply's progress callbacks take pkg/apply and
-	// pkg/plan types (apply.go belongs to another change in flight).
-	"apply.go": {"pkg/apply": "to move: apply's progress types", "pkg/plan": "to move: apply's review callback"},
 	// Still to move with the diagnostics rendering, which is moving from
 	// pkg/spec to internal/views.
 	"reporter.go": {"pkg/spec": "to move: diagnostics rendering and the --limit hints"},

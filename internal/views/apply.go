@@ -19,18 +19,12 @@ import (
 )
 
 // ApplyView shows an apply as it runs: to a person (NewApplyText) or to a
-// program (NewApplyJSON). Its Start and Result methods are the callbacks of
-// workspace.ApplyOptions: workers report starts concurrently, so views lock.
+// program (NewApplyJSON). It is the apply's workspace.ApplyProgress (the
+// plan, then apply.Progress): workers report starts concurrently, so views
+// lock.
 type ApplyView interface {
 	workspace.Reporter
-	// Plan shows the plan a fresh apply is about to carry out.
-	Plan(p *plan.Plan) error
-	// Run is told what is about to be sent.
-	Run(todo []plan.Action)
-	Start(a plan.Action)
-	Result(r apply.ItemResult)
-	// Stopping says that sending stops early, and what it waits for.
-	Stopping(reason string, inFlight int)
+	workspace.ApplyProgress
 	// Finish ends the progress display.
 	Finish()
 	// Flush shows at once the results held back for the plan's order:

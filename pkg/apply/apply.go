@@ -51,16 +51,8 @@ type Options struct {
 	// than the last.
 	Now   func() time.Time
 	Sleep func(ctx context.Context, d time.Duration) error
-	// OnResult is called once per finished action (from one goroutine at a
-	// time), for progress display.
-	OnResult func(ItemResult)
-	// OnStart is called when an action's POST is about to be sent, from the
-	// worker sending it: several calls may run at once.
-	OnStart func(plan.Action)
-	// OnStop is called once when Run stops sending early (interrupted, or
-	// the server failing), with the reason and how many POSTs are still in
-	// flight: Run waits for those and records them.
-	OnStop func(reason string, inFlight int)
+	// Progress is told how the run goes, for a display; nil tells no one.
+	Progress Progress
 	// MaxServerFailures is how many POSTs in a row may fail on the
 	// server's side before Run stops sending (DefaultMaxServerFailures when
 	// zero, never when negative).
@@ -70,6 +62,23 @@ type Options struct {
 	// a remote) needs fewer, larger ones. Its POSTs still wait for the rate
 	// limiter's tokens, all taken before the batch's intents are written.
 	Batch int
+}
+
+// Progress is told how a run goes, as it goes: what a view shows of it.
+// One value, rather than a callback each, so that a view implements it
+// whole and a caller hands it through.
+type Progress interface {
+	// Run is told what is about to be sent, once, before the first POST.
+	Run(todo []plan.Action)
+	// Start is told that an action's POST is about to be sent, from the
+	// worker sending it: several calls may run at once.
+	Start(a plan.Action)
+	// Result is told once per finished action, one call at a time.
+	Result(r ItemResult)
+	// Stopping is told once when Run stops sending early (interrupted,
+	// or the server failing): why, and how many POSTs are still in
+	// flight. Run waits for those and records them.
+	Stopping(reason string, inFlight int)
 }
 
 // Outcome is what happened to one action.
@@ -139,6 +148,10 @@ func Run(ctx context.Context, s Sender, j Journal, actions []plan.Action, opts O
 	if opts.MaxServerFailures == 0 {
 		opts.MaxServerFailures = DefaultMaxServerFailures
 	}
+	if opts.Progress == nil {
+		opts.Progress = noProgress{}
+	}
+	opts.Progress.Run(actions)
 	for _, a := range actions {
 		if a.Request == nil {
 			return nil, fmt.Errorf("%s has no request to send; make the plan again", a.Address)
@@ -272,9 +285,7 @@ func (r *runner) run(actions []plan.Action) (*Result, error) {
 		}
 		for _, f := range group {
 			r.results[f.index] = f.result
-			if r.opts.OnResult != nil {
-				r.opts.OnResult(f.result)
-			}
+			r.opts.Progress.Result(f.result)
 		}
 	}
 
@@ -464,9 +475,7 @@ func (r *runner) stop(cause error) {
 			r.setErr(fmt.Errorf("recording outcomes: %w", err))
 		}
 	}
-	if r.opts.OnStop != nil {
-		r.opts.OnStop(reason, inFlight)
-	}
+	r.opts.Progress.Stopping(reason, inFlight)
 	for _, f := range out {
 		f.journaled = true
 		r.done <- f
@@ -543,7 +552,8 @@ type brokenError struct{ reason string }
 
 func (e *brokenError) Error() string { return e.reason }
 
-// stopReason says why sending stopped, for "not sent: ..." and OnStop.
+// stopReason says why sending stopped, for "not sent: ..." and
+// Progress.Stopping.
 func stopReason(sending context.Context) string {
 	var be *brokenError
 	if errors.As(context.Cause(sending), &be) {
@@ -560,9 +570,7 @@ func (r *runner) send(jb job) ItemResult {
 	if r.sending.Err() != nil {
 		return ItemResult{Action: a, Outcome: NotSent, Err: errors.New("not sent: " + stopReason(r.sending))}
 	}
-	if r.opts.OnStart != nil {
-		r.opts.OnStart(a)
-	}
+	r.opts.Progress.Start(a)
 	body, err := r.s.Do(context.WithoutCancel(r.ctx), *a.Request)
 	switch {
 	case err == nil:
@@ -592,3 +600,11 @@ func (r *runner) wait() error {
 	}
 	return r.opts.Sleep(r.sending, d)
 }
+
+// noProgress is the Progress of a run nobody watches.
+type noProgress struct{}
+
+func (noProgress) Run([]plan.Action)    {}
+func (noProgress) Start(plan.Action)    {}
+func (noProgress) Result(ItemResult)    {}
+func (noProgress) Stopping(string, int) {}
