@@ -49,10 +49,6 @@ var fileImports = map[string]map[string]string{
 	"reporter.go": {"pkg/spec": "to move: diagnostics rendering and the --limit hints"},
 	"validate.go": {"internal/termsafe": "to move: validate -json's report"},
 	"console.go":  {"pkg/spec": "to move: the console's evaluator and its diagnostics"},
-	// Still to move: completion of addresses loads the configuration and
-	// reads the journal (completion.go belongs to another change in
-	// flight).
-	"completion.go": {"pkg/spec": "to move: loading the configuration for completions", "pkg/journal": "to move: reading the journal for completions"},
 }
 
 // TestImportsOnlyTheOperationLayerAndViews fails when a file of cmd/rtctl
