@@ -37,13 +37,6 @@ var fileImports = map[string]map[string]string{
 	// rtctl gendocs writes the cobra tree's man pages and completions,
 	// installed docs rather than anything of an account.
 	"gendocs.go": {"internal/atomicfile": "writes the generated docs"},
-	// Still to move: the backend's wiring reads the checkout's
-	// .git/config to find the remote (pkg/backend's owner's file).
-	"backend.go": {
-		"pkg/backend":       "to move: the wiring of the shared backend",
-		"pkg/backend/git":   "to move: the wiring of the shared backend",
-		"internal/safefile": "to move: reads .git/config for the remote's URL",
-	},
 	// Still to move with the diagnostics rendering, which is moving from
 	// pkg/spec to internal/views.
 	"reporter.go": {"pkg/spec": "to move: diagnostics rendering and the --limit hints"},
