@@ -29,7 +29,7 @@ var allowedImports = map[string]string{
 }
 
 // fileImports are what one file may import beyond allowedImports: what the
-// file is, or what is still to move (issue 23), each with its reason. A new
+// file is, each with its reason (issue 23 moved the rest). A new
 // entry needs as good a reason.
 var fileImports = map[string]map[string]string{
 	// rtctl emulator IS the emulator, served.
@@ -37,11 +37,6 @@ var fileImports = map[string]map[string]string{
 	// rtctl gendocs writes the cobra tree's man pages and completions,
 	// installed docs rather than anything of an account.
 	"gendocs.go": {"internal/atomicfile": "writes the generated docs"},
-	// Still to move with the diagnostics rendering, which is moving from
-	// pkg/spec to internal/views.
-	"reporter.go": {"pkg/spec": "to move: diagnostics rendering and the --limit hints"},
-	"validate.go": {"internal/termsafe": "to move: validate -json's report"},
-	"console.go":  {"pkg/spec": "to move: the console's evaluator and its diagnostics"},
 }
 
 // TestImportsOnlyTheOperationLayerAndViews fails when a file of cmd/rtctl
