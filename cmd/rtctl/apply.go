@@ -5,16 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sort"
 	"strings"
-	"sync"
 	"syscall"
 
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/views"
-	"github.com/rtctl/rtctl/pkg/apply"
-	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
@@ -65,7 +61,7 @@ records them; a second one abandons those, naming them, and ends at once.
 				// reviewed against the sandbox, which says to add
 				// --sandbox.
 				acct.sandbox = true
-				fmt.Fprintln(e.stderr, "Note: the plan was made against the sandbox: it is applied there.")
+				e.out().Note("the plan was made against the sandbox: it is applied there.")
 			}
 			wopts, err := workspaceOptions(e, &cf, &acct)
 			if err != nil {
@@ -95,28 +91,9 @@ records them; a second one abandons those, naming them, and ends at once.
 				return err
 			}
 			opts.RetryUncertain = retryUncertain
-			opts.Review = func(ctx context.Context, p *plan.Plan) (bool, error) {
-				if err := view.Plan(p); err != nil {
-					return false, err
-				}
-				if len(p.ToCreate()) == 0 || autoApprove {
-					return true, nil
-				}
-				return confirm(ctx, e)
-			}
-			opts.OnStop = view.Stopping
-			opts.OnRun = func(todo []plan.Action) {
-				e.inFlight.run(len(todo))
-				view.Run(todo)
-			}
-			e.inFlight.showHeld(view.Flush)
-			opts.OnStart = func(a plan.Action) {
-				e.inFlight.start(a)
-				view.Start(a)
-			}
-			opts.OnResult = func(r apply.ItemResult) {
-				e.inFlight.result(r)
-				view.Result(r)
+			opts.Progress = e.inFlight.Track(view)
+			if !autoApprove {
+				opts.Confirm = func(ctx context.Context) (bool, error) { return confirm(ctx, e) }
 			}
 			var res *workspace.ApplyResult
 			if saved != nil {
@@ -127,7 +104,7 @@ records them; a second one abandons those, naming them, and ends at once.
 			view.Finish()
 			err = applyOutcome(e, view, res, err, saved != nil)
 			if err != nil {
-				views.ApplyError(view, errorMessage(err))
+				view.Error(errorMessage(err))
 			}
 			return err
 		},
@@ -138,8 +115,8 @@ records them; a second one abandons those, naming them, and ends at once.
 	f.BoolVar(&autoApprove, "auto-approve", false, "apply without asking for confirmation")
 	f.BoolVar(&jsonOut, "json", false, "stream the apply as JSON events, one a line (docs/apply-json.md); needs --auto-approve or a saved plan")
 	f.BoolVar(&retryUncertain, "retry-uncertain", false, "send uncertain items again (check the account first: this may duplicate them)")
-	f.IntVar(&opts.Parallelism, "parallelism", apply.DefaultParallelism, "how many POSTs may be in flight at once")
-	f.Float64Var(&rate, "rate", apply.DefaultRate, "at most this many POSTs per second (0: no limit; the sandbox has none)")
+	f.IntVar(&opts.Parallelism, "parallelism", workspace.DefaultParallelism, "how many POSTs may be in flight at once")
+	f.Float64Var(&rate, "rate", workspace.DefaultRate, "at most this many POSTs per second (0: no limit; the sandbox has none)")
 	f.StringArrayVar(&opts.Replace, "replace", nil, "post the changed version of the items this `ADDRESS` selects instead of holding it (the old one stays in the account); repeatable")
 	f.StringArrayVar(&opts.Targets, "target", nil, "apply only the items this `ADDRESS` selects (highlight.ship, offline_time.meetings, highlight.*); repeatable")
 	f.DurationVar(&opts.LockTimeout, "lock-timeout", 0, "wait this long for another apply on the same journal to finish")
@@ -171,40 +148,36 @@ func applyOutcome(e *env, view views.ApplyView, res *workspace.ApplyResult, runE
 		return runErr
 	}
 	if res.Declined {
-		fmt.Fprintln(e.stdout, "\nApply cancelled.")
+		view.Cancelled()
 		return &exitError{code: exitError1}
 	}
-	att := res.Attention()
-	if res.Sent == nil && len(res.Skipped) == 0 && len(att) == 0 {
+	if len(res.Attention()) == 0 && res.Sent == nil && len(res.AlreadyInAccount) == 0 {
 		view.Unchanged(saved)
 		return runErr
 	}
 	if err := view.Summary(res, runErr != nil); err != nil {
 		return err
 	}
-	sent := res.Sent
-	if sent == nil {
-		sent = &apply.Result{}
-	}
 	switch {
 	case runErr != nil:
 		return runErr
-	case sent.Broken != "":
-		return &exitError{code: exitError1, err: fmt.Errorf("%s: stopped sending; the %s not sent are planned again by the next run", strings.TrimSuffix(sent.Broken, "."), plural(sent.Count(apply.Skipped), "item", "items"))}
-	case sent.Interrupted:
+	case res.Sent != nil && res.Sent.Broken != "":
+		return &exitError{code: exitError1, err: fmt.Errorf("%s: stopped sending; the %s not sent are planned again by the next run", strings.TrimSuffix(res.Sent.Broken, "."), plural(res.NotSent(), "item", "items"))}
+	case res.Sent != nil && res.Sent.Interrupted:
 		return &exitError{code: exitError1, err: errors.New("interrupted; run apply again to post the rest")}
-	case sent.Count(apply.Failed) > 0:
-		return &exitError{code: exitError1, err: fmt.Errorf("%s failed; see the reasons above", plural(sent.Count(apply.Failed), "item", "items"))}
+	case res.Failed() > 0:
+		return &exitError{code: exitError1, err: fmt.Errorf("%s failed; see the reasons above", plural(res.Failed(), "item", "items"))}
 	case res.Stopped():
 		return &exitError{code: exitError1, err: errors.New("the apply stopped before sending everything; see the reasons above, then run apply again")}
-	case len(att) > 0:
-		return &exitError{code: exitAttention, err: attentionError(att, sent.Count(apply.Unknown))}
+	case len(res.Attention()) > 0:
+		return &exitError{code: exitAttention, err: attentionError(res)}
 	}
 	return nil
 }
 
 // attentionError says what a person has to look at after an apply.
-func attentionError(att map[plan.Status]int, unknown int) error {
+func attentionError(res *workspace.ApplyResult) error {
+	att := res.Attention()
 	var parts []string
 	for _, st := range workspace.AttentionStatuses {
 		if n := att[st]; n > 0 {
@@ -212,8 +185,8 @@ func attentionError(att map[plan.Status]int, unknown int) error {
 		}
 	}
 	msg := fmt.Sprintf("not everything declared is in the account (%s): see the reasons above", strings.Join(parts, ", "))
-	if unknown > 0 {
-		msg += fmt.Sprintf("; the next plan checks the account for the %s that got no answer (after %s)", plural(unknown, "POST", "POSTs"), plan.SettleAfter)
+	if unknown := res.Unknown(); unknown > 0 {
+		msg += fmt.Sprintf("; the next plan checks the account for the %s that got no answer (after %s)", plural(unknown, "POST", "POSTs"), workspace.SettleAfter)
 	}
 	return errors.New(msg)
 }
@@ -234,74 +207,6 @@ func savedOptions(saved *workspace.SavedPlan, opts workspace.Options) (workspace
 	return saved.Options(opts), nil
 }
 
-// inFlight tracks the POSTs sent and not yet answered, from the apply
-// view's callbacks (called by concurrent workers), for the line a second
-// interrupt prints as it abandons them.
-type inFlight struct {
-	mu      sync.Mutex
-	started bool
-	sent    map[string]bool
-	// total is what the apply meant to send, answered what came back.
-	total, answered int
-	// flush shows the results the view holds back for the plan's order
-	// (answered after an item still in flight), before the process ends.
-	flush func()
-}
-
-// showHeld is how the apply's view shows what it holds back.
-func (f *inFlight) showHeld(flush func()) {
-	if f == nil {
-		return
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.flush = flush
-}
-
-// flushView shows what the view holds back, if an apply is running.
-func (f *inFlight) flushView() {
-	f.mu.Lock()
-	flush := f.flush
-	f.mu.Unlock()
-	if flush != nil {
-		flush()
-	}
-}
-
-func (f *inFlight) run(total int) {
-	if f == nil {
-		return
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.total = total
-}
-
-func (f *inFlight) start(a plan.Action) {
-	if f == nil {
-		return
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.sent == nil {
-		f.sent = map[string]bool{}
-	}
-	f.started = true
-	f.sent[a.Address] = true
-}
-
-func (f *inFlight) result(r apply.ItemResult) {
-	if f == nil {
-		return
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.sent[r.Action.Address] {
-		f.answered++
-	}
-	delete(f.sent, r.Action.Address)
-}
-
 // abandonedCode is the exit code of a process a second sig ends: 128
 // plus the signal's number, as a shell reports a process that signal
 // ended, so that what the person or the CI runner sent is recognised.
@@ -310,39 +215,6 @@ func abandonedCode(sig os.Signal) int {
 		return exitAbandonedTerm
 	}
 	return exitAbandoned
-}
-
-// abandonLine is the summary a second sig prints as it ends the process
-// with code: the POSTs it abandons, what became of the rest, and what to
-// do next.
-func (f *inFlight) abandonLine(sig os.Signal, code int) string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	what := "Interrupted again"
-	if sig == syscall.SIGTERM {
-		what = "Terminated again"
-	}
-	if !f.started {
-		return fmt.Sprintf("%s: stopped at once (exit code %d); nothing had been sent.", what, code)
-	}
-	notSent := max(0, f.total-f.answered-len(f.sent))
-	rest := fmt.Sprintf("Of the %s to send, %d answered, %d not sent", plural(f.total, "item", "items"), f.answered, notSent)
-	next := "Next: rtctl apply posts what was not sent"
-	if len(f.sent) == 0 {
-		return fmt.Sprintf("%s: stopped at once (exit code %d) with no POST in flight. %s. %s; rtctl plan shows what is left.", what, code, rest, next)
-	}
-	addrs := make([]string, 0, len(f.sent))
-	for a := range f.sent {
-		addrs = append(addrs, a)
-	}
-	sort.Strings(addrs)
-	const shown = 10
-	list := strings.Join(addrs[:min(shown, len(addrs))], ", ")
-	if len(addrs) > shown {
-		list += fmt.Sprintf(" and %d more", len(addrs)-shown)
-	}
-	return fmt.Sprintf("%s: abandoned the %s in flight (%s), exit code %d. %s, %d abandoned: whether those reached RescueTime is unknown, so they are uncertain and never sent again by themselves; the next plan settles them from the account's feeds once it has synced, or says what to check. %s.",
-		what, plural(len(addrs), "POST", "POSTs"), list, code, rest, len(addrs), next)
 }
 
 // plural is "1 POST" or "3 POSTs".

@@ -6,10 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/rtctl/rtctl/pkg/workspace"
 	"github.com/spf13/cobra"
-
-	"github.com/rtctl/rtctl/pkg/journal"
-	"github.com/rtctl/rtctl/pkg/spec"
 )
 
 // registerCompletions teaches shell completion the values of rtctl's flags,
@@ -17,10 +15,10 @@ import (
 // and --replace, its variables for --var, the words a flag takes (formats,
 // backends, the read commands' choices) and time zone names; and the
 // arguments of the commands that take addresses: forget and journal
-// confirm what the journal holds, journal adopt what is declared. The
-// configuration is read without evaluating it (spec.Declared), the
-// journals without the account's key: completing never fetches a
-// calendar, runs git or contacts RescueTime.
+// confirm what the journal holds, journal adopt what is declared. What
+// they offer comes from the workspace, which reads without evaluating and
+// without the key: completing never fetches a calendar, runs git or
+// contacts RescueTime.
 func registerCompletions(root *cobra.Command) {
 	// Each flag's words, by flag name, then by command where they differ.
 	words := map[string][]string{
@@ -42,12 +40,10 @@ func registerCompletions(root *cobra.Command) {
 		"rtctl doctor": {"output": {"text", "json"}, "report": nil},
 	}
 	args := map[string]cobra.CompletionFunc{
-		"rtctl forget": completeJournal(func(r journal.Record) bool { return true }),
+		"rtctl forget": completeJournal(workspace.AnyRecord),
 		// What was sent without a known answer: what confirm settles.
-		"rtctl journal confirm": completeJournal(func(r journal.Record) bool {
-			return r.Pending() || r.Result == journal.AppliedUnverified
-		}),
-		"rtctl journal adopt": completeAddresses,
+		"rtctl journal confirm": completeJournal(workspace.UnansweredRecords),
+		"rtctl journal adopt":   completeAddresses,
 	}
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
@@ -109,21 +105,7 @@ func completionDir(cmd *cobra.Command, args []string) string {
 }
 
 func completeAddresses(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-	d := spec.Declared(completionDir(cmd, args))
-	var out []string
-	kinds := map[string]bool{}
-	for _, r := range d.Resources {
-		kind, _, _ := strings.Cut(r, ".")
-		kinds[kind] = true
-		out = append(out, r)
-	}
-	// A kind selects every item of it (--target highlight).
-	for _, k := range []string{spec.KindFocusSession, spec.KindHighlight, spec.KindOfflineTime} {
-		if kinds[k] {
-			out = append(out, k)
-		}
-	}
-	return withPrefix(out, toComplete), cobra.ShellCompDirectiveNoFileComp
+	return withPrefix(workspace.DeclaredAddresses(completionDir(cmd, args)), toComplete), cobra.ShellCompDirectiveNoFileComp
 }
 
 // completeReplace completes --replace: what is declared, and the items
@@ -131,7 +113,7 @@ func completeAddresses(cmd *cobra.Command, args []string, toComplete string) ([]
 // address of its instance (offline_time.meetings["2026-11-20"]).
 func completeReplace(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 	declared, dir := completeAddresses(cmd, args, toComplete)
-	posted, _ := completeJournal(func(r journal.Record) bool { return r.Done() })(cmd, nil, toComplete)
+	posted, _ := completeJournal(workspace.PostedRecords)(cmd, nil, toComplete)
 	out := slices.Clone(declared)
 	for _, a := range posted {
 		if !slices.Contains(out, a) {
@@ -141,53 +123,31 @@ func completeReplace(cmd *cobra.Command, args []string, toComplete string) ([]st
 	return out, dir
 }
 
-// completeJournal completes the addresses of the configuration's journals
-// (every one in its .rtctl: which is the account's needs the key, which
-// completion does not read) whose records keep says, and that rtctl has
-// not forgotten.
-func completeJournal(keep func(journal.Record) bool) cobra.CompletionFunc {
+// completeJournal completes the addresses of the items which selects in
+// the configuration's journals (or the one --journal gives), leaving out
+// those already given.
+func completeJournal(which workspace.Records) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-		dir := completionDir(cmd, nil)
-		paths, _ := filepath.Glob(filepath.Join(dir, ".rtctl", "*journal*.jsonl"))
-		if f := cmd.Flags().Lookup("journal"); f != nil && f.Value.String() != "" {
-			paths = []string{f.Value.String()}
+		file := ""
+		if f := cmd.Flags().Lookup("journal"); f != nil {
+			file = f.Value.String()
 		}
-		given := map[string]bool{}
-		for _, a := range args {
-			given[a] = true
-		}
-		seen := map[string]bool{}
-		var out []string
-		for _, p := range paths {
-			// A damaged journal still names its items.
-			st, _ := journal.Read(p)
-			if st == nil {
-				continue
-			}
-			for _, r := range st.Records() {
-				if r.Forgotten || !keep(r) || seen[r.Address] || given[r.Address] {
-					continue
-				}
-				seen[r.Address] = true
-				out = append(out, r.Address)
-			}
-		}
-		slices.Sort(out)
+		out := workspace.JournalAddresses(completionDir(cmd, nil), file, which, args)
 		return withPrefix(out, toComplete), cobra.ShellCompDirectiveNoFileComp
 	}
 }
 
 func completeVariables(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-	d := spec.Declared(completionDir(cmd, args))
-	out := make([]string, 0, len(d.Variables))
-	for _, v := range d.Variables {
+	vars := workspace.DeclaredVariables(completionDir(cmd, args))
+	out := make([]string, 0, len(vars))
+	for _, v := range vars {
 		out = append(out, v+"=")
 	}
 	return withPrefix(out, toComplete), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
 }
 
 func completeZones(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-	return withPrefix(spec.ZoneNames(), toComplete), cobra.ShellCompDirectiveNoFileComp
+	return withPrefix(workspace.ZoneNames(), toComplete), cobra.ShellCompDirectiveNoFileComp
 }
 
 // withPrefix keeps the candidates that start with prefix.

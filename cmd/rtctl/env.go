@@ -53,7 +53,7 @@ type env struct {
 	closers []func() error
 	// inFlight are the POSTs an apply has sent and not yet heard back
 	// from, for what a second interrupt abandons.
-	inFlight *inFlight
+	inFlight *views.InFlight
 }
 
 func systemEnv() *env {

@@ -29,7 +29,7 @@ var allowedImports = map[string]string{
 }
 
 // fileImports are what one file may import beyond allowedImports: what the
-// file is, or what is still to move (issue 23), each with its reason. A new
+// file is, each with its reason (issue 23 moved the rest). A new
 // entry needs as good a reason.
 var fileImports = map[string]map[string]string{
 	// rtctl emulator IS the emulator, served.
@@ -37,25 +37,6 @@ var fileImports = map[string]map[string]string{
 	// rtctl gendocs writes the cobra tree's man pages and completions,
 	// installed docs rather than anything of an account.
 	"gendocs.go": {"internal/atomicfile": "writes the generated docs"},
-	// Still to move: the backend's wiring reads the checkout's
-	// .git/config to find the remote (pkg/backend's owner's file).
-	"backend.go": {
-		"pkg/backend":       "to move: the wiring of the shared backend",
-		"pkg/backend/git":   "to move: the wiring of the shared backend",
-		"internal/safefile": "to move: reads .git/config for the remote's URL",
-	},
-	// Still to move: apply's progress callbacks take pkg/apply and
-	// pkg/plan types (apply.go belongs to another change in flight).
-	"apply.go": {"pkg/apply": "to move: apply's progress types", "pkg/plan": "to move: apply's review callback"},
-	// Still to move with the diagnostics rendering, which is moving from
-	// pkg/spec to internal/views.
-	"reporter.go": {"pkg/spec": "to move: diagnostics rendering and the --limit hints"},
-	"validate.go": {"internal/termsafe": "to move: validate -json's report"},
-	"console.go":  {"pkg/spec": "to move: the console's evaluator and its diagnostics"},
-	// Still to move: completion of addresses loads the configuration and
-	// reads the journal (completion.go belongs to another change in
-	// flight).
-	"completion.go": {"pkg/spec": "to move: loading the configuration for completions", "pkg/journal": "to move: reading the journal for completions"},
 }
 
 // TestImportsOnlyTheOperationLayerAndViews fails when a file of cmd/rtctl

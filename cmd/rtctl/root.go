@@ -70,12 +70,12 @@ func run(args []string, e *env) int {
 		_ = stdout.Flush()
 		_ = stderr.Flush()
 	}()
-	e.inFlight = &inFlight{}
+	e.inFlight = &views.InFlight{}
 	abandon := func(sig os.Signal) {
-		e.inFlight.flushView()
+		e.inFlight.FlushView()
 		_ = stdout.Flush()
 		code := abandonedCode(sig)
-		e.out().Abandoned(e.inFlight.abandonLine(sig, code))
+		e.out().Abandoned(e.inFlight.AbandonLine(sig == syscall.SIGTERM, code))
 		_ = stderr.Flush()
 		os.Exit(code)
 	}

@@ -19,18 +19,12 @@ import (
 )
 
 // ApplyView shows an apply as it runs: to a person (NewApplyText) or to a
-// program (NewApplyJSON). Its Start and Result methods are the callbacks of
-// workspace.ApplyOptions: workers report starts concurrently, so views lock.
+// program (NewApplyJSON). It is the apply's workspace.ApplyProgress (the
+// plan, then apply.Progress): workers report starts concurrently, so views
+// lock.
 type ApplyView interface {
 	workspace.Reporter
-	// Plan shows the plan a fresh apply is about to carry out.
-	Plan(p *plan.Plan) error
-	// Run is told what is about to be sent.
-	Run(todo []plan.Action)
-	Start(a plan.Action)
-	Result(r apply.ItemResult)
-	// Stopping says that sending stops early, and what it waits for.
-	Stopping(reason string, inFlight int)
+	workspace.ApplyProgress
 	// Finish ends the progress display.
 	Finish()
 	// Flush shows at once the results held back for the plan's order:
@@ -187,7 +181,7 @@ func (v *applyText) line(r apply.ItemResult) {
 		fmt.Fprintf(v.w, "%s? %s: outcome unknown; the next plan checks the account for it. %s\n", n, addr, explain())
 	case apply.Failed:
 		fmt.Fprintf(v.w, "%s! %s: failed. %s\n", n, addr, explain())
-	case apply.Skipped:
+	case apply.NotSent:
 		fmt.Fprintf(v.w, "%s- %s: %s\n", n, addr, explain())
 	}
 }
@@ -235,7 +229,7 @@ func (v *applyText) Finish() {
 }
 
 func (v *applyText) Summary(res *workspace.ApplyResult, stopped bool) error {
-	for _, a := range res.Skipped {
+	for _, a := range res.AlreadyInAccount {
 		if _, err := fmt.Fprintf(v.w, "= %s: skipped, it is in the account already\n", termsafe.Escape(a.Address)); err != nil {
 			return err
 		}
@@ -307,8 +301,8 @@ func countApply(res *workspace.ApplyResult, stopped bool) applyCounts {
 		Stopped:      stopped || res.Stopped(),
 		Created:      sent.Count(apply.Created),
 		Failed:       sent.Count(apply.Failed),
-		NotSent:      sent.Count(apply.Skipped),
-		AlreadyThere: len(res.Skipped),
+		NotSent:      sent.Count(apply.NotSent),
+		AlreadyThere: len(res.AlreadyInAccount),
 		Attention:    res.Attention(),
 	}
 }

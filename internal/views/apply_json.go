@@ -102,12 +102,23 @@ func (v *applyJSON) Start(a plan.Action) {
 	v.emit(applyEvent{Type: "item_start", Address: a.Address, Kind: string(a.Kind)})
 }
 
+// outcomeJSON is an outcome's word in the event stream. Format 1.0 wrote
+// "skipped" for an item never sent (docs/apply-json.md), before the name
+// became apply.NotSent; within a major version words are only added, so
+// the stream keeps it.
+func outcomeJSON(o apply.Outcome) string {
+	if o == apply.NotSent {
+		return "skipped"
+	}
+	return string(o)
+}
+
 func (v *applyJSON) Result(r apply.ItemResult) {
 	v.mu.Lock()
 	v.done++
 	done, total := v.done, v.total
 	v.mu.Unlock()
-	e := applyEvent{Type: "item_result", Address: r.Action.Address, Kind: string(r.Action.Kind), Outcome: string(r.Outcome), Done: done, Total: total}
+	e := applyEvent{Type: "item_result", Address: r.Action.Address, Kind: string(r.Action.Kind), Outcome: outcomeJSON(r.Outcome), Done: done, Total: total}
 	if r.Err != nil {
 		e.Error = rtapi.Explain(r.Err)
 	}
@@ -147,7 +158,3 @@ func (v *applyJSON) Cancelled() {
 func (v *applyJSON) Error(err error) {
 	v.emit(applyEvent{Type: "error", Message: err.Error()})
 }
-
-// ApplyError renders err in v, as v.Error does: what cmd/rtctl/apply.go
-// calls until it calls the method (then this goes).
-func ApplyError(v ApplyView, err error) { v.Error(err) }

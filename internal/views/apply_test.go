@@ -104,3 +104,26 @@ func TestApplyTextResultsInPlanOrder(t *testing.T) {
 		})
 	}
 }
+
+// TestApplyJSONOutcomeWords pins the event stream's outcome words: format
+// 1.0 wrote "skipped" for an item never sent, and the Go name
+// (apply.NotSent, written "not_sent" like the journal's) must not leak
+// into it.
+func TestApplyJSONOutcomeWords(t *testing.T) {
+	for _, tc := range []struct {
+		outcome apply.Outcome
+		want    string
+	}{
+		{apply.Created, `"outcome":"created"`},
+		{apply.Failed, `"outcome":"failed"`},
+		{apply.Unknown, `"outcome":"unknown"`},
+		{apply.NotSent, `"outcome":"skipped"`},
+	} {
+		var out bytes.Buffer
+		v := NewApplyJSON(&out, func() time.Time { return time.Unix(0, 0) })
+		v.Result(apply.ItemResult{Action: plan.Action{Address: "a.b"}, Outcome: tc.outcome})
+		if !strings.Contains(out.String(), tc.want) {
+			t.Errorf("%s: event %s, want %s", tc.outcome, out.String(), tc.want)
+		}
+	}
+}

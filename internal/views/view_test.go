@@ -13,9 +13,9 @@ import (
 // TestApplyErrorIsTheActiveViews checks that the error that ended an apply
 // is rendered by the view in use, whatever wraps it: the JSON stream ends
 // with an error event, the text view leaves the error to the command
-// line's error line. ApplyError once looked for the concrete JSON type, so
-// a view that wraps the JSON one (as a tee or a progress decorator would)
-// lost the event.
+// line's error line. A function, views.ApplyError, once looked for the
+// concrete JSON type, so a view that wraps the JSON one (as a tee or a
+// progress decorator would) lost the event.
 func TestApplyErrorIsTheActiveViews(t *testing.T) {
 	// wrapped is a view that adds nothing: what embedding any view does.
 	type wrapped struct{ ApplyView }
@@ -34,7 +34,7 @@ func TestApplyErrorIsTheActiveViews(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			ApplyError(tt.view(&stdout, &stderr), errors.New("lock held"))
+			tt.view(&stdout, &stderr).Error(errors.New("lock held"))
 			if diff := cmp.Diff(tt.wantStdout, stdout.String()); diff != "" {
 				t.Errorf("stdout (-want +got):\n%s", diff)
 			}

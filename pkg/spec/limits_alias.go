@@ -12,7 +12,3 @@ type LimitExceeded = limits.Exceeded
 
 // DefaultLimits returns the limits Load applies unless told otherwise.
 func DefaultLimits() Limits { return limits.Default() }
-
-// LimitName is the name a limit is set by (rtctl --limit NAME=N), "" for
-// one that cannot be set.
-func LimitName(field string) string { return limits.Name(field) }

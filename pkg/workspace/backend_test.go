@@ -16,7 +16,6 @@ import (
 	gitbackend "github.com/rtctl/rtctl/pkg/backend/git"
 	"github.com/rtctl/rtctl/pkg/backend/git/gittest"
 	"github.com/rtctl/rtctl/pkg/journal"
-	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/rtapi"
 	"github.com/rtctl/rtctl/pkg/rtapi/emulator"
 )
@@ -338,7 +337,7 @@ func TestGitBackendPushFailureStopsSending(t *testing.T) {
 			_, endpoint, emu := world(t)
 			srv := gittest.NewServer(t, 0)
 			ws := gitMachine(t, srv.URL, endpoint, twoHighlights)
-			res, err := ws.Apply(context.Background(), ApplyOptions{Rate: unlimited(), Review: func(context.Context, *plan.Plan) (bool, error) {
+			res, err := ws.Apply(context.Background(), ApplyOptions{Rate: unlimited(), Confirm: func(context.Context) (bool, error) {
 				tc.inject(srv)
 				return true, nil
 			}})
@@ -348,7 +347,7 @@ func TestGitBackendPushFailureStopsSending(t *testing.T) {
 			if acct, _ := emu.Record().Account("key-a"); len(acct.Highlights) != 0 {
 				t.Errorf("%d highlights posted whose intents never reached the remote", len(acct.Highlights))
 			}
-			if res == nil || res.Sent == nil || res.Sent.Count(apply.Skipped) != 2 {
+			if res == nil || res.Sent == nil || res.Sent.Count(apply.NotSent) != 2 {
 				t.Errorf("apply result = %+v, want both items skipped", res)
 			}
 		})

@@ -167,7 +167,7 @@ func (w *Workspace) probe(ctx context.Context, c *rtapi.Client, loc *time.Locati
 	if res.Seen && !intent.Already {
 		ev := journal.Evidence{Feed: journal.FeedOffline, Key: a.Key, PostedAt: res.PostedAt, SeenAt: res.SeenAt,
 			Activity: res.Activity, Category: res.Category, PostedActivity: ProbeActivity}
-		if err := w.appendUnderLock(ctx, opts.LockTimeout, journal.Entry{Type: journal.Witness, Evidence: &ev}); err != nil {
+		if err := w.appendUnderLock(ctx, opts.LockTimeout, journal.Entry{Type: journal.EvidenceEntry, Evidence: &ev}); err != nil {
 			return res, err
 		}
 	}

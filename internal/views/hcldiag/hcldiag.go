@@ -2,12 +2,14 @@ package hcldiag
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/rtctl/rtctl/internal/termsafe"
+	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
 // Width is the width HCL wraps diagnostic details to.
@@ -187,4 +189,42 @@ func NewReport(diags hcl.Diagnostics) Report {
 	}
 	r.Valid = r.ErrorCount == 0
 	return r
+}
+
+// Show writes diags to w as Render does, then how to raise each limit they
+// report reaching: the diagnostics an operation reports while it goes on.
+// A failure to render them is shown on w too, since the operation goes on.
+func Show(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnostics, color bool) {
+	if err := Render(w, files, diags, color); err != nil {
+		fmt.Fprintf(w, "Error: rendering diagnostics: %v\n", err)
+	}
+	LimitHints(w, diags)
+}
+
+// LimitHints says how to raise each limit the diagnostics report reaching,
+// when a person may (rtctl --limit NAME=N).
+func LimitHints(w io.Writer, diags hcl.Diagnostics) {
+	seen := map[string]bool{}
+	for _, d := range diags {
+		le, ok := d.Extra.(limits.Exceeded)
+		if !ok {
+			if p, isPtr := d.Extra.(*limits.Exceeded); isPtr && p != nil {
+				le, ok = *p, true
+			}
+		}
+		name := limits.Name(le.Limit)
+		if !ok || name == "" || seen[name] {
+			continue
+		}
+		seen[name] = true
+		fmt.Fprintf(w, "Note: if the configuration needs more, raise the limit: --limit %s=%d\n", name, le.Value*2)
+	}
+}
+
+// WriteReport writes diags as the JSON report (NewReport) of validate
+// -json, indented as terraform validate -json's.
+func WriteReport(w io.Writer, diags hcl.Diagnostics) error {
+	enc := json.NewEncoder(termsafe.JSONWriter(w))
+	enc.SetIndent("", "  ")
+	return enc.Encode(NewReport(diags))
 }

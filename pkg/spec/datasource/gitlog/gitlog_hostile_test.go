@@ -440,7 +440,7 @@ data "git_log" "r" {
 		t.Fatalf("diagnostics: %v", diags)
 	}
 	le, _ := diags[0].Extra.(*spec.LimitExceeded)
-	if le == nil || le.Limit != "MaxGitObjectBytes" || le.Value != 100 || spec.LimitName(le.Limit) != "git-object-size" ||
+	if le == nil || le.Limit != "MaxGitObjectBytes" || le.Value != 100 || limits.Name(le.Limit) != "git-object-size" ||
 		!strings.Contains(diags[0].Detail, "more than the 100 bytes one commit or tree may have") || diags[0].Subject == nil {
 		t.Errorf("diagnostic %+v (extra %+v)", diags[0], le)
 	}
