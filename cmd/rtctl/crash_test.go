@@ -673,7 +673,7 @@ func (w *crashWorld) journal() *journal.State {
 	w.t.Helper()
 	path := w.journalPath
 	if path == "" {
-		path = filepath.Join(w.dir, ".rtctl", "journal.jsonl")
+		path = w.configJournal()
 	}
 	st, err := journal.Read(path)
 	if err != nil {
@@ -691,6 +691,26 @@ func (w *crashWorld) journal() *journal.State {
 		w.t.Fatal(err)
 	}
 	return st
+}
+
+// configJournal is the journal a run without RTCTL_JOURNAL uses, chosen
+// as rtctl chooses it (workspace.JournalPath): the first by name of the
+// account's journals in .rtctl, journal.jsonl while there is none. Once
+// the journals were lost, the other journal, begun again by a run on it,
+// can be the account's only one, and those runs use it: the person, who
+// read journal.jsonl, adopted what that journal had sent without an
+// answer, and adopt refused it.
+func (w *crashWorld) configJournal() string {
+	paths, err := filepath.Glob(filepath.Join(w.dir, ".rtctl", "journal*.jsonl"))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	for _, p := range paths { // sorted by name
+		if _, ok, err := journal.Binding(p); err == nil && ok {
+			return p
+		}
+	}
+	return filepath.Join(w.dir, ".rtctl", "journal.jsonl")
 }
 
 // resolveUncertain acts as the person the plan asks to decide: for each
