@@ -472,7 +472,14 @@ func (w *crashWorld) crashUntilDone(kills int) crashFigures {
 				probeDue = false
 				probeFailed = !failed && t.Failed()
 			}
-			if f.kills < kills && !killed && results == killAfter {
+			// A run with fewer items left than that is killed halfway:
+			// else the items could run out before the kills (and the
+			// lost journal, which waits for half of them) were done.
+			at := killAfter
+			if planned >= 2 {
+				at = min(killAfter, planned/2)
+			}
+			if f.kills < kills && !killed && results == at {
 				_ = cmd.Process.Signal(syscall.SIGKILL)
 				killed = true
 			}
