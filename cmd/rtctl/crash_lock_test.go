@@ -53,7 +53,10 @@ func (g *postGate) release() { g.openOnce.Do(func() { close(g.open) }) }
 // started yet): the lock is the account's, so each must be refused for
 // it, saying so, and write nothing. The crash campaign's lock probe once
 // saw, on a run of the other journal, adopt and forget fail for another
-// reason and repair pass.
+// reason and repair pass: not a gap in the lock, but the stopped apply
+// continued (or killed by SIGHUP) by the kernel when the process group it
+// shared with the test was orphaned
+// (TestStoppedApplyStaysStoppedWhenItsGroupIsOrphaned).
 func TestJournalWritersAreRefusedWhileAnApplyOfTheAccountRuns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs real processes")

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -155,6 +156,9 @@ func (w *crashWorld) waitQuiet() {
 func (w *crashWorld) startApply(onResult func(cmd *exec.Cmd, results, planned int), extra ...string) (string, error) {
 	w.t.Helper()
 	cmd := w.command(append([]string{"apply", "--auto-approve", "--rate", "0", "--parallelism", "4"}, extra...)...)
+	// The lock probe may stop it: in a group of its own, nothing but the
+	// probe continues it.
+	stoppable(cmd)
 	pipe, err := cmd.StdoutPipe()
 	if err != nil {
 		w.t.Fatal(err)
@@ -468,7 +472,14 @@ func (w *crashWorld) crashUntilDone(kills int) crashFigures {
 				probeDue = false
 				probeFailed = !failed && t.Failed()
 			}
-			if f.kills < kills && !killed && results == killAfter {
+			// A run with fewer items left than that is killed halfway:
+			// else the items could run out before the kills (and the
+			// lost journal, which waits for half of them) were done.
+			at := killAfter
+			if planned >= 2 {
+				at = min(killAfter, planned/2)
+			}
+			if f.kills < kills && !killed && results == at {
 				_ = cmd.Process.Signal(syscall.SIGKILL)
 				killed = true
 			}
@@ -578,16 +589,31 @@ func (w *crashWorld) probeLock(apply *exec.Cmd) (refused int) {
 	// sent and releases its locks before its last lines are read. Only an
 	// apply that still holds the account's lock in .rtctl (which it takes
 	// after the state directory's and releases before it, whichever
-	// journal it writes) is probed.
+	// journal it writes) is probed: the stopped apply itself, as the
+	// kernel's record of locks shows, not merely someone.
 	accountLocks, err := filepath.Glob(filepath.Join(w.dir, ".rtctl", "account-*.lock"))
 	if err != nil || len(accountLocks) != 1 {
 		t.Fatalf("want the account's one lock in .rtctl, found %q (%v)", accountLocks, err)
 	}
-	if l, err := journal.Acquire(context.Background(), strings.TrimSuffix(accountLocks[0], ".lock"), journal.AcquireOptions{Command: "the crash test, checking that apply holds the lock"}); err == nil {
-		l.Release()
-		return 0
-	} else if !errors.Is(err, journal.ErrLocked) {
+	pid := apply.Process.Pid
+	// held says who holds the account's lock and what state the apply is
+	// in, for a command that was not refused.
+	held := func() string {
+		holders, err := lockHolders(accountLocks[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("the apply (process %d) is in state %s, the account's lock is held by %v", pid, processState(pid), holders)
+	}
+	holders, err := lockHolders(accountLocks[0])
+	if err != nil {
 		t.Fatal(err)
+	}
+	switch {
+	case len(holders) == 0:
+		return 0
+	case !slices.Equal(holders, []int{pid}):
+		t.Fatalf("the stopped apply (process %d) is not the only holder of the account's lock: %s", pid, held())
 	}
 	journals := func() map[string][]byte {
 		paths, err := filepath.Glob(filepath.Join(w.dir, ".rtctl", "journal*.jsonl"))
@@ -615,6 +641,12 @@ func (w *crashWorld) probeLock(apply *exec.Cmd) (refused int) {
 		{"journal", "rotate-key"},
 		{"journal", "new-account"},
 	} {
+		// Only the probe continues the apply (stoppable): one found
+		// running, or gone, voids what the commands from here on show.
+		if state := processState(pid); state != "T" {
+			t.Errorf("the apply (process %d) the lock probe stopped is in state %s, not stopped, before rtctl %s: something else continued or ended it, and the probe proves nothing from here on (%s)", pid, state, strings.Join(args, " "), held())
+			return refused
+		}
 		// A command that waited for the lock would wait for ever on the
 		// stopped apply: it is killed, and fails the test.
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -624,12 +656,13 @@ func (w *crashWorld) probeLock(apply *exec.Cmd) (refused int) {
 			// were it not refused.
 			cmd.Env = append(cmd.Env, "RESCUETIME_API_KEY="+crashOtherKey)
 		}
+		locks := held()
 		out, err := cmd.CombinedOutput()
 		cancel()
 		if err != nil && strings.Contains(string(out), "journal is locked") {
 			refused++
 		} else {
-			t.Errorf("rtctl %s (journal %q) while an apply holds the account's lock: %v, want it refused for the lock\n%s", strings.Join(args, " "), w.journalPath, err, out)
+			t.Errorf("rtctl %s (journal %q) while an apply holds the account's lock: %v, want it refused for the lock\n%s\nbefore it, %s; after it, %s", strings.Join(args, " "), w.journalPath, err, out, locks, held())
 		}
 		after := journals()
 		for p, b := range after {
@@ -647,7 +680,7 @@ func (w *crashWorld) journal() *journal.State {
 	w.t.Helper()
 	path := w.journalPath
 	if path == "" {
-		path = filepath.Join(w.dir, ".rtctl", "journal.jsonl")
+		path = w.configJournal()
 	}
 	st, err := journal.Read(path)
 	if err != nil {
@@ -665,6 +698,26 @@ func (w *crashWorld) journal() *journal.State {
 		w.t.Fatal(err)
 	}
 	return st
+}
+
+// configJournal is the journal a run without RTCTL_JOURNAL uses, chosen
+// as rtctl chooses it (workspace.JournalPath): the first by name of the
+// account's journals in .rtctl, journal.jsonl while there is none. Once
+// the journals were lost, the other journal, begun again by a run on it,
+// can be the account's only one, and those runs use it: the person, who
+// read journal.jsonl, adopted what that journal had sent without an
+// answer, and adopt refused it.
+func (w *crashWorld) configJournal() string {
+	paths, err := filepath.Glob(filepath.Join(w.dir, ".rtctl", "journal*.jsonl"))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	for _, p := range paths { // sorted by name
+		if _, ok, err := journal.Binding(p); err == nil && ok {
+			return p
+		}
+	}
+	return filepath.Join(w.dir, ".rtctl", "journal.jsonl")
 }
 
 // resolveUncertain acts as the person the plan asks to decide: for each
@@ -740,7 +793,20 @@ func (w *crashWorld) resolveUncertain() (confirmed, adopted int, retry []string)
 			continue
 		}
 		if out, err := w.command(args...).CombinedOutput(); err != nil {
-			t.Fatalf("%v: %v\n%s", args, err, out)
+			paths, _ := filepath.Glob(filepath.Join(w.dir, ".rtctl", "journal*.jsonl"))
+			for _, p := range paths {
+				st, err := journal.Read(p)
+				if err != nil {
+					t.Logf("%s: %v", p, err)
+					continue
+				}
+				for _, r := range st.Records() {
+					if slices.Contains(args[2:], r.Address) {
+						t.Logf("%s: %+v", filepath.Base(p), r)
+					}
+				}
+			}
+			t.Fatalf("%v (journal %q): %v\n%s", args, w.journalPath, err, out)
 		}
 	}
 	return len(confirm), len(adopt), retry
