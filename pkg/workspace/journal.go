@@ -546,13 +546,10 @@ func (w *Workspace) RepairJournal(ctx context.Context, path string) (*journal.Re
 			return nil, err
 		}
 	} else {
-		// Without credentials the account is unknown: the journal's own
-		// lock still keeps an apply on it away.
-		l, err := journal.Acquire(ctx, path, journal.AcquireOptions{Command: "rtctl journal repair", Now: w.opts.Clock})
-		if err != nil {
+		var err error
+		if locks, err = w.lockBoundJournal(ctx, path, "rtctl journal repair"); err != nil {
 			return nil, err
 		}
-		locks = &Locks{Journal: l}
 	}
 	defer locks.Release()
 	rep, err := journal.Repair(locks.Journal, path, w.present())
@@ -560,6 +557,27 @@ func (w *Workspace) RepairJournal(ctx context.Context, path string) (*journal.Re
 		return rep, err
 	}
 	return rep, w.pushJournal(ctx, locks)
+}
+
+// lockBoundJournal takes the locks of the journal at path for a command run
+// without credentials: the account's, of the account the journal is bound
+// to (an apply of that account on another journal holds those, not this
+// journal's own), and the journal's own. A journal whose binding cannot be
+// read names no account: its own lock is all there is to take.
+func (w *Workspace) lockBoundJournal(ctx context.Context, path, command string) (*Locks, error) {
+	held := &Locks{}
+	if acct, ok, err := journal.Binding(path); err == nil && ok {
+		if held, err = w.lockAccount(ctx, w.accountLockFiles(acct, path), 0, command); err != nil {
+			return nil, err
+		}
+	}
+	l, err := w.acquire(ctx, path, 0, command)
+	if err != nil {
+		held.Release()
+		return nil, err
+	}
+	held.Journal = l
+	return held, nil
 }
 
 // journalDoubts looks beside the journal in use for what it may not know

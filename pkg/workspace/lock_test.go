@@ -98,6 +98,28 @@ func TestJournalCommandsWaitForTheLock(t *testing.T) {
 			},
 		},
 		{
+			// Without credentials repair knows the account only from the
+			// journal's binding: an apply of that account on another
+			// journal holds the account's locks, not this journal's own.
+			name: "repair without credentials",
+			hold: func(t *testing.T, _ string, a, _ *Workspace) {
+				acct, err := a.JournalAccount()
+				if err != nil {
+					t.Fatal(err)
+				}
+				locks, err := a.lockAccount(ctx, a.accountLockFiles(acct, ""), 0, "rtctl apply --journal elsewhere")
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { locks.Release() })
+			},
+			run: func(dir string, a, _ *Workspace) error {
+				anonymous := open(t, dir, Options{Account: Account{Endpoint: a.opts.Account.Endpoint}, Now: testNow, StateDir: a.opts.StateDir})
+				_, err := anonymous.RepairJournal(ctx, journal.DefaultPath(dir))
+				return err
+			},
+		},
+		{
 			name: "confirm",
 			hold: func(t *testing.T, _ string, a, _ *Workspace) { holdAccount(t, a) },
 			run: func(_ string, a, _ *Workspace) error {
