@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -96,11 +97,23 @@ func backendFor(e *env, dir, kind, from, remoteFlag, stateDir string) (backend.B
 	if s, r, id := e.getenv("GITHUB_SERVER_URL"), e.getenv("GITHUB_REPOSITORY"), e.getenv("GITHUB_RUN_ID"); r != "" && id != "" {
 		ci = s + "/" + r + "/actions/runs/" + id
 	}
+	// How long the lease lasts unrenewed: the default suits a hosted
+	// remote; the crash test shortens it to see a stalled holder's lease
+	// expire and be taken over within the test.
+	var ttl time.Duration
+	if v := e.getenv("RTCTL_BACKEND_LEASE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			return nil, fmt.Errorf("RTCTL_BACKEND_LEASE=%q: want how long the git backend's lease lasts unrenewed, a duration of at least 1s such as 10m", v)
+		}
+		ttl = d
+	}
 	return gitbackend.New(gitbackend.Config{
 		Remote: remote,
 		Cache:  gitbackend.CacheDir(stateDir, remote),
 		Env:    os.Environ(),
 		Clock:  e.now,
+		TTL:    ttl,
 		Host:   host,
 		Who:    who,
 		CIRun:  ci,

@@ -48,6 +48,11 @@ type crashWorld struct {
 	journalPath string
 	// serverLag is how far the account's clock is behind rtctl's.
 	serverLag time.Duration
+	// env is added to every rtctl process's environment, and readJournal,
+	// when set, is the journal the test reads: the git backend's model
+	// (crash_git_test.go) gives its remote and the journal there.
+	env         []string
+	readJournal func() *journal.State
 }
 
 const (
@@ -191,6 +196,7 @@ func (w *crashWorld) commandContext(ctx context.Context, args ...string) *exec.C
 	if w.journalPath != "" {
 		cmd.Env = append(cmd.Env, "RTCTL_JOURNAL="+w.journalPath)
 	}
+	cmd.Env = append(cmd.Env, w.env...)
 	return cmd
 }
 
@@ -617,6 +623,9 @@ func (w *crashWorld) probeLock(apply *exec.Cmd) (refused int) {
 // journal reads the journal in use.
 func (w *crashWorld) journal() *journal.State {
 	w.t.Helper()
+	if w.readJournal != nil {
+		return w.readJournal()
+	}
 	path := w.journalPath
 	if path == "" {
 		path = filepath.Join(w.dir, ".rtctl", "journal.jsonl")

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -26,10 +27,22 @@ type Server struct {
 	// Drop is how many receive-packs still to drop the connection of (curl
 	// retries a request whose reused connection died once).
 	Drop atomic.Int64
-	// delay is added to every push (latency of a hosted remote).
-	delay time.Duration
+	// delay is added to every push (latency of a hosted remote), in
+	// nanoseconds: SetDelay changes it while clients push.
+	delay atomic.Int64
 	// pushes counts receive-pack POSTs.
 	Pushes atomic.Int64
+
+	// handler and addr serve the repository again after Stop (Start).
+	handler http.Handler
+	addr    string
+	// mu guards Srv against Stop and Start, and onPush.
+	mu     sync.Mutex
+	onPush func(carriedOut bool)
+	// busy counts the requests being served, for WaitIdle.
+	busyMu sync.Mutex
+	idle   *sync.Cond
+	busy   int
 }
 
 // T is what the helpers need of a test: *testing.T and *testing.B are
@@ -65,7 +78,9 @@ func NewServer(t T, delay time.Duration) *Server {
 	dir := filepath.Join(root, "remote.git")
 	run(t, "", "git", "init", "--bare", "--quiet", dir)
 	run(t, dir, "git", "config", "http.receivepack", "true")
-	s := &Server{Dir: dir, delay: delay}
+	s := &Server{Dir: dir}
+	s.delay.Store(int64(delay))
+	s.idle = sync.NewCond(&s.busyMu)
 	h := &cgi.Handler{
 		Path: backend,
 		Root: "/",
@@ -76,11 +91,13 @@ func NewServer(t T, delay time.Duration) *Server {
 			"HOME=" + root,
 		},
 	}
-	s.Srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.enter()
+		defer s.leave()
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "git-receive-pack") {
 			s.Pushes.Add(1)
-			if s.delay > 0 {
-				time.Sleep(s.delay) // the latency under test, not a wait for an event
+			if d := time.Duration(s.delay.Load()); d > 0 {
+				time.Sleep(d) // the latency under test, not a wait for an event
 			}
 			if s.Drop.Add(-1) >= 0 {
 				hj, ok := w.(http.Hijacker)
@@ -91,10 +108,15 @@ func NewServer(t T, delay time.Duration) *Server {
 					}
 				}
 			}
+			if s.servePush(w, r, h) {
+				return
+			}
 		}
 		h.ServeHTTP(w, r)
-	}))
-	t.Cleanup(s.Srv.Close)
+	})
+	s.Srv = httptest.NewServer(s.handler)
+	t.Cleanup(s.Stop)
+	s.addr = s.Srv.Listener.Addr().String()
 	s.URL = s.Srv.URL + "/remote.git"
 	return s
 }
