@@ -722,7 +722,7 @@ func (g *gitCrash) stallAndTakeOver(pid, machine, n int, rng *rand.Rand, f *gitC
 		}
 	}
 	inAccount := g.posted()
-	killAfter := 10 + rng.IntN(20)
+	killAfter := 2 + rng.IntN(8)
 	killed := false
 	out, err := g.startGitApply(nil, func(pid, results, _ int) {
 		if results == killAfter {
@@ -735,6 +735,8 @@ func (g *gitCrash) stallAndTakeOver(pid, machine, n int, rng *rand.Rand, f *gitC
 	}
 	g.waitEmulatorIdleFor(2 * time.Second)
 	if killed {
+		f.kills++
+		f.atResult++
 		f.takeoverKills++
 	}
 	if long {

@@ -453,6 +453,7 @@ func (s *Store) Lock(ctx context.Context, acct backend.Account, info backend.Loc
 		return nil, err
 	}
 	l.ctx, l.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	l.publish()
 	go l.keepAlive()
 	return l, nil
 }
@@ -471,10 +472,15 @@ type lease struct {
 	// confirmed is when the remote last showed this run holding the
 	// fence (a push of the journal or the lock that succeeded).
 	confirmed time.Time
-	ctx       context.Context
-	cancel    context.CancelFunc
-	done      chan struct{}
-	once      sync.Once
+	// seen is lost, the lease's expiry and confirmed as of the last
+	// change, under a lock of its own: a POST asks it without waiting for
+	// the push that holds the store's.
+	seenMu sync.Mutex
+	seen   leaseSeen
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{}
+	once   sync.Once
 }
 
 func (l *lease) ID() string { return l.info.ID }
@@ -517,12 +523,32 @@ func (l *lease) pullAndFence(ctx context.Context) error {
 	return nil
 }
 
+type leaseSeen struct {
+	lost               error
+	expires, confirmed time.Time
+}
+
+// publish makes the lease's state as it is now what sendable sees; it is
+// called, with the store's lock held, after each change.
+func (l *lease) publish() {
+	l.seenMu.Lock()
+	defer l.seenMu.Unlock()
+	l.seen = leaseSeen{lost: l.lost, expires: l.info.Expires, confirmed: l.confirmed}
+}
+
+func (l *lease) lastSeen() leaseSeen {
+	l.seenMu.Lock()
+	defer l.seenMu.Unlock()
+	return l.seen
+}
+
 // push puts the local copy on the remote, expecting the journal ref to be
 // where this lease left it.
 func (l *lease) push() error {
 	s := l.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer l.publish()
 	if l.lost != nil {
 		return l.lost
 	}
@@ -552,6 +578,7 @@ func (l *lease) renew() error {
 	s := l.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer l.publish()
 	if l.lost != nil {
 		return l.lost
 	}
@@ -586,18 +613,27 @@ const confirmWithin = time.Second
 // more than confirmWithin ago, only once the remote still shows it.
 func (l *lease) sendable() error {
 	s := l.s
+	seen := l.lastSeen()
+	if seen.lost != nil {
+		return seen.lost
+	}
+	now := s.cfg.Clock()
+	expired := !now.Before(seen.expires.Add(-s.cfg.TTL / 10))
+	if !expired && now.Sub(seen.confirmed) < confirmWithin {
+		return nil
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer l.publish()
 	if l.lost != nil {
 		return l.lost
 	}
-	now := s.cfg.Clock()
-	if !now.Before(l.info.Expires.Add(-s.cfg.TTL / 10)) {
+	if expired {
 		l.lost = fmt.Errorf("this run's lease on the journal (%s) ran out at %s (the run was stalled, or could not renew it): it sends nothing more, and the run that takes the lease over settles what this one sent", l.info.ID, l.info.Expires.UTC().Format(time.RFC3339))
 		return l.lost
 	}
-	if now.Sub(l.confirmed) < confirmWithin {
-		return nil
+	if now := s.cfg.Clock(); now.Sub(l.confirmed) < confirmWithin {
+		return nil // confirmed while this waited for the store
 	}
 	jref := JournalRef(l.acct.Name)
 	refs, err := s.remoteRefs(l.ctx, jref)
@@ -608,7 +644,7 @@ func (l *lease) sendable() error {
 		l.lost = fmt.Errorf("this run's lease on the journal (%s) was taken over by another run: it stops sending, and that run settles what this one sent", l.info.ID)
 		return l.lost
 	}
-	l.confirmed = now
+	l.confirmed = s.cfg.Clock()
 	return nil
 }
 
@@ -651,6 +687,7 @@ func (l *lease) Release(ctx context.Context) error {
 		s := l.s
 		s.mu.Lock()
 		defer s.mu.Unlock()
+		defer l.publish()
 		if l.lost != nil {
 			return
 		}
