@@ -144,16 +144,23 @@ func (g *gitCrash) waitEmulatorIdle() {
 // asking whether it may send and sending, so a stop now lands between
 // POSTs.
 func (g *gitCrash) waitPostsWaiting(n int, d time.Duration) {
+	g.waitFor(d, func() bool { return g.postsActive >= n })
+}
+
+// waitFor waits, for at most d, until done (called with g.mu held)
+// reports true.
+func (g *gitCrash) waitFor(d time.Duration, done func() bool) {
+	late := false
 	stop := time.AfterFunc(d, func() {
 		g.mu.Lock()
 		defer g.mu.Unlock()
+		late = true
 		g.idle.Broadcast()
 	})
 	defer stop.Stop()
-	deadline := time.Now().Add(d)
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	for g.postsActive < n && time.Now().Before(deadline) {
+	for !done() && !late {
 		g.idle.Wait()
 	}
 }
@@ -162,18 +169,7 @@ func (g *gitCrash) waitPostsWaiting(n int, d time.Duration) {
 // may be stopped in the middle of writing a request, which the emulator
 // then waits for.
 func (g *gitCrash) waitEmulatorIdleFor(d time.Duration) {
-	stop := time.AfterFunc(d, func() {
-		g.mu.Lock()
-		defer g.mu.Unlock()
-		g.idle.Broadcast()
-	})
-	defer stop.Stop()
-	deadline := time.Now().Add(d)
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	for g.active > 0 && time.Now().Before(deadline) {
-		g.idle.Wait()
-	}
+	g.waitFor(d, func() bool { return g.active == 0 })
 }
 
 // remoteRef is the one ref under prefix on the remote ("" when none).
