@@ -293,6 +293,29 @@ func waitGroupGone(pgid int) {
 	}
 }
 
+// waitStopped waits until the process pid is stopped, and reports false
+// when it exited first. It reads /proc: waitid on a child stopped through
+// its process group was seen to wait for ever.
+func waitStopped(pid int) bool {
+	for {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			return false
+		}
+		i := bytes.LastIndexByte(b, ')')
+		if i < 0 || i+2 >= len(b) {
+			return false
+		}
+		switch b[i+2] {
+		case 'T', 't':
+			return true
+		case 'Z', 'X':
+			return false
+		}
+		time.Sleep(time.Millisecond) // polling the kernel for a stop, not waiting on time
+	}
+}
+
 func groupAlive(pgid int) bool {
 	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
 	for _, p := range stats {
@@ -483,14 +506,16 @@ func (g *gitCrash) crashUntilDone(kills int) gitCrashFigures {
 		// the next.
 		kind, stopAt := -1, int64(0)
 		stallDue = stallDue || f.runs%crashGitStallEvery == 0
-		stall := stallDue && f.kills < kills
+		// The stalls and the remote's restart go on past the last kill
+		// until each of their seams was worked, or nothing is left to do.
+		stallsWorked := f.expired > 0 && f.forced > 0 && f.refusedWhileHeld > 0 && f.resentAfterStall > 0
+		stall := stallDue && (f.kills < kills || !stallsWorked)
 		switch {
-		case f.kills >= kills:
 		case f.remoteRestarts == 0 && f.kills >= kills/2 && !stall:
 			// This push is carried out; every later one finds the
 			// remote gone.
 			stopAt = 3
-		default:
+		case f.kills < kills:
 			kind = f.kills % 4
 		}
 		// A run stopped by a failing server reports few results: kills
@@ -661,9 +686,7 @@ func (g *gitCrash) stallAndTakeOver(pid, machine, n int, rng *rand.Rand, f *gitC
 	if err := syscall.Kill(-pid, syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
-	if stopped, err := stopProcess(pid); err != nil {
-		t.Fatal(err)
-	} else if !stopped {
+	if !waitStopped(pid) {
 		return -1, ""
 	}
 	// What it had sent is carried out first (a request it was stopped in
@@ -673,7 +696,7 @@ func (g *gitCrash) stallAndTakeOver(pid, machine, n int, rng *rand.Rand, f *gitC
 	defer g.use(machine)
 	g.use(other)
 	expire := n%2 == 0
-	long := n%4 == 0 || n%4 == 3
+	long := n%4 < 2
 	note := fmt.Sprintf("stall %d: lease expired %v, past the settling time %v", n, expire, long)
 	id, expires, ok := g.remoteLock()
 	if !ok {
