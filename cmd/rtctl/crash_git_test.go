@@ -43,6 +43,9 @@ type gitCrash struct {
 	idle        *sync.Cond
 	active      int
 	postsActive int
+	// hold keeps the POSTs that arrive from being carried out, so that a
+	// run can be stopped with all its POSTs waiting for answers.
+	hold bool
 	// slow is latency added to every POST, besides the emulator's own:
 	// a stalled run's.
 	slow atomic.Int64
@@ -89,6 +92,9 @@ func newGitCrash(t *testing.T, items int) *gitCrash {
 			g.postsActive++
 		}
 		g.idle.Broadcast()
+		for post && g.hold {
+			g.idle.Wait()
+		}
 		g.mu.Unlock()
 		defer func() {
 			g.mu.Lock()
@@ -145,6 +151,14 @@ func (g *gitCrash) waitEmulatorIdle() {
 // POSTs.
 func (g *gitCrash) waitPostsWaiting(n int, d time.Duration) {
 	g.waitFor(d, func() bool { return g.postsActive >= n })
+}
+
+// setHold holds the POSTs that arrive, or lets them all go on.
+func (g *gitCrash) setHold(on bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.hold = on
+	g.idle.Broadcast()
 }
 
 // waitFor waits, for at most d, until done (called with g.mu held)
@@ -680,13 +694,22 @@ func (g *gitCrash) forceUnlock(refused string) {
 func (g *gitCrash) stallAndTakeOver(pid, machine, n int, rng *rand.Rand, f *gitCrashFigures) (int64, string) {
 	t := g.t
 	g.srv.OnPush(nil)
-	g.waitPostsWaiting(4, time.Second)
+	// The run is stopped with its POSTs held at the emulator, all four
+	// waiting for answers: none between asking the lease and sending, a
+	// window no lease can close (docs/RELIABILITY.md). Fewer than four
+	// means no more were coming (a worker waiting out a Retry-After asks
+	// the lease again when it is done).
+	g.setHold(true)
+	g.waitPostsWaiting(4, 3*time.Second)
 	// The whole group stops, as a laptop closed mid-apply: rtctl and the
 	// git it runs.
-	if err := syscall.Kill(-pid, syscall.SIGSTOP); err != nil {
+	err := syscall.Kill(-pid, syscall.SIGSTOP)
+	stopped := err == nil && waitStopped(pid)
+	g.setHold(false)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if !waitStopped(pid) {
+	if !stopped {
 		return -1, ""
 	}
 	// What it had sent is carried out first (a request it was stopped in
