@@ -381,8 +381,11 @@ type gitCrashFigures struct {
 // The git seams, by run number: which runs stall and are taken over.
 const (
 	crashGitStallEvery = 4
-	// crashGitLease is the stalled holder's lease, when it is to expire.
-	crashGitLease = 2 * time.Second
+	// crashGitLease is the stalled holder's lease, when it is to expire:
+	// long enough that a renewal every third of it is in time on a loaded
+	// machine under the race detector (at 2 s a holder found its own
+	// lease run out before it could be stalled).
+	crashGitLease = 5 * time.Second
 )
 
 var forceUnlockID = regexp.MustCompile(`run rtctl force-unlock ([0-9a-f]+)`)
