@@ -380,7 +380,7 @@ type gitCrashFigures struct {
 
 // The git seams, by run number: which runs stall and are taken over.
 const (
-	crashGitStallEvery = 4
+	crashGitStallEvery = 8
 	// crashGitLease is the stalled holder's lease, when it is to expire:
 	// long enough that a renewal every third of it is in time on a loaded
 	// machine under the race detector (at 2 s a holder found its own
@@ -528,16 +528,17 @@ func (g *gitCrash) crashUntilDone(kills int) gitCrashFigures {
 		stallsWorked := f.expired > 0 && f.forced > 0 && f.refusedWhileHeld > 0 && f.resentAfterStall > 0
 		stall := stallDue && (f.kills < kills || !stallsWorked)
 		switch {
-		case f.remoteRestarts == 0 && f.kills >= kills/2 && !stall:
+		case f.remoteRestarts == 0 && f.kills >= min(kills/2, 4) && !stall:
 			// This push is carried out; every later one finds the
 			// remote gone.
 			stopAt = 3
 		case f.kills < kills:
 			kind = f.kills % 4
 		}
-		// A run stopped by a failing server reports few results: kills
-		// land within the first ten.
-		killAfter := 1 + rng.IntN(max(2, min(10, g.items/kills)))
+		// A run stopped by a failing server reports few results, and a
+		// run reads ahead of the test: kills land within the first five,
+		// so that the items last for every kill.
+		killAfter := 1 + rng.IntN(max(2, min(5, g.items/kills)))
 		pushAt := 1 + rng.Int64N(4)
 		var (
 			killed, remoteDown atomic.Bool
@@ -703,7 +704,7 @@ func (g *gitCrash) stallAndTakeOver(pid, machine, n int, rng *rand.Rand, f *gitC
 	// means no more were coming (a worker waiting out a Retry-After asks
 	// the lease again when it is done).
 	g.setHold(true)
-	g.waitPostsWaiting(4, 3*time.Second)
+	g.waitPostsWaiting(4, 20*time.Second)
 	// The whole group stops, as a laptop closed mid-apply: rtctl and the
 	// git it runs.
 	err := syscall.Kill(-pid, syscall.SIGSTOP)
