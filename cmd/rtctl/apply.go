@@ -5,15 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sort"
 	"strings"
-	"sync"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/views"
-	"github.com/rtctl/rtctl/pkg/apply"
-	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
@@ -41,7 +38,8 @@ crashed apply never posts an item twice: the next run settles unanswered
 POSTs from the account's feeds. A lock beside the journal keeps two applies
 from running at once.
 
-Ctrl-C stops starting new POSTs, waits for those in flight and records them.
+Ctrl-C (or SIGTERM) stops starting new POSTs, waits for those in flight and
+records them; a second one abandons those, naming them, and ends at once.
 
 ` + exitCodesHelp,
 		Args: cobra.MaximumNArgs(1),
@@ -56,6 +54,15 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.
 			case jsonOut && saved == nil && !autoApprove:
 				return errors.New("apply --json cannot ask for confirmation: add --auto-approve, or apply a saved plan")
 			}
+			if saved != nil && saved.ForSandbox() && !acct.sandbox && !acct.namesAccount(e) {
+				// As its variables, the plan's account comes with it, for
+				// a person who has given no other (a new user trying the
+				// README); one who has meets the refusal of a plan
+				// reviewed against the sandbox, which says to add
+				// --sandbox.
+				acct.sandbox = true
+				e.out().Note("the plan was made against the sandbox: it is applied there.")
+			}
 			wopts, err := workspaceOptions(e, &cf, &acct)
 			if err != nil {
 				return err
@@ -64,7 +71,7 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.
 				opts.Rate = &rate
 			}
 			view := views.NewApplyText(e.stdout, views.ApplyTextOptions{
-				Terminal: e.isTerminal(e.stdout), Color: diagColor(e, cf.noColor, e.stdout),
+				Terminal: e.ansiTerminal(e.stdout), Color: diagColor(e, cf.noColor, e.stdout),
 				Rate: wopts.Rate(opts.Rate), Now: e.now, Stderr: e.stderr, Width: e.width(e.stdout),
 			})
 			if jsonOut {
@@ -84,23 +91,9 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.
 				return err
 			}
 			opts.RetryUncertain = retryUncertain
-			opts.Review = func(ctx context.Context, p *plan.Plan) (bool, error) {
-				if err := view.Plan(p); err != nil {
-					return false, err
-				}
-				if len(p.ToCreate()) == 0 || autoApprove {
-					return true, nil
-				}
-				return confirm(ctx, e)
-			}
-			opts.OnRun, opts.OnStop = view.Run, view.Stopping
-			opts.OnStart = func(a plan.Action) {
-				e.inFlight.start(a)
-				view.Start(a)
-			}
-			opts.OnResult = func(r apply.ItemResult) {
-				e.inFlight.result(r)
-				view.Result(r)
+			opts.Progress = e.inFlight.Track(view)
+			if !autoApprove {
+				opts.Confirm = func(ctx context.Context) (bool, error) { return confirm(ctx, e) }
 			}
 			var res *workspace.ApplyResult
 			if saved != nil {
@@ -111,7 +104,7 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.
 			view.Finish()
 			err = applyOutcome(e, view, res, err, saved != nil)
 			if err != nil {
-				views.ApplyError(view, errorMessage(err))
+				view.Error(errorMessage(err))
 			}
 			return err
 		},
@@ -122,8 +115,8 @@ Ctrl-C stops starting new POSTs, waits for those in flight and records them.
 	f.BoolVar(&autoApprove, "auto-approve", false, "apply without asking for confirmation")
 	f.BoolVar(&jsonOut, "json", false, "stream the apply as JSON events, one a line (docs/apply-json.md); needs --auto-approve or a saved plan")
 	f.BoolVar(&retryUncertain, "retry-uncertain", false, "send uncertain items again (check the account first: this may duplicate them)")
-	f.IntVar(&opts.Parallelism, "parallelism", apply.DefaultParallelism, "how many POSTs may be in flight at once")
-	f.Float64Var(&rate, "rate", apply.DefaultRate, "at most this many POSTs per second (0: no limit; the sandbox has none)")
+	f.IntVar(&opts.Parallelism, "parallelism", workspace.DefaultParallelism, "how many POSTs may be in flight at once")
+	f.Float64Var(&rate, "rate", workspace.DefaultRate, "at most this many POSTs per second (0: no limit; the sandbox has none)")
 	f.StringArrayVar(&opts.Replace, "replace", nil, "post the changed version of the items this `ADDRESS` selects instead of holding it (the old one stays in the account); repeatable")
 	f.StringArrayVar(&opts.Targets, "target", nil, "apply only the items this `ADDRESS` selects (highlight.ship, offline_time.meetings, highlight.*); repeatable")
 	f.DurationVar(&opts.LockTimeout, "lock-timeout", 0, "wait this long for another apply on the same journal to finish")
@@ -155,40 +148,36 @@ func applyOutcome(e *env, view views.ApplyView, res *workspace.ApplyResult, runE
 		return runErr
 	}
 	if res.Declined {
-		fmt.Fprintln(e.stdout, "\nApply cancelled.")
+		view.Cancelled()
 		return &exitError{code: exitError1}
 	}
-	att := res.Attention()
-	if res.Sent == nil && len(res.Skipped) == 0 && len(att) == 0 {
+	if len(res.Attention()) == 0 && res.Sent == nil && len(res.AlreadyInAccount) == 0 {
 		view.Unchanged(saved)
 		return runErr
 	}
 	if err := view.Summary(res, runErr != nil); err != nil {
 		return err
 	}
-	sent := res.Sent
-	if sent == nil {
-		sent = &apply.Result{}
-	}
 	switch {
 	case runErr != nil:
 		return runErr
-	case sent.Broken != "":
-		return &exitError{code: exitError1, err: fmt.Errorf("%s: stopped sending; the %s not sent are planned again by the next run", strings.TrimSuffix(sent.Broken, "."), plural(sent.Count(apply.Skipped), "item", "items"))}
-	case sent.Interrupted:
+	case res.Sent != nil && res.Sent.Broken != "":
+		return &exitError{code: exitError1, err: fmt.Errorf("%s: stopped sending; the %s not sent are planned again by the next run", strings.TrimSuffix(res.Sent.Broken, "."), plural(res.NotSent(), "item", "items"))}
+	case res.Sent != nil && res.Sent.Interrupted:
 		return &exitError{code: exitError1, err: errors.New("interrupted; run apply again to post the rest")}
-	case sent.Count(apply.Failed) > 0:
-		return &exitError{code: exitError1, err: fmt.Errorf("%s failed; see the reasons above", plural(sent.Count(apply.Failed), "item", "items"))}
+	case res.Failed() > 0:
+		return &exitError{code: exitError1, err: fmt.Errorf("%s failed; see the reasons above", plural(res.Failed(), "item", "items"))}
 	case res.Stopped():
 		return &exitError{code: exitError1, err: errors.New("the apply stopped before sending everything; see the reasons above, then run apply again")}
-	case len(att) > 0:
-		return &exitError{code: exitAttention, err: attentionError(att, sent.Count(apply.Unknown))}
+	case len(res.Attention()) > 0:
+		return &exitError{code: exitAttention, err: attentionError(res)}
 	}
 	return nil
 }
 
 // attentionError says what a person has to look at after an apply.
-func attentionError(att map[plan.Status]int, unknown int) error {
+func attentionError(res *workspace.ApplyResult) error {
+	att := res.Attention()
 	var parts []string
 	for _, st := range workspace.AttentionStatuses {
 		if n := att[st]; n > 0 {
@@ -196,8 +185,8 @@ func attentionError(att map[plan.Status]int, unknown int) error {
 		}
 	}
 	msg := fmt.Sprintf("not everything declared is in the account (%s): see the reasons above", strings.Join(parts, ", "))
-	if unknown > 0 {
-		msg += fmt.Sprintf("; the next plan checks the account for the %s that got no answer (after %s)", plural(unknown, "POST", "POSTs"), plan.SettleAfter)
+	if unknown := res.Unknown(); unknown > 0 {
+		msg += fmt.Sprintf("; the next plan checks the account for the %s that got no answer (after %s)", plural(unknown, "POST", "POSTs"), workspace.SettleAfter)
 	}
 	return errors.New(msg)
 }
@@ -218,59 +207,14 @@ func savedOptions(saved *workspace.SavedPlan, opts workspace.Options) (workspace
 	return saved.Options(opts), nil
 }
 
-// inFlight tracks the POSTs sent and not yet answered, from the apply
-// view's callbacks (called by concurrent workers), for the line a second
-// interrupt prints as it abandons them.
-type inFlight struct {
-	mu      sync.Mutex
-	started bool
-	sent    map[string]bool
-}
-
-func (f *inFlight) start(a plan.Action) {
-	if f == nil {
-		return
+// abandonedCode is the exit code of a process a second sig ends: 128
+// plus the signal's number, as a shell reports a process that signal
+// ended, so that what the person or the CI runner sent is recognised.
+func abandonedCode(sig os.Signal) int {
+	if sig == syscall.SIGTERM {
+		return exitAbandonedTerm
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.sent == nil {
-		f.sent = map[string]bool{}
-	}
-	f.started = true
-	f.sent[a.Address] = true
-}
-
-func (f *inFlight) result(r apply.ItemResult) {
-	if f == nil {
-		return
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	delete(f.sent, r.Action.Address)
-}
-
-// abandonLine says what a second interrupt leaves behind, and what to do.
-func (f *inFlight) abandonLine() string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if !f.started {
-		return fmt.Sprintf("Interrupted again: stopped at once (exit code %d); nothing had been sent.", exitAbandoned)
-	}
-	if len(f.sent) == 0 {
-		return fmt.Sprintf("Interrupted again: stopped at once (exit code %d) with no POST in flight; run rtctl plan to see what is left.", exitAbandoned)
-	}
-	addrs := make([]string, 0, len(f.sent))
-	for a := range f.sent {
-		addrs = append(addrs, a)
-	}
-	sort.Strings(addrs)
-	const shown = 10
-	list := strings.Join(addrs[:min(shown, len(addrs))], ", ")
-	if len(addrs) > shown {
-		list += fmt.Sprintf(" and %d more", len(addrs)-shown)
-	}
-	return fmt.Sprintf("Interrupted again: abandoned the %s in flight (%s), exit code %d. Their outcome is unknown: the next plan settles them from the account's feeds, and nothing is sent twice.",
-		plural(len(addrs), "POST", "POSTs"), list, exitAbandoned)
+	return exitAbandoned
 }
 
 // plural is "1 POST" or "3 POSTs".

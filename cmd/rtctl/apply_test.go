@@ -37,13 +37,14 @@ func terminalEnv(t *testing.T, stdin string) (*env, *bytes.Buffer, *emulator.Emu
 	vars := map[string]string{"RTCTL_ENDPOINT": srv.URL, "RESCUETIME_API_KEY": "tty-key", "RTCTL_STATE_DIR": t.TempDir()}
 	var out bytes.Buffer
 	e := &env{
-		stdin:      strings.NewReader(stdin),
-		stdout:     &out,
-		stderr:     &out,
-		getenv:     func(k string) string { return vars[k] },
-		now:        func() time.Time { return now },
-		httpClient: &http.Client{},
-		isTerminal: func(any) bool { return true },
+		stdin:       strings.NewReader(stdin),
+		stdout:      &out,
+		stderr:      &out,
+		getenv:      func(k string) string { return vars[k] },
+		now:         func() time.Time { return now },
+		httpClient:  &http.Client{},
+		isTerminal:  func(any) bool { return true },
+		fingerprint: rememberedFingerprint,
 	}
 	return e, &out, emu, dir
 }

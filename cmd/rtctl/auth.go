@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/rtctl/rtctl/pkg/rtapi"
+	"github.com/rtctl/rtctl/pkg/authorize"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
@@ -25,8 +25,8 @@ func (o *oauthFlags) register(cmd *cobra.Command, withSecret bool) {
 	f := cmd.Flags()
 	f.StringVar(&o.clientID, "client-id", "", "the OAuth2 application's client id (required)")
 	f.StringVar(&o.redirectURI, "redirect-uri", "", "the redirect URI registered for the application (required)")
-	f.StringSliceVar(&o.scopes, "scope", []string{"time_data", "highlight_data", "focustime_data"}, "scopes to ask for: "+strings.Join(documentedScopes(), ", "))
-	f.StringVar(&o.endpoint, "endpoint", "", "RescueTime base URL (default $RTCTL_ENDPOINT, else "+rtapi.DefaultBaseURL+")")
+	f.StringSliceVar(&o.scopes, "scope", []string{"time_data", "highlight_data", "focustime_data"}, "scopes to ask for: "+strings.Join(authorize.Scopes(), ", "))
+	f.StringVar(&o.endpoint, "endpoint", "", "RescueTime base URL (default $RTCTL_ENDPOINT, else "+workspace.DefaultBaseURL+")")
 	if withSecret {
 		f.StringVar(&o.clientSecretFile, "client-secret-file", "", "read the client secret from `FILE` (default $RESCUETIME_CLIENT_SECRET)")
 	}
@@ -34,54 +34,43 @@ func (o *oauthFlags) register(cmd *cobra.Command, withSecret bool) {
 	_ = cmd.MarkFlagRequired("redirect-uri")
 }
 
-func (o *oauthFlags) config(e *env, withSecret bool) (rtapi.OAuthConfig, error) {
-	cfg := rtapi.OAuthConfig{ClientID: o.clientID, RedirectURI: o.redirectURI}
-	valid := documentedScopes()
+// options checks the flags and turns them into the flow's options; the
+// client secret only for redeeming a code.
+func (o *oauthFlags) options(e *env, withSecret bool) (authorize.Options, error) {
+	opts := authorize.Options{
+		ClientID: o.clientID, RedirectURI: o.redirectURI,
+		Endpoint: o.endpoint, StateDir: stateDir(e),
+		HTTPClient: e.httpClient, Clock: e.now, UserAgent: "rtctl/" + buildVersion(),
+	}
+	if opts.Endpoint == "" {
+		opts.Endpoint = e.getenv("RTCTL_ENDPOINT")
+	}
+	valid := authorize.Scopes()
 	for _, s := range o.scopes {
 		s = strings.TrimSpace(s)
 		if !slices.Contains(valid, s) {
 			// RescueTime would only fail later, on its own page.
-			return cfg, fmt.Errorf("invalid --scope %q: want one or more of %s", s, strings.Join(valid, ", "))
+			return opts, fmt.Errorf("invalid --scope %q: want one or more of %s", s, strings.Join(valid, ", "))
 		}
-		cfg.Scopes = append(cfg.Scopes, rtapi.Scope(s))
+		opts.Scopes = append(opts.Scopes, s)
 	}
-	if len(cfg.Scopes) == 0 {
-		return cfg, fmt.Errorf("--scope needs at least one of %s", strings.Join(valid, ", "))
+	if len(opts.Scopes) == 0 {
+		return opts, fmt.Errorf("--scope needs at least one of %s", strings.Join(valid, ", "))
 	}
 	if withSecret {
 		secret := e.getenv("RESCUETIME_CLIENT_SECRET")
 		if o.clientSecretFile != "" {
 			var err error
 			if secret, err = readSecretFile(e, "--client-secret-file", o.clientSecretFile); err != nil {
-				return cfg, err
+				return opts, err
 			}
 		}
 		if secret == "" {
-			return cfg, errors.New("the client secret is needed: pass --client-secret-file FILE or export RESCUETIME_CLIENT_SECRET")
+			return opts, errors.New("the client secret is needed: pass --client-secret-file FILE or export RESCUETIME_CLIENT_SECRET")
 		}
-		cfg.ClientSecret = rtapi.Secret(secret)
+		opts.ClientSecret = secret
 	}
-	return cfg, nil
-}
-
-// documentedScopes are the OAuth2 scopes the API documents, in its order.
-func documentedScopes() []string {
-	return []string{
-		string(rtapi.ScopeTimeData), string(rtapi.ScopeCategoryData), string(rtapi.ScopeProductivityData),
-		string(rtapi.ScopeAlertData), string(rtapi.ScopeHighlightData), string(rtapi.ScopeFocusTimeData),
-	}
-}
-
-func (o *oauthFlags) client(e *env) (*rtapi.Client, error) {
-	base := o.endpoint
-	if base == "" {
-		base = e.getenv("RTCTL_ENDPOINT")
-	}
-	c, err := rtapi.New(rtapi.Options{BaseURL: base, HTTPClient: e.httpClient, Now: e.now, UserAgent: "rtctl/" + buildVersion()})
-	if err != nil {
-		return nil, fmt.Errorf("connecting to RescueTime: %w", err)
-	}
-	return c, nil
+	return opts, nil
 }
 
 func newAuthCmd(e *env) *cobra.Command {
@@ -113,7 +102,7 @@ file with owner-only permissions and never printed.`,
 func readSecretFile(e *env, flag, path string) (string, error) {
 	s, warning, err := workspace.ReadSecretFile(flag, path)
 	if warning != "" {
-		fmt.Fprintf(e.stderr, "Warning: %s\n", warning)
+		e.out().Warning(warning)
 	}
 	return s, err
 }

@@ -8,9 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/rtctl/rtctl/internal/atomicfile"
-	"github.com/rtctl/rtctl/internal/termsafe"
-	"github.com/rtctl/rtctl/pkg/rtapi"
+	"github.com/rtctl/rtctl/internal/views"
+	"github.com/rtctl/rtctl/pkg/authorize"
 )
 
 func newAuthTokenCmd(e *env) *cobra.Command {
@@ -29,18 +28,14 @@ redeemed only when the address's state is the one rtctl auth url made, and
 with that request's PKCE verifier. The token file is checked first, so a path
 rtctl cannot save to never costs the single-use code.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := o.config(e, true)
+			opts, err := o.options(e, true)
 			if err != nil {
 				return err
 			}
-			if err := checkTokenTarget(tokenFile); err != nil {
-				return err
+			if err := authorize.CheckTokenFile(tokenFile); err != nil {
+				return fmt.Errorf("--token-file: %w (the code was not redeemed: choose another file and run `auth token` again while the code is valid)", err)
 			}
-			pending, err := pendingAuthPath(e, cfg)
-			if err != nil {
-				return err
-			}
-			p, err := loadPendingAuth(pending, cfg)
+			pending, err := authorize.Resume(opts)
 			if err != nil {
 				return err
 			}
@@ -48,28 +43,11 @@ rtctl cannot save to never costs the single-use code.`,
 			if err != nil {
 				return err
 			}
-			code, err := rtapi.CodeFromRedirect(redirect, p.State)
-			if err != nil {
-				return fmt.Errorf("%w (the code was not redeemed)", err)
-			}
-			c, err := o.client(e)
+			scope, err := pending.Redeem(cmd.Context(), opts, redirect, tokenFile)
 			if err != nil {
 				return err
 			}
-			tok, err := c.ExchangeCode(cmd.Context(), cfg, code, rtapi.Secret(p.Verifier))
-			// Redeemed or refused, the code is spent: the verifier is of no
-			// more use.
-			if rerr := removePendingAuth(pending); err == nil {
-				err = rerr
-			}
-			if err != nil {
-				return err
-			}
-			if err := writeSecretFile(tokenFile, string(tok.AccessToken)); err != nil {
-				return err
-			}
-			// The scopes are the server's text.
-			fmt.Fprintf(e.stdout, "Saved the access token (scopes: %s) to %s.\nUse it with --access-token-file %s.\n", termsafe.Escape(tok.Scope), tokenFile, tokenFile)
+			views.NewAuth(e.out()).TokenSaved(scope, tokenFile)
 			return nil
 		},
 	}
@@ -96,10 +74,4 @@ func readCode(e *env, path string) (string, error) {
 		return "", fmt.Errorf("reading the redirect address from standard input: %w", err)
 	}
 	return "", errors.New("no redirect address on standard input")
-}
-
-// writeSecretFile writes a secret to path, owner-only and atomically, so a
-// reader never sees half a token.
-func writeSecretFile(path, secret string) error {
-	return atomicfile.Write(path, []byte(secret+"\n"))
 }

@@ -1,9 +1,10 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
+
+	"github.com/rtctl/rtctl/internal/views"
+	"github.com/rtctl/rtctl/pkg/authorize"
 )
 
 func newAuthURLCmd(e *env) *cobra.Command {
@@ -17,28 +18,15 @@ verifier (S256) for it and keeps them, owner-only, in its state directory
 for the same application replaces them.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := o.config(e, false)
+			opts, err := o.options(e, false)
 			if err != nil {
 				return err
 			}
-			c, err := o.client(e)
+			url, err := authorize.Start(opts)
 			if err != nil {
 				return err
 			}
-			a, err := c.Authorize(cfg)
-			if err != nil {
-				return err
-			}
-			path, err := pendingAuthPath(e, cfg)
-			if err != nil {
-				return err
-			}
-			if err := savePendingAuth(path, pendingAuth{ClientID: cfg.ClientID, RedirectURI: cfg.RedirectURI, State: a.State, Verifier: string(a.Verifier)}); err != nil {
-				return err
-			}
-			fmt.Fprintln(e.stdout, a.URL)
-			fmt.Fprintf(e.stderr, "Open it and grant access: RescueTime sends the browser to %s with a code (valid 10 minutes).\n"+
-				"Give that whole address to rtctl auth token (--code-file FILE, or standard input).\n", cfg.RedirectURI)
+			views.NewAuth(e.out()).AuthorizeURL(url, opts.RedirectURI)
 			return nil
 		},
 	}

@@ -8,10 +8,11 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/spf13/cobra"
 
-	"github.com/rtctl/rtctl/pkg/spec"
+	"github.com/rtctl/rtctl/internal/views"
+	"github.com/rtctl/rtctl/internal/views/hcldiag"
+	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
 // maxConsoleInput bounds one expression typed or piped into the console,
@@ -59,10 +60,19 @@ as (sensitive value), and credentials never. "exit" or end of input ends it.`,
 	return cmd
 }
 
+// console evaluates expressions in the configuration's scope
+// (workspace.Console's): each value as the console shows it, or the
+// diagnostics, which name the files of Files.
+type console interface {
+	Evaluate(src string) (string, hcl.Diagnostics)
+	Files() map[string]*hcl.File
+}
+
 // runConsole reads expressions until the end of input, "exit" or ctx
 // ends, and writes each value or its diagnostics.
-func runConsole(ctx context.Context, e *env, con *spec.Console, color bool) error {
+func runConsole(ctx context.Context, e *env, con console, color bool) error {
 	interactive := e.isTerminal(e.stdin)
+	view := views.NewConsole(e.out())
 	lines := make(chan string)
 	scanErr := make(chan error, 1)
 	go func() {
@@ -81,19 +91,15 @@ func runConsole(ctx context.Context, e *env, con *spec.Console, color bool) erro
 	failed := 0
 	var expr strings.Builder
 	for {
-		switch {
-		case !interactive:
-		case expr.Len() == 0:
-			fmt.Fprint(e.stdout, "> ")
-		default:
-			fmt.Fprint(e.stdout, "... ")
+		if interactive {
+			view.Prompt(expr.Len() > 0)
 		}
 		var line string
 		var ok bool
 		select {
 		case line, ok = <-lines:
 		case <-ctx.Done():
-			fmt.Fprintln(e.stdout)
+			view.EndLine()
 			return nil
 		}
 		if !ok {
@@ -103,7 +109,7 @@ func runConsole(ctx context.Context, e *env, con *spec.Console, color bool) erro
 				return fmt.Errorf("reading expressions: %w", err)
 			}
 			if interactive {
-				fmt.Fprintln(e.stdout)
+				view.EndLine()
 			}
 			break
 		}
@@ -115,7 +121,7 @@ func runConsole(ctx context.Context, e *env, con *spec.Console, color bool) erro
 		if expr.Len() > maxConsoleInput {
 			return fmt.Errorf("an expression is longer than %d bytes, the most the console reads", maxConsoleInput)
 		}
-		open, empty := scan(expr.String())
+		open, empty := workspace.ConsoleInput(expr.String())
 		if open {
 			continue
 		}
@@ -125,21 +131,21 @@ func runConsole(ctx context.Context, e *env, con *spec.Console, color bool) erro
 			continue
 		}
 		value, diags := con.Evaluate(src)
-		if err := spec.RenderDiagnostics(e.stderr, con.Files(), diags, color); err != nil {
+		if err := hcldiag.Render(e.stderr, con.Files(), diags, color); err != nil {
 			return err
 		}
 		if diags.HasErrors() {
 			failed++
 			continue
 		}
-		fmt.Fprintln(e.stdout, value)
+		view.Value(value)
 	}
 	// A bracket left open at the end of input is an expression too, and
 	// its error says what is missing.
 	if src := strings.TrimSpace(expr.String()); src != "" {
 		if _, diags := con.Evaluate(src); diags.HasErrors() {
 			failed++
-			if err := spec.RenderDiagnostics(e.stderr, con.Files(), diags, color); err != nil {
+			if err := hcldiag.Render(e.stderr, con.Files(), diags, color); err != nil {
 				return err
 			}
 		}
@@ -148,27 +154,4 @@ func runConsole(ctx context.Context, e *env, con *spec.Console, color bool) erro
 		return &exitError{code: 1}
 	}
 	return nil
-}
-
-// scan reports whether src leaves a bracket, brace, parenthesis or
-// template open, so that the expression goes on on the next line, and
-// whether it holds nothing but comments and blanks.
-func scan(src string) (open, empty bool) {
-	tokens, _ := hclsyntax.LexExpression([]byte(src), spec.ConsoleFilename, hcl.InitialPos)
-	depth := 0
-	empty = true
-	for _, t := range tokens {
-		switch t.Type {
-		case hclsyntax.TokenOBrace, hclsyntax.TokenOBrack, hclsyntax.TokenOParen,
-			hclsyntax.TokenTemplateInterp, hclsyntax.TokenTemplateControl, hclsyntax.TokenOHeredoc:
-			depth++
-		case hclsyntax.TokenCBrace, hclsyntax.TokenCBrack, hclsyntax.TokenCParen,
-			hclsyntax.TokenTemplateSeqEnd, hclsyntax.TokenCHeredoc:
-			depth--
-		case hclsyntax.TokenComment, hclsyntax.TokenNewline, hclsyntax.TokenEOF:
-			continue
-		}
-		empty = false
-	}
-	return depth > 0, empty
 }

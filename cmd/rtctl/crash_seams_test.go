@@ -58,6 +58,7 @@ func TestJournalBesideItPostsWhatTheConfigurationsJournalRecordedNotSent(t *test
 	if testing.Short() {
 		t.Skip("runs real processes")
 	}
+	t.Parallel()
 	w := newCrashWorld(t, 4, 0)
 	if err := w.emu.SetModel(crashKey, emulator.Model{OfflineReport: emulator.OfflineHidden}); err != nil {
 		t.Fatal(err)
@@ -103,6 +104,7 @@ func TestJournalElsewhereIsNoticedByTheConfigurationsJournal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs real processes")
 	}
+	t.Parallel()
 	w := newCrashWorld(t, 2, 0)
 	if err := w.emu.SetModel(crashKey, emulator.Model{OfflineReport: emulator.OfflineHidden}); err != nil {
 		t.Fatal(err)
@@ -126,6 +128,7 @@ func TestItemSentByTheOtherJournalCanBeSettled(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs real processes")
 	}
+	t.Parallel()
 	w := newCrashWorld(t, 1, 0)
 	if err := w.emu.SetModel(crashKey, emulator.Model{OfflineReport: emulator.OfflineHidden}); err != nil {
 		t.Fatal(err)
@@ -168,6 +171,7 @@ func TestItemTheOtherJournalSentAfterNotSentCanBeSettled(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs real processes")
 	}
+	t.Parallel()
 	w := newCrashWorld(t, 4, 0)
 	if err := w.emu.SetModel(crashKey, emulator.Model{OfflineReport: emulator.OfflineHidden}); err != nil {
 		t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -53,6 +54,8 @@ type crashWorld struct {
 	// (crash_git_test.go) gives its remote and the journal there.
 	env         []string
 	readJournal func() *journal.State
+	// gate, when set, stands before the emulator (crash_lock_test.go).
+	gate atomic.Pointer[postGate]
 }
 
 const (
@@ -86,7 +89,7 @@ func newCrashWorld(t *testing.T, blocks, highlights int) *crashWorld {
 	}
 	w := &crashWorld{t: t, emu: emu, clock: clock, now: now, items: blocks + highlights}
 	w.quiet = sync.NewCond(&w.mu)
-	srv := httptest.NewUnstartedServer(emu)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(w.serve))
 	srv.Config.ConnState = w.connState
 	srv.Start()
 	t.Cleanup(srv.Close)
@@ -118,6 +121,14 @@ func newCrashWorld(t *testing.T, blocks, highlights int) *crashWorld {
 	}
 	w.dir = dir
 	return w
+}
+
+func (w *crashWorld) serve(rw http.ResponseWriter, r *http.Request) {
+	if g := w.gate.Load(); g != nil {
+		g.ServeHTTP(rw, r)
+		return
+	}
+	w.emu.ServeHTTP(rw, r)
 }
 
 func (w *crashWorld) connState(_ net.Conn, s http.ConnState) {
@@ -295,6 +306,9 @@ type crashFigures struct {
 	// behind rtctl's.
 	lostJournal                    bool
 	otherRuns, refused, laggedRuns int
+	// otherRefused are the refusals while an apply on the other journal
+	// held the lock.
+	otherRefused int
 }
 
 // TestApplySurvivesSIGKILL kills real rtctl apply processes at many points
@@ -311,6 +325,7 @@ func TestApplySurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs real processes")
 	}
+	t.Parallel()
 	kills, items, long := crashSize(t)
 	// Each model has its own emulator and directory: side by side, they
 	// keep both cores busy while runs wait on the emulator's latency. The
@@ -349,13 +364,13 @@ func crashModel(t *testing.T, name string, model emulator.Model, faults bool, ki
 	}
 	f := w.crashUntilDone(kills)
 	f.model = name
-	t.Logf("%s: %d runs, %d killed (leaving %d items with a POST but no outcome), %d resolved by a person (%d confirmed, %d adopted, %d retried), journal lost: %v, %d runs on another journal, %d journal commands refused for the lock, %d runs with the server's clock behind, %d items, %d duplicates, %d lost",
-		name, f.runs, f.kills, f.inFlight, f.confirmed+f.adopted+f.retried, f.confirmed, f.adopted, f.retried, f.lostJournal, f.otherRuns, f.refused, f.laggedRuns, f.items, f.dups, f.lost)
+	t.Logf("%s: %d runs, %d killed (leaving %d items with a POST but no outcome), %d resolved by a person (%d confirmed, %d adopted, %d retried), journal lost: %v, %d runs on another journal, %d journal commands refused for the lock (%d of them on the other journal), %d runs with the server's clock behind, %d items, %d duplicates, %d lost",
+		name, f.runs, f.kills, f.inFlight, f.confirmed+f.adopted+f.retried, f.confirmed, f.adopted, f.retried, f.lostJournal, f.otherRuns, f.refused, f.otherRefused, f.laggedRuns, f.items, f.dups, f.lost)
 	if f.kills < kills/2 || f.inFlight == 0 {
 		t.Errorf("only %d kills, %d in flight: the test did not exercise crashes mid-apply", f.kills, f.inFlight)
 	}
-	if !f.lostJournal || (crashTwoJournals() && f.otherRuns == 0) || (canStopProcesses && f.refused == 0) || f.laggedRuns == 0 {
-		t.Errorf("a seam was not exercised: journal lost %v, %d runs on another journal, %d journal commands refused, %d runs with a clock behind", f.lostJournal, f.otherRuns, f.refused, f.laggedRuns)
+	if !f.lostJournal || (crashTwoJournals() && f.otherRuns == 0) || (canStopProcesses && (f.refused == f.otherRefused || (crashTwoJournals() && f.otherRefused == 0))) || f.laggedRuns == 0 {
+		t.Errorf("a seam was not exercised: journal lost %v, %d runs on another journal, %d journal commands refused (%d on the other journal), %d runs with a clock behind", f.lostJournal, f.otherRuns, f.refused, f.otherRefused, f.laggedRuns)
 	}
 	return f
 }
@@ -384,11 +399,12 @@ const (
 //   - with RTCTL_CRASH_TWO_JOURNALS=1, while kills go on, every
 //     crashOtherEvery-th run uses another journal of the account in
 //     .rtctl (RTCTL_JOURNAL), as a second copy of the scheduled job would;
-//   - every crashProbeEvery runs, the next run with more to send than it
-//     has in flight is stopped (SIGSTOP) after its first result and, if it
-//     holds the lock, every command that writes the journal is started:
-//     each must be refused for the lock, and the journal must stay as the
-//     apply left it, byte for byte;
+//   - every crashProbeEvery runs, and on the other journal until a probe
+//     there is done, the next run with more to send than it has in flight
+//     is stopped (SIGSTOP) after its first result and, if it holds the
+//     account's lock, every command that writes a journal is started on
+//     its journal: each must be refused for the lock, and the account's
+//     journals must stay as the apply left them, byte for byte;
 //   - every crashLagEvery-th run finds the account's clock crashServerLag
 //     behind rtctl's.
 func (w *crashWorld) crashUntilDone(kills int) crashFigures {
@@ -441,14 +457,20 @@ func (w *crashWorld) crashUntilDone(kills int) crashFigures {
 		// Each killed run gets through about items/kills/2 items, so that
 		// every kill happens before the items run out.
 		killAfter := 1 + rng.IntN(max(2, w.items/kills))
-		probeDue = probeDue || f.runs%crashProbeEvery == 0
+		// The first run on the other journal is probed too: runs on it
+		// are few.
+		probeDue = probeDue || f.runs%crashProbeEvery == 0 || (w.journalPath != "" && f.otherRefused == 0)
 		killed := false
 		out, err := w.startApply(func(cmd *exec.Cmd, results, planned int) {
 			// At its first result, an apply with more to send than it
 			// has in flight still holds the lock.
 			if probeDue && results == 1 && planned > 8 {
 				failed := t.Failed()
-				f.refused += w.probeLock(cmd)
+				refused := w.probeLock(cmd)
+				f.refused += refused
+				if w.journalPath != "" {
+					f.otherRefused += refused
+				}
 				probeDue = false
 				probeFailed = !failed && t.Failed()
 			}
@@ -538,10 +560,11 @@ func (w *crashWorld) loseJournals() {
 	}
 }
 
-// probeLock stops the apply, which holds the journal's lock, starts every
-// command that writes the journal against it, and checks that each is
-// refused for the lock and leaves the journal byte for byte as the apply
-// left it. It returns how many were refused.
+// probeLock stops the apply, which holds the account's lock, starts every
+// command that writes a journal against it, on the journal the apply
+// writes, and checks that each is refused for the lock and leaves the
+// account's journals byte for byte as the apply left them. It returns how
+// many were refused.
 func (w *crashWorld) probeLock(apply *exec.Cmd) (refused int) {
 	t := w.t
 	stopped, err := stopProcess(apply.Process.Pid)
@@ -556,28 +579,39 @@ func (w *crashWorld) probeLock(apply *exec.Cmd) (refused int) {
 			t.Fatal(err)
 		}
 	}()
-	if w.journalPath != "" {
-		// A run on the other journal is not probed: under the race
-		// detector such a probe once saw its commands fail for another
-		// reason than the lock (adopt, forget) or pass (repair), which is
-		// not understood yet.
-		return 0
-	}
-	path := filepath.Join(w.dir, ".rtctl", "journal.jsonl")
 	// An apply can be past its lock at its first result: one the server
 	// failed three times in a row stops sending, records the rest as not
-	// sent and releases the lock before its last lines are read. Only a
-	// lock the stopped apply still holds is probed.
-	if l, err := journal.Acquire(context.Background(), path, journal.AcquireOptions{Command: "the crash test, checking that apply holds the lock"}); err == nil {
+	// sent and releases its locks before its last lines are read. Only an
+	// apply that still holds the account's lock in .rtctl (which it takes
+	// after the state directory's and releases before it, whichever
+	// journal it writes) is probed.
+	accountLocks, err := filepath.Glob(filepath.Join(w.dir, ".rtctl", "account-*.lock"))
+	if err != nil || len(accountLocks) != 1 {
+		t.Fatalf("want the account's one lock in .rtctl, found %q (%v)", accountLocks, err)
+	}
+	if l, err := journal.Acquire(context.Background(), strings.TrimSuffix(accountLocks[0], ".lock"), journal.AcquireOptions{Command: "the crash test, checking that apply holds the lock"}); err == nil {
 		l.Release()
 		return 0
 	} else if !errors.Is(err, journal.ErrLocked) {
 		t.Fatal(err)
 	}
-	before, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
+	journals := func() map[string][]byte {
+		paths, err := filepath.Glob(filepath.Join(w.dir, ".rtctl", "journal*.jsonl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w.journalPath != "" {
+			paths = append(paths, w.journalPath)
+		}
+		m := map[string][]byte{}
+		for _, p := range paths {
+			if b, err := os.ReadFile(p); err == nil {
+				m[p] = b
+			}
+		}
+		return m
 	}
+	before := journals()
 	for _, args := range [][]string{
 		{"journal", "confirm", "offline_time.b0"},
 		{"journal", "adopt", "--present"},
@@ -585,6 +619,7 @@ func (w *crashWorld) probeLock(apply *exec.Cmd) (refused int) {
 		{"forget", "highlight.h1"},
 		{"journal", "repair"},
 		{"journal", "rotate-key"},
+		{"journal", "new-account"},
 	} {
 		// A command that waited for the lock would wait for ever on the
 		// stopped apply: it is killed, and fails the test.
@@ -592,30 +627,23 @@ func (w *crashWorld) probeLock(apply *exec.Cmd) (refused int) {
 		cmd := w.commandContext(ctx, args...)
 		if args[1] == "rotate-key" {
 			// A key of another account, which the journal would follow
-			// were it not refused; --from names the key it would leave.
+			// were it not refused.
 			cmd.Env = append(cmd.Env, "RESCUETIME_API_KEY="+crashOtherKey)
-			cmd.Args = append(cmd.Args, "--from", w.fingerprint(path))
 		}
 		out, err := cmd.CombinedOutput()
 		cancel()
-		switch {
-		case err != nil && strings.Contains(string(out), "journal is locked"):
+		if err != nil && strings.Contains(string(out), "journal is locked") {
 			refused++
-		case err != nil && args[1] == "rotate-key" && strings.Contains(string(out), "journals of 2 keys are here"):
-			// With the other journal of the key beside the
-			// configuration's, rotate-key asks which to rotate before
-			// it takes a lock.
-		default:
-			t.Errorf("rtctl %s while an apply holds the lock: %v, want it refused for the lock\n%s", strings.Join(args, " "), err, out)
+		} else {
+			t.Errorf("rtctl %s (journal %q) while an apply holds the account's lock: %v, want it refused for the lock\n%s", strings.Join(args, " "), w.journalPath, err, out)
 		}
-		after, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
+		after := journals()
+		for p, b := range after {
+			if !bytes.Equal(before[p], b) {
+				t.Errorf("rtctl %s changed %s while an apply held the account's lock", strings.Join(args, " "), p)
+			}
 		}
-		if !bytes.Equal(before, after) {
-			t.Errorf("rtctl %s changed the journal while an apply held its lock", strings.Join(args, " "))
-			before = after
-		}
+		before = after
 	}
 	return refused
 }
@@ -748,6 +776,7 @@ func TestApplyInterruptRecordsInFlight(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs real processes")
 	}
+	t.Parallel()
 	w := newCrashWorld(t, 100, 100)
 	if err := w.emu.SetFaults(emulator.Faults{Rules: []emulator.FaultRule{
 		{Path: "offline_time_post", Latency: emulator.Duration(40 * time.Millisecond)},
@@ -801,6 +830,7 @@ func TestConcurrentAppliesWaitForTheLock(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs real processes")
 	}
+	t.Parallel()
 	w := newCrashWorld(t, 50, 50)
 	if err := w.emu.SetFaults(emulator.Faults{Rules: []emulator.FaultRule{
 		{Path: "offline_time_post", Latency: emulator.Duration(10 * time.Millisecond)},
@@ -933,6 +963,7 @@ func TestLostJournal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs real processes")
 	}
+	t.Parallel()
 	for _, tc := range []struct {
 		report        emulator.OfflineReport
 		wantUncertain int

@@ -6,13 +6,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/rtctl/rtctl/internal/atomicfile"
 	"github.com/rtctl/rtctl/internal/views"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
@@ -56,20 +54,15 @@ Attach it to a bug report as it is.`,
 			if autoApprove && !probe {
 				return errors.New("--auto-approve approves the probe: give it with --probe")
 			}
+			view := views.NewDoctor(output == "json", e.out())
 			ws, err := openWorkspace(e, ".", &cf, &acct)
 			if err != nil {
 				return err
 			}
 			opts := workspace.DoctorOptions{Probe: probe, ProbeDeadline: deadline}
 			if probe {
-				// With -o json the prompt goes to stderr, so that stdout
-				// stays one JSON document.
-				promptTo := e.stdout
-				if output == "json" {
-					promptTo = e.stderr
-				}
 				opts.Consent = func(in workspace.ProbeIntent) (bool, error) {
-					return probeConsent(cmd.Context(), e, promptTo, in, autoApprove)
+					return probeConsent(cmd.Context(), e, view, in, autoApprove)
 				}
 			}
 			report, runErr := ws.Doctor(cmd.Context(), opts)
@@ -81,20 +74,15 @@ Attach it to a bug report as it is.`,
 				if err := views.WriteShapeReport(&buf, report.Shapes()); err != nil {
 					return err
 				}
-				if err := atomicfile.Write(reportFile, buf.Bytes()); err != nil {
-					return fmt.Errorf("writing the report: %w", err)
+				if err := workspace.WriteShapeReport(reportFile, buf.Bytes()); err != nil {
+					return err
 				}
 			}
-			if output == "json" {
-				err = views.WriteDoctorJSON(e.stdout, report)
-			} else {
-				err = views.WriteDoctorText(e.stdout, report)
-			}
-			if err != nil {
+			if err := view.Report(report); err != nil {
 				return err
 			}
-			if reportFile != "" && output == "text" {
-				fmt.Fprintf(e.stdout, "Wrote the shapes of %d answer(s), and no value, to %s: attach it to a bug report.\n", len(report.Answers), reportFile)
+			if reportFile != "" {
+				view.ShapesWritten(len(report.Answers), reportFile)
 			}
 			if runErr != nil {
 				return runErr
@@ -120,15 +108,15 @@ Attach it to a bug report as it is.`,
 // probeConsent shows what the probe will post and asks for a yes on a
 // terminal. Nothing piped in counts: a post that cannot be deleted needs a
 // person at the keyboard, or --auto-approve.
-func probeConsent(ctx context.Context, e *env, out io.Writer, in workspace.ProbeIntent, autoApprove bool) (bool, error) {
-	views.WriteProbePrompt(out, in)
+func probeConsent(ctx context.Context, e *env, view views.Doctor, in workspace.ProbeIntent, autoApprove bool) (bool, error) {
+	view.ProbeIntent(in)
 	if in.Already || autoApprove {
 		return true, nil
 	}
 	if !e.isTerminal(e.stdin) {
 		return false, errors.New("the probe posts what cannot be deleted and asks first, but there is no terminal to ask on: run it in a terminal, or pass --auto-approve")
 	}
-	fmt.Fprint(out, "\nPost it? Only 'yes' will be accepted: ")
+	view.AskProbe()
 	answer := make(chan string, 1)
 	go func() {
 		line, _ := bufio.NewReader(e.stdin).ReadString('\n')

@@ -65,6 +65,7 @@ offline_time "canary" {
 		stdin: strings.NewReader(""), stdout: &out, stderr: &out,
 		getenv: func(k string) string { return vars[k] }, now: func() time.Time { return now },
 		httpClient: &http.Client{}, isTerminal: func(any) bool { return false },
+		fingerprint: rememberedFingerprint,
 	}
 	t.Chdir(dir) // doctor works on the configuration in the working directory
 	for _, args := range [][]string{

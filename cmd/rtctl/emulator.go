@@ -14,6 +14,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rtctl/rtctl/internal/views"
+	// Below the operation layer, and for good: rtctl emulator is the
+	// emulator, served (the lasting exception of imports_test.go).
 	"github.com/rtctl/rtctl/pkg/rtapi/emulator"
 )
 
@@ -141,7 +144,8 @@ func runEmulator(ctx context.Context, e *env, f emulatorFlags) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
-	fmt.Fprintf(e.stdout, "listening on http://%s\n", ln.Addr())
+	view := views.NewEmulator(e.out())
+	view.Listening(ln.Addr())
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -157,7 +161,7 @@ func runEmulator(ctx context.Context, e *env, f emulatorFlags) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shut down: %w", err)
 	}
-	fmt.Fprintln(e.stderr, "emulator stopped")
+	view.Stopped()
 	return nil
 }
 

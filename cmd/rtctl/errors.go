@@ -4,10 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 
-	"github.com/rtctl/rtctl/pkg/rtapi"
-	"github.com/rtctl/rtctl/pkg/workspace"
+	"github.com/rtctl/rtctl/internal/views"
 )
 
 // Exit codes, documented in the README and in exitCodesHelp.
@@ -17,6 +15,8 @@ const (
 	exitChanges   = 2   // plan --detailed-exitcode: something to post, nothing needs a person
 	exitAttention = 3   // something needs a person: a conflict, an uncertain or orphaned item
 	exitAbandoned = 130 // a second interrupt: POSTs in flight were abandoned (128 + SIGINT, as a shell reports a process killed by Ctrl-C)
+
+	exitAbandonedTerm = 143 // the same after a second SIGTERM (128 + SIGTERM)
 )
 
 // exitCodesHelp is the exit code table of plan and apply's help.
@@ -26,7 +26,8 @@ const exitCodesHelp = `Exit codes:
   2  plan --detailed-exitcode: something to post, and nothing needs a person
   3  something needs a person: an item in conflict, uncertain, held or orphaned
      (plan: only with --detailed-exitcode; apply: always)
-  130  a second Ctrl-C: stopped at once, naming the POSTs abandoned in flight`
+  130  a second Ctrl-C (SIGINT): stopped at once, naming the POSTs abandoned in flight
+  143  a second SIGTERM: the same`
 
 // exitError carries a specific exit code out of a command. Commands that
 // only need "failed" return a plain error, which exits 1.
@@ -44,21 +45,8 @@ func (e *exitError) Error() string {
 
 func (e *exitError) Unwrap() error { return e.err }
 
-// errorMessage is what the person reads for err. The operation layer's
-// errors speak to any caller; here some are said the way the command line
-// shows the rest.
-func errorMessage(err error) error {
-	var ce *workspace.ConfigError
-	if errors.As(err, &ce) {
-		// The reporter rendered the diagnostics already.
-		return fmt.Errorf("could not load the configuration in %s; see the errors above", ce.Dir)
-	}
-	// A failed call reads as sentences, not as Go's chain of contexts.
-	if msg := rtapi.Explain(err); msg != err.Error() {
-		return errors.New(strings.TrimSuffix(msg, "."))
-	}
-	return err
-}
+// errorMessage is what the person reads for err: the views' ErrorMessage.
+func errorMessage(err error) error { return views.ErrorMessage(err) }
 
 // unwrapPath drops the path an *os.PathError repeats.
 func unwrapPath(err error) error {

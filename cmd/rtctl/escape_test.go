@@ -91,7 +91,7 @@ func TestReporterNoticeIsEscaped(t *testing.T) {
 // address is escaped.
 func TestForgetAndConfirmEscapeAddresses(t *testing.T) {
 	e, out, _, dir := terminalEnv(t, "")
-	acct := journal.Account{Endpoint: journal.NormalizeEndpoint(e.getenv("RTCTL_ENDPOINT")), Fingerprint: journal.Fingerprint("tty-key"), Credential: "api_key", Timezone: "Europe/Berlin"}
+	acct := journal.Account{Endpoint: journal.NormalizeEndpoint(e.getenv("RTCTL_ENDPOINT")), Fingerprint: rememberedFingerprint("tty-key"), Credential: "api_key", Timezone: "Europe/Berlin"}
 	hostile := "highlight.x\x1b]0;PWN\a\u202e"
 	craftJournal(t, journal.DefaultPath(dir), e.now, acct,
 		journal.Entry{Type: journal.Intent, Key: "highlight:a", Address: hostile + "a", Kind: "highlight"},

@@ -13,7 +13,7 @@ import (
 // list name exactly the exit codes rtctl has (issue 24, item 7: the table
 // said an interrupted apply exits 1 where a second Ctrl-C exited 130).
 func TestExitCodesDocumented(t *testing.T) {
-	want := []int{exitOK, exitError1, exitChanges, exitAttention, exitAbandoned}
+	want := []int{exitOK, exitError1, exitChanges, exitAttention, exitAbandoned, exitAbandonedTerm}
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)

@@ -9,8 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/rtctl/rtctl/pkg/rtapi"
-	"github.com/rtctl/rtctl/pkg/spec"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
@@ -26,17 +24,31 @@ type accountFlags struct {
 
 func (a *accountFlags) register(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&a.endpoint, "endpoint", "", "RescueTime API base URL (default $RTCTL_ENDPOINT, else "+rtapi.DefaultBaseURL+")")
+	f.StringVar(&a.endpoint, "endpoint", "", "RescueTime API base URL (default $RTCTL_ENDPOINT, else "+workspace.DefaultBaseURL+")")
 	f.StringVar(&a.apiKeyFile, "api-key-file", "", "read the API key from `FILE` instead of $RESCUETIME_API_KEY")
 	f.StringVar(&a.accessTokenFile, "access-token-file", "", "read an OAuth2 access token from `FILE` (see rtctl auth) instead of $RESCUETIME_ACCESS_TOKEN")
 	f.BoolVar(&a.sandbox, "sandbox", false, "use a built-in emulated Premium account kept in "+workspace.SandboxStatePath)
-	f.DurationVar(&a.timeout, "timeout", rtapi.DefaultCallTimeout, "the longest one request to RescueTime may take, its retries included, and the reading of all the configuration's data sources (calendars, git logs)")
+	f.DurationVar(&a.timeout, "timeout", workspace.DefaultCallTimeout, "the longest one request to RescueTime may take, its retries included, and the reading of all the configuration's data sources (calendars, git logs)")
 }
 
 // registerTimezone adds --timezone, for commands without a configuration
 // (whose rtctl.timezone would say it): the API's dates carry no offset.
 func (a *accountFlags) registerTimezone(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&a.timezone, "timezone", "", "the account's time zone, an IANA name (default $RTCTL_TIMEZONE, else this machine's zone)")
+}
+
+// namesAccount reports whether the flags or the environment name a real
+// account: an endpoint or a credential.
+func (a *accountFlags) namesAccount(e *env) bool {
+	if a.endpoint != "" || a.apiKeyFile != "" || a.accessTokenFile != "" {
+		return true
+	}
+	for _, v := range []string{"RTCTL_ENDPOINT", "RESCUETIME_API_KEY", "RESCUETIME_ACCESS_TOKEN"} {
+		if e.getenv(v) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // account resolves the flags and the environment into the account.
@@ -54,13 +66,13 @@ func (a *accountFlags) account(e *env) (workspace.Account, error) {
 		return workspace.Account{}, err
 	}
 	if warning != "" {
-		fmt.Fprintf(e.stderr, "Warning: %s\n", warning)
+		e.out().Warning(warning)
 	}
-	switch c := creds.(type) {
-	case rtapi.APIKey:
-		e.secrets.Add(string(c))
-	case rtapi.AccessToken:
-		e.secrets.Add(string(c))
+	// Not a short one, as for the environment's (workspaceOptions): a
+	// wrong key shorter than a word would be cut out of ordinary words
+	// of every message, the one saying the key is wrong included.
+	if s := workspace.CredentialsSecret(creds); len(s) >= minRedacted {
+		e.secrets.Add(s)
 	}
 	acct := workspace.Account{Endpoint: a.endpoint, Credentials: creds, Timezone: a.timezone}
 	if acct.Endpoint == "" {
@@ -125,8 +137,8 @@ func addLimitFlag(cmd *cobra.Command, limits *[]string) {
 }
 
 // parseLimits reads --limit NAME=N flags.
-func parseLimits(flags []string) (spec.Limits, error) {
-	var l spec.Limits
+func parseLimits(flags []string) (workspace.Limits, error) {
+	var l workspace.Limits
 	for _, f := range flags {
 		name, value, ok := strings.Cut(f, "=")
 		n, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)

@@ -1,19 +1,14 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/rogpeppe/go-internal/diff"
 	"github.com/spf13/cobra"
 
-	"github.com/rtctl/rtctl/internal/hclfmt"
-	"github.com/rtctl/rtctl/internal/termsafe"
-	"github.com/rtctl/rtctl/pkg/spec"
+	"github.com/rtctl/rtctl/internal/views"
+	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
 // fmtExitUnformatted is fmt --check's exit code when a file needs
@@ -36,11 +31,11 @@ that need formatting and exits 3 if there are any. --diff shows the changes.`,
 			if len(args) == 0 {
 				args = []string{"."}
 			}
-			f := &formatter{e: e, check: check, diff: showDiff, noColor: noColor}
+			f := &formatter{e: e, view: views.NewFmt(e.out()), check: check, diff: showDiff, noColor: noColor}
 			// Every path is checked before any is formatted, so a mistyped
 			// glob (rtctl fmt *) changes nothing rather than some files.
 			for _, a := range args {
-				if err := hclfmt.CheckPath(a); err != nil {
+				if err := workspace.CheckFormatPath(a); err != nil {
 					f.fail(err)
 				}
 			}
@@ -68,13 +63,14 @@ that need formatting and exits 3 if there are any. --diff shows the changes.`,
 // formatter formats the paths of one fmt run and remembers how it went.
 type formatter struct {
 	e                   *env
+	view                views.Fmt
 	check, diff         bool
 	noColor             bool
 	failed, unformatted bool
 }
 
 func (f *formatter) fail(err error) {
-	fmt.Fprintf(f.e.stderr, "Error: %s\n", termsafe.EscapeLines(err.Error()))
+	f.view.Failed(err)
 	f.failed = true
 }
 
@@ -85,79 +81,47 @@ func (f *formatter) path(p string) {
 			f.fail(fmt.Errorf("reading standard input: %w", err))
 			return
 		}
-		f.file("<stdin>", src, true)
+		f.file(workspace.FormatSource("<stdin>", src), true)
 		return
 	}
-	info, err := os.Stat(p)
-	if err != nil {
-		f.fail(fmt.Errorf("cannot format %s: %w", p, err))
-		return
-	}
-	if !info.IsDir() {
-		src, err := spec.ReadSourceFile(p)
-		if err != nil {
-			f.fail(fmt.Errorf("reading %s: %w", p, err))
+	err := workspace.FormatPath(p, func(ff workspace.FormattedFile) {
+		if ff.Err != nil {
+			f.fail(ff.Err)
 			return
 		}
-		f.file(p, src, false)
-		return
-	}
-	files, err := spec.FormattableFiles(p)
+		f.file(ff, false)
+	})
 	if err != nil {
-		f.fail(fmt.Errorf("listing %s: %w", p, err))
-		return
-	}
-	for _, name := range files {
-		// An entry of the directory is read only if it stays inside it
-		// (fmt would otherwise show, and rewrite, a linked file anywhere).
-		src, err := spec.ReadDirFile(p, name)
-		var nr *spec.NotRegularError
-		var out *spec.OutsideError
-		switch {
-		case errors.As(err, &nr), errors.As(err, &out):
-			f.fail(fmt.Errorf("cannot format: %w", err))
-			continue
-		case err != nil:
-			f.fail(fmt.Errorf("reading %s: %w", name, err))
-			continue
-		}
-		f.file(name, src, false)
+		f.fail(err)
 	}
 }
 
-func (f *formatter) file(name string, src []byte, stdin bool) {
-	out, diags := spec.Format(src, name)
-	if diags.HasErrors() {
-		files := map[string]*hcl.File{name: {Bytes: src}}
-		(&reporter{e: f.e, noColor: f.noColor}).Diagnostics(files, diags)
+func (f *formatter) file(ff workspace.FormattedFile, stdin bool) {
+	if ff.Diags.HasErrors() {
+		files := map[string]*hcl.File{ff.Name: {Bytes: ff.Src}}
+		(&reporter{e: f.e, noColor: f.noColor}).Diagnostics(files, ff.Diags)
 		f.failed = true
 		return
 	}
-	changed := !bytes.Equal(src, out)
+	changed := ff.Changed()
 	if changed {
 		f.unformatted = true
 	}
 	if stdin {
-		switch {
-		case f.diff && changed:
-			f.e.stdout.Write(diff.Diff(name, src, name, out))
-		case !f.check && !f.diff:
-			f.e.stdout.Write(out)
+		if (f.diff && changed) || (!f.check && !f.diff) {
+			// A reader that went away is its own choice, as before.
+			_ = f.view.Stdin(ff.Name, ff.Src, ff.Out, f.diff)
 		}
 		return
 	}
 	if !changed {
 		return
 	}
-	// The names and the lines are the directory's, shown to a person.
-	fmt.Fprintln(f.e.stdout, termsafe.Escape(name))
-	if f.diff {
-		f.e.stdout.Write([]byte(termsafe.EscapeLines(string(diff.Diff("old/"+name, src, "new/"+name, out)))))
-	}
+	f.view.Changed(ff.Name, ff.Src, ff.Out, f.diff)
 	if f.check {
 		return
 	}
-	if err := hclfmt.Replace(name, out); err != nil {
+	if err := workspace.WriteFormatted(ff); err != nil {
 		f.fail(err)
 	}
 }

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/spf13/cobra"
 
-	"github.com/rtctl/rtctl/internal/termsafe"
+	"github.com/rtctl/rtctl/internal/views"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
@@ -41,16 +38,11 @@ afresh, and says so. Use -chdir=DIR for a configuration elsewhere.`,
 			if err != nil {
 				return err
 			}
-			if len(forgotten) == 0 {
-				fmt.Fprintln(e.stdout, "Nothing to forget: no such item rtctl still cares about.")
-				return nil
-			}
-			var names []string
+			var addrs []string
 			for _, r := range forgotten {
-				// The address is the journal's, a file committed with the configuration.
-				names = append(names, termsafe.Escape(r.Address))
+				addrs = append(addrs, r.Address)
 			}
-			fmt.Fprintf(e.stdout, "Forgot %s: %s.\nNothing was posted; rtctl journal still lists them, as forgotten.\n", plural(len(forgotten), "item", "items"), strings.Join(names, ", "))
+			views.NewJournal(false, e.out()).Forgot(addrs)
 			return nil
 		},
 	}

@@ -3,14 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/rtctl/rtctl/internal/atomicfile"
-	"github.com/rtctl/rtctl/internal/hclgen"
+	"github.com/rtctl/rtctl/internal/views"
+	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
 func newImportCmd(e *env) *cobra.Command {
@@ -54,8 +53,8 @@ buckets, which do not say where a block began.`,
 				return fmt.Errorf("--since %q: want a date such as 2026-11-01", since)
 			}
 			if out != "" {
-				if _, err := os.Lstat(out); err == nil {
-					return fmt.Errorf("--out %s exists: import writes a new file, to add beside the configuration", out)
+				if err := workspace.CheckImportOut(out); err != nil {
+					return err
 				}
 			}
 			ws, err := openWorkspace(e, dirArg(args[1:]), &cf, &acct)
@@ -72,15 +71,13 @@ buckets, which do not say where a block began.`,
 				}
 				return fmt.Errorf("nothing to import: the highlights feed shows no highlight dated since %s", since)
 			}
-			src := hclgen.Highlights(res.Highlights, ws.Now().In(res.Location))
 			if out == "" {
-				_, err := e.stdout.Write(src)
+				return views.NewSetup(e.out()).Imported(res.Source)
+			}
+			if err := workspace.WriteImport(out, res); err != nil {
 				return err
 			}
-			if err := atomicfile.Write(out, src); err != nil {
-				return err
-			}
-			fmt.Fprintf(e.stdout, "Wrote %s to %s (%d already declared). Run rtctl plan: they are in sync, and nothing is posted.\n", plural(len(res.Highlights), "highlight", "highlights"), out, res.Declared)
+			views.NewSetup(e.out()).ImportWritten(len(res.Highlights), out, res.Declared)
 			return nil
 		},
 	}

@@ -1,16 +1,12 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
-	"github.com/rtctl/rtctl/internal/dirlist"
-	"github.com/rtctl/rtctl/pkg/spec"
+	"github.com/rtctl/rtctl/internal/views"
+	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
 func newInitCmd(e *env) *cobra.Command {
@@ -34,32 +30,17 @@ The time zone is --timezone, else $TZ when it names an IANA zone, else UTC.`,
 			if err != nil {
 				return err
 			}
-			if existing, _ := dirlist.Files(dir, "", spec.ConfigFileSuffix); len(existing) > 0 {
+			res, err := workspace.Init(dir, tz)
+			if err != nil {
+				return err
+			}
+			if res.Existing != "" {
 				// Success, as terraform init is in a directory it set up
 				// before: a CI step runs it every time.
-				fmt.Fprintf(e.stdout, "%s already holds a configuration (%s); nothing was written. Next: rtctl validate %s\n", dir, filepath.Base(existing[0]), dir)
+				views.NewSetup(e.out()).ConfigExists(dir, res.Existing)
 				return nil
 			}
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return fmt.Errorf("creating %s: %w", dir, err)
-			}
-			path := filepath.Join(dir, spec.StarterFileName)
-			// O_EXCL keeps the no-overwrite promise even against a race.
-			f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-			if errors.Is(err, fs.ErrExist) {
-				return fmt.Errorf("%s already exists; rtctl init does not overwrite it", path)
-			}
-			if err != nil {
-				return fmt.Errorf("creating %s: %w", path, err)
-			}
-			if _, err := f.Write(spec.StarterConfig(tz)); err != nil {
-				f.Close()
-				return fmt.Errorf("writing %s: %w", path, err)
-			}
-			if err := f.Close(); err != nil {
-				return fmt.Errorf("writing %s: %w", path, err)
-			}
-			fmt.Fprintf(e.stdout, "Wrote %s (time zone %s).\nEdit it, then run: rtctl validate %s\n", path, tz, dir)
+			views.NewSetup(e.out()).StarterWritten(res.Path, tz, dir)
 			return nil
 		},
 	}
@@ -69,13 +50,13 @@ The time zone is --timezone, else $TZ when it names an IANA zone, else UTC.`,
 
 func initTimezone(e *env, flag string) (string, error) {
 	if flag != "" {
-		if _, err := spec.LoadTimezone(flag); err != nil {
+		if err := workspace.CheckTimezone(flag); err != nil {
 			return "", fmt.Errorf("--timezone: %w", err)
 		}
 		return flag, nil
 	}
 	if tz := e.getenv("TZ"); tz != "" {
-		if _, err := spec.LoadTimezone(tz); err == nil {
+		if err := workspace.CheckTimezone(tz); err == nil {
 			return tz, nil
 		}
 	}

@@ -3,13 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/views"
-	"github.com/rtctl/rtctl/pkg/journal"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
@@ -30,7 +27,7 @@ func (f *journalFlags) register(cmd *cobra.Command) {
 
 func (f *journalFlags) open(e *env, args []string) (*workspace.Workspace, error) {
 	if f.cf.journal != "" {
-		if _, err := os.Stat(f.cf.journal); err != nil {
+		if err := workspace.CheckJournalFile(f.cf.journal); err != nil {
 			return nil, fmt.Errorf("--journal %s: %w", f.cf.journal, unwrapPath(err))
 		}
 	}
@@ -64,26 +61,23 @@ are said. Each account has a journal of its own: the credentials choose it.`,
 			if err != nil {
 				return err
 			}
+			if err := ws.FetchJournal(cmd.Context()); err != nil {
+				return err
+			}
 			_, st, err := ws.ReadJournal()
-			var de *journal.DamagedError
+			var de *workspace.DamagedJournalError
 			if err != nil && !errors.As(err, &de) {
 				return err
 			}
-			if jsonOut {
-				return views.WriteJournalJSON(e.stdout, st)
+			sandboxDir := ""
+			if !jf.acct.sandbox && ws.HasSandboxJournal() {
+				sandboxDir = ws.Dir()
 			}
-			listed, werr := views.WriteJournalTable(e.stdout, st, time.Local)
-			if werr != nil || listed {
-				return werr
-			}
-			fmt.Fprintln(e.stdout, "The journal is empty: rtctl has not applied anything here yet.")
-			if _, err := os.Stat(workspace.SandboxJournalPath(ws.Dir())); err == nil && !jf.acct.sandbox {
-				fmt.Fprintf(e.stdout, "The sandbox has a journal of its own: rtctl journal --sandbox %s\n", ws.Dir())
-			}
-			return nil
+			return views.NewJournal(jsonOut, e.out()).List(st, sandboxDir)
 		},
 	}
 	jf.register(cmd)
+	jf.cf.backend.register(cmd)
 	cmd.Flags().BoolVar(&jsonOut, "json", false, "print the journal as JSON")
 	cmd.AddCommand(newJournalVerifyCmd(e), newJournalRepairCmd(e), newJournalRotateKeyCmd(e), newJournalNewAccountCmd(e), newJournalConfirmCmd(e), newJournalAdoptCmd(e), newJournalMigrateCmd(e))
 	return cmd

@@ -1,9 +1,9 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
+
+	"github.com/rtctl/rtctl/internal/views"
 )
 
 func newJournalRotateKeyCmd(e *env) *cobra.Command {
@@ -30,11 +30,12 @@ own (rtctl journal new-account).`,
 				return err
 			}
 			acct, _ := ws.JournalAccount()
-			fmt.Fprintf(e.stdout, "The journal %s, of %s, now follows %s.\n", j.Path, j.Account, acct)
+			views.NewJournal(false, e.out()).KeyRotated(j.Path, j.Account, acct, ws.BackendKind())
 			return nil
 		},
 	}
 	jf.register(cmd)
+	jf.cf.backend.register(cmd)
 	cmd.Flags().StringVar(&from, "from", "", "the old key's `FINGERPRINT`, when journals of several keys are here")
 	return cmd
 }
@@ -60,10 +61,11 @@ rotate-key). Afterwards every run picks the journal of the key it uses.`,
 				return err
 			}
 			acct, _ := ws.JournalAccount()
-			fmt.Fprintf(e.stdout, "Started %s, the journal of %s.\n", path, acct)
+			views.NewJournal(false, e.out()).AccountStarted(path, acct, ws.BackendKind())
 			return nil
 		},
 	}
 	jf.register(cmd)
+	jf.cf.backend.register(cmd)
 	return cmd
 }

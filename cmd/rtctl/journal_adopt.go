@@ -1,12 +1,9 @@
 package main
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/spf13/cobra"
 
-	"github.com/rtctl/rtctl/internal/termsafe"
+	"github.com/rtctl/rtctl/internal/views"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
@@ -37,21 +34,16 @@ configuration elsewhere.`,
 			if err != nil {
 				return err
 			}
-			if len(adopted) == 0 {
-				fmt.Fprintln(e.stdout, "Nothing to adopt: every declared item the feeds show is in the journal.")
-				return nil
-			}
-			var names []string
+			var addrs []string
 			for _, a := range adopted {
-				// Addresses come from the configuration: escaped like
-				// every text from outside.
-				names = append(names, termsafe.Escape(a.Address))
+				addrs = append(addrs, a.Address)
 			}
-			fmt.Fprintf(e.stdout, "Adopted %s as in the account: %s.\nNothing was posted; they will never be sent.\n", plural(len(adopted), "item", "items"), strings.Join(names, ", "))
+			views.NewJournal(false, e.out()).Adopted(addrs)
 			return nil
 		},
 	}
 	jf.register(cmd)
+	jf.cf.backend.register(cmd)
 	cmd.Flags().BoolVar(&present, "present", false, "adopt every declared item the feeds show that the journal has no record of")
 	return cmd
 }

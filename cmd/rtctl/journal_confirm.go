@@ -1,12 +1,9 @@
 package main
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/spf13/cobra"
 
-	"github.com/rtctl/rtctl/internal/termsafe"
+	"github.com/rtctl/rtctl/internal/views"
 )
 
 func newJournalConfirmCmd(e *env) *cobra.Command {
@@ -29,15 +26,15 @@ Use -chdir=DIR for a configuration elsewhere.`,
 			if err != nil {
 				return err
 			}
-			var names []string
+			var addrs []string
 			for _, r := range recs {
-				// The address is the journal's, a file committed with the configuration.
-				names = append(names, termsafe.Escape(r.Address))
+				addrs = append(addrs, r.Address)
 			}
-			fmt.Fprintf(e.stdout, "Recorded %s as in the account: %s.\n", plural(len(recs), "item", "items"), strings.Join(names, ", "))
+			views.NewJournal(false, e.out()).Confirmed(addrs)
 			return nil
 		},
 	}
 	jf.register(cmd)
+	jf.cf.backend.register(cmd)
 	return cmd
 }

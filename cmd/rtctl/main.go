@@ -15,6 +15,8 @@ import (
 	// containers, Windows): configurations, calendars and the sandbox name
 	// IANA zones. The library packages leave this choice to their importer.
 	_ "time/tzdata"
+
+	"github.com/rtctl/rtctl/internal/views"
 )
 
 func main() {
@@ -27,14 +29,16 @@ func profiled(path string, f func() int) int {
 	if path == "" {
 		return f()
 	}
+	// Before run, which makes the view of the command it runs.
+	view := views.NewView(os.Stdout, os.Stderr)
 	out, err := os.Create(path)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "Error: RTCTL_CPUPROFILE: %v\n", err)
+		view.Error(fmt.Errorf("RTCTL_CPUPROFILE: %w", err))
 		return 1
 	}
 	defer out.Close()
 	if err := pprof.StartCPUProfile(out); err != nil {
-		fmt.Fprintf(os.Stderr, "Error: RTCTL_CPUPROFILE: %v\n", err)
+		view.Error(fmt.Errorf("RTCTL_CPUPROFILE: %w", err))
 		return 1
 	}
 	defer pprof.StopCPUProfile()

@@ -9,9 +9,14 @@ import (
 	"time"
 
 	"github.com/rtctl/rtctl/internal/logging"
-	"github.com/rtctl/rtctl/pkg/spec"
+	"github.com/rtctl/rtctl/pkg/sandbox"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
+
+// minRedacted is the length from which a credential of the environment
+// joins the output's redactor: a real key or token is far longer, and a
+// wrong one shorter than this would be cut out of ordinary words.
+const minRedacted = 8
 
 // pinnedNow is the instant --now or RTCTL_NOW pins, zero when neither is set.
 func pinnedNow(e *env, flag string) (time.Time, error) {
@@ -37,6 +42,9 @@ func workspaceOptions(e *env, cf *configFlags, acct *accountFlags) (workspace.Op
 		return workspace.Options{}, err
 	}
 	opts := workspace.Options{
+		// The built-in account behind --sandbox, wired in here so that the
+		// operation layer carries no emulator.
+		Sandbox:    sandbox.Open,
 		Getenv:     e.getenv,
 		Clock:      e.now,
 		HTTPClient: e.httpClient,
@@ -45,13 +53,14 @@ func workspaceOptions(e *env, cf *configFlags, acct *accountFlags) (workspace.Op
 		Reporter:   &reporter{e: e},
 		// Commands that reach no account (validate, console) must still
 		// refuse a file holding the key, and not print it.
-		Secrets: workspace.EnvironmentSecrets(e.getenv),
+		Secrets:     workspace.EnvironmentSecrets(e.getenv),
+		Fingerprint: e.fingerprint,
 	}
 	for _, s := range opts.Secrets {
 		// Not a short one: a wrong key shorter than a word would be cut
 		// out of ordinary words (issue 24), and this command may not even
 		// use it.
-		if len(s) >= 8 {
+		if len(s) >= minRedacted {
 			e.secrets.Add(s)
 		}
 	}
@@ -107,7 +116,7 @@ func workspaceOptions(e *env, cf *configFlags, acct *accountFlags) (workspace.Op
 func parseVars(vars []string) (map[string]string, error) {
 	m := map[string]string{}
 	for _, v := range vars {
-		name, value, err := spec.ParseVarArg(v)
+		name, value, err := workspace.ParseVarArg(v)
 		if err != nil {
 			return nil, err
 		}

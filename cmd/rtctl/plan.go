@@ -1,22 +1,15 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
-	"github.com/rtctl/rtctl/internal/jsonplan"
-	"github.com/rtctl/rtctl/internal/termsafe"
 	"github.com/rtctl/rtctl/internal/views"
-	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
@@ -50,7 +43,7 @@ Plan never writes to the account. With --out it saves the plan, which
 				return err
 			}
 			r, ws, err := func() (*workspace.PlanResult, *workspace.Workspace, error) {
-				if err := checkOutFile(out); err != nil {
+				if err := workspace.CheckPlanOut(out); err != nil {
 					return nil, nil, err
 				}
 				ws, err := openWorkspace(e, dirArg(args), &cf, &acct)
@@ -61,32 +54,22 @@ Plan never writes to the account. With --out it saves the plan, which
 				return r, ws, err
 			}()
 			if err != nil {
-				if f == views.PlanJSON {
-					writeErroredJSON(e, err)
-				}
+				erroredPlan(e, views.NewPlan(f, views.PlanOptions{}, e.out()), err)
 				return err
 			}
-			if err := views.WritePlan(e.stdout, r.Plan, f, views.PlanOptions{Color: diagColor(e, cf.noColor, e.stdout), Verbose: verbose, Rate: ws.Rate(nil), Width: e.width(e.stdout)}); err != nil {
+			view := views.NewPlan(f, views.PlanOptions{Color: diagColor(e, cf.noColor, e.stdout), Verbose: verbose, Rate: ws.Rate(nil), Width: e.width(e.stdout)}, e.out())
+			if err := view.Plan(r.Plan); err != nil {
 				return err
 			}
 			if out != "" {
 				if err := ws.SavePlan(out, r); err != nil {
 					return err
 				}
-				if f == views.PlanText {
-					again := "rtctl apply " + out
-					if ws.Sandbox() {
-						again = "rtctl apply --sandbox " + out
-					}
-					if names := slices.Sorted(maps.Keys(r.Config.SecretVars)); len(names) > 0 {
-						again += " (with the same value of " + strings.Join(names, ", ") + ": the plan file keeps no secret)"
-					}
-					fmt.Fprintf(e.stdout, "\nSaved the plan to %s. To perform exactly these actions, run:\n  %s\n", out, again)
-				}
+				view.Saved(out, ws.Sandbox(), slices.Sorted(maps.Keys(r.Config.SecretVars)))
 			}
 			switch {
 			case !detailed:
-			case needsAttention(r.Plan):
+			case r.NeedsAttention():
 				return &exitError{code: exitAttention}
 			case r.Plan.HasChanges():
 				return &exitError{code: exitChanges}
@@ -123,37 +106,10 @@ func planFormat(format string, jsonOut bool) (views.PlanFormat, error) {
 	return "", fmt.Errorf("--format must be text, json or markdown, not %q", format)
 }
 
-// checkOutFile refuses a --out path that cannot take a file, before the
-// plan is made rather than after.
-func checkOutFile(path string) error {
-	if path == "" {
-		return nil
-	}
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		return fmt.Errorf("--out %s is a directory; give a file name", path)
-	}
-	if st, err := os.Stat(filepath.Dir(path)); err != nil || !st.IsDir() {
-		return fmt.Errorf("--out %s: the directory %s does not exist", path, filepath.Dir(path))
-	}
-	return nil
-}
-
-// needsAttention reports whether the plan holds an item a person must act
-// on.
-func needsAttention(p *plan.Plan) bool {
-	sum := p.Summary()
-	for _, st := range workspace.AttentionStatuses {
-		if sum[st] > 0 {
-			return true
-		}
-	}
-	return false
-}
-
-// writeErroredJSON answers plan --json that failed with a JSON document on
-// standard output, as Terraform's -json does, so that a program reading it
-// always gets JSON; the text on standard error stays for people.
-func writeErroredJSON(e *env, err error) {
+// erroredPlan answers a plan that failed in view: plan --json with a JSON
+// document on standard output, as Terraform's -json does, so that a program
+// reading it always gets JSON; the text on standard error stays for people.
+func erroredPlan(e *env, view views.Plan, err error) {
 	var diags hcl.Diagnostics
 	msg := errorMessage(err).Error()
 	var ce *workspace.ConfigError
@@ -161,7 +117,5 @@ func writeErroredJSON(e *env, err error) {
 		diags = ce.Diagnostics
 		msg = "the configuration in " + ce.Dir + " has errors"
 	}
-	enc := json.NewEncoder(termsafe.JSONWriter(e.stdout))
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(jsonplan.NewErrored(msg, diags))
+	view.Errored(msg, diags)
 }

@@ -4,8 +4,9 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"fmt"
 	"strings"
+
+	"github.com/rtctl/rtctl/internal/views"
 )
 
 // confirm asks for approval, as Terraform does: only "yes" is accepted,
@@ -14,7 +15,8 @@ import (
 // refuses rather than guesses. Ctrl-C at the prompt is a no.
 func confirm(ctx context.Context, e *env) (bool, error) {
 	terminal := e.isTerminal(e.stdin)
-	fmt.Fprint(e.stdout, "\nDo you want to apply? Only 'yes' will be accepted: ")
+	view := views.NewApproval(e.out())
+	view.Ask()
 	type reply struct {
 		line string
 		err  error
@@ -27,11 +29,11 @@ func confirm(ctx context.Context, e *env) (bool, error) {
 	select {
 	case r := <-answer:
 		if !terminal && r.err != nil && strings.TrimSpace(r.line) == "" {
-			fmt.Fprintln(e.stdout)
+			view.Answered("")
 			return false, errors.New("apply needs confirmation, and there is no terminal to ask on nor an answer piped in: pass --auto-approve, pipe in yes, or save a plan with rtctl plan --out FILE and run rtctl apply FILE")
 		}
 		if !terminal {
-			fmt.Fprintln(e.stdout, strings.TrimSpace(r.line))
+			view.Answered(r.line)
 		}
 		return strings.TrimSpace(r.line) == "yes", nil
 	case <-ctx.Done():

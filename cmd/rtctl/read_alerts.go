@@ -4,7 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/views"
-	"github.com/rtctl/rtctl/pkg/rtapi"
+	"github.com/rtctl/rtctl/pkg/reads"
 )
 
 func newAlertsCmd(e *env) *cobra.Command {
@@ -24,20 +24,17 @@ empty list.`,
 	cmd.Flags().BoolVar(&list, "list", false, "list the alerts defined instead of those triggered")
 	cmd.Flags().Int64Var(&alertID, "alert-id", 0, "only the triggers of the alert with this `ID`")
 	cmd.MarkFlagsMutuallyExclusive("list", "alert-id")
-	return readCommand(e, cmd, func(cmd *cobra.Command, c *rtapi.Client, _ []string) (views.Listing, error) {
+	return readCommand(e, cmd, func(cmd *cobra.Command, r *reads.Reader, _ []string) (views.Listing, error) {
 		if list {
-			defs, err := c.AlertDefinitions(cmd.Context())
+			defs, err := r.AlertDefinitions(cmd.Context())
 			if err != nil {
 				return views.Listing{}, err
 			}
 			return views.AlertDefinitionsListing(defs), nil
 		}
-		alerts, err := c.Alerts(cmd.Context(), alertID)
+		alerts, err := r.Alerts(cmd.Context(), alertID)
 		if err != nil {
 			return views.Listing{}, err
-		}
-		for i := range alerts {
-			alerts[i].CreatedAt = alerts[i].CreatedAt.In(c.Location())
 		}
 		return views.AlertsListing(alerts), nil
 	})

@@ -4,7 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/views"
-	"github.com/rtctl/rtctl/pkg/rtapi"
+	"github.com/rtctl/rtctl/pkg/reads"
 )
 
 func newHighlightsCmd(e *env) *cobra.Command {
@@ -15,13 +15,10 @@ func newHighlightsCmd(e *env) *cobra.Command {
 Highlights are a Premium feature: Lite accounts get an empty list.`,
 		Args: cobra.NoArgs,
 	}
-	return readCommand(e, cmd, func(cmd *cobra.Command, c *rtapi.Client, _ []string) (views.Listing, error) {
-		hs, err := c.Highlights(cmd.Context())
+	return readCommand(e, cmd, func(cmd *cobra.Command, r *reads.Reader, _ []string) (views.Listing, error) {
+		hs, err := r.Highlights(cmd.Context())
 		if err != nil {
 			return views.Listing{}, err
-		}
-		for i := range hs {
-			hs[i].CreatedAt = hs[i].CreatedAt.In(c.Location())
 		}
 		return views.HighlightsListing(hs), nil
 	})

@@ -1,14 +1,11 @@
 package main
 
 import (
-	"fmt"
-	"time"
-
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/views"
-	"github.com/rtctl/rtctl/pkg/rtapi"
-	"github.com/rtctl/rtctl/pkg/spec"
+	"github.com/rtctl/rtctl/pkg/reads"
+	"github.com/rtctl/rtctl/pkg/sandbox"
 )
 
 // addOutputFlag registers --output/-o on a read command.
@@ -18,10 +15,8 @@ func addOutputFlag(cmd *cobra.Command) *string {
 	return &out
 }
 
-// fetchFunc reads from the API and returns what to print.
-// Times with an offset of their own are shown in the client's zone, the
-// account's.
-type fetchFunc func(cmd *cobra.Command, c *rtapi.Client, args []string) (views.Listing, error)
+// fetchFunc reads through the read operations and returns what to print.
+type fetchFunc func(cmd *cobra.Command, r *reads.Reader, args []string) (views.Listing, error)
 
 // readCommand completes cmd as a read command: connection flags, --output,
 // and a RunE that builds the client, fetches and prints.
@@ -38,7 +33,7 @@ func readCommand(e *env, cmd *cobra.Command, fetch fetchFunc) *cobra.Command {
 		// declares it, unless the person says otherwise: the API's times
 		// carry no offset.
 		if acct.timezone == "" && e.getenv("RTCTL_TIMEZONE") == "" {
-			acct.timezone = spec.Declared(".").Timezone
+			acct.timezone = reads.DeclaredZone(".")
 		}
 		// A sandbox lives beside its configuration: -chdir=DIR reads
 		// another directory's.
@@ -46,21 +41,24 @@ func readCommand(e *env, cmd *cobra.Command, fetch fetchFunc) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		c, err := ws.Client(cmd.Context(), nil)
+		r, err := reads.Open(cmd.Context(), ws)
 		if err != nil {
 			return err
 		}
-		if ws.ReadsInLocalZone() && c.Location() == time.Local {
-			// The API's dates carry no offset: they are read in the
-			// account's zone, which only the person knows.
-			zone, _ := time.Now().Zone()
-			fmt.Fprintf(e.stderr, "Note: times are read in this machine's zone (%s); pass --timezone or set RTCTL_TIMEZONE to your account's zone if it differs.\n", zone)
+		view := views.NewRead(*out, e.out())
+		if zone := r.LocalZone(); zone != "" {
+			view.LocalZone(zone)
 		}
-		l, err := fetch(cmd, c, args)
+		l, err := fetch(cmd, r, args)
 		if err != nil {
 			return err
 		}
-		return l.Write(e.stdout, *out)
+		if acct.sandbox && len(l.Rows) == 0 {
+			if shows := r.ShownFrom(sandbox.FeedDelay); !shows.IsZero() {
+				view.NotYetShown(shows, sandbox.FeedDelay)
+			}
+		}
+		return view.Listing(l)
 	}
 	return cmd
 }

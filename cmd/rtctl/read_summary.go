@@ -4,7 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/views"
-	"github.com/rtctl/rtctl/pkg/rtapi"
+	"github.com/rtctl/rtctl/pkg/reads"
 )
 
 func newSummaryCmd(e *env) *cobra.Command {
@@ -16,8 +16,8 @@ func newSummaryCmd(e *env) *cobra.Command {
 level. CSV and JSON carry every category too.`,
 		Args: cobra.NoArgs,
 	}
-	return readCommand(e, cmd, func(cmd *cobra.Command, c *rtapi.Client, _ []string) (views.Listing, error) {
-		days, err := c.DailySummaries(cmd.Context())
+	return readCommand(e, cmd, func(cmd *cobra.Command, r *reads.Reader, _ []string) (views.Listing, error) {
+		days, err := r.Summaries(cmd.Context())
 		if err != nil {
 			return views.Listing{}, err
 		}

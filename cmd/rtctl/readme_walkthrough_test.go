@@ -52,11 +52,27 @@ func TestREADMEWalkthrough(t *testing.T) {
 		want    string
 	}{
 		{[]string{"apply", "--sandbox", "--auto-approve", dir}, 0, 0, "Apply complete: 7 created, 0 failed."},
+		// Right after it, the feed is empty, and says why and when to look.
+		{[]string{"-chdir=" + dir, "highlights", "--sandbox"}, 0, 0, "3 minutes after the POST, as a Premium account shows a post once it has synced (rtctl plan knows of the posts at once, from its journal): run this again from 19:04 CET."},
 		// The sandbox syncs as a Premium account does, in 3 minutes.
 		{[]string{"-chdir=" + dir, "highlights", "--sandbox"}, 4 * time.Minute, 0, "Tried rtctl in the sandbox"},
 		{[]string{"plan", "--sandbox", dir}, 0, 0, "No changes."},
 		{[]string{"apply", "--sandbox", "--auto-approve", dir}, 0, 0, "No changes."},
 		{[]string{"init", dir}, 0, 0, "already holds a configuration (main.rt.hcl); nothing was written"},
+		{[]string{"validate", dir}, 0, 0, "Success! The configuration is valid."},
+		{[]string{"-chdir=" + dir, "journal", "--sandbox"}, 0, 0, "applied  highlight.tried_rtctl"},
+		// The next day: new days to post, and yesterday's highlight is
+		// orphaned; the sandbox has no web app to remove it in, so forget
+		// it there, as the README says.
+		{[]string{"plan", "--sandbox", dir}, 24 * time.Hour, 0, "Plan: 3 to create, 1 deferred, 3 orphaned, 4 in sync."},
+		{[]string{"-chdir=" + dir, "forget", "--orphaned", "--sandbox"}, 0, 0, "Forgot 3 items"},
+		{[]string{"apply", "--sandbox", "--auto-approve", dir}, 0, 0, "Apply complete: 3 created, 0 failed."},
+		{[]string{"sandbox", "reset", dir}, 0, 0, "its account and journal are empty again"},
+		{[]string{"plan", "--sandbox", dir}, 0, 0, "Plan: 7 to create, 1 deferred."},
+		// "rtctl plan -out=today.plan", then "rtctl apply today.plan": the
+		// plan made against the sandbox is applied there.
+		{[]string{"plan", "--sandbox", "-out=" + filepath.Join(dir, "today.plan"), dir}, 0, 0, "Saved the plan to"},
+		{[]string{"apply", filepath.Join(dir, "today.plan")}, 0, 0, "Apply complete: 7 created, 0 failed."},
 	}
 	for _, s := range steps {
 		now = now.Add(s.advance)

@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtctl/rtctl/internal/logging"
-	"github.com/rtctl/rtctl/internal/termsafe"
+	"github.com/rtctl/rtctl/internal/views"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
@@ -21,8 +21,9 @@ import (
 //
 // The first interrupt (Ctrl-C) or SIGTERM cancels the command's context, so
 // apply stops starting POSTs and records those in flight; a second one ends
-// the process at once with exitAbandoned, after a line that names the POSTs
-// it abandons.
+// the process at once, with 128 plus the signal's number as a shell reports
+// a process that signal ended (exitAbandoned, exitAbandonedTerm), after a
+// summary that names the POSTs it abandons.
 func run(args []string, e *env) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -31,21 +32,6 @@ func run(args []string, e *env) int {
 	defer signal.Stop(sigs)
 	done := make(chan struct{})
 	defer close(done)
-	// e is replaced below; the goroutine reads what it becomes.
-	var abandon func()
-	go func() {
-		select {
-		case <-sigs:
-			cancel()
-		case <-done:
-			return
-		}
-		select {
-		case <-sigs:
-			abandon()
-		case <-done:
-		}
-	}()
 	// Everything printed passes a redactor that learns the credentials as
 	// they are read: the last line of defence behind every view's care.
 	own := *e
@@ -53,12 +39,21 @@ func run(args []string, e *env) int {
 	e.secrets = &logging.Redactor{}
 	stdout, stderr := e.secrets.Writer(e.stdout), e.secrets.Writer(e.stderr)
 	e.stdout, e.stderr = stdout, stderr
+	e.view = views.NewView(stdout, stderr)
 	isTerminal := e.isTerminal
 	e.isTerminal = func(w any) bool {
 		if rw, ok := w.(*logging.RedactingWriter); ok {
 			w = rw.Underlying()
 		}
 		return isTerminal(w)
+	}
+	if ansi := e.ansi; ansi != nil {
+		e.ansi = func(w any) bool {
+			if rw, ok := w.(*logging.RedactingWriter); ok {
+				w = rw.Underlying()
+			}
+			return ansi(w)
+		}
 	}
 	if termWidth := e.termWidth; termWidth != nil {
 		e.termWidth = func(w any) int {
@@ -75,14 +70,29 @@ func run(args []string, e *env) int {
 		_ = stdout.Flush()
 		_ = stderr.Flush()
 	}()
-	e.inFlight = &inFlight{}
-	abandon = func() {
+	e.inFlight = &views.InFlight{}
+	abandon := func(sig os.Signal) {
+		e.inFlight.FlushView()
 		_ = stdout.Flush()
-		// Addresses may hold a calendar's or a file's text.
-		fmt.Fprintln(e.stderr, termsafe.EscapeLines(e.inFlight.abandonLine()))
+		code := abandonedCode(sig)
+		e.out().Abandoned(e.inFlight.AbandonLine(sig == syscall.SIGTERM, code))
 		_ = stderr.Flush()
-		os.Exit(exitAbandoned)
+		os.Exit(code)
 	}
+	// Signals that come before this are waiting in sigs.
+	go func() {
+		select {
+		case <-sigs:
+			cancel()
+		case <-done:
+			return
+		}
+		select {
+		case sig := <-sigs:
+			abandon(sig)
+		case <-done:
+		}
+	}()
 	root := newRootCmd(e)
 	root.SetArgs(terraformSpellings(root, args))
 	cmd, err := root.ExecuteContextC(ctx)
@@ -96,12 +106,11 @@ func run(args []string, e *env) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintf(e.stderr, "Error: %s\n", termsafe.EscapeLines(ee.err.Error()))
+			e.out().Error(ee.err)
 		}
 		return ee.code
 	}
-	// An error may name a file of the directory or quote a server.
-	fmt.Fprintf(e.stderr, "Error: %s\n", termsafe.EscapeLines(errorMessage(err).Error()))
+	e.out().Error(errorMessage(err))
 	return 1
 }
 
@@ -140,7 +149,7 @@ The API key is read from RESCUETIME_API_KEY and never printed.`,
 			if chdir != "" {
 				return errors.New("give -chdir or --dir, not both")
 			}
-			fmt.Fprintf(e.stderr, "Note: --dir %s is spelled -chdir=%s (before the command), or given as the argument of plan, apply, validate and journal.\n", dir, dir)
+			e.out().DirSpelling(dir)
 			chdir = dir
 		}
 		if chdir == "" {

@@ -1,10 +1,11 @@
 package main
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/rtctl/rtctl/internal/views"
 
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
@@ -30,11 +31,7 @@ the journal of your real account.`,
 			if err != nil {
 				return err
 			}
-			if !removed {
-				fmt.Fprintf(e.stdout, "The sandbox in %s is already empty.\n", dir)
-				return nil
-			}
-			fmt.Fprintf(e.stdout, "Reset the sandbox in %s: its account and journal are empty again.\n", dir)
+			views.NewSetup(e.out()).SandboxReset(dir, removed)
 			return nil
 		},
 	})

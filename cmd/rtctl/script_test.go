@@ -25,7 +25,11 @@ import (
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"rtctl": func() { os.Exit(run(os.Args[1:], systemEnv())) },
+		"rtctl": func() {
+			e := systemEnv()
+			e.fingerprint = rememberedFingerprint
+			os.Exit(run(os.Args[1:], e))
+		},
 	})
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -33,10 +32,9 @@ func newShowCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if f == views.PlanText {
-				fmt.Fprintf(e.stdout, "Saved plan for %s, made for %s.\n\n", saved.ConfigDir, saved.Plan.Now.Format("2006-01-02 15:04 MST"))
-			}
-			return views.WritePlan(e.stdout, saved.Plan, f, views.PlanOptions{Color: f == views.PlanText && diagColor(e, noColor, e.stdout), Verbose: verbose})
+			view := views.NewPlan(f, views.PlanOptions{Color: f == views.PlanText && diagColor(e, noColor, e.stdout), Verbose: verbose}, e.out())
+			view.SavedFrom(saved.ConfigDir, saved.Plan.Now)
+			return view.Plan(saved.Plan)
 		},
 	}
 	fl := cmd.Flags()

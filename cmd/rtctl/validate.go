@@ -1,14 +1,13 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
-	"github.com/rtctl/rtctl/internal/termsafe"
-	"github.com/rtctl/rtctl/pkg/spec"
+	"github.com/rtctl/rtctl/internal/views"
+	"github.com/rtctl/rtctl/internal/views/hcldiag"
 )
 
 func newValidateCmd(e *env) *cobra.Command {
@@ -30,10 +29,7 @@ configuration is valid and 1 when it is not. Warnings do not make it invalid.`,
 				if jsonOut {
 					// A program reading stdout gets the report whatever
 					// went wrong, as from terraform validate -json.
-					report := spec.NewValidateReport(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read the configuration", Detail: errorMessage(err).Error()}})
-					enc := json.NewEncoder(termsafe.JSONWriter(e.stdout))
-					enc.SetIndent("", "  ")
-					_ = enc.Encode(report)
+					_ = hcldiag.WriteReport(e.stdout, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read the configuration", Detail: errorMessage(err).Error()}})
 				}
 				return err
 			}
@@ -41,24 +37,19 @@ configuration is valid and 1 when it is not. Warnings do not make it invalid.`,
 			// --now or RTCTL_NOW, so validate checks what plan would plan.
 			cfg, diags := ws.LoadConfig(cmd.Context(), ws.Now())
 			if jsonOut {
-				enc := json.NewEncoder(termsafe.JSONWriter(e.stdout))
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(spec.NewValidateReport(diags)); err != nil {
+				if err := hcldiag.WriteReport(e.stdout, diags); err != nil {
 					return fmt.Errorf("writing report: %w", err)
 				}
-			} else if err := spec.RenderDiagnostics(e.stderr, cfg.Files, diags, diagColor(e, cf.noColor, e.stderr)); err != nil {
+			} else if err := hcldiag.Render(e.stderr, cfg.Files, diags, diagColor(e, cf.noColor, e.stderr)); err != nil {
 				return err
 			} else {
-				limitHints(e.stderr, diags)
+				hcldiag.LimitHints(e.stderr, diags)
 			}
 			switch {
 			case diags.HasErrors():
 				return &exitError{code: 1}
-			case jsonOut:
-			case len(diags) > 0:
-				fmt.Fprintln(e.stdout, "Success! The configuration is valid, but there were some validation warnings as shown above.")
 			default:
-				fmt.Fprintln(e.stdout, "Success! The configuration is valid.")
+				views.NewValidate(jsonOut, e.out()).Valid(len(diags) > 0)
 			}
 			return nil
 		},

@@ -2,8 +2,6 @@ package main
 
 import (
 	"cmp"
-	"encoding/json"
-	"fmt"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -11,6 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"golang.org/x/mod/module"
+
+	"github.com/rtctl/rtctl/internal/views"
 )
 
 // Set at link time by release builds (.goreleaser.yaml, Dockerfile):
@@ -19,15 +19,7 @@ import (
 var version, commit, commitTime string
 
 // versionInfo is the document of `rtctl version --json`; see versionHelp.
-type versionInfo struct {
-	Version    string `json:"version"`
-	Commit     string `json:"commit"`
-	CommitTime string `json:"commit_time"`
-	Modified   bool   `json:"modified"`
-	GoVersion  string `json:"go_version"`
-	OS         string `json:"os"`
-	Arch       string `json:"arch"`
-}
+type versionInfo = views.VersionInfo
 
 const versionHelp = `Print the version of rtctl, the commit it was built from and the Go toolchain.
 
@@ -53,15 +45,7 @@ func newVersionCmd(e *env) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			v := readVersion()
-			if jsonOut {
-				enc := json.NewEncoder(e.stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(v)
-			}
-			or := func(s string) string { return cmp.Or(s, "unknown") }
-			fmt.Fprintf(e.stdout, "rtctl %s\n  commit:   %s\n  time:     %s\n  modified: %t\n  go:       %s\n  platform: %s/%s\n",
-				v.Version, or(v.Commit), or(v.CommitTime), v.Modified, v.GoVersion, v.OS, v.Arch)
-			return nil
+			return views.NewVersion(jsonOut, e.out()).Version(v)
 		},
 	}
 	cmd.Flags().BoolVar(&jsonOut, "json", false, "print the version as a JSON object (fields in the help above)")

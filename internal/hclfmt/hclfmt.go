@@ -10,6 +10,7 @@ import (
 
 	"github.com/rtctl/rtctl/internal/atomicfile"
 	"github.com/rtctl/rtctl/pkg/spec"
+	"github.com/rtctl/rtctl/pkg/spec/confdir"
 )
 
 // CheckPath refuses a path fmt must not rewrite: an explicit file that
@@ -36,7 +37,7 @@ func CheckPath(p string) error {
 		return fmt.Errorf("cannot format %s: only *%s and *%s files can be formatted (a directory means its files of those kinds)", p, spec.ConfigFileSuffix, spec.VarsFileSuffix)
 	}
 	if !info.Mode().IsRegular() {
-		return fmt.Errorf("cannot format: %w", &spec.NotRegularError{Path: p, Mode: info.Mode()})
+		return fmt.Errorf("cannot format: %w", &confdir.NotRegularError{Path: p, Mode: info.Mode()})
 	}
 	return nil
 }

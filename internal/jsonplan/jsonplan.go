@@ -1,8 +1,9 @@
 // Package jsonplan is the versioned JSON form of a plan: what
-// `rtctl plan --json` and `rtctl show --json` print, and what a saved plan
-// file embeds. It has types of its own, converted from and to pkg/plan's,
-// so that renaming a field of the domain types can never change the
-// public format; docs/plan-json.md documents it.
+// `rtctl plan --json` and `rtctl show --json` print. It is a view of the
+// plan, converted from pkg/plan's types into types of its own, so that
+// renaming a field of the domain types can never change the public format;
+// docs/plan-json.md documents it. Nothing is read back from it: a saved
+// plan has its own private format (internal/planfile).
 //
 // The format is versioned by FormatVersion (MAJOR.MINOR): within a major
 // version fields are only ever added, never renamed, removed or given
@@ -11,17 +12,13 @@ package jsonplan
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
 
-	"github.com/rtctl/rtctl/internal/clip"
+	"github.com/rtctl/rtctl/internal/views/hcldiag"
 	"github.com/rtctl/rtctl/pkg/plan"
-	"github.com/rtctl/rtctl/pkg/rtapi"
-	"github.com/rtctl/rtctl/pkg/spec"
 )
 
 // FormatVersion is the version of the document.
@@ -164,123 +161,23 @@ func fromHighlight(h *plan.Highlight) *Highlight {
 	return &Highlight{Date: h.Date, Description: h.Description, Source: h.Source}
 }
 
-func (o *Offline) toPlan() *plan.Offline {
-	if o == nil {
-		return nil
-	}
-	return &plan.Offline{Start: o.Start, End: o.End, Activity: o.Activity, Details: o.Details, Chunk: o.Chunk, Chunks: o.Chunks, Note: o.Note}
-}
-
-func (h *Highlight) toPlan() *plan.Highlight {
-	if h == nil {
-		return nil
-	}
-	return &plan.Highlight{Date: h.Date, Description: h.Description, Source: h.Source}
-}
-
-// ToPlan rebuilds the plan a document describes, as a saved plan is read
-// back. It checks what the domain needs (a known time zone, a lookback,
-// known statuses and kinds) and says which field is wrong.
-func (d Plan) ToPlan() (*plan.Plan, error) {
-	loc, err := time.LoadLocation(d.Timezone)
-	if err != nil {
-		return nil, fmt.Errorf("unknown time zone %q", clip.String(d.Timezone, 0))
-	}
-	lookback, err := ParseLookback(d.Lookback)
-	if err != nil {
-		return nil, fmt.Errorf("invalid lookback %q", clip.String(d.Lookback, 0))
-	}
-	p := &plan.Plan{
-		Now:          d.Now.In(loc),
-		Location:     loc,
-		Lookback:     lookback,
-		WindowStart:  d.WindowStart.In(loc),
-		Warnings:     d.Warnings,
-		JournalDoubt: d.JournalDoubt,
-		Actions:      make([]plan.Action, 0, len(d.Actions)),
-	}
-	for i, a := range d.Actions {
-		pa, err := a.toAction()
-		if err != nil {
-			return nil, fmt.Errorf("action %d: %w", i+1, err)
-		}
-		p.Actions = append(p.Actions, pa)
-	}
-	return p, nil
-}
-
-func (a Action) toAction() (plan.Action, error) {
-	st := plan.Status(a.Status)
-	if !knownStatus(st) {
-		return plan.Action{}, fmt.Errorf("unknown status %q", clip.String(a.Status, 0))
-	}
-	k := plan.Kind(a.Kind)
-	switch k {
-	case plan.KindOffline, plan.KindHighlight, plan.KindFocusStart, plan.KindFocusEnd:
-	default:
-		return plan.Action{}, fmt.Errorf("unknown kind %q", clip.String(a.Kind, 0))
-	}
-	out := plan.Action{
-		Address:   a.Address,
-		Kind:      k,
-		Status:    st,
-		Reason:    a.Reason,
-		Key:       a.Key,
-		Origin:    a.Origin,
-		SettlesAt: a.SettlesAt,
-	}
-	out.Offline, out.Highlight = a.Offline.toPlan(), a.Highlight.toPlan()
-	if f := a.Focus; f != nil {
-		out.Focus = &plan.Focus{WindowStart: f.WindowStart, WindowEnd: f.WindowEnd, Minutes: f.Minutes, SessionStart: f.SessionStart}
-	}
-	if r := a.Request; r != nil {
-		out.Request = &rtapi.Request{Method: r.Method, Endpoint: r.Endpoint, Query: r.Query, Body: r.Body}
-	}
-	if pr := a.Previous; pr != nil {
-		out.Previous = &plan.Previous{Address: pr.Address, Key: pr.Key, At: pr.At, Uncertain: pr.Uncertain,
-			Offline: pr.Offline.toPlan(), Highlight: pr.Highlight.toPlan()}
-	}
-	return out, nil
-}
-
-func knownStatus(s plan.Status) bool {
-	for _, k := range plan.Statuses {
-		if s == k {
-			return true
-		}
-	}
-	return false
-}
-
-// ParseLookback reads what plan.FormatLookback writes.
-func ParseLookback(s string) (time.Duration, error) {
-	if n, ok := strings.CutSuffix(s, "d"); ok {
-		var days int
-		if _, err := fmt.Sscanf(n, "%d", &days); err != nil || days < 0 || days > 100*365 {
-			return 0, fmt.Errorf("%q is not a number of days", clip.String(s, 0))
-		}
-		return time.Duration(days) * 24 * time.Hour, nil
-	}
-	return time.ParseDuration(s)
-}
-
 // Errored is the document plan --json prints in place of a Plan when no
 // plan could be made, so that a program reading standard output always
 // gets JSON: "errored" is true, "error" says why in one sentence, and a
 // configuration's errors and warnings are in "diagnostics", in the shape
 // of validate --json's.
 type Errored struct {
-	FormatVersion string                `json:"format_version"`
-	Errored       bool                  `json:"errored"`
-	Error         string                `json:"error"`
-	ErrorCount    int                   `json:"error_count"`
-	WarningCount  int                   `json:"warning_count"`
-	Diagnostics   []spec.JSONDiagnostic `json:"diagnostics"`
+	FormatVersion string               `json:"format_version"`
+	Errored       bool                 `json:"errored"`
+	Error         string               `json:"error"`
+	ErrorCount    int                  `json:"error_count"`
+	WarningCount  int                  `json:"warning_count"`
+	Diagnostics   []hcldiag.Diagnostic `json:"diagnostics"`
 }
 
 // NewErrored is the Errored document for msg and the diagnostics diags.
 func NewErrored(msg string, diags hcl.Diagnostics) Errored {
-	r := spec.NewValidateReport(diags)
+	r := hcldiag.NewReport(diags)
 	return Errored{
 		FormatVersion: FormatVersion,
 		Errored:       true,

@@ -1,23 +1,37 @@
 // Package planfile reads and writes saved plans (rtctl plan --out): the
-// versioned JSON plan document together with what apply needs to tell
-// whether the plan went stale and which account it was made for.
+// plan together with what apply needs to tell whether it went stale and
+// which account it was made for.
+//
+// The format is rtctl's own and private, as Terraform keeps its plan file:
+// a header line naming the format, its version and the SHA-256 of the body,
+// then the body, JSON of this package's own types (format.go). It is not
+// the public plan document (internal/jsonplan), which is a view of the plan
+// made for people and programs to read: what apply needs can change here
+// without changing what anyone reads there. A file of another version, or
+// one changed after it was written, is refused with what to do; so is a
+// file of the format before this one, which embedded the public document.
+//
+// The same safety holds as for every file rtctl reads and writes: written
+// atomically with mode 0600 and never through a symbolic link
+// (atomicfile), read only when it is a regular file of at most MaxSize
+// (safefile.ReadFile). Secrets are never in it: variables that hold one are
+// left out (Inputs.SecretVars) and the requests carry no credentials.
 package planfile
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"path/filepath"
 	"strings"
 
 	"github.com/rtctl/rtctl/internal/atomicfile"
 	"github.com/rtctl/rtctl/internal/clip"
 	"github.com/rtctl/rtctl/internal/dirlist"
-	"github.com/rtctl/rtctl/internal/jsonplan"
 	"github.com/rtctl/rtctl/internal/safefile"
 	"github.com/rtctl/rtctl/pkg/plan"
 )
@@ -26,19 +40,30 @@ import (
 // is about 100 MB less than that; anything bigger is not one rtctl wrote.
 const MaxSize = 256 << 20
 
+// The header line: Magic, Version and "sha256:" with the body's digest,
+// separated by spaces.
+const (
+	Magic = "rtctl-saved-plan"
+	// Version is the format's version. It changes whenever the body does,
+	// and a file of another version is refused: a saved plan lives for
+	// minutes to days, and is made again in seconds.
+	Version = "2"
+)
+
+// how is what to do about a file that cannot be applied.
+const how = "run rtctl plan -out=FILE again"
+
 // File is a saved plan.
 type File struct {
-	FormatVersion string `json:"format_version"`
 	Meta
-	Plan jsonplan.Plan `json:"plan"`
+	plan savedPlan
 }
 
 // Meta is what a saved plan records besides the plan itself.
 type Meta struct {
 	// PlanID is the plan's identity, random, given when the plan is
-	// written: apply records it, so that a plan is applied once. A file
-	// written before there were IDs is identified by its SHA-256.
-	PlanID string `json:"plan_id,omitempty"`
+	// written: apply records it, so that a plan is applied once.
+	PlanID string `json:"plan_id"`
 	// ConfigDir is the configuration's directory. The file stores it
 	// relative to the plan file, so a plan applied from elsewhere, or in
 	// another checkout, finds the same configuration; Read resolves it.
@@ -79,9 +104,16 @@ type Inputs struct {
 	Replace    []string `json:"replace,omitempty"`
 }
 
-// Restore rebuilds the plan held by the file.
+// body is what follows the header line.
+type body struct {
+	Meta
+	Plan savedPlan `json:"plan"`
+}
+
+// Restore rebuilds the plan held by the file, checking every value the
+// domain needs (a known zone, statuses and kinds).
 func (f *File) Restore() (*plan.Plan, error) {
-	p, err := f.Plan.ToPlan()
+	p, err := f.plan.toPlan()
 	if err != nil {
 		return nil, fmt.Errorf("the saved plan is damaged: %w", err)
 	}
@@ -104,63 +136,67 @@ func Write(path string, p *plan.Plan, meta Meta) error {
 		}
 		meta.PlanID = hex.EncodeToString(id[:])
 	}
-	f := File{FormatVersion: jsonplan.FormatVersion, Meta: meta, Plan: jsonplan.FromPlan(p)}
-	b, err := json.MarshalIndent(f, "", "  ")
+	// Not indented: that would re-indent the requests' bodies, which apply
+	// sends byte for byte.
+	b, err := json.Marshal(body{Meta: meta, Plan: fromPlan(p)})
 	if err != nil {
 		return fmt.Errorf("encoding plan: %w", err)
 	}
-	return atomicfile.Write(path, append(b, '\n'))
+	b = append(b, '\n')
+	return atomicfile.Write(path, append(header(b), b...))
+}
+
+// header is the header line for body.
+func header(body []byte) []byte {
+	sum := sha256.Sum256(body)
+	return fmt.Appendf(nil, "%s %s sha256:%s\n", Magic, Version, hex.EncodeToString(sum[:]))
+}
+
+// cutLine cuts b after its first line.
+func cutLine(b []byte) (line, rest []byte, found bool) {
+	return bytes.Cut(b, []byte("\n"))
 }
 
 // Read reads a saved plan.
 func Read(path string) (*File, error) {
-	// Not os.Open: opening a named pipe waits for a writer, for ever if
+	// Not os.ReadFile: opening a named pipe waits for a writer, for ever if
 	// none comes, and a first SIGTERM did not end the wait.
-	fh, err := safefile.OpenRead(path)
+	b, err := safefile.ReadFile(path, MaxSize)
 	var nr *safefile.NotRegularError
-	if errors.As(err, &nr) {
+	var tl *safefile.TooLargeError
+	switch {
+	case errors.As(err, &nr):
 		return nil, fmt.Errorf("%s is not a saved rtctl plan: it is %s, not a regular file", path, safefile.Describe(nr.Mode))
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading saved plan: %w", err)
-	}
-	defer fh.Close()
-	st, err := fh.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("reading saved plan: %w", err)
-	}
-	if st.Size() > MaxSize {
+	case errors.As(err, &tl):
 		return nil, fmt.Errorf("%s is not a saved rtctl plan: it is larger than %d MB", path, MaxSize>>20)
-	}
-	b, err := io.ReadAll(io.LimitReader(fh, MaxSize+1))
-	if err != nil {
+	case err != nil:
 		return nil, fmt.Errorf("reading saved plan: %w", err)
 	}
-	if len(b) > MaxSize {
-		return nil, fmt.Errorf("%s is not a saved rtctl plan: it is larger than %d MB", path, MaxSize>>20)
+	head, rest, _ := cutLine(b)
+	fields := strings.Fields(string(head))
+	if len(fields) == 0 || fields[0] != Magic {
+		return nil, notAPlan(path, b)
 	}
-	var f File
-	if err := json.Unmarshal(b, &f); err != nil {
-		const how = "run rtctl plan -out=FILE first"
-		var se *json.SyntaxError
-		switch {
-		case strings.HasSuffix(path, ".rt.hcl") || strings.HasSuffix(path, ".rtvars.hcl"):
-			return nil, fmt.Errorf("%s is a configuration file, not a saved plan; %s", path, how)
-		case errors.As(err, &se):
-			return nil, fmt.Errorf("%s is not a saved rtctl plan (it is not JSON); %s", path, how)
+	if len(fields) < 2 || fields[1] != Version {
+		v := ""
+		if len(fields) >= 2 {
+			v = fields[1]
 		}
-		return nil, fmt.Errorf("%s is not a saved rtctl plan: %s", path, clip.String(err.Error(), 0))
+		return nil, fmt.Errorf("%s has saved-plan format %s; this rtctl reads format %s: make the plan again with this version", path, clip.String(v, 0), Version)
 	}
-	major, _, _ := strings.Cut(f.FormatVersion, ".")
-	want, _, _ := strings.Cut(jsonplan.FormatVersion, ".")
-	if f.FormatVersion == "" {
-		return nil, fmt.Errorf("%s is not a saved rtctl plan (no format_version)", path)
+	sum := sha256.Sum256(rest)
+	if len(fields) != 3 || fields[2] != "sha256:"+hex.EncodeToString(sum[:]) {
+		if len(fields) != 3 || !strings.HasPrefix(fields[2], "sha256:") {
+			return nil, fmt.Errorf("%s is damaged: its header has no checksum; %s", path, how)
+		}
+		return nil, fmt.Errorf("%s does not match its checksum: it was changed or damaged after rtctl wrote it (a saved plan is never edited); %s", path, how)
 	}
-	if major != want {
-		return nil, fmt.Errorf("%s has plan format %s; this rtctl reads %s.x: make the plan again with this version", path, clip.String(f.FormatVersion, 0), want)
+	var bd body
+	if err := json.Unmarshal(rest, &bd); err != nil {
+		return nil, fmt.Errorf("%s is damaged: %s; %s", path, clip.String(err.Error(), 0), how)
 	}
+	f := &File{Meta: bd.Meta, plan: bd.Plan}
 	if f.PlanID == "" {
-		sum := sha256.Sum256(b)
 		f.PlanID = "sha256:" + hex.EncodeToString(sum[:])
 	}
 	if !filepath.IsAbs(f.ConfigDir) {
@@ -169,7 +205,23 @@ func Read(path string) (*File, error) {
 	if !holdsConfig(f.ConfigDir) && f.ConfigDirAbs != "" && holdsConfig(f.ConfigDirAbs) {
 		f.ConfigDir = f.ConfigDirAbs
 	}
-	return &f, nil
+	return f, nil
+}
+
+// notAPlan says what a file without the header is: a saved plan of the
+// format before this one (JSON with the public document's format_version),
+// a configuration file, or something else.
+func notAPlan(path string, b []byte) error {
+	var old struct {
+		FormatVersion string `json:"format_version"`
+	}
+	switch {
+	case json.Unmarshal(b, &old) == nil && old.FormatVersion != "":
+		return fmt.Errorf("%s was saved by an earlier rtctl in a format this one no longer reads; %s", path, how)
+	case strings.HasSuffix(path, ".rt.hcl") || strings.HasSuffix(path, ".rtvars.hcl"):
+		return fmt.Errorf("%s is a configuration file, not a saved plan; run rtctl plan -out=FILE first", path)
+	}
+	return fmt.Errorf("%s is not a saved rtctl plan; run rtctl plan -out=FILE first", path)
 }
 
 func relativeTo(base, target string) (string, error) {

@@ -60,10 +60,7 @@ func TestReadRefuses(t *testing.T) {
 	for _, tc := range []struct {
 		name, path, want string
 	}{
-		{"not JSON", write("a.plan", "hello"), "is not a saved rtctl plan"},
-		{"no version", write("b.plan", "{}"), "no format_version"},
-		{"future version", write("c.plan", `{"format_version":"2.0"}`), "has plan format 2.0"},
-		{"huge version", write("d.plan", `{"format_version":"`+strings.Repeat("9", 100000)+`"}`), "has plan format"},
+		{"not a plan", write("a.plan", "hello"), "is not a saved rtctl plan"},
 		{"too large", big, "larger than"},
 		{"a directory", dir, "not a regular file"},
 	} {

@@ -232,13 +232,20 @@ func (e *TooLargeError) Error() string {
 	return fmt.Sprintf("%s is larger than %s; it cannot be what rtctl expects there", e.Path, FormatSize(e.Limit))
 }
 
-// ReadFile reads a regular file of at most limit bytes (following links).
+// ReadFile reads a regular file of at most limit bytes (following links):
+// the one bounded read of rtctl's files. It refuses what is not a regular
+// file (*NotRegularError: a named pipe would block, a device never end) and
+// a file over limit (*TooLargeError), found from its size before anything
+// is read, and by reading at most limit+1 bytes should it grow meanwhile.
 func ReadFile(path string, limit int64) ([]byte, error) {
 	f, err := OpenRead(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Size() > limit {
+		return nil, &TooLargeError{Path: path, Limit: limit}
+	}
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, err

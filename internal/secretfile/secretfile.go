@@ -12,7 +12,6 @@ package secretfile
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"runtime"
@@ -54,22 +53,17 @@ func Read(path string) (value, warning string, err error) {
 	if info.Size() > MaxBytes {
 		return "", "", &Error{Path: path, Reason: fmt.Sprintf("is larger than %s; put the secret alone in a file", safefile.FormatSize(MaxBytes))}
 	}
-	f, err := safefile.OpenRead(path)
-	if err != nil {
-		var nr *safefile.NotRegularError
-		if errors.As(err, &nr) {
-			return "", "", &Error{Path: path, Reason: "is " + safefile.Describe(nr.Mode) + ", not a regular file; put the secret alone in a file", Err: err}
-		}
-		return "", "", err
-	}
-	defer f.Close()
-	// The size may have changed since Stat: read one byte past the limit.
-	data, err := io.ReadAll(io.LimitReader(f, MaxBytes+1))
-	if err != nil {
-		return "", "", &Error{Path: path, Reason: "could not be read", Err: err}
-	}
-	if len(data) > MaxBytes {
+	// The file may have changed since Stat: ReadFile checks again.
+	data, err := safefile.ReadFile(path, MaxBytes)
+	var nr *safefile.NotRegularError
+	var tl *safefile.TooLargeError
+	switch {
+	case errors.As(err, &nr):
+		return "", "", &Error{Path: path, Reason: "is " + safefile.Describe(nr.Mode) + ", not a regular file; put the secret alone in a file", Err: err}
+	case errors.As(err, &tl):
 		return "", "", &Error{Path: path, Reason: fmt.Sprintf("is larger than %s; put the secret alone in a file", safefile.FormatSize(MaxBytes))}
+	case err != nil:
+		return "", "", err
 	}
 	s := strings.TrimSpace(strings.TrimPrefix(string(data), "\ufeff"))
 	switch {

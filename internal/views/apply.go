@@ -3,6 +3,7 @@ package views
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -10,33 +11,36 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/rtctl/rtctl/internal/termsafe"
+	"github.com/rtctl/rtctl/internal/views/hcldiag"
 	"github.com/rtctl/rtctl/pkg/apply"
 	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/rtapi"
-	"github.com/rtctl/rtctl/pkg/spec"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
 // ApplyView shows an apply as it runs: to a person (NewApplyText) or to a
-// program (NewApplyJSON). Its Start and Result methods are the callbacks of
-// workspace.ApplyOptions: workers report starts concurrently, so views lock.
+// program (NewApplyJSON). It is the apply's workspace.ApplyProgress (the
+// plan, then apply.Progress): workers report starts concurrently, so views
+// lock.
 type ApplyView interface {
 	workspace.Reporter
-	// Plan shows the plan a fresh apply is about to carry out.
-	Plan(p *plan.Plan) error
-	// Run is told what is about to be sent.
-	Run(todo []plan.Action)
-	Start(a plan.Action)
-	Result(r apply.ItemResult)
-	// Stopping says that sending stops early, and what it waits for.
-	Stopping(reason string, inFlight int)
+	workspace.ApplyProgress
 	// Finish ends the progress display.
 	Finish()
+	// Flush shows at once the results held back for the plan's order:
+	// the process is about to end (a second Ctrl-C) with POSTs in flight.
+	Flush()
 	// Summary shows how the apply ended; stopped says it could not go on.
 	Summary(res *workspace.ApplyResult, stopped bool) error
 	// Unchanged says the apply had nothing to do; saved says a saved plan
 	// was applied (a fresh plan said so already).
 	Unchanged(saved bool)
+	// Cancelled says the person declined the plan.
+	Cancelled()
+	// Error shows the error that ended the apply in the view's form: the
+	// JSON stream's last event. The text view leaves it to the command
+	// line's error line (View.Error), which every command shares.
+	Error(err error)
 }
 
 // ApplyTextOptions tune the text view.
@@ -49,7 +53,8 @@ type ApplyTextOptions struct {
 	Now  func() time.Time // elapsed time and the estimate
 	// Stderr receives diagnostics and notices.
 	Stderr io.Writer
-	// Width is the terminal's width, for the plan's wrapped reasons.
+	// Width is the terminal's width (0: not known), for the plan's
+	// wrapped reasons and to cut the progress line to.
 	Width int
 }
 
@@ -60,6 +65,21 @@ type applyText struct {
 	total   int
 	done    int
 	started time.Time
+
+	// Result lines come out in the plan's order, not in the order the
+	// parallel POSTs end in: the apply's lines are read against the plan
+	// printed above them, and an order shuffled by the network reads as
+	// a different plan. (Terraform prints as things complete, but beside
+	// a "Creating..." line for each start: an event log. Here a line
+	// stands for an item, as in the plan.) An answered item waits for
+	// those before it in the plan; the terminal's progress line counts
+	// answers as they come. order is each address's places in the plan
+	// not answered yet, held the answers waiting, next the place of the
+	// next line, printed the lines printed.
+	order   map[string][]int
+	held    map[int]apply.ItemResult
+	next    int
+	printed int
 }
 
 // NewApplyText shows an apply to a person on w: the plan, then an updating
@@ -73,7 +93,7 @@ func NewApplyText(w io.Writer, opts ApplyTextOptions) ApplyView {
 }
 
 func (v *applyText) Diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics) {
-	if err := spec.RenderDiagnostics(v.opts.Stderr, files, diags, v.opts.Color); err != nil {
+	if err := hcldiag.Render(v.opts.Stderr, files, diags, v.opts.Color); err != nil {
 		fmt.Fprintf(v.opts.Stderr, "Error: rendering diagnostics: %v\n", err)
 	}
 }
@@ -90,6 +110,10 @@ func (v *applyText) Run(todo []plan.Action) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.total, v.started = len(todo), v.opts.Now()
+	v.order, v.held, v.next = make(map[string][]int, len(todo)), map[int]apply.ItemResult{}, 0
+	for i, a := range todo {
+		v.order[a.Address] = append(v.order[a.Address], i)
+	}
 	fmt.Fprintln(v.w)
 }
 
@@ -97,7 +121,8 @@ func (v *applyText) Start(a plan.Action) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if v.opts.Terminal {
-		fmt.Fprintf(v.w, "\r\x1b[K[%d/%d] %s  %s", v.done, v.total, v.timing(), termsafe.Escape(a.Address))
+		line := fmt.Sprintf("[%d/%d] %s  %s", v.done, v.total, v.timing(), termsafe.Escape(a.Address))
+		fmt.Fprint(v.w, "\r\x1b[K"+fitLine(line, v.opts.Width))
 	}
 }
 
@@ -117,10 +142,32 @@ func (v *applyText) Result(r apply.ItemResult) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.done++
+	places := v.order[r.Action.Address]
+	if len(places) == 0 {
+		// Not in what Run was told: nothing to keep it in order with.
+		v.line(r)
+		return
+	}
+	v.order[r.Action.Address] = places[1:]
+	v.held[places[0]] = r
+	for {
+		r, ok := v.held[v.next]
+		if !ok {
+			break
+		}
+		delete(v.held, v.next)
+		v.next++
+		v.line(r)
+	}
+}
+
+// line prints one item's result, numbered by the lines printed so far.
+func (v *applyText) line(r apply.ItemResult) {
+	v.printed++
 	if v.opts.Terminal {
 		fmt.Fprint(v.w, "\r\x1b[K")
 	}
-	n := fmt.Sprintf("[%d/%d] ", v.done, v.total)
+	n := fmt.Sprintf("[%d/%d] ", v.printed, v.total)
 	// An uncertain item may be the journal's, no longer declared, and an
 	// error may name a file.
 	addr := termsafe.Escape(r.Action.Address)
@@ -134,8 +181,22 @@ func (v *applyText) Result(r apply.ItemResult) {
 		fmt.Fprintf(v.w, "%s? %s: outcome unknown; the next plan checks the account for it. %s\n", n, addr, explain())
 	case apply.Failed:
 		fmt.Fprintf(v.w, "%s! %s: failed. %s\n", n, addr, explain())
-	case apply.Skipped:
+	case apply.NotSent:
 		fmt.Fprintf(v.w, "%s- %s: %s\n", n, addr, explain())
+	}
+}
+
+// flush prints the held results in the plan's order, past the gaps of
+// the items still in flight (or never sent).
+func (v *applyText) flush() {
+	places := make([]int, 0, len(v.held))
+	for i := range v.held {
+		places = append(places, i)
+	}
+	slices.Sort(places)
+	for _, i := range places {
+		v.line(v.held[i])
+		delete(v.held, i)
 	}
 }
 
@@ -152,16 +213,23 @@ func (v *applyText) Stopping(reason string, inFlight int) {
 	fmt.Fprintln(v.opts.Stderr, msg+".")
 }
 
+func (v *applyText) Flush() {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.flush()
+}
+
 func (v *applyText) Finish() {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	v.flush()
 	if v.opts.Terminal && v.total > 0 {
 		fmt.Fprintf(v.w, "\r\x1b[K[%d/%d] done in %s\n", v.done, v.total, clock(v.opts.Now().Sub(v.started)))
 	}
 }
 
 func (v *applyText) Summary(res *workspace.ApplyResult, stopped bool) error {
-	for _, a := range res.Skipped {
+	for _, a := range res.AlreadyInAccount {
 		if _, err := fmt.Fprintf(v.w, "= %s: skipped, it is in the account already\n", termsafe.Escape(a.Address)); err != nil {
 			return err
 		}
@@ -175,6 +243,10 @@ func (v *applyText) Unchanged(saved bool) {
 		fmt.Fprintln(v.w, "No changes. Your account matches the configuration.")
 	}
 }
+
+func (v *applyText) Cancelled() { fmt.Fprintln(v.w, "\nApply cancelled.") }
+
+func (v *applyText) Error(error) {}
 
 // clock renders a duration as m:ss, or h:mm:ss from an hour.
 func clock(d time.Duration) string {
@@ -229,8 +301,8 @@ func countApply(res *workspace.ApplyResult, stopped bool) applyCounts {
 		Stopped:      stopped || res.Stopped(),
 		Created:      sent.Count(apply.Created),
 		Failed:       sent.Count(apply.Failed),
-		NotSent:      sent.Count(apply.Skipped),
-		AlreadyThere: len(res.Skipped),
+		NotSent:      sent.Count(apply.NotSent),
+		AlreadyThere: len(res.AlreadyInAccount),
 		Attention:    res.Attention(),
 	}
 }

@@ -10,10 +10,10 @@ import (
 
 	"github.com/rtctl/rtctl/internal/jsonplan"
 	"github.com/rtctl/rtctl/internal/termsafe"
+	"github.com/rtctl/rtctl/internal/views/hcldiag"
 	"github.com/rtctl/rtctl/pkg/apply"
 	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/rtapi"
-	"github.com/rtctl/rtctl/pkg/spec"
 	"github.com/rtctl/rtctl/pkg/workspace"
 )
 
@@ -28,17 +28,17 @@ type applyEvent struct {
 	Type          string    `json:"type"`
 	Time          time.Time `json:"time"`
 
-	Plan        *jsonplan.Plan       `json:"plan,omitempty"`
-	Total       int                  `json:"total,omitempty"`
-	Done        int                  `json:"done,omitempty"`
-	InFlight    int                  `json:"in_flight,omitempty"`
-	Address     string               `json:"address,omitempty"`
-	Kind        string               `json:"kind,omitempty"`
-	Outcome     string               `json:"outcome,omitempty"`
-	Error       string               `json:"error,omitempty"`
-	Message     string               `json:"message,omitempty"`
-	Diagnostics *spec.ValidateReport `json:"diagnostics,omitempty"`
-	Summary     *applySummaryJSON    `json:"summary,omitempty"`
+	Plan        *jsonplan.Plan    `json:"plan,omitempty"`
+	Total       int               `json:"total,omitempty"`
+	Done        int               `json:"done,omitempty"`
+	InFlight    int               `json:"in_flight,omitempty"`
+	Address     string            `json:"address,omitempty"`
+	Kind        string            `json:"kind,omitempty"`
+	Outcome     string            `json:"outcome,omitempty"`
+	Error       string            `json:"error,omitempty"`
+	Message     string            `json:"message,omitempty"`
+	Diagnostics *hcldiag.Report   `json:"diagnostics,omitempty"`
+	Summary     *applySummaryJSON `json:"summary,omitempty"`
 }
 
 // applySummaryJSON is the summary event's counts.
@@ -79,7 +79,7 @@ func (v *applyJSON) emit(e applyEvent) {
 }
 
 func (v *applyJSON) Diagnostics(_ map[string]*hcl.File, diags hcl.Diagnostics) {
-	r := spec.NewValidateReport(diags)
+	r := hcldiag.NewReport(diags)
 	v.emit(applyEvent{Type: "diagnostics", Diagnostics: &r})
 }
 
@@ -102,12 +102,23 @@ func (v *applyJSON) Start(a plan.Action) {
 	v.emit(applyEvent{Type: "item_start", Address: a.Address, Kind: string(a.Kind)})
 }
 
+// outcomeJSON is an outcome's word in the event stream. Format 1.0 wrote
+// "skipped" for an item never sent (docs/apply-json.md), before the name
+// became apply.NotSent; within a major version words are only added, so
+// the stream keeps it.
+func outcomeJSON(o apply.Outcome) string {
+	if o == apply.NotSent {
+		return "skipped"
+	}
+	return string(o)
+}
+
 func (v *applyJSON) Result(r apply.ItemResult) {
 	v.mu.Lock()
 	v.done++
 	done, total := v.done, v.total
 	v.mu.Unlock()
-	e := applyEvent{Type: "item_result", Address: r.Action.Address, Kind: string(r.Action.Kind), Outcome: string(r.Outcome), Done: done, Total: total}
+	e := applyEvent{Type: "item_result", Address: r.Action.Address, Kind: string(r.Action.Kind), Outcome: outcomeJSON(r.Outcome), Done: done, Total: total}
 	if r.Err != nil {
 		e.Error = rtapi.Explain(r.Err)
 	}
@@ -115,6 +126,9 @@ func (v *applyJSON) Result(r apply.ItemResult) {
 }
 
 func (v *applyJSON) Finish() {}
+
+// Flush has nothing to do: events are written as they happen.
+func (v *applyJSON) Flush() {}
 
 func (v *applyJSON) Stopping(reason string, inFlight int) {
 	v.emit(applyEvent{Type: "stopping", Message: reason, InFlight: inFlight})
@@ -134,10 +148,13 @@ func (v *applyJSON) Unchanged(bool) {
 	v.emit(applyEvent{Type: "summary", Summary: &applySummaryJSON{Attention: map[string]int{}, Line: "No changes. Your account matches the configuration."}})
 }
 
-// ApplyError reports an error that ended the apply, as the stream's last
-// event; the text view leaves errors to the command line.
-func ApplyError(v ApplyView, err error) {
-	if j, ok := v.(*applyJSON); ok {
-		j.emit(applyEvent{Type: "error", Message: err.Error()})
-	}
+// Cancelled cannot happen with --json, which needs --auto-approve or a
+// saved plan; were it to, the stream ends with a summary that says so.
+func (v *applyJSON) Cancelled() {
+	v.emit(applyEvent{Type: "summary", Summary: &applySummaryJSON{Attention: map[string]int{}, Line: "Apply cancelled."}})
+}
+
+// Error reports an error that ended the apply, as the stream's last event.
+func (v *applyJSON) Error(err error) {
+	v.emit(applyEvent{Type: "error", Message: err.Error()})
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/rtctl/rtctl/pkg/reads"
 	"github.com/rtctl/rtctl/pkg/rtapi"
 )
 
@@ -163,10 +164,7 @@ func (d summaryDay) MarshalJSON() ([]byte, error) {
 }
 
 // FocusEvent is a FocusTime feed entry with the feed it came from.
-type FocusEvent struct {
-	Event string `json:"event"` // "started" or "ended"
-	rtapi.FocusEvent
-}
+type FocusEvent = reads.FocusEvent
 
 // FocusListing lists FocusTime events, newest first.
 func FocusListing(events []FocusEvent) Listing {

@@ -2,7 +2,6 @@ package views
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,13 +12,16 @@ import (
 	"github.com/rtctl/rtctl/pkg/plan"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+// updateGolden is the one switch that rewrites every golden file of the
+// module (README, "Developing rtctl"): RTCTL_UPDATE_GOLDEN=1.
+var updateGolden = os.Getenv("RTCTL_UPDATE_GOLDEN") != ""
 
-// golden compares got with testdata/name, or rewrites it with -update.
+// golden compares got with testdata/name, or rewrites it with
+// RTCTL_UPDATE_GOLDEN=1.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
-	if *update {
+	if updateGolden {
 		if err := os.WriteFile(path, got, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -27,10 +29,10 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
+		t.Fatalf("%v (run RTCTL_UPDATE_GOLDEN=1 go test ./internal/views to create it)", err)
 	}
 	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s differs (-want +got):\n%s", name, diff)
+		t.Errorf("%s differs (-want +got; RTCTL_UPDATE_GOLDEN=1 rewrites it):\n%s", name, diff)
 	}
 }
 

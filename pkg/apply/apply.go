@@ -60,16 +60,8 @@ type Options struct {
 	// than the last.
 	Now   func() time.Time
 	Sleep func(ctx context.Context, d time.Duration) error
-	// OnResult is called once per finished action (from one goroutine at a
-	// time), for progress display.
-	OnResult func(ItemResult)
-	// OnStart is called when an action's POST is about to be sent, from the
-	// worker sending it: several calls may run at once.
-	OnStart func(plan.Action)
-	// OnStop is called once when Run stops sending early (interrupted, or
-	// the server failing), with the reason and how many POSTs are still in
-	// flight: Run waits for those and records them.
-	OnStop func(reason string, inFlight int)
+	// Progress is told how the run goes, for a display; nil tells no one.
+	Progress Progress
 	// MaxServerFailures is how many POSTs in a row may fail on the
 	// server's side before Run stops sending (DefaultMaxServerFailures when
 	// zero, never when negative).
@@ -79,6 +71,23 @@ type Options struct {
 	// a remote) needs fewer, larger ones. Its POSTs still wait for the rate
 	// limiter's tokens, all taken before the batch's intents are written.
 	Batch int
+}
+
+// Progress is told how a run goes, as it goes: what a view shows of it.
+// One value, rather than a callback each, so that a view implements it
+// whole and a caller hands it through.
+type Progress interface {
+	// Run is told what is about to be sent, once, before the first POST.
+	Run(todo []plan.Action)
+	// Start is told that an action's POST is about to be sent, from the
+	// worker sending it: several calls may run at once.
+	Start(a plan.Action)
+	// Result is told once per finished action, one call at a time.
+	Result(r ItemResult)
+	// Stopping is told once when Run stops sending early (interrupted,
+	// or the server failing): why, and how many POSTs are still in
+	// flight. Run waits for those and records them.
+	Stopping(reason string, inFlight int)
 }
 
 // Outcome is what happened to one action.
@@ -91,8 +100,9 @@ const (
 	// Unknown: the POST may have reached the server but no answer came; the
 	// next plan settles it against the feeds.
 	Unknown Outcome = "unknown"
-	// Skipped: not sent, because the run was interrupted first.
-	Skipped Outcome = "skipped"
+	// NotSent: never sent, because the run stopped first; the journal
+	// records it as journal.NotSent, with the same word.
+	NotSent Outcome = "not_sent"
 )
 
 // ItemResult is the result of one action.
@@ -147,6 +157,10 @@ func Run(ctx context.Context, s Sender, j Journal, actions []plan.Action, opts O
 	if opts.MaxServerFailures == 0 {
 		opts.MaxServerFailures = DefaultMaxServerFailures
 	}
+	if opts.Progress == nil {
+		opts.Progress = noProgress{}
+	}
+	opts.Progress.Run(actions)
 	for _, a := range actions {
 		if a.Request == nil {
 			return nil, fmt.Errorf("%s has no request to send; make the plan again", a.Address)
@@ -280,9 +294,7 @@ func (r *runner) run(actions []plan.Action) (*Result, error) {
 		}
 		for _, f := range group {
 			r.results[f.index] = f.result
-			if r.opts.OnResult != nil {
-				r.opts.OnResult(f.result)
-			}
+			r.opts.Progress.Result(f.result)
 		}
 	}
 
@@ -302,13 +314,13 @@ func (r *runner) run(actions []plan.Action) (*Result, error) {
 			if journalErr != nil {
 				reason = errors.New("not sent: the journal cannot be written")
 			}
-			it = ItemResult{Action: a, Outcome: Skipped, Err: reason}
+			it = ItemResult{Action: a, Outcome: NotSent, Err: reason}
 		}
 		res.Items = append(res.Items, it)
 	}
 	// Interrupted only when the interrupt left something unsent: a
 	// Ctrl-C once every POST had its answer stopped nothing.
-	res.Interrupted = r.ctx.Err() != nil && res.Count(Skipped) > 0
+	res.Interrupted = r.ctx.Err() != nil && res.Count(NotSent) > 0
 	return res, journalErr
 }
 
@@ -412,13 +424,13 @@ func (r *runner) work() {
 		switch {
 		case journalBroken:
 			// Outcomes can no longer be recorded: send nothing more.
-			res = ItemResult{Action: jb.action, Outcome: Skipped, Err: errors.New("not sent: the journal cannot be written")}
+			res = ItemResult{Action: jb.action, Outcome: NotSent, Err: errors.New("not sent: the journal cannot be written")}
 		case fenced != nil:
-			res = ItemResult{Action: jb.action, Outcome: Skipped, Err: errors.New("not sent: this run's lease on the journal is gone")}
+			res = ItemResult{Action: jb.action, Outcome: NotSent, Err: errors.New("not sent: this run's lease on the journal is gone")}
 		case r.premiumRequired.Load():
 			// A Lite account refuses every POST: one refusal says it, a
 			// hundred more would only bury it.
-			res = ItemResult{Action: jb.action, Outcome: Skipped, Err: errors.New("not sent: the account needs RescueTime Premium")}
+			res = ItemResult{Action: jb.action, Outcome: NotSent, Err: errors.New("not sent: the account needs RescueTime Premium")}
 		default:
 			res = r.send(jb)
 			var premium *rtapi.PremiumRequiredError
@@ -478,16 +490,14 @@ func (r *runner) stop(cause error) {
 	reason := stopReason(r.sending)
 	out := make([]finished, 0, len(queued))
 	for _, jb := range queued {
-		out = append(out, finished{index: jb.index, result: ItemResult{Action: jb.action, Outcome: Skipped, Err: errors.New("not sent: " + reason)}})
+		out = append(out, finished{index: jb.index, result: ItemResult{Action: jb.action, Outcome: NotSent, Err: errors.New("not sent: " + reason)}})
 	}
 	if len(out) > 0 {
 		if err := r.j.Append(outcomeEntries(out)...); err != nil {
 			r.setErr(fmt.Errorf("recording outcomes: %w", err))
 		}
 	}
-	if r.opts.OnStop != nil {
-		r.opts.OnStop(reason, inFlight)
-	}
+	r.opts.Progress.Stopping(reason, inFlight)
 	for _, f := range out {
 		f.journaled = true
 		r.done <- f
@@ -499,7 +509,7 @@ func (r *runner) stop(cause error) {
 // sent, as soon as the answer is in, so at most one POST per other worker
 // is sent after the run is long enough.
 func (r *runner) countFailure(res ItemResult) {
-	if res.Outcome == Skipped || r.opts.MaxServerFailures < 0 {
+	if res.Outcome == NotSent || r.opts.MaxServerFailures < 0 {
 		return
 	}
 	r.mu.Lock()
@@ -543,7 +553,7 @@ func outcomeEntries(fs []finished) []journal.Entry {
 			}
 		case Unknown:
 			e.Result = journal.Unknown
-		case Skipped:
+		case NotSent:
 			e.Result = journal.NotSent
 		default:
 			e.Result = journal.Failed
@@ -564,7 +574,8 @@ type brokenError struct{ reason string }
 
 func (e *brokenError) Error() string { return e.reason }
 
-// stopReason says why sending stopped, for "not sent: ..." and OnStop.
+// stopReason says why sending stopped, for "not sent: ..." and
+// Progress.Stopping.
 func stopReason(sending context.Context) string {
 	var be *brokenError
 	if errors.As(context.Cause(sending), &be) {
@@ -579,11 +590,9 @@ func stopReason(sending context.Context) string {
 func (r *runner) send(jb job) ItemResult {
 	a := jb.action
 	if r.sending.Err() != nil {
-		return ItemResult{Action: a, Outcome: Skipped, Err: errors.New("not sent: " + stopReason(r.sending))}
+		return ItemResult{Action: a, Outcome: NotSent, Err: errors.New("not sent: " + stopReason(r.sending))}
 	}
-	if r.opts.OnStart != nil {
-		r.opts.OnStart(a)
-	}
+	r.opts.Progress.Start(a)
 	ctx := context.WithoutCancel(r.ctx)
 	if f, ok := r.j.(Fenced); ok {
 		// A retry waits (a 429's Retry-After): the lease may be gone by
@@ -619,3 +628,11 @@ func (r *runner) wait() error {
 	}
 	return r.opts.Sleep(r.sending, d)
 }
+
+// noProgress is the Progress of a run nobody watches.
+type noProgress struct{}
+
+func (noProgress) Run([]plan.Action)    {}
+func (noProgress) Start(plan.Action)    {}
+func (noProgress) Result(ItemResult)    {}
+func (noProgress) Stopping(string, int) {}

@@ -158,7 +158,7 @@ func TestRunInterruptedFinishesInFlightAndSendsNoMore(t *testing.T) {
 		t.Errorf("created %d, want only the one in flight", res.Count(Created))
 	}
 	for _, it := range res.Items[1:] {
-		if it.Outcome != Skipped {
+		if it.Outcome != NotSent {
 			t.Errorf("%s: %s after the interruption", it.Action.Address, it.Outcome)
 		}
 		if s.sent[it.Action.Key] != 0 {
@@ -180,7 +180,7 @@ func TestRunStopsWhenTheJournalFails(t *testing.T) {
 	if len(s.sent) != 0 {
 		t.Errorf("sent %d POSTs without a recorded intent", len(s.sent))
 	}
-	if res.Count(Skipped) != 3 {
+	if res.Count(NotSent) != 3 {
 		t.Errorf("got %+v", res.Items)
 	}
 }
@@ -280,7 +280,7 @@ func TestRunStopsAfterPremiumRequired(t *testing.T) {
 		t.Errorf("sent %d POSTs to a Lite account, want 1", len(s.sent))
 	}
 	for _, it := range res.Items[1:] {
-		if it.Outcome != Skipped || !strings.Contains(it.Err.Error(), "Premium") {
+		if it.Outcome != NotSent || !strings.Contains(it.Err.Error(), "Premium") {
 			t.Errorf("%s: %s (%v), want skipped because of the plan", it.Action.Address, it.Outcome, it.Err)
 		}
 		if rec, _ := j.lookup(it.Action.Key); rec.Pending() {

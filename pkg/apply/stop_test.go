@@ -6,8 +6,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/rtctl/rtctl/pkg/journal"
+	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/rtapi"
 )
 
@@ -33,7 +35,7 @@ func TestRunStopsOnAFailingServer(t *testing.T) {
 	s := &failingSender{}
 	as := actions(50)
 	var stopped string
-	res, err := Run(context.Background(), s, j, as, Options{Parallelism: 1, Sleep: noSleep, OnStop: func(reason string, _ int) { stopped = reason }})
+	res, err := Run(context.Background(), s, j, as, Options{Parallelism: 1, Sleep: noSleep, Progress: onStop(func(reason string, _ int) { stopped = reason })})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +45,7 @@ func TestRunStopsOnAFailingServer(t *testing.T) {
 		t.Errorf("%d POSTs sent to a failing server, want %d (+1 in flight)", s.sent, DefaultMaxServerFailures)
 	}
 	if !strings.Contains(res.Broken, "RescueTime failed 3 POSTs in a row") || !strings.Contains(stopped, "the server is failing") {
-		t.Errorf("Broken %q, OnStop %q", res.Broken, stopped)
+		t.Errorf("Broken %q, Stopping %q", res.Broken, stopped)
 	}
 	pending, notSent := 0, 0
 	for _, a := range as {
@@ -60,8 +62,8 @@ func TestRunStopsOnAFailingServer(t *testing.T) {
 	if pending != s.sent {
 		t.Errorf("%d uncertain, want the %d sent", pending, s.sent)
 	}
-	if res.Count(Skipped) != 50-s.sent {
-		t.Errorf("%d skipped in the result, want %d", res.Count(Skipped), 50-s.sent)
+	if res.Count(NotSent) != 50-s.sent {
+		t.Errorf("%d skipped in the result, want %d", res.Count(NotSent), 50-s.sent)
 	}
 	t.Logf("%d sent, %d intents answered not sent, %d never queued", s.sent, notSent, 50-s.sent-notSent)
 }
@@ -90,14 +92,14 @@ func TestInterruptRecordsQueuedAsNotSentAtOnce(t *testing.T) {
 	stopped := make(chan int, 1)
 	result := make(chan *Result, 1)
 	go func() {
-		res, _ := Run(ctx, s, j, as, Options{Parallelism: 2, Sleep: noSleep, OnStop: func(_ string, inFlight int) { stopped <- inFlight }})
+		res, _ := Run(ctx, s, j, as, Options{Parallelism: 2, Sleep: noSleep, Progress: onStop(func(_ string, inFlight int) { stopped <- inFlight })})
 		result <- res
 	}()
 	<-s.started
 	<-s.started // two in flight; more intents queued behind them
 	cancel()
 	if n := <-stopped; n != 2 {
-		t.Errorf("OnStop saw %d in flight, want 2", n)
+		t.Errorf("Stopping saw %d in flight, want 2", n)
 	}
 	// Before the in-flight POSTs return, nothing queued may still look as
 	// if it might have been sent.
@@ -112,22 +114,27 @@ func TestInterruptRecordsQueuedAsNotSentAtOnce(t *testing.T) {
 	})
 	close(s.release)
 	res := <-result
-	if !res.Interrupted || res.Count(Created) != 2 || res.Count(Skipped) != 4 {
-		t.Errorf("interrupted %v, created %d, skipped %d; want true, 2, 4", res.Interrupted, res.Count(Created), res.Count(Skipped))
+	if !res.Interrupted || res.Count(Created) != 2 || res.Count(NotSent) != 4 {
+		t.Errorf("interrupted %v, created %d, skipped %d; want true, 2, 4", res.Interrupted, res.Count(Created), res.Count(NotSent))
 	}
 }
 
-// waitFor polls cond until it holds, failing after many tries; the
-// goroutines it waits for run without sleeping.
+// waitLimit bounds waitFor in real time. The goroutines it waits for run
+// without sleeping, so a condition that has not held by then never will,
+// however loaded the machine.
+const waitLimit = 30 * time.Second
+
+// waitFor polls cond until it holds, failing after waitLimit, where a
+// count of tries ended sooner or later with the machine's speed.
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
-	for range 1_000_000 {
-		if cond() {
-			return
+	deadline := time.Now().Add(waitLimit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("condition did not hold within %s", waitLimit)
 		}
 		runtimeGosched()
 	}
-	t.Fatal("condition never held")
 }
 
 func runtimeGosched() { runtime.Gosched() }
@@ -171,7 +178,7 @@ func (f *firstAnswersSender) Do(ctx context.Context, r rtapi.Request) ([]byte, e
 // flaky "7 items left uncertain, but only 4 POSTs were in flight": an
 // interrupt said what was in flight while outcomes of POSTs already
 // answered were still being written, so a second Ctrl-C right after left
-// those uncertain too. When OnStop speaks, only what is in flight may be
+// those uncertain too. When Stopping speaks, only what is in flight may be
 // without an outcome.
 func TestInterruptWritesAnsweredOutcomesBeforeItSpeaks(t *testing.T) {
 	j := &gatedJournal{gate: make(chan struct{}), entered: make(chan struct{}, 10)}
@@ -182,7 +189,7 @@ func TestInterruptWritesAnsweredOutcomesBeforeItSpeaks(t *testing.T) {
 	stopped := make(chan stop, 1)
 	result := make(chan *Result, 1)
 	go func() {
-		res, _ := Run(ctx, s, j, as, Options{Parallelism: 2, Sleep: noSleep, OnStop: func(_ string, inFlight int) {
+		res, _ := Run(ctx, s, j, as, Options{Parallelism: 2, Sleep: noSleep, Progress: onStop(func(_ string, inFlight int) {
 			pending := 0
 			for _, a := range as {
 				if rec, ok := j.lookup(a.Key); ok && rec.Pending() {
@@ -190,26 +197,26 @@ func TestInterruptWritesAnsweredOutcomesBeforeItSpeaks(t *testing.T) {
 				}
 			}
 			stopped <- stop{inFlight, pending}
-		}})
+		})})
 		result <- res
 	}()
 	<-j.entered // the first POST was answered; its outcome waits for the disk
 	<-s.started // the second is in flight
 	cancel()
-	// OnStop must wait for the answered outcome: give it every chance to
+	// Stopping must wait for the answered outcome: give it every chance to
 	// speak too early (no real time passes), then let the disk go on.
 	for range 10_000 {
 		runtimeGosched()
 	}
 	select {
 	case st := <-stopped:
-		t.Fatalf("OnStop spoke before the answered POST's outcome was written: %d in flight, %d without an outcome", st.inFlight, st.pending)
+		t.Fatalf("Stopping spoke before the answered POST's outcome was written: %d in flight, %d without an outcome", st.inFlight, st.pending)
 	default:
 	}
 	close(j.gate)
 	st := <-stopped
 	if st.pending != st.inFlight {
-		t.Errorf("when OnStop spoke, %d items had no outcome but %d were in flight", st.pending, st.inFlight)
+		t.Errorf("when Stopping spoke, %d items had no outcome but %d were in flight", st.pending, st.inFlight)
 	}
 	close(s.release)
 	if res := <-result; !res.Interrupted {
@@ -247,3 +254,11 @@ func TestInterruptAfterTheLastPOSTInterruptsNothing(t *testing.T) {
 		t.Errorf("interrupted %v, created %d of 1: want a complete run", res.Interrupted, res.Count(Created))
 	}
 }
+
+// onStop is a Progress that hears only Stopping.
+type onStop func(reason string, inFlight int)
+
+func (onStop) Run([]plan.Action)                      {}
+func (onStop) Start(plan.Action)                      {}
+func (onStop) Result(ItemResult)                      {}
+func (f onStop) Stopping(reason string, inFlight int) { f(reason, inFlight) }

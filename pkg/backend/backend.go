@@ -39,6 +39,22 @@ type Backend interface {
 	ForceUnlock(ctx context.Context, acct Account, id string) error
 }
 
+// Lister is a backend that can say which accounts' journals its store
+// holds: rtctl journal rotate-key looks there for the old key's.
+type Lister interface {
+	// Accounts are the Names of the accounts whose journals the store
+	// holds.
+	Accounts(ctx context.Context) ([]string, error)
+}
+
+// Waiter is a backend whose store is polled on a timer of its own (a
+// run waiting for another's lease asks again after Wait): tests give it
+// one they fire by hand.
+type Waiter interface {
+	// Wait returns after d, or with ctx's error when ctx ends first.
+	Wait(ctx context.Context, d time.Duration) error
+}
+
 // Account names an account's journal for a backend.
 type Account struct {
 	// Name identifies the account without a secret (endpoint digest and

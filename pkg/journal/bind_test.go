@@ -66,7 +66,7 @@ func TestJournalOfTheFormerFormatIsReadThenBound(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "journal.jsonl")
 	acct := testAccount
 	old := []string{
-		summedLine(t, Entry{Time: fixedNow(), Type: Bind, Run: "r0", Account: &acct}),
+		summedLine(t, Entry{Time: fixedNow(), Type: AccountEntry, Run: "r0", Account: &acct}),
 		summedLine(t, Entry{Time: fixedNow(), Type: Intent, Key: "a", Run: "r0", Address: "highlight.a"}),
 		summedLine(t, Entry{Time: fixedNow(), Type: Outcome, Key: "a", Run: "r0", Result: Applied}),
 	}

@@ -26,16 +26,16 @@ const (
 	Intent EntryType = "intent"
 	// Outcome is written after the POST returned, failed or was given up.
 	Outcome EntryType = "outcome"
-	// Bind names the account the journal belongs to. It is the first
+	// AccountEntry names the account the journal belongs to. It is the first
 	// line of a journal; a later one rebinds it (a rotated key).
-	Bind EntryType = "account"
+	AccountEntry EntryType = "account"
 	// Forget takes an item out of rtctl's care (rtctl forget): it is no
 	// longer an orphan, and planned afresh if declared again.
 	Forget EntryType = "forget"
-	// Witness records that a feed was seen to show one of rtctl's
+	// EvidenceEntry records that a feed was seen to show one of rtctl's
 	// confirmed POSTs, and how: the evidence that the feed's silence
 	// about an item means something (see Evidence).
-	Witness EntryType = "evidence"
+	EvidenceEntry EntryType = "evidence"
 )
 
 // Result is the outcome of one POST.
@@ -81,9 +81,9 @@ type Entry struct {
 	Result Result `json:"result,omitempty"`
 	Error  string `json:"error,omitempty"`
 
-	// Account is set on a Bind entry.
+	// Account is set on an AccountEntry.
 	Account *Account `json:"account,omitempty"`
-	// Evidence is set on a Witness entry.
+	// Evidence is set on an EvidenceEntry.
 	Evidence *Evidence `json:"evidence,omitempty"`
 }
 
@@ -256,12 +256,12 @@ func (s *State) Apply(e Entry) {
 		s.lastSeen[e.Run] = e.Time
 	}
 	switch e.Type {
-	case Bind:
+	case AccountEntry:
 		if e.Account != nil {
 			s.Accounts = append(s.Accounts, *e.Account)
 		}
 		return
-	case Witness:
+	case EvidenceEntry:
 		if ev := e.Evidence; ev != nil {
 			if _, seen := s.evidence[ev.Feed]; !seen {
 				s.evidence[ev.Feed] = *ev
@@ -525,7 +525,7 @@ func encodeLines(buf *bytes.Buffer, from Account, entries []Entry) (Account, err
 		}
 		buf.Write(b)
 		buf.WriteByte('\n')
-		if e.Type == Bind && e.Account != nil {
+		if e.Type == AccountEntry && e.Account != nil {
 			from = *e.Account
 		}
 	}
@@ -567,11 +567,11 @@ func parseLine(b []byte, binding Account) (Entry, lineFormat, error) {
 		if e.Key == "" {
 			return e, format, errors.New("entry without a key")
 		}
-	case Bind:
+	case AccountEntry:
 		if e.Account == nil {
 			return e, format, errors.New("account entry without an account")
 		}
-	case Witness:
+	case EvidenceEntry:
 		if e.Evidence == nil {
 			return e, format, errors.New("evidence entry without evidence")
 		}
@@ -603,7 +603,7 @@ func (c *chain) parse(b []byte) (Entry, lineFormat, error) {
 	case c.bound != (format == bound):
 		return e, format, errors.New("a line in another format than the rest of the journal: copied from another journal")
 	}
-	if e.Type == Bind {
+	if e.Type == AccountEntry {
 		c.binding = *e.Account
 	}
 	return e, format, nil
@@ -636,7 +636,7 @@ func Binding(path string) (Account, bool, error) {
 		}
 		// Only binding lines reach the chain: each is bound to the one
 		// before it.
-		if e, _, err := c.parse(bytes.TrimSpace(l.raw)); err == nil && e.Type == Bind {
+		if e, _, err := c.parse(bytes.TrimSpace(l.raw)); err == nil && e.Type == AccountEntry {
 			acct, found = *e.Account, true
 		}
 		return nil

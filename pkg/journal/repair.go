@@ -156,7 +156,7 @@ func Rebind(held *Lock, path string, acct Account, now func() time.Time, run str
 			return fmt.Errorf("repairing journal %s: %w", path, err)
 		}
 	}
-	return w.Append(Entry{Type: Bind, Account: &acct})
+	return w.Append(Entry{Type: AccountEntry, Account: &acct})
 }
 
 // AppendForget appends forget entries for the given items (rtctl forget),

@@ -93,7 +93,7 @@ func OpenWriter(held *Lock, path string, now func() time.Time, run string, acct 
 		}
 	}
 	if _, bound := st.Account(); !bound && !w.Migrated {
-		if err := w.Append(Entry{Type: Bind, Account: &acct}); err != nil {
+		if err := w.Append(Entry{Type: AccountEntry, Account: &acct}); err != nil {
 			f.Close()
 			return nil, err
 		}
@@ -167,7 +167,7 @@ func (t fileTail) mend(f *os.File, torn bool) (bool, error) {
 // is bound to acct first.
 func (w *Writer) migrate(st *State, entries []Entry, acct Account) error {
 	if _, ok := st.Account(); !ok {
-		entries = append([]Entry{{Type: Bind, Account: &acct, Time: w.now().UTC(), Run: w.run}}, entries...)
+		entries = append([]Entry{{Type: AccountEntry, Account: &acct, Time: w.now().UTC(), Run: w.run}}, entries...)
 	}
 	var buf bytes.Buffer
 	binding, err := encodeLines(&buf, Account{}, entries)

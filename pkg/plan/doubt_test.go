@@ -55,8 +55,8 @@ func TestYoungerJournalTrustsWhatTheFeedsProve(t *testing.T) {
 	began := at("2026-11-18 12:00")
 	known := highlightAction("highlight.known", "2026-11-18", "Known")
 	j := journalOf(t, append([]journal.Entry{
-		{Type: journal.Witness, Evidence: &journal.Evidence{Feed: journal.FeedHighlights}},
-		{Type: journal.Witness, Evidence: &journal.Evidence{Feed: journal.FeedOffline, Activity: "Standup", PostedActivity: "Standup"}},
+		{Type: journal.EvidenceEntry, Evidence: &journal.Evidence{Feed: journal.FeedHighlights}},
+		{Type: journal.EvidenceEntry, Evidence: &journal.Evidence{Feed: journal.FeedOffline, Activity: "Standup", PostedActivity: "Standup"}},
 	}, applied(known, began)...)...)
 	old := DesiredHighlight{Address: "highlight.old", Date: "2026-11-17", Description: "Entered before the journal"}
 	covered := DesiredHighlight{Address: "highlight.covered", Date: "2026-11-19", Description: "Dated inside the feed's reach"}
@@ -92,7 +92,7 @@ func TestYoungerJournalTrustsWhatTheFeedsProve(t *testing.T) {
 // without a time: nothing the journal lacks is created.
 func TestDoubtFromTheCaller(t *testing.T) {
 	now := at("2026-11-20 18:00")
-	j := journalOf(t, journal.Entry{Type: journal.Witness, Evidence: &journal.Evidence{Feed: journal.FeedHighlights}})
+	j := journalOf(t, journal.Entry{Type: journal.EvidenceEntry, Evidence: &journal.Evidence{Feed: journal.FeedHighlights}})
 	d := Desired{Location: berlin, Lookback: 14 * 24 * time.Hour,
 		Highlights:    []DesiredHighlight{{Address: "highlight.a", Date: "2026-11-20", Description: "A"}},
 		JournalDoubts: []JournalDoubt{{Reason: "another journal of this account is beside it (.rtctl/journal-1234abcd.jsonl)"}},

@@ -23,7 +23,7 @@ func TestUncertainHighlightOlderThanTheFeedIsNotResent(t *testing.T) {
 	lost := highlightAction("highlight.release", "2026-10-20", "Released v1")
 	seen := highlightAction("highlight.seen", "2026-11-18", "Seen")
 	j := journalOf(t,
-		journal.Entry{Type: journal.Witness, Evidence: &journal.Evidence{Feed: journal.FeedHighlights}},
+		journal.Entry{Type: journal.EvidenceEntry, Evidence: &journal.Evidence{Feed: journal.FeedHighlights}},
 		intentOf(lost, sent),
 	)
 	// The feed reaches back 30 days: its oldest item was entered then.
@@ -39,7 +39,7 @@ func TestUncertainHighlightOlderThanTheFeedIsNotResent(t *testing.T) {
 	}
 	// Sent 10 days ago, inside what the feed showed: absence settles it.
 	j = journalOf(t,
-		journal.Entry{Type: journal.Witness, Evidence: &journal.Evidence{Feed: journal.FeedHighlights}},
+		journal.Entry{Type: journal.EvidenceEntry, Evidence: &journal.Evidence{Feed: journal.FeedHighlights}},
 		intentOf(lost, now.Add(-10*24*time.Hour)),
 	)
 	if a := findAction(t, Make(d, rem, j, now), "highlight.release"); a.Status != Create {
@@ -92,7 +92,7 @@ func TestOfflineReportShownUnderAnotherName(t *testing.T) {
 		}
 	}
 	// Recorded, the evidence keeps working in later plans.
-	j.Apply(journal.Entry{Type: journal.Witness, Evidence: &p.Evidence[0]})
+	j.Apply(journal.Entry{Type: journal.EvidenceEntry, Evidence: &p.Evidence[0]})
 	if p := Make(d, rem, j, now); len(p.Evidence) != 0 || findAction(t, p, second.Address).Status != InSync {
 		t.Errorf("with recorded evidence: %+v", p.Actions)
 	}
@@ -187,7 +187,7 @@ func TestCappedHighlightsFeedProvesNothingInItsOldestSecond(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			j := journalOf(t,
-				journal.Entry{Type: journal.Witness, Evidence: &journal.Evidence{Feed: journal.FeedHighlights}},
+				journal.Entry{Type: journal.EvidenceEntry, Evidence: &journal.Evidence{Feed: journal.FeedHighlights}},
 				intentOf(lost, tc.intent),
 			)
 			// Far past the settle time: only coverage decides.
@@ -227,7 +227,7 @@ func TestUnverifiedSuccessIsCheckedInTheReport(t *testing.T) {
 	a := offlineAction(b.Address, "2026-11-20 09:00", "2026-11-20 09:15", "Standup")
 	sent := now.Add(-time.Hour)
 	entries := []journal.Entry{intentOf(a, sent), {Type: journal.Outcome, Key: a.Key, Result: journal.AppliedUnverified, Time: sent}}
-	evidence := journal.Entry{Type: journal.Witness, Evidence: &journal.Evidence{Feed: journal.FeedOffline, Activity: "Other", PostedActivity: "Other"}}
+	evidence := journal.Entry{Type: journal.EvidenceEntry, Evidence: &journal.Evidence{Feed: journal.FeedOffline, Activity: "Other", PostedActivity: "Other"}}
 	d := Desired{Location: berlin, Lookback: 14 * 24 * time.Hour, Offline: []DesiredOffline{b}}
 
 	// No evidence that the report shows rtctl's posts: nothing to check.

@@ -32,7 +32,7 @@ func (m *maker) highlight(h DesiredHighlight) {
 		a.Reason = fmt.Sprintf("dated %s, in the future; a later run posts it", h.Date)
 	case m.highs[a.Key]:
 		a.Status, a.Reason, a.observed = InSync, "present in the highlights feed", true
-		m.witness(&a, journal.Evidence{Feed: journal.FeedHighlights})
+		m.recordEvidence(&a, journal.Evidence{Feed: journal.FeedHighlights})
 	default:
 		rec, _ := m.lookup(a.Key)
 		m.settle(&a, feedTrust{

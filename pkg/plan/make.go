@@ -37,7 +37,7 @@ func Make(d Desired, r *Remote, j *journal.State, now time.Time) *Plan {
 		keys:    map[string]string{},
 		paired:  map[string]bool{},
 
-		witnessed:       map[string]bool{},
+		evidenced:       map[string]bool{},
 		highlightsCover: r.HighlightsCoverSince(),
 	}
 	if ev, ok := j.Evidence(journal.FeedOffline); ok && normalize(ev.Activity) != normalize(ev.PostedActivity) {
@@ -46,7 +46,7 @@ func Make(d Desired, r *Remote, j *journal.State, now time.Time) *Plan {
 		// posted as.
 		m.offline.alias = normalize(ev.Activity)
 	}
-	m.preWitness()
+	m.readEvidence()
 	for _, o := range d.Offline {
 		m.offlineBlock(o)
 	}
@@ -86,8 +86,8 @@ type maker struct {
 	// paired are the journal keys of earlier versions shown beside their
 	// changed item: they are not orphans as well.
 	paired map[string]bool
-	// witnessed are the feeds this plan found evidence for.
-	witnessed map[string]bool
+	// evidenced are the feeds this plan found evidence for.
+	evidenced map[string]bool
 	// highlightsCover is how far back the highlights feed reached.
 	highlightsCover time.Time
 	// offlineByAddress are the journal's offline records by base
@@ -260,13 +260,13 @@ func (m *maker) outOfWindow(a *Action, reason, check string) {
 // means anything.
 func (m *maker) hasEvidence(feed string) bool {
 	_, ok := m.journal.Evidence(feed)
-	return ok || m.witnessed[feed]
+	return ok || m.evidenced[feed]
 }
 
-// preWitness looks, before any decision, for the feeds' evidence in this
+// readEvidence looks, before any decision, for the feeds' evidence in this
 // read: an item rtctl's journal has as posted (confirmed) that a feed
 // shows. Found, it counts for this plan already, and goes to the journal.
-func (m *maker) preWitness() {
+func (m *maker) readEvidence() {
 	for _, rec := range m.records() {
 		if rec.Result != journal.Applied {
 			continue
@@ -278,14 +278,14 @@ func (m *maker) preWitness() {
 		a := Action{Key: rec.Key}
 		switch {
 		case it.Highlight != nil && m.highs[rec.Key]:
-			m.witness(&a, journal.Evidence{Feed: journal.FeedHighlights})
+			m.recordEvidence(&a, journal.Evidence{Feed: journal.FeedHighlights})
 		case it.Offline != nil && !m.hasEvidence(journal.FeedOffline):
 			o := it.Offline
 			d := o.Duration()
 			if own, _, _ := m.offline.coverage(o.Start, o.End, o.Activity, nil); own >= d-offlineTolerance(d) {
-				m.witness(&a, journal.Evidence{Feed: journal.FeedOffline, Activity: o.Activity, Category: m.offline.category[normalize(o.Activity)], PostedActivity: o.Activity})
+				m.recordEvidence(&a, journal.Evidence{Feed: journal.FeedOffline, Activity: o.Activity, Category: m.offline.category[normalize(o.Activity)], PostedActivity: o.Activity})
 			} else if name, cat, ok := m.offline.shownAs(o.Start, o.End); ok {
-				m.witness(&a, journal.Evidence{Feed: journal.FeedOffline, Activity: name, Category: cat, PostedActivity: o.Activity})
+				m.recordEvidence(&a, journal.Evidence{Feed: journal.FeedOffline, Activity: name, Category: cat, PostedActivity: o.Activity})
 				if normalize(name) != normalize(o.Activity) {
 					m.offline.alias = normalize(name)
 				}
@@ -294,10 +294,10 @@ func (m *maker) preWitness() {
 	}
 }
 
-// witness records that a feed showed an item rtctl's journal has as
+// recordEvidence records that a feed showed an item rtctl's journal has as
 // posted: the evidence that the feed shows rtctl's posts, kept once per
 // feed.
-func (m *maker) witness(a *Action, ev journal.Evidence) {
+func (m *maker) recordEvidence(a *Action, ev journal.Evidence) {
 	if m.hasEvidence(ev.Feed) {
 		return
 	}
@@ -306,7 +306,7 @@ func (m *maker) witness(a *Action, ev journal.Evidence) {
 		return // only a confirmed POST proves what the feed shows of one
 	}
 	ev.Key, ev.PostedAt, ev.SeenAt = a.Key, rec.ResultAt, m.plan.Now
-	m.witnessed[ev.Feed] = true
+	m.evidenced[ev.Feed] = true
 	m.plan.Evidence = append(m.plan.Evidence, ev)
 }
 

@@ -327,7 +327,7 @@ func TestMakeJournal(t *testing.T) {
 	}
 	deep := DesiredFocus{Address: "focus_session.deep", Days: [7]bool{1: true, 2: true, 3: true, 4: true, 5: true}, Start: 9 * time.Hour, Duration: 90 * time.Minute}
 	focusKey := FocusKey(deep.Address, at("2026-11-20 09:00"))
-	offlineEvidence := journal.Entry{Type: journal.Witness, Evidence: &journal.Evidence{Feed: journal.FeedOffline, Activity: "Lunch", PostedActivity: "Lunch"}}
+	offlineEvidence := journal.Entry{Type: journal.EvidenceEntry, Evidence: &journal.Evidence{Feed: journal.FeedOffline, Activity: "Lunch", PostedActivity: "Lunch"}}
 
 	tests := []struct {
 		name    string

@@ -205,13 +205,13 @@ func (m *maker) decideOffline(a *Action) {
 	switch {
 	case own >= d-offlineTolerance(d):
 		a.Status, a.Reason, a.observed = InSync, "present in the account", true
-		m.witness(a, journal.Evidence{Feed: journal.FeedOffline, Activity: o.Activity, Category: m.offline.category[normalize(o.Activity)], PostedActivity: o.Activity})
+		m.recordEvidence(a, journal.Evidence{Feed: journal.FeedOffline, Activity: o.Activity, Category: m.offline.category[normalize(o.Activity)], PostedActivity: o.Activity})
 	case journaled && rec.Done():
 		// The journal knows rtctl posted it: whatever the buckets show
 		// beside it, posting again would be the duplicate. What they show
 		// in its place is how the report shows rtctl's offline time.
 		if name, cat, ok := m.offline.shownAs(o.Start, o.End); ok {
-			m.witness(a, journal.Evidence{Feed: journal.FeedOffline, Activity: name, Category: cat, PostedActivity: o.Activity})
+			m.recordEvidence(a, journal.Evidence{Feed: journal.FeedOffline, Activity: name, Category: cat, PostedActivity: o.Activity})
 		}
 		m.settle(a, trust)
 	case overlap > 0:

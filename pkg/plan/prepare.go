@@ -79,7 +79,7 @@ func Prepare(ctx context.Context, cfg *spec.Config, c Client, j *journal.State, 
 func (pr *Prepared) Settled() []journal.Entry {
 	var out []journal.Entry
 	for i := range pr.Plan.Evidence {
-		out = append(out, journal.Entry{Type: journal.Witness, Evidence: &pr.Plan.Evidence[i]})
+		out = append(out, journal.Entry{Type: journal.EvidenceEntry, Evidence: &pr.Plan.Evidence[i]})
 	}
 	for _, a := range pr.Plan.Actions {
 		rec, ok := pr.Journal.Lookup(a.Key)

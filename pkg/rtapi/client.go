@@ -83,7 +83,8 @@ type Options struct {
 	// between them included (DefaultCallTimeout when zero, no bound but
 	// Timeout per attempt when negative). An attempt never gets more than
 	// what is left of it, and a retry whose wait would pass it is not made:
-	// the call fails with a *TimeoutError. The clock is Now.
+	// the call fails with a *TimeoutError. The call's budget is measured
+	// on Clock, never on Now, so a pinned Now cannot stop it running out.
 	CallTimeout time.Duration
 	// MaxBodyBytes bounds a response body (DefaultMaxBodyBytes when zero).
 	MaxBodyBytes int64

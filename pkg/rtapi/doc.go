@@ -25,7 +25,8 @@
 // Options.Now is the account's present, used to refuse offline time in the
 // future; it may be pinned. Options.Clock is the real time that measures
 // the call's time limit and reads Retry-After dates; Options.Sleep waits
-// between retries. Tests inject all three and never sleep for real.
+// between retries. Tests inject all three and never sleep for real. How
+// rtctl sets the two clocks is written down in pkg/workspace ("Clocks").
 //
 // # Validation and errors
 //

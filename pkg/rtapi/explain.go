@@ -46,6 +46,13 @@ func Explain(err error) string {
 	return "Could not " + what + ": " + explainCause(op.err)
 }
 
+// IsCallError reports whether err (or an error it wraps) is the failure of
+// a Client call, which Explain says in sentences of its own.
+func IsCallError(err error) bool {
+	var op *opError
+	return errors.As(err, &op)
+}
+
 // explainCause says what happened, and what to do about it.
 func explainCause(err error) string {
 	var (

@@ -2,6 +2,8 @@ package rtapi
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -126,6 +128,28 @@ func TestBaseURLSaysWhatToWrite(t *testing.T) {
 	for _, ok := range []string{"https://www.rescuetime.com", "http://127.0.0.1:8765", "https://proxy.example/rescuetime"} {
 		if _, err := parseBaseURL(ok); err != nil {
 			t.Errorf("parseBaseURL(%q) = %v", ok, err)
+		}
+	}
+}
+
+// TestIsCallError: a caller tells a call's failure, which Explain puts in
+// sentences, from any other error by its kind, not by comparing Explain's
+// text with the error's.
+func TestIsCallError(t *testing.T) {
+	env := newTestEnv(t, respond(503, "text/plain", "down"), func(o *Options) { o.MaxRetries = -1 })
+	_, callErr := env.client.Highlights(context.Background())
+	for _, tc := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"a call's", callErr, true},
+		{"a call's, wrapped", fmt.Errorf("reading: %w", callErr), true},
+		{"another", errors.New("no configuration"), false},
+		{"none", nil, false},
+	} {
+		if got := IsCallError(tc.err); got != tc.want {
+			t.Errorf("IsCallError(%s) = %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/rtctl/rtctl/internal/views/hcldiag"
 )
 
 // boundaryCanary is the content of a file outside the configuration
@@ -110,10 +112,10 @@ func TestLoadRefusesEntriesLeavingTheDirectory(t *testing.T) {
 func assertNoCanary(t *testing.T, cfg *Config, diags hcl.Diagnostics) {
 	t.Helper()
 	var b strings.Builder
-	if err := RenderDiagnostics(&b, cfg.Files, diags, false); err != nil {
+	if err := hcldiag.Render(&b, cfg.Files, diags, false); err != nil {
 		t.Fatal(err)
 	}
-	fmt.Fprintf(&b, "%+v", NewValidateReport(diags))
+	fmt.Fprintf(&b, "%+v", hcldiag.NewReport(diags))
 	for name, f := range cfg.Files {
 		fmt.Fprintf(&b, "%s %s", name, f.Bytes)
 	}

@@ -8,6 +8,10 @@ import (
 
 	"github.com/agext/levenshtein"
 
+	"github.com/rtctl/rtctl/pkg/spec/funcs"
+	"github.com/rtctl/rtctl/pkg/spec/parse"
+	"github.com/rtctl/rtctl/pkg/spec/redact"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
@@ -27,7 +31,7 @@ const ConsoleFilename = "<console>"
 // what it returns. A Console is not safe for concurrent use.
 type Console struct {
 	l       *loader
-	secrets redaction
+	secrets redact.Secrets
 	files   map[string]*hcl.File
 }
 
@@ -46,7 +50,7 @@ func (c *Console) Evaluate(src string) (string, hcl.Diagnostics) {
 	l := c.l
 	b := []byte(src)
 	c.files[ConsoleFilename] = &hcl.File{Bytes: b}
-	if diags := checkExpressionSource(b, "expression", l.limits); diags.HasErrors() {
+	if diags := parse.CheckExpression(b, "expression", l.limits); diags.HasErrors() {
 		return "", diags
 	}
 	expr, diags := hclsyntax.ParseExpression(b, ConsoleFilename, hcl.InitialPos)
@@ -58,8 +62,8 @@ func (c *Console) Evaluate(src string) (string, hcl.Diagnostics) {
 	}
 	// A fresh budget: one expression that exhausts it must not blank the
 	// scope for the next.
-	l.guard.steps, l.guard.walked, l.guard.bytes, l.guard.exceeded, l.guard.contexts = 0, 0, 0, nil, nil
-	diags = append(diags, l.guard.instrument(expr)...)
+	l.guard.Reset()
+	diags = append(diags, l.guard.Instrument(expr)...)
 	if diags.HasErrors() {
 		return "", c.finish(diags)
 	}
@@ -72,7 +76,7 @@ func (c *Console) Evaluate(src string) (string, hcl.Diagnostics) {
 }
 
 func (c *Console) finish(diags hcl.Diagnostics) hcl.Diagnostics {
-	scrubDiagnostics(diags, c.files, c.secrets)
+	redact.Diagnostics(diags, c.files, c.secrets)
 	return finishDiagnostics(diags, c.l.guard)
 }
 
@@ -81,7 +85,7 @@ func (c *Console) finish(diags hcl.Diagnostics) hcl.Diagnostics {
 // parts are written (sensitive value), as terraform console writes them.
 func (c *Console) format(v cty.Value) string {
 	if v.IsMarked() {
-		return sensitiveValue
+		return funcs.SensitiveValue
 	}
 	if !v.IsWhollyKnown() {
 		return "(unknown)"
@@ -89,16 +93,16 @@ func (c *Console) format(v cty.Value) string {
 	// A string written in place of each sensitive part, and replaced,
 	// quotes and all, once the value is written. A value holding it
 	// would be shown as sensitive, which gives nothing away.
-	const sentinel = "\x00" + sensitiveValue + "\x00"
+	const sentinel = "\x00" + funcs.SensitiveValue + "\x00"
 	quoted := string(hclwrite.TokensForValue(cty.StringVal(sentinel)).Bytes())
-	v = shownValue(v, sentinel)
+	v = funcs.ShownValue(v, sentinel)
 	out := string(hclwrite.Format(hclwrite.TokensForValue(v).Bytes()))
-	out = strings.ReplaceAll(out, quoted, sensitiveValue)
-	return c.secrets.redact(strings.TrimSpace(out))
+	out = strings.ReplaceAll(out, quoted, funcs.SensitiveValue)
+	return c.secrets.Redact(strings.TrimSpace(out))
 }
 
 // keepScope makes the loader's scope a Console of cfg.
-func (l *loader) keepScope(secrets redaction) {
+func (l *loader) keepScope(secrets redact.Secrets) {
 	files := make(map[string]*hcl.File, len(l.cfg.Files)+1)
 	for name, f := range l.cfg.Files {
 		files[name] = f

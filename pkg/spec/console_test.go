@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/rtctl/rtctl/internal/views/hcldiag"
 )
 
 func TestConsoleEvaluates(t *testing.T) {
@@ -82,7 +84,7 @@ data "ical" "work" {
 	}
 	_, diags = con.Evaluate(`var.cal_url + 1`)
 	var b strings.Builder
-	_ = RenderDiagnostics(&b, con.Files(), diags, false)
+	_ = hcldiag.Render(&b, con.Files(), diags, false)
 	if !diags.HasErrors() || strings.Contains(b.String(), "s3cr3t") {
 		t.Fatalf("var.cal_url + 1:\n%s\nwant an error without the secret", b.String())
 	}

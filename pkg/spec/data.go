@@ -2,8 +2,8 @@ package spec
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"net/http"
 	"sort"
 	"strings"
 	"time"
@@ -11,71 +11,19 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/rtctl/rtctl/pkg/spec/datasource"
+	"github.com/rtctl/rtctl/pkg/spec/datasource/gitlog"
+	"github.com/rtctl/rtctl/pkg/spec/datasource/ical"
+	"github.com/rtctl/rtctl/pkg/spec/funcs"
 )
-
-// DataSource is one kind of data "TYPE" "name" {} block: something outside
-// the configuration (a calendar, a git log) read at load time. The loader
-// decodes the block's body with ConfigSpec, in dependency order, and exposes
-// what Read returns as data.TYPE.NAME.
-type DataSource interface {
-	// ConfigSpec describes the block's body. Its references (to variables,
-	// locals, other data sources) order the evaluation.
-	ConfigSpec() hcldec.Spec
-	// Read produces the data source's value from its decoded configuration.
-	// Diagnostics should carry dc.Range (or a narrower range) as subject.
-	// Read is called concurrently for different blocks (data sources
-	// ready at the same point are read side by side), and must stop when
-	// dc.Context ends.
-	Read(dc DataContext, config cty.Value) (cty.Value, hcl.Diagnostics)
-}
-
-// Registry maps a data source type, the first label of a data block, to its
-// implementation.
-type Registry map[string]DataSource
-
-// DataContext is everything a data source may use besides its
-// configuration. It carries no process-wide state: the clock, environment
-// and HTTP client come from LoadOptions.
-type DataContext struct {
-	Context    context.Context
-	Timezone   *time.Location
-	Lookback   time.Duration
-	Now        time.Time // zero when unknown
-	BaseDir    string    // the configuration directory, for relative paths
-	Getenv     func(string) string
-	HTTPClient *http.Client
-	// ReadFile reads a file the configuration names, relative to BaseDir,
-	// of at most maxBytes, if the configuration may read it at all (see
-	// LoadOptions.ReadDirs); its errors do not repeat the path.
-	ReadFile func(path string, maxBytes int64) ([]byte, error)
-	Limits   Limits
-	Address  string // data.TYPE.NAME
-	// holdsSecret reports a credential of LoadOptions.Secrets in a
-	// string: a configuration holding one is not read.
-	holdsSecret func(string) bool
-	Range       hcl.Range // the block's definition, for diagnostics
-	Body        hcl.Body  // the block's body, for AttrRange
-}
-
-// AttrRange is where the block sets the attribute name, for a diagnostic
-// about its value; nil when the block does not set it.
-func (dc DataContext) AttrRange(name string) *hcl.Range {
-	if dc.Body == nil {
-		return nil
-	}
-	content, _, _ := dc.Body.PartialContent(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: name}}})
-	if a, ok := content.Attributes[name]; ok {
-		return a.Expr.Range().Ptr()
-	}
-	return nil
-}
 
 // builtinDataSources are the data sources every configuration has:
 // data "ical" (calendar occurrences) and data "git_log" (commits).
-func builtinDataSources() Registry {
-	return Registry{
-		"ical":    icalSource{},
-		"git_log": gitLogSource{},
+func builtinDataSources() datasource.Registry {
+	return datasource.Registry{
+		"ical":    ical.Source{},
+		"git_log": gitlog.Source{},
 	}
 }
 
@@ -85,12 +33,12 @@ type dataBlock struct {
 	Body       hcl.Body
 	DeclRange  hcl.Range
 	TypeRange  hcl.Range
-	source     DataSource // nil when the type is unknown
+	source     datasource.Source // nil when the type is unknown
 }
 
 func (d *dataBlock) key() string { return d.Type + "." + d.Name }
 
-func decodeDataBlock(block *hcl.Block, reg Registry) (*dataBlock, hcl.Diagnostics) {
+func decodeDataBlock(block *hcl.Block, reg datasource.Registry) (*dataBlock, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	d := &dataBlock{
 		Type:      block.Labels[0],
@@ -134,8 +82,10 @@ func (d *dataBlock) references() []hcl.Traversal {
 // prepare decodes the body and readies the context of a Read; ok is false
 // when Read must not be called (diags say why, or an error the block
 // depends on was reported already). It evaluates expressions, so it runs
-// on the loader's goroutine; only Read may run beside others.
-func (d *dataBlock) prepare(ectx *hcl.EvalContext, dc DataContext) (DataContext, cty.Value, hcl.Diagnostics, bool) {
+// on the loader's goroutine; only Read may run beside others. holdsSecret
+// reports a credential of LoadOptions.Secrets in a string: a
+// configuration holding one is not read.
+func (d *dataBlock) prepare(ectx *hcl.EvalContext, dc datasource.Context, holdsSecret func(string) bool) (datasource.Context, cty.Value, hcl.Diagnostics, bool) {
 	cfg, diags := decodeConfig(d.Body, d.source.ConfigSpec(), ectx)
 	if diags.HasErrors() {
 		return dc, cty.DynamicVal, diags, false
@@ -149,7 +99,7 @@ func (d *dataBlock) prepare(ectx *hcl.EvalContext, dc DataContext) (DataContext,
 	dc.Address = "data." + d.Type + "." + d.Name
 	dc.Range = d.DeclRange
 	dc.Body = d.Body
-	if dc.holdsSecret != nil && anyString(cfg, dc.holdsSecret) {
+	if holdsSecret != nil && anyString(cfg, holdsSecret) {
 		// A data source may send its configuration elsewhere: a
 		// calendar's url is fetched, from any server.
 		return dc, cty.DynamicVal, append(diags, &hcl.Diagnostic{
@@ -163,7 +113,7 @@ func (d *dataBlock) prepare(ectx *hcl.EvalContext, dc DataContext) (DataContext,
 }
 
 // call is the data source's Read of a prepared configuration.
-func (d *dataBlock) call(dc DataContext, cfg cty.Value) (cty.Value, hcl.Diagnostics) {
+func (d *dataBlock) call(dc datasource.Context, cfg cty.Value) (cty.Value, hcl.Diagnostics) {
 	// A data source gets plain values (a sensitive url is still the
 	// address to fetch); what it returns is its content, not marked.
 	cfg, _ = cfg.UnmarkDeep()
@@ -206,7 +156,7 @@ func decodeConfig(body hcl.Body, spec hcldec.Spec, ctx *hcl.EvalContext) (cty.Va
 			attrs[k] = cty.NullVal(a.Type)
 			continue
 		}
-		cv, err := fastConvert(av, a.Type, false)
+		cv, err := funcs.FastConvert(av, a.Type, false)
 		if err != nil {
 			if exprs == nil {
 				schema := &hcl.BodySchema{}
@@ -249,4 +199,139 @@ func anyString(v cty.Value, match func(string) bool) bool {
 		return !found, nil
 	})
 	return found
+}
+
+// maxDataReads bounds the data sources read at once.
+const maxDataReads = 4
+
+// DefaultDataTimeout is how long reading all data sources of one load may
+// take unless LoadOptions.DataTimeout says otherwise.
+const DefaultDataTimeout = time.Minute
+
+// dataResult is what reading one data source gave.
+type dataResult struct {
+	val   cty.Value
+	diags hcl.Diagnostics
+}
+
+// readData reads the data sources of batch, whose dependencies are all
+// evaluated, at most maxDataReads at a time, into results. Their
+// configurations are evaluated here, in order; only the reads run
+// concurrently, and their diagnostics are reported later in evaluation
+// order, whatever order they finish in.
+func (l *loader) readData(ctx context.Context, batch []*graphNode, results map[string]dataResult) {
+	type job struct {
+		key string
+		d   *dataBlock
+		dc  datasource.Context
+		cfg cty.Value
+	}
+	var jobs []job
+	for _, n := range batch {
+		d := l.data[strings.TrimPrefix(n.key, "data.")]
+		dc := l.dataContext()
+		dc.Context = ctx
+		dc, cfg, diags, ok := d.prepare(l.evalContextFor(n.travs), dc, l.holdsSecret)
+		results[n.key] = dataResult{val: cty.DynamicVal, diags: diags}
+		if ok {
+			jobs = append(jobs, job{n.key, d, dc, cfg})
+		}
+	}
+	type done struct {
+		i   int
+		res dataResult
+	}
+	// Buffered, so that a read stuck where its context cannot reach
+	// (a blocking open) never holds the load past its deadline: it is
+	// left behind, and its answer, if it ever comes, has a place to go.
+	finished := make(chan done, len(jobs))
+	sem := make(chan struct{}, maxDataReads)
+	for i, j := range jobs {
+		go func() {
+			select {
+			case sem <- struct{}{}:
+				defer func() { <-sem }()
+			case <-ctx.Done():
+				finished <- done{i, dataResult{val: cty.DynamicVal, diags: notRead(j.d)}}
+				return
+			}
+			val, diags := j.d.call(j.dc, j.cfg)
+			finished <- done{i, dataResult{val: val, diags: diags}}
+		}()
+	}
+	out := make([]dataResult, len(jobs))
+	got := make([]bool, len(jobs))
+	for range jobs {
+		select {
+		case f := <-finished:
+			out[f.i], got[f.i] = f.res, true
+			continue
+		case <-ctx.Done():
+		}
+		break
+	}
+	for i, j := range jobs {
+		if !got[i] {
+			out[i] = dataResult{val: cty.DynamicVal, diags: notRead(j.d)}
+		}
+		r := results[j.key]
+		results[j.key] = dataResult{val: out[i].val, diags: append(r.diags, out[i].diags...)}
+	}
+}
+
+// notRead stands for the result of a read the load's end cut short; the
+// loader reports the interruption instead.
+func notRead(d *dataBlock) hcl.Diagnostics {
+	return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Not read", Subject: d.DeclRange.Ptr()}}
+}
+
+// readyAt reports whether everything n depends on comes before position i
+// of the evaluation order (pos) (and so has been evaluated when i is reached).
+func readyAt(n *graphNode, i int, pos map[string]int) bool {
+	for _, d := range n.deps {
+		if p, ok := pos[d]; ok && p >= i {
+			return false
+		}
+	}
+	return true
+}
+
+// interrupted reports that loading stopped at data source d because ctx
+// ended (Ctrl-C, or a deadline).
+func (l *loader) interrupted(d *dataBlock, err error) *hcl.Diagnostic {
+	what := "was interrupted"
+	if errors.Is(err, context.DeadlineExceeded) {
+		what = "ran out of time"
+		if l.ctx.Err() == nil {
+			what = fmt.Sprintf("ran out of time (reading the data sources may take %s in all; --timeout sets it)", l.dataTimeout())
+		}
+	}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Loading interrupted",
+		Detail:   fmt.Sprintf("Loading the configuration %s while reading data.%s; nothing was planned or posted.", what, d.key()),
+		Subject:  d.DeclRange.Ptr(),
+	}
+}
+
+// dataTimeout is LoadOptions.DataTimeout, or its default.
+func (l *loader) dataTimeout() time.Duration {
+	if l.opts.DataTimeout > 0 {
+		return l.opts.DataTimeout
+	}
+	return DefaultDataTimeout
+}
+
+func (l *loader) dataContext() datasource.Context {
+	return datasource.Context{
+		Context:    l.ctx,
+		Timezone:   l.cfg.Timezone,
+		Lookback:   l.cfg.Lookback,
+		Now:        l.opts.Now,
+		BaseDir:    l.baseDir,
+		Getenv:     l.opts.Getenv,
+		HTTPClient: l.opts.HTTPClient,
+		ReadFile:   l.files.Read,
+		Limits:     l.limits,
+	}
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/rtctl/rtctl/pkg/spec/datasource"
 )
 
 // calendarsConfig declares n calendars at srv, c0 to c(n-1), in order.
@@ -112,7 +114,7 @@ func TestLoadDataDiagnosticsInOrder(t *testing.T) {
 type stuckSource struct{ release chan struct{} }
 
 func (stuckSource) ConfigSpec() hcldec.Spec { return hcldec.ObjectSpec{} }
-func (s stuckSource) Read(DataContext, cty.Value) (cty.Value, hcl.Diagnostics) {
+func (s stuckSource) Read(datasource.Context, cty.Value) (cty.Value, hcl.Diagnostics) {
 	<-s.release
 	return cty.EmptyObjectVal, nil
 }
@@ -128,7 +130,7 @@ data "stuck" "a" {}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	_, diags := Load(ctx, dir, LoadOptions{Now: testNow, DataTimeout: 100 * time.Millisecond,
-		DataSources: Registry{"stuck": stuckSource{release}}})
+		DataSources: datasource.Registry{"stuck": stuckSource{release}}})
 	if ctx.Err() != nil {
 		t.Fatal("the load waited for the stuck read")
 	}

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/rtctl/rtctl/internal/views/hcldiag"
 )
 
 // testICS is a small calendar in the shape of real exports: a weekly series
@@ -191,7 +193,7 @@ func loadNoErrors(t *testing.T, files map[string]string, opts LoadOptions) *Conf
 	cfg, diags := Load(context.Background(), writeConfig(t, files), opts)
 	if diags.HasErrors() {
 		var b strings.Builder
-		_ = RenderDiagnostics(&b, cfg.Files, diags, false)
+		_ = hcldiag.Render(&b, cfg.Files, diags, false)
 		t.Fatalf("unexpected errors:\n%s", b.String())
 	}
 	return cfg
@@ -350,7 +352,7 @@ func TestICalDiagnostics(t *testing.T) {
 				t.Fatalf("no error")
 			}
 			var b strings.Builder
-			if err := RenderDiagnostics(&b, cfg.Files, diags, false); err != nil {
+			if err := hcldiag.Render(&b, cfg.Files, diags, false); err != nil {
 				t.Fatal(err)
 			}
 			text := strings.Join(strings.Fields(b.String()), " ")

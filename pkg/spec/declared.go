@@ -3,6 +3,9 @@ package spec
 import (
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/rtctl/rtctl/pkg/spec/confdir"
+	"github.com/rtctl/rtctl/pkg/spec/zones"
+
 	"os"
 	"path/filepath"
 	"sort"
@@ -41,7 +44,7 @@ func Declared(dir string) Declarations {
 			continue
 		}
 		path := filepath.Join(dir, e.Name())
-		b, diag := readSource(dir, path, "configuration file", limits.MaxFileBytes)
+		b, diag := confdir.ReadSource(dir, path, "configuration file", limits.MaxFileBytes)
 		if diag != nil {
 			continue
 		}
@@ -74,4 +77,4 @@ func Declared(dir string) Declarations {
 }
 
 // ZoneNames are the IANA time zone names rtctl knows, sorted.
-func ZoneNames() []string { return append([]string(nil), zoneNames...) }
+func ZoneNames() []string { return zones.Names() }

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/rtctl/rtctl/internal/views/hcldiag"
 )
 
 // hostileFileName clears the screen, retitles the terminal, rings the bell
@@ -37,7 +39,7 @@ func TestRenderDiagnosticsEscapesFileNames(t *testing.T) {
 	}
 	for _, color := range []bool{false, true} {
 		var b strings.Builder
-		if err := RenderDiagnostics(&b, cfg.Files, diags, color); err != nil {
+		if err := hcldiag.Render(&b, cfg.Files, diags, color); err != nil {
 			t.Fatal(err)
 		}
 		out := hclColours.Replace(b.String())
@@ -50,7 +52,7 @@ func TestRenderDiagnosticsEscapesFileNames(t *testing.T) {
 		}
 	}
 	// JSON keeps the name exact: its encoding escapes it.
-	r, err := json.Marshal(NewValidateReport(diags))
+	r, err := json.Marshal(hcldiag.NewReport(diags))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +71,7 @@ func TestRenderDiagnosticsEscapesSnippets(t *testing.T) {
 		t.Fatal("want the stray ESC reported")
 	}
 	var b strings.Builder
-	if err := RenderDiagnostics(&b, cfg.Files, diags, true); err != nil {
+	if err := hcldiag.Render(&b, cfg.Files, diags, true); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -91,7 +93,7 @@ func TestRenderDiagnosticsEscapesMessages(t *testing.T) {
 		Detail:   "The file " + hostileFileName + " is refused.\n\nRename \u202eit.",
 	}}
 	var b strings.Builder
-	if err := RenderDiagnostics(&b, nil, diags, false); err != nil {
+	if err := hcldiag.Render(&b, nil, diags, false); err != nil {
 		t.Fatal(err)
 	}
 	want := "Error: Refused \\x1b[2Jfile\n\nThe file x\\x1b[2J\\x1b]0;PWN\\a\\r.rt.hcl is refused.\n\nRename \\u202eit.\n\n"
@@ -110,7 +112,7 @@ func TestRenderDiagnosticsEscapesOnlyTheSnippet(t *testing.T) {
 		t.Fatal("want the invalid date reported")
 	}
 	var b strings.Builder
-	if err := RenderDiagnostics(&b, cfg.Files, diags, true); err != nil {
+	if err := hcldiag.Render(&b, cfg.Files, diags, true); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()

@@ -1,13 +1,31 @@
-// Package spec loads rtctl configurations: the *.rt.hcl files of a directory,
-// with their variables, locals, functions, data sources and for_each/count
-// expansion, into typed desired items (offline time, highlights, focus
-// session schedules), each with a stable address and its source range.
+// Package spec is rtctl's configuration language: it loads the *.rt.hcl
+// files of a directory, with their variables, locals, functions, data
+// sources and for_each/count expansion, into typed desired items (offline
+// time, highlights, focus session schedules), each with a stable address
+// and its source range. It holds the schema of every block, their
+// decoding, the evaluation order and the values a configuration declares.
 //
 // It is the representation of what the user declared, validated as far as
 // the configuration alone allows. It is not the planner: it never looks at
 // the account, never splits offline time into API-sized chunks (it only
-// warns that the planner will) and knows nothing about the journal. Data
-// sources plug in through a Registry, so a new one needs no loader change.
+// warns that the planner will) and knows nothing about the journal. Nor
+// does it render anything: diagnostics are written by internal/views/hcldiag.
+//
+// The rooms around it, packages below it that import nothing of it:
+//
+//   - limits: the Limits of one load, their defaults and --limit names;
+//   - values: dates, times of day, durations and weekdays as written;
+//   - confdir: what of the file system a configuration may read;
+//   - parse: the checks before parsing, and a large file parsed in pieces;
+//   - funcs: the function table and the cost guards of evaluation;
+//   - datasource: the interface data sources plug in through (a
+//     datasource.Registry, so a new one needs no loader change), with
+//     datasource/ical and datasource/gitlog;
+//   - redact: finding secrets in source and keeping them out of messages;
+//   - zones: the time zone names, for suggestions and completion.
+//
+// One package sits above it: reference, which writes the language
+// reference from Language().
 //
 // Loading follows the architecture of the hcl guide: parse every file,
 // decode the top-level structure, collect each expression's references,
@@ -47,7 +65,7 @@
 // repository, read in this process with go-git: no git program runs, no
 // configuration of the repository's is read, nothing is fetched, and
 // nothing outside the repository that holds the configuration is read; see
-// gitrepo.go). Data sources ready at the same point of the evaluation are
+// pkg/spec/datasource/gitlog). Data sources ready at the same point of the evaluation are
 // read side by side, all under one deadline (LoadOptions.DataTimeout).
 // today() answers only once the rtctl block is evaluated, since
 // its date is in the account's zone: locals calling it are ordered after the
@@ -68,7 +86,7 @@
 // with it.
 //
 // Secrets: values a configuration handles as secrets are sensitive (go-cty
-// marks, see sensitive): a variable declared sensitive = true, every env()
+// marks, see funcs.Sensitive): a variable declared sensitive = true, every env()
 // result, the variables and locals a calendar's url is computed from, and
 // everything an expression derives from them. One set to an item's
 // attribute, for_each or count is an error naming the attribute, unless the

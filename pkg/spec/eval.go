@@ -7,6 +7,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/rtctl/rtctl/pkg/spec/funcs"
 )
 
 // evalString evaluates a string attribute. ok is false when the value is
@@ -56,11 +58,11 @@ func evalAs(a *hcl.Attribute, ctx *hcl.EvalContext, ty cty.Type, diags *hcl.Diag
 		return cty.NilVal, false
 	}
 	// Before the conversion, whose error could quote the value.
-	if isSensitive(v) {
+	if funcs.IsSensitive(v) {
 		*diags = append(*diags, sensitiveAttr(a))
 		return cty.NilVal, false
 	}
-	cv, err := fastConvert(v, ty, false)
+	cv, err := funcs.FastConvert(v, ty, false)
 	if err != nil {
 		*diags = append(*diags, &hcl.Diagnostic{
 			Severity:    hcl.DiagError,
@@ -310,4 +312,21 @@ func didYouMean(prefix, name string, declared map[string]bool) string {
 		return " Did you mean " + prefix + best + "?"
 	}
 	return ""
+}
+
+// postedAttributes are the attributes whose text is sent to the account;
+// the others are shown by every plan.
+var postedAttributes = map[string]bool{"activity": true, "details": true, "description": true, "source": true}
+
+// sensitiveAttr reports a marked value given to an attribute: everything
+// an item or the rtctl block is set to is shown by the plan, and most is
+// posted to the account.
+func sensitiveAttr(a *hcl.Attribute) *hcl.Diagnostic {
+	where := "shown by every plan"
+	if postedAttributes[a.Name] {
+		where = "posted to the account and shown by every plan"
+	}
+	return attrError(a, "Sensitive value in "+a.Name,
+		"The value of "+a.Name+" is sensitive: it is computed from env(), from a variable declared sensitive, or from a value a calendar's url is computed from. "+
+			"It would be "+where+". If this value may be shown, say so with nonsensitive(...); otherwise take it from elsewhere.")
 }

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/rtctl/rtctl/pkg/spec/internal/gittest"
 )
 
 // exampleLoadOptions is how TestExamplesValidate loads the example called
@@ -20,7 +22,7 @@ func exampleLoadOptions(t *testing.T, name string) (LoadOptions, []string, strin
 	opts := LoadOptions{Now: testNow, Vars: map[string]string{}}
 	dir := filepath.Join("..", "..", "examples", name)
 	inRepo := func(sub string) string {
-		repo := makeRepo(t, testCommits)
+		repo := gittest.MakeRepo(t, gittest.Commits())
 		dst := filepath.Join(repo, sub)
 		if err := os.MkdirAll(dst, 0o755); err != nil {
 			t.Fatal(err)

@@ -3,7 +3,6 @@ package spec
 import (
 	"bytes"
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,9 +10,13 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/rtctl/rtctl/internal/views/hcldiag"
 )
 
-var update = flag.Bool("update", os.Getenv("RTCTL_UPDATE_GOLDEN") != "", "rewrite the expected diagnostics of the fixtures in testdata")
+// updateGolden is the one switch that rewrites every golden file of the
+// module (README, "Developing rtctl"): RTCTL_UPDATE_GOLDEN=1.
+var updateGolden = os.Getenv("RTCTL_UPDATE_GOLDEN") != ""
 
 // goldenSection is the archive member holding the expected rendering of the
 // diagnostics; every other member is written into the configuration
@@ -29,8 +32,8 @@ const goldenSection = "want.golden"
 //	env: NAME=value
 //
 // Invalid fixtures must produce an error, warning fixtures warnings and no
-// error, valid fixtures nothing at all. Run with -update (or
-// RTCTL_UPDATE_GOLDEN=1) to rewrite the golden sections.
+// error, valid fixtures nothing at all. Run with
+// RTCTL_UPDATE_GOLDEN=1 to rewrite the golden sections.
 func TestFixtures(t *testing.T) {
 	for _, kind := range []string{"invalid", "warning", "valid"} {
 		paths, err := filepath.Glob(filepath.Join("testdata", kind, "*.txtar"))
@@ -96,7 +99,7 @@ func runFixture(t *testing.T, kind, path string) {
 	t.Chdir(dir)
 	cfg, diags := Load(context.Background(), ".", opts)
 	var buf bytes.Buffer
-	if err := RenderDiagnostics(&buf, cfg.Files, diags, false); err != nil {
+	if err := hcldiag.Render(&buf, cfg.Files, diags, false); err != nil {
 		t.Fatal(err)
 	}
 	got := buf.Bytes()
@@ -115,7 +118,7 @@ func runFixture(t *testing.T, kind, path string) {
 			t.Errorf("want no diagnostics, got %d", len(diags))
 		}
 	}
-	if *update {
+	if updateGolden {
 		var files []txtar.File
 		for _, f := range ar.Files {
 			if f.Name != goldenSection {

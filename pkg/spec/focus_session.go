@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/rtctl/rtctl/pkg/rtapi"
+	"github.com/rtctl/rtctl/pkg/spec/values"
 )
 
 // FocusSession is a recurring FocusTime schedule: on each of Days, a session
@@ -15,10 +16,10 @@ import (
 type FocusSession struct {
 	Address       string
 	Days          []time.Weekday // sorted, Sunday first, no repeats
-	Start         Clock
+	Start         values.Clock
 	Duration      time.Duration // zero when UntilEndOfDay
 	UntilEndOfDay bool
-	From, To      *Date // optional bounds, inclusive
+	From, To      *values.Date // optional bounds, inclusive
 	Range         hcl.Range
 }
 
@@ -35,6 +36,17 @@ var focusSessionSchema = &hcl.BodySchema{
 
 func (l *loader) decodeFocusSession(rb *resourceBlock, inst instance) (FocusSession, bool) {
 	item := FocusSession{Address: inst.Address, Range: rb.DeclRange}
+	// Every part, whatever the others gave, so every error is reported.
+	days := l.decodeFocusDays(rb, inst, &item)
+	start := l.decodeFocusStart(rb, inst, &item)
+	length := l.decodeFocusLength(rb, inst, &item)
+	bounds := l.decodeFocusBounds(rb, inst, &item)
+	return item, days && start && length && bounds
+}
+
+// decodeFocusDays decodes days into item.Days, sorted and without
+// repeats.
+func (l *loader) decodeFocusDays(rb *resourceBlock, inst instance, item *FocusSession) bool {
 	diags := &l.diags
 	ok := true
 	fail := func(a *hcl.Attribute, summary, detail string) {
@@ -45,7 +57,7 @@ func (l *loader) decodeFocusSession(rb *resourceBlock, inst instance) (FocusSess
 		if names, set := evalStringList(a, inst.ctx, diags); set {
 			seen := map[time.Weekday]bool{}
 			for _, n := range names {
-				d, err := ParseWeekday(n)
+				d, err := values.ParseWeekday(n)
 				if err != nil {
 					fail(a, "Unknown weekday", err.Error()+".")
 					continue
@@ -65,9 +77,20 @@ func (l *loader) decodeFocusSession(rb *resourceBlock, inst instance) (FocusSess
 	} else {
 		ok = false
 	}
+	return ok
+}
+
+// decodeFocusStart decodes start, a time of day.
+func (l *loader) decodeFocusStart(rb *resourceBlock, inst instance, item *FocusSession) bool {
+	diags := &l.diags
+	ok := true
+	fail := func(a *hcl.Attribute, summary, detail string) {
+		*diags = append(*diags, attrError(a, summary, detail))
+		ok = false
+	}
 	if a := rb.attr("start"); a != nil {
 		if s, set := evalString(a, inst.ctx, diags); set {
-			c, err := ParseClock(s)
+			c, err := values.ParseClock(s)
 			if err != nil {
 				fail(a, "Invalid start time", err.Error()+".")
 			}
@@ -79,6 +102,18 @@ func (l *loader) decodeFocusSession(rb *resourceBlock, inst instance) (FocusSess
 		ok = false
 	}
 
+	return ok
+}
+
+// decodeFocusLength decodes duration, or until_end_of_day: exactly one of
+// them.
+func (l *loader) decodeFocusLength(rb *resourceBlock, inst instance, item *FocusSession) bool {
+	diags := &l.diags
+	ok := true
+	fail := func(a *hcl.Attribute, summary, detail string) {
+		*diags = append(*diags, attrError(a, summary, detail))
+		ok = false
+	}
 	dur, until := rb.Attrs["duration"], rb.Attrs["until_end_of_day"]
 	untilKnown := until == nil
 	if a := rb.attr("until_end_of_day"); a != nil {
@@ -109,14 +144,14 @@ func (l *loader) decodeFocusSession(rb *resourceBlock, inst instance) (FocusSess
 	case dur != nil:
 		if a := rb.attr("duration"); a != nil {
 			if s, set := evalString(a, inst.ctx, diags); set {
-				d, err := ParseDuration(s)
+				d, err := values.ParseDuration(s)
 				switch {
 				case err != nil:
 					fail(a, "Invalid duration", err.Error()+".")
 				case d <= 0:
 					fail(a, "Invalid duration", "The duration must be positive.")
 				case d%(5*time.Minute) != 0:
-					fail(a, "Invalid focus duration", fmt.Sprintf("FocusTime sessions last a multiple of 5 minutes; %s is not. Try %s.", FormatDuration(d), FormatDuration(roundUp5(d))))
+					fail(a, "Invalid focus duration", fmt.Sprintf("FocusTime sessions last a multiple of 5 minutes; %s is not. Try %s.", values.FormatDuration(d), values.FormatDuration(roundUp5(d))))
 				case d > 24*time.Hour:
 					fail(a, "Invalid focus duration", "A focus session lasts at most a day.")
 				}
@@ -128,13 +163,25 @@ func (l *loader) decodeFocusSession(rb *resourceBlock, inst instance) (FocusSess
 			ok = false
 		}
 	}
+	return ok
+}
+
+// decodeFocusBounds decodes from and to, the dates the schedule holds
+// between, inclusive.
+func (l *loader) decodeFocusBounds(rb *resourceBlock, inst instance, item *FocusSession) bool {
+	diags := &l.diags
+	ok := true
+	fail := func(a *hcl.Attribute, summary, detail string) {
+		*diags = append(*diags, attrError(a, summary, detail))
+		ok = false
+	}
 	for _, bound := range []struct {
 		name string
-		dst  **Date
+		dst  **values.Date
 	}{{"from", &item.From}, {"to", &item.To}} {
 		if a := rb.attr(bound.name); a != nil {
 			if s, set := evalString(a, inst.ctx, diags); set {
-				d, err := ParseDate(s)
+				d, err := values.ParseDate(s)
 				if err != nil {
 					fail(a, "Invalid date", err.Error()+".")
 				} else {
@@ -148,7 +195,7 @@ func (l *loader) decodeFocusSession(rb *resourceBlock, inst instance) (FocusSess
 	if item.From != nil && item.To != nil && item.To.Compare(*item.From) < 0 {
 		fail(rb.Attrs["to"], "Invalid date range", fmt.Sprintf("The schedule ends (%s) before it begins (%s).", item.To, item.From))
 	}
-	return item, ok
+	return ok
 }
 
 func roundUp5(d time.Duration) time.Duration {

@@ -9,6 +9,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
+
+	"github.com/rtctl/rtctl/pkg/spec/parse"
 )
 
 // Format returns src in canonical layout, as terraform fmt writes HCL. It
@@ -16,7 +18,7 @@ import (
 // source past the limits (size, nesting) before a parser sees it: HCL's
 // parsers recurse, and 100,000 nested parentheses would overflow the stack.
 func Format(src []byte, filename string) ([]byte, hcl.Diagnostics) {
-	if diags := CheckSource(src, filename, Limits{}); diags.HasErrors() {
+	if diags := parse.CheckSource(src, filename, Limits{}); diags.HasErrors() {
 		return nil, diags
 	}
 	if _, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos); diags.HasErrors() {

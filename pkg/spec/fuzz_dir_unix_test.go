@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/rtctl/rtctl/internal/views/hcldiag"
 )
 
 // Limits of what one FuzzConfigDir input builds, to keep its pace.
@@ -123,10 +125,10 @@ func FuzzConfigDir(f *testing.F) {
 		go func() {
 			cfg, diags := Load(ctx, dir, LoadOptions{Limits: fuzzLimits, Now: time.Date(2026, 11, 20, 18, 0, 0, 0, time.UTC)})
 			var b strings.Builder
-			if err := RenderDiagnostics(&b, cfg.Files, diags, false); err != nil {
+			if err := hcldiag.Render(&b, cfg.Files, diags, false); err != nil {
 				t.Error(err)
 			}
-			fmt.Fprintf(&b, "%+v\n", NewValidateReport(diags))
+			fmt.Fprintf(&b, "%+v\n", hcldiag.NewReport(diags))
 			for name, file := range cfg.Files {
 				fmt.Fprintf(&b, "%s\n%s\n", name, file.Bytes)
 			}

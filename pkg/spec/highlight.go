@@ -6,12 +6,14 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/rtctl/rtctl/pkg/spec/values"
 )
 
 // Highlight is one declared daily highlight.
 type Highlight struct {
 	Address     string
-	Date        Date
+	Date        values.Date
 	Description string
 	Source      string // optional label shown beside the highlight
 	Range       hcl.Range
@@ -35,7 +37,7 @@ func (l *loader) decodeHighlight(rb *resourceBlock, inst instance) (Highlight, b
 	ok := true
 	if a := rb.attr("date"); a != nil {
 		if s, set := evalString(a, inst.ctx, diags); set {
-			d, err := ParseDate(s)
+			d, err := values.ParseDate(s)
 			if err != nil {
 				*diags = append(*diags, attrError(a, "Invalid date", err.Error()+"."))
 				ok = false

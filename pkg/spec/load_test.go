@@ -15,6 +15,10 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/rtctl/rtctl/internal/views/hcldiag"
+	"github.com/rtctl/rtctl/pkg/spec/datasource"
+	"github.com/rtctl/rtctl/pkg/spec/values"
 )
 
 // writeConfig writes files into a new directory and returns it.
@@ -34,7 +38,7 @@ func mustLoad(t *testing.T, files map[string]string, opts LoadOptions) *Config {
 	cfg, diags := Load(context.Background(), writeConfig(t, files), opts)
 	if len(diags) > 0 {
 		var b strings.Builder
-		RenderDiagnostics(&b, cfg.Files, diags, false)
+		hcldiag.Render(&b, cfg.Files, diags, false)
 		t.Fatalf("unexpected diagnostics:\n%s", b.String())
 	}
 	return cfg
@@ -122,13 +126,13 @@ focus_session "evening" {
 		t.Errorf("offline time (-want +got):\n%s", diff)
 	}
 	wantHighlights := []Highlight{
-		{Address: "highlight.release[0]", Date: Date{2026, time.November, 20}, Description: "Release 0", Source: "ci"},
-		{Address: "highlight.release[1]", Date: Date{2026, time.November, 21}, Description: "Release 1", Source: "ci"},
+		{Address: "highlight.release[0]", Date: values.Date{Year: 2026, Month: time.November, Day: 20}, Description: "Release 0", Source: "ci"},
+		{Address: "highlight.release[1]", Date: values.Date{Year: 2026, Month: time.November, Day: 21}, Description: "Release 1", Source: "ci"},
 	}
 	if diff := cmp.Diff(wantHighlights, cfg.Highlights, cmpopts.IgnoreFields(Highlight{}, "Range")); diff != "" {
 		t.Errorf("highlights (-want +got):\n%s", diff)
 	}
-	from := Date{2026, time.November, 1}
+	from := values.Date{Year: 2026, Month: time.November, Day: 1}
 	wantFocus := []FocusSession{
 		{Address: "focus_session.deep", Days: []time.Weekday{time.Monday, time.Friday}, Start: 9 * 60, Duration: 90 * time.Minute, From: &from},
 		{Address: "focus_session.evening", Days: []time.Weekday{time.Sunday}, Start: 20 * 60, UntilEndOfDay: true},
@@ -241,7 +245,7 @@ func (f fakeSource) ConfigSpec() hcldec.Spec {
 	}
 }
 
-func (f fakeSource) Read(dc DataContext, config cty.Value) (cty.Value, hcl.Diagnostics) {
+func (f fakeSource) Read(dc datasource.Context, config cty.Value) (cty.Value, hcl.Diagnostics) {
 	*f.calls = append(*f.calls, dc.Address)
 	prefix := config.GetAttr("prefix").AsString()
 	if prefix == "fail" {
@@ -267,7 +271,7 @@ func (f fakeSource) Read(dc DataContext, config cty.Value) (cty.Value, hcl.Diagn
 
 func TestDataSourcePlugsIn(t *testing.T) {
 	var calls []string
-	reg := Registry{"fake": fakeSource{calls: &calls}}
+	reg := datasource.Registry{"fake": fakeSource{calls: &calls}}
 	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 	cfg := mustLoad(t, map[string]string{"main.rt.hcl": `
 rtctl {
@@ -330,7 +334,7 @@ func TestDataSourceCycle(t *testing.T) {
 rtctl { timezone = local.tz }
 locals { tz = data.fake.x.timezone }
 data "fake" "x" { prefix = "x" }
-`}), LoadOptions{DataSources: Registry{"fake": fakeSource{calls: &calls}}})
+`}), LoadOptions{DataSources: datasource.Registry{"fake": fakeSource{calls: &calls}}})
 	if len(diags) != 1 || diags[0].Summary != "Cycle in references" {
 		t.Fatalf("diags = %v", diags)
 	}
@@ -419,7 +423,7 @@ func TestExamplesValidate(t *testing.T) {
 			}
 			if len(unexpected) > 0 {
 				var b strings.Builder
-				RenderDiagnostics(&b, cfg.Files, unexpected, false)
+				hcldiag.Render(&b, cfg.Files, unexpected, false)
 				t.Fatalf("example does not validate cleanly:\n%s", b.String())
 			}
 			if len(cfg.OfflineTimes)+len(cfg.Highlights)+len(cfg.FocusSessions) == 0 {
@@ -463,10 +467,10 @@ func TestRenderDiagnosticsCutsTheFile(t *testing.T) {
 		t.Fatal("no diagnostics to render")
 	}
 	var got, want strings.Builder
-	if err := RenderDiagnostics(&got, cfg.Files, diags, false); err != nil {
+	if err := hcldiag.Render(&got, cfg.Files, diags, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := hcl.NewDiagnosticTextWriter(&want, cfg.Files, diagnosticWidth, false).WriteDiagnostics(diags); err != nil {
+	if err := hcl.NewDiagnosticTextWriter(&want, cfg.Files, hcldiag.Width, false).WriteDiagnostics(diags); err != nil {
 		t.Fatal(err)
 	}
 	if got.String() != want.String() {
@@ -474,5 +478,16 @@ func TestRenderDiagnosticsCutsTheFile(t *testing.T) {
 	}
 	if !strings.Contains(got.String(), "in rtctl:") || !strings.Contains(got.String(), "line 406") {
 		t.Errorf("want a diagnostic in the rtctl block and one near the end:\n%s", got.String())
+	}
+}
+
+func TestParseVarArg(t *testing.T) {
+	if n, v, err := ParseVarArg("team=a=b"); err != nil || n != "team" || v != "a=b" {
+		t.Errorf("got %q %q %v", n, v, err)
+	}
+	for _, bad := range []string{"team", "=x", "1x=2"} {
+		if _, _, err := ParseVarArg(bad); err == nil {
+			t.Errorf("ParseVarArg(%q) accepted", bad)
+		}
 	}
 }

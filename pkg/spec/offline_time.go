@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/rtctl/rtctl/pkg/rtapi"
+	"github.com/rtctl/rtctl/pkg/spec/values"
 )
 
 // MaxOfflineSpan is the longest offline_time block spec accepts. The planner
@@ -79,7 +80,7 @@ func (l *loader) decodeOfflineTime(rb *resourceBlock, inst instance) (OfflineTim
 	}
 	if a := rb.attr("start"); a != nil {
 		if s, set := evalString(a, inst.ctx, diags); set {
-			t, err := ParseTime(s, l.cfg.Timezone)
+			t, err := values.ParseTime(s, l.cfg.Timezone)
 			if err != nil {
 				*diags = append(*diags, attrError(a, "Invalid start time", err.Error()+"."))
 				ok = false
@@ -91,46 +92,7 @@ func (l *loader) decodeOfflineTime(rb *resourceBlock, inst instance) (OfflineTim
 	} else {
 		ok = false
 	}
-	if a := rb.attr("end"); a != nil {
-		if s, set := evalString(a, inst.ctx, diags); set {
-			t, err := ParseTime(s, l.cfg.Timezone)
-			switch {
-			case err != nil:
-				*diags = append(*diags, attrError(a, "Invalid end time", err.Error()+"."))
-				ok = false
-			case ok && !t.After(item.Start):
-				*diags = append(*diags, attrError(a, "End not after start",
-					fmt.Sprintf("%s ends at %s, which is not after its start, %s.", inst.Address, formatTime(t), formatTime(item.Start))))
-				ok = false
-			case ok && t.Sub(item.Start) > MaxOfflineSpan:
-				*diags = append(*diags, offlineTooLong(a, inst.Address, t.Sub(item.Start)))
-				ok = false
-			}
-			item.End = t
-		} else {
-			ok = false
-		}
-	} else if a := rb.attr("duration"); a != nil {
-		if s, set := evalString(a, inst.ctx, diags); set {
-			d, err := ParseDuration(s)
-			switch {
-			case err != nil:
-				*diags = append(*diags, attrError(a, "Invalid duration", err.Error()+"."))
-				ok = false
-			case d <= 0:
-				*diags = append(*diags, attrError(a, "Invalid duration", "The duration must be positive."))
-				ok = false
-			case d > MaxOfflineSpan:
-				*diags = append(*diags, offlineTooLong(a, inst.Address, d))
-				ok = false
-			}
-			item.End = item.Start.Add(d)
-		} else {
-			ok = false
-		}
-	} else {
-		ok = false
-	}
+	ok = l.decodeOfflineEnd(rb, inst, &item, ok)
 	if a := rb.attr("activity"); a != nil {
 		s, set := evalString(a, inst.ctx, diags)
 		ok = set && l.checkText(a, s, true, diags) && ok
@@ -150,7 +112,7 @@ func (l *loader) decodeOfflineTime(rb *resourceBlock, inst instance) (OfflineTim
 
 func offlineTooLong(a *hcl.Attribute, address string, d time.Duration) *hcl.Diagnostic {
 	return attrError(a, "Offline time longer than 31 days",
-		fmt.Sprintf("%s lasts %s. Blocks over 4 hours are split into consecutive 4-hour blocks, but one longer than 31 days is likely a mistake (a wrong date or unit?), so it is refused. Declare long absences as several blocks.", address, FormatDuration(d)))
+		fmt.Sprintf("%s lasts %s. Blocks over 4 hours are split into consecutive 4-hour blocks, but one longer than 31 days is likely a mistake (a wrong date or unit?), so it is refused. Declare long absences as several blocks.", address, values.FormatDuration(d)))
 }
 
 // offlineWarnings reports blocks the API will not take as they are.
@@ -168,7 +130,7 @@ func (l *loader) offlineWarnings(item OfflineTime) {
 		l.diags = append(l.diags, &hcl.Diagnostic{
 			Severity: hcl.DiagWarning,
 			Summary:  "Offline time shorter than 5 minutes",
-			Detail:   fmt.Sprintf("%s lasts %s%s. RescueTime appears to refuse offline time shorter than 5 minutes, so applying it will likely fail.", item.Address, FormatDuration(d), trimmed),
+			Detail:   fmt.Sprintf("%s lasts %s%s. RescueTime appears to refuse offline time shorter than 5 minutes, so applying it will likely fail.", item.Address, values.FormatDuration(d), trimmed),
 			Subject:  item.Range.Ptr(),
 		})
 	}
@@ -177,3 +139,52 @@ func (l *loader) offlineWarnings(item OfflineTime) {
 // formatTime writes t as RFC 3339, which a configuration accepts as it is:
 // with no space in it, a wrapped message never parts a time from its offset.
 func formatTime(t time.Time) string { return t.Format(time.RFC3339) }
+
+// decodeOfflineEnd decodes end or duration into item.End; ok says whether
+// everything before it (the start) decoded, and is what it returns, false
+// when the end fails too. The end is compared with the start only when the
+// start is good.
+func (l *loader) decodeOfflineEnd(rb *resourceBlock, inst instance, item *OfflineTime, ok bool) bool {
+	diags := &l.diags
+	if a := rb.attr("end"); a != nil {
+		if s, set := evalString(a, inst.ctx, diags); set {
+			t, err := values.ParseTime(s, l.cfg.Timezone)
+			switch {
+			case err != nil:
+				*diags = append(*diags, attrError(a, "Invalid end time", err.Error()+"."))
+				ok = false
+			case ok && !t.After(item.Start):
+				*diags = append(*diags, attrError(a, "End not after start",
+					fmt.Sprintf("%s ends at %s, which is not after its start, %s.", inst.Address, formatTime(t), formatTime(item.Start))))
+				ok = false
+			case ok && t.Sub(item.Start) > MaxOfflineSpan:
+				*diags = append(*diags, offlineTooLong(a, inst.Address, t.Sub(item.Start)))
+				ok = false
+			}
+			item.End = t
+		} else {
+			ok = false
+		}
+	} else if a := rb.attr("duration"); a != nil {
+		if s, set := evalString(a, inst.ctx, diags); set {
+			d, err := values.ParseDuration(s)
+			switch {
+			case err != nil:
+				*diags = append(*diags, attrError(a, "Invalid duration", err.Error()+"."))
+				ok = false
+			case d <= 0:
+				*diags = append(*diags, attrError(a, "Invalid duration", "The duration must be positive."))
+				ok = false
+			case d > MaxOfflineSpan:
+				*diags = append(*diags, offlineTooLong(a, inst.Address, d))
+				ok = false
+			}
+			item.End = item.Start.Add(d)
+		} else {
+			ok = false
+		}
+	} else {
+		ok = false
+	}
+	return ok
+}

@@ -9,9 +9,12 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/rtctl/rtctl/internal/views/hcldiag"
+	"github.com/rtctl/rtctl/pkg/spec/parse"
 )
 
-// bigSource is a configuration of n blocks of the shapes parsePieces must
+// bigSource is a configuration of n blocks of the shapes parse.Pieces must
 // cut between: comments, strings holding braces and escaped quotes,
 // templates, and lists over several lines.
 func bigSource(n int) string {
@@ -29,12 +32,12 @@ func bigSource(n int) string {
 func TestParsePiecesIsTheWholeParse(t *testing.T) {
 	src := []byte(bigSource(3000))
 	var ends []int
-	if diags := checkSource(src, "big.rt.hcl", Limits{}, &ends); diags.HasErrors() || len(ends) == 0 {
-		t.Fatalf("checkSource: %v, %d ends", diags, len(ends))
+	if diags := parse.CheckSourceEnds(src, "big.rt.hcl", Limits{}, &ends); diags.HasErrors() || len(ends) == 0 {
+		t.Fatalf("CheckSourceEnds: %v, %d ends", diags, len(ends))
 	}
-	pieces, whole, ok := parsePieces(src, "big.rt.hcl", ends)
+	pieces, whole, ok := parse.Pieces(src, "big.rt.hcl", ends)
 	if !ok || len(pieces) < 3 {
-		t.Fatalf("parsePieces: ok %v, %d pieces; want several", ok, len(pieces))
+		t.Fatalf("Pieces: ok %v, %d pieces; want several", ok, len(pieces))
 	}
 	ref, diags := hclsyntax.ParseConfig(src, "big.rt.hcl", hcl.InitialPos)
 	if diags.HasErrors() {
@@ -71,7 +74,7 @@ func TestParsePiecesIsTheWholeParse(t *testing.T) {
 	// The block around an offset deep in the file, as the diagnostic
 	// writer names it.
 	last := want[len(want)-1]
-	if got, want := whole.Nav.(*piecesNav).ContextString(last.Body.Attributes["date"].SrcRange.Start.Byte), `highlight "h2999"`; got != want {
+	if got, want := whole.Nav.(interface{ ContextString(int) string }).ContextString(last.Body.Attributes["date"].SrcRange.Start.Byte), `highlight "h2999"`; got != want {
 		t.Errorf("ContextString = %q, want %q", got, want)
 	}
 }
@@ -81,12 +84,12 @@ func TestParsePiecesIsTheWholeParse(t *testing.T) {
 func TestParsePiecesGivesUpOnErrors(t *testing.T) {
 	src := []byte(bigSource(3000) + "highlight \"bad\" {\n  date = \n}\n")
 	var ends []int
-	checkSource(src, "big.rt.hcl", Limits{}, &ends)
-	if _, _, ok := parsePieces(src, "big.rt.hcl", ends); ok {
-		t.Fatal("parsePieces accepted a file with a syntax error")
+	parse.CheckSourceEnds(src, "big.rt.hcl", Limits{}, &ends)
+	if _, _, ok := parse.Pieces(src, "big.rt.hcl", ends); ok {
+		t.Fatal("Pieces accepted a file with a syntax error")
 	}
-	if _, _, ok := parsePieces([]byte(bigSource(3)), "small.rt.hcl", nil); ok {
-		t.Fatal("parsePieces cut a small file")
+	if _, _, ok := parse.Pieces([]byte(bigSource(3)), "small.rt.hcl", nil); ok {
+		t.Fatal("Pieces cut a small file")
 	}
 }
 
@@ -120,7 +123,7 @@ func TestLoadLargeConfiguration(t *testing.T) {
 		t.Fatal("want errors: tags is no attribute of a highlight")
 	}
 	var b strings.Builder
-	if err := RenderDiagnostics(&b, cfg.Files, diags[len(diags)-1:], false); err != nil {
+	if err := hcldiag.Render(&b, cfg.Files, diags[len(diags)-1:], false); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.String(), `, in highlight "h2999":`) || !strings.Contains(b.String(), "tags = [") {

@@ -1,4 +1,4 @@
-package spec
+package spec_test
 
 import (
 	"encoding/json"
@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/rtctl/rtctl/pkg/spec/reference"
 )
 
 // TestReferenceUpToDate checks that docs/configuration.md is what
@@ -15,12 +17,12 @@ import (
 // words for every block, attribute and function (issue 24, item 8). Set
 // RTCTL_UPDATE_GOLDEN=1 to rewrite the page.
 func TestReferenceUpToDate(t *testing.T) {
-	if gaps := referenceGaps(); len(gaps) > 0 {
-		t.Errorf("the language reference has no description for: %s (add them in reference.go)", strings.Join(gaps, ", "))
+	if gaps := reference.Gaps(); len(gaps) > 0 {
+		t.Errorf("the language reference has no description for: %s (add them in pkg/spec/reference/reference.go)", strings.Join(gaps, ", "))
 	}
 	path := filepath.Join("..", "..", "docs", "configuration.md")
-	got := Reference()
-	if *update {
+	got := reference.Reference()
+	if updateGolden {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -38,7 +40,7 @@ func TestReferenceUpToDate(t *testing.T) {
 // TestReferenceNamesEverything checks a few things a person looks up are
 // on the page.
 func TestReferenceNamesEverything(t *testing.T) {
-	page := Reference()
+	page := reference.Reference()
 	for _, want := range []string{
 		"| `on_overlap` |", "| `on_change` |", "| `source` |", "| `until_end_of_day` |",
 		"### focus_session \"NAME\"", "### data \"ical\"", "### data \"git_log\"",
@@ -54,13 +56,13 @@ func TestReferenceNamesEverything(t *testing.T) {
 // TestSchemaUpToDate checks docs/configuration.schema.json, the schema for
 // programs (an editor's completion), against Schema, as the page is.
 func TestSchemaUpToDate(t *testing.T) {
-	b, err := json.MarshalIndent(Schema(), "", "  ")
+	b, err := json.MarshalIndent(reference.Schema(), "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := string(b) + "\n"
 	path := filepath.Join("..", "..", "docs", "configuration.schema.json")
-	if *update {
+	if updateGolden {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -73,7 +75,7 @@ func TestSchemaUpToDate(t *testing.T) {
 	if diff := cmp.Diff(string(want), got); diff != "" {
 		t.Errorf("docs/configuration.schema.json is out of date (regenerate it with RTCTL_UPDATE_GOLDEN=1 go test ./pkg/spec -run TestSchemaUpToDate):\n%s", diff)
 	}
-	var s SchemaDoc
+	var s reference.SchemaDoc
 	if err := json.Unmarshal(want, &s); err != nil {
 		t.Fatal(err)
 	}
@@ -84,3 +86,7 @@ func TestSchemaUpToDate(t *testing.T) {
 		t.Errorf("the schema lacks a data source's or a function's details")
 	}
 }
+
+// updateGolden is the one switch that rewrites every golden file of the
+// module (README, "Developing rtctl"): RTCTL_UPDATE_GOLDEN=1.
+var updateGolden = os.Getenv("RTCTL_UPDATE_GOLDEN") != ""

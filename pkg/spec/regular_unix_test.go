@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/rtctl/rtctl/pkg/spec/confdir"
 )
 
 // loadWithWatchdog runs Load and fails the test, instead of hanging it, if
@@ -114,8 +116,8 @@ func TestReadSourceFileRefusesNamedPipe(t *testing.T) {
 		t.Skipf("cannot make a FIFO here: %v", err)
 	}
 	var err error
-	withWatchdog(t, filepath.Dir(p), func() { _, err = ReadSourceFile(p) })
-	if nr, ok := err.(*NotRegularError); !ok || nr.Mode&os.ModeNamedPipe == 0 {
+	withWatchdog(t, filepath.Dir(p), func() { _, err = confdir.ReadSourceFile(p) })
+	if nr, ok := err.(*confdir.NotRegularError); !ok || nr.Mode&os.ModeNamedPipe == 0 {
 		t.Fatalf("ReadSourceFile(FIFO) = %v, want a *NotRegularError for a named pipe", err)
 	}
 }

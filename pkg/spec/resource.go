@@ -8,6 +8,9 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
+
+	"github.com/rtctl/rtctl/pkg/spec/funcs"
+	"github.com/rtctl/rtctl/pkg/spec/limits"
 )
 
 // metaArguments are accepted by every resource block.
@@ -73,7 +76,7 @@ func decodeResourceBlock(block *hcl.Block, schema *hcl.BodySchema, sc scope) (*r
 	sc.count = rb.Count != nil
 	for name, a := range rb.Attrs {
 		if se, ok := a.Expr.(hclsyntax.Expression); ok {
-			if _, ok := literal(se); ok {
+			if _, ok := funcs.Literal(se); ok {
 				continue // refers to nothing
 			}
 		}
@@ -167,7 +170,7 @@ func (rb *resourceBlock) expandForEach(ctx *hcl.EvalContext, x expansion) ([]ins
 		return invalid(fmt.Sprintf(`The given "for_each" argument value is unsuitable: the "for_each" argument must be a map, or set of strings, and you have provided a value of type %s. Convert a list to a set with toset(), or build a map with a for expression.`, ty.FriendlyName()))
 	}
 	if n := v.LengthInt(); n > x.maxInstances {
-		d := limitDiag("MaxInstances", int64(x.maxInstances), "Too many instances",
+		d := limits.Diag("MaxInstances", int64(x.maxInstances), "Too many instances",
 			fmt.Sprintf("The for_each value has %d elements; at most %d are allowed per block.", n, x.maxInstances), a.Expr.Range().Ptr())
 		return nil, append(diags, d)
 	}
@@ -207,7 +210,7 @@ func (rb *resourceBlock) expandCount(ctx *hcl.EvalContext, x expansion) ([]insta
 	}
 	// The number of items is shown, and a count computed from a secret
 	// says something about it (its length, say).
-	if isSensitive(v) {
+	if funcs.IsSensitive(v) {
 		return nil, append(diags, sensitiveAttr(a))
 	}
 	invalid := func(detail string) ([]instance, hcl.Diagnostics) {
@@ -223,7 +226,7 @@ func (rb *resourceBlock) expandCount(ctx *hcl.EvalContext, x expansion) ([]insta
 	if v.IsNull() {
 		return invalid(`The given "count" argument value is null. An integer is required.`)
 	}
-	if err := checkNumberText(v); err != nil {
+	if err := funcs.CheckNumberText(v); err != nil {
 		return invalid(fmt.Sprintf(`The given "count" argument value is unsuitable: %s.`, err))
 	}
 	nv, err := convert.Convert(v, cty.Number)
@@ -237,7 +240,7 @@ func (rb *resourceBlock) expandCount(ctx *hcl.EvalContext, x expansion) ([]insta
 	case n < 0:
 		return invalid(`The given "count" argument value is unsuitable: it must not be negative.`)
 	case n > int64(x.maxInstances):
-		return nil, append(diags, limitDiag("MaxInstances", int64(x.maxInstances), "Too many instances",
+		return nil, append(diags, limits.Diag("MaxInstances", int64(x.maxInstances), "Too many instances",
 			fmt.Sprintf("The count is %d; at most %d instances are allowed per block.", n, x.maxInstances), a.Expr.Range().Ptr()))
 	}
 	out := make([]instance, 0, n)

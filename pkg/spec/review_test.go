@@ -10,16 +10,19 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/rtctl/rtctl/internal/views/hcldiag"
+	"github.com/rtctl/rtctl/pkg/spec/datasource"
 )
 
 // render is the text rtctl prints for diags, and the JSON of validate --json.
 func render(t *testing.T, cfg *Config, diags hcl.Diagnostics) (text, js string) {
 	t.Helper()
 	var b strings.Builder
-	if err := RenderDiagnostics(&b, cfg.Files, diags, false); err != nil {
+	if err := hcldiag.Render(&b, cfg.Files, diags, false); err != nil {
 		t.Fatal(err)
 	}
-	j, err := json.Marshal(NewValidateReport(diags))
+	j, err := json.Marshal(hcldiag.NewReport(diags))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +191,7 @@ highlight "h" {
   date        = "2026-11-20"
   description = "Prefix ${var.prefix}"
 }
-`}), LoadOptions{DataSources: Registry{"fake": fakeSource{calls: &calls}}, Vars: map[string]string{"prefix": "bad"}})
+`}), LoadOptions{DataSources: datasource.Registry{"fake": fakeSource{calls: &calls}}, Vars: map[string]string{"prefix": "bad"}})
 	if len(diags) != 1 || diags[0].Summary != "Invalid value for variable" {
 		t.Errorf("diags = %v, want only the validation error", diags)
 	}

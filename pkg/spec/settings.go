@@ -5,6 +5,9 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/rtctl/rtctl/pkg/spec/values"
+	"github.com/rtctl/rtctl/pkg/spec/zones"
 )
 
 // OverlapPolicy says what to do with declared offline-time blocks that
@@ -62,7 +65,7 @@ func (s *settingsBlock) evaluate(ctx *hcl.EvalContext, cfg *Config) hcl.Diagnost
 			loc, err := LoadTimezone(name)
 			if err != nil {
 				detail := "The timezone must be an IANA time zone name such as \"Europe/Berlin\" or \"UTC\": " + err.Error() + "."
-				if s := suggestZone(name); s != "" {
+				if s := zones.Suggest(name); s != "" {
 					detail = fmt.Sprintf("%s; did you mean %q?", err, s)
 				}
 				diags = append(diags, &hcl.Diagnostic{
@@ -78,7 +81,7 @@ func (s *settingsBlock) evaluate(ctx *hcl.EvalContext, cfg *Config) hcl.Diagnost
 	}
 	if a, ok := s.Attrs["lookback"]; ok {
 		if str, ok := evalString(a, ctx, &diags); ok {
-			d, err := ParseDuration(str)
+			d, err := values.ParseDuration(str)
 			switch {
 			case err != nil:
 				diags = append(diags, attrError(a, "Invalid duration", err.Error()+"."))

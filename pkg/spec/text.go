@@ -10,6 +10,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/rtctl/rtctl/pkg/rtapi"
+	"github.com/rtctl/rtctl/pkg/spec/redact"
 )
 
 // checkText reports a text that is too long, or empty when required, or
@@ -34,7 +35,7 @@ func (l *loader) checkText(a *hcl.Attribute, s string, required bool, diags *hcl
 	// The value, not only the source: a key can arrive through a variable,
 	// a file() or a data source, and this text is posted and printed.
 	// One written in the source was already reported where it is.
-	if looksLikeAPIKey(s) && !literalHasAPIKey(a.Expr) {
+	if redact.LooksLikeAPIKey(s) && !literalHasAPIKey(a.Expr) {
 		*diags = append(*diags, attrError(a, "API key in value",
 			"The "+a.Name+" contains something that looks like a RescueTime API key. It would be posted to the account and shown by every plan. "+
 				"Check where the value comes from (a variable, a file, an environment variable), and revoke the key if it was ever posted or committed."))
@@ -54,7 +55,7 @@ func literalHasAPIKey(expr hcl.Expression) bool {
 	found := false
 	_ = hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
 		if lit, ok := n.(*hclsyntax.LiteralValueExpr); ok && lit.Val.Type() == cty.String && lit.Val.IsKnown() && !lit.Val.IsNull() {
-			found = found || looksLikeAPIKey(lit.Val.AsString())
+			found = found || redact.LooksLikeAPIKey(lit.Val.AsString())
 		}
 		return nil
 	})

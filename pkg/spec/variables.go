@@ -13,6 +13,11 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
+
+	"github.com/rtctl/rtctl/pkg/spec/funcs"
+	"github.com/rtctl/rtctl/pkg/spec/limits"
+	"github.com/rtctl/rtctl/pkg/spec/parse"
+	"github.com/rtctl/rtctl/pkg/spec/redact"
 )
 
 // VarEnvPrefix prefixes environment variables that set input variables:
@@ -46,7 +51,7 @@ type variable struct {
 	Validations []*variableValidation
 	DeclRange   hcl.Range
 	// Sensitive is sensitive = true, or a calendar's url computed from
-	// the variable: its value is marked (see sensitive).
+	// the variable: its value is marked (see funcs.Sensitive).
 	Sensitive bool
 	// badDefault marks a default that was already reported invalid, so
 	// the variable is not also reported as having no value.
@@ -58,7 +63,7 @@ type variableValidation struct {
 	ErrorMessage hcl.Expression
 }
 
-func decodeVariableBlock(block *hcl.Block, funcs map[string]function.Function) (*variable, hcl.Diagnostics) {
+func decodeVariableBlock(block *hcl.Block, fns map[string]function.Function) (*variable, hcl.Diagnostics) {
 	v := &variable{
 		Name:      block.Labels[0],
 		Type:      cty.DynamicPseudoType,
@@ -92,14 +97,14 @@ func decodeVariableBlock(block *hcl.Block, funcs map[string]function.Function) (
 				Subject:  refs[0].SourceRange().Ptr(),
 			})
 		} else {
-			val, more := a.Expr.Value(&hcl.EvalContext{Functions: funcs})
+			val, more := a.Expr.Value(&hcl.EvalContext{Functions: fns})
 			diags = append(diags, more...)
 			v.badDefault = more.HasErrors()
 			if !more.HasErrors() {
 				if v.Defaults != nil {
 					val = v.Defaults.Apply(val)
 				}
-				cv, err := fastConvert(val, v.Type, false)
+				cv, err := funcs.FastConvert(val, v.Type, false)
 				if err != nil {
 					v.badDefault = true
 					diags = append(diags, &hcl.Diagnostic{
@@ -150,7 +155,7 @@ type rawVariableValue struct {
 // collectVariableValues gathers values for the declared variables from every
 // source, later sources overriding earlier ones (see the package comment).
 func (l *loader) collectVariableValues(autoFiles, varFiles []string) (map[string]rawVariableValue, hcl.Diagnostics) {
-	decl, parser, opts := l.variables, l.parser, l.opts
+	decl, opts := l.variables, l.opts
 	var diags hcl.Diagnostics
 	values := make(map[string]rawVariableValue)
 
@@ -162,64 +167,11 @@ func (l *loader) collectVariableValues(autoFiles, varFiles []string) (map[string
 			}
 		}
 	}
-	// dir: see loader.readSource.
-	readFile := func(dir, path string) {
-		src, diag := l.readSource(dir, path, "variables file")
-		if diag != nil {
-			diags = append(diags, diag)
-			return
-		}
-		if more := CheckSource(src, path, l.limits); more.HasErrors() {
-			diags = append(diags, more...)
-			return
-		}
-		f, more := parser.ParseHCL(src, path)
-		diags = append(diags, more...)
-		if f == nil || more.HasErrors() {
-			return
-		}
-		diags = append(diags, checkSecrets(f, hcl.InitialPos)...)
-		diags = append(diags, l.instrument(f)...)
-		attrs, more := f.Body.JustAttributes()
-		diags = append(diags, more...)
-		names := make([]string, 0, len(attrs))
-		for n := range attrs {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			a := attrs[n]
-			if _, ok := decl[n]; !ok {
-				diags = append(diags, &hcl.Diagnostic{
-					Severity: hcl.DiagWarning,
-					Summary:  "Value for undeclared variable",
-					Detail:   fmt.Sprintf("The configuration does not declare a variable named %q, so this value is ignored.", n),
-					Subject:  a.NameRange.Ptr(),
-				})
-				continue
-			}
-			if refs := a.Expr.Variables(); len(refs) > 0 {
-				diags = append(diags, &hcl.Diagnostic{
-					Severity: hcl.DiagError,
-					Summary:  "Variables not allowed",
-					Detail:   "A variables file holds constant values only.",
-					Subject:  refs[0].SourceRange().Ptr(),
-				})
-				continue
-			}
-			val, more := l.guard.constant(a.Expr)
-			diags = append(diags, more...)
-			if more.HasErrors() {
-				continue
-			}
-			values[n] = rawVariableValue{val: val, rng: a.Expr.Range().Ptr(), source: path}
-		}
-	}
 	for _, p := range autoFiles {
-		readFile(l.baseDir, p)
+		diags = append(diags, l.readVariablesFile(l.baseDir, p, values)...)
 	}
 	for _, p := range varFiles {
-		readFile("", p)
+		diags = append(diags, l.readVariablesFile("", p, values)...)
 	}
 	names := make([]string, 0, len(opts.Vars))
 	for n := range opts.Vars {
@@ -240,13 +192,71 @@ func (l *loader) collectVariableValues(autoFiles, varFiles []string) (map[string
 	return values, diags
 }
 
+// readVariablesFile reads the values of a variables file into values; dir
+// is the configuration directory the file must stay in, or "" for one the
+// person named (see loader.readSource).
+func (l *loader) readVariablesFile(dir, path string, values map[string]rawVariableValue) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	src, diag := l.readSource(dir, path, "variables file")
+	if diag != nil {
+		diags = append(diags, diag)
+		return diags
+	}
+	if more := parse.CheckSource(src, path, l.limits); more.HasErrors() {
+		diags = append(diags, more...)
+		return diags
+	}
+	f, more := l.parser.ParseHCL(src, path)
+	diags = append(diags, more...)
+	if f == nil || more.HasErrors() {
+		return diags
+	}
+	diags = append(diags, redact.CheckFile(f, hcl.InitialPos)...)
+	diags = append(diags, l.instrument(f)...)
+	attrs, more := f.Body.JustAttributes()
+	diags = append(diags, more...)
+	names := make([]string, 0, len(attrs))
+	for n := range attrs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		a := attrs[n]
+		if _, ok := l.variables[n]; !ok {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagWarning,
+				Summary:  "Value for undeclared variable",
+				Detail:   fmt.Sprintf("The configuration does not declare a variable named %q, so this value is ignored.", n),
+				Subject:  a.NameRange.Ptr(),
+			})
+			continue
+		}
+		if refs := a.Expr.Variables(); len(refs) > 0 {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Variables not allowed",
+				Detail:   "A variables file holds constant values only.",
+				Subject:  refs[0].SourceRange().Ptr(),
+			})
+			continue
+		}
+		val, more := l.guard.Constant(a.Expr)
+		diags = append(diags, more...)
+		if more.HasErrors() {
+			continue
+		}
+		values[n] = rawVariableValue{val: val, rng: a.Expr.Range().Ptr(), source: path}
+	}
+	return diags
+}
+
 // finalVariableValues converts each variable's value to its type, applies
 // defaults and runs its validation rules. A variable that fails one of its
 // rules is unknown in out, so that nothing downstream (a calendar fetch, an
 // item) uses a value its own author declared wrong; seen keeps every value
 // that was converted, valid or not, so that it can still be kept out of
 // what is printed when it is a secret.
-func finalVariableValues(decl map[string]*variable, raw map[string]rawVariableValue, funcs map[string]function.Function, g *guard) (out, seen map[string]cty.Value, diags hcl.Diagnostics) {
+func finalVariableValues(decl map[string]*variable, raw map[string]rawVariableValue, fns map[string]function.Function, g *funcs.Guard) (out, seen map[string]cty.Value, diags hcl.Diagnostics) {
 	out = make(map[string]cty.Value, len(decl))
 	seen = make(map[string]cty.Value, len(decl))
 	names := make([]string, 0, len(decl))
@@ -282,7 +292,7 @@ func finalVariableValues(decl map[string]*variable, raw map[string]rawVariableVa
 			if v.Defaults != nil {
 				val = v.Defaults.Apply(val)
 			}
-			if err := checkNumbersToConvert(val, v.Type); err != nil {
+			if err := funcs.CheckNumbersToConvert(val, v.Type); err != nil {
 				diags = append(diags, &hcl.Diagnostic{
 					Severity: hcl.DiagError,
 					Summary:  "Invalid value for input variable",
@@ -291,7 +301,7 @@ func finalVariableValues(decl map[string]*variable, raw map[string]rawVariableVa
 				})
 				continue
 			}
-			cv, err := fastConvert(val, v.Type, false)
+			cv, err := funcs.FastConvert(val, v.Type, false)
 			if err != nil {
 				diags = append(diags, &hcl.Diagnostic{
 					Severity: hcl.DiagError,
@@ -301,23 +311,23 @@ func finalVariableValues(decl map[string]*variable, raw map[string]rawVariableVa
 				})
 				continue
 			}
-			if _, err := g.checkValue(cv, "the value for var."+name); err != nil {
+			if _, err := g.CheckValue(cv, "the value for var."+name); err != nil {
 				diags = append(diags, &hcl.Diagnostic{
 					Severity: hcl.DiagError,
 					Summary:  "Invalid value for input variable",
 					Detail:   fmt.Sprintf("The value from %s is not suitable: %s.", rv.source, err),
 					Subject:  rv.rng,
-					Extra:    limitExtra(err),
+					Extra:    limits.Extra(err),
 				})
 				continue
 			}
 			out[name] = cv
 		}
 		if v.Sensitive {
-			out[name] = out[name].Mark(sensitive)
+			out[name] = out[name].Mark(funcs.Sensitive)
 		}
 		seen[name] = out[name]
-		vd := v.validate(out[name], rv.rng, funcs)
+		vd := v.validate(out[name], rv.rng, fns)
 		diags = append(diags, vd...)
 		if vd.HasErrors() {
 			out[name] = cty.DynamicVal
@@ -328,15 +338,15 @@ func finalVariableValues(decl map[string]*variable, raw map[string]rawVariableVa
 
 // value parses a raw string as Terraform does: as it is for a primitive or
 // unconstrained type, as an HCL expression for a collection or structure.
-func (rv rawVariableValue) value(v *variable, g *guard) (cty.Value, hcl.Diagnostics) {
-	limits := g.limits
+func (rv rawVariableValue) value(v *variable, g *funcs.Guard) (cty.Value, hcl.Diagnostics) {
+	limits := g.Limits()
 	if !rv.isStr {
 		return rv.val, nil
 	}
 	if v.Type.IsPrimitiveType() || v.Type == cty.DynamicPseudoType {
 		return cty.StringVal(rv.str), nil
 	}
-	if diags := checkExpressionSource([]byte(rv.str), "value for var."+v.Name+" from "+rv.source, limits); diags.HasErrors() {
+	if diags := parse.CheckExpression([]byte(rv.str), "value for var."+v.Name+" from "+rv.source, limits); diags.HasErrors() {
 		return cty.DynamicVal, diags
 	}
 	expr, diags := hclsyntax.ParseExpression([]byte(rv.str), "<value for var."+v.Name+">", hcl.InitialPos)
@@ -347,14 +357,14 @@ func (rv rawVariableValue) value(v *variable, g *guard) (cty.Value, hcl.Diagnost
 			Detail:   fmt.Sprintf("The value for var.%s from %s is not a valid %s expression.", v.Name, rv.source, typeexpr.TypeString(v.Type)),
 		}}
 	}
-	if more := g.instrument(expr); more.HasErrors() {
+	if more := g.Instrument(expr); more.HasErrors() {
 		return cty.DynamicVal, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Invalid value for input variable",
 			Detail:   fmt.Sprintf("The value for var.%s from %s is not suitable: %s", v.Name, rv.source, more[0].Detail),
 		}}
 	}
-	val, diags := g.constant(expr)
+	val, diags := g.Constant(expr)
 	if diags.HasErrors() {
 		return cty.DynamicVal, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
@@ -365,11 +375,11 @@ func (rv rawVariableValue) value(v *variable, g *guard) (cty.Value, hcl.Diagnost
 	return val, nil
 }
 
-func (v *variable) validate(val cty.Value, valRange *hcl.Range, funcs map[string]function.Function) hcl.Diagnostics {
+func (v *variable) validate(val cty.Value, valRange *hcl.Range, fns map[string]function.Function) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	ctx := &hcl.EvalContext{
 		Variables: map[string]cty.Value{"var": cty.ObjectVal(map[string]cty.Value{v.Name: val})},
-		Functions: funcs,
+		Functions: fns,
 	}
 	for _, rule := range v.Validations {
 		res, more := rule.Condition.Value(ctx)
@@ -395,7 +405,7 @@ func (v *variable) validate(val cty.Value, valRange *hcl.Range, funcs map[string
 		}
 		msg := "The value of var." + v.Name + " is not valid."
 		if m, more := rule.ErrorMessage.Value(ctx); !more.HasErrors() && m.IsWhollyKnown() {
-			if isSensitive(m) {
+			if funcs.IsSensitive(m) {
 				// As Terraform does: the rule still fails, its message
 				// stays unsaid.
 				msg = "The value of var." + v.Name + " is not valid. The error message includes a sensitive value, so it is not shown."

@@ -5,16 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/rtctl/rtctl/internal/safefile"
 	"github.com/rtctl/rtctl/internal/secretfile"
 	"github.com/rtctl/rtctl/pkg/rtapi"
-	"github.com/rtctl/rtctl/pkg/rtapi/emulator"
 )
 
 // Account says which RescueTime account a workspace works on.
@@ -56,15 +53,20 @@ Create an API key on your RescueTime key management page
 or pass --api-key-file FILE, or export RESCUETIME_ACCESS_TOKEN for an OAuth2
 token. To try rtctl without an account, add --sandbox.`)
 
-// Sandbox settings: a Premium account with a fixed seed, so every sandbox
-// shows the same synthetic history.
+// SandboxOpener opens the built-in sandbox account, its state kept in
+// statePath: an HTTP client that reaches it, the key that opens it and the
+// account's zone, which takes zone when one is given (the configuration's)
+// and is left as it is otherwise. now is the account's present. The
+// program wires pkg/sandbox's Open in (Options.Sandbox), so that this
+// package carries no emulator.
+type SandboxOpener func(statePath string, now func() time.Time, zone string) (client *http.Client, key rtapi.APIKey, accountZone string, err error)
+
+// Sandbox settings.
 const (
 	// SandboxStatePath is where a sandbox keeps its state, relative to
 	// the configuration directory.
 	SandboxStatePath = ".rtctl/sandbox.json"
-	sandboxKey       = "sandbox-key"
-	sandboxSeed      = 1
-	// sandboxBaseURL is never dialled: the sandbox transport hands
+	// sandboxBaseURL is never dialled: the sandbox's transport hands
 	// requests to the emulator in process.
 	sandboxBaseURL = "http://localhost"
 	// sandboxTarget is how a saved plan names the sandbox.
@@ -130,7 +132,7 @@ func (w *Workspace) client(_ context.Context, zone *time.Location, wrap func(htt
 	if err != nil {
 		return nil, err
 	}
-	clock := w.clientClock()
+	clock := w.present()
 	opts := rtapi.Options{
 		HTTPClient: w.opts.HTTPClient,
 		Location:   loc,
@@ -149,7 +151,7 @@ func (w *Workspace) client(_ context.Context, zone *time.Location, wrap func(htt
 		if zone != nil && zone != time.Local {
 			accountZone = zone.String()
 		}
-		hc, sandboxZone, err := sandboxHTTPClient(filepath.Join(w.dir, SandboxStatePath), clock, accountZone)
+		hc, key, sandboxZone, err := w.opts.Sandbox(filepath.Join(w.dir, SandboxStatePath), clock, accountZone)
 		if err != nil {
 			return nil, err
 		}
@@ -158,7 +160,7 @@ func (w *Workspace) client(_ context.Context, zone *time.Location, wrap func(htt
 				return nil, fmt.Errorf("the sandbox's time zone: %w", err)
 			}
 		}
-		opts.HTTPClient, opts.BaseURL, opts.Credentials = hc, sandboxBaseURL, rtapi.APIKey(sandboxKey)
+		opts.HTTPClient, opts.BaseURL, opts.Credentials = hc, sandboxBaseURL, key
 	} else {
 		if a.Credentials == nil {
 			return nil, ErrNoCredentials
@@ -189,63 +191,6 @@ func (w *Workspace) client(_ context.Context, zone *time.Location, wrap func(htt
 // person may need to correct with a time zone setting.
 func (w *Workspace) ReadsInLocalZone() bool {
 	return !w.opts.Account.Sandbox && w.opts.Account.Timezone == ""
-}
-
-// sandboxHTTPClient returns an http.Client whose transport serves every
-// request with an in-process emulator persisted in statePath, and the
-// sandbox account's zone. The account takes zone when one is given (the
-// configuration's); otherwise it keeps the zone it has, so a read command
-// never moves a sandbox that apply set up, and a new one lives in UTC.
-//
-// The sandbox behaves as realistically as the emulator can: what is posted
-// shows in the reports and feeds only after the documented 3-minute
-// Premium sync, so a person trying rtctl meets the lag the real account
-// has (and the journal that bridges it).
-func sandboxHTTPClient(statePath string, now func() time.Time, zone string) (*http.Client, string, error) {
-	if err := safefile.MkdirAll(filepath.Dir(statePath), 0o700); err != nil {
-		return nil, "", fmt.Errorf("creating the sandbox directory: %w", err)
-	}
-	emu, err := emulator.New(emulator.Options{Clock: clockFunc(now), StatePath: statePath})
-	if err != nil {
-		return nil, "", fmt.Errorf("opening the sandbox: %w", err)
-	}
-	if zone == "" {
-		zone = "UTC"
-		if a, ok := emu.Account(sandboxKey); ok {
-			zone = a.TimeZone
-		}
-	}
-	sandbox := emulator.Account{
-		Key: sandboxKey, Plan: emulator.Premium, TimeZone: zone, Seed: sandboxSeed,
-		Model: emulator.Model{SyncDelay: emulator.RealisticSyncDelay, OfflineReport: emulator.OfflineAsPosted},
-	}
-	err = emu.AddAccount(sandbox)
-	if err != nil {
-		return nil, "", fmt.Errorf("opening the sandbox: %w", err)
-	}
-	return &http.Client{Transport: handlerTransport{emu}}, zone, nil
-}
-
-// clockFunc adapts a clock function to the emulator's Clock.
-type clockFunc func() time.Time
-
-func (f clockFunc) Now() time.Time { return f() }
-
-// handlerTransport serves requests with an http.Handler, without a socket.
-type handlerTransport struct{ h http.Handler }
-
-func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if err := req.Context().Err(); err != nil {
-		return nil, err
-	}
-	if req.Body != nil {
-		defer req.Body.Close()
-	}
-	rec := httptest.NewRecorder()
-	t.h.ServeHTTP(rec, req)
-	resp := rec.Result()
-	resp.Request = req
-	return resp, nil
 }
 
 // CredentialSources are the places credentials may come from, in the

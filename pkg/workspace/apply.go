@@ -39,21 +39,29 @@ type ApplyOptions struct {
 	// LockTimeout is how long to wait for another apply on the same
 	// journal to finish; zero fails at once.
 	LockTimeout time.Duration
-	// Review is shown the plan before anything is sent (Apply only), also
-	// when there is nothing to send, and decides whether to go on. Nil
-	// approves.
-	Review func(ctx context.Context, p *plan.Plan) (bool, error)
-	// OnRun is told what is about to be sent, once, before the first POST.
-	OnRun func(todo []plan.Action)
-	// OnStop is told when sending stops early (Ctrl-C, or a failing
-	// server): why, and how many POSTs are still in flight.
-	OnStop func(reason string, inFlight int)
-	// OnStart and OnResult report progress: a POST is about to be sent
-	// (called from the worker sending it, several at once), a POST's
-	// outcome is recorded (one call at a time).
-	OnStart  func(plan.Action)
-	OnResult func(apply.ItemResult)
+	// Progress is shown the plan before anything is sent (Apply only),
+	// also when there is nothing to send, and told how sending goes: the
+	// apply's view. Nil shows nothing.
+	Progress ApplyProgress
+	// Confirm decides, once Progress has shown the plan, whether to send
+	// what it creates (Apply only; not asked when it creates nothing).
+	// Nil approves.
+	Confirm func(ctx context.Context) (bool, error)
 }
+
+// ApplyProgress is what an apply shows as it goes: the plan, then the
+// run's progress (apply.Progress).
+type ApplyProgress interface {
+	Plan(p *plan.Plan) error
+	apply.Progress
+}
+
+// DefaultParallelism and DefaultRate are apply's defaults, for the flags
+// that change them.
+const (
+	DefaultParallelism = apply.DefaultParallelism
+	DefaultRate        = apply.DefaultRate
+)
 
 // ApplyResult is what an apply did.
 type ApplyResult struct {
@@ -62,14 +70,14 @@ type ApplyResult struct {
 	Plan *plan.Plan
 	// Saved is the saved plan applied; nil for a fresh apply.
 	Saved *plan.Plan
-	// Declined is set when Review said no: nothing was sent.
+	// Declined is set when Confirm said no: nothing was sent.
 	Declined bool
 	// Sent is the outcome of every POST attempted; nil when nothing was
 	// to be sent.
 	Sent *apply.Result
-	// Skipped are the saved plan's items that reached the account since
-	// the plan was made: not sent again.
-	Skipped []plan.Action
+	// AlreadyInAccount are the saved plan's items that reached the account
+	// since the plan was made: not sent again.
+	AlreadyInAccount []plan.Action
 }
 
 // Apply plans the configuration and posts what the plan creates, at most
@@ -89,8 +97,13 @@ func (w *Workspace) Apply(ctx context.Context, opts ApplyOptions) (*ApplyResult,
 	}
 	defer jw.Close()
 	res := &ApplyResult{Plan: pr.Plan}
-	if opts.Review != nil {
-		ok, err := opts.Review(ctx, pr.Plan)
+	if opts.Progress != nil {
+		if err := opts.Progress.Plan(pr.Plan); err != nil {
+			return nil, err
+		}
+	}
+	if opts.Confirm != nil && len(pr.Plan.ToCreate()) > 0 {
+		ok, err := opts.Confirm(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -181,7 +194,7 @@ func (w *Workspace) ApplySaved(ctx context.Context, saved *SavedPlan, opts Apply
 	if err := recordPlanApplied(locks.Journal, jpath, saved.file.PlanID, now); err != nil {
 		return nil, err
 	}
-	res := &ApplyResult{Plan: pr.Plan, Saved: saved.Plan, Skipped: skipped}
+	res := &ApplyResult{Plan: pr.Plan, Saved: saved.Plan, AlreadyInAccount: skipped}
 	return w.run(ctx, client, jw, todo, res, opts)
 }
 
@@ -226,10 +239,28 @@ func (r *ApplyResult) Attention() map[plan.Status]int {
 	return out
 }
 
+// Failed, NotSent and Unknown count the POSTs attempted that ended so
+// (apply's outcomes): refused or provably not received, never sent, sent
+// without an answer.
+func (r *ApplyResult) Failed() int  { return r.count(apply.Failed) }
+func (r *ApplyResult) NotSent() int { return r.count(apply.NotSent) }
+func (r *ApplyResult) Unknown() int { return r.count(apply.Unknown) }
+
+func (r *ApplyResult) count(o apply.Outcome) int {
+	if r.Sent == nil {
+		return 0
+	}
+	return r.Sent.Count(o)
+}
+
+// SettleAfter is how long after a POST without answer the next plan
+// looks for it in the feeds.
+const SettleAfter = plan.SettleAfter
+
 // Stopped reports whether the apply ended before it had sent everything
 // it meant to: interrupted, or unable to go on.
 func (r *ApplyResult) Stopped() bool {
-	return r.Sent != nil && (r.Sent.Interrupted || r.Sent.Broken != "" || r.Sent.Count(apply.Skipped) > 0)
+	return r.Sent != nil && (r.Sent.Interrupted || r.Sent.Broken != "" || r.Sent.Count(apply.NotSent) > 0)
 }
 
 // prepareApply plans for an apply, opens the journal for writing and
@@ -258,7 +289,7 @@ func (w *Workspace) prepareApply(ctx context.Context, cfg *spec.Config, now time
 	}
 	acct.Timezone = cfg.Timezone.String()
 	_, statErr := os.Lstat(jpath)
-	local, err := journal.OpenWriter(locks.Journal, jpath, w.clientClock(), fmt.Sprintf("%s-%d", now.UTC().Format("20060102T150405Z"), os.Getpid()), acct)
+	local, err := journal.OpenWriter(locks.Journal, jpath, w.present(), fmt.Sprintf("%s-%d", now.UTC().Format("20060102T150405Z"), os.Getpid()), acct)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -267,7 +298,7 @@ func (w *Workspace) prepareApply(ctx context.Context, cfg *spec.Config, now time
 	// it is recorded too, so that a run with the local backend later
 	// knows the account's journal was elsewhere (journalDoubts).
 	if (errors.Is(statErr, fs.ErrNotExist) || w.shared()) && !w.opts.Account.Sandbox {
-		if err := w.markJournalStarted(locks, jpath, w.clientClock()()); err != nil {
+		if err := w.markJournalStarted(locks, jpath, w.present()()); err != nil {
 			jw.Close()
 			return nil, nil, nil, err
 		}
@@ -289,16 +320,11 @@ func (w *Workspace) run(ctx context.Context, client *rtapi.Client, jw backend.Wr
 	if len(todo) == 0 {
 		return res, nil
 	}
-	if opts.OnRun != nil {
-		opts.OnRun(todo)
-	}
 	sent, err := apply.Run(ctx, client, jw, todo, apply.Options{
 		Parallelism: opts.Parallelism,
 		Rate:        w.opts.Rate(opts.Rate),
-		Now:         w.opts.Clock, // the limiter's clock must move
-		OnStart:     opts.OnStart,
-		OnResult:    opts.OnResult,
-		OnStop:      opts.OnStop,
+		Now:         w.opts.Clock,  // the limiter's clock must move
+		Progress:    opts.Progress, // nil stays nil: an interface converted
 		Batch:       w.journalBatch(),
 	})
 	res.Sent = sent

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/rtctl/rtctl/internal/atomicfile"
@@ -54,9 +55,15 @@ func (w *Workspace) journalBatch() int {
 }
 
 // leaseCommands are the commands that may write a shared backend's journal:
-// those that write only through the lease's writer, so that nothing they
-// write stays on this machine alone.
-var leaseCommands = map[string]bool{"rtctl apply": true, "rtctl forget": true, "rtctl journal confirm": true, "rtctl journal adopt": true}
+// those that put what they write in the store through the lease, so that
+// nothing they write stays on this machine alone. apply, forget, confirm
+// and adopt append through the lease's writer; repair, rotate-key and
+// new-account rewrite the copy and push it (pushJournal). Each push is a
+// compare-and-swap on the journal's ref from where the lease left it.
+var leaseCommands = map[string]bool{
+	"rtctl apply": true, "rtctl forget": true, "rtctl journal confirm": true, "rtctl journal adopt": true,
+	"rtctl journal repair": true, "rtctl journal rotate-key": true, "rtctl journal new-account": true,
+}
 
 // migrateCommand takes the local locks alone: it takes the lease itself,
 // for the shared copy, not for the local journal it moves.
@@ -76,15 +83,18 @@ func (w *Workspace) takeLease(ctx context.Context, jpath string, timeout time.Du
 	if err != nil {
 		return nil, err
 	}
-	host, _ := os.Hostname()
 	deadline := w.opts.Clock().Add(timeout)
+	wait := ctxtime.Sleep
+	if wb, ok := w.opts.Backend.(backend.Waiter); ok {
+		wait = wb.Wait
+	}
 	for {
-		lease, err := w.opts.Backend.Lock(ctx, acct, backend.LockInfo{Operation: command, Host: host, PID: os.Getpid()})
+		lease, err := w.opts.Backend.Lock(ctx, acct, backend.LockInfo{Operation: command, PID: os.Getpid()})
 		var le *backend.LockedError
 		if errors.As(err, &le) && w.opts.Clock().Before(deadline) {
 			// Another run holds it: wait as for the local locks, polling
 			// slowly, since every poll is a round trip to the remote.
-			if serr := ctxtime.Sleep(ctx, min(leasePoll, deadline.Sub(w.opts.Clock()))); serr != nil {
+			if serr := wait(ctx, min(leasePoll, deadline.Sub(w.opts.Clock()))); serr != nil {
 				return nil, fmt.Errorf("waiting for the journal's lock on the %s backend: %w", w.opts.Backend.Kind(), serr)
 			}
 			continue
@@ -92,8 +102,192 @@ func (w *Workspace) takeLease(ctx context.Context, jpath string, timeout time.Du
 		if err != nil {
 			return nil, fmt.Errorf("taking the journal's lock on the %s backend: %w", w.opts.Backend.Kind(), err)
 		}
+		if freshStart[command] {
+			if err := w.checkSharedAccount(ctx, jpath, true); err != nil {
+				_ = lease.Release(context.WithoutCancel(ctx))
+				return nil, err
+			}
+		}
 		return lease, nil
 	}
+}
+
+// freshStart are the commands that would start the account's journal on a
+// shared backend that holds none of it (new-account and rotate-key are how
+// a person says which start it is).
+var freshStart = map[string]bool{"rtctl apply": true, "rtctl forget": true, "rtctl journal confirm": true, "rtctl journal adopt": true}
+
+// checkSharedAccount refuses a key whose journal the shared backend does
+// not hold (its copy at copyPath is empty) when the backend holds journals
+// of other keys at the same endpoint, as JournalPath refuses one with the
+// local backend (*UnknownAccountError): it may be one of those accounts
+// with a rotated key, whose journal it would not know, posting again what
+// the feeds cannot show. strict fails when the backend cannot be listed;
+// otherwise (an offline plan, which says so) that is let pass.
+func (w *Workspace) checkSharedAccount(ctx context.Context, copyPath string, strict bool) error {
+	data, err := readOptional(copyPath)
+	if err != nil || len(bytes.TrimSpace(data)) > 0 {
+		return err
+	}
+	lister, ok := w.opts.Backend.(backend.Lister)
+	if !ok {
+		return nil
+	}
+	acct, err := w.JournalAccount()
+	if err != nil {
+		return err
+	}
+	names, err := lister.Accounts(ctx)
+	if err != nil {
+		if strict {
+			return fmt.Errorf("listing the journals on the %s backend: %w", w.opts.Backend.Kind(), err)
+		}
+		return nil
+	}
+	self := accountLockName(acct)
+	prefix := strings.TrimSuffix(self, acct.Fingerprint)
+	ue := &UnknownAccountError{Using: acct, Backend: w.opts.Backend.Kind()}
+	for _, n := range names {
+		if fp, ok := strings.CutPrefix(n, prefix); ok && n != self {
+			ue.Journals = append(ue.Journals, BoundJournal{Path: n, Account: journal.Account{Endpoint: acct.Endpoint, Fingerprint: fp}})
+		}
+	}
+	if len(ue.Journals) == 0 {
+		return nil
+	}
+	return ue
+}
+
+// pushJournal puts the copy a journal command rewrote under locks in the
+// backend's store (nothing with the local backend, whose journal the copy
+// is).
+func (w *Workspace) pushJournal(ctx context.Context, locks *Locks) error {
+	if locks.lease == nil {
+		return nil // the journal's own lock alone (repair without an account): a local journal
+	}
+	if err := locks.lease.Push(ctx); err != nil {
+		return fmt.Errorf("the journal was rewritten on this machine but could not reach the %s backend, so nothing changed there (the next run takes the remote's again): %w", w.opts.Backend.Kind(), err)
+	}
+	return nil
+}
+
+// newSharedAccountJournal starts the account's journal on the shared
+// backend (rtctl journal new-account): there every account has a ref of
+// its own, so this binds it ahead of its first apply.
+func (w *Workspace) newSharedAccountJournal(ctx context.Context, acct journal.Account) (string, error) {
+	path := w.sharedCopyPath(acct)
+	locks, err := w.lockJournal(ctx, path, 0, "rtctl journal new-account")
+	if err != nil {
+		return path, err
+	}
+	defer locks.Release()
+	if bound, ok, err := journal.Binding(path); err != nil {
+		return path, err
+	} else if ok && bound.Same(acct) {
+		return path, fmt.Errorf("the %s backend's journal of %s (its copy %s) already is the journal of %s", w.opts.Backend.Kind(), acct, path, acct)
+	}
+	jw, err := journal.OpenWriter(locks.Journal, path, w.present(), "new-account", acct)
+	if err != nil {
+		return path, err
+	}
+	if err := jw.Close(); err != nil {
+		return path, err
+	}
+	return path, w.pushJournal(ctx, locks)
+}
+
+// rotateShared lets the journal of another key of the account on the
+// shared backend follow the workspace's key (rtctl journal rotate-key).
+// It holds the old key's copy's lock and lease, and the new key's locks
+// and lease. The journal, rebound, reaches the new key's ref first, then the
+// old key's: a run with the old key is then refused (the journal belongs
+// to the new one) rather than starting afresh, and should the second push
+// fail, the new key already has everything.
+func (w *Workspace) rotateShared(ctx context.Context, acct journal.Account, from string) (BoundJournal, error) {
+	kind := w.opts.Backend.Kind()
+	lister, ok := w.opts.Backend.(backend.Lister)
+	if !ok {
+		return BoundJournal{}, fmt.Errorf("the %s backend cannot list the journals it holds, which rotate-key needs to find the old key's", kind)
+	}
+	names, err := lister.Accounts(ctx)
+	if err != nil {
+		return BoundJournal{}, fmt.Errorf("listing the journals on the %s backend: %w", kind, err)
+	}
+	self := accountLockName(acct)
+	// The names of one endpoint's accounts differ only in the fingerprint.
+	prefix := strings.TrimSuffix(self, acct.Fingerprint)
+	var cands []string
+	for _, n := range names {
+		fp, ok := strings.CutPrefix(n, prefix)
+		if ok && n != self && (from == "" || fp == from) {
+			cands = append(cands, n)
+		}
+	}
+	newPath := w.sharedCopyPath(acct)
+	j := BoundJournal{Path: newPath}
+	switch len(cands) {
+	case 0:
+		return j, fmt.Errorf("no journal of another key at %s on the %s backend to follow the new key", acct.Endpoint, kind)
+	case 1:
+	default:
+		return j, fmt.Errorf("the %s backend holds journals of %d other keys: name the old one with --from FINGERPRINT", kind, len(cands))
+	}
+	// The old key's journal first: a run with the old key that holds it
+	// stops this one before anything is written for the new key.
+	oldPath := filepath.Join(w.stateDir(), kind, "journal-"+cands[0]+".jsonl")
+	held, err := journal.Acquire(ctx, oldPath, journal.AcquireOptions{Command: "rtctl journal rotate-key", Now: w.opts.Clock})
+	if err != nil {
+		return j, err
+	}
+	defer held.Release()
+	oldLease, err := w.opts.Backend.Lock(ctx, backend.Account{Name: cands[0], Local: oldPath}, backend.LockInfo{Operation: "rtctl journal rotate-key", PID: os.Getpid()})
+	if err != nil {
+		return j, fmt.Errorf("taking the lock of the old key's journal on the %s backend: %w", kind, err)
+	}
+	defer func() { _ = oldLease.Release(context.WithoutCancel(ctx)) }()
+	locks, err := w.lockJournal(ctx, newPath, 0, "rtctl journal rotate-key")
+	if err != nil {
+		return j, err
+	}
+	defer locks.Release()
+	if cur, err := readOptional(newPath); err != nil {
+		return j, err
+	} else if len(bytes.TrimSpace(cur)) > 0 {
+		j.Account = acct
+		return j, fmt.Errorf("the %s backend already holds a journal of %s: nothing to rotate", kind, acct)
+	}
+	data, err := readOptional(oldPath)
+	if err != nil {
+		return j, err
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return j, fmt.Errorf("the old key's journal on the %s backend is empty: nothing to rotate", kind)
+	}
+	if bound, ok, err := journal.Binding(oldPath); err != nil {
+		return j, err
+	} else if ok {
+		j.Account = bound
+	}
+	if err := atomicfile.Write(newPath, data); err != nil {
+		return j, fmt.Errorf("writing %s: %w", newPath, err)
+	}
+	if err := journal.Rebind(locks.Journal, newPath, acct, w.present(), "rotate-key"); err != nil {
+		return j, err
+	}
+	if err := w.pushJournal(ctx, locks); err != nil {
+		return j, err
+	}
+	rebound, err := readOptional(newPath)
+	if err != nil {
+		return j, err
+	}
+	if err := atomicfile.Write(oldPath, rebound); err != nil {
+		return j, fmt.Errorf("writing %s: %w", oldPath, err)
+	}
+	if err := oldLease.Push(ctx); err != nil {
+		return j, fmt.Errorf("the journal follows %s on the %s backend now, but the old key's ref could not be marked as moved, so a run with the old key would still use it: revoke the old key: %w", acct, kind, err)
+	}
+	return j, nil
 }
 
 // leasePoll is how often a run waiting for a shared backend's lock asks
@@ -119,12 +313,29 @@ func (w *Workspace) refreshJournal(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if cp.Offline == "" {
+		if err := w.checkSharedAccount(ctx, path, false); err != nil {
+			return err
+		}
+	}
 	if cp.Offline != "" {
 		age := w.opts.Clock().Sub(cp.Fetched).Round(time.Second)
 		w.opts.Reporter.Notice(fmt.Sprintf("the journal could not be read from the %s backend (%s): this plan uses the copy fetched %s ago (%s); what other machines applied since is not in it",
 			w.opts.Backend.Kind(), cp.Offline, age, cp.Fetched.UTC().Format(time.RFC3339)))
 	}
 	return nil
+}
+
+// FetchJournal brings the shared backend's journal to this machine's copy,
+// without the lock, for the commands that show it (rtctl journal, journal
+// verify): what other machines applied is in it. Offline, the copy stays,
+// and a notice says how old it is. Nothing with the local backend, or
+// without credentials (which name the account's journal).
+func (w *Workspace) FetchJournal(ctx context.Context) error {
+	if !w.shared() || w.opts.Account.Credentials == nil {
+		return nil
+	}
+	return w.refreshJournal(ctx)
 }
 
 // configBackend switches to the backend the configuration's rtctl block
@@ -225,8 +436,7 @@ func (w *Workspace) MigrateJournal(ctx context.Context, to string) (*MigrateResu
 		}
 	}
 	bacct := backend.Account{Name: accountLockName(acct), Local: copyPath}
-	host, _ := os.Hostname()
-	lease, err := w.opts.Backend.Lock(ctx, bacct, backend.LockInfo{Operation: "rtctl journal migrate", Host: host, PID: os.Getpid()})
+	lease, err := w.opts.Backend.Lock(ctx, bacct, backend.LockInfo{Operation: "rtctl journal migrate", PID: os.Getpid()})
 	if err != nil {
 		return nil, fmt.Errorf("taking the journal's lock on the %s backend: %w", kind, err)
 	}
@@ -269,7 +479,7 @@ func (w *Workspace) MigrateJournal(ctx context.Context, to string) (*MigrateResu
 		}
 		// As apply records a journal it starts, so that losing this one
 		// later is noticed (journalDoubts).
-		if err := w.markJournalStarted(locks, localPath, w.opts.Clock()); err != nil {
+		if err := w.markJournalStarted(locks, localPath, w.present()()); err != nil {
 			return nil, err
 		}
 		// The copy is the shared backend's cache: left here, it would tell

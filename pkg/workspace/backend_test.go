@@ -3,6 +3,7 @@ package workspace
 import (
 	"context"
 	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,7 +16,6 @@ import (
 	gitbackend "github.com/rtctl/rtctl/pkg/backend/git"
 	"github.com/rtctl/rtctl/pkg/backend/git/gittest"
 	"github.com/rtctl/rtctl/pkg/journal"
-	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/rtapi"
 	"github.com/rtctl/rtctl/pkg/rtapi/emulator"
 )
@@ -34,27 +34,66 @@ func unlimited() *float64 { r := 0.0; return &r }
 // of the configuration, state directory and HOME.
 func gitMachine(t *testing.T, remote, endpoint, config string) *Workspace {
 	t.Helper()
+	return gitMachineWith(t, remote, endpoint, config, machineOpts{})
+}
+
+// machineOpts vary a gitMachine: the account's key (key-a when empty),
+// the backend's clock and timers, its lease and batch.
+type machineOpts struct {
+	key   string
+	clock func() time.Time
+	after func(time.Duration) <-chan time.Time
+	ttl   time.Duration
+	batch int
+	http  *http.Client
+	host  string
+	who   string
+	// moving makes clock the workspace's moving clock too (lock
+	// timeouts), not only the backend's.
+	moving bool
+}
+
+func gitMachineWith(t *testing.T, remote, endpoint, config string, o machineOpts) *Workspace {
+	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "main.rt.hcl"), []byte(config), 0o644); err != nil {
 		t.Fatal(err)
+	}
+	if o.key == "" {
+		o.key = "key-a"
+	}
+	if o.clock == nil {
+		o.clock = func() time.Time { return testNow }
+	}
+	if o.after == nil {
+		o.after = func(time.Duration) <-chan time.Time { return nil } // no renewal in these short runs
 	}
 	state := t.TempDir()
 	store, err := gitbackend.New(gitbackend.Config{
 		Remote: remote,
 		Cache:  gitbackend.CacheDir(state, remote),
 		Env:    []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()},
-		Clock:  func() time.Time { return testNow },
-		After:  func(time.Duration) <-chan time.Time { return nil }, // no renewal in these short runs
+		Clock:  o.clock,
+		After:  o.after,
+		TTL:    o.ttl,
+		Batch:  o.batch,
+		Host:   o.host,
+		Who:    o.who,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return open(t, dir, Options{
-		Account:  Account{Endpoint: endpoint, Credentials: rtapi.APIKey("key-a")},
-		Now:      testNow,
-		StateDir: state,
-		Backend:  store,
-	})
+	opts := Options{
+		Account:    Account{Endpoint: endpoint, Credentials: rtapi.APIKey(o.key)},
+		Now:        testNow,
+		StateDir:   state,
+		Backend:    store,
+		HTTPClient: o.http,
+	}
+	if o.moving {
+		opts.Clock = o.clock
+	}
+	return open(t, dir, opts)
 }
 
 // TestGitBackendTwoMachinesPostEachItemOnce applies one account from two
@@ -298,7 +337,7 @@ func TestGitBackendPushFailureStopsSending(t *testing.T) {
 			_, endpoint, emu := world(t)
 			srv := gittest.NewServer(t, 0)
 			ws := gitMachine(t, srv.URL, endpoint, twoHighlights)
-			res, err := ws.Apply(context.Background(), ApplyOptions{Rate: unlimited(), Review: func(context.Context, *plan.Plan) (bool, error) {
+			res, err := ws.Apply(context.Background(), ApplyOptions{Rate: unlimited(), Confirm: func(context.Context) (bool, error) {
 				tc.inject(srv)
 				return true, nil
 			}})
@@ -308,7 +347,7 @@ func TestGitBackendPushFailureStopsSending(t *testing.T) {
 			if acct, _ := emu.Record().Account("key-a"); len(acct.Highlights) != 0 {
 				t.Errorf("%d highlights posted whose intents never reached the remote", len(acct.Highlights))
 			}
-			if res == nil || res.Sent == nil || res.Sent.Count(apply.Skipped) != 2 {
+			if res == nil || res.Sent == nil || res.Sent.Count(apply.NotSent) != 2 {
 				t.Errorf("apply result = %+v, want both items skipped", res)
 			}
 		})

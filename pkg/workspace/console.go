@@ -3,6 +3,8 @@ package workspace
 import (
 	"context"
 
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/rtctl/rtctl/pkg/spec"
 )
 
@@ -21,4 +23,28 @@ func (w *Workspace) Console(ctx context.Context) (*spec.Console, error) {
 		return nil, &ConfigError{Dir: w.dir, Files: cfg.Files, Diagnostics: diags}
 	}
 	return cfg.Console(), nil
+}
+
+// ConsoleInput reports whether src, typed into the console, leaves a
+// bracket, brace, parenthesis or template open, so that the expression
+// goes on on the next line, and whether it holds nothing but comments and
+// blanks.
+func ConsoleInput(src string) (open, empty bool) {
+	tokens, _ := hclsyntax.LexExpression([]byte(src), spec.ConsoleFilename, hcl.InitialPos)
+	depth := 0
+	empty = true
+	for _, t := range tokens {
+		switch t.Type {
+		case hclsyntax.TokenOBrace, hclsyntax.TokenOBrack, hclsyntax.TokenOParen,
+			hclsyntax.TokenTemplateInterp, hclsyntax.TokenTemplateControl, hclsyntax.TokenOHeredoc:
+			depth++
+		case hclsyntax.TokenCBrace, hclsyntax.TokenCBrack, hclsyntax.TokenCParen,
+			hclsyntax.TokenTemplateSeqEnd, hclsyntax.TokenCHeredoc:
+			depth--
+		case hclsyntax.TokenComment, hclsyntax.TokenNewline, hclsyntax.TokenEOF:
+			continue
+		}
+		empty = false
+	}
+	return depth > 0, empty
 }

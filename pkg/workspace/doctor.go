@@ -18,7 +18,6 @@ import (
 	"github.com/rtctl/rtctl/pkg/journal"
 	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/rtapi"
-	"github.com/rtctl/rtctl/pkg/rtapi/emulator"
 )
 
 // CheckStatus is how one of doctor's checks came out.
@@ -74,6 +73,19 @@ type FeedCheck struct {
 	answer *Answer
 }
 
+// The emulator's model settings and their values, as `rtctl emulator`
+// takes them (emulator.Setting*, emulator.Offline*). They are spelled here
+// so that the operation layer does not link the emulator;
+// TestModelNamesMatchEmulator keeps them equal.
+const (
+	emuSyncDelay     = "sync-delay"
+	emuOfflineReport = "offline-report"
+	emuHighlightsCap = "highlights-cap"
+	offlineAsPosted  = "as-posted"
+	offlineOtherName = "other-name"
+	offlineHidden    = "hidden"
+)
+
 // ModelGuess is which of the emulator's models (emulator.Model) the
 // account behaves like, as far as the journal's evidence shows.
 type ModelGuess struct {
@@ -100,13 +112,13 @@ type ModelGuess struct {
 func (m ModelGuess) Flags() string {
 	var f []string
 	if m.OfflineReport != "" {
-		f = append(f, "--"+emulator.SettingOfflineReport+" "+m.OfflineReport)
+		f = append(f, "--"+emuOfflineReport+" "+m.OfflineReport)
 	}
 	if m.SyncDelayKnown {
-		f = append(f, fmt.Sprintf("--%s %dm", emulator.SettingSyncDelay, int(roundDelay(m.SyncDelay)/time.Minute)))
+		f = append(f, fmt.Sprintf("--%s %dm", emuSyncDelay, int(roundDelay(m.SyncDelay)/time.Minute)))
 	}
 	if m.HighlightsCap > 0 {
-		f = append(f, fmt.Sprintf("--%s %d", emulator.SettingHighlightsCap, m.HighlightsCap))
+		f = append(f, fmt.Sprintf("--%s %d", emuHighlightsCap, m.HighlightsCap))
 	}
 	return strings.Join(f, " ")
 }
@@ -243,7 +255,7 @@ func (w *Workspace) Doctor(ctx context.Context, opts DoctorOptions) (*DoctorRepo
 	} else {
 		r.add("configuration", CheckWarn, fmt.Sprintf("the configuration did not load: %v", cfgErr), "fix it (rtctl validate shows where); doctor checks the account without it, in this machine's time zone")
 	}
-	rec := &recorder{now: w.clientClock()}
+	rec := &recorder{now: w.present()}
 	client, err := w.client(ctx, zone, func(base http.RoundTripper) http.RoundTripper {
 		rec.base = base
 		return rec
@@ -755,10 +767,10 @@ func (w *Workspace) checkEvidence(r *DoctorReport, st *journal.State, now time.T
 	if ev, ok := st.Evidence(journal.FeedOffline); ok {
 		observe(ev)
 		if norm(ev.Activity) == norm(ev.PostedActivity) {
-			m.OfflineReport = string(emulator.OfflineAsPosted)
+			m.OfflineReport = offlineAsPosted
 			r.add("offline report", CheckOK, fmt.Sprintf("the Analytic Data report shows rtctl's offline time under the activity it was posted with (category %q), seen at most %s after the POST", ev.Category, shortDelay(ev.SeenAt.Sub(ev.PostedAt))), "")
 		} else {
-			m.OfflineReport = string(emulator.OfflineOtherName)
+			m.OfflineReport = offlineOtherName
 			m.ShownAs, m.ShownCategory = ev.Activity, ev.Category
 			r.add("offline report", CheckOK, fmt.Sprintf("the Analytic Data report shows rtctl's offline time under a name of its own, %q (category %q), not the posted one; plans match blocks by that name", ev.Activity, ev.Category), "")
 		}
@@ -770,7 +782,7 @@ func (w *Workspace) checkEvidence(r *DoctorReport, st *journal.State, now time.T
 			}
 		}
 		if unseen > 0 {
-			m.OfflineReport = string(emulator.OfflineHidden)
+			m.OfflineReport = offlineHidden
 			r.add("offline report", CheckWarn, fmt.Sprintf("%d offline block(s) rtctl posted over %s ago never appeared in the report: it hides them, or shows them in a way rtctl cannot match", unseen, plan.RoundDuration(plan.SettleAfter)),
 				"plans keep those blocks from the journal alone: keep the journal safe (rtctl journal export), as a lost journal would post them again")
 		} else {

@@ -167,7 +167,7 @@ func (w *Workspace) probe(ctx context.Context, c *rtapi.Client, loc *time.Locati
 	if res.Seen && !intent.Already {
 		ev := journal.Evidence{Feed: journal.FeedOffline, Key: a.Key, PostedAt: res.PostedAt, SeenAt: res.SeenAt,
 			Activity: res.Activity, Category: res.Category, PostedActivity: ProbeActivity}
-		if err := w.appendUnderLock(ctx, opts.LockTimeout, journal.Entry{Type: journal.Witness, Evidence: &ev}); err != nil {
+		if err := w.appendUnderLock(ctx, opts.LockTimeout, journal.Entry{Type: journal.EvidenceEntry, Evidence: &ev}); err != nil {
 			return res, err
 		}
 	}
@@ -217,7 +217,7 @@ func (w *Workspace) openJournalWriter(held *journal.Lock, what string) (*journal
 	if err != nil {
 		return nil, err
 	}
-	return journal.OpenWriter(held, jpath, w.clientClock(), fmt.Sprintf("%s-%s-%d", w.instant().UTC().Format("20060102T150405Z"), what, os.Getpid()), acct)
+	return journal.OpenWriter(held, jpath, w.present(), fmt.Sprintf("%s-%s-%d", w.instant().UTC().Format("20060102T150405Z"), what, os.Getpid()), acct)
 }
 
 func (w *Workspace) appendUnderLock(ctx context.Context, timeout time.Duration, entries ...journal.Entry) error {

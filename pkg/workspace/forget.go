@@ -285,7 +285,7 @@ func (w *Workspace) Adopt(ctx context.Context, opts AdoptOptions) ([]plan.Action
 // holds: through the backend's lease, so that with a shared backend they
 // reach its store as apply's do, and never stay on this machine alone.
 func (w *Workspace) appendJournal(locks *Locks, path string, acct journal.Account, run string, entries []journal.Entry) error {
-	local, err := journal.OpenWriter(locks.Journal, path, w.clientClock(), run, acct)
+	local, err := journal.OpenWriter(locks.Journal, path, w.present(), run, acct)
 	if err != nil {
 		return err
 	}

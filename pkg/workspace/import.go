@@ -2,9 +2,13 @@ package workspace
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"sort"
 	"time"
 
+	"github.com/rtctl/rtctl/internal/atomicfile"
+	"github.com/rtctl/rtctl/internal/hclgen"
 	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/rtapi"
 )
@@ -18,6 +22,9 @@ type ImportResult struct {
 	Declared int
 	// Location is the account's zone, in which their dates are.
 	Location *time.Location
+	// Source declares Highlights: a configuration file, formatted as
+	// rtctl fmt would (empty when there are none).
+	Source []byte
 }
 
 // ImportHighlights reads the highlights the account already holds, dated
@@ -61,5 +68,21 @@ func (w *Workspace) ImportHighlights(ctx context.Context, since string) (*Import
 		}
 		return a.ID < b.ID
 	})
+	if len(res.Highlights) > 0 {
+		res.Source = hclgen.Highlights(res.Highlights, w.instant().In(res.Location))
+	}
 	return res, nil
 }
+
+// CheckImportOut refuses a file import --out must not overwrite: import
+// writes a new file, to add beside the configuration.
+func CheckImportOut(out string) error {
+	if _, err := os.Lstat(out); err == nil {
+		return fmt.Errorf("--out %s exists: import writes a new file, to add beside the configuration", out)
+	}
+	return nil
+}
+
+// WriteImport writes what an import declares to the new file out,
+// atomically.
+func WriteImport(out string, res *ImportResult) error { return atomicfile.Write(out, res.Source) }

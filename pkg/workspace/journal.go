@@ -49,7 +49,11 @@ func (w *Workspace) JournalAccount() (journal.Account, error) {
 		if endpoint == "" {
 			endpoint = rtapi.DefaultBaseURL
 		}
-		w.acct = journal.Account{Endpoint: journal.NormalizeEndpoint(endpoint), Fingerprint: journal.Fingerprint(secret), Credential: kind}
+		fingerprint := journal.Fingerprint
+		if w.opts.Fingerprint != nil {
+			fingerprint = w.opts.Fingerprint
+		}
+		w.acct = journal.Account{Endpoint: journal.NormalizeEndpoint(endpoint), Fingerprint: fingerprint(secret), Credential: kind}
 	})
 	return w.acct, w.acctErr
 }
@@ -141,6 +145,9 @@ type UnknownAccountError struct {
 	Journals []BoundJournal
 	// Unbound are journals that name no account (an older rtctl's).
 	Unbound []string
+	// Backend names the shared backend whose journals these are ("" for
+	// the configuration's own .rtctl).
+	Backend string
 }
 
 func (e *UnknownAccountError) Error() string {
@@ -151,10 +158,14 @@ func (e *UnknownAccountError) Error() string {
 	for _, p := range e.Unbound {
 		names = append(names, fmt.Sprintf("an account it does not name (%s, from an older rtctl)", filepath.Base(p)))
 	}
-	return fmt.Sprintf("this configuration's journal belongs to %s, and this run uses %s. "+
+	whose := "this configuration's journal belongs to"
+	if e.Backend != "" {
+		whose = fmt.Sprintf("the %s backend holds no journal of this key; its journals belong to", e.Backend)
+	}
+	return fmt.Sprintf("%s %s, and this run uses %s. "+
 		"If you rotated your API key, run rtctl journal rotate-key with the new key, so that the journal follows it; "+
 		"if this is another account, run rtctl journal new-account with its key, so that it gets a journal of its own",
-		strings.Join(names, ", "), e.Using)
+		whose, strings.Join(names, ", "), e.Using)
 }
 
 // checkBinding refuses a journal bound to another account, and says when
@@ -273,9 +284,30 @@ func (w *Workspace) lockJournal(ctx context.Context, jpath string, timeout time.
 	if err != nil {
 		return nil, err
 	}
-	acquire := func(p string) (*journal.Lock, error) {
-		return journal.Acquire(ctx, p, journal.AcquireOptions{Timeout: timeout, Command: command, Now: w.opts.Clock})
+	held, err := w.lockAccount(ctx, files, timeout, command)
+	if err != nil {
+		return nil, err
 	}
+	if held.Journal, err = w.acquire(ctx, files.Journal, timeout, command); err != nil {
+		held.Release()
+		return nil, err
+	}
+	if held.lease, err = w.takeLease(ctx, jpath, timeout, command); err != nil {
+		held.Release()
+		return nil, err
+	}
+	return held, nil
+}
+
+func (w *Workspace) acquire(ctx context.Context, path string, timeout time.Duration, command string) (*journal.Lock, error) {
+	return journal.Acquire(ctx, path, journal.AcquireOptions{Timeout: timeout, Command: command, Now: w.opts.Clock})
+}
+
+// lockAccount takes the account's locks of files (StateDir, then Config),
+// not the journal's own.
+func (w *Workspace) lockAccount(ctx context.Context, files LockFiles, timeout time.Duration, command string) (*Locks, error) {
+	acquire := func(p string) (*journal.Lock, error) { return w.acquire(ctx, p, timeout, command) }
+	var err error
 	held := &Locks{}
 	switch {
 	case w.opts.Account.Sandbox:
@@ -300,14 +332,6 @@ func (w *Workspace) lockJournal(ctx context.Context, jpath string, timeout time.
 			held.Release()
 			return nil, err
 		}
-	}
-	if held.Journal, err = acquire(files.Journal); err != nil {
-		held.Release()
-		return nil, err
-	}
-	if held.lease, err = w.takeLease(ctx, jpath, timeout, command); err != nil {
-		held.Release()
-		return nil, err
 	}
 	return held, nil
 }
@@ -334,20 +358,25 @@ func (w *Workspace) LockPaths() (LockFiles, error) {
 }
 
 func (w *Workspace) lockFiles(jpath string) (LockFiles, error) {
-	files := LockFiles{Journal: jpath}
 	if w.opts.Account.Sandbox {
-		return files, nil
+		return LockFiles{Journal: jpath}, nil
 	}
 	acct, err := w.JournalAccount()
 	if err != nil {
 		return LockFiles{}, err
 	}
+	return w.accountLockFiles(acct, jpath), nil
+}
+
+// accountLockFiles are the lock files of acct and of the journal at jpath.
+func (w *Workspace) accountLockFiles(acct journal.Account, jpath string) LockFiles {
+	files := LockFiles{Journal: jpath}
 	id := accountLockName(acct)
 	if w.opts.StateDir != "" {
 		files.StateDir = filepath.Join(w.opts.StateDir, "locks", id)
 	}
 	files.Config = filepath.Join(w.stateDir(), id)
-	return files, nil
+	return files
 }
 
 // accountLockName names an account's lock without its secret: the
@@ -359,74 +388,115 @@ func accountLockName(a journal.Account) string {
 
 // NewAccountJournal starts a journal for the workspace's account beside
 // the journals of other accounts (rtctl journal new-account), and returns
-// its path. It holds the account's locks while it writes.
+// its path. It decides which journal to start under the account's locks,
+// which every writer of the account's journals holds, and writes under
+// them.
 func (w *Workspace) NewAccountJournal(ctx context.Context) (string, error) {
 	acct, err := w.JournalAccount()
 	if err != nil {
 		return "", err
 	}
-	if p, err := w.JournalPath(); err == nil {
-		if bound, ok, _ := journal.Binding(p); ok && bound.Same(acct) {
-			return p, fmt.Errorf("%s already is the journal of %s", p, acct)
-		}
-		if _, err := os.Stat(p); err != nil {
-			return p, w.bindNew(ctx, p, acct)
-		}
+	if w.shared() {
+		return w.newSharedAccountJournal(ctx, acct)
 	}
-	p := filepath.Join(w.stateDir(), "journal-"+acct.Fingerprint+".jsonl")
-	return p, w.bindNew(ctx, p, acct)
-}
-
-func (w *Workspace) bindNew(ctx context.Context, path string, acct journal.Account) error {
-	locks, err := w.lockJournal(ctx, path, 0, "rtctl journal new-account")
+	const command = "rtctl journal new-account"
+	files, err := w.lockFiles("")
 	if err != nil {
-		return err
+		return "", err
+	}
+	locks, err := w.lockAccount(ctx, files, 0, command)
+	if err != nil {
+		return "", err
 	}
 	defer locks.Release()
-	jw, err := journal.OpenWriter(locks.Journal, path, w.opts.Clock, "new-account", acct)
-	if err != nil {
-		return err
+	p := filepath.Join(w.stateDir(), "journal-"+acct.Fingerprint+".jsonl")
+	if inUse, err := w.JournalPath(); err == nil {
+		if bound, ok, _ := journal.Binding(inUse); ok && bound.Same(acct) {
+			return inUse, fmt.Errorf("%s already is the journal of %s", inUse, acct)
+		}
+		if _, err := os.Stat(inUse); err != nil {
+			p = inUse
+		}
 	}
-	return jw.Close()
+	if locks.Journal, err = w.acquire(ctx, p, 0, command); err != nil {
+		return p, err
+	}
+	if locks.lease, err = w.takeLease(ctx, p, 0, command); err != nil {
+		return p, err
+	}
+	jw, err := journal.OpenWriter(locks.Journal, p, w.present(), "new-account", acct)
+	if err != nil {
+		return p, err
+	}
+	return p, jw.Close()
 }
 
 // RotateKey binds the journal of another credential to the workspace's
-// account: the same account with a new key. from names the old key's
-// fingerprint when the configuration has journals of several accounts. It
-// holds the new key's account locks and the journal's own lock (which an
-// apply with the old key holds) while it writes.
+// account: the same account with a new key. It is the journal the
+// workspace was given (--journal, RTCTL_JOURNAL), else the configuration's
+// of the old key; from names the old key's fingerprint when the
+// configuration has journals of several. It holds the old key's account
+// locks (an apply with the old key holds them, whichever of its journals
+// it writes), then the new key's and the journal's own, while it writes.
 func (w *Workspace) RotateKey(ctx context.Context, from string) (BoundJournal, error) {
 	acct, err := w.JournalAccount()
 	if err != nil {
 		return BoundJournal{}, err
 	}
-	bound, _, err := w.journals()
-	if err != nil {
+	if w.shared() {
+		return w.rotateShared(ctx, acct, from)
+	}
+	var bound []BoundJournal
+	if given := w.opts.JournalPath; given != "" {
+		b, ok, err := journal.Binding(given)
+		if err != nil {
+			return BoundJournal{}, err
+		}
+		if !ok {
+			return BoundJournal{}, fmt.Errorf("%s is bound to no key yet: nothing to rotate (the next apply binds it to the key it uses)", given)
+		}
+		bound = []BoundJournal{{Path: given, Account: b}}
+	} else if bound, _, err = w.journals(); err != nil {
 		return BoundJournal{}, err
 	}
 	var cands []BoundJournal
+	olds := map[string]journal.Account{}
 	for _, j := range bound {
 		switch {
 		case j.Account.Same(acct):
 			return j, fmt.Errorf("%s already belongs to %s: nothing to rotate", j.Path, acct)
 		case j.Account.Endpoint == acct.Endpoint && (from == "" || j.Account.Fingerprint == from):
 			cands = append(cands, j)
+			olds[accountLockName(j.Account)] = j.Account
 		}
 	}
-	switch len(cands) {
-	case 0:
+	if len(cands) == 0 {
 		return BoundJournal{}, fmt.Errorf("no journal of another key at %s here to follow the new key", acct.Endpoint)
-	case 1:
-	default:
-		return BoundJournal{}, fmt.Errorf("journals of %d keys are here: name the old one with --from FINGERPRINT (rtctl journal --all lists them)", len(cands))
+	}
+	const command = "rtctl journal rotate-key"
+	for _, name := range slices.Sorted(maps.Keys(olds)) {
+		if w.opts.Account.Sandbox {
+			break
+		}
+		old, err := w.lockAccount(ctx, w.accountLockFiles(olds[name], ""), 0, command)
+		if err != nil {
+			return BoundJournal{}, err
+		}
+		defer old.Release()
+	}
+	if len(cands) > 1 {
+		if len(olds) == 1 {
+			return BoundJournal{}, fmt.Errorf("%d journals of %s are here: name the one to rotate with --journal FILE (rtctl journal --all lists them)", len(cands), cands[0].Account)
+		}
+		return BoundJournal{}, fmt.Errorf("journals of %d keys are here: name the old one with --from FINGERPRINT (rtctl journal --all lists them)", len(olds))
 	}
 	j := cands[0]
-	locks, err := w.lockJournal(ctx, j.Path, 0, "rtctl journal rotate-key")
+	locks, err := w.lockJournal(ctx, j.Path, 0, command)
 	if err != nil {
 		return j, err
 	}
 	defer locks.Release()
-	if err := journal.Rebind(locks.Journal, j.Path, acct, w.opts.Clock, "rotate-key"); err != nil {
+	if err := journal.Rebind(locks.Journal, j.Path, acct, w.present(), "rotate-key"); err != nil {
 		return j, err
 	}
 	return j, nil
@@ -456,8 +526,20 @@ func (w *Workspace) ShownJournalPath() (string, error) {
 
 // RepairJournal repairs the journal at path (see journal.Repair), under the
 // apply locks, so that no apply writes it meanwhile.
+//
+// With a shared backend the journal repaired is the store's, brought here
+// by the lease, and the repaired one is put back through it.
 func (w *Workspace) RepairJournal(ctx context.Context, path string) (*journal.RepairReport, error) {
 	var locks *Locks
+	if w.shared() {
+		if w.opts.Account.Credentials == nil {
+			return nil, fmt.Errorf("the %s backend keeps each account's journal apart: give the account's credentials (RESCUETIME_API_KEY or --api-key-file) so that repair knows which", w.opts.Backend.Kind())
+		}
+		var err error
+		if path, err = w.JournalPath(); err != nil {
+			return nil, err
+		}
+	}
 	if w.opts.Account.Sandbox || w.opts.Account.Credentials != nil {
 		var err error
 		if locks, err = w.lockJournal(ctx, path, 0, "rtctl journal repair"); err != nil {
@@ -473,7 +555,11 @@ func (w *Workspace) RepairJournal(ctx context.Context, path string) (*journal.Re
 		locks = &Locks{Journal: l}
 	}
 	defer locks.Release()
-	return journal.Repair(locks.Journal, path, w.opts.Clock)
+	rep, err := journal.Repair(locks.Journal, path, w.present())
+	if err != nil || (len(rep.Damaged) == 0 && !rep.TornRemoved) {
+		return rep, err
+	}
+	return rep, w.pushJournal(ctx, locks)
 }
 
 // journalDoubts looks beside the journal in use for what it may not know

@@ -12,6 +12,7 @@ import (
 	"github.com/rtctl/rtctl/pkg/journal"
 	"github.com/rtctl/rtctl/pkg/rtapi"
 	"github.com/rtctl/rtctl/pkg/rtapi/emulator"
+	"github.com/rtctl/rtctl/pkg/sandbox"
 )
 
 // halfIntent is the start of an intent line, as an apply killed in the
@@ -203,7 +204,7 @@ func TestSandboxApplyNeverRunsUnlocked(t *testing.T) {
 			}
 			lockPath := journal.LockPath(SandboxJournalPath(dir))
 			tc.plant(t, lockPath)
-			ws := open(t, dir, Options{Account: Account{Sandbox: true}, Now: testNow, StateDir: t.TempDir()})
+			ws := open(t, dir, Options{Account: Account{Sandbox: true}, Sandbox: sandbox.Open, Now: testNow, StateDir: t.TempDir()})
 			res, err := ws.Apply(context.Background(), ApplyOptions{})
 			if err == nil || !strings.Contains(err.Error(), lockPath) {
 				t.Fatalf("sandbox apply with %s as its lock file: %v (sent %+v), want an error naming the lock file", tc.name, err, res)

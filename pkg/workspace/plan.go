@@ -196,6 +196,9 @@ func ReadSavedPlan(path string) (*SavedPlan, error) {
 	return &SavedPlan{file: f, Plan: p, ConfigDir: f.ConfigDir}, nil
 }
 
+// ForSandbox reports whether the plan was made against the sandbox.
+func (s *SavedPlan) ForSandbox() bool { return s.file.Target == sandboxTarget }
+
 // Options are base with the saved plan's inputs: its --var values, its
 // RTCTL_VAR_ environment and its --var-file paths, in place of base's.
 // Variables kept out of the file for holding a secret come from base, as

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -23,6 +24,9 @@ import (
 type Options struct {
 	// Account is the account the operations read and post to.
 	Account Account
+	// Sandbox opens the built-in sandbox (pkg/sandbox's Open); an account
+	// with Sandbox set is refused without it.
+	Sandbox SandboxOpener
 	// JournalPath overrides where the journal lives (by default
 	// .rtctl/journal.jsonl beside the configuration). The sandbox always
 	// keeps its own journal, so it refuses an override.
@@ -36,13 +40,16 @@ type Options struct {
 	VarFiles []string
 	Getenv   func(string) string
 
-	// Clock is the clock that moves (time.Now when nil): rate limits, lock
-	// timeouts and journal times follow it.
+	// Clock is the real clock, the one that moves (time.Now when nil):
+	// time limits, waits and rate limits run on it. Unless Now is set it
+	// is also the account's present. See "Clocks" in the package
+	// documentation for which operation reads which.
 	Clock func() time.Time
-	// Now, when set, pins the instant every operation works at: what is
-	// planned, what the journal records and what the API client takes for
-	// "now" (RTCTL_NOW, plan --now). Zero means Clock is read once at the
-	// start of each operation.
+	// Now, when set, pins the account's present: the instant every
+	// operation works at, what the journal records and what the API client
+	// takes for "now" (RTCTL_NOW, plan --now). Zero means Clock is read
+	// once at the start of each operation, and read again for the times
+	// the journal records.
 	Now time.Time
 
 	// HTTPClient sends every request: to the API and for data sources
@@ -89,6 +96,11 @@ type Options struct {
 	// console do not use but a configuration could read (a file holding
 	// the key), and one the account did not pick when several are set.
 	Secrets []string
+	// Fingerprint is journal.Fingerprint (when nil) or a function that
+	// gives the same results: the hash is slow by design, and a program
+	// that starts many short processes with the same few credentials
+	// (the tests) may remember what it computed.
+	Fingerprint func(secret string) string
 }
 
 // Reporter receives what an operation wants a person to see while it runs.
@@ -123,13 +135,19 @@ type Workspace struct {
 func Open(dir string, opts Options) (*Workspace, error) {
 	st, err := os.Stat(dir)
 	switch {
+	case errors.Is(err, syscall.ENOTDIR):
+		// A path through a file (plan.out/x).
+		return nil, &NoConfigDirError{Dir: dir, Err: ErrNotDirectory}
 	case err != nil:
 		return nil, &NoConfigDirError{Dir: dir, Err: unwrapPath(err)}
 	case !st.IsDir():
-		return nil, &NoConfigDirError{Dir: dir, Err: errors.New("not a directory")}
+		return nil, &NoConfigDirError{Dir: dir, Err: ErrNotDirectory}
 	}
 	if err := opts.Account.check(); err != nil {
 		return nil, err
+	}
+	if opts.Account.Sandbox && opts.Sandbox == nil {
+		return nil, errors.New("this program offers no sandbox: Options.Sandbox is nil (wire in pkg/sandbox's Open)")
 	}
 	if opts.Account.Sandbox && opts.JournalPath != "" {
 		return nil, errors.New("a journal path cannot be given for the sandbox: it keeps its own journal, so that nothing applied to it ever looks applied to a real account")
@@ -166,7 +184,8 @@ func SandboxJournalPath(dir string) string {
 	return filepath.Join(dir, ".rtctl", "sandbox-journal.jsonl")
 }
 
-// instant is the one reading of the clock an operation works with.
+// instant is the one reading of the account's present an operation works
+// with: what it loads and plans as of.
 func (w *Workspace) instant() time.Time {
 	if !w.opts.Now.IsZero() {
 		return w.opts.Now
@@ -174,10 +193,11 @@ func (w *Workspace) instant() time.Time {
 	return w.opts.Clock()
 }
 
-// clientClock is the API client's clock: pinned with Options.Now, so its
-// no-future check agrees with the plan, and moving otherwise, so Retry-After
-// dates are read against the real time during a long apply.
-func (w *Workspace) clientClock() func() time.Time {
+// present is the account's present as a clock: pinned with Options.Now,
+// so the API client's no-future check, the sandbox's account and every
+// journal line agree with the plan; the real clock otherwise, so a long
+// apply's journal records when each POST went.
+func (w *Workspace) present() func() time.Time {
 	if now := w.opts.Now; !now.IsZero() {
 		return func() time.Time { return now }
 	}
@@ -245,6 +265,10 @@ func unwrapPath(err error) error {
 	return err
 }
 
+// ErrNotDirectory is the cause of a NoConfigDirError whose path names a
+// file (a saved plan mistyped as a directory, say), or goes through one.
+var ErrNotDirectory = errors.New("not a directory")
+
 // NoConfigDirError says the configuration directory is not there.
 type NoConfigDirError struct {
 	Dir string
@@ -252,7 +276,7 @@ type NoConfigDirError struct {
 }
 
 func (e *NoConfigDirError) Error() string {
-	if e.Err != nil && e.Err.Error() == "not a directory" {
+	if errors.Is(e.Err, ErrNotDirectory) {
 		return fmt.Sprintf("%s is not a directory (nor a saved plan)", e.Dir)
 	}
 	return fmt.Sprintf("no configuration directory %s: %v", e.Dir, e.Err)

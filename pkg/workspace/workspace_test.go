@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +18,7 @@ import (
 	"github.com/rtctl/rtctl/pkg/plan"
 	"github.com/rtctl/rtctl/pkg/rtapi"
 	"github.com/rtctl/rtctl/pkg/rtapi/emulator"
+	"github.com/rtctl/rtctl/pkg/sandbox"
 )
 
 var testNow = time.Date(2026, 11, 20, 18, 0, 0, 0, time.UTC)
@@ -110,8 +112,8 @@ func TestApplySavedRefusesAnotherAccount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sandbox := open(t, dir, Options{Account: Account{Sandbox: true}, Now: testNow})
-	_, err = sandbox.ApplySaved(ctx, saved, ApplyOptions{})
+	sb := open(t, dir, Options{Account: Account{Sandbox: true}, Sandbox: sandbox.Open, Now: testNow})
+	_, err = sb.ApplySaved(ctx, saved, ApplyOptions{})
 	var stale *apply.StaleError
 	if !errors.As(err, &stale) || !strings.Contains(err.Error(), "this apply would go to the sandbox") {
 		t.Fatalf("applying to the sandbox: %v, want a stale plan naming both accounts", err)
@@ -142,7 +144,8 @@ func TestOpenRefuses(t *testing.T) {
 	}{
 		{"missing directory", filepath.Join(dir, "nope"), Options{}, "no configuration directory"},
 		{"a file", file, Options{}, "is not a directory"},
-		{"journal with sandbox", dir, Options{Account: Account{Sandbox: true}, JournalPath: "j.jsonl"}, "sandbox"},
+		{"journal with sandbox", dir, Options{Account: Account{Sandbox: true}, Sandbox: sandbox.Open, JournalPath: "j.jsonl"}, "keeps its own journal"},
+		{"sandbox not wired in", dir, Options{Account: Account{Sandbox: true}}, "offers no sandbox"},
 		{"sandbox with credentials", dir, Options{Account: Account{Sandbox: true, Credentials: rtapi.APIKey("k")}}, "cannot be combined"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -151,6 +154,38 @@ func TestOpenRefuses(t *testing.T) {
 				t.Errorf("Open: %v, want an error containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestOpenSaysNotADirectoryByKind: a path that is a file, or that goes
+// through one, is told apart by its error's kind (ErrNotDirectory), where
+// the message was chosen by comparing the cause's text with "not a
+// directory".
+func TestOpenSaysNotADirectoryByKind(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "x.plan")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		path   string
+		notDir bool
+	}{
+		{file, true},
+		{filepath.Join(dir, "nope"), false},
+	} {
+		_, err := Open(tc.path, Options{})
+		var nd *NoConfigDirError
+		if !errors.As(err, &nd) || errors.Is(err, ErrNotDirectory) != tc.notDir {
+			t.Errorf("Open(%s) = %v, want a *NoConfigDirError, ErrNotDirectory %v", tc.path, err, tc.notDir)
+		}
+		if got := strings.Contains(fmt.Sprint(err), "is not a directory (nor a saved plan)"); got != tc.notDir {
+			t.Errorf("Open(%s) = %v: says it is not a directory: %v, want %v", tc.path, err, got, tc.notDir)
+		}
+	}
+	// A cause that merely reads like one is not one.
+	if msg := (&NoConfigDirError{Dir: "d", Err: errors.New("not a directory")}).Error(); strings.Contains(msg, "nor a saved plan") {
+		t.Errorf("a cause's text decided the message: %s", msg)
 	}
 }
 

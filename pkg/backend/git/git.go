@@ -15,11 +15,21 @@
 // git is run through os/exec, never inside the configuration's repository
 // (which arrives in pull requests and whose config could run programs):
 // only inside a private bare repository under the state directory, which
-// fetches from and pushes to the remote URL the person or CI gave. Its
-// environment is fixed: no system config, no GIT_* variables from outside,
-// hooks and fsmonitor off, the ext transport refused. HOME stays, so the
-// person's own credential helpers and SSH configuration work as they do
-// for git push.
+// fetches from and pushes to the remote URL the person or CI gave. What is
+// untrusted is the configuration's directory, and git never reads it; the
+// person's own git configuration (global and system) and environment are
+// theirs, and are read as git push reads them, so that their credential
+// helpers, SSH configuration, proxies and certificates work. Over them,
+// every run turns off what rtctl's pushes never need and what would run
+// a program on rtctl's behalf: hooks, fsmonitor, the ext transport. Only a
+// fixed list of the environment's variables is passed on (no GIT_DIR, no
+// GIT_CONFIG_PARAMETERS, no tracing).
+//
+// A password or token in the remote's URL (CI gives the job's token so)
+// is never in git's arguments, which any process listing shows: git is
+// given the URL without it, and the credential as an Authorization header
+// in its environment (GIT_CONFIG_COUNT with http.<url>.extraHeader, as
+// actions/checkout does). Errors never show it.
 package git
 
 import (
@@ -27,13 +37,17 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -82,15 +96,28 @@ type Config struct {
 
 // Store is a git remote holding journals and locks.
 type Store struct {
-	cfg      Config
+	cfg Config
+	// remote is cfg.Remote without its password; auth its credential, as
+	// the git configuration that carries it (empty without one).
+	remote string
+	auth   []string
+	// secrets are what no error may show: the password and its forms.
+	secrets  []string
 	initOnce sync.Once
 	initErr  error
 	// mu serialises git runs in the cache: a renewal and a journal push
 	// must not race on its refs.
 	mu sync.Mutex
+	// trace, when set, is given the argv of every git run: tests check
+	// that none holds a secret.
+	trace func(argv []string)
 }
 
-var _ backend.Backend = (*Store)(nil)
+var (
+	_ backend.Backend = (*Store)(nil)
+	_ backend.Lister  = (*Store)(nil)
+	_ backend.Waiter  = (*Store)(nil)
+)
 
 // New returns a Store; it runs nothing yet.
 func New(cfg Config) (*Store, error) {
@@ -118,14 +145,54 @@ func New(cfg Config) (*Store, error) {
 	if cfg.Batch <= 0 {
 		cfg.Batch = DefaultBatch
 	}
-	return &Store{cfg: cfg}, nil
+	st := &Store{cfg: cfg}
+	st.remote, st.auth, st.secrets = splitCredential(cfg.Remote)
+	return st, nil
+}
+
+// splitCredential takes the password out of an http(s) remote URL: the
+// URL without it, the git configuration (key, value) that sends it as a
+// basic Authorization header to that URL only, and the forms of it no
+// output may show. A URL with a user name alone keeps it: the person's
+// credential helper answers for that user, as it does for git push.
+func splitCredential(remote string) (string, []string, []string) {
+	u, err := url.Parse(remote)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.User == nil {
+		return remote, nil, nil
+	}
+	pass, ok := u.User.Password()
+	if !ok {
+		return remote, nil, nil
+	}
+	user := u.User.Username()
+	raw := u.User.String()
+	u.User = nil
+	clean := u.String()
+	basic := base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
+	secrets := []string{raw, basic}
+	if pass != "" {
+		secrets = append(secrets, pass, url.QueryEscape(pass), url.PathEscape(pass))
+	}
+	return clean, []string{"http." + clean + ".extraHeader", "Authorization: Basic " + basic}, secrets
 }
 
 // CacheDir is where the cache repository for remote lives under stateDir:
-// one per remote, named by a digest of its URL.
+// one per remote, named by a digest of its URL without its password (a
+// new token each CI run is still the same remote).
 func CacheDir(stateDir, remote string) string {
+	remote, _, _ = splitCredential(remote)
 	sum := sha256.Sum256([]byte(remote))
 	return filepath.Join(stateDir, "git", hex.EncodeToString(sum[:8])+".git")
+}
+
+// Wait waits d on the store's timer (Config.After), or until ctx ends.
+func (s *Store) Wait(ctx context.Context, d time.Duration) error {
+	select {
+	case <-s.cfg.After(d):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Batch is how many intents one journal write should cover.
@@ -147,27 +214,36 @@ const (
 )
 
 // passEnv are the variables of the person's environment git may need to
-// reach their remote as git push does: credentials, SSH, proxies.
+// reach their remote as git push does: where their git configuration is,
+// credentials, SSH, proxies, certificates.
 var passEnv = []string{
 	"PATH", "HOME", "USER", "LOGNAME", "TMPDIR", "XDG_CONFIG_HOME", "XDG_RUNTIME_DIR",
-	"SSH_AUTH_SOCK", "SSH_AGENT_PID", "GIT_SSH", "GIT_SSH_COMMAND", "GIT_ASKPASS", "SSH_ASKPASS",
+	"GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_NOSYSTEM",
+	"SSH_AUTH_SOCK", "SSH_AGENT_PID", "GIT_SSH", "GIT_SSH_COMMAND", "GIT_SSH_VARIANT", "GIT_ASKPASS", "SSH_ASKPASS",
 	"HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "ALL_PROXY", "all_proxy",
+	"GIT_SSL_CAINFO", "GIT_SSL_CAPATH", "SSL_CERT_FILE", "SSL_CERT_DIR", "CURL_CA_BUNDLE",
 	"SYSTEMROOT", "APPDATA", "USERPROFILE", "LOCALAPPDATA", "ProgramData",
 }
 
-// env is the fixed environment git runs with.
+// passEnvPrefixes are families of variables credential helpers read (Git
+// Credential Manager's settings).
+var passEnvPrefixes = []string{"GCM_"}
+
+// env is the fixed environment git runs with. The person's system and
+// global git configuration are read (GIT_CONFIG_NOSYSTEM is theirs to
+// set): they are where credential helpers and SSH settings live.
 func (s *Store) env() []string {
 	var out []string
 	for _, kv := range s.cfg.Env {
 		k, _, _ := strings.Cut(kv, "=")
-		for _, p := range passEnv {
-			if k == p {
-				out = append(out, kv)
-			}
+		if slices.Contains(passEnv, k) || slices.ContainsFunc(passEnvPrefixes, func(p string) bool { return strings.HasPrefix(k, p) }) {
+			out = append(out, kv)
 		}
 	}
+	if len(s.auth) == 2 {
+		out = append(out, "GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0="+s.auth[0], "GIT_CONFIG_VALUE_0="+s.auth[1])
+	}
 	return append(out,
-		"GIT_CONFIG_NOSYSTEM=1",
 		"GIT_TERMINAL_PROMPT=0",
 		"GIT_NO_REPLACE_OBJECTS=1",
 		"GIT_AUTHOR_NAME=rtctl", "GIT_AUTHOR_EMAIL=rtctl@localhost",
@@ -197,6 +273,9 @@ var hardening = []string{
 // git runs git in the cache repository.
 func (s *Store) git(ctx context.Context, stdin []byte, args ...string) (string, error) {
 	full := append(append([]string{"--git-dir=" + s.cfg.Cache}, hardening...), args...)
+	if s.trace != nil {
+		s.trace(append([]string{s.cfg.Git}, full...))
+	}
 	cmd := exec.CommandContext(ctx, s.cfg.Git, full...)
 	cmd.Env = s.env()
 	cmd.Dir = s.cfg.Cache
@@ -206,9 +285,19 @@ func (s *Store) git(ctx context.Context, stdin []byte, args ...string) (string, 
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
-		return out.String(), &Error{Args: args, Stderr: strings.TrimSpace(errb.String()), Stdout: out.String(), Err: err}
+		return out.String(), &Error{Args: args, Stderr: s.scrub(strings.TrimSpace(errb.String())), Stdout: s.scrub(out.String()), Err: err}
 	}
 	return out.String(), nil
+}
+
+// scrub removes the remote's password from a text git wrote.
+func (s *Store) scrub(text string) string {
+	for _, sec := range s.secrets {
+		if sec != "" {
+			text = strings.ReplaceAll(text, sec, "***")
+		}
+	}
+	return text
 }
 
 // Error is a git run that failed.
@@ -224,7 +313,11 @@ func (e *Error) Error() string {
 	if i := strings.LastIndex(msg, "\n"); i >= 0 && len(msg) > 400 {
 		msg = msg[i+1:]
 	}
-	return fmt.Sprintf("git %s: %v: %s", e.Args[0], e.Err, redactURLs(msg))
+	out := fmt.Sprintf("git %s: %v: %s", e.Args[0], e.Err, redactURLs(msg))
+	if strings.Contains(e.Stderr, "terminal prompts disabled") || strings.Contains(e.Stderr, "Authentication failed") {
+		out += " (the remote asked for credentials it was not given, or refused them: rtctl's git finds them as git push does, in your credential helper or SSH configuration, or in the URL given with --backend-remote or RTCTL_BACKEND_REMOTE; it never prompts)"
+	}
+	return out
 }
 
 func (e *Error) Unwrap() error { return e.Err }
@@ -256,10 +349,17 @@ func (s *Store) init(ctx context.Context) error {
 			s.initErr = fmt.Errorf("creating the git backend's cache %s: %w", s.cfg.Cache, err)
 			return
 		}
-		cmd := exec.CommandContext(ctx, s.cfg.Git, append(append([]string{}, hardening...), "init", "--bare", "--quiet", s.cfg.Cache)...)
+		argv := append(append([]string{}, hardening...), "init", "--bare", "--quiet", s.cfg.Cache)
+		if s.trace != nil {
+			s.trace(append([]string{s.cfg.Git}, argv...))
+		}
+		cmd := exec.CommandContext(ctx, s.cfg.Git, argv...)
 		cmd.Env = s.env()
+		// Beside the cache, not wherever rtctl was started (perhaps the
+		// configuration's repository).
+		cmd.Dir = filepath.Dir(s.cfg.Cache)
 		if out, err := cmd.CombinedOutput(); err != nil {
-			s.initErr = fmt.Errorf("creating the git backend's cache %s: %v: %s", s.cfg.Cache, err, bytes.TrimSpace(out))
+			s.initErr = fmt.Errorf("creating the git backend's cache %s: %v: %s", s.cfg.Cache, err, s.scrub(string(bytes.TrimSpace(out))))
 		}
 	})
 	return s.initErr
@@ -267,7 +367,7 @@ func (s *Store) init(ctx context.Context) error {
 
 // remoteRefs reads the remote's values of refs ("" for a missing one).
 func (s *Store) remoteRefs(ctx context.Context, refs ...string) (map[string]string, error) {
-	out, err := s.git(ctx, nil, append([]string{"ls-remote", "--refs", "--", s.cfg.Remote}, refs...)...)
+	out, err := s.git(ctx, nil, append([]string{"ls-remote", "--refs", "--", s.remote}, refs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("reading the remote: %w", err)
 	}
@@ -305,7 +405,7 @@ func (s *Store) fetch(ctx context.Context, refs ...string) (map[string]string, e
 		}
 	}
 	if len(specs) > 0 {
-		if _, err := s.git(ctx, nil, append([]string{"fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--", s.cfg.Remote}, specs...)...); err != nil {
+		if _, err := s.git(ctx, nil, append([]string{"fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--", s.remote}, specs...)...); err != nil {
 			return nil, fmt.Errorf("fetching from the remote: %w", err)
 		}
 		for _, r := range refs {
@@ -351,7 +451,7 @@ func (s *Store) cas(ctx context.Context, ref, old, new string) error {
 		}
 	}
 	_, err := s.git(ctx, nil, "push", "--porcelain", "--quiet", "--no-verify",
-		"--force-with-lease="+ref+":"+old, "--", s.cfg.Remote, src+":"+ref)
+		"--force-with-lease="+ref+":"+old, "--", s.remote, src+":"+ref)
 	var ge *Error
 	// "stale info" is the lease failing on the remote's advertised value;
 	// "cannot lock ref" the remote's own check failing when another push
@@ -406,6 +506,9 @@ func (s *Store) Lock(ctx context.Context, acct backend.Account, info backend.Loc
 	}
 	if info.Host == "" {
 		info.Host = s.cfg.Host
+	}
+	if info.Host == "" {
+		info.Host, _ = os.Hostname()
 	}
 	if info.Who == "" {
 		info.Who = s.cfg.Who
@@ -658,7 +761,7 @@ func (l *lease) keepAlive() {
 			return
 		case <-l.s.cfg.After(l.s.cfg.TTL / 3):
 		}
-		if err := l.renew(); err != nil && l.lost != nil {
+		if err := l.renew(); err != nil && l.usable() != nil {
 			return
 		}
 	}
@@ -786,6 +889,27 @@ func (s *Store) Holder(ctx context.Context, acct backend.Account) (*backend.Lock
 	}
 	info, err := s.readLock(ctx, refs[lref])
 	return &info, err
+}
+
+// Accounts are the names of the accounts whose journals the remote holds.
+func (s *Store) Accounts(ctx context.Context) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.init(ctx); err != nil {
+		return nil, err
+	}
+	refs, err := s.remoteRefs(ctx, JournalRef("*"))
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for ref := range refs {
+		if name, ok := strings.CutPrefix(ref, JournalRef("")); ok && name != "" {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	return names, nil
 }
 
 // RemoteJournal reads the account's journal on the remote (nil when there

@@ -42,13 +42,19 @@ type machine struct {
 
 func newMachine(t *testing.T, remote string, clock *fakeClock, host string) *machine {
 	t.Helper()
-	home := t.TempDir()
+	return newMachineEnv(t, remote, clock, host, t.TempDir())
+}
+
+// newMachineEnv is newMachine with HOME at home and more of the person's
+// environment.
+func newMachineEnv(t *testing.T, remote string, clock *fakeClock, host, home string, env ...string) *machine {
+	t.Helper()
 	state := t.TempDir()
 	tick := make(chan time.Time)
 	s, err := New(Config{
 		Remote: remote,
 		Cache:  CacheDir(state, remote),
-		Env:    []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "GIT_DIR=/nonexistent", "GIT_CONFIG_PARAMETERS='core.hooksPath'='/tmp/evil'"},
+		Env:    append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "GIT_DIR=/nonexistent", "GIT_CONFIG_PARAMETERS='core.hooksPath'='/tmp/evil'"}, env...),
 		Clock:  clock.Now,
 		TTL:    time.Minute,
 		After:  func(time.Duration) <-chan time.Time { return tick },
@@ -456,4 +462,40 @@ func TestStalledHolderMaySendNothingMore(t *testing.T) {
 			t.Fatalf("Sendable after another run took the lease over = %v, want it taken over", err)
 		}
 	})
+}
+
+// TestLeaseWritersRefuseOnceReleased: after Release, the lease's writer and
+// its Push refuse, and neither the remote's journal nor the local copy
+// changes; as the journal's writers refuse without its lock.
+func TestLeaseWritersRefuseOnceReleased(t *testing.T) {
+	srv := gittest.NewServer(t, 0)
+	clock := &fakeClock{t: time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC)}
+	m := newMachine(t, srv.URL, clock, "m")
+	lease, w, done := m.open(t)
+	defer done()
+	if err := w.Append(intent("a")); err != nil {
+		t.Fatal(err)
+	}
+	if err := lease.Release(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	before := srv.Ref(t, JournalRef(m.acct.Name))
+	copyBefore, err := os.ReadFile(m.acct.Local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, write := range map[string]func() error{
+		"Append": func() error { return w.Append(intent("b")) },
+		"Push":   func() error { return lease.Push(context.Background()) },
+	} {
+		if err := write(); err == nil {
+			t.Errorf("%s after Release succeeded", name)
+		}
+	}
+	if got := srv.Ref(t, JournalRef(m.acct.Name)); got != before {
+		t.Errorf("the remote's journal moved after Release: %s -> %s", before, got)
+	}
+	if after, _ := os.ReadFile(m.acct.Local); string(after) != string(copyBefore) {
+		t.Errorf("the local copy changed after Release:\n%s", after)
+	}
 }

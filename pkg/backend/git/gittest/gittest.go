@@ -5,6 +5,7 @@
 package gittest
 
 import (
+	"bytes"
 	"net"
 	"net/http"
 	"net/http/cgi"
@@ -43,6 +44,22 @@ type Server struct {
 	busyMu sync.Mutex
 	idle   *sync.Cond
 	busy   int
+	// auth is "user:password" when every request must carry them (basic
+	// authentication), as a hosted remote asks of a private repository.
+	auth     atomic.Pointer[string]
+	readOnly atomic.Bool
+}
+
+// ReadOnly makes the server answer every push 403, as a hosted remote
+// answers a credential that may only read (a fork's token, a deploy key
+// without write access).
+func (s *Server) ReadOnly() { s.readOnly.Store(true) }
+
+// RequireAuth makes every request need basic authentication with user and
+// password; others are answered 401, as a hosted remote answers them.
+func (s *Server) RequireAuth(user, password string) {
+	v := user + ":" + password
+	s.auth.Store(&v)
 }
 
 // T is what the helpers need of a test: *testing.T and *testing.B are
@@ -94,6 +111,18 @@ func NewServer(t T, delay time.Duration) *Server {
 	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.enter()
 		defer s.leave()
+		if want := s.auth.Load(); want != nil {
+			u, p, ok := r.BasicAuth()
+			if !ok || u+":"+p != *want {
+				w.Header().Set("WWW-Authenticate", `Basic realm="gittest"`)
+				http.Error(w, "authentication required", http.StatusUnauthorized)
+				return
+			}
+		}
+		if s.readOnly.Load() && (strings.HasSuffix(r.URL.Path, "git-receive-pack") || r.URL.Query().Get("service") == "git-receive-pack") {
+			http.Error(w, "Write access to repository not granted.", http.StatusForbidden)
+			return
+		}
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "git-receive-pack") {
 			s.Pushes.Add(1)
 			if d := time.Duration(s.delay.Load()); d > 0 {
@@ -145,6 +174,33 @@ func (s *Server) File(t T, ref, name string) string {
 		t.Fatalf("reading %s:%s on the server: %v", ref, name, err)
 	}
 	return string(out)
+}
+
+// SetFile makes ref on the server a commit holding one file, name with
+// data, as another rtctl (or a person) could have pushed it: tests damage
+// a journal on the remote with it.
+func (s *Server) SetFile(t T, ref, name string, data []byte) {
+	t.Helper()
+	git := func(stdin []byte, args ...string) string {
+		cmd := exec.Command("git", append([]string{"--git-dir=" + s.Dir}, args...)...)
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+t.TempDir(),
+			"GIT_AUTHOR_NAME=test", "GIT_AUTHOR_EMAIL=test@localhost", "GIT_COMMITTER_NAME=test", "GIT_COMMITTER_EMAIL=test@localhost")
+		if stdin != nil {
+			cmd.Stdin = bytes.NewReader(stdin)
+		}
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("git %v on the server: %v", args, err)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	blob := git(data, "hash-object", "-w", "--stdin")
+	tree := git([]byte("100644 blob "+blob+"\t"+name+"\n"), "mktree")
+	args := []string{"commit-tree", tree, "-m", "set by the test"}
+	if old := s.Ref(t, ref); old != "" {
+		args = append(args, "-p", old)
+	}
+	git(nil, "update-ref", ref, git(nil, args...))
 }
 
 func run(t T, dir string, name string, args ...string) {

@@ -1,0 +1,51 @@
+package workspace
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCheckoutRemote reads a remote's URL from the checkout's .git/config
+// as text, from a configuration directory below the checkout's top.
+func TestCheckoutRemote(t *testing.T) {
+	top := t.TempDir()
+	cfg := `[core]
+	repositoryformatversion = 0
+	hooksPath = /evil
+[remote "upstream"]
+	url = https://example.com/upstream.git
+[remote "origin"]
+	url = git@github.com:you/config.git
+	fetch = +refs/heads/*:refs/remotes/origin/*
+[branch "main"]
+	remote = origin
+`
+	if err := os.MkdirAll(filepath.Join(top, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(top, ".git", "config"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(top, "rescuetime")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, want, err string }{
+		{"origin", "git@github.com:you/config.git", ""},
+		{"upstream", "https://example.com/upstream.git", ""},
+		{"fork", "", `no remote "fork"`},
+	} {
+		got, err := checkoutRemote(dir, tc.name)
+		switch {
+		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("checkoutRemote(%s) error = %v, want one saying %q", tc.name, err, tc.err)
+		case tc.err == "" && (err != nil || got != tc.want):
+			t.Errorf("checkoutRemote(%s) = %q, %v, want %q", tc.name, got, err, tc.want)
+		}
+	}
+	if _, err := checkoutRemote(t.TempDir(), "origin"); err == nil || !strings.Contains(err.Error(), "not in a git checkout") {
+		t.Errorf("outside a checkout: %v", err)
+	}
+}
