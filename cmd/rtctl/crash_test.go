@@ -50,6 +50,11 @@ type crashWorld struct {
 	journalPath string
 	// serverLag is how far the account's clock is behind rtctl's.
 	serverLag time.Duration
+	// env is added to every rtctl process's environment, and readJournal,
+	// when set, is the journal the test reads: the git backend's model
+	// (crash_git_test.go) gives its remote and the journal there.
+	env         []string
+	readJournal func() *journal.State
 	// gate, when set, stands before the emulator (crash_lock_test.go).
 	gate atomic.Pointer[postGate]
 }
@@ -206,6 +211,7 @@ func (w *crashWorld) commandContext(ctx context.Context, args ...string) *exec.C
 	if w.journalPath != "" {
 		cmd.Env = append(cmd.Env, "RTCTL_JOURNAL="+w.journalPath)
 	}
+	cmd.Env = append(cmd.Env, w.env...)
 	return cmd
 }
 
@@ -678,6 +684,9 @@ func (w *crashWorld) probeLock(apply *exec.Cmd) (refused int) {
 // journal reads the journal in use.
 func (w *crashWorld) journal() *journal.State {
 	w.t.Helper()
+	if w.readJournal != nil {
+		return w.readJournal()
+	}
 	path := w.journalPath
 	if path == "" {
 		path = w.configJournal()

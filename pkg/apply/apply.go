@@ -39,6 +39,15 @@ type Journal interface {
 	Append(entries ...journal.Entry) error
 }
 
+// Fenced is a Journal kept under a lease another run can take over while
+// this one is stalled (a shared backend's): a POST whose intent it holds
+// is sent only while Sendable says the lease is still this run's, since
+// the run that took it over settles, and may send, what this one queued.
+type Fenced interface {
+	Journal
+	Sendable() error
+}
+
 // Options tune Run.
 type Options struct {
 	// Parallelism is how many POSTs may be in flight at once.
@@ -403,11 +412,21 @@ func (r *runner) work() {
 		r.cond.Broadcast()
 		r.mu.Unlock()
 
+		// The intent was written under the lease, but the run may have
+		// stalled since, and the lease passed to another run.
+		var fenced error
+		if f, ok := r.j.(Fenced); ok && !journalBroken {
+			if fenced = f.Sendable(); fenced != nil {
+				r.setErr(fmt.Errorf("before sending: %w", fenced))
+			}
+		}
 		var res ItemResult
 		switch {
 		case journalBroken:
 			// Outcomes can no longer be recorded: send nothing more.
 			res = ItemResult{Action: jb.action, Outcome: NotSent, Err: errors.New("not sent: the journal cannot be written")}
+		case fenced != nil:
+			res = ItemResult{Action: jb.action, Outcome: NotSent, Err: errors.New("not sent: this run's lease on the journal is gone")}
 		case r.premiumRequired.Load():
 			// A Lite account refuses every POST: one refusal says it, a
 			// hundred more would only bury it.
@@ -419,14 +438,17 @@ func (r *runner) work() {
 				r.premiumRequired.Store(true)
 			}
 		}
+		posted := !journalBroken && fenced == nil
 		r.mu.Lock()
 		if !journalBroken {
 			r.inFlight--
+		}
+		if posted {
 			r.answered++
 		}
 		r.mu.Unlock()
 		r.countFailure(res)
-		r.done <- finished{index: jb.index, result: res, posted: !journalBroken}
+		r.done <- finished{index: jb.index, result: res, posted: posted}
 	}
 }
 
@@ -571,7 +593,13 @@ func (r *runner) send(jb job) ItemResult {
 		return ItemResult{Action: a, Outcome: NotSent, Err: errors.New("not sent: " + stopReason(r.sending))}
 	}
 	r.opts.Progress.Start(a)
-	body, err := r.s.Do(context.WithoutCancel(r.ctx), *a.Request)
+	ctx := context.WithoutCancel(r.ctx)
+	if f, ok := r.j.(Fenced); ok {
+		// A retry waits (a 429's Retry-After): the lease may be gone by
+		// then.
+		ctx = rtapi.WithRetryCheck(ctx, f.Sendable)
+	}
+	body, err := r.s.Do(ctx, *a.Request)
 	switch {
 	case err == nil:
 		return ItemResult{Action: a, Outcome: Created, Unverified: !rtapi.WriteProven(a.Request.Endpoint, body)}

@@ -322,3 +322,40 @@ func (c *countingJournal) Append(es ...journal.Entry) error {
 	}
 	return c.memJournal.Append(es...)
 }
+
+// leasedJournal is a journal under a lease that is lost after the lost-th
+// POST: Sendable then fails, as a shared backend's does once another run
+// took the lease over while this one was stalled.
+type leasedJournal struct {
+	memJournal
+	sent, lost int
+}
+
+func (l *leasedJournal) Sendable() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.sent >= l.lost {
+		return errors.New("the lease was taken over")
+	}
+	l.sent++
+	return nil
+}
+
+func TestRunSendsNothingOnceTheLeaseIsGone(t *testing.T) {
+	j := &leasedJournal{lost: 7}
+	s := &fakeSender{t: t, j: &j.memJournal, sent: map[string]int{}}
+	res, err := Run(context.Background(), s, j, actions(50), Options{Parallelism: 4, Sleep: noSleep, Batch: 20})
+	if err == nil || !strings.Contains(err.Error(), "the lease was taken over") {
+		t.Errorf("Run: %v, want the lease's error", err)
+	}
+	sent := 0
+	for _, n := range s.sent {
+		sent += n
+	}
+	if sent != 7 {
+		t.Errorf("%d POSTs sent, want the 7 the lease allowed", sent)
+	}
+	if got := res.Count(Created); got != 7 {
+		t.Errorf("%d created, want 7", got)
+	}
+}

@@ -183,6 +183,11 @@ func (c *Client) send(ctx context.Context, cl call) ([]byte, error) {
 		if err := c.sleep(ctx, wait); err != nil {
 			return nil, fail(o, fmt.Errorf("%w (while waiting to retry after: %v)", err, o.err))
 		}
+		if check := retryCheck(ctx); check != nil {
+			if err := check(); err != nil {
+				return nil, fail(o, fmt.Errorf("not sent again: %w (after: %v)", err, o.err))
+			}
+		}
 	}
 }
 

@@ -181,3 +181,26 @@ func TestBodyLimit(t *testing.T) {
 		t.Errorf("body at the limit: %v", err)
 	}
 }
+
+// TestPOSTNotRetriedWhenTheRetryCheckFails: a POST that waited out a 429's
+// Retry-After is not sent again when the context's retry check fails (a
+// journal's lease taken over meanwhile), and the error says it was not
+// applied.
+func TestPOSTNotRetriedWhenTheRetryCheckFails(t *testing.T) {
+	env := newTestEnv(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "2")
+		w.WriteHeader(http.StatusTooManyRequests)
+	})
+	gone := errors.New("the lease is gone")
+	ctx := WithRetryCheck(context.Background(), func() error { return gone })
+	err := env.client.PostHighlight(ctx, HighlightPost{Date: fixedNow, Description: "Shipped"})
+	if !errors.Is(err, gone) {
+		t.Fatalf("PostHighlight = %v, want the retry check's error", err)
+	}
+	if MayHaveBeenApplied(err) {
+		t.Errorf("%v: reported as possibly applied, after a 429", err)
+	}
+	if got := len(env.rec.all()); got != 1 {
+		t.Errorf("%d attempts, want 1", got)
+	}
+}

@@ -102,11 +102,23 @@ func (c BackendChoice) build(dir, stateDir string) (backend.Backend, error) {
 	if s, r, id := getenv("GITHUB_SERVER_URL"), getenv("GITHUB_REPOSITORY"), getenv("GITHUB_RUN_ID"); r != "" && id != "" {
 		ci = s + "/" + r + "/actions/runs/" + id
 	}
+	// How long the lease lasts unrenewed: the default suits a hosted
+	// remote; the crash test shortens it to see a stalled holder's lease
+	// expire and be taken over within the test.
+	var ttl time.Duration
+	if v := getenv("RTCTL_BACKEND_LEASE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			return nil, fmt.Errorf("RTCTL_BACKEND_LEASE=%q: want how long the git backend's lease lasts unrenewed, a duration of at least 1s such as 10m", v)
+		}
+		ttl = d
+	}
 	return gitbackend.New(gitbackend.Config{
 		Remote: remote,
 		Cache:  gitbackend.CacheDir(stateDir, remote),
 		Env:    c.Environ,
 		Clock:  c.Clock,
+		TTL:    ttl,
 		Host:   host,
 		Who:    who,
 		CIRun:  ci,

@@ -556,6 +556,7 @@ func (s *Store) Lock(ctx context.Context, acct backend.Account, info backend.Loc
 		return nil, err
 	}
 	l.ctx, l.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	l.publish()
 	go l.keepAlive()
 	return l, nil
 }
@@ -570,7 +571,15 @@ type lease struct {
 	// push expects it.
 	journalSHA string
 	// lost is why the lease can no longer write (taken over, released).
-	lost   error
+	lost error
+	// confirmed is when the remote last showed this run holding the
+	// fence (a push of the journal or the lock that succeeded).
+	confirmed time.Time
+	// seen is lost, the lease's expiry and confirmed as of the last
+	// change, under a lock of its own: a POST asks it without waiting for
+	// the push that holds the store's.
+	seenMu sync.Mutex
+	seen   leaseSeen
 	ctx    context.Context
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -613,8 +622,27 @@ func (l *lease) pullAndFence(ctx context.Context) error {
 	if err := s.cas(ctx, jref, cur, sha); err != nil {
 		return fmt.Errorf("fencing the journal on the remote: %w", err)
 	}
-	l.journalSHA = sha
+	l.journalSHA, l.confirmed = sha, s.cfg.Clock()
 	return nil
+}
+
+type leaseSeen struct {
+	lost               error
+	expires, confirmed time.Time
+}
+
+// publish makes the lease's state as it is now what sendable sees; it is
+// called, with the store's lock held, after each change.
+func (l *lease) publish() {
+	l.seenMu.Lock()
+	defer l.seenMu.Unlock()
+	l.seen = leaseSeen{lost: l.lost, expires: l.info.Expires, confirmed: l.confirmed}
+}
+
+func (l *lease) lastSeen() leaseSeen {
+	l.seenMu.Lock()
+	defer l.seenMu.Unlock()
+	return l.seen
 }
 
 // push puts the local copy on the remote, expecting the journal ref to be
@@ -623,6 +651,7 @@ func (l *lease) push() error {
 	s := l.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer l.publish()
 	if l.lost != nil {
 		return l.lost
 	}
@@ -642,7 +671,7 @@ func (l *lease) push() error {
 		}
 		return fmt.Errorf("the journal could not reach the remote, so nothing more is sent: %w", err)
 	}
-	l.journalSHA = sha
+	l.journalSHA, l.confirmed = sha, s.cfg.Clock()
 	_ = writeFetched(l.acct.Local, s.cfg.Clock())
 	return nil
 }
@@ -652,6 +681,7 @@ func (l *lease) renew() error {
 	s := l.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer l.publish()
 	if l.lost != nil {
 		return l.lost
 	}
@@ -669,7 +699,55 @@ func (l *lease) renew() error {
 		}
 		return err
 	}
-	l.lockSHA, l.info = sha, info
+	// The lock still ours proves no run took the lease over.
+	l.lockSHA, l.info, l.confirmed = sha, info, s.cfg.Clock()
+	return nil
+}
+
+// confirmWithin is how long after the remote last showed this run holding
+// the fence a POST may be sent without asking it again: a run stalled
+// longer (a process stopped, a laptop asleep) may have been taken over.
+const confirmWithin = time.Second
+
+// sendable reports whether a POST may be sent under the lease now: not once
+// it is lost, not past its expiry by this machine's clock (with a tenth
+// of the lease to spare, for a run stalled past it that another took
+// over), and, where the remote last showed this run holding the fence
+// more than confirmWithin ago, only once the remote still shows it.
+func (l *lease) sendable() error {
+	s := l.s
+	seen := l.lastSeen()
+	if seen.lost != nil {
+		return seen.lost
+	}
+	now := s.cfg.Clock()
+	expired := !now.Before(seen.expires.Add(-s.cfg.TTL / 10))
+	if !expired && now.Sub(seen.confirmed) < confirmWithin {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer l.publish()
+	if l.lost != nil {
+		return l.lost
+	}
+	if expired {
+		l.lost = fmt.Errorf("this run's lease on the journal (%s) ran out at %s (the run was stalled, or could not renew it): it sends nothing more, and the run that takes the lease over settles what this one sent", l.info.ID, l.info.Expires.UTC().Format(time.RFC3339))
+		return l.lost
+	}
+	if now := s.cfg.Clock(); now.Sub(l.confirmed) < confirmWithin {
+		return nil // confirmed while this waited for the store
+	}
+	jref := JournalRef(l.acct.Name)
+	refs, err := s.remoteRefs(l.ctx, jref)
+	if err != nil {
+		return fmt.Errorf("the remote could not be asked whether this run still holds the journal's lease, so nothing more is sent: %w", err)
+	}
+	if refs[jref] != l.journalSHA {
+		l.lost = fmt.Errorf("this run's lease on the journal (%s) was taken over by another run: it stops sending, and that run settles what this one sent", l.info.ID)
+		return l.lost
+	}
+	l.confirmed = s.cfg.Clock()
 	return nil
 }
 
@@ -712,6 +790,7 @@ func (l *lease) Release(ctx context.Context) error {
 		s := l.s
 		s.mu.Lock()
 		defer s.mu.Unlock()
+		defer l.publish()
 		if l.lost != nil {
 			return
 		}
@@ -744,6 +823,10 @@ func (w *writer) Append(entries ...journal.Entry) error {
 }
 
 func (w *writer) Close() error { return w.jw.Close() }
+
+// Sendable says whether a POST whose intent this writer recorded may
+// still be sent (apply.Fenced).
+func (w *writer) Sendable() error { return w.l.sendable() }
 
 func (l *lease) usable() error {
 	l.s.mu.Lock()

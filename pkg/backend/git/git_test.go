@@ -412,6 +412,58 @@ func TestHardenedAgainstThePersonsGitConfig(t *testing.T) {
 	}
 }
 
+// TestStalledHolderMaySendNothingMore: a holder's intents are on the remote
+// before their POSTs, but a holder stalled between the two (a process
+// stopped, a laptop asleep) may have lost its lease meanwhile; the run
+// that took it over settles, and may send, what it queued. Sendable says
+// whether it may still send: not past the lease by its own clock, and,
+// once the remote last showed it holding the fence a while ago, only when
+// the remote still does.
+func TestStalledHolderMaySendNothingMore(t *testing.T) {
+	type fenced interface{ Sendable() error }
+	t.Run("lease ran out", func(t *testing.T) {
+		srv := gittest.NewServer(t, 0)
+		clock := &fakeClock{t: time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC)}
+		a := newMachine(t, srv.URL, clock, "stalled")
+		_, wa, done := a.open(t)
+		defer done()
+		if err := wa.Append(intent("a1")); err != nil {
+			t.Fatal(err)
+		}
+		if err := wa.(fenced).Sendable(); err != nil {
+			t.Fatalf("Sendable right after the intents reached the remote: %v", err)
+		}
+		clock.Add(55 * time.Second) // within the minute's lease, not within its last tenth
+		if err := wa.(fenced).Sendable(); err == nil || !strings.Contains(err.Error(), "ran out") {
+			t.Fatalf("Sendable at the end of the lease = %v, want it ran out", err)
+		}
+	})
+	t.Run("taken over", func(t *testing.T) {
+		srv := gittest.NewServer(t, 0)
+		clock := &fakeClock{t: time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC)}
+		a := newMachine(t, srv.URL, clock, "stalled")
+		b := newMachine(t, srv.URL, clock, "person")
+		lease, wa, done := a.open(t)
+		defer done()
+		if err := wa.Append(intent("a1")); err != nil {
+			t.Fatal(err)
+		}
+		clock.Add(5 * time.Second)
+		if err := wa.(fenced).Sendable(); err != nil {
+			t.Fatalf("Sendable while the remote still shows the lease: %v", err)
+		}
+		if err := b.store.ForceUnlock(context.Background(), b.acct, lease.ID()); err != nil {
+			t.Fatal(err)
+		}
+		_, _, doneB := b.open(t)
+		defer doneB()
+		clock.Add(5 * time.Second)
+		if err := wa.(fenced).Sendable(); err == nil || !strings.Contains(err.Error(), "taken over") {
+			t.Fatalf("Sendable after another run took the lease over = %v, want it taken over", err)
+		}
+	})
+}
+
 // TestLeaseWritersRefuseOnceReleased: after Release, the lease's writer and
 // its Push refuse, and neither the remote's journal nor the local copy
 // changes; as the journal's writers refuse without its lock.

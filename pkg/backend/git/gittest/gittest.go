@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -27,10 +28,22 @@ type Server struct {
 	// Drop is how many receive-packs still to drop the connection of (curl
 	// retries a request whose reused connection died once).
 	Drop atomic.Int64
-	// delay is added to every push (latency of a hosted remote).
-	delay time.Duration
+	// delay is added to every push (latency of a hosted remote), in
+	// nanoseconds: SetDelay changes it while clients push.
+	delay atomic.Int64
 	// pushes counts receive-pack POSTs.
 	Pushes atomic.Int64
+
+	// handler and addr serve the repository again after Stop (Start).
+	handler http.Handler
+	addr    string
+	// mu guards Srv against Stop and Start, and onPush.
+	mu     sync.Mutex
+	onPush func(carriedOut bool)
+	// busy counts the requests being served, for WaitIdle.
+	busyMu sync.Mutex
+	idle   *sync.Cond
+	busy   int
 	// auth is "user:password" when every request must carry them (basic
 	// authentication), as a hosted remote asks of a private repository.
 	auth     atomic.Pointer[string]
@@ -82,7 +95,9 @@ func NewServer(t T, delay time.Duration) *Server {
 	dir := filepath.Join(root, "remote.git")
 	run(t, "", "git", "init", "--bare", "--quiet", dir)
 	run(t, dir, "git", "config", "http.receivepack", "true")
-	s := &Server{Dir: dir, delay: delay}
+	s := &Server{Dir: dir}
+	s.delay.Store(int64(delay))
+	s.idle = sync.NewCond(&s.busyMu)
 	h := &cgi.Handler{
 		Path: backend,
 		Root: "/",
@@ -93,7 +108,9 @@ func NewServer(t T, delay time.Duration) *Server {
 			"HOME=" + root,
 		},
 	}
-	s.Srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.enter()
+		defer s.leave()
 		if want := s.auth.Load(); want != nil {
 			u, p, ok := r.BasicAuth()
 			if !ok || u+":"+p != *want {
@@ -108,8 +125,8 @@ func NewServer(t T, delay time.Duration) *Server {
 		}
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "git-receive-pack") {
 			s.Pushes.Add(1)
-			if s.delay > 0 {
-				time.Sleep(s.delay) // the latency under test, not a wait for an event
+			if d := time.Duration(s.delay.Load()); d > 0 {
+				time.Sleep(d) // the latency under test, not a wait for an event
 			}
 			if s.Drop.Add(-1) >= 0 {
 				hj, ok := w.(http.Hijacker)
@@ -120,10 +137,15 @@ func NewServer(t T, delay time.Duration) *Server {
 					}
 				}
 			}
+			if s.servePush(w, r, h) {
+				return
+			}
 		}
 		h.ServeHTTP(w, r)
-	}))
-	t.Cleanup(s.Srv.Close)
+	})
+	s.Srv = httptest.NewServer(s.handler)
+	t.Cleanup(s.Stop)
+	s.addr = s.Srv.Listener.Addr().String()
 	s.URL = s.Srv.URL + "/remote.git"
 	return s
 }
