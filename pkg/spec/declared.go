@@ -27,6 +27,10 @@ type Declarations struct {
 	// Timezone is rtctl.timezone when it is written as a plain string
 	// (the read commands read the account's times in it); "" otherwise.
 	Timezone string
+	// Backend is rtctl.backend when it is written as a plain string:
+	// every command, not only plan and apply, must keep the journal
+	// where the configuration says; "" otherwise.
+	Backend string
 }
 
 // Declared reads the declarations of the *.rt.hcl files of dir, with the
@@ -59,11 +63,8 @@ func Declared(dir string) Declarations {
 		for _, blk := range body.Blocks {
 			switch {
 			case blk.Type == "rtctl" && len(blk.Labels) == 0:
-				if a, ok := blk.Body.Attributes["timezone"]; ok {
-					if v, diags := a.Expr.Value(nil); !diags.HasErrors() && v.Type() == cty.String && v.IsKnown() && !v.IsNull() {
-						d.Timezone = v.AsString()
-					}
-				}
+				d.Timezone = literalString(blk.Body, "timezone", d.Timezone)
+				d.Backend = literalString(blk.Body, "backend", d.Backend)
 			case blk.Type == "variable" && len(blk.Labels) == 1:
 				d.Variables = append(d.Variables, blk.Labels[0])
 			case (blk.Type == KindOfflineTime || blk.Type == KindHighlight || blk.Type == KindFocusSession) && len(blk.Labels) == 1:
@@ -74,6 +75,17 @@ func Declared(dir string) Declarations {
 	sort.Strings(d.Resources)
 	sort.Strings(d.Variables)
 	return d
+}
+
+// literalString is body's attribute name when it is a plain string, else
+// otherwise.
+func literalString(body *hclsyntax.Body, name, otherwise string) string {
+	if a, ok := body.Attributes[name]; ok {
+		if v, diags := a.Expr.Value(nil); !diags.HasErrors() && v.Type() == cty.String && v.IsKnown() && !v.IsNull() {
+			return v.AsString()
+		}
+	}
+	return otherwise
 }
 
 // ZoneNames are the IANA time zone names rtctl knows, sorted.

@@ -13,6 +13,7 @@ import (
 	"github.com/rtctl/rtctl/internal/safefile"
 	"github.com/rtctl/rtctl/pkg/backend"
 	gitbackend "github.com/rtctl/rtctl/pkg/backend/git"
+	"github.com/rtctl/rtctl/pkg/spec"
 )
 
 // BackendChoice is what the person or CI chose for where the account's
@@ -51,6 +52,16 @@ func (o *Options) ChooseBackend(dir string, c BackendChoice) error {
 		fromConfig := c
 		fromConfig.Kind, fromConfig.From = kind, "rtctl { backend }"
 		return fromConfig.build(dir, o.StateDir)
+	}
+	if c.Kind == "" {
+		// The journal commands never evaluate the configuration: a
+		// backend written as a plain string is read without it, so that
+		// confirm, adopt or forget never write a local journal that no
+		// apply of this configuration reads. (Plan and apply also see
+		// one computed from variables, once they have evaluated it.)
+		if kind := spec.Declared(dir).Backend; kind != "" {
+			c.Kind, c.From = kind, "rtctl { backend }"
+		}
 	}
 	var err error
 	o.Backend, err = c.build(dir, o.StateDir)

@@ -49,3 +49,38 @@ func TestCheckoutRemote(t *testing.T) {
 		t.Errorf("outside a checkout: %v", err)
 	}
 }
+
+// TestJournalCommandsFollowTheConfigurationsBackend: a configuration whose
+// rtctl block asks for the git backend has its journal on the remote, so
+// every command, not only plan and apply, must use that backend when
+// neither --backend nor RTCTL_BACKEND chooses one; a journal command that
+// used the local journal instead would confirm, adopt or forget in a
+// journal no apply reads.
+func TestJournalCommandsFollowTheConfigurationsBackend(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.rt.hcl"), []byte("rtctl {\n  backend = \"git\"\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		kind string
+		want string
+	}{
+		{"the configuration's", "", "git"},
+		{"the flag's over the configuration's", "local", "local"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := Options{StateDir: t.TempDir()}
+			if err := o.ChooseBackend(dir, BackendChoice{Kind: tc.kind, From: "--backend", Remote: "http://127.0.0.1:1/config.git"}); err != nil {
+				t.Fatal(err)
+			}
+			got := "local"
+			if o.Backend != nil {
+				got = o.Backend.Kind()
+			}
+			if got != tc.want {
+				t.Errorf("backend %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
