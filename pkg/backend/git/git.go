@@ -615,6 +615,7 @@ func (l *lease) pullAndFence(ctx context.Context) error {
 			return fmt.Errorf("the remote holds no journal for this account, but %s has one: run rtctl journal migrate --to git to put it there first", l.acct.Local)
 		}
 	}
+	started := s.cfg.Clock() // as in push: the fence held as of before the push
 	sha, err := s.commit(ctx, journalFile, data, cur, "rtctl lease "+l.info.ID)
 	if err != nil {
 		return err
@@ -622,7 +623,7 @@ func (l *lease) pullAndFence(ctx context.Context) error {
 	if err := s.cas(ctx, jref, cur, sha); err != nil {
 		return fmt.Errorf("fencing the journal on the remote: %w", err)
 	}
-	l.journalSHA, l.confirmed = sha, s.cfg.Clock()
+	l.journalSHA, l.confirmed = sha, started
 	return nil
 }
 
@@ -660,6 +661,11 @@ func (l *lease) push() error {
 		return fmt.Errorf("reading the journal's copy to push it: %w", err)
 	}
 	jref := JournalRef(l.acct.Name)
+	// The push proves the fence held when the remote carried it out,
+	// somewhere between now and its answer: a run stalled after the
+	// remote answered (a process stopped, a laptop asleep) must not count
+	// from the moment it read the answer.
+	started := s.cfg.Clock()
 	sha, err := s.commit(l.ctx, journalFile, data, l.journalSHA, "rtctl "+l.info.ID)
 	if err != nil {
 		return err
@@ -671,7 +677,7 @@ func (l *lease) push() error {
 		}
 		return fmt.Errorf("the journal could not reach the remote, so nothing more is sent: %w", err)
 	}
-	l.journalSHA, l.confirmed = sha, s.cfg.Clock()
+	l.journalSHA, l.confirmed = sha, started
 	_ = writeFetched(l.acct.Local, s.cfg.Clock())
 	return nil
 }
@@ -686,7 +692,8 @@ func (l *lease) renew() error {
 		return l.lost
 	}
 	info := l.info
-	info.Expires = s.cfg.Clock().UTC().Add(s.cfg.TTL)
+	started := s.cfg.Clock() // as in push: the fence held as of before the push
+	info.Expires = started.UTC().Add(s.cfg.TTL)
 	b, _ := json.MarshalIndent(info, "", "  ")
 	sha, err := s.commit(l.ctx, lockFile, append(b, '\n'), l.lockSHA, "rtctl renew "+info.ID)
 	if err != nil {
@@ -700,7 +707,7 @@ func (l *lease) renew() error {
 		return err
 	}
 	// The lock still ours proves no run took the lease over.
-	l.lockSHA, l.info, l.confirmed = sha, info, s.cfg.Clock()
+	l.lockSHA, l.info, l.confirmed = sha, info, started
 	return nil
 }
 
@@ -739,6 +746,7 @@ func (l *lease) sendable() error {
 		return nil // confirmed while this waited for the store
 	}
 	jref := JournalRef(l.acct.Name)
+	asked := s.cfg.Clock() // as in push: the answer holds as of the asking
 	refs, err := s.remoteRefs(l.ctx, jref)
 	if err != nil {
 		return fmt.Errorf("the remote could not be asked whether this run still holds the journal's lease, so nothing more is sent: %w", err)
@@ -747,7 +755,7 @@ func (l *lease) sendable() error {
 		l.lost = fmt.Errorf("this run's lease on the journal (%s) was taken over by another run: it stops sending, and that run settles what this one sent", l.info.ID)
 		return l.lost
 	}
-	l.confirmed = s.cfg.Clock()
+	l.confirmed = asked
 	return nil
 }
 

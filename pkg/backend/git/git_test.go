@@ -462,6 +462,36 @@ func TestStalledHolderMaySendNothingMore(t *testing.T) {
 			t.Fatalf("Sendable after another run took the lease over = %v, want it taken over", err)
 		}
 	})
+	t.Run("stalled after the remote carried out its push", func(t *testing.T) {
+		// The run stalls between the remote carrying out its push and
+		// reading the answer: the push proves the fence as of before it
+		// was sent, not as of when the stalled run read the answer, so
+		// once continued it asks the remote again and finds the lease
+		// taken over.
+		srv := gittest.NewServer(t, 0)
+		clock := &fakeClock{t: time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC)}
+		a := newMachine(t, srv.URL, clock, "stalled")
+		b := newMachine(t, srv.URL, clock, "person")
+		lease, wa, done := a.open(t)
+		defer done()
+		srv.OnPush(func(carriedOut bool) {
+			if carriedOut {
+				clock.Add(5 * time.Second)
+			}
+		})
+		if err := wa.Append(intent("a1")); err != nil {
+			t.Fatal(err)
+		}
+		srv.OnPush(nil)
+		if err := b.store.ForceUnlock(context.Background(), b.acct, lease.ID()); err != nil {
+			t.Fatal(err)
+		}
+		_, _, doneB := b.open(t)
+		defer doneB()
+		if err := wa.(fenced).Sendable(); err == nil || !strings.Contains(err.Error(), "taken over") {
+			t.Fatalf("Sendable of a run stalled after its push, once another took the lease over = %v, want it taken over", err)
+		}
+	})
 }
 
 // TestLeaseWritersRefuseOnceReleased: after Release, the lease's writer and
