@@ -59,7 +59,9 @@ func (o *Options) ChooseBackend(dir string, c BackendChoice) error {
 		// confirm, adopt or forget never write a local journal that no
 		// apply of this configuration reads. (Plan and apply also see
 		// one computed from variables, once they have evaluated it.)
-		if kind := spec.Declared(dir).Backend; kind != "" {
+		// Only a kind rtctl has: any other is the loader's to report,
+		// with its file, line and column.
+		if kind := spec.Declared(dir).Backend; kind == "git" || kind == "local" {
 			c.Kind, c.From = kind, "rtctl { backend }"
 		}
 	}

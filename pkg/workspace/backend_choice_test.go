@@ -83,4 +83,14 @@ func TestJournalCommandsFollowTheConfigurationsBackend(t *testing.T) {
 			}
 		})
 	}
+	// A kind rtctl does not have is left to the loader, whose diagnostic
+	// says where it is written.
+	bad := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bad, "main.rt.hcl"), []byte("rtctl {\n  backend = \"s3\"\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o := Options{StateDir: t.TempDir()}
+	if err := o.ChooseBackend(bad, BackendChoice{}); err != nil {
+		t.Errorf("an unknown backend in the configuration failed before loading it: %v", err)
+	}
 }
