@@ -468,7 +468,7 @@ func (r *runner) stop(cause error) {
 	for r.writing {
 		r.cond.Wait()
 	}
-	queued, inFlight, answered := r.queue, r.inFlight, r.answered
+	queued, inFlight := r.queue, r.inFlight
 	r.queue = nil
 	idle := r.producerDone && len(queued) == 0 && inFlight == 0
 	r.mu.Unlock()
@@ -480,10 +480,15 @@ func (r *runner) stop(cause error) {
 		// anything is said: after "Stopping", a second Ctrl-C loses only
 		// what is in flight. (A stop for a failing server comes from a
 		// worker whose own outcome is not queued yet: it must not wait.)
+		// What is in flight is counted once they are: a worker that took
+		// an item as the interrupt came may have found the run cancelled
+		// and not sent it, its outcome written meanwhile, so the count
+		// taken when sending stopped could name more than are in flight.
 		r.mu.Lock()
-		for r.committed < answered && r.journalErr == nil {
+		for r.committed < r.answered && r.journalErr == nil {
 			r.cond.Wait()
 		}
+		inFlight = r.inFlight
 		r.mu.Unlock()
 	}
 
